@@ -1,0 +1,1 @@
+"""App pages: each module has ``render()`` and is registered in ``app.py``."""

@@ -1,0 +1,57 @@
+"""The ``ecoplan`` command line: one module per sub-command, each a thin layer over the library.
+
+Each module in :data:`COMMANDS` defines ``add_parser(subparsers)`` and ``run(args) -> int``.
+User errors (:class:`ecoplan.errors.EcoplanError`) are printed as one line on stderr with exit
+code 2 and no traceback; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+from collections.abc import Sequence
+
+from ecoplan import __version__
+from ecoplan.errors import EcoplanError
+
+#: Sub-command modules under ``ecoplan.cli``, in the order of the data flow.
+COMMANDS: tuple[str, ...] = (
+    "sites", "access", "gaps", "rank", "whatif", "plan", "plans", "route", "support",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ecoplan",
+        description="Green and blue space from OpenStreetMap: sites, access, plans, routes.",
+    )
+    parser.add_argument("--version", action="version", version=f"ecoplan {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        modname = f"ecoplan.cli.{name}"
+        if importlib.util.find_spec(modname) is None:
+            continue  # command not built yet
+        importlib.import_module(modname).add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 1
+    try:
+        return int(args.run(args) or 0)
+    except EcoplanError as err:
+        print(f"ecoplan {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("ecoplan: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

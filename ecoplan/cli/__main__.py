@@ -1,0 +1,5 @@
+import sys
+
+from ecoplan.cli import main
+
+sys.exit(main())

@@ -1,0 +1,69 @@
+"""Arguments and loading shared by the sub-commands that read an OSM source."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import dataclass
+
+from shapely.geometry import box
+
+from ecoplan.errors import AreaError
+from ecoplan.osm.layers import OsmLayers
+
+
+def add_source_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("source", metavar="SOURCE",
+                   help="OSM file (.osm.pbf, .osm, .osm.bz2, .osm.gz) or 'demo'")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--place", metavar="NAME",
+                       help="clip to a named place (looked up in the file, else online)")
+    where.add_argument("--bbox", metavar="W,S,E,N", help="clip to a lon/lat box")
+    p.add_argument("--offline", action="store_true",
+                   help="never use the network (place lookups use the cache only)")
+
+
+@dataclass
+class Loaded:
+    layers: OsmLayers
+    seconds: float
+
+
+def load_from_args(args: argparse.Namespace) -> Loaded:
+    """Load the OSM source named on the command line, clipped as asked."""
+    from ecoplan.osm.load import load_layers
+
+    t0 = time.perf_counter()
+    bbox = None
+    if args.bbox:
+        from ecoplan.osm.geocode import parse_bbox
+
+        bbox = parse_bbox(args.bbox)
+    layers = load_layers(args.source, bbox=bbox)
+    if bbox is not None and len(layers.ways) == 0 and len(layers.features) == 0:
+        raise AreaError(f"the bbox {args.bbox} lies outside the data in {args.source}; "
+                        f"the file covers {_fmt(layers)}")
+    if args.place:
+        from ecoplan.osm.places import find_place
+
+        area = find_place(layers, args.place)
+        if area is None:
+            from ecoplan.osm.geocode import geocode_place
+
+            area = geocode_place(args.place, offline=args.offline)
+        clipped = layers.clip(area)
+        if len(clipped.ways) == 0 and len(clipped.features) == 0:
+            raise AreaError(f"{args.place!r} lies outside the data in {args.source}")
+        layers = clipped
+    return Loaded(layers, time.perf_counter() - t0)
+
+
+def _fmt(layers: OsmLayers) -> str:
+    try:
+        w, s, e, n = layers.bounds
+    except ValueError:
+        return "nothing"
+    return f"{w:.4f},{s:.4f},{e:.4f},{n:.4f}"
+
+
+__all__ = ["add_source_args", "load_from_args", "Loaded", "box"]

@@ -1,0 +1,47 @@
+"""``ecoplan sites``: OSM file → green and blue sites (+ entrances) as GeoJSON or GeoPackage."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from ecoplan.cli.common import add_source_args, load_from_args
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("sites", help="extract green and blue sites from an OSM file",
+                       description="Extract green and blue sites, with entrances and "
+                                   "facilities, from an OSM file.")
+    add_source_args(p)
+    p.add_argument("--out", metavar="FILE",
+                   help="write sites to FILE (.geojson or .gpkg); entrances go to a second "
+                        "layer (.gpkg) or FILE stem + '.entrances.geojson'")
+    p.add_argument("--include-restricted", action="store_true",
+                   help="also output private/member-only green space (golf, allotments…)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ecoplan.errors import InputFileError
+    from ecoplan.io import write_layers
+    from ecoplan.sites.build import build_sites
+
+    if args.out and Path(args.out).suffix.lower() not in (".geojson", ".json", ".gpkg"):
+        raise InputFileError(f"--out {args.out}: use a .geojson or .gpkg file name")
+    loaded = load_from_args(args)
+    t0 = time.perf_counter()
+    result = build_sites(loaded.layers, include_restricted=args.include_restricted)
+    took = time.perf_counter() - t0
+    sites = result.sites
+    written: list[Path] = []
+    if args.out:
+        written = write_layers(args.out, {"sites": sites, "entrances": result.entrances})
+    by_kind = sites.kind.value_counts().to_dict()
+    print(f"{len(sites)} sites ({', '.join(f'{n} {k}' for k, n in sorted(by_kind.items()))}), "
+          f"{sites.area_ha.sum():,.1f} ha, {len(result.entrances)} entrances")
+    print(f"load {loaded.seconds:.1f} s, sites {took:.1f} s; source "
+          f"{loaded.layers.source.name}; {loaded.layers.source.attribution}")
+    for path in written:
+        print(f"wrote {path}")
+    return 0

@@ -1,0 +1,1 @@
+"""need stage of the ecoplan pipeline."""

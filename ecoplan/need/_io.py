@@ -1,0 +1,120 @@
+"""Reading user tables (CSV, gzip) and shared validation helpers for the need layers."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ecoplan.errors import InputFileError
+from ecoplan.settings import need as cfg
+
+TableSource = str | Path | pd.DataFrame
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def norm(col: object) -> str:
+    """Header as compared: BOM dropped, lower case, white space collapsed."""
+    return " ".join(str(col).replace("\ufeff", "").strip().lower().split())
+
+
+def read_table(source: TableSource, *, what: str) -> pd.DataFrame:
+    """Read a CSV (optionally .gz/.zip) into strings-as-read; ``what`` names it in errors.
+
+    ``utf-8-sig`` drops the byte-order mark gov.uk CSV exports carry; ``thousands=","`` reads
+    quoted ``"29,199"`` as 29199. Codes are kept as text (``dtype=str`` for the first pass is
+    avoided so numbers stay numbers; code columns are cast by the callers).
+    """
+    if isinstance(source, pd.DataFrame):
+        return source.copy()
+    path = Path(source)
+    name = path.name
+    if not path.exists():
+        raise InputFileError(f"{what}: file not found: {path}. Check the path and try again.")
+    if name.lower().endswith(EXCEL_SUFFIXES):
+        raise InputFileError(
+            f"{what}: {name} is a spreadsheet; ecoplan reads CSV only (no Excel reader is "
+            "installed). Open it and save the sheet as 'CSV UTF-8', then use that file."
+        )
+    try:
+        df = pd.read_csv(path, encoding="utf-8-sig", thousands=",", low_memory=False)
+    except UnicodeDecodeError:
+        try:
+            df = pd.read_csv(path, encoding="cp1252", thousands=",", low_memory=False)
+        except Exception as err:  # noqa: BLE001 - any parser failure is a bad file for the user
+            raise InputFileError(f"{what}: {name} is not readable text CSV ({err}).") from err
+    except pd.errors.EmptyDataError as err:
+        raise InputFileError(f"{what}: {name} is empty; give the CSV with a header row.") from err
+    except (pd.errors.ParserError, OSError, EOFError, ValueError, csv.Error) as err:
+        raise InputFileError(
+            f"{what}: {name} could not be read as CSV ({str(err).splitlines()[0]}); "
+            "check it is a comma-separated file (gzip allowed)."
+        ) from err
+    if df.empty:
+        raise InputFileError(f"{what}: {name} has a header but no rows; give the full file.")
+    df.columns = [str(c).replace("\ufeff", "").strip() for c in df.columns]
+    return df
+
+
+def find_column(columns: Iterable[str], *candidates: str, prefix: bool = False) -> str | None:
+    """First column whose normalised name equals (or starts with) a normalised candidate."""
+    cols = list(columns)
+    normed = {c: norm(c) for c in cols}
+    for cand in candidates:
+        want = norm(cand)
+        for col in cols:
+            if normed[col] == want or (prefix and normed[col].startswith(want)):
+                return col
+    return None
+
+
+def codes_as_text(values: pd.Series) -> pd.Series:
+    """Area codes as stripped strings (numbers read from CSV lose their '.0')."""
+    def one(v: object) -> object:
+        if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
+            return None
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        text = str(v).strip()
+        return text or None
+    return values.map(one).astype(object)
+
+
+def non_lsoa_codes(codes: pd.Series) -> list[str]:
+    """Codes that do not look like E01…/W01… LSOA codes."""
+    ok = codes.fillna("").map(lambda c: bool(cfg.LSOA_CODE.match(str(c))))
+    return [str(c) for c in codes[~ok]]
+
+
+def examples(items: Iterable[object], n: int = 5) -> str:
+    """'a, b, c (+12 more)' for messages."""
+    items = list(items)
+    shown = ", ".join(str(i) for i in items[:n])
+    return shown + (f" (+{len(items) - n} more)" if len(items) > n else "")
+
+
+def to_number(values: pd.Series, *, what: str, column: str) -> pd.Series:
+    """Numbers from a column, raising when non-empty cells are not numeric."""
+    if pd.api.types.is_numeric_dtype(values):
+        return values.astype(float)
+    text = values.astype(object).map(lambda v: str(v).replace(",", "").strip() if v is not None
+                                     and not (isinstance(v, float) and pd.isna(v)) else None)
+    out = pd.to_numeric(text, errors="coerce")
+    bad = text.notna() & (text != "") & out.isna()
+    if bad.any():
+        raise InputFileError(
+            f"{what}: column '{column}' must be numeric but has text such as "
+            f"{examples(sorted(set(text[bad].astype(str))), 3)}; fix those cells or choose "
+            "another column."
+        )
+    return out.astype(float)
+
+
+def decile_from_rank(rank: pd.Series, n_ranked: int) -> pd.Series:
+    """IoD deciles are rank bands of N/10: decile = ceil(rank * 10 / N) (1 = most deprived)."""
+    return pd.Series(np.clip(np.ceil(rank.to_numpy(float) * cfg.N_DECILES / n_ranked), 1,
+                             cfg.N_DECILES), index=rank.index, dtype=float)

@@ -1,0 +1,1 @@
+"""osm stage of the ecoplan pipeline."""

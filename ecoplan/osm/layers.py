@@ -1,0 +1,157 @@
+"""The normalised OSM layers every source produces (one schema, one CRS: EPSG:4326).
+
+Readers (PBF via pyrosm, XML via osmnx, Overpass via the cached client) differ in what they
+return; downstream code only ever sees :class:`OsmLayers`. Column lists live in
+:mod:`ecoplan.settings.osm`.
+
+Schema
+------
+features   area/line features that may be green/blue space or restricted zones:
+           ``osm_type`` ('node'|'way'|'relation'), ``osm_id`` (int), tag columns
+           (``settings.osm.FEATURE_TAGS``), ``geometry`` (Polygon/MultiPolygon/LineString).
+ways       every highway segment between two consecutive OSM nodes (not yet walk-filtered):
+           ``u``, ``v`` (node ids), ``osm_id`` (way id), ``length_m``, tag columns
+           (``settings.osm.WAY_TAGS``), ``geometry`` (2-point LineString).
+nodes      the nodes ``ways`` reference: index ``node_id`` (int), ``geometry`` (Point).
+pois       points of interest (nodes, and areas as representative points): ``osm_type``,
+           ``osm_id``, tag columns (``settings.osm.POI_TAGS``), ``geometry`` (Point).
+buildings  ``osm_id``, ``building``, ``geometry`` (Polygon/MultiPolygon).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from shapely.geometry.base import BaseGeometry
+
+from ecoplan.settings import osm as cfg
+
+CRS = "EPSG:4326"
+ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Where the layers came from, shown to users beside every result."""
+
+    kind: str  # "pbf" | "xml" | "overpass" | "demo"
+    name: str  # file name or place query
+    data_date: datetime | None = None  # newest object timestamp or replication time, if known
+    note: str = ""
+    attribution: str = ATTRIBUTION
+
+
+@dataclass(frozen=True)
+class OsmLayers:
+    """All OSM data the pipeline needs, normalised (see module docstring)."""
+
+    features: gpd.GeoDataFrame
+    ways: gpd.GeoDataFrame
+    nodes: gpd.GeoDataFrame
+    pois: gpd.GeoDataFrame
+    buildings: gpd.GeoDataFrame
+    source: SourceInfo = field(default_factory=lambda: SourceInfo("unknown", ""))
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(west, south, east, north) of the walkable network, else of the features."""
+        layer = self.nodes if len(self.nodes) else self.features
+        w, s, e, n = layer.total_bounds
+        return float(w), float(s), float(e), float(n)
+
+    def clip(self, area: BaseGeometry) -> OsmLayers:
+        """Keep what intersects ``area`` (EPSG:4326); features and buildings are cut to it.
+
+        Highway segments are kept whole when they touch the area so that the network stays
+        connected at its edge.
+        """
+        ways = self.ways[self.ways.intersects(area)]
+        used = pd.Index(np.unique(np.concatenate([ways["u"].to_numpy(), ways["v"].to_numpy()])))
+        nodes = self.nodes[self.nodes.index.isin(used)]
+        features = _clip(self.features, area)
+        pois = self.pois[self.pois.intersects(area)]
+        buildings = self.buildings[self.buildings.intersects(area)]
+        return replace(self, features=features, ways=ways, nodes=nodes, pois=pois,
+                       buildings=buildings)
+
+
+def _clip(gdf: gpd.GeoDataFrame, area: BaseGeometry) -> gpd.GeoDataFrame:
+    hit = gdf[gdf.intersects(area)].copy()
+    if len(hit):
+        hit["geometry"] = hit.geometry.intersection(area)
+        hit = hit[~hit.geometry.is_empty]
+    return hit
+
+
+def empty_layer(columns: Iterable[str], index_name: str | None = None) -> gpd.GeoDataFrame:
+    """An empty GeoDataFrame with the given columns, geometry and CRS."""
+    cols = [c for c in columns if c != "geometry"]
+    gdf = gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in cols},
+                           geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
+    if index_name:
+        gdf.index.name = index_name
+    return gdf
+
+
+def feature_columns() -> list[str]:
+    return ["osm_type", "osm_id", *cfg.FEATURE_TAGS, "geometry"]
+
+
+def way_columns() -> list[str]:
+    return ["u", "v", "osm_id", "length_m", *cfg.WAY_TAGS, "geometry"]
+
+
+def poi_columns() -> list[str]:
+    return ["osm_type", "osm_id", *cfg.POI_TAGS, "geometry"]
+
+
+def building_columns() -> list[str]:
+    return ["osm_id", "building", "geometry"]
+
+
+def conform(gdf: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:
+    """Return ``gdf`` with exactly ``columns`` (missing → None), EPSG:4326, fresh index.
+
+    Tags a reader left in a JSON ``tags`` column (pyrosm does this for keys it has no column
+    for) are unpacked first so every source exposes the same tag columns.
+    """
+    if gdf is None or len(gdf) == 0:
+        return empty_layer(columns)
+    gdf = gdf.copy()
+    if "tags" in gdf.columns:
+        wanted = [c for c in columns if c not in gdf.columns and c != "geometry"]
+        if wanted:
+            extra = gdf["tags"].map(_parse_tags)
+            for col in wanted:
+                gdf[col] = extra.map(lambda d, col=col: d.get(col))
+    for col in columns:
+        if col not in gdf.columns:
+            gdf[col] = None
+    gdf = gdf[columns]
+    gdf = gpd.GeoDataFrame(gdf, geometry="geometry", crs=gdf.crs or CRS)
+    if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
+        gdf = gdf.to_crs(CRS)
+    return gdf.reset_index(drop=True)
+
+
+def text(values: pd.Series) -> pd.Series:
+    """Tag values as stripped strings, '' where missing (tag columns may be all-None floats)."""
+    return values.astype(object).where(values.notna(), "").astype(str).str.strip()
+
+
+def _parse_tags(raw: object) -> dict:
+    if isinstance(raw, dict):
+        return raw
+    if isinstance(raw, str) and raw:
+        try:
+            parsed = json.loads(raw)
+        except ValueError:
+            return {}
+        return parsed if isinstance(parsed, dict) else {}
+    return {}

@@ -1,0 +1,41 @@
+"""One entry point for every OSM source: a file path (PBF or XML), the demo area, or a place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from shapely.geometry.base import BaseGeometry
+
+from ecoplan.errors import InputFileError
+from ecoplan.osm.layers import OsmLayers
+
+DEMO = "demo"
+
+
+def load_layers(source: str | Path, *, bbox: tuple[float, float, float, float] | None = None,
+                polygon: BaseGeometry | None = None) -> OsmLayers:
+    """Read ``source`` ('demo', a .osm.pbf, or an .osm/.osm.bz2/.osm.gz file)."""
+    if str(source) == DEMO:
+        from ecoplan.osm.demo import demo_layers
+
+        layers = demo_layers()
+        area = polygon if polygon is not None else _box(bbox)
+        return layers.clip(area) if area is not None else layers
+    name = Path(source).name.lower()
+    if name.endswith(".pbf"):
+        from ecoplan.osm.pbf import read_pbf
+
+        return read_pbf(source, bbox=bbox, polygon=polygon)
+    if name.endswith((".osm", ".osm.bz2", ".osm.gz", ".xml")):
+        from ecoplan.osm.xml import read_xml
+
+        return read_xml(source, bbox=bbox, polygon=polygon)
+    raise InputFileError(
+        f"{Path(source).name}: unknown OSM file type — give a .osm.pbf, .osm, .osm.bz2 or "
+        ".osm.gz file (or 'demo')")
+
+
+def _box(bbox):
+    from shapely.geometry import box
+
+    return box(*bbox) if bbox else None

@@ -1,0 +1,187 @@
+"""Read a local ``.osm.pbf`` extract with pyrosm — the fast, offline path (DESIGN.md §2)."""
+
+from __future__ import annotations
+
+import warnings
+from datetime import UTC, datetime
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import LineString, MultiLineString, box
+from shapely.geometry.base import BaseGeometry
+
+from ecoplan.errors import AreaError, InputFileError
+from ecoplan.osm import layers as L
+from ecoplan.settings import osm as cfg
+
+#: Tags whose closed ways are lines, not areas (a closed coastline ring is an island outline).
+LINE_TAGS: tuple[tuple[str, str], ...] = (("natural", "coastline"), ("waterway", "river"),
+                                          ("waterway", "stream"), ("waterway", "canal"),
+                                          ("waterway", "tidal_channel"))
+
+
+def read_pbf(path: str | Path, *, bbox: tuple[float, float, float, float] | None = None,
+             polygon: BaseGeometry | None = None) -> L.OsmLayers:
+    """Read the layers ecoplan needs from a PBF file, optionally clipped to a bbox or polygon.
+
+    ``bbox`` is (west, south, east, north) in degrees. Raises :class:`InputFileError` for a
+    missing, empty, truncated or corrupt file and :class:`AreaError` when the clip area holds
+    no OSM data.
+    """
+    path = check_file(path, (".pbf",))
+    area = polygon if polygon is not None else (box(*bbox) if bbox else None)
+    osm = _open(path, area)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            net = osm.get_network(network_type="all", nodes=True)
+            features = _read_features(osm)
+            pois = osm.get_data_by_custom_criteria(
+                custom_filter=cfg.POI_FILTER, filter_type="keep",
+                keep_nodes=True, keep_ways=True, keep_relations=False)
+            buildings = osm.get_buildings()
+    except (ValueError, KeyError, OSError, RuntimeError, IndexError, TypeError) as err:
+        raise InputFileError(
+            f"could not read OSM data from {path.name} ({type(err).__name__}: {err}); "
+            "the file may be truncated or corrupt — download it again") from err
+    nodes, ways = net if net is not None else (None, None)
+    if (ways is None or len(ways) == 0) and (features is None or len(features) == 0):
+        where = " inside the requested area" if area is not None else ""
+        raise AreaError(f"{path.name} holds no streets, paths or green space{where}; "
+                        "check the area or use a larger extract")
+    result = L.OsmLayers(
+        features=normalise_features(features),
+        ways=normalise_ways(ways),
+        nodes=normalise_nodes(nodes),
+        pois=normalise_pois(pois),
+        buildings=L.conform(_with_osm_type(buildings), L.building_columns()),
+        source=L.SourceInfo("pbf", path.name, data_date=_newest(ways, features, pois)),
+    )
+    return result.clip(area) if area is not None else result
+
+
+def _read_features(osm) -> gpd.GeoDataFrame | None:
+    """Ways and relations read separately: pyrosm drops ways that belong to a relation when
+    both are asked for at once (measured on the Isle of Wight: 32 river ways → 14).
+    Relations are kept only as areas (multipolygons); route/waterway relations would repeat
+    their member ways as one long line.
+    """
+    parts = []
+    for ways, rels in ((True, False), (False, True)):
+        gdf = osm.get_data_by_custom_criteria(
+            custom_filter=cfg.FEATURE_FILTER, filter_type="keep",
+            keep_nodes=False, keep_ways=ways, keep_relations=rels)
+        if gdf is None or len(gdf) == 0:
+            continue
+        if rels:
+            gdf = gdf[gdf.geom_type.isin(["Polygon", "MultiPolygon"])]
+        parts.append(gdf)
+    if not parts:
+        return None
+    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=parts[0].crs)
+
+
+def check_file(path: str | Path, suffixes: tuple[str, ...]) -> Path:
+    """Fail early, with advice, on paths that cannot be an OSM file."""
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError(f"{path} does not exist — check the path")
+    if path.is_dir():
+        raise InputFileError(f"{path} is a folder, not an OSM file")
+    if path.stat().st_size == 0:
+        raise InputFileError(f"{path.name} is empty (0 bytes) — download it again")
+    if not any(path.name.lower().endswith(s) for s in suffixes):
+        raise InputFileError(
+            f"{path.name} is not a {' or '.join(suffixes)} file; give an .osm.pbf or .osm file")
+    return path
+
+
+def _open(path: Path, area: BaseGeometry | None):
+    import pyrosm  # imported here: heavy, and only this reader needs it
+
+    if area is not None and (area.is_empty or not area.is_valid):
+        raise AreaError("the clip area is empty or invalid — give a valid bbox W,S,E,N")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            osm = pyrosm.OSM(str(path), bounding_box=area)
+            osm._read_pbf()  # parse now so a corrupt file fails here, with our message
+    except Exception as err:  # noqa: BLE001 - pyrosm raises many types for bad files
+        raise InputFileError(
+            f"{path.name} is not a readable OSM PBF file ({type(err).__name__}: {err}); "
+            "it may be truncated or corrupt — download it again") from err
+    return osm
+
+
+def normalise_features(gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    out = L.conform(_with_osm_type(gdf), L.feature_columns())
+    if len(out) == 0:
+        return out
+    out["osm_id"] = out["osm_id"].astype("int64")
+    is_line = pd.Series(False, index=out.index)
+    for key, value in LINE_TAGS:
+        is_line |= out[key].eq(value)
+    out.loc[is_line, "geometry"] = out.loc[is_line, "geometry"].map(_as_line)
+    keep = out.geometry.notna() & ~out.geometry.is_empty
+    keep &= out.geom_type.isin(["Polygon", "MultiPolygon", "LineString", "MultiLineString"])
+    return out[keep].reset_index(drop=True)
+
+
+def normalise_ways(ways: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    if ways is None or len(ways) == 0:
+        return L.empty_layer(L.way_columns())
+    ways = ways.rename(columns={"id": "osm_id", "length": "length_m"})
+    out = L.conform(ways, L.way_columns())
+    out["u"] = out["u"].astype("int64")
+    out["v"] = out["v"].astype("int64")
+    out["osm_id"] = out["osm_id"].astype("int64")
+    out["length_m"] = out["length_m"].astype(float)
+    return out
+
+
+def normalise_nodes(nodes: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    if nodes is None or len(nodes) == 0:
+        return L.empty_layer(["geometry"], index_name="node_id")
+    out = gpd.GeoDataFrame({"node_id": nodes["id"].astype("int64").to_numpy()},
+                           geometry=gpd.points_from_xy(nodes["lon"], nodes["lat"]), crs=L.CRS)
+    return out.drop_duplicates("node_id").set_index("node_id")
+
+
+def normalise_pois(gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    out = L.conform(_with_osm_type(gdf), L.poi_columns())
+    if len(out) == 0:
+        return out
+    out["osm_id"] = out["osm_id"].astype("int64")
+    not_point = out.geom_type != "Point"
+    out.loc[not_point, "geometry"] = out.loc[not_point, "geometry"].representative_point()
+    return out[out.geometry.notna() & ~out.geometry.is_empty].reset_index(drop=True)
+
+
+def _with_osm_type(gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    if gdf is None or len(gdf) == 0:
+        return gdf
+    gdf = gdf.rename(columns={"id": "osm_id"})
+    if "osm_type" not in gdf.columns:
+        gdf["osm_type"] = "way"
+    return gdf
+
+
+def _as_line(geom: BaseGeometry) -> BaseGeometry:
+    if geom is None:
+        return geom
+    if geom.geom_type == "Polygon":
+        return LineString(geom.exterior.coords)
+    if geom.geom_type == "MultiPolygon":
+        return MultiLineString([LineString(p.exterior.coords) for p in geom.geoms])
+    return geom
+
+
+def _newest(*frames: gpd.GeoDataFrame | None) -> datetime | None:
+    """Newest object timestamp: the best 'data date' a PBF offers without its header."""
+    stamps = [pd.to_numeric(f["timestamp"], errors="coerce").max()
+              for f in frames if f is not None and len(f) and "timestamp" in f.columns]
+    stamps = [s for s in stamps if pd.notna(s) and s > 0]
+    if not stamps:
+        return None
+    return datetime.fromtimestamp(int(max(stamps)), tz=UTC)

@@ -1,0 +1,169 @@
+"""Read OSM XML (``.osm``, ``.osm.bz2``, ``.osm.gz``) with osmnx into the normalised layers.
+
+This is also the parser for Overpass downloads (``ecoplan.osm.overpass`` stores them as XML),
+so offline files and online areas go through exactly the same code.
+"""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+import tempfile
+import warnings
+from pathlib import Path
+from xml.etree.ElementTree import ParseError
+from xml.sax import SAXParseException
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry.base import BaseGeometry
+
+from ecoplan.errors import AreaError, InputFileError
+from ecoplan.osm import layers as L
+from ecoplan.osm.pbf import (
+    _newest,
+    check_file,
+    normalise_features,
+    normalise_pois,
+)
+from ecoplan.settings import osm as cfg
+
+XML_SUFFIXES = (".osm", ".osm.bz2", ".osm.gz", ".xml")
+
+
+def read_xml(path: str | Path, *, bbox: tuple[float, float, float, float] | None = None,
+             polygon: BaseGeometry | None = None, source_kind: str = "xml",
+             source_name: str | None = None) -> L.OsmLayers:
+    """Read an OSM XML file into :class:`OsmLayers`, optionally clipped to a bbox/polygon."""
+    import osmnx as ox
+    from shapely.geometry import box
+
+    path = check_file(path, XML_SUFFIXES)
+    area = polygon if polygon is not None else (box(*bbox) if bbox else None)
+    with _plain_xml(path) as xml_path:
+        _configure_osmnx(ox)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                graph = ox.graph_from_xml(xml_path, simplify=False, retain_all=True,
+                                          bidirectional=True)
+                feats = _features(ox, xml_path)
+        except ox._errors.InsufficientResponseError as err:  # a ValueError: catch it first
+            raise AreaError(f"{path.name} holds no OSM data; check the file") from err
+        except (SAXParseException, ParseError, ValueError, KeyError) as err:
+            raise InputFileError(
+                f"{path.name} is not valid OSM XML ({type(err).__name__}: {err}); "
+                "it may be truncated — download or export it again") from err
+    nodes, ways = _graph_layers(ox, graph)
+    features, pois, buildings = _split_features(feats)
+    if len(ways) == 0 and len(features) == 0:
+        raise AreaError(f"{path.name} holds no streets, paths or green space")
+    result = L.OsmLayers(
+        features=features, ways=ways, nodes=nodes, pois=pois, buildings=buildings,
+        source=L.SourceInfo(source_kind, source_name or path.name,
+                            data_date=_newest(feats)),
+    )
+    return result.clip(area) if area is not None else result
+
+
+class _plain_xml:
+    """Context manager giving a path osmnx can read (it handles .bz2 itself, not .gz)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.tmp: Path | None = None
+
+    def __enter__(self) -> Path:
+        if not self.path.name.lower().endswith(".gz"):
+            return self.path
+        fd, name = tempfile.mkstemp(suffix=".osm")
+        self.tmp = Path(name)
+        try:
+            with gzip.open(self.path, "rb") as src, open(fd, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+        except (OSError, EOFError) as err:
+            self.tmp.unlink(missing_ok=True)
+            raise InputFileError(f"{self.path.name} is not a readable gzip file ({err}); "
+                                 "download it again") from err
+        return self.tmp
+
+    def __exit__(self, *exc) -> None:
+        if self.tmp is not None:
+            self.tmp.unlink(missing_ok=True)
+
+
+def _configure_osmnx(ox) -> None:
+    ox.settings.useful_tags_way = list(dict.fromkeys(["oneway", *cfg.WAY_TAGS]))
+    ox.settings.log_console = False
+
+
+def _all_tags() -> dict[str, list[str] | bool]:
+    merged: dict[str, list[str] | bool] = {}
+    for filt in (cfg.FEATURE_FILTER, cfg.POI_FILTER, {"building": True}):
+        for key, values in filt.items():
+            have = merged.get(key)
+            if values is True or have is True:
+                merged[key] = True
+            else:
+                merged[key] = sorted(set(have or []) | set(values))
+    return merged
+
+
+def _features(ox, xml_path: Path) -> gpd.GeoDataFrame:
+    try:
+        return ox.features_from_xml(xml_path, tags=_all_tags())
+    except ox._errors.InsufficientResponseError:
+        return gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=L.CRS), crs=L.CRS)
+
+
+def _graph_layers(ox, graph) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    if graph.number_of_edges() == 0:
+        return (L.empty_layer(["geometry"], index_name="node_id"),
+                L.empty_layer(L.way_columns()))
+    nodes, edges = ox.graph_to_gdfs(graph)
+    edges = edges.reset_index()
+    edges = edges[edges.get("highway").notna()] if "highway" in edges else edges.iloc[0:0]
+    # One row per undirected segment: osmnx adds both directions of two-way ways.
+    a = edges[["u", "v"]].min(axis=1)
+    b = edges[["u", "v"]].max(axis=1)
+    edges = edges.assign(u=a, v=b).drop_duplicates(["u", "v", "osmid"])
+    edges = edges.rename(columns={"osmid": "osm_id", "length": "length_m"})
+    for col in cfg.WAY_TAGS:  # osmnx gives lists where merged; we keep plain tags
+        if col in edges:
+            edges[col] = edges[col].map(lambda x: x[0] if isinstance(x, list) else x)
+    ways = L.conform(gpd.GeoDataFrame(edges, geometry="geometry", crs=L.CRS), L.way_columns())
+    for col in ("u", "v", "osm_id"):
+        ways[col] = ways[col].astype("int64")
+    ways["length_m"] = ways["length_m"].astype(float)
+    used = pd.Index(pd.unique(pd.concat([ways.u, ways.v])))
+    nodes = nodes.loc[nodes.index.isin(used)]
+    node_gdf = gpd.GeoDataFrame(geometry=gpd.points_from_xy(nodes.x, nodes.y), crs=L.CRS,
+                                index=pd.Index(nodes.index.astype("int64"), name="node_id"))
+    return node_gdf, ways
+
+
+def _split_features(feats: gpd.GeoDataFrame
+                    ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    if len(feats) == 0:
+        return (L.empty_layer(L.feature_columns()), L.empty_layer(L.poi_columns()),
+                L.empty_layer(L.building_columns()))
+    feats = feats.reset_index().rename(columns={"element": "osm_type", "id": "osm_id"})
+    if "element_type" in feats.columns:  # osmnx < 2 naming
+        feats = feats.rename(columns={"element_type": "osm_type", "osmid": "osm_id"})
+    feature_mask = _matches(feats, cfg.FEATURE_FILTER) & (feats.osm_type != "node")
+    poi_mask = _matches(feats, cfg.POI_FILTER)
+    building_mask = feats["building"].notna() if "building" in feats else feature_mask & False
+    features = normalise_features(feats[feature_mask])
+    pois = normalise_pois(feats[poi_mask])
+    bcols = feats[building_mask & feats.geom_type.isin(["Polygon", "MultiPolygon"])]
+    buildings = L.conform(bcols, L.building_columns())
+    return features, pois, buildings
+
+
+def _matches(feats: pd.DataFrame, filt: dict[str, list[str] | bool]) -> pd.Series:
+    hit = pd.Series(False, index=feats.index)
+    for key, values in filt.items():
+        if key not in feats.columns:
+            continue
+        hit |= feats[key].notna() if values is True else feats[key].isin(values)
+    return hit

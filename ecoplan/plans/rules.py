@@ -1,0 +1,524 @@
+"""Go / go with care / rethink: the forecast for the session's hours, read with the site and group.
+
+Each rule is a small function of a :class:`RuleInput` returning zero or more :class:`Reason`s;
+the overall verdict is the worst reason. Thresholds and their sources are in
+``ecoplan.settings.weather.THRESHOLDS``. Every reason's text carries the numbers that
+triggered it so a leader can judge it, not just obey it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ecoplan.errors import EcoplanError
+from ecoplan.plans.context import Group, Session, SiteContext
+from ecoplan.plans.daylight import Daylight, session_daylight
+from ecoplan.plans.forecast import Forecast
+from ecoplan.settings import plans as pcfg
+from ecoplan.settings import weather as cfg
+
+__all__ = [
+    "GO", "CARE", "RETHINK", "LEVELS", "Reason", "Assessment", "SessionWeather", "RuleInput",
+    "RULES", "SITE_RULES", "assess", "session_weather", "evaluate", "Group", "Session",
+    "SiteContext",
+]
+
+GO, CARE, RETHINK = "go", "go with care", "rethink"
+LEVELS: tuple[str, ...] = (GO, CARE, RETHINK)
+
+
+def level_rank(level: str) -> int:
+    return LEVELS.index(level)
+
+
+def worst(levels: Any) -> str:
+    return max(levels, key=level_rank, default=GO)
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule: str
+    level: str
+    text: str
+
+
+@dataclass
+class SessionWeather:
+    """The session's weather in a few numbers (NaN = not in the forecast)."""
+
+    rows: pd.DataFrame
+    basis: str  # 'hourly' | 'hourly+daily' | 'daily' | 'manual'
+    t_max: float = math.nan
+    t_min: float = math.nan
+    app_max: float = math.nan
+    app_min: float = math.nan
+    precip_total: float = math.nan
+    precip_max_h: float = math.nan
+    prob_max: float = math.nan
+    gust_max: float = math.nan
+    wind_max: float = math.nan
+    uv_max: float = math.nan
+    codes: frozenset[int] = frozenset()
+    prior_24h_mm: float = math.nan
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"basis": self.basis, "weather_codes": sorted(self.codes)}
+        for k in ("t_max", "t_min", "app_max", "app_min", "precip_total", "precip_max_h",
+                  "prob_max", "gust_max", "wind_max", "uv_max", "prior_24h_mm"):
+            v = getattr(self, k)
+            out[k] = None if not math.isfinite(v) else round(float(v), 2)
+        return out
+
+
+def _nanmax(*vals: float) -> float:
+    arr = np.asarray([v for v in vals if v is not None], dtype=float)
+    return float(np.nanmax(arr)) if arr.size and not np.isnan(arr).all() else math.nan
+
+
+def _nanmin(*vals: float) -> float:
+    arr = np.asarray([v for v in vals if v is not None], dtype=float)
+    return float(np.nanmin(arr)) if arr.size and not np.isnan(arr).all() else math.nan
+
+
+def _col(rows: pd.DataFrame, name: str) -> np.ndarray:
+    return rows[name].to_numpy(float) if name in rows and len(rows) else np.array([], float)
+
+
+def _range_text(fc: Forecast) -> str:
+    ds = fc.dates()
+    return f"{ds[0]} to {ds[-1]}" if ds else "no dates"
+
+
+def session_weather(fc: Forecast, session: Session) -> SessionWeather:
+    """Select the forecast rows covering the session (daily summary where hourly is missing)."""
+    if fc.is_manual:
+        rows, basis = fc.hourly, "manual"
+    else:
+        tz = fc.tz
+        start = pd.Timestamp(session.start).tz_convert(tz)
+        end = pd.Timestamp(session.end).tz_convert(tz)
+        lo, hi = start.floor("h"), end.ceil("h")
+        times = fc.hourly["time"]
+        rows = fc.hourly[(times >= lo) & (times <= hi)]
+        wanted = pd.date_range(lo, hi, freq="h")
+        have = set(times)
+        complete = len(rows) > 0 and all(t in have for t in wanted)
+        day = start.date()
+        daily = fc.daily_row(day)
+        if rows.empty and daily is None:
+            raise EcoplanError(
+                f"the forecast has no data for {start:%Y-%m-%d %H:%M}–{end:%H:%M} (it covers "
+                f"{_range_text(fc)}); pick a time in that range or enter expected conditions "
+                "by hand with --conditions temp_c=…,gust_kmh=…")
+        basis = "hourly" if complete else ("hourly+daily" if daily is not None and len(rows)
+                                           else "daily" if daily is not None else "hourly")
+    sw = SessionWeather(rows=rows, basis=basis)
+    sw.t_max = _nanmax(*_col(rows, "temperature_2m"))
+    sw.t_min = _nanmin(*_col(rows, "temperature_2m"))
+    sw.app_max = _nanmax(*_col(rows, "apparent_temperature"))
+    sw.app_min = _nanmin(*_col(rows, "apparent_temperature"))
+    pr = _col(rows, "precipitation")
+    sw.precip_total = float(np.nansum(pr)) if pr.size and not np.isnan(pr).all() else math.nan
+    sw.precip_max_h = _nanmax(*pr)
+    sw.prob_max = _nanmax(*_col(rows, "precipitation_probability"))
+    sw.gust_max = _nanmax(*_col(rows, "wind_gusts_10m"))
+    sw.wind_max = _nanmax(*_col(rows, "wind_speed_10m"))
+    sw.uv_max = _nanmax(*_col(rows, "uv_index"))
+    codes = _col(rows, "weather_code")
+    sw.codes = frozenset(int(c) for c in codes if math.isfinite(c))
+    if basis == "manual":
+        return sw
+    if basis == "hourly" and len(rows) < len(wanted):
+        sw.notes.append("The hourly forecast covers only part of the session.")
+    if basis in ("hourly+daily", "daily"):
+        d = daily
+        sw.t_max = _nanmax(sw.t_max, d["temperature_2m_max"])
+        sw.t_min = _nanmin(sw.t_min, d["temperature_2m_min"])
+        sw.app_max = _nanmax(sw.app_max, d["apparent_temperature_max"])
+        sw.app_min = _nanmin(sw.app_min, d["apparent_temperature_min"])
+        sw.precip_total = _nanmax(sw.precip_total, d["precipitation_sum"])
+        sw.prob_max = _nanmax(sw.prob_max, d["precipitation_probability_max"])
+        sw.gust_max = _nanmax(sw.gust_max, d["wind_gusts_10m_max"])
+        sw.wind_max = _nanmax(sw.wind_max, d["wind_speed_10m_max"])
+        sw.uv_max = _nanmax(sw.uv_max, d["uv_index_max"])
+        if math.isfinite(d["weather_code"]):
+            sw.codes = sw.codes | {int(d["weather_code"])}
+        sw.notes.append(f"The hourly forecast does not cover all of the session; the whole-day "
+                        f"summary for {day} was used as well (cautious: daily extremes).")
+    prior = fc.hourly[(fc.hourly["time"] < lo) & (fc.hourly["time"] >= lo - timedelta(hours=24))]
+    pp = prior["precipitation"].to_numpy(float)
+    if len(prior) >= 20 and not np.isnan(pp).all():
+        sw.prior_24h_mm = float(np.nansum(pp))
+    return sw
+
+
+@dataclass(frozen=True)
+class RuleInput:
+    weather: SessionWeather
+    session: Session
+    site: SiteContext
+    group: Group
+    daylight: Daylight | None
+
+
+def _fmt(v: float, nd: int = 0) -> str:
+    return f"{v:.{nd}f}"
+
+
+def _hours_where(inp: RuleInput, col: str, thr: float) -> str:
+    """'between 10:00 and 12:00' for the hours a column reaches a threshold (window values)."""
+    rows = inp.weather.rows
+    if inp.weather.basis == "manual" or col not in rows or rows["time"].isna().all():
+        return ""
+    hit = rows[rows[col].to_numpy(float) >= thr]["time"]
+    if hit.empty:
+        return " at some time that day"
+    start = pd.Timestamp(inp.session.start).tz_convert(hit.iloc[0].tz)
+    end = pd.Timestamp(inp.session.end).tz_convert(hit.iloc[0].tz)
+    a = max(hit.iloc[0] - pd.Timedelta(hours=1), start)
+    b = min(hit.iloc[-1], end)
+    if b <= a:
+        return f" around {hit.iloc[0]:%H:%M}"
+    return f" between {a:%H:%M} and {b:%H:%M}"
+
+
+def rule_heat(inp: RuleInput) -> list[Reason]:
+    w, site = inp.weather, inp.site
+    hot = _nanmax(w.t_max, w.app_max)
+    if not math.isfinite(hot) or hot < cfg.value("heat_care_c"):
+        return []
+    feels = f" (feels like {_fmt(w.app_max)} °C)" if math.isfinite(w.app_max) else ""
+    shade = "woodland shade here" if site.shade else "little shade here"
+    if hot >= cfg.value("heat_rethink_c"):
+        level = RETHINK if (not site.shade or inp.group.vulnerable) else CARE
+        return [Reason("heat", level, f"Up to {_fmt(w.t_max)} °C{feels} during the session — "
+                       f"at or above the {_fmt(cfg.value('heat_rethink_c'))} °C heat-health "
+                       f"trigger (UKHSA/Met Office); {shade}.")]
+    return [Reason("heat", CARE, f"Warm: up to {_fmt(w.t_max)} °C{feels} — from "
+                   f"{_fmt(cfg.value('heat_care_c'))} °C walkers need water and rest in shade; "
+                   f"{shade}.")]
+
+
+def rule_uv(inp: RuleInput) -> list[Reason]:
+    uv = inp.weather.uv_max
+    if not math.isfinite(uv) or uv < cfg.value("uv_high"):
+        return []
+    shade = "" if inp.site.shade else "; little shade here"
+    if uv >= cfg.value("uv_extreme"):
+        return [Reason("uv", CARE if inp.site.shade else RETHINK,
+                       f"UV index up to {_fmt(uv)} (extreme, Met Office band 11+){shade}.")]
+    band = "very high, Met Office band 8–10" if uv >= cfg.value("uv_very_high") else (
+        "high, Met Office band 6–7")
+    return [Reason("uv", CARE, f"UV index up to {_fmt(uv)} ({band}){shade}.")]
+
+
+def rule_cold(inp: RuleInput) -> list[Reason]:
+    w, g = inp.weather, inp.group
+    feels, what = (w.app_min, "Feels like") if math.isfinite(w.app_min) else (w.t_min, "Air")
+    if not math.isfinite(feels):
+        return []
+    care = cfg.value("cold_care_vulnerable_c" if g.vulnerable else "cold_care_c")
+    rethink = cfg.value("cold_rethink_vulnerable_c" if g.vulnerable else "cold_rethink_c")
+    if feels > care:
+        return []
+    air = f" (air {_fmt(w.t_min, 1)} °C)" if math.isfinite(w.t_min) and what != "Air" else ""
+    who = f" for a {g.profile} group" if g.vulnerable else ""
+    level = RETHINK if feels <= rethink else CARE
+    return [Reason("cold", level, f"{what} {_fmt(feels, 1)} °C at the coldest{air} — at or below "
+                   f"{_fmt(care)} °C{who} (UKHSA cold-health line 2 °C); wind chill, keep the "
+                   "group moving and shorten stops.")]
+
+
+def rule_ice_snow(inp: RuleInput) -> list[Reason]:
+    w, g = inp.weather, inp.group
+    out: list[Reason] = []
+    freezing = sorted(w.codes & cfg.FREEZING_CODES)
+    snow = sorted(w.codes & cfg.SNOW_CODES)
+    if freezing:
+        out.append(Reason("ice_snow", RETHINK, f"Freezing drizzle/rain forecast "
+                          f"({', '.join(cfg.CODE_TEXT[c] for c in freezing)}) — glaze ice on "
+                          "paths (UKHSA: snow and ice)."))
+    if snow:
+        level = RETHINK if g.profile in pcfg.ICE_RETHINK_PROFILES else CARE
+        what = ", ".join(cfg.CODE_TEXT[c] for c in snow)
+        out.append(Reason("ice_snow", level, f"Snow forecast ({what})"
+                          " — slippery, slower walking (UKHSA: snow and ice)."))
+    if not out and math.isfinite(w.t_min) and w.t_min <= cfg.value("frost_c"):
+        out.append(Reason("ice_snow", CARE, f"Air down to {_fmt(w.t_min, 1)} °C — frost and icy "
+                          "patches likely on paths, bridges and steps."))
+    return out
+
+
+def _is_wet(w: SessionWeather) -> tuple[bool, str]:
+    parts = []
+    if math.isfinite(w.precip_total) and w.precip_total >= cfg.value("rain_mm"):
+        parts.append(f"{_fmt(w.precip_total, 1)} mm of rain")
+    if math.isfinite(w.prob_max) and w.prob_max >= cfg.value("rain_prob_pct"):
+        parts.append(f"{_fmt(w.prob_max)} % chance of rain")
+    rain_codes = sorted(w.codes & cfg.DRIZZLE_RAIN_CODES)
+    if rain_codes:
+        parts.append(", ".join(cfg.CODE_TEXT[c] for c in rain_codes))
+    return bool(parts), "; ".join(parts)
+
+
+def rule_rain(inp: RuleInput) -> list[Reason]:
+    w = inp.weather
+    wet, what = _is_wet(w)
+    if not wet:
+        return []
+    heavy = (math.isfinite(w.precip_max_h) and w.precip_max_h >= cfg.value("rain_heavy_mm")) or \
+        bool(w.codes & cfg.HEAVY_RAIN_CODES)
+    text = f"Rain during the session ({what})"
+    text += " — heavy at times (Met Office: >4 mm/h)." if heavy else " — paths will be wet."
+    if not inp.site.has_shelter:
+        text += " No shelter mapped at this site."
+    return [Reason("rain", CARE, text)]
+
+
+def rule_wet_paths(inp: RuleInput) -> list[Reason]:
+    w, site = inp.weather, inp.site
+    if not site.unsurfaced:
+        return []
+    wet, what = _is_wet(w)
+    prior = math.isfinite(w.prior_24h_mm) and w.prior_24h_mm >= cfg.value("mud_prior_24h_mm")
+    if not (wet or prior):
+        return []
+    why = what if wet else ""
+    if prior:
+        why = (why + "; " if why else "") + f"{_fmt(w.prior_24h_mm, 1)} mm in the 24 h before"
+    share = "" if site.surfaced_share is None else \
+        f" (only {site.surfaced_share:.0%} of paths surfaced)"
+    level = RETHINK if inp.group.profile == "wheelchair" else CARE
+    return [Reason("wet_paths", level, f"Wet, muddy and slippery unsurfaced paths{share} "
+                   f"({why}).")]
+
+
+def rule_gust_woodland(inp: RuleInput) -> list[Reason]:
+    g = inp.weather.gust_max
+    if not inp.site.woodland or not math.isfinite(g) or g < cfg.value("gust_wood_care_kmh"):
+        return []
+    close = cfg.value("gust_wood_rethink_kmh")
+    if g >= close:
+        hours = _hours_where(inp, "wind_gusts_10m", close)
+        return [Reason("gust_woodland", RETHINK, f"Gusts up to {_fmt(g)} km/h in woodland{hours} "
+                       f"— woodland sites close at {_fmt(close)} km/h (Forestry England): "
+                       "falling branches and trees.")]
+    hours = _hours_where(inp, "wind_gusts_10m", cfg.value("gust_wood_care_kmh"))
+    return [Reason("gust_woodland", CARE, f"Gusts up to {_fmt(g)} km/h in woodland{hours} — "
+                   f"below the {_fmt(close)} km/h closure level but branches can fall; keep to "
+                   "wide rides.")]
+
+
+def rule_gust_coast(inp: RuleInput) -> list[Reason]:
+    g = inp.weather.gust_max
+    if not inp.site.coast or not math.isfinite(g) or g < cfg.value("gust_coast_care_kmh"):
+        return []
+    level = RETHINK if g > cfg.value("gust_coast_rethink_kmh") else CARE
+    hours = _hours_where(inp, "wind_gusts_10m", cfg.value("gust_coast_care_kmh"))
+    return [Reason("gust_coast", level, f"Gusts up to {_fmt(g)} km/h ({g / 1.609:.0f} mph) on "
+                   f"the coast{hours} — RNLI: gusts over 30–40 mph affect balance near cliff "
+                   "edges and the sea front.")]
+
+
+def rule_wind_open(inp: RuleInput) -> list[Reason]:
+    g = inp.weather.gust_max
+    s = inp.site
+    if s.woodland or s.coast or not math.isfinite(g) or g < cfg.value("gust_open_care_kmh"):
+        return []
+    return [Reason("wind", CARE, f"Gusts up to {_fmt(g)} km/h ({g / 1.609:.0f} mph) — strong "
+                   "enough to unbalance walkers on open ground.")]
+
+
+def rule_thunder(inp: RuleInput) -> list[Reason]:
+    codes = sorted(inp.weather.codes & cfg.THUNDER_CODES)
+    if not codes:
+        return []
+    what = ", ".join(cfg.CODE_TEXT[c] for c in codes)
+    if inp.site.exposed:
+        return [Reason("thunder", RETHINK, f"Thunderstorms forecast ({what}) on an exposed site "
+                       "— no session in exposed places (WMO codes 95/96/99; lightning safety).")]
+    return [Reason("thunder", CARE, f"Thunderstorms forecast ({what}) — know the nearest "
+                   "building; 30/30 rule: stop if thunder follows lightning within 30 s.")]
+
+
+def rule_fog(inp: RuleInput) -> list[Reason]:
+    codes = sorted(inp.weather.codes & cfg.FOG_CODES)
+    s = inp.site
+    if not codes or not (s.coast or s.open_ground) or s.woodland and not s.coast:
+        return []
+    return [Reason("fog", CARE, f"Fog forecast ({', '.join(cfg.CODE_TEXT[c] for c in codes)}) on "
+                   "open ground/coast — easy to lose the path or the group near edges.")]
+
+
+def rule_daylight(inp: RuleInput) -> list[Reason]:
+    dl = inp.daylight
+    if dl is None or dl.sunset is None or dl.sunrise is None:
+        return []
+    start, end = inp.session.start, inp.session.end
+    margin = cfg.value("daylight_margin_min")
+    sunset = dl.sunset
+    dusk = f", civil dusk {dl.dusk:%H:%M}" if dl.dusk else ""
+    out: list[Reason] = []
+    if end > sunset:
+        out.append(Reason("daylight", RETHINK, f"Session ends at {end:%H:%M}, after sunset "
+                          f"({sunset:%H:%M}{dusk}) — finish {margin:.0f} min before sunset."))
+    elif end > sunset - timedelta(minutes=margin):
+        left = (sunset - end).total_seconds() / 60
+        out.append(Reason("daylight", CARE, f"Session ends at {end:%H:%M}, only {left:.0f} min "
+                          f"before sunset ({sunset:%H:%M}{dusk}) — aim to finish {margin:.0f} "
+                          "min before sunset."))
+    if start < dl.sunrise:
+        level = RETHINK if end <= dl.sunrise else CARE
+        out.append(Reason("daylight", level, f"Session starts at {start:%H:%M}, before sunrise "
+                          f"({dl.sunrise:%H:%M}) — walking in the dark."))
+    return out
+
+
+def rule_toilets(inp: RuleInput) -> list[Reason]:
+    limit = cfg.value("toilet_session_min")
+    if inp.session.minutes <= limit or inp.site.has_toilets:
+        return []
+    return [Reason("toilets", CARE, f"{inp.session.minutes} min session and no toilets mapped at "
+                   f"{inp.site.label} — plan a stop or keep it under {limit:.0f} min.")]
+
+
+def rule_leaders(inp: RuleInput) -> list[Reason]:
+    g = inp.group
+    per = cfg.value("walkers_per_leader")
+    need = math.ceil(g.size / per)
+    if g.leaders >= need:
+        return []
+    level = RETHINK if g.leaders == 0 else CARE
+    return [Reason("leaders", level, f"{g.size} walkers with {g.leaders} leader(s) — Walking for "
+                   f"Health: at least 1 leader per {per:.0f} walkers (need {need}).")]
+
+
+RULES: tuple[Callable[[RuleInput], list[Reason]], ...] = (
+    rule_heat, rule_uv, rule_cold, rule_ice_snow, rule_rain, rule_wet_paths, rule_gust_woodland,
+    rule_gust_coast, rule_wind_open, rule_thunder, rule_fog, rule_daylight, rule_toilets,
+    rule_leaders,
+)
+#: Rules whose outcome depends on the site's features: a different site can avoid them.
+SITE_RULES: frozenset[str] = frozenset({
+    "heat", "uv", "wet_paths", "gust_woodland", "gust_coast", "wind", "thunder", "fog",
+    "toilets",
+})
+
+
+def evaluate(inp: RuleInput) -> list[Reason]:
+    reasons: list[Reason] = []
+    for rule in RULES:
+        reasons.extend(rule(inp))
+    return reasons
+
+
+_BRING: dict[str, str] = {
+    "heat": "Bring at least 500 ml of water each, a sun hat and light, loose clothing.",
+    "uv": "Wear sunscreen (SPF 30+), sunglasses and a hat.",
+    "cold": "Wear warm layers, a hat and gloves; bring a hot drink.",
+    "ice_snow": "Wear boots with a good grip; walking poles help on ice.",
+    "rain": "Bring a waterproof jacket.",
+    "wet_paths": "Wear waterproof boots with a good grip — paths will be muddy.",
+    "gust_woodland": "Keep hats and bags secured; stay on wide paths away from trees.",
+    "gust_coast": "Keep well back from cliff edges and the sea front; secure hats.",
+    "wind": "Expect strong wind: secure hats and loose items.",
+    "thunder": "Check the forecast again before you leave; we may cancel at short notice.",
+    "fog": "Wear something bright so the group can see each other.",
+    "daylight": "Bring a small torch and wear something bright or reflective.",
+    "toilets": "Use the toilet before we set off; there are none on site.",
+}
+
+_CHECK: dict[str, str] = {
+    "heat": "Carry extra water for the group; plan shade stops; know heat-illness signs.",
+    "uv": "Plan the route through shade around midday; spare sunscreen.",
+    "cold": "Spare warm layers and a foil blanket; shorten the walk and stops.",
+    "ice_snow": "Check the route for ice; avoid slopes, steps and bridges; consider postponing.",
+    "rain": "Check the route for slippery and flooded sections; know where to shelter.",
+    "wet_paths": "Consider a surfaced route; check boardwalks, stiles and slopes for grip.",
+    "gust_woodland": "Check the site's closure notices; choose a route away from trees.",
+    "gust_coast": "Route well back from cliff edges; brief the group on the wind.",
+    "wind": "Avoid exposed ridges; keep the group together.",
+    "thunder": "Know the nearest building; 30/30 rule: stop if thunder within 30 s of "
+               "lightning, wait 30 min after the last thunder.",
+    "fog": "Count walkers at every junction; keep the group close; carry a map/GPS.",
+    "daylight": "Agree a turn-back time so you finish before sunset; carry a torch.",
+    "toilets": "Plan a toilet stop on the way or shorten the session.",
+    "leaders": "Recruit more leaders or split the group (1 leader per 20 walkers).",
+}
+
+
+@dataclass
+class Assessment:
+    level: str
+    reasons: list[Reason]
+    participant_note: str
+    checklist: list[str]
+    data_notes: list[str]
+    weather: dict[str, Any]
+    daylight: dict[str, Any]
+    site: dict[str, Any]
+    session: dict[str, Any]
+    group: dict[str, Any]
+    attribution: str = cfg.ATTRIBUTION
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["reasons"] = [asdict(r) for r in self.reasons]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Assessment:
+        d = dict(d)
+        d["reasons"] = [Reason(**r) for r in d.get("reasons", [])]
+        return cls(**d)
+
+    @property
+    def rules(self) -> set[str]:
+        return {r.rule for r in self.reasons}
+
+
+def _iso(t: datetime | None) -> str | None:
+    return t.isoformat() if t else None
+
+
+def assess(fc: Forecast, session: Session, site: SiteContext, group: Group | None = None,
+           *, daylight: Daylight | None = None) -> Assessment:
+    """The verdict for one session at one site for one group."""
+    group = group or Group()
+    sw = session_weather(fc, session)
+    tzname = fc.timezone
+    local_start = session.start.astimezone(fc.tz)
+    day = local_start.date()
+    if daylight is None:
+        drow = fc.daily_row(day)
+        lat = site.lat if site.lat is not None else fc.latitude
+        lon = site.lon if site.lon is not None else fc.longitude
+        daylight = session_daylight(lat, lon, day, tzname,
+                                    drow["sunrise"] if drow is not None else None,
+                                    drow["sunset"] if drow is not None else None)
+    local = Session(local_start, session.minutes)
+    reasons = evaluate(RuleInput(sw, local, site, group, daylight))
+    reasons.sort(key=lambda r: -level_rank(r.level))
+    triggered = [r.rule for r in reasons]
+    bring = ["Comfortable walking shoes and any medication you need."]
+    bring += [_BRING[k] for k in dict.fromkeys(triggered) if k in _BRING]
+    checklist = list(pcfg.STANDARD_CHECKLIST)
+    checklist += [_CHECK[k] for k in dict.fromkeys(triggered) if k in _CHECK]
+    return Assessment(
+        level=worst(r.level for r in reasons), reasons=reasons,
+        participant_note=" ".join(bring), checklist=checklist,
+        data_notes=list(fc.notes) + sw.notes + list(daylight.notes), weather=sw.summary(),
+        daylight={"sunrise": _iso(daylight.sunrise), "sunset": _iso(daylight.sunset),
+                  "dusk": _iso(daylight.dusk), "source": daylight.source},
+        site={"site_id": site.site_id, "name": site.label, "categories": list(site.categories)},
+        session={"start": local.start.isoformat(), "end": local.end.isoformat(),
+                 "minutes": local.minutes, "timezone": tzname},
+        group=group.to_dict(), attribution=fc.attribution)

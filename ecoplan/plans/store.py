@@ -1,0 +1,317 @@
+"""Saved session plans in a real database (SQLite by default, any SQLAlchemy URL by config).
+
+Safety for concurrent writers: SQLite runs in WAL mode with a long ``busy_timeout`` and every
+transaction starts with ``BEGIN IMMEDIATE`` (writers queue instead of failing mid-way);
+updates carry an optimistic ``version`` so two editors never silently overwrite each other.
+The schema is versioned per component in ``schema_version`` (other components — e.g. a
+directory of services — add their own rows and tables) and migrated when a store opens.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+
+from ecoplan.errors import EcoplanError
+from ecoplan.settings import paths
+from ecoplan.settings import plans as pcfg
+
+
+class PlanNotFoundError(EcoplanError):
+    """No saved plan with that id."""
+
+
+class PlanConflictError(EcoplanError):
+    """Someone else changed the plan since it was read."""
+
+
+class StoreError(EcoplanError):
+    """The plans database cannot be opened or written."""
+
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version", metadata,
+    Column("component", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("applied_at", String(40), nullable=False),
+)
+
+plans_table = Table(
+    "plans", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("site_id", String(64), nullable=False, default=""),
+    Column("site_name", Text, nullable=False, default=""),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("start", String(40), nullable=False),  # ISO 8601 with UTC offset
+    Column("timezone", String(64), nullable=False),
+    Column("minutes", Integer, nullable=False),
+    Column("group_json", Text, nullable=False, default="{}"),
+    Column("notes", Text, nullable=False, default=""),
+    Column("forecast_json", Text),
+    Column("assessment_json", Text),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+)
+
+
+def _migrate_1(conn: Connection) -> None:
+    plans_table.create(conn, checkfirst=True)
+
+
+#: (version, step) for the 'plans' component; append, never edit, to change the schema.
+MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = ((1, _migrate_1),)
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+@dataclass
+class Plan:
+    site_id: str
+    site_name: str
+    start: datetime  # tz-aware
+    minutes: int
+    lat: float | None = None
+    lon: float | None = None
+    group: dict[str, Any] = field(default_factory=dict)
+    notes: str = ""
+    forecast: dict[str, Any] | None = None
+    assessment: dict[str, Any] | None = None
+    id: int | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    version: int = 0
+
+    @property
+    def timezone(self) -> str:
+        tz = self.start.tzinfo
+        return getattr(tz, "key", None) or str(tz)
+
+
+def default_url() -> str:
+    """``ECOPLAN_DB_URL`` if set, else SQLite in the user data directory."""
+    env = os.environ.get(pcfg.DB_URL_ENV)
+    if env:
+        return env
+    return f"sqlite:///{paths.data_dir() / pcfg.DB_FILENAME}"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _rec: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {int(pcfg.SQLITE_BUSY_TIMEOUT_MS)}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class PlanStore:
+    """Create, list, get, update (version-checked) and delete saved plans."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_url()
+        try:
+            if self.url.startswith("sqlite:///") and len(self.url) > len("sqlite:///"):
+                Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            self.engine = create_engine(self.url, future=True)
+        except (ArgumentError, OSError) as err:
+            raise StoreError(f"cannot open the plans database '{self.url}' ({err}); set "
+                             f"{pcfg.DB_URL_ENV} to a valid SQLAlchemy URL") from None
+        except ImportError as err:
+            raise StoreError(f"no database driver for '{self.url}' ({err}); install it or "
+                             f"unset {pcfg.DB_URL_ENV} to use SQLite") from None
+        if self.engine.dialect.name == "sqlite":
+            _sqlite_setup(self.engine)
+        self._migrate()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> PlanStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        try:
+            with self.engine.begin() as conn:
+                schema_version.create(conn, checkfirst=True)
+                row = conn.execute(select(schema_version.c.version).where(
+                    schema_version.c.component == pcfg.SCHEMA_COMPONENT)).first()
+                have = row[0] if row else 0
+                if have > SCHEMA_VERSION:
+                    raise StoreError(f"the plans database is schema v{have}, newer than this "
+                                     f"ecoplan (v{SCHEMA_VERSION}); upgrade ecoplan")
+                for version, step in MIGRATIONS:
+                    if version > have:
+                        step(conn)
+                if have == 0:
+                    conn.execute(insert(schema_version).values(
+                        component=pcfg.SCHEMA_COMPONENT, version=SCHEMA_VERSION,
+                        applied_at=_now()))
+                elif have < SCHEMA_VERSION:
+                    conn.execute(update(schema_version).where(
+                        schema_version.c.component == pcfg.SCHEMA_COMPONENT).values(
+                        version=SCHEMA_VERSION, applied_at=_now()))
+        except OperationalError as err:
+            raise StoreError(f"cannot open the plans database '{self.url}' "
+                             f"({err.orig}); check the path and permissions") from None
+
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(schema_version.c.version).where(
+                schema_version.c.component == pcfg.SCHEMA_COMPONENT)).first()
+        return int(row[0]) if row else 0
+
+    # --- CRUD --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _values(plan: Plan) -> dict[str, Any]:
+        if plan.start.tzinfo is None:
+            raise EcoplanError("plan start has no time zone; give a tz-aware start time")
+        return {
+            "site_id": plan.site_id or "", "site_name": plan.site_name or "",
+            "lat": plan.lat, "lon": plan.lon, "start": plan.start.isoformat(),
+            "timezone": plan.timezone, "minutes": int(plan.minutes),
+            "group_json": json.dumps(plan.group), "notes": plan.notes or "",
+            "forecast_json": json.dumps(plan.forecast) if plan.forecast is not None else None,
+            "assessment_json": (json.dumps(plan.assessment)
+                                if plan.assessment is not None else None),
+        }
+
+    @staticmethod
+    def _from_row(row: Any) -> Plan:
+        m = row._mapping
+        try:
+            tz: Any = ZoneInfo(m["timezone"])
+        except (KeyError, ValueError):
+            tz = None
+        start = datetime.fromisoformat(m["start"])
+        if tz is not None:
+            start = start.astimezone(tz)
+        return Plan(
+            id=m["id"], site_id=m["site_id"], site_name=m["site_name"], lat=m["lat"],
+            lon=m["lon"], start=start, minutes=m["minutes"], group=json.loads(m["group_json"]),
+            notes=m["notes"],
+            forecast=json.loads(m["forecast_json"]) if m["forecast_json"] else None,
+            assessment=json.loads(m["assessment_json"]) if m["assessment_json"] else None,
+            created_at=m["created_at"], updated_at=m["updated_at"], version=m["version"])
+
+    def _run(self, fn: Callable[[Connection], Any]) -> Any:
+        try:
+            with self.engine.begin() as conn:
+                return fn(conn)
+        except OperationalError as err:
+            raise StoreError(f"the plans database could not be written ({err.orig}); try again "
+                             "— your plan was not saved") from None
+
+    def create(self, plan: Plan) -> Plan:
+        now = _now()
+        values = self._values(plan) | {"created_at": now, "updated_at": now, "version": 1}
+
+        def do(conn: Connection) -> int:
+            return conn.execute(insert(plans_table).values(**values)).inserted_primary_key[0]
+
+        new_id = self._run(do)
+        return replace(plan, id=int(new_id), created_at=now, updated_at=now, version=1)
+
+    def get(self, plan_id: int) -> Plan:
+        try:
+            with self.engine.connect() as conn:
+                row = conn.execute(select(plans_table).where(plans_table.c.id == plan_id)).first()
+        except SQLAlchemyError as err:
+            raise StoreError(f"the plans database could not be read ({err}); check it") from None
+        if row is None:
+            raise PlanNotFoundError(f"no saved plan with id {plan_id}; see 'ecoplan plans list'")
+        return self._from_row(row)
+
+    def list(self, limit: int | None = None) -> list[Plan]:
+        q = select(plans_table).order_by(plans_table.c.start, plans_table.c.id)
+        if limit:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            return [self._from_row(r) for r in conn.execute(q)]
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return len(conn.execute(select(plans_table.c.id)).all())
+
+    def update(self, plan: Plan) -> Plan:
+        """Save changes if nobody else saved since ``plan.version`` was read."""
+        if plan.id is None:
+            raise EcoplanError("this plan has not been saved yet; create it first")
+        now = _now()
+        values = self._values(plan) | {"updated_at": now, "version": plan.version + 1}
+
+        def do(conn: Connection) -> int:
+            res = conn.execute(update(plans_table).where(
+                plans_table.c.id == plan.id, plans_table.c.version == plan.version).values(
+                **values))
+            if res.rowcount == 1:
+                return 1
+            cur = conn.execute(select(plans_table.c.version).where(
+                plans_table.c.id == plan.id)).first()
+            if cur is None:
+                raise PlanNotFoundError(f"no saved plan with id {plan.id}; it may have been "
+                                        "deleted — save it as a new plan")
+            raise PlanConflictError(
+                f"plan {plan.id} was changed by someone else (now version {cur[0]}, you edited "
+                f"version {plan.version}); reload it and apply your changes again — nothing "
+                "was overwritten")
+
+        self._run(do)
+        return replace(plan, updated_at=now, version=plan.version + 1)
+
+    def delete(self, plan_id: int, version: int | None = None) -> None:
+        def do(conn: Connection) -> None:
+            q = delete(plans_table).where(plans_table.c.id == plan_id)
+            if version is not None:
+                q = q.where(plans_table.c.version == version)
+            if conn.execute(q).rowcount != 1:
+                exists = conn.execute(select(plans_table.c.id).where(
+                    plans_table.c.id == plan_id)).first()
+                if exists is None:
+                    raise PlanNotFoundError(f"no saved plan with id {plan_id}; see "
+                                            "'ecoplan plans list'")
+                raise PlanConflictError(f"plan {plan_id} was changed since you read it; "
+                                        "reload it before deleting")
+
+        self._run(do)

@@ -1,0 +1,1 @@
+"""routes stage of the ecoplan pipeline."""

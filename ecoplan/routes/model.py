@@ -1,0 +1,66 @@
+"""The Route record: what the router produces and the GPX/PDF writers consume.
+
+A plain frozen dataclass (no behaviour beyond light validation) so the loop router can fill it
+and every output (GPX, A4 PDF, app, CLI) reads the same fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, get_args
+
+from pyproj import Geod
+from shapely.geometry import LineString, Point
+
+WaypointKind = Literal["start", "toilets", "bench", "entrance", "parking", "bus_stop", "viewpoint"]
+WAYPOINT_KINDS: tuple[str, ...] = get_args(WaypointKind)
+
+_GEOD = Geod(ellps="WGS84")
+
+
+@dataclass(frozen=True)
+class Waypoint:
+    """A named point along the route (start, toilets, bench, entrance, …), lon/lat WGS84."""
+
+    kind: WaypointKind
+    name: str
+    lon: float
+    lat: float
+
+    def __post_init__(self) -> None:
+        if self.kind not in WAYPOINT_KINDS:
+            raise ValueError(f"unknown waypoint kind {self.kind!r}; use one of {WAYPOINT_KINDS}")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of turn-by-turn directions and the distance it covers, metres."""
+
+    text: str
+    distance_m: float
+
+
+@dataclass(frozen=True)
+class Route:
+    """A walking route. ``geometry`` is a LineString in EPSG:4326 (lon, lat) order.
+
+    ``scores`` holds the explainable numbers the router computed (e.g. ``share_green_blue``,
+    ``share_on_roads``, ``toilets_passed``); writers show them but never recompute them.
+    """
+
+    geometry: LineString
+    length_m: float
+    minutes: float
+    speed_kmh: float
+    step_free: bool
+    start: Point
+    waypoints: list[Waypoint] = field(default_factory=list)
+    directions: list[Step] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+    title: str = ""
+    is_loop: bool = False
+
+
+def geodesic_length_m(line: LineString) -> float:
+    """Length of a lon/lat LineString on the WGS84 ellipsoid, metres (what GPS tools report)."""
+    return float(_GEOD.geometry_length(line))

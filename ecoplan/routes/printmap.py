@@ -1,0 +1,615 @@
+"""A printable one-page A4 PDF of a route, drawn offline from the OSM layers.
+
+folium cannot print (DESIGN.md §2), and a walk leader needs a sheet to hand out: the map (green
+and blue space, paths, roads, buildings, the route with arrows and distance markers, start,
+toilets, benches), a legend, scale bar and north arrow, and beside it the facts a group needs —
+distance, time, step-free status, the OS grid reference of the start, directions and a space
+for the leader's phone number. Everything is drawn with matplotlib's object API (no pyplot, no
+web tiles), so it is safe in the Streamlit server and works with no network.
+
+All text goes through :func:`_text` with ``parse_math=False``: OSM names and user titles are
+untrusted and matplotlib would otherwise read ``$…$`` as mathtext.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import textwrap
+from dataclasses import dataclass
+from datetime import date as Date
+from datetime import datetime
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrow, Patch, Rectangle
+from pyproj import CRS, Transformer
+from shapely import box, clip_by_rect, line_merge
+from shapely import transform as shp_transform_xy
+from shapely.geometry import LineString
+
+from ecoplan.errors import AreaError
+from ecoplan.osm.layers import OsmLayers
+from ecoplan.routes.gridref import grid_reference
+from ecoplan.routes.model import Route, geodesic_length_m
+from ecoplan.settings import routes as cfg
+
+PT_PER_IN = 72.0
+_MPL_RC = {
+    "text.usetex": False,      # never hand untrusted text to LaTeX
+    "pdf.fonttype": 42,        # embed TrueType: text stays selectable and extractable
+    "font.family": "DejaVu Sans",
+    "axes.unicode_minus": True,
+}
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Figure-fraction rectangles (left, bottom, width, height) of each block.
+
+    Portrait gives a near-square map (7.4 × 7.3 in) for round or tall routes; landscape a
+    wider one (8.1 × 6.0 in) with a tall side column for routes that run east-west.
+    """
+
+    landscape: bool
+    map_rect: tuple[float, float, float, float]
+    legend_anchor: tuple[float, float]
+    legend_cols: int
+    #: Text columns (left, top, width, bottom): blocks fill them in order.
+    columns: tuple[tuple[float, float, float, float], ...]
+
+    @property
+    def size_in(self) -> tuple[float, float]:
+        w, h = cfg.A4_IN
+        return (h, w) if self.landscape else (w, h)
+
+
+_PORTRAIT = _Layout(False, map_rect=(0.05, 0.335, 0.90, 0.60), legend_anchor=(0.05, 0.329),
+                    legend_cols=4,
+                    columns=((0.05, 0.248, 0.50, 0.03), (0.585, 0.248, 0.365, 0.03)))
+_LANDSCAPE = _Layout(True, map_rect=(0.03, 0.185, 0.69, 0.71), legend_anchor=(0.03, 0.177),
+                     legend_cols=4, columns=((0.745, 0.895, 0.23, 0.04),))
+
+
+def render_route_pdf(route: Route, layers: OsmLayers, path: str | Path, *, title: str | None = None,
+                     leader_phone_blank: bool = True, date: Date | datetime | str | None = None,
+                     ) -> Path:
+    """Write ``route`` as a one-page A4 PDF map at ``path`` (atomically) and return the path.
+
+    ``title`` defaults to ``route.title``; ``date`` is the walk date (``None`` leaves a blank
+    to fill in). Orientation follows the route's shape. Raises :class:`AreaError` when the
+    layers hold nothing around the route (wrong file for this route).
+    """
+    path = Path(path)
+    fig = build_route_figure(route, layers, title=title, leader_phone_blank=leader_phone_blank,
+                             date=date)
+    meta = {"Title": _clean(title or route.title) or "Walking route", "Creator": "ecoplan",
+            "Subject": f"Walking route map. Map data {cfg.ATTRIBUTION}"}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".ecoplan-", suffix=".pdf", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh, mpl.rc_context(_MPL_RC):
+            fig.savefig(fh, format="pdf", metadata=meta)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def build_route_figure(route: Route, layers: OsmLayers, *, title: str | None = None,
+                       leader_phone_blank: bool = True,
+                       date: Date | datetime | str | None = None) -> Figure:
+    """The A4 figure (not yet saved) — split out so the app can show a PNG preview."""
+    with mpl.rc_context(_MPL_RC):
+        crs = map_crs(route)
+        to_map = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+        line = _reproject(route.geometry, to_map)
+        layout = _choose_layout(line)
+        view = _view_bounds(line, layout)
+        drawn = _layers_in_view(layers, view, crs)
+        if drawn.empty_of_data():
+            raise AreaError("the OSM data holds nothing around this route; load the extract "
+                            "that covers the route's area and try again")
+        fig = Figure(figsize=layout.size_in)
+        fig.patch.set_facecolor(cfg.COLOURS["background"])
+        ax = fig.add_axes(layout.map_rect)
+        _draw_map(ax, drawn, line, route, to_map, view, crs)
+        _legend(fig, layout, drawn, route)
+        _draw_header(fig, layout, route, title or route.title)
+        _draw_text_blocks(fig, layout, route, leader_phone_blank, date, layers)
+        return fig
+
+
+# --- geometry helpers ---------------------------------------------------------------------------
+
+def _reproject(geom, transformer: Transformer):
+    return shp_transform_xy(geom, lambda x, y: transformer.transform(x, y), interleaved=False)
+
+
+def map_crs(route: Route) -> CRS:
+    """British National Grid in GB (matches OS maps and the grid reference), else local UTM."""
+    if grid_reference(route.start.x, route.start.y).ref is not None:
+        return CRS.from_user_input(cfg.GB_GRID_CRS)
+    utm = gpd.GeoSeries([route.start], crs="EPSG:4326").estimate_utm_crs()
+    return CRS.from_user_input(utm)
+
+
+def _choose_layout(line: LineString) -> _Layout:
+    minx, miny, maxx, maxy = line.bounds
+    w, h = max(maxx - minx, 1.0), max(maxy - miny, 1.0)
+    return _LANDSCAPE if w / h > cfg.LANDSCAPE_ASPECT else _PORTRAIT
+
+
+def _view_bounds(line: LineString, layout: _Layout) -> tuple[float, float, float, float]:
+    """Route bounds + margin, widened to the map box's aspect so the map fills it."""
+    minx, miny, maxx, maxy = line.bounds
+    w, h = maxx - minx, maxy - miny
+    margin = max(cfg.MAP_MARGIN_SHARE * max(w, h), cfg.MAP_MARGIN_MIN_M)
+    minx, miny, maxx, maxy = minx - margin, miny - margin, maxx + margin, maxy + margin
+    fw, fh = layout.size_in
+    box_aspect = (layout.map_rect[2] * fw) / (layout.map_rect[3] * fh)  # width / height
+    w, h = maxx - minx, maxy - miny
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    if w / h < box_aspect:
+        w = h * box_aspect
+    else:
+        h = w / box_aspect
+    return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
+
+
+@dataclass
+class _Drawn:
+    green: gpd.GeoDataFrame
+    blue: gpd.GeoDataFrame
+    blue_lines: gpd.GeoDataFrame
+    buildings: gpd.GeoDataFrame
+    roads: gpd.GeoDataFrame
+    paths: gpd.GeoDataFrame
+    toilets: gpd.GeoDataFrame
+    benches: gpd.GeoDataFrame
+
+    def empty_of_data(self) -> bool:
+        return all(len(g) == 0 for g in (self.green, self.blue, self.blue_lines, self.buildings,
+                                         self.roads, self.paths))
+
+
+def _layers_in_view(layers: OsmLayers, view: tuple[float, float, float, float],
+                    crs: CRS) -> _Drawn:
+    """Select by spatial index, project, then cut to the view — only what the page shows."""
+    to_ll = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    view_ll = _reproject(box(*view).segmentize(100.0), to_ll)
+
+    def pick(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        if gdf is None or len(gdf) == 0:
+            return gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=crs), crs=crs)
+        hit = gdf.iloc[gdf.sindex.query(view_ll, predicate="intersects")].to_crs(crs)
+        geom = clip_by_rect(hit.geometry.to_numpy(), *view)
+        hit = hit.set_geometry(gpd.GeoSeries(geom, index=hit.index, crs=crs))
+        return hit[~hit.geometry.is_empty]
+
+    features = pick(layers.features)
+    polys = features[features.geom_type.isin(["Polygon", "MultiPolygon"])]
+    lines = features[~features.index.isin(polys.index)]
+    ways = _merge_ways(pick(layers.ways))
+    highway = ways["highway"].astype("string").fillna("") if len(ways) else pd.Series(dtype=str)
+    pois = pick(layers.pois)
+    return _Drawn(
+        green=polys[_is_green(polys) & ~_is_blue(polys)],
+        blue=polys[_is_blue(polys)],
+        blue_lines=lines[_is_blue(lines)],
+        buildings=pick(layers.buildings),
+        roads=ways[highway.isin(list(cfg.ROAD_WIDTH_PT))] if len(ways) else ways,
+        paths=ways[highway.isin(list(cfg.PATH_HIGHWAYS))] if len(ways) else ways,
+        toilets=_poi(pois, "amenity", {"toilets"}),
+        benches=_poi(pois, "amenity", {"bench"}),
+    )
+
+
+def _merge_ways(ways: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Join each OSM way's 2-point segments back into lines so dashes run continuously."""
+    if len(ways) == 0 or "osm_id" not in ways:
+        return ways
+    merged = ways[["osm_id", "highway", "geometry"]].dissolve(by="osm_id", as_index=False)
+    merged["geometry"] = line_merge(merged.geometry.to_numpy())
+    return merged
+
+
+def _col(gdf: gpd.GeoDataFrame, name: str) -> pd.Series:
+    if name in gdf.columns:
+        return gdf[name].astype("string").fillna("")
+    return pd.Series("", index=gdf.index, dtype="string")
+
+
+def _is_blue(gdf: gpd.GeoDataFrame) -> pd.Series:
+    return (_col(gdf, "natural").isin(list(cfg.BLUE_NATURAL))
+            | _col(gdf, "waterway").isin(list(cfg.BLUE_WATERWAY))
+            | _col(gdf, "landuse").isin(list(cfg.BLUE_LANDUSE))
+            | (_col(gdf, "water") != "")
+            | _col(gdf, "wetland").isin(["saltmarsh", "tidalflat"]))
+
+
+def _is_green(gdf: gpd.GeoDataFrame) -> pd.Series:
+    return (_col(gdf, "leisure").isin(list(cfg.GREEN_LEISURE))
+            | _col(gdf, "landuse").isin(list(cfg.GREEN_LANDUSE))
+            | _col(gdf, "natural").isin(list(cfg.GREEN_NATURAL)))
+
+
+def _poi(pois: gpd.GeoDataFrame, key: str, values: set[str]) -> gpd.GeoDataFrame:
+    return pois[_col(pois, key).isin(list(values))] if len(pois) else pois
+
+
+# --- drawing ------------------------------------------------------------------------------------
+
+def _draw_map(ax, drawn: _Drawn, line: LineString, route: Route, to_map: Transformer,
+              view: tuple[float, float, float, float], crs: CRS) -> None:
+    c = cfg.COLOURS
+    ax.set_facecolor(c["background"])
+    if len(drawn.green):
+        drawn.green.plot(ax=ax, color=c["green"], edgecolor=c["green_edge"], linewidth=0.4,
+                         zorder=1)
+    if len(drawn.blue):
+        drawn.blue.plot(ax=ax, color=c["blue"], edgecolor=c["blue_edge"], linewidth=0.4,
+                        zorder=1.5)
+    if len(drawn.blue_lines):
+        drawn.blue_lines.plot(ax=ax, color=c["water_line"], linewidth=1.2, zorder=1.6)
+    if len(drawn.buildings):
+        drawn.buildings.plot(ax=ax, color=c["building"], edgecolor=c["building_edge"],
+                             linewidth=0.3, zorder=2)
+    if len(drawn.roads):
+        widths = drawn.roads["highway"].map(cfg.ROAD_WIDTH_PT).astype(float).to_numpy()
+        segs = _segments(drawn.roads.geometry)
+        seg_w = np.repeat(widths, [len(s) for s in segs])
+        flat = [p for s in segs for p in s]
+        ax.add_collection(LineCollection(flat, linewidths=seg_w + 1.0, colors=c["road"],
+                                         capstyle="round", zorder=3))
+        ax.add_collection(LineCollection(flat, linewidths=np.maximum(seg_w - 0.6, 0.4),
+                                         colors="#f2f2f2", capstyle="round", zorder=3.1))
+    if len(drawn.paths):
+        flat = [p for s in _segments(drawn.paths.geometry) for p in s]
+        ax.add_collection(LineCollection(flat, linewidths=0.9, colors=c["path"],
+                                         linestyles=(0, (3.0, 1.6)), zorder=3.2))
+    _draw_route(ax, line, route)
+    _draw_points(ax, drawn, route, to_map)
+    ax.set_xlim(view[0], view[2])
+    ax.set_ylim(view[1], view[3])
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    for spine in ax.spines.values():
+        spine.set_linewidth(1.2)
+    _scale_bar(ax, view)
+    _north_arrow(ax, view, crs)
+    _text(ax, 0.995, 0.005, cfg.ATTRIBUTION, transform=ax.transAxes, ha="right", va="bottom",
+          fontsize=cfg.SMALL_PT, zorder=20,
+          bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5})
+
+
+def _segments(geoms: gpd.GeoSeries) -> list[list[np.ndarray]]:
+    """Coordinate arrays of each (Multi)LineString, one list per row."""
+    out = []
+    for g in geoms:
+        parts = getattr(g, "geoms", [g])
+        out.append([np.asarray(p.coords)[:, :2] for p in parts
+                    if p.geom_type == "LineString" and len(p.coords) > 1])
+    return out
+
+
+def _draw_route(ax, line: LineString, route: Route) -> None:
+    c = cfg.COLOURS
+    xy = np.asarray(line.coords)[:, :2]
+    ax.plot(xy[:, 0], xy[:, 1], color=c["route_casing"], linewidth=cfg.ROUTE_WIDTH_PT + 2.5,
+            solid_capstyle="round", solid_joinstyle="round", zorder=10)
+    ax.plot(xy[:, 0], xy[:, 1], color=c["route"], linewidth=cfg.ROUTE_WIDTH_PT, alpha=0.9,
+            solid_capstyle="round", solid_joinstyle="round", zorder=11)
+    proj_len = line.length
+    if proj_len <= 0:
+        return
+    # Distances along the route are true (geodesic) metres; the map line is scaled to match.
+    true_len = geodesic_length_m(route.geometry) or proj_len
+    scale = proj_len / true_len
+    # Direction arrows, evenly spaced, skipping the ends where the start marker sits.
+    n = cfg.ARROW_COUNT
+    for i in range(n):
+        d = proj_len * (i + 0.5) / n
+        a = line.interpolate(max(d - 0.004 * proj_len, 0))
+        b = line.interpolate(min(d + 0.004 * proj_len, proj_len))
+        if a.distance(b) == 0:
+            continue
+        ax.annotate("", xy=(b.x, b.y), xytext=(a.x, a.y), zorder=12,
+                    arrowprops={"arrowstyle": "-|>,head_length=0.7,head_width=0.45",
+                                "color": "#000000", "lw": 1.2, "shrinkA": 0, "shrinkB": 0})
+    step = cfg.MARKER_STEP_LONG_M if true_len > cfg.LONG_ROUTE_M else cfg.MARKER_STEP_M
+    d = step
+    while d < true_len - step * 0.25:
+        p = line.interpolate(d * scale)
+        label = f"{d / 1000:g}"
+        ax.plot(p.x, p.y, marker="o", markersize=15, markerfacecolor="white",
+                markeredgecolor="#000000", markeredgewidth=1.0, zorder=13)
+        _text(ax, p.x, p.y, label, ha="center", va="center", fontsize=7.5, weight="bold",
+              zorder=14)
+        d += step
+
+
+def _draw_points(ax, drawn: _Drawn, route: Route, to_map: Transformer) -> None:
+    c = cfg.COLOURS
+    style = {"toilets": ("s", c["toilets"], 9), "bench": ("D", c["bench"], 7),
+             "entrance": ("^", c["entrance"], 9)}
+    for gdf, kind in ((drawn.toilets, "toilets"), (drawn.benches, "bench")):
+        if len(gdf):
+            m, col, size = style[kind]
+            ax.plot(gdf.geometry.x, gdf.geometry.y, linestyle="none", marker=m, markersize=size,
+                    markerfacecolor=col, markeredgecolor="white", markeredgewidth=0.8, zorder=15)
+    for wp in route.waypoints:
+        if wp.kind in style:
+            m, col, size = style[wp.kind]
+            x, y = to_map.transform(wp.lon, wp.lat)
+            ax.plot(x, y, marker=m, markersize=size + 2, markerfacecolor=col,
+                    markeredgecolor="black", markeredgewidth=0.9, zorder=16)
+    sx, sy = to_map.transform(route.start.x, route.start.y)
+    ax.plot(sx, sy, marker="o", markersize=17, markerfacecolor=c["start"],
+            markeredgecolor="black", markeredgewidth=1.4, zorder=17)
+    _text(ax, sx, sy, "S", ha="center", va="center", fontsize=9, weight="bold", color="white",
+          zorder=18)
+
+
+def _nice_length(max_m: float) -> float:
+    """Largest 1/2/2.5/5 × 10^k metres not above ``max_m``."""
+    k = 10 ** math.floor(math.log10(max_m))
+    for f in (5, 2.5, 2, 1):
+        if f * k <= max_m:
+            return f * k
+    return k
+
+
+def _scale_bar(ax, view: tuple[float, float, float, float]) -> None:
+    """A 4-part black/white bar in true metres (grid scale ≈ 1 within a few 1/10 000)."""
+    minx, miny, maxx, maxy = view
+    w, h = maxx - minx, maxy - miny
+    length = _nice_length(w * 0.28)
+    x0, y0 = minx + 0.03 * w, miny + 0.045 * h
+    bar_h = 0.012 * h
+    ax.add_patch(Rectangle((x0 - 0.015 * w, y0 - 0.035 * h), length + 0.06 * w, 0.085 * h,
+                           facecolor="white", edgecolor="#444444", linewidth=0.6, alpha=0.9,
+                           zorder=19))
+    for i in range(4):
+        ax.add_patch(Rectangle((x0 + i * length / 4, y0), length / 4, bar_h,
+                               facecolor="black" if i % 2 == 0 else "white",
+                               edgecolor="black", linewidth=0.8, zorder=20))
+    unit = "km" if length >= 1000 else "m"
+    div = 1000 if unit == "km" else 1
+    for frac in (0, 0.5, 1):
+        val = length * frac / div
+        _text(ax, x0 + frac * length, y0 + bar_h * 1.6, f"{val:g}", ha="center", va="bottom",
+              fontsize=cfg.SMALL_PT, zorder=21)
+    _text(ax, x0 + length + 0.008 * w, y0 + bar_h / 2, unit, ha="left", va="center",
+          fontsize=cfg.SMALL_PT, zorder=21)
+
+
+def _north_arrow(ax, view: tuple[float, float, float, float], crs: CRS) -> None:
+    """Arrow to true north, turned by the grid's convergence at the map centre."""
+    minx, miny, maxx, maxy = view
+    w, h = maxx - minx, maxy - miny
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    to_ll = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    to_map = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    lon, lat = to_ll.transform(cx, cy)
+    nx, ny = to_map.transform(lon, lat + 0.01)
+    ang = math.atan2(nx - cx, ny - cy)  # clockwise from grid up
+    size = 0.07 * h
+    x, y = maxx - 0.06 * w, maxy - 0.05 * h - size
+    ax.add_patch(Rectangle((x - 0.035 * w, y - 0.02 * h), 0.07 * w, size + 0.065 * h,
+                           facecolor="white", edgecolor="#444444", linewidth=0.6, alpha=0.9,
+                           zorder=19))
+    dx, dy = size * math.sin(ang), size * math.cos(ang)
+    ax.add_patch(FancyArrow(x, y, dx, dy, width=0.012 * w, head_width=0.035 * w,
+                            head_length=0.35 * size, length_includes_head=True,
+                            color="black", zorder=20))
+    _text(ax, x + dx * 1.12, y + dy * 1.12, "N", ha="center", va="bottom", fontsize=13,
+          weight="bold", zorder=21)
+
+
+def _legend(fig: Figure, layout: _Layout, drawn: _Drawn, route: Route) -> None:
+    """The key, outside the map so it never hides the route."""
+    c = cfg.COLOURS
+    handles = [
+        Line2D([], [], color=c["route"], linewidth=cfg.ROUTE_WIDTH_PT, label="Route"),
+        Line2D([], [], linestyle="none", marker=r"$\rightarrow$", color="black",
+               markersize=10, label="Direction"),
+        Line2D([], [], linestyle="none", marker="o", markersize=11, markerfacecolor="white",
+               markeredgecolor="black", label="Distance (km)"),
+        Line2D([], [], linestyle="none", marker="o", markersize=11, markerfacecolor=c["start"],
+               markeredgecolor="black", label="Start (S)"),
+        Patch(facecolor=c["green"], edgecolor=c["green_edge"], label="Park, wood, grass"),
+        Patch(facecolor=c["blue"], edgecolor=c["blue_edge"], label="Water, beach, wetland"),
+        Line2D([], [], color=c["road"], linewidth=3, label="Road"),
+        Line2D([], [], color=c["path"], linewidth=1, linestyle=(0, (3.0, 1.6)),
+               label="Footpath, track"),
+        Patch(facecolor=c["building"], edgecolor=c["building_edge"], label="Building"),
+        Line2D([], [], linestyle="none", marker="s", markersize=8, markerfacecolor=c["toilets"],
+               markeredgecolor="white", label="Toilets"),
+        Line2D([], [], linestyle="none", marker="D", markersize=7, markerfacecolor=c["bench"],
+               markeredgecolor="white", label="Bench"),
+    ]
+    if any(w.kind == "entrance" for w in route.waypoints):
+        handles.append(Line2D([], [], linestyle="none", marker="^", markersize=8,
+                              markerfacecolor=c["entrance"], markeredgecolor="black",
+                              label="Entrance"))
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=layout.legend_anchor,
+               bbox_transform=fig.transFigure, ncols=layout.legend_cols, fontsize=cfg.BODY_PT,
+               frameon=False, borderaxespad=0.0, borderpad=0.2, labelspacing=0.45,
+               handlelength=2.2, columnspacing=1.4)
+
+
+# --- text blocks --------------------------------------------------------------------------------
+
+def _draw_header(fig: Figure, layout: _Layout, route: Route, title: str) -> None:
+    top = 0.985 if not layout.landscape else 0.98
+    _text(fig, 0.5, top, _clean(title) or "Walking route", ha="center", va="top",
+          fontsize=cfg.TITLE_PT, weight="bold")
+    km = route.length_m / 1000
+    miles = route.length_m / 1609.344
+    kind = "Circular walk" if route.is_loop else "Walk"
+    step = "step-free" if route.step_free else "NOT step-free"
+    _text(fig, 0.5, top - (0.035 if not layout.landscape else 0.05),
+          f"{kind} · {km:.1f} km ({miles:.1f} miles) · about {route.minutes:.0f} min at "
+          f"{route.speed_kmh:g} km/h · {step}",
+          ha="center", va="top", fontsize=cfg.SUBTITLE_PT)
+
+
+class _Column:
+    """A text column filled top-down; keeps the page to one sheet by knowing what is left."""
+
+    def __init__(self, fig: Figure, rect: tuple[float, float, float, float]) -> None:
+        self.fig = fig
+        self.left, self.y, self.width, self.bottom = rect
+        self.fw, self.fh = fig.get_size_inches()
+
+    def _h(self, size_pt: float, spacing: float = 1.35) -> float:
+        return size_pt * spacing / (self.fh * PT_PER_IN)
+
+    def chars(self, size_pt: float) -> int:
+        return _wrap_chars(self.width * self.fw * PT_PER_IN, size_pt)
+
+    def lines_left(self, size_pt: float = cfg.BODY_PT) -> int:
+        return max(int((self.y - self.bottom) / self._h(size_pt)), 0)
+
+    def heading(self, text: str) -> None:
+        _text(self.fig, self.left, self.y, text, fontsize=cfg.SUBTITLE_PT, weight="bold",
+              va="top")
+        self.y -= self._h(cfg.SUBTITLE_PT, 1.6)
+
+    def line(self, text: str, size_pt: float = cfg.BODY_PT, **kw) -> None:
+        _text(self.fig, self.left, self.y, text, fontsize=size_pt, va="top", **kw)
+        self.y -= self._h(size_pt)
+
+    def para(self, text: str, size_pt: float = cfg.BODY_PT, **kw) -> None:
+        for part in textwrap.wrap(text, self.chars(size_pt), subsequent_indent="   ") or [""]:
+            self.line(part, size_pt, **kw)
+
+    def gap(self, lines: float = 0.5) -> None:
+        self.y -= self._h(cfg.BODY_PT) * lines
+
+    def phone_box(self) -> None:
+        box_h = self._h(cfg.SUBTITLE_PT, 2.6)
+        self.fig.add_artist(Rectangle((self.left, self.y - box_h), self.width, box_h,
+                                      transform=self.fig.transFigure, facecolor="white",
+                                      edgecolor="black", linewidth=1.2))
+        _text(self.fig, self.left + 0.1 / self.fw, self.y - box_h / 2, "Leader's phone:",
+              fontsize=cfg.SUBTITLE_PT, va="center", weight="bold")
+        self.y -= box_h + self._h(cfg.BODY_PT, 0.8)
+
+
+def _info_lines(route: Route, date: Date | datetime | str | None,
+                layers: OsmLayers) -> list[tuple[str, str]]:
+    if isinstance(date, datetime | Date):
+        when = f"{date:%a %-d %b %Y}"
+    else:
+        when = _clean(date) if date else "__________________"
+    km = route.length_m / 1000
+    g6 = grid_reference(route.start.x, route.start.y, 6)
+    lines = [
+        ("Date", when),
+        ("Distance", f"{km:.1f} km, about {route.minutes:.0f} min at {route.speed_kmh:g} km/h "
+                     "(no stops)"),
+        ("Step-free", "yes: no steps, stiles or kissing gates" if route.step_free
+         else "NO: steps, stiles or kissing gates on the way"),
+        ("Start", f"OS grid ref {g6.ref}" if g6.ref
+         else f"no OS grid reference ({g6.reason})"),
+        ("", f"lat {route.start.y:.5f}, lon {route.start.x:.5f}"),
+    ]
+    s = route.scores
+    parts = []
+    if "share_green_blue" in s:
+        parts.append(f"{100 * s['share_green_blue']:.0f} % green/blue space")
+    if "share_on_roads" in s:
+        parts.append(f"{100 * s['share_on_roads']:.0f} % on roads")
+    if "toilets_passed" in s:
+        n = int(s["toilets_passed"])
+        parts.append(f"{n} toilet{'s' if n != 1 else ''} on the way")
+    if parts:
+        lines.append(("Route", ", ".join(parts)))
+    return lines
+
+
+def _attribution(layers: OsmLayers) -> str:
+    data_date = layers.source.data_date
+    when = f", data of {data_date:%b %Y}" if data_date is not None else ""
+    return f"Map data {cfg.ATTRIBUTION} (ODbL){when}. Check paths before the walk."
+
+
+def _draw_text_blocks(fig: Figure, layout: _Layout, route: Route, leader_phone_blank: bool,
+                      date: Date | datetime | str | None, layers: OsmLayers) -> None:
+    """Info, phone box, directions, attribution — in the layout's columns, never overflowing."""
+    cols = [_Column(fig, rect) for rect in layout.columns]
+    info = cols[-1]
+    info.heading("About this walk")
+    for key, value in _info_lines(route, date, layers):
+        info.para(f"{key}: {value}" if key else value,
+                  weight="bold" if key in ("Step-free", "Start") else "normal")
+    info.gap()
+    if leader_phone_blank:
+        info.phone_box()
+    directions = cols[0]
+    if directions is info:
+        directions.gap()
+    directions.heading("Directions")
+    for text in direction_lines(route, directions.chars(cfg.BODY_PT), directions.lines_left()):
+        directions.line(text)
+    # Attribution across the foot of the page, where it cannot be pushed off.
+    _text(fig, layout.map_rect[0], 0.012, _attribution(layers), fontsize=cfg.SMALL_PT,
+          va="bottom", color="#333333")
+
+
+def _wrap_chars(width_pt: float, size_pt: float) -> int:
+    """Characters per line for DejaVu Sans (mean advance ≈ 0.55 em on English text)."""
+    return max(int(width_pt / (0.55 * size_pt)), 10)
+
+
+def direction_lines(route: Route, width_chars: int, max_lines: int) -> list[str]:
+    """Numbered, wrapped direction lines, cut to ``max_lines`` with a note of what was left."""
+    if not route.directions:
+        return ["Follow the orange line on the map from the start (S)."]
+    out: list[str] = []
+    for i, step in enumerate(route.directions, 1):
+        dist = _fmt_dist(step.distance_m)
+        text = f"{i}. {_clean(step.text)}" + (f" ({dist})" if dist else "")
+        wrapped = textwrap.wrap(text, width_chars, subsequent_indent="    ") or [f"{i}."]
+        if len(out) + len(wrapped) > max_lines - 1 and i < len(route.directions):
+            left = len(route.directions) - i + 1
+            out.append(f"… {left} more step{'s' if left > 1 else ''}: follow the map line.")
+            return out
+        out.extend(wrapped)
+    return out[:max_lines]
+
+
+def _fmt_dist(m: float) -> str:
+    """'120 m' / '1.2 km' with a no-break space, so a wrapped line never starts with 'm)'."""
+    if not m or m <= 0 or not math.isfinite(m):
+        return ""
+    if m < 1000:
+        return f"{max(round(m / 10) * 10, 10):.0f}\u00a0m"
+    return f"{m / 1000:.1f}\u00a0km"
+
+
+def _clean(text: object) -> str:
+    """Untrusted text for one line on the page: no control characters, no newlines."""
+    s = "" if text is None else str(text)
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in s).split())
+
+
+def _text(target, x: float, y: float, s: str, **kw):
+    """``target.text`` with mathtext off — names such as ``$\\frac{1}{2}$`` print literally."""
+    kw.setdefault("parse_math", False)
+    if hasattr(target, "transFigure") and "transform" not in kw:
+        kw["transform"] = target.transFigure
+    return target.text(x, y, s, **kw)

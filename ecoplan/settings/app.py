@@ -1,0 +1,138 @@
+"""Settings for the Streamlit app's maps: offline assets, palettes, basemap limits.
+
+Colours are colour-blind safe: categorical colours come from the Okabe–Ito palette
+(Okabe & Ito 2008, "Color Universal Design", jfly.uni-koeln.de/color/), sequential ramps
+from ColorBrewer (Brewer, colorbrewer2.org, schemes marked "colorblind safe").
+"""
+
+from __future__ import annotations
+
+# --- Offline assets (served by Streamlit static serving, see ecoplan.app.assets) -------------
+
+#: Sub-folder of the app's ``static/`` folder that holds the copied third-party files; one
+#: folder so that a single ``static/`` line in .gitignore keeps them out of git.
+VENDOR_SUBDIR = "vendor"
+
+#: URL under which Streamlit serves ``<folder of main script>/static/`` when
+#: ``server.enableStaticServing = true`` (Streamlit docs, "Static file serving"). Root-relative
+#: so it resolves against the Streamlit server from the page *and* from the streamlit-folium
+#: component iframe (served from the same origin at /component/...). If the app runs under a
+#: ``server.baseUrlPath``, pass ``f"/{base}/app/static"`` instead.
+STATIC_URL_PREFIX = "/app/static"
+
+# --- Map look ---------------------------------------------------------------------------------
+
+#: Plain light background used instead of web tiles (offline by default).
+MAP_BACKGROUND = "#f2efe9"  # our choice: the light land colour of the OSM Carto style
+ATTRIBUTION_OSM = "© OpenStreetMap contributors"  # ODbL attribution, required on OSM maps
+#: Optional online tiles, off by default; OSM tile usage policy requires the attribution.
+ONLINE_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+ONLINE_TILES_NAME = "OpenStreetMap tiles (online)"
+ONLINE_TILES_ATTRIBUTION = (
+    '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+MAP_MAX_ZOOM = 19  # OSM standard tile layer maximum zoom
+
+# --- Okabe–Ito categorical palette ----------------------------------------------------------
+
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+
+#: Site colour by ``kind`` (green / blue / both) and by ``access``.
+SITE_COLORS: dict[str, dict[str, str]] = {
+    "kind": {
+        "green": OKABE_ITO["bluish_green"],
+        "blue": OKABE_ITO["blue"],
+        "green+blue": OKABE_ITO["sky_blue"],
+    },
+    "access": {
+        "public": OKABE_ITO["bluish_green"],
+        "permissive": OKABE_ITO["sky_blue"],
+        "unknown": OKABE_ITO["orange"],
+        "restricted": OKABE_ITO["vermillion"],
+    },
+}
+#: Colour for a value missing from the mapping above, and for a categorical column we have
+#: no mapping for (cycled through in order).
+FALLBACK_COLOR = "#999999"
+CATEGORY_CYCLE: tuple[str, ...] = (
+    OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["bluish_green"],
+    OKABE_ITO["vermillion"], OKABE_ITO["reddish_purple"], OKABE_ITO["sky_blue"],
+    OKABE_ITO["yellow"], OKABE_ITO["black"],
+)
+SITE_FILL_OPACITY = 0.45
+SITE_LINE_WEIGHT = 2
+SELECTED_COLOR = OKABE_ITO["black"]  # outline of the selected site
+
+#: Point layers (entrances, amenities): colour by value of the ``color_by`` column.
+POINT_COLORS: dict[str, str] = {
+    "tagged": OKABE_ITO["black"],
+    "crossing": OKABE_ITO["reddish_purple"],
+    "near_network": OKABE_ITO["orange"],
+}
+POINT_RADIUS_PX = 5
+
+# --- Sequential palette for choropleths ---------------------------------------------------------
+
+#: ColorBrewer YlGnBu, 7 classes (colorblind safe, print friendly).
+SEQUENTIAL_YLGNBU: tuple[str, ...] = (
+    "#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84",
+)
+#: ColorBrewer YlOrRd, 7 classes (colorblind safe) — for "more is worse" values (minutes).
+SEQUENTIAL_YLORRD: tuple[str, ...] = (
+    "#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026",
+)
+NO_DATA_COLOR = "#bdbdbd"  # ColorBrewer greys, mid tone
+NO_DATA_LABEL = "no data"
+CHOROPLETH_FILL_OPACITY = 0.7
+
+# --- Offline basemap from OSM layers ---------------------------------------------------------
+
+#: Tolerance for simplifying basemap and site geometries, metres. Our choice: 5 m is below a
+#: pixel at zoom 14 (≈ 9.5 m/px at 50° N) so shapes look the same at neighbourhood scale.
+SIMPLIFY_M = 5.0
+#: Coordinate precision, decimal places of degrees (5 ≈ 1.1 m), keeps the HTML small.
+COORD_DECIMALS = 5
+#: Drop basemap polygons smaller than this (m²); our choice: ~ a 10 m × 10 m square.
+MIN_BASEMAP_AREA_M2 = 100.0
+#: At most this many buildings are drawn (largest first); buildings are context only.
+MAX_BUILDINGS = 20_000
+#: Highway classes drawn as roads vs paths (OSM wiki Key:highway).
+BASEMAP_ROADS: tuple[str, ...] = (
+    "motorway", "trunk", "primary", "secondary", "tertiary", "unclassified", "residential",
+    "motorway_link", "trunk_link", "primary_link", "secondary_link", "tertiary_link",
+    "living_street", "pedestrian", "service",
+)
+BASEMAP_PATHS: tuple[str, ...] = (
+    "footway", "path", "bridleway", "track", "steps", "cycleway",
+)
+BASEMAP_STYLE: dict[str, dict[str, object]] = {
+    "water": {"color": "#9ccbe4", "fillColor": "#aad3df", "weight": 1, "fillOpacity": 1.0},
+    "green": {"color": "#b5d29f", "fillColor": "#cdebb0", "weight": 0, "fillOpacity": 1.0},
+    "buildings": {"color": "#c4b6ab", "fillColor": "#d9d0c9", "weight": 0.5, "fillOpacity": 1.0},
+    "roads": {"color": "#c8bfb5", "weight": 2.5, "opacity": 1.0},
+    "paths": {"color": "#a07a5a", "weight": 1.2, "opacity": 0.9, "dashArray": "3 3"},
+}
+#: Feature tag values drawn as basemap water / green (OSM wiki Key:natural, Key:landuse).
+BASEMAP_WATER: dict[str, tuple[str, ...]] = {
+    "natural": ("water", "bay", "wetland"),
+    "waterway": ("riverbank",),
+    "landuse": ("reservoir",),
+}
+BASEMAP_GREEN: dict[str, tuple[str, ...]] = {
+    "leisure": ("park", "garden", "nature_reserve", "common", "recreation_ground",
+                "golf_course", "dog_park"),
+    "landuse": ("forest", "grass", "meadow", "recreation_ground", "village_green",
+                "allotments"),
+    "natural": ("wood", "heath", "grassland", "scrub", "fell", "moor"),
+}
+#: Waterway lines (rivers, streams) drawn as thin blue lines.
+BASEMAP_WATERWAY_LINES: tuple[str, ...] = ("river", "canal", "stream", "tidal_channel")

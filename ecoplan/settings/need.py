@@ -1,0 +1,144 @@
+"""Deprivation (need), population, boundary and origin settings.
+
+File layouts follow the published files: MHCLG "English Indices of Deprivation 2019" Files 1, 2
+and 6 (gov.uk, 26 Sep 2019, saved as CSV), the humaniverse/IMD conversion of the IoD 2025
+(LSOA 2021) and the ONS "LSOA (2011) to LSOA (2021) to LAD (2022)" lookup. See
+``shared/data/README.md`` for the exact headers.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- Licences ---------------------------------------------------------------------------------
+
+#: MHCLG IoD data (OGL v3) — shown beside every result that uses deprivation or population.
+IOD_ATTRIBUTION = (
+    "Contains public sector information licensed under the Open Government Licence v3.0."
+)
+#: ONS boundaries and lookups (OGL v3, ONS Open Geography Portal licence wording).
+ONS_BOUNDARY_ATTRIBUTION = (
+    "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
+    "Contains OS data © Crown copyright and database right"
+)
+
+# --- Codes ------------------------------------------------------------------------------------
+
+#: LSOA codes: E01 (England) / W01 (Wales) + 6 digits (ONS Register of Geographic Codes).
+LSOA_CODE = re.compile(r"^[EW]01\d{6}$")
+
+#: Number of ranked LSOAs per edition: deciles are rank bands of N/10 (IoD2019 Technical
+#: Report §3; 32,844 LSOA 2011 in England; IoD2025: 33,755 LSOA 2021 in England).
+N_RANKED: dict[str, int] = {"IoD2019": 32_844, "IoD2025": 33_755}
+#: Which LSOA vintage each edition is published on.
+EDITION_VINTAGE: dict[str, str] = {"IoD2019": "2011", "IoD2025": "2021"}
+
+# --- IoD 2019 (gov.uk CSV exports of the XLSX sheets) -----------------------------------------
+
+#: Headers are matched after lower-casing and collapsing white space; "prefix" matching lets
+#: File 2's "(where 1 is most deprived)" suffixes through.
+IOD2019_CODE = "lsoa code (2011)"
+IOD2019_NAME = "lsoa name (2011)"
+IOD2019_LAD_CODE = "local authority district code (2019)"
+IOD2019_LAD_NAME = "local authority district name (2019)"
+IOD2019_IMD_RANK = "index of multiple deprivation (imd) rank"
+IOD2019_IMD_DECILE = "index of multiple deprivation (imd) decile"
+IOD2019_POPULATION = "total population: mid 2015"
+#: File 2 domain header prefixes → our domain key (same keys as IoD2025 below).
+IOD2019_DOMAINS: dict[str, str] = {
+    "income": "income",
+    "employment": "employment",
+    "education, skills and training": "education",
+    "health deprivation and disability": "health",
+    "crime": "crime",
+    "barriers to housing and services": "housing_services",
+    "living environment": "environment",
+}
+
+# --- IoD 2025 (humaniverse/IMD imd2025_england_lsoa21 → CSV) ----------------------------------
+
+IOD2025_CODE = "lsoa21_code"
+IOD2025_NAME = "lsoa21_name"
+#: humaniverse domain prefix → our domain key.
+IOD2025_DOMAINS: dict[str, str] = {
+    "Income": "income",
+    "Employment": "employment",
+    "Education": "education",
+    "Health": "health",
+    "Crime": "crime",
+    "Housing_and_Services": "housing_services",
+    "Environment": "environment",
+}
+
+# --- Lookup -----------------------------------------------------------------------------------
+
+LOOKUP_COLUMNS = ("lsoa11_code", "lsoa21_code", "change_code")
+#: ONS change codes: U unchanged, S split (one 2011 → several 2021), M merged (several 2011 →
+#: one 2021), X irregular (redrawn, many-to-many).
+CHANGE_CODES = ("U", "S", "M", "X")
+
+# --- Boundaries -------------------------------------------------------------------------------
+
+#: Candidate id columns, tried in order, case-insensitively (ONS portal names first).
+BOUNDARY_CODE_COLUMNS: tuple[str, ...] = (
+    "LSOA11CD", "LSOA21CD", "lsoa11_code", "lsoa21_code", "LSOA_code", "lsoa_cd", "LSOA",
+    "area_code", "code", "geo_code", "DataZone", "DZ2011_cd", "id",
+)
+BOUNDARY_NAME_COLUMNS: tuple[str, ...] = (
+    "LSOA11NM", "LSOA21NM", "lsoa11_name", "lsoa21_name", "LSOA_name", "area_name", "name",
+    "Name",
+)
+#: Coordinates inside this box are taken as lon/lat when a file carries no CRS.
+LONLAT_BOUNDS = (-180.0, -90.0, 180.0, 90.0)
+
+# --- Origins (where people live) --------------------------------------------------------------
+
+#: building=* values that house people (OSM wiki Key:building, "Accommodation" group) plus
+#: untagged 'yes', which in UK OSM is mostly houses. Anything else is excluded.
+RESIDENTIAL_BUILDINGS: frozenset[str] = frozenset({
+    "yes", "house", "residential", "apartments", "terrace", "detached", "semidetached_house",
+    "semi", "semi-detached", "bungalow", "dormitory", "farm", "farmhouse", "houseboat",
+    "static_caravan", "cabin", "flats", "flat", "maisonette", "cottage", "townhouse",
+    "sheltered_housing", "hall_of_residence", "terraced_house",
+})
+#: Listed so readers see what is deliberately left out (OSM wiki Key:building, commercial,
+#: religious, civic, agricultural, storage groups). Not consulted: not-in-the-list = excluded.
+NON_RESIDENTIAL_BUILDINGS: frozenset[str] = frozenset({
+    "industrial", "commercial", "retail", "office", "warehouse", "supermarket", "kiosk",
+    "church", "chapel", "cathedral", "mosque", "synagogue", "temple", "monastery", "religious",
+    "school", "college", "university", "kindergarten", "hospital", "public", "civic",
+    "government", "train_station", "transportation", "station", "garage", "garages",
+    "carport", "shed", "hut", "barn", "cowshed", "stable", "glasshouse", "greenhouse",
+    "farm_auxiliary", "roof", "construction", "ruins", "service", "hotel", "sports_hall",
+    "stadium", "parking", "toilets", "bunker", "signalbox", "elevator", "manufacture",
+    "water_tower", "boathouse", "silo", "storage_tank", "transformer_tower",
+})
+#: Footprints smaller than this are sheds/garages even when tagged 'yes' (our choice: the
+#: Nationally Described Space Standard (DCLG 2015) minimum dwelling is 37 m² floor area; a
+#: two-storey home of that size has an ~19-25 m² footprint, a single garage ~15-18 m²).
+MIN_UNTYPED_FOOTPRINT_M2 = 25.0
+#: Buildings stand for an area's homes only when OSM maps enough of them: at least this share
+#: of the expected households (population / HOUSEHOLD_SIZE). Below it, a few mapped houses
+#: would carry everyone, so street nodes are used instead (our choice; on the 2015 Isle of Wight
+#: extract 51 of 83 LSOAs with any residential building had under 10 % mapped).
+MIN_BUILDING_COVERAGE = 0.25
+#: Average household size, UK 2015 (ONS "Families and Households in the UK: 2015": 2.4).
+HOUSEHOLD_SIZE = 2.4
+#: With no population known, buildings are used when at least this many are mapped (our
+#: choice: ~3 % of the ~650 households of a typical LSOA).
+MIN_BUILDINGS_WITHOUT_POPULATION = 20
+#: At most this many origin points per area, so the access step stays fast (our choice: 200
+#: points keep the walk-time error from aggregation well below one street block in an LSOA of
+#: ~1,500 people / ~650 homes).
+MAX_ORIGIN_POINTS = 200
+#: Street types whose nodes stand in for homes when an area has no residential buildings
+#: (OSM wiki Key:highway: roads people live on; not motorways, tracks or paths).
+POPULATED_STREETS: frozenset[str] = frozenset({
+    "residential", "living_street", "unclassified", "service", "tertiary", "secondary",
+    "primary", "tertiary_link", "secondary_link", "primary_link", "pedestrian", "road",
+})
+
+# --- Generic need layer -----------------------------------------------------------------------
+
+#: Deciles, as in the IoD: 1 = most needy 10 %.
+N_DECILES = 10

@@ -1,0 +1,231 @@
+"""OpenStreetMap tag taxonomy and the numbers used to turn features into sites.
+
+Tag meanings follow the OSM wiki (wiki.openstreetmap.org, pages Key:leisure, Key:natural,
+Key:landuse, Key:waterway, Key:access, Tag:natural=coastline). Where a number is our own
+choice it says so and why.
+"""
+
+from __future__ import annotations
+
+# --- Columns every normalised layer carries (missing tags become None) ----------------------
+
+#: Tags kept on area/line features (green, blue, restricted zones).
+FEATURE_TAGS: tuple[str, ...] = (
+    "name", "leisure", "landuse", "natural", "waterway", "water", "wetland", "amenity",
+    "aeroway", "military", "golf", "access", "foot", "garden:type", "designation",
+    "tidal", "intermittent", "surface", "place", "boundary", "admin_level", "tourism",
+    "operator",
+)
+
+#: Tags kept on highway segments (the walk filter, step-free variant, calm score and
+#: directions need these).
+WAY_TAGS: tuple[str, ...] = (
+    "name", "ref", "highway", "foot", "access", "bicycle", "motor_vehicle", "footway",
+    "sidewalk", "service", "surface", "smoothness", "tracktype", "lit", "sac_scale",
+    "incline", "step_count", "wheelchair", "ramp", "area", "tunnel", "bridge", "maxspeed",
+    "designation", "barrier",
+)
+
+#: Tags kept on points of interest (amenities, entrances, barriers, support services).
+POI_TAGS: tuple[str, ...] = (
+    "name", "amenity", "leisure", "tourism", "highway", "public_transport", "bus", "railway",
+    "barrier", "entrance", "emergency", "healthcare", "shop", "social_facility",
+    "community_centre", "garden:type", "defibrillator:location", "access", "foot",
+    "opening_hours", "operator", "religion", "building", "phone", "wheelchair",
+    "sport", "club", "office", "landuse", "natural",
+)
+
+# --- Which OSM objects each layer reads -------------------------------------------------------
+
+#: Keys whose presence makes an area/line a candidate feature (filter applied at read time;
+#: classification below decides what it is).
+FEATURE_FILTER: dict[str, list[str] | bool] = {
+    "leisure": [
+        "park", "garden", "nature_reserve", "common", "recreation_ground", "golf_course",
+        "dog_park", "beach_resort",
+    ],
+    "landuse": [
+        "forest", "grass", "meadow", "recreation_ground", "village_green", "reservoir",
+        "allotments", "military", "common",
+    ],
+    "natural": [
+        "wood", "heath", "grassland", "scrub", "wetland", "water", "beach", "coastline",
+        "bay", "fell", "moor",
+    ],
+    "waterway": ["river", "canal", "stream", "riverbank", "tidal_channel"],
+    "amenity": ["school", "college", "university", "prison", "hospital"],
+    "aeroway": ["aerodrome", "airfield"],
+    "boundary": ["administrative"],
+    "place": ["city", "town", "village", "suburb", "neighbourhood", "quarter", "hamlet"],
+}
+
+#: Points of interest read from nodes and areas (areas become their representative point).
+POI_FILTER: dict[str, list[str] | bool] = {
+    "amenity": [
+        "toilets", "bench", "shelter", "drinking_water", "parking", "cafe", "library",
+        "community_centre", "social_facility", "social_centre", "place_of_worship",
+        "pharmacy", "doctors", "clinic", "hospital", "police", "telephone", "defibrillator",
+        "bus_station", "ranger_station", "water_point",
+    ],
+    "leisure": [
+        "picnic_table", "playground", "pitch", "fitness_station", "sports_centre", "garden",
+        "bird_hide", "firepit",
+    ],
+    "tourism": ["information", "picnic_site", "viewpoint", "attraction"],
+    "highway": ["bus_stop"],
+    "public_transport": ["platform", "stop_position"],
+    "railway": ["station", "halt"],
+    "barrier": [
+        "gate", "kissing_gate", "stile", "entrance", "lift_gate", "swing_gate", "turnstile",
+        "bollard", "cattle_grid", "wicket_gate",
+    ],
+    "entrance": True,
+    "emergency": ["defibrillator", "phone", "life_ring", "access_point"],
+    "healthcare": True,
+}
+
+# --- Classification: tag → site category ------------------------------------------------------
+# Each category maps to "green" or "blue". The first rule that matches wins, so more specific
+# rules come first.
+
+GREEN = "green"
+BLUE = "blue"
+
+#: (tag key, tag value) → (category, kind). Value ``None`` matches any value.
+CATEGORY_RULES: tuple[tuple[str, str | None, str, str], ...] = (
+    ("leisure", "nature_reserve", "nature_reserve", GREEN),
+    ("leisure", "park", "park", GREEN),
+    ("leisure", "common", "common", GREEN),
+    ("landuse", "common", "common", GREEN),
+    ("leisure", "recreation_ground", "recreation_ground", GREEN),
+    ("landuse", "recreation_ground", "recreation_ground", GREEN),
+    ("landuse", "village_green", "village_green", GREEN),
+    ("leisure", "garden", "garden", GREEN),
+    ("leisure", "dog_park", "park", GREEN),
+    ("leisure", "golf_course", "golf_course", GREEN),
+    ("landuse", "allotments", "allotments", GREEN),
+    ("natural", "wood", "wood", GREEN),
+    ("landuse", "forest", "wood", GREEN),
+    ("natural", "heath", "heath", GREEN),
+    ("natural", "moor", "heath", GREEN),
+    ("natural", "fell", "heath", GREEN),
+    ("natural", "grassland", "grassland", GREEN),
+    ("landuse", "meadow", "grassland", GREEN),
+    ("landuse", "grass", "grass", GREEN),
+    ("natural", "scrub", "scrub", GREEN),
+    # Tidal wetlands (saltmarsh, mud) are blue space on the coast; others are green.
+    ("wetland", "saltmarsh", "saltmarsh", BLUE),
+    ("wetland", "tidalflat", "saltmarsh", BLUE),
+    ("natural", "wetland", "wetland", GREEN),
+    ("natural", "beach", "beach", BLUE),
+    ("leisure", "beach_resort", "beach", BLUE),
+    ("natural", "bay", "harbour", BLUE),
+    ("waterway", "riverbank", "river", BLUE),
+    ("water", "river", "river", BLUE),
+    ("water", "canal", "canal", BLUE),
+    ("water", "lagoon", "lake", BLUE),
+    ("water", "harbour", "harbour", BLUE),
+    ("natural", "water", "lake", BLUE),
+    ("landuse", "reservoir", "lake", BLUE),
+    ("waterway", "river", "river", BLUE),
+    ("waterway", "canal", "canal", BLUE),
+    ("waterway", "tidal_channel", "river", BLUE),
+    ("waterway", "stream", "stream", BLUE),
+    ("natural", "coastline", "coast", BLUE),
+)
+
+#: Water that is not somewhere to take people (sewage works, covered tanks, drains).
+EXCLUDED_WATER: frozenset[str] = frozenset(
+    {"wastewater", "basin", "reflecting_pool", "swimming_pool", "fishpond", "pond;fishpond"}
+)
+
+#: Categories that are member-only or private land, never "accessible green space"
+#: (DESIGN.md §2; Natural England's ANGSt counts only land with public access).
+RESTRICTED_CATEGORIES: frozenset[str] = frozenset({"golf_course", "allotments"})
+
+#: Categories that are public by definition (UK commons and village greens carry public
+#: access rights; parks, recreation grounds and nature reserves are open by designation).
+PUBLIC_CATEGORIES: frozenset[str] = frozenset(
+    {"park", "common", "recreation_ground", "village_green", "nature_reserve", "beach",
+     "coast", "river", "canal", "harbour"}
+)
+
+#: Areas whose green space is out of bounds (an airfield's grass, school playing fields,
+#: military ranges, prisons, hospital grounds): (key, value) pairs.
+RESTRICTED_ZONES: tuple[tuple[str, str], ...] = (
+    ("aeroway", "aerodrome"), ("aeroway", "airfield"), ("amenity", "school"),
+    ("amenity", "college"), ("amenity", "university"), ("amenity", "prison"),
+    ("landuse", "military"), ("amenity", "hospital"),
+)
+
+#: A green polygon counts as inside a restricted zone when at least this share of its area
+#: lies in one (our choice: a majority rule, so a park that merely touches a school is kept).
+RESTRICTED_ZONE_OVERLAP = 0.5
+
+#: access=* / foot=* values.
+ACCESS_RESTRICTED: frozenset[str] = frozenset({"private", "no", "customers", "members", "military"})
+ACCESS_PERMISSIVE: frozenset[str] = frozenset({"permissive"})
+ACCESS_PUBLIC: frozenset[str] = frozenset({"yes", "public", "designated", "official"})
+
+#: garden:type values that mean a private garden, not a public one.
+PRIVATE_GARDEN_TYPES: frozenset[str] = frozenset({"residential", "private"})
+
+# --- Linear blue space -----------------------------------------------------------------------
+
+#: Width of the walkable bank kept either side of a river/canal/stream line, metres
+#: (our choice: a towpath or riverside path lies within ~15 m of the centre line of a
+#: small English river; streams 8 m).
+BANK_WIDTH_M: dict[str, float] = {"river": 15.0, "canal": 12.0, "stream": 8.0}
+#: Land-side strip kept along the coastline (natural=coastline has land on its left, per the
+#: OSM wiki), metres — a promenade or cliff-top path is within this distance.
+COAST_STRIP_M = 30.0
+#: Long rivers and coastlines are cut into pieces of at most this length so that a site is
+#: somewhere you can go, not a whole coast (our choice: 1 km ≈ 15 minutes' walk, NE).
+LINEAR_PIECE_M = 1000.0
+
+# --- Sites --------------------------------------------------------------------------------
+
+#: Sites smaller than this are dropped unless they are a named public space (our choice:
+#: below 0.1 ha a polygon is usually a verge or planting bed; AGS's smallest tier is 0.5 ha).
+MIN_SITE_HA = 0.1
+#: Categories kept whatever their size (pocket parks, village greens).
+ALWAYS_KEEP_CATEGORIES: frozenset[str] = frozenset(
+    {"park", "garden", "village_green", "nature_reserve", "common", "recreation_ground"}
+)
+
+# --- Entrances ----------------------------------------------------------------------------
+
+#: A tagged gate/entrance counts for a site when it lies within this distance of its boundary.
+ENTRANCE_TAGGED_MAX_M = 5.0
+#: Entrances of one site closer than this are merged (our choice: one gate, not ten crossings
+#: of a path that wiggles along a fence).
+ENTRANCE_MERGE_M = 25.0
+#: Fallback for sites no walkable way reaches: boundary points every 20 m within 30 m of the
+#: network (Global Healthy & Sustainable City Indicators, Liu et al. 2022).
+FALLBACK_SPACING_M = 20.0
+FALLBACK_MAX_SNAP_M = 30.0
+
+# --- Amenities ---------------------------------------------------------------------------
+
+#: Amenities count for a site when inside it or within this distance (issue #2).
+AMENITY_NEAR_M = 50.0
+#: Bus stops count when within this distance of an entrance (TfL/CIHT 400 m walk to a stop).
+BUS_STOP_NEAR_M = 400.0
+
+#: amenity column name → (key, value) matches.
+AMENITY_KINDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "toilets": (("amenity", "toilets"),),
+    "benches": (("amenity", "bench"), ("leisure", "picnic_table")),
+    "shelters": (("amenity", "shelter"),),
+    "drinking_water": (("amenity", "drinking_water"), ("amenity", "water_point")),
+    "parking": (("amenity", "parking"),),
+}
+BUS_STOP_TAGS: tuple[tuple[str, str], ...] = (("highway", "bus_stop"), ("amenity", "bus_station"))
+#: public_transport=platform counts as a bus stop only with bus=yes (else it may be a tram or
+#: rail platform, and the same stop is usually also mapped as highway=bus_stop).
+ENTRANCE_TAGS: tuple[tuple[str, str | None], ...] = (
+    ("entrance", None),
+    ("barrier", "gate"), ("barrier", "kissing_gate"), ("barrier", "stile"),
+    ("barrier", "entrance"), ("barrier", "swing_gate"), ("barrier", "wicket_gate"),
+    ("barrier", "turnstile"), ("barrier", "lift_gate"),
+)

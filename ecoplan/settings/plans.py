@@ -1,0 +1,52 @@
+"""Session plans: database, group profiles, site-feature vocabulary, leader checklist."""
+
+from __future__ import annotations
+
+# --- Saved-plans database ---------------------------------------------------------------------
+
+DB_FILENAME = "plans.sqlite"  # under ecoplan.settings.paths.data_dir()
+DB_URL_ENV = "ECOPLAN_DB_URL"  # any SQLAlchemy URL, e.g. postgresql+psycopg://…
+SQLITE_BUSY_TIMEOUT_MS = 30_000  # our choice: writers wait up to 30 s for the lock, never fail fast
+SCHEMA_COMPONENT = "plans"  # row in the shared schema_version table (others use their own name)
+
+# --- Groups -----------------------------------------------------------------------------------
+
+#: Mobility profiles; the names match settings.network.SPEED_PRESETS_KMH where they overlap.
+PROFILES: tuple[str, ...] = ("default", "older-adults", "frail", "wheelchair")
+#: Profiles more sensitive to cold, heat and ice (UKHSA: older people and those with long-term
+#: conditions are most at risk from heat and cold).
+VULNERABLE_PROFILES: frozenset[str] = frozenset({"older-adults", "frail", "wheelchair"})
+#: Profiles for whom snow/ice means rethink rather than care (falls; wheelchairs on ice).
+ICE_RETHINK_PROFILES: frozenset[str] = frozenset({"frail", "wheelchair"})
+
+# --- Site features from the sites table's ';'-joined ``categories`` ---------------------------
+# Category names follow ecoplan.settings.osm.CATEGORY_RULES (the sites stage) and the OSM tags
+# (OSM wiki natural=*, landuse=*,
+# (OSM wiki natural=*, landuse=*, leisure=*); several spellings are accepted.
+
+WOODLAND_CATS: frozenset[str] = frozenset({"wood", "woodland", "forest", "orchard"})
+OPEN_CATS: frozenset[str] = frozenset({
+    "heath", "down", "downs", "grassland", "grass", "meadow", "common", "moor", "fell",
+    "scrub", "nature_reserve", "recreation_ground",
+})
+COAST_CATS: frozenset[str] = frozenset({
+    "coast", "coastline", "beach", "cliff", "sea", "shingle", "bay", "dune", "saltmarsh",
+    "harbour",
+})
+WATER_CATS: frozenset[str] = frozenset({
+    "river", "riverbank", "lake", "water", "canal", "stream", "reservoir", "pond",
+    "wetland", "blue",
+})
+#: Categories normally walked on grass or earth (mud when wet) unless surfaces say otherwise.
+UNSURFACED_CATS: frozenset[str] = WOODLAND_CATS | OPEN_CATS | COAST_CATS | WATER_CATS
+
+# --- Leader checklist -------------------------------------------------------------------------
+
+#: Always on the list (Walking for Health / Ramblers walk-leader guidance).
+STANDARD_CHECKLIST: tuple[str, ...] = (
+    "First aid kit",
+    "Charged mobile phone (and the emergency number 999/112)",
+    "Register of walkers with emergency contacts and medical notes",
+    "Meeting point agreed and shared",
+    "Route walked and risk-assessed beforehand",
+)

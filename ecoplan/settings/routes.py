@@ -1,0 +1,134 @@
+"""Route outputs: OS grid references, GPX metadata and the printable A4 map.
+
+Sources are given beside each number; where a value is our own choice it says why.
+"""
+
+from __future__ import annotations
+
+# --- OS National Grid (Ordnance Survey, "A Guide to Coordinate Systems in Great Britain") ---
+
+#: The British National Grid (EPSG:27700, OSGB36 / Transverse Mercator on Airy 1830).
+GB_GRID_CRS = "EPSG:27700"
+#: The lettered 100 km squares cover false eastings 0–700 km and northings 0–1300 km
+#: (OS guide, section "The National Grid reference system").
+GRID_MAX_E_M = 700_000.0
+GRID_MAX_N_M = 1_300_000.0
+#: Area of use of EPSG:27700 (EPSG registry / pyproj ``CRS(27700).area_of_use``): onshore GB
+#: and UK waters within 9°W–2°E, 49°45'N–61°N. (west, south, east, north), degrees.
+GRID_AREA_OF_USE: tuple[float, float, float, float] = (-9.01, 49.75, 2.01, 61.01)
+#: Land inside that box that is NOT Great Britain, so an OS grid reference would mislead.
+#: Coarse lon/lat rings drawn by us from coastline positions (our approximation; each edge
+#: runs through sea between the two coasts, e.g. North Channel between Kintyre (5.80°W) and
+#: Antrim (6.03°W), Strait of Dover between Folkestone and Cap Gris-Nez).
+NOT_GB_AREAS: dict[str, tuple[tuple[float, float], ...]] = {
+    # Ireland and Northern Ireland use the Irish Grid (EPSG:29903), not the OS grid.
+    "Ireland (which uses the Irish Grid)": (
+        (-11.0, 51.2), (-5.85, 51.2), (-5.85, 54.0), (-5.32, 54.0), (-5.32, 55.05),
+        (-5.95, 55.05), (-5.95, 55.5), (-11.0, 55.5),
+    ),
+    # Northern France (Normandy, Picardy, Calais) falls inside the grid box.
+    "France": (
+        (-3.0, 49.5), (2.5, 49.5), (2.5, 51.08), (1.45, 50.95), (1.0, 50.35), (-3.0, 50.2),
+    ),
+}
+#: Figures allowed in a grid reference (OS: 0 = letters only, 100 km; 2 = 10 km; 4 = 1 km;
+#: 6 = 100 m; 8 = 10 m; 10 = 1 m).
+GRID_FIGURES: tuple[int, ...] = (0, 2, 4, 6, 8, 10)
+
+# --- GPX --------------------------------------------------------------------------------------
+
+GPX_CREATOR = "ecoplan"
+OSM_COPYRIGHT_AUTHOR = "OpenStreetMap contributors"
+OSM_LICENSE_URL = "https://opendatacommons.org/licenses/odbl/1-0/"
+OSM_COPYRIGHT_URL = "https://www.openstreetmap.org/copyright"
+ATTRIBUTION = "© OpenStreetMap contributors"
+#: Waypoint kinds written to GPX (issue #6: start, toilets, benches, entrances; parking, bus
+#: stops and viewpoints help a leader too, so we keep them).
+GPX_WAYPOINT_KINDS: tuple[str, ...] = (
+    "start", "toilets", "bench", "entrance", "parking", "bus_stop", "viewpoint",
+)
+#: GPX <sym> names (Garmin symbol names understood by most GPS apps).
+GPX_SYMBOLS: dict[str, str] = {
+    "start": "Flag, Green", "toilets": "Restroom", "bench": "Picnic Area",
+    "entrance": "Gate", "parking": "Parking Area", "bus_stop": "Ground Transportation",
+    "viewpoint": "Scenic Area",
+}
+
+# --- Printable A4 map -------------------------------------------------------------------------
+
+#: ISO 216 A4 in inches (210 × 297 mm); PDF points = inches × 72 → 595 × 842 pt.
+A4_IN: tuple[float, float] = (210 / 25.4, 297 / 25.4)
+#: Margin added around the route's bounds before drawing, as a share of the larger side,
+#: with a floor in metres (our choice: enough context to find the start on the ground).
+MAP_MARGIN_SHARE = 0.08
+MAP_MARGIN_MIN_M = 150.0
+#: Type sizes, points. Outdoors, on paper held at arm's length, ≥ 10 pt body text reads in
+#: daylight (UK Association for Accessible Formats "clear print" guidance: 12 pt preferred,
+#: never below 10 pt for secondary text; we use 10–11 pt to keep directions on one page).
+TITLE_PT = 20.0
+SUBTITLE_PT = 12.0
+BODY_PT = 10.5
+SMALL_PT = 9.0
+#: Directions are wrapped to their column and cut to the lines that fit (printmap derives
+#: both from the layout), so the sheet stays one page (issue #6).
+#: Distance markers along the route: every 500 m, or every 1 km for routes longer than this.
+MARKER_STEP_M = 500.0
+MARKER_STEP_LONG_M = 1000.0
+LONG_ROUTE_M = 6000.0
+#: Direction arrows: roughly this many along the route (our choice: readable, not cluttered).
+ARROW_COUNT = 8
+#: Landscape when the route's bounding box is wider than tall by this factor (our choice).
+LANDSCAPE_ASPECT = 1.15
+
+#: Colours — Okabe & Ito (2008) colour-blind-safe palette for the route and symbols, pale
+#: ColorBrewer tints (Brewer, colorbrewer2.org, print-friendly) for the ground.
+COLOURS: dict[str, str] = {
+    "green": "#c7e9c0",          # ColorBrewer Greens-3 light
+    "green_edge": "#74c476",
+    "blue": "#c6dbef",           # ColorBrewer Blues-3 light
+    "blue_edge": "#6baed6",
+    "water_line": "#6baed6",
+    "building": "#d9d9d9",
+    "building_edge": "#bdbdbd",
+    "road": "#8c8c8c",
+    "road_casing": "#ffffff",
+    "path": "#525252",
+    "route": "#d55e00",          # Okabe-Ito vermillion: visible on green and blue
+    "route_casing": "#ffffff",
+    "marker": "#000000",
+    "start": "#009e73",          # Okabe-Ito bluish green
+    "toilets": "#0072b2",        # Okabe-Ito blue
+    "bench": "#cc79a7",          # Okabe-Ito reddish purple
+    "entrance": "#e69f00",       # Okabe-Ito orange
+    "background": "#ffffff",
+}
+#: Feature tags drawn as blue space (water, wetland, beach, coast; OSM wiki natural=*).
+BLUE_NATURAL: frozenset[str] = frozenset({"water", "wetland", "beach", "bay", "coastline"})
+BLUE_WATERWAY: frozenset[str] = frozenset({"riverbank", "river", "canal", "stream",
+                                           "tidal_channel"})
+BLUE_LANDUSE: frozenset[str] = frozenset({"reservoir", "basin"})
+#: Feature tags drawn as green space.
+GREEN_LEISURE: frozenset[str] = frozenset({
+    "park", "garden", "nature_reserve", "common", "recreation_ground", "golf_course",
+    "dog_park", "playground", "pitch",
+})
+GREEN_LANDUSE: frozenset[str] = frozenset({
+    "forest", "grass", "meadow", "recreation_ground", "village_green", "allotments", "common",
+    "cemetery",
+})
+GREEN_NATURAL: frozenset[str] = frozenset({
+    "wood", "heath", "grassland", "scrub", "fell", "moor",
+})
+#: Highway values drawn as roads (solid grey, width by class in points) — the rest of the
+#: network is drawn as paths (dashed).
+ROAD_WIDTH_PT: dict[str, float] = {
+    "motorway": 3.2, "trunk": 3.0, "primary": 2.8, "secondary": 2.5, "tertiary": 2.2,
+    "motorway_link": 2.0, "trunk_link": 2.0, "primary_link": 2.0, "secondary_link": 1.8,
+    "tertiary_link": 1.8, "unclassified": 1.6, "residential": 1.6, "living_street": 1.4,
+    "road": 1.4, "service": 1.0, "busway": 1.2,
+}
+PATH_HIGHWAYS: frozenset[str] = frozenset({
+    "footway", "path", "pedestrian", "steps", "bridleway", "track", "cycleway", "byway",
+    "corridor", "crossing", "platform",
+})
+ROUTE_WIDTH_PT = 4.0

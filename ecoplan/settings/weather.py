@@ -1,0 +1,148 @@
+"""Weather: the Open-Meteo request, HTTP behaviour, and every threshold the session rules use.
+
+All rule thresholds live in :data:`THRESHOLDS`, one row per number with its unit and source
+(DESIGN.md §3). Rules read them through :func:`value`. Where a number is our own choice the
+source says so and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# --- Open-Meteo request -----------------------------------------------------------------------
+
+#: Public endpoint (free for non-commercial use under 10,000 calls/day, CC BY 4.0).
+FORECAST_URL = "https://api.open-meteo.com/v1/forecast"
+ATTRIBUTION = "Weather data by Open-Meteo.com"
+DEFAULT_TIMEZONE = "Europe/London"
+FORECAST_DAYS = 7  # Open-Meteo default horizon
+
+#: Hourly variables the rules read (current names). ``precipitation`` and ``wind_gusts_10m``
+#: are totals/maxima over the *preceding* hour (Open-Meteo docs).
+HOURLY_VARS: tuple[str, ...] = (
+    "temperature_2m", "apparent_temperature", "precipitation_probability", "precipitation",
+    "wind_speed_10m", "wind_gusts_10m", "uv_index", "weather_code", "is_day",
+)
+DAILY_VARS: tuple[str, ...] = ("sunrise", "sunset")
+
+#: Daily summary fields used when the hourly forecast does not cover a session (conservative).
+DAILY_FALLBACK_VARS: tuple[str, ...] = (
+    "weather_code", "temperature_2m_max", "temperature_2m_min", "apparent_temperature_max",
+    "apparent_temperature_min", "precipitation_sum", "precipitation_probability_max",
+    "uv_index_max", "wind_speed_10m_max", "wind_gusts_10m_max",
+)
+
+#: Legacy Open-Meteo names (pre-2023 responses and old fixtures) → current names.
+LEGACY_NAMES: dict[str, str] = {
+    "weathercode": "weather_code",
+    "windspeed_10m": "wind_speed_10m",
+    "windgusts_10m": "wind_gusts_10m",
+    "winddirection_10m": "wind_direction_10m",
+    "relativehumidity_2m": "relative_humidity_2m",
+    "cloudcover": "cloud_cover",
+    "windspeed_10m_max": "wind_speed_10m_max",
+    "windgusts_10m_max": "wind_gusts_10m_max",
+}
+
+# --- HTTP behaviour ---------------------------------------------------------------------------
+
+CONNECT_TIMEOUT_S = 5.0  # our choice: fail fast on a dead network
+READ_TIMEOUT_S = 15.0  # Open-Meteo answers in well under a second (generationtime_ms)
+MAX_ATTEMPTS = 4  # 1 try + 3 retries on connection errors, timeouts, 5xx and 429
+BACKOFF_S = 1.0  # first wait; doubles each retry (1, 2, 4 s)
+MAX_RETRY_AFTER_S = 30.0  # cap on a server's Retry-After so the CLI never hangs
+CACHE_SUBDIR = "forecast"
+
+# --- Rule thresholds (one table) --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Threshold:
+    key: str
+    value: float
+    unit: str
+    source: str
+
+
+THRESHOLDS: tuple[Threshold, ...] = (
+    # Heat
+    Threshold("heat_care_c", 25.0, "°C", "our choice: warm enough that a walking group needs "
+              "water and shade; UKHSA notes health effects start below alert thresholds"),
+    Threshold("heat_rethink_c", 31.0, "°C", "UKHSA / Met Office legacy SE day trigger 31 °C"),
+    # UV (Met Office bands: 1–2 low, 3–5 moderate, 6–7 high, 8–10 very high, 11+ extreme)
+    Threshold("uv_high", 6.0, "index", "Met Office UV band 'high' (6–7)"),
+    Threshold("uv_very_high", 8.0, "index", "Met Office UV band 'very high' (8–10)"),
+    Threshold("uv_extreme", 11.0, "index", "Met Office UV band 'extreme' (11+)"),
+    # Cold
+    Threshold("cold_care_c", 2.0, "°C apparent", "UKHSA cold-health alert: mean ≤2 °C"),
+    Threshold("cold_care_vulnerable_c", 5.0, "°C apparent", "our choice: older/frail walkers "
+              "lose heat faster; 3 °C above the UKHSA 2 °C line"),
+    Threshold("cold_rethink_c", -10.0, "°C apparent", "our choice: severe wind chill, "
+              "frostbite risk on exposed skin within ~30 min (Met Office wind-chill guidance)"),
+    Threshold("cold_rethink_vulnerable_c", -5.0, "°C apparent", "our choice: 5 °C margin "
+              "for older/frail walkers"),
+    Threshold("frost_c", 0.0, "°C", "UKHSA: snow/ice; water freezes at 0 °C"),
+    # Rain and mud
+    Threshold("rain_mm", 0.2, "mm/h", "our choice: above the 0.1 mm rounding noise of "
+              "Open-Meteo hourly totals — drizzle that wets paths"),
+    Threshold("rain_heavy_mm", 4.0, "mm/h", "Met Office: heavy rain is >4 mm/h"),
+    Threshold("rain_prob_pct", 50.0, "%", "our choice: rain more likely than not"),
+    Threshold("mud_prior_24h_mm", 5.0, "mm/24 h", "our choice: a wet day before leaves "
+              "unsurfaced paths muddy"),
+    Threshold("surfaced_share_ok", 0.8, "share", "our choice: ≥80 % sealed paths count "
+              "as surfaced"),
+    # Wind
+    Threshold("gust_wood_rethink_kmh", 72.0, "km/h", "Forestry England / National Trust "
+              "Hatfield Forest close woodland at gusts ≥45 mph (≈72 km/h)"),
+    Threshold("gust_wood_care_kmh", 50.0, "km/h", "our choice: ≈30 mph, branches start "
+              "to fall well below closure level"),
+    Threshold("gust_coast_care_kmh", 48.0, "km/h", "RNLI: gusts over 30 mph (≈48 km/h) "
+              "affect balance near cliff edges"),
+    Threshold("gust_coast_rethink_kmh", 64.0, "km/h", "RNLI: 40 mph (≈64 km/h) gusts on "
+              "cliffs and sea fronts"),
+    Threshold("gust_open_care_kmh", 64.0, "km/h", "our choice: 40 mph gusts make walking "
+              "hard for anyone on open ground (RNLI balance figure)"),
+    # Thunder, fog, snow: weather codes (WMO 4677 subset used by Open-Meteo)
+    # Daylight
+    Threshold("daylight_margin_min", 60.0, "min", "our choice (DESIGN.md §3), Ramblers "
+              "leader guidance: 'sufficient daylight'"),
+    # Session logistics
+    Threshold("toilet_session_min", 90.0, "min", "our choice: Walking for Health walks are "
+              "20–60 min; beyond 90 min people need a toilet"),
+    Threshold("walkers_per_leader", 20.0, "walkers", "Walking for Health: ≥1 leader per "
+              "20 walkers"),
+    Threshold("max_session_min", 600.0, "min", "our choice: a 10-hour day is the longest "
+              "plausible outdoor session"),
+)
+
+_BY_KEY: dict[str, Threshold] = {t.key: t for t in THRESHOLDS}
+
+
+def value(key: str) -> float:
+    """Threshold value by key (KeyError for a typo, so mistakes fail loudly)."""
+    return _BY_KEY[key].value
+
+
+def source(key: str) -> str:
+    return _BY_KEY[key].source
+
+
+# --- Weather codes (WMO 4677 as used by Open-Meteo) -------------------------------------------
+
+FOG_CODES: frozenset[int] = frozenset({45, 48})
+DRIZZLE_RAIN_CODES: frozenset[int] = frozenset(
+    {51, 53, 55, 56, 57, 61, 63, 65, 66, 67, 80, 81, 82})
+HEAVY_RAIN_CODES: frozenset[int] = frozenset({65, 67, 82})
+FREEZING_CODES: frozenset[int] = frozenset({56, 57, 66, 67})
+SNOW_CODES: frozenset[int] = frozenset({71, 73, 75, 77, 85, 86})
+THUNDER_CODES: frozenset[int] = frozenset({95, 96, 99})
+
+CODE_TEXT: dict[int, str] = {
+    0: "clear sky", 1: "mainly clear", 2: "partly cloudy", 3: "overcast", 45: "fog",
+    48: "freezing fog", 51: "light drizzle", 53: "drizzle", 55: "dense drizzle",
+    56: "light freezing drizzle", 57: "freezing drizzle", 61: "light rain", 63: "rain",
+    65: "heavy rain", 66: "light freezing rain", 67: "freezing rain", 71: "light snow",
+    73: "snow", 75: "heavy snow", 77: "snow grains", 80: "light showers", 81: "showers",
+    82: "violent showers", 85: "snow showers", 86: "heavy snow showers", 95: "thunderstorm",
+    96: "thunderstorm with hail", 99: "thunderstorm with heavy hail",
+}

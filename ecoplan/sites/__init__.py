@@ -1,0 +1,1 @@
+"""sites stage of the ecoplan pipeline."""

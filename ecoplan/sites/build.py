@@ -1,0 +1,270 @@
+"""OSM features → green and blue *sites*: classify, union overlaps, cut rivers and coast into
+pieces, then attach entrances and amenities.
+
+Why union: parks contain woods contain nature reserves; measuring each polygon would count the
+same ground twice (DESIGN.md §2). Why pieces: a whole coastline or river is not "a place to
+go"; 1 km pieces are (``settings.osm.LINEAR_PIECE_M``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import LineString
+from shapely.ops import substring
+
+from ecoplan.errors import NoGreenSpaceError
+from ecoplan.osm.layers import CRS, OsmLayers, text
+from ecoplan.settings import osm as cfg
+from ecoplan.sites import classify as C
+from ecoplan.sites.amenities import count_amenities
+from ecoplan.sites.entrances import find_entrances
+
+SITE_COLUMNS = [
+    "site_id", "name", "kind", "categories", "area_ha", "access", "n_entrances",
+    "toilets", "benches", "shelters", "drinking_water", "parking", "bus_stops_400m",
+    "components", "geometry",
+]
+LINEAR_CATEGORIES = ("river", "canal", "stream", "coast")
+
+
+@dataclass(frozen=True)
+class Sites:
+    """Sites and their entrances (both EPSG:4326) and the projected CRS used to measure them."""
+
+    sites: gpd.GeoDataFrame
+    entrances: gpd.GeoDataFrame
+    crs: str
+
+
+def build_sites(layers: OsmLayers, *, include_restricted: bool = False,
+                require_any: bool = True) -> Sites:
+    """Turn normalised OSM layers into sites with entrances and amenity counts.
+
+    Restricted land (private, golf, allotments, airfields, school grounds) is left out unless
+    ``include_restricted``; it then appears as separate sites with ``access='restricted'``.
+    Raises :class:`NoGreenSpaceError` when nothing is found and ``require_any``.
+    """
+    crs = local_crs(layers)
+    features = C.classify(layers.features)
+    if len(features) == 0:
+        return _empty_or_raise(require_any, crs)
+    features = features.to_crs(crs)
+    features["geometry"] = shapely.make_valid(features.geometry.to_numpy())
+    zones = C.restricted_zones(layers.features).to_crs(crs)
+    features = _mark_zone_restricted(features, zones)
+
+    is_line = features.category.isin(LINEAR_CATEGORIES) & features.geom_type.isin(
+        ["LineString", "MultiLineString"])
+    areas = features[~is_line & features.geom_type.isin(["Polygon", "MultiPolygon"])]
+    lines = features[is_line]
+
+    open_areas = areas[areas.access != C.RESTRICTED]
+    polys = _union_sites(open_areas)
+    pieces = _linear_sites(lines[lines.access != C.RESTRICTED], polys)
+    polys = _add_linear_categories(polys, lines[lines.access != C.RESTRICTED])
+    parts = [polys, pieces]
+    if include_restricted:
+        parts.append(_union_sites(areas[areas.access == C.RESTRICTED]))
+    sites = gpd.GeoDataFrame(pd.concat([p for p in parts if len(p)], ignore_index=True)
+                             if any(len(p) for p in parts) else _empty_sites(crs),
+                             geometry="geometry", crs=crs)
+    sites = _drop_small(sites)
+    if len(sites) == 0:
+        return _empty_or_raise(require_any, crs)
+    sites = sites.drop_duplicates("site_id").reset_index(drop=True)
+
+    entrances = find_entrances(sites, layers, crs)
+    sites["n_entrances"] = sites.site_id.map(entrances.site_id.value_counts()).fillna(0)
+    sites = count_amenities(sites, entrances, layers.pois.to_crs(crs))
+    sites["n_entrances"] = sites["n_entrances"].astype(int)
+    sites = sites.sort_values(["area_ha", "site_id"], ascending=[False, True])
+    sites = sites[SITE_COLUMNS].to_crs(CRS).reset_index(drop=True)
+    return Sites(sites=sites, entrances=entrances.to_crs(CRS).reset_index(drop=True), crs=crs)
+
+
+def local_crs(layers: OsmLayers) -> str:
+    """A metric CRS for measuring: the UTM zone of the data (works anywhere, not only in GB)."""
+    layer = layers.nodes if len(layers.nodes) else layers.features
+    if len(layer) == 0:
+        return "EPSG:3857"
+    return str(layer.estimate_utm_crs())
+
+
+def _mark_zone_restricted(features: gpd.GeoDataFrame, zones: gpd.GeoDataFrame
+                          ) -> gpd.GeoDataFrame:
+    """An airfield's grass or a school field: mostly inside a restricted zone → restricted."""
+    if len(zones) == 0:
+        return features
+    zone = shapely.union_all(shapely.make_valid(zones.geometry.to_numpy()))
+    polys = features.geom_type.isin(["Polygon", "MultiPolygon"])
+    geoms = features.geometry[polys]
+    area = geoms.area.to_numpy()
+    inside = shapely.area(shapely.intersection(geoms.to_numpy(), zone))
+    share = np.divide(inside, area, out=np.zeros_like(area), where=area > 0)
+    hit = geoms.index[share >= cfg.RESTRICTED_ZONE_OVERLAP]
+    # Zones are not themselves categories, but amenity=school etc. are not sites either.
+    features.loc[hit, "access"] = C.RESTRICTED
+    return features
+
+
+def _union_sites(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Dissolve overlapping or touching polygons into sites, keeping component tags."""
+    if len(areas) == 0:
+        return _empty_sites(areas.crs)
+    merged = shapely.union_all(areas.geometry.to_numpy())
+    comps = [g for g in getattr(merged, "geoms", [merged]) if g.area > 0]
+    comp_gdf = gpd.GeoDataFrame({"comp": range(len(comps))}, geometry=comps, crs=areas.crs)
+    parts_all = areas.copy()
+    parts_all["part_area"] = areas.geometry.area
+    # A feature belongs to every component it overlaps (a repaired bow-tie can span two).
+    joined = gpd.sjoin(parts_all, comp_gdf, predicate="intersects", how="inner")
+    overlap = shapely.area(shapely.intersection(
+        joined.geometry.to_numpy(), comp_gdf.geometry.to_numpy()[joined["comp"].to_numpy()]))
+    joined = joined[overlap > 0]
+    # Components that share a feature are one site (the two halves of a repaired bow-tie).
+    group = _connected(joined.index.to_numpy(), joined["comp"].to_numpy(), len(comps))
+    joined["group"] = group[joined["comp"].to_numpy()]
+    rows = []
+    for _, parts in joined.groupby("group"):
+        members = sorted(set(parts["comp"]))
+        geom = comps[members[0]] if len(members) == 1 else shapely.union_all(
+            [comps[i] for i in members])
+        rows.append(_site_row(parts[~parts.index.duplicated()], geom))
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=areas.crs) if rows else (
+        _empty_sites(areas.crs))
+
+
+def _connected(feature_idx: np.ndarray, comp_idx: np.ndarray, n_comps: int) -> np.ndarray:
+    """Label components joined through a shared feature (bipartite connected components)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    feats, f_idx = np.unique(feature_idx, return_inverse=True)
+    n = n_comps + len(feats)
+    graph = coo_matrix((np.ones(len(comp_idx)), (comp_idx, n_comps + f_idx)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    return labels[:n_comps]
+
+
+def _site_row(parts: pd.DataFrame, geom, suffix: str = "") -> dict:
+    parts = parts.sort_values(["part_area", "osm_id"], ascending=[False, True])
+    lead = parts.iloc[0]
+    named = parts[text(parts["name"]) != ""]
+    public_named = named[named.category.isin(cfg.PUBLIC_CATEGORIES)]
+    name_src = public_named if len(public_named) else named
+    name = str(name_src.iloc[0]["name"]).strip() if len(name_src) else ""
+    cats = list(dict.fromkeys(parts.category))
+    return {
+        "site_id": f"{str(lead.osm_type)[0]}{int(lead.osm_id)}{suffix}",
+        "name": name,
+        "kind": C.site_kind(parts.kind),
+        "categories": ";".join(cats),
+        "area_ha": geom.area / 10_000.0,
+        "access": C.best_access(parts.access),
+        "components": ";".join(f"{str(t)[0]}{int(i)}" for t, i in
+                               zip(parts.osm_type, parts.osm_id, strict=True)),
+        "geometry": geom,
+    }
+
+
+def _linear_sites(lines: gpd.GeoDataFrame, polys: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Rivers, canals, named streams and coast → bank strips cut into ≤1 km pieces.
+
+    The part of a strip inside a polygon site is removed (that site gains the blue category
+    instead), so no ground is counted twice.
+    """
+    if len(lines) == 0:
+        return _empty_sites(lines.crs)
+    keep = (lines.category != "stream") | (text(lines["name"]) != "")
+    lines = lines[keep]
+    taken = list(polys.geometry)
+    tree = shapely.STRtree(taken) if taken else None
+    accepted: list = []
+    rows = []
+    for _, row in lines.iterrows():
+        geoms = getattr(row.geometry, "geoms", [row.geometry])
+        pieces = [p for g in geoms for p in _cut(g, cfg.LINEAR_PIECE_M)]
+        for i, piece in enumerate(pieces, start=1):
+            strip = _strip(piece, row.category)
+            if tree is not None:
+                hits = tree.query(strip, predicate="intersects")
+                if len(hits):
+                    strip = strip.difference(shapely.union_all([taken[i] for i in hits]))
+            for other in accepted:  # bank strips of crossing rivers / estuary and coast
+                if strip.intersects(other):
+                    strip = strip.difference(other)
+            if strip.is_empty or strip.area <= 0:
+                continue
+            accepted.append(strip)
+            part = pd.DataFrame([{**row.drop("geometry").to_dict(), "part_area": strip.area}])
+            rows.append(_site_row(part, strip, suffix=f"-{i}" if len(pieces) > 1 else ""))
+    if not rows:
+        return _empty_sites(lines.crs)
+    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=lines.crs)
+    # Two ways can share an id prefix only if they are the same way; keep ids unique anyway.
+    dup = out.site_id.duplicated(keep=False)
+    out.loc[dup, "site_id"] = out.loc[dup, "site_id"] + "." + out[dup].groupby(
+        "site_id").cumcount().add(1).astype(str)
+    return out
+
+
+def _strip(line: LineString, category: str):
+    """Coast: a land-side strip (land lies left of natural=coastline); rivers: both banks."""
+    if category == "coast":
+        return line.buffer(cfg.COAST_STRIP_M, single_sided=True, cap_style="flat")
+    return line.buffer(cfg.BANK_WIDTH_M.get(category, 10.0), cap_style="flat")
+
+
+def _cut(line: LineString, max_len: float) -> list[LineString]:
+    n = max(1, math.ceil(line.length / max_len))
+    step = line.length / n
+    return [substring(line, i * step, (i + 1) * step) for i in range(n)]
+
+
+def _add_linear_categories(polys: gpd.GeoDataFrame, lines: gpd.GeoDataFrame
+                           ) -> gpd.GeoDataFrame:
+    """A park a river runs through is green *and* blue space."""
+    if len(polys) == 0 or len(lines) == 0:
+        return polys
+    hits = gpd.sjoin(polys[["geometry"]], lines[["category", "geometry"]],
+                     predicate="intersects", how="inner")
+    if len(hits) == 0:
+        return polys
+    extra = hits.groupby(level=0)["category"].agg(lambda s: list(dict.fromkeys(s)))
+    polys = polys.copy()
+    for idx, cats in extra.items():
+        have = polys.at[idx, "categories"].split(";")
+        polys.at[idx, "categories"] = ";".join(dict.fromkeys(have + cats))
+        if polys.at[idx, "kind"] == cfg.GREEN:
+            polys.at[idx, "kind"] = "green+blue"
+    return polys
+
+
+def _drop_small(sites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    cats = sites.categories.str.split(";")
+    always = cats.map(lambda c: bool(set(c) & cfg.ALWAYS_KEEP_CATEGORIES))
+    return sites[(sites.area_ha >= cfg.MIN_SITE_HA) | always]
+
+
+def _empty_sites(crs) -> gpd.GeoDataFrame:
+    cols = [c for c in SITE_COLUMNS if c != "geometry"]
+    return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in cols},
+                            geometry=gpd.GeoSeries([], crs=crs), crs=crs)
+
+
+def _empty_or_raise(require_any: bool, crs: str) -> Sites:
+    if require_any:
+        raise NoGreenSpaceError(
+            "no green or blue space found in this area — try a larger area or another file")
+    from ecoplan.sites.entrances import empty_entrances
+
+    return Sites(_empty_sites(CRS), empty_entrances(CRS), crs)
+
+
+__all__ = ["Sites", "build_sites", "local_crs"]

@@ -1,0 +1,1 @@
+"""support stage of the ecoplan pipeline."""

@@ -1,0 +1,191 @@
+"""Origins: population on residential buildings, else street nodes, else one inner point."""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from shapely.geometry import LineString, Point, box
+
+from ecoplan.need.origins import (
+    METHODS,
+    ORIGIN_COLUMNS,
+    aggregate_points,
+    describe_methods,
+    method_counts,
+    place_origins,
+    split_population,
+)
+from ecoplan.osm.layers import (
+    OsmLayers,
+    building_columns,
+    conform,
+    empty_layer,
+    feature_columns,
+    poi_columns,
+    way_columns,
+)
+from ecoplan.settings.paths import shared_data_dir
+
+UTM = "EPSG:32630"  # Isle of Wight lies in UTM zone 30N
+X0, Y0 = 610_000.0, 5_620_000.0
+
+
+def _m(geoms) -> gpd.GeoSeries:
+    return gpd.GeoSeries(geoms, crs=UTM).to_crs(4326)
+
+
+def _house(x: float, y: float, side: float) -> object:
+    return box(X0 + x, Y0 + y, X0 + x + side, Y0 + y + side)
+
+
+def _layers(buildings: list[tuple[str, object]], ways: list[tuple[int, int, str]],
+            nodes: dict[int, tuple[float, float]]) -> OsmLayers:
+    bld = gpd.GeoDataFrame({"osm_id": range(len(buildings)),
+                            "building": [b for b, _ in buildings]},
+                           geometry=_m([g for _, g in buildings]).to_numpy(), crs=4326)
+    node_gdf = gpd.GeoDataFrame(
+        geometry=_m([Point(X0 + x, Y0 + y) for x, y in nodes.values()]).to_numpy(),
+        index=pd.Index(list(nodes), name="node_id"), crs=4326)
+    way_gdf = gpd.GeoDataFrame(
+        {"u": [u for u, _, _ in ways], "v": [v for _, v, _ in ways], "osm_id": 1,
+         "length_m": 1.0, "highway": [h for _, _, h in ways]},
+        geometry=[LineString([node_gdf.geometry[u], node_gdf.geometry[v]]) for u, v, _ in ways],
+        crs=4326)
+    return OsmLayers(features=empty_layer(feature_columns()),
+                     ways=conform(way_gdf, way_columns()), nodes=node_gdf,
+                     pois=empty_layer(poi_columns()),
+                     buildings=conform(bld, building_columns()))
+
+
+def _areas(pop: dict[str, float]) -> gpd.GeoDataFrame:
+    """Areas A..E, 1 km squares side by side (x offset 0, 1000, 2000 …)."""
+    codes = list(pop)
+    geoms = [box(X0 + i * 1000, Y0, X0 + i * 1000 + 1000, Y0 + 1000) for i in range(len(codes))]
+    return gpd.GeoDataFrame({"area_code": codes, "population": list(pop.values())},
+                            geometry=_m(geoms).to_numpy(), crs=4326)
+
+
+@pytest.fixture(scope="module")
+def small():
+    buildings = [("house", _house(100, 100, 10)), ("detached", _house(300, 100, 10 * math.sqrt(3))),
+                 ("industrial", _house(500, 500, 60)), ("church", _house(600, 100, 30)),
+                 ("yes", _house(800, 800, 3)),  # 9 m² shed: too small to be a home
+                 ("garage", _house(700, 700, 5))]
+    # Area B (x 1000-2000): one residential street (nodes 1-3), a motorway (nodes 4-5).
+    # Area C (x 2000-3000): only a farm track (nodes 6, 9).
+    nodes = {1: (1100, 100), 2: (1500, 100), 3: (1900, 100), 4: (1100, 900), 5: (1900, 900),
+             6: (2500, 500), 9: (2600, 500)}
+    ways = [(1, 2, "residential"), (2, 3, "residential"), (4, 5, "motorway"), (6, 9, "track")]
+    # Area D (x 3000-4000): 1 house for 1,500 people → too few homes mapped → street nodes.
+    buildings.append(("house", _house(3500, 500, 10)))
+    nodes |= {7: (3100, 100), 8: (3900, 100)}
+    ways.append((7, 8, "residential"))
+    layers = _layers(buildings, ways, nodes)
+    areas = _areas({"A": 8.0, "B": 300.0, "C": 50.0, "D": 1500.0, "E": np.nan})
+    return areas, layers
+
+
+def test_methods_and_weights(small) -> None:
+    areas, layers = small
+    origins = place_origins(areas, layers)
+    assert list(origins.columns) == ORIGIN_COLUMNS and origins.crs.to_epsg() == 4326
+    by = origins.groupby("area_code")
+    assert by["method"].first().to_dict() == {
+        "A": "buildings", "B": "network_nodes", "C": "network_nodes", "D": "network_nodes",
+        "E": "representative_point"}
+    a = origins[origins["area_code"] == "A"].sort_values("population")
+    # Footprints 100 m² and 300 m²: 2 and 6 people; industrial, church, shed, garage left out.
+    assert a["population"].tolist() == pytest.approx([2.0, 6.0])
+    b = origins[origins["area_code"] == "B"]
+    assert len(b) == 3 and b["population"].sum() == pytest.approx(300.0)  # motorway nodes skipped
+    c = origins[origins["area_code"] == "C"]
+    assert len(c) == 2  # no populated street: the track's nodes are used
+    d = origins[origins["area_code"] == "D"]
+    assert len(d) == 2 and (d["method"] == "network_nodes").all()
+    e = origins[origins["area_code"] == "E"]
+    assert len(e) == 1 and np.isnan(e["population"]).all() and e["share"].sum() == 1.0
+    assert method_counts(origins) == {"buildings": 1, "network_nodes": 3,
+                                      "representative_point": 1}
+    assert "1 areas from mapped residential buildings" in describe_methods(origins)
+    # Every origin lies in its own area.
+    joined = origins.merge(areas[["area_code", "geometry"]], on="area_code")
+    assert all(p.within(poly) for p, poly in zip(joined["geometry_x"], joined["geometry_y"],
+                                                 strict=True))
+
+
+def test_no_layers_uses_representative_points(small) -> None:
+    areas, _ = small
+    origins = place_origins(areas, None)
+    assert set(origins["method"]) == {"representative_point"} and len(origins) == len(areas)
+    sums = origins.groupby("area_code")["population"].sum(min_count=1)
+    assert sums.drop("E").to_dict() == areas.set_index("area_code")["population"].drop(
+        "E").to_dict()
+
+
+def test_many_buildings_aggregated_and_sum_exact() -> None:
+    rng = np.random.default_rng(1)
+    xy = rng.uniform(0, 990, size=(900, 2))
+    sides = rng.uniform(6, 14, size=900)
+    layers = _layers([("house", _house(x, y, s)) for (x, y), s in zip(xy, sides, strict=True)],
+                     [], {})
+    areas = _areas({"A": 1234.5})
+    origins = place_origins(areas, layers, max_points=50)
+    assert 1 < len(origins) <= 50
+    assert origins["n_sources"].sum() == 900
+    assert math.fsum(origins["population"]) == pytest.approx(1234.5, rel=0, abs=1e-9)
+    assert origins["share"].sum() == pytest.approx(1.0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(1, 600), st.integers(1, 60), st.integers(0, 10_000),
+       st.floats(0, 20_000, allow_nan=False))
+def test_aggregation_conserves_weight(n: int, max_points: int, seed: int, pop: float) -> None:
+    rng = np.random.default_rng(seed)
+    x, y = rng.normal(0, 300, n), rng.normal(0, 300, n)
+    w = rng.uniform(0.1, 50, n)
+    ax, ay, aw, an = aggregate_points(x, y, w, max_points)
+    assert len(ax) <= max(max_points, 1) and an.sum() == n
+    assert aw.sum() == pytest.approx(w.sum())
+    # Merged points are real input points.
+    assert set(zip(ax, ay, strict=True)) <= set(zip(x, y, strict=True))
+    share, people = split_population(aw, pop)
+    assert share.sum() == pytest.approx(1.0)
+    assert math.fsum(people) == pytest.approx(pop, abs=1e-9)
+
+
+@pytest.fixture(scope="module")
+def iow_layers():
+    pbf = pytest.importorskip("ecoplan.osm.pbf", reason="ecoplan.osm.pbf not available yet")
+    path = shared_data_dir() / "osm" / "isle-of-wight_2015-01-01.osm.pbf"
+    if not path.exists():
+        pytest.skip("Isle of Wight extract not present")
+    return pbf.read_pbf(path)
+
+
+def test_isle_of_wight_origins(iow_layers) -> None:
+    from ecoplan.need.areas import build_areas
+    from ecoplan.need.boundaries import read_boundaries
+    from ecoplan.need.iod import load_iod
+
+    data = shared_data_dir()
+    imd = data / "imd"
+    areas = build_areas(
+        read_boundaries(data / "boundaries" / "lsoa2011_bsc_isle-of-wight.geojson"),
+        load_iod(imd / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz",
+                 imd / "File_6_-_IoD2019_Population_Denominators.csv.gz")).areas
+    origins = place_origins(areas, iow_layers)
+    sums = origins.groupby("area_code")["population"].sum()
+    expected = areas.set_index("area_code")["population"]
+    assert sorted(sums.index) == sorted(expected.index)
+    assert np.allclose(sums[expected.index], expected, rtol=0, atol=1e-6)
+    counts = method_counts(origins)
+    assert sum(counts.values()) == 89 and set(counts) == set(METHODS)
+    # The 2015 extract maps homes well in some LSOAs only: both methods must occur.
+    assert counts["buildings"] > 0 and counts["network_nodes"] > 0
+    assert origins.groupby("area_code").size().max() <= 200

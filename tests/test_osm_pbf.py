@@ -1,0 +1,94 @@
+"""Reading PBF extracts: real Isle of Wight data, and every kind of bad file."""
+
+from __future__ import annotations
+
+import collections
+
+import osmium
+import pytest
+
+from ecoplan.errors import AreaError, InputFileError
+from ecoplan.osm.pbf import read_pbf
+
+
+def _count_ways(pbf, key: str, value: str) -> int:
+    """Independent count with pyosmium (not pyrosm) of ways carrying key=value."""
+    counts: collections.Counter = collections.Counter()
+
+    class H(osmium.SimpleHandler):
+        def way(self, w):
+            if w.tags.get(key) == value:
+                counts["n"] += 1
+
+    H().apply_file(str(pbf))
+    return counts["n"]
+
+
+def test_layers_have_the_schema(iow_layers):
+    assert iow_layers.ways.crs.to_epsg() == 4326
+    assert {"u", "v", "osm_id", "length_m", "highway", "foot", "sac_scale"} <= set(
+        iow_layers.ways.columns)
+    assert iow_layers.nodes.index.name == "node_id"
+    # every segment end is a known node, so the graph builder never meets a dangling id
+    assert iow_layers.ways.u.isin(iow_layers.nodes.index).all()
+    assert iow_layers.ways.v.isin(iow_layers.nodes.index).all()
+    assert (iow_layers.pois.geom_type == "Point").all()
+    assert iow_layers.source.data_date.year == 2014 or iow_layers.source.data_date.year == 2015
+
+
+@pytest.mark.parametrize(("key", "value"), [("natural", "coastline"), ("waterway", "river"),
+                                             ("leisure", "park"), ("natural", "beach")])
+def test_no_ways_are_lost(iow_pbf, iow_layers, key, value):
+    # pyrosm drops relation members when ways and relations are read together; we read them
+    # apart, so every way survives.
+    got = iow_layers.features
+    got = got[(got[key] == value) & (got.osm_type == "way")]
+    assert len(got) == _count_ways(iow_pbf, key, value)
+
+
+def test_bbox_clips_everything(iow_pbf):
+    bbox = (-1.18, 50.715, -1.14, 50.735)  # Ryde
+    layers = read_pbf(iow_pbf, bbox=bbox)
+    w, s, e, n = layers.pois.total_bounds
+    assert w >= bbox[0] - 1e-9 and e <= bbox[2] + 1e-9 and s >= bbox[1] - 1e-9
+    assert 1000 < len(layers.ways) < 10000
+
+
+def test_bbox_outside_the_data_is_an_area_error(iow_pbf):
+    with pytest.raises(AreaError, match="no streets"):
+        read_pbf(iow_pbf, bbox=(10.0, 10.0, 10.01, 10.01))
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(InputFileError, match="does not exist"):
+        read_pbf(tmp_path / "nope.osm.pbf")
+
+
+def test_empty_file(tmp_path):
+    p = tmp_path / "empty.osm.pbf"
+    p.write_bytes(b"")
+    with pytest.raises(InputFileError, match="empty"):
+        read_pbf(p)
+
+
+def test_truncated_file(iow_pbf, tmp_path):
+    p = tmp_path / "cut.osm.pbf"
+    p.write_bytes(iow_pbf.read_bytes()[:200_000])
+    with pytest.raises(InputFileError, match="truncated or corrupt"):
+        read_pbf(p)
+
+
+def test_garbage_file(tmp_path):
+    p = tmp_path / "junk.osm.pbf"
+    p.write_bytes(b"this is not a protobuf" * 100)
+    with pytest.raises(InputFileError):
+        read_pbf(p)
+
+
+def test_wrong_suffix_and_folder(tmp_path):
+    p = tmp_path / "notes.txt"
+    p.write_text("hello")
+    with pytest.raises(InputFileError, match="not a .pbf"):
+        read_pbf(p)
+    with pytest.raises(InputFileError, match="folder"):
+        read_pbf(tmp_path)

@@ -1,0 +1,59 @@
+"""Calendar (.ics) and printable sheet exports of a plan."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar
+
+from ecoplan.plans.forecast import Forecast
+from ecoplan.plans.ics import plan_to_ics, write_ics
+from ecoplan.plans.rules import Group, Session, SiteContext, assess
+from ecoplan.plans.sheet import plan_to_html, write_sheet
+from ecoplan.plans.store import Plan
+
+TZ = ZoneInfo("Europe/London")
+
+
+def _plan() -> Plan:
+    site = SiteContext.from_categories("heath", site_id="w7", name="<script>alert(1)</script> Down",
+                                       lat=50.69, lon=-1.29)
+    start = datetime(2026, 7, 4, 10, 30, tzinfo=TZ)
+    fc = Forecast.from_conditions(tz="Europe/London", temp_c=32, uv=8, gust_kmh=20)
+    a = assess(fc, Session(start, 75), site, Group(size=8))
+    return Plan(site_id="w7", site_name=site.name, start=start, minutes=75, lat=50.69,
+                lon=-1.29, group=Group(size=8).to_dict(), notes="Meet at the <gate> & café",
+                forecast=fc.to_snapshot(), assessment=a.to_dict(), id=12)
+
+
+def test_ics_parses_back_with_times(tmp_path):
+    plan = _plan()
+    out = write_ics(plan, tmp_path / "p.ics")
+    cal = Calendar.from_ical(out.read_bytes())
+    events = list(cal.walk("VEVENT"))
+    assert len(events) == 1
+    ev = events[0]
+    start, end = ev.decoded("dtstart"), ev.decoded("dtend")
+    assert start == plan.start and start.utcoffset().total_seconds() == 3600
+    assert (end - start).total_seconds() == 75 * 60
+    assert "Down" in str(ev["summary"]) and "50.69000" in str(ev["location"])
+    geo = ev["geo"]
+    assert abs(geo.latitude - 50.69) < 1e-6 and abs(geo.longitude + 1.29) < 1e-6
+    desc = str(ev["description"])
+    assert "Verdict: rethink" in desc and "First aid kit" in desc and "Open-Meteo" in desc
+    assert "ecoplan-plan-12@ecoplan" in str(ev["uid"])
+    assert b"BEGIN:VTIMEZONE" in plan_to_ics(plan)
+
+
+def test_sheet_escapes_and_attributes(tmp_path):
+    plan = _plan()
+    html = plan_to_html(plan)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "&lt;gate&gt; &amp; café" in html
+    assert "© OpenStreetMap contributors" in html and "Weather data by Open-Meteo.com" in html
+    assert "@page { size: A4" in html and "First aid kit" in html
+    assert "Verdict: rethink" in html and "32 °C" in html
+    path = write_sheet(plan, tmp_path / "sheet.html")
+    assert path.read_text(encoding="utf-8") .startswith("<!DOCTYPE html>")
+    assert [p.name for p in tmp_path.iterdir()] == ["sheet.html"]

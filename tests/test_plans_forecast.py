@@ -1,0 +1,283 @@
+"""Open-Meteo client against a local HTTP server replaying the recorded responses."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from ecoplan.errors import EcoplanError, InputFileError, NotInCacheError, ServiceError
+from ecoplan.plans.forecast import (
+    Forecast,
+    ForecastUnreachable,
+    cache_path,
+    fetch_forecast,
+    load_forecast,
+    load_forecast_file,
+    parse_conditions,
+    parse_forecast,
+)
+from ecoplan.settings import paths
+
+BERLIN = "open-meteo_forecast_berlin_2021-11-24_cold-drizzle_cropped.json"
+NL = "open-meteo_forecast_netherlands_2026-10-03_dry-calm_cropped.json"
+
+
+def weather_file(name: str) -> Path:
+    p = paths.shared_data_dir() / "weather" / name
+    if not p.is_file():
+        pytest.skip(f"recorded forecast {name} not available in shared data")
+    return p
+
+
+@pytest.fixture(scope="module")
+def berlin() -> dict:
+    return json.loads(weather_file(BERLIN).read_text(encoding="utf-8"))
+
+
+class Server:
+    """Replays a script of responses; each request takes the next step (last one repeats)."""
+
+    def __init__(self) -> None:
+        self.script: list[tuple] = []
+        self.requests: list[str] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                outer.requests.append(self.path)
+                step = outer.script[min(len(outer.requests) - 1, len(outer.script) - 1)]
+                kind = step[0]
+                if kind == "sleep":
+                    time.sleep(step[1])
+                    status, body, headers = 200, b"{}", {}
+                elif kind == "json":
+                    status, body, headers = step[1], json.dumps(step[2]).encode(), {}
+                else:  # raw
+                    status, body = step[1], step[2]
+                    headers = step[3] if len(step) > 3 else {}
+                try:
+                    self.send_response(status)
+                    for k, v in headers.items():
+                        self.send_header(k, v)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, *a: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1/forecast"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def server():
+    s = Server()
+    yield s
+    s.close()
+
+
+NOW = datetime(2021, 11, 24, 10, 17, tzinfo=UTC)
+
+
+def _http(server: Server, sleeps: list[float] | None = None, **kw):
+    sleeps = sleeps if sleeps is not None else []
+    return {"base_url": server.url, "sleep": sleeps.append, "backoff_s": 0.5,
+            "timeout": (2.0, 2.0)} | kw
+
+
+def test_live_fetch_parses_and_writes_cache(server, berlin, tmp_path):
+    server.script = [("json", 200, berlin)]
+    fc = load_forecast(52.52, 13.42, tz="Europe/Berlin", cache_root=tmp_path, now=NOW,
+                       **_http(server))
+    assert fc.source == "live"
+    assert fc.attribution == "Weather data by Open-Meteo.com"
+    assert len(fc.hourly) == 168
+    assert str(fc.hourly["time"].dt.tz) == "Europe/Berlin"
+    assert fc.hourly["time"].iloc[0].isoformat() == "2021-11-24T00:00:00+01:00"
+    assert fc.hourly["temperature_2m"].iloc[0] == 6.9
+    assert "latitude=52.5200" in server.requests[0]
+    assert "wind_gusts_10m" in server.requests[0] and "timezone=Europe%2FBerlin" in server.requests[0]
+    path = cache_path(52.52, 13.42, "Europe/Berlin", NOW, tmp_path)
+    assert path.is_file()
+    assert json.loads(path.read_text())["response"]["latitude"] == 52.52
+    assert not list(tmp_path.glob("*.tmp"))  # atomic write leaves no temp file
+    # the same hour is answered from the cache without a request
+    again = load_forecast(52.52, 13.42, tz="Europe/Berlin", cache_root=tmp_path,
+                          now=NOW + timedelta(minutes=20), **_http(server))
+    assert again.source == "cache" and len(server.requests) == 1
+    assert len(again.hourly) == 168
+
+
+def test_retries_on_5xx_with_exponential_backoff(server, berlin, tmp_path):
+    server.script = [("raw", 500, b"oops"), ("raw", 503, b"busy"), ("json", 200, berlin)]
+    sleeps: list[float] = []
+    fc = load_forecast(52.52, 13.42, cache_root=tmp_path, now=NOW, **_http(server, sleeps))
+    assert fc.source == "live"
+    assert len(server.requests) == 3
+    assert sleeps == [0.5, 1.0]
+
+
+def test_429_honours_retry_after_capped(server, berlin):
+    server.script = [("raw", 429, b"slow down", {"Retry-After": "3"}), ("json", 200, berlin)]
+    sleeps: list[float] = []
+    data = fetch_forecast(52.52, 13.42, **_http(server, sleeps))
+    assert data["latitude"] == 52.52
+    assert 3.0 in sleeps and len(server.requests) == 2
+
+
+def test_persistent_5xx_gives_up_after_bounded_attempts(server, tmp_path):
+    server.script = [("raw", 500, b"down")]
+    with pytest.raises(ForecastUnreachable, match="after 3 attempts: HTTP 500.*--offline"):
+        load_forecast(52.52, 13.42, cache_root=tmp_path, now=NOW,
+                      **_http(server, max_attempts=3))
+    assert len(server.requests) == 3
+
+
+def test_timeout_raises_clear_service_error(server):
+    server.script = [("sleep", 1.5)]
+    with pytest.raises(ServiceError, match=r"no answer within 0.2 s \(timeout\)"):
+        fetch_forecast(52.52, 13.42, base_url=server.url, timeout=(1.0, 0.2), max_attempts=2,
+                       sleep=lambda s: None)
+    assert len(server.requests) == 2
+
+
+def test_connection_refused_is_unreachable():
+    with pytest.raises(ForecastUnreachable, match="connection failed"):
+        fetch_forecast(52.52, 13.42, base_url="http://127.0.0.1:9/v1/forecast",
+                       timeout=(0.5, 0.5), max_attempts=2, sleep=lambda s: None)
+
+
+def test_malformed_json_is_service_error(server):
+    server.script = [("raw", 200, b"{not json")]
+    with pytest.raises(ServiceError, match="malformed"):
+        fetch_forecast(52.52, 13.42, **_http(server))
+    assert len(server.requests) == 1  # a broken answer is not retried
+
+
+def test_error_json_reason_is_reported(server, tmp_path):
+    reason = "Latitude must be in range of -90 to 90°. Given: 152.0."
+    server.script = [("json", 400, {"error": True, "reason": reason})]
+    with pytest.raises(ServiceError, match="Latitude must be in range"):
+        load_forecast(52.52, 13.42, cache_root=tmp_path, now=NOW, **_http(server))
+    with pytest.raises(ServiceError, match="Latitude must be in range"):
+        parse_forecast({"error": True, "reason": reason})
+
+
+def test_offline_uses_cache_and_says_how_old(server, berlin, tmp_path):
+    with pytest.raises(NotInCacheError, match="by hand"):
+        load_forecast(52.52, 13.42, offline=True, cache_root=tmp_path)
+    server.script = [("json", 200, berlin)]
+    load_forecast(52.52, 13.42, cache_root=tmp_path, now=NOW, **_http(server))
+    fc = load_forecast(52.52, 13.42, offline=True, cache_root=tmp_path,
+                       now=NOW + timedelta(hours=5))
+    assert fc.source == "cache"
+    assert any("cached 5.0 h ago" in n for n in fc.notes)
+    assert len(server.requests) == 1
+    # a nearby point (same 2-dp cell) hits the same cache; another place does not
+    assert load_forecast(52.521, 13.419, offline=True, cache_root=tmp_path).source == "cache"
+    with pytest.raises(NotInCacheError):
+        load_forecast(51.5, -0.12, offline=True, cache_root=tmp_path)
+
+
+def test_unreachable_falls_back_to_older_cache(server, berlin, tmp_path):
+    server.script = [("json", 200, berlin)]
+    load_forecast(52.52, 13.42, cache_root=tmp_path, now=NOW, **_http(server))
+    server.script = [("raw", 502, b"bad gateway")]
+    server.requests.clear()
+    fc = load_forecast(52.52, 13.42, cache_root=tmp_path, now=NOW + timedelta(hours=3),
+                       **_http(server, max_attempts=2))
+    assert fc.source == "cache"
+    assert any("HTTP 502" in n and "cached 3.0 h ago" in n for n in fc.notes)
+
+
+def test_default_cache_dir_from_settings(server, berlin, tmp_path, monkeypatch):
+    monkeypatch.setenv("ECOPLAN_CACHE_DIR", str(tmp_path))
+    server.script = [("json", 200, berlin)]
+    load_forecast(52.52, 13.42, now=NOW, **_http(server))
+    assert list((tmp_path / "forecast").glob("*.json"))
+
+
+def test_legacy_names_nulls_and_undefined_units(berlin):
+    data = copy.deepcopy(berlin)
+    h = data["hourly"]
+    h["weathercode"] = h.pop("weather_code")
+    h["windgusts_10m"] = h.pop("wind_gusts_10m")
+    h["windspeed_10m"] = h.pop("wind_speed_10m")
+    h["temperature_2m"][5] = None
+    h["uv_index"] = [None] * len(h["time"])
+    data["hourly_units"]["uv_index"] = "undefined"
+    fc = parse_forecast(data)
+    ref = parse_forecast(berlin)
+    assert fc.hourly["weather_code"].tolist() == ref.hourly["weather_code"].tolist()
+    assert fc.hourly["wind_gusts_10m"].max() == pytest.approx(36.9)
+    assert math.isnan(fc.hourly["temperature_2m"].iloc[5])
+    assert fc.hourly["uv_index"].isna().all()
+    assert any("uv_index" in n for n in fc.notes)
+
+
+def test_malformed_structures_are_errors(berlin):
+    bad = copy.deepcopy(berlin)
+    bad["hourly"]["temperature_2m"] = bad["hourly"]["temperature_2m"][:10]
+    with pytest.raises(ServiceError, match="has 10 values for 168 times"):
+        parse_forecast(bad)
+    with pytest.raises(ServiceError, match="no hourly 'time'"):
+        parse_forecast({"latitude": 1, "hourly": {}})
+    with pytest.raises(ServiceError, match="not a JSON object"):
+        parse_forecast([1, 2])
+
+
+def test_forecast_files(tmp_path):
+    fc = load_forecast_file(weather_file(NL))
+    assert fc.source == "file" and fc.timezone == "Europe/Amsterdam"
+    # the 'current' block (12:30) is kept as a row next to the 3 hourly steps
+    assert len(fc.hourly) == 4
+    assert fc.daily["sunset"].iloc[0].isoformat() == "2026-10-03T19:05:00+02:00"
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    with pytest.raises(InputFileError, match="not valid JSON"):
+        load_forecast_file(bad)
+    with pytest.raises(InputFileError, match="not found"):
+        load_forecast_file(tmp_path / "missing.json")
+
+
+def test_manual_conditions():
+    assert parse_conditions("temp_c=3, gust_kmh=40,weather_code=61") == {
+        "temp_c": 3.0, "gust_kmh": 40.0, "weather_code": 61.0}
+    for bad in ("temp=3", "temp_c=warm", "", "gust_kmh"):
+        with pytest.raises(EcoplanError):
+            parse_conditions(bad)
+    fc = Forecast.from_conditions(temp_c=3, gust_kmh=40)
+    assert fc.source == "manual" and fc.is_manual
+    assert fc.hourly["wind_gusts_10m"].iloc[0] == 40
+    assert math.isnan(fc.hourly["uv_index"].iloc[0])  # not given → NaN, never a default
+    assert any("not given" in n and "uv" in n for n in fc.notes)
+    with pytest.raises(EcoplanError, match="unknown condition"):
+        Forecast.from_conditions(snow_cm=3)
+
+
+def test_snapshot_round_trip(berlin):
+    fc = parse_forecast(berlin, source="live", fetched_at=NOW)
+    back = Forecast.from_snapshot(json.loads(json.dumps(fc.to_snapshot())))
+    assert back.source == "live" and back.fetched_at == NOW
+    assert back.hourly["temperature_2m"].tolist() == fc.hourly["temperature_2m"].tolist()
+    man = Forecast.from_conditions(temp_c=30, uv=8)
+    back = Forecast.from_snapshot(json.loads(json.dumps(man.to_snapshot())))
+    assert back.is_manual and back.hourly["uv_index"].iloc[0] == 8

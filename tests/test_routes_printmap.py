@@ -1,0 +1,222 @@
+"""The one-page A4 PDF route map, on real Isle of Wight data and small in-code fixtures."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pytest
+from matplotlib.image import imread
+from shapely.geometry import LineString, Point, Polygon
+
+from ecoplan.errors import AreaError
+from ecoplan.osm import layers as L
+from ecoplan.routes.model import Route, Step, Waypoint, geodesic_length_m
+from ecoplan.routes.printmap import direction_lines, render_route_pdf
+from ecoplan.settings import paths
+
+IOW = "osm/isle-of-wight_2015-01-01.osm.pbf"
+A4 = {(595, 842), (842, 595)}
+UNTRUSTED = "Ryde <b>walk</b> $\\frac{1}{2}$ & co"
+
+
+def _tool(name: str) -> str:
+    exe = shutil.which(name)
+    if exe is None:
+        pytest.skip(f"{name} (poppler-utils) is not installed")
+    return exe
+
+
+def _pdfinfo(path: Path) -> dict[str, str]:
+    out = subprocess.run([_tool("pdfinfo"), str(path)], capture_output=True, text=True,
+                         check=True).stdout
+    return dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
+
+
+def _page(path: Path) -> tuple[int, tuple[int, int]]:
+    info = _pdfinfo(path)
+    w, _, h, *_ = info["Page size"].split()
+    return int(info["Pages"]), (round(float(w)), round(float(h)))
+
+
+def _text(path: Path) -> str:
+    return subprocess.run([_tool("pdftotext"), "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def iow_layers() -> L.OsmLayers:
+    pbf_path = paths.shared_data_dir() / IOW
+    if not pbf_path.exists():
+        pytest.skip(f"real data missing: {pbf_path}")
+    from ecoplan.osm.pbf import read_pbf
+    return read_pbf(pbf_path, bbox=(-1.19, 50.712, -1.13, 50.74))
+
+
+def _route_through(layers: L.OsmLayers, stops: list[tuple[float, float]], title: str) -> Route:
+    """A real route along Ryde streets: shortest paths between the given stops."""
+    graph = nx.Graph()
+    for u, v, length, name in zip(layers.ways["u"], layers.ways["v"], layers.ways["length_m"],
+                                  layers.ways["name"], strict=True):
+        graph.add_edge(int(u), int(v), w=float(length), name=name if isinstance(name, str) else "")
+    nodes = layers.nodes.geometry
+    xs, ys = nodes.x.to_numpy(), nodes.y.to_numpy()
+    ids = [int(nodes.index[np.argmin(np.hypot(xs - x, ys - y))]) for x, y in stops]
+    path = [ids[0]]
+    for a, b in zip(ids, ids[1:], strict=False):
+        path += nx.shortest_path(graph, a, b, weight="w")[1:]
+    line = LineString([nodes.loc[n].coords[0] for n in path])
+    steps: list[Step] = []
+    for a, b in zip(path, path[1:], strict=False):
+        name = graph.edges[a, b]["name"] or "the path"
+        if steps and steps[-1].text.endswith(name):
+            steps[-1] = Step(steps[-1].text, steps[-1].distance_m + graph.edges[a, b]["w"])
+        else:
+            steps.append(Step(f"Continue along {name}", graph.edges[a, b]["w"]))
+    length = geodesic_length_m(line)
+    toilets = layers.pois[layers.pois["amenity"] == "toilets"].head(2)
+    wps = [Waypoint("start", "Ryde Esplanade", *line.coords[0])]
+    wps += [Waypoint("toilets", "<b>$x$</b> WC", p.x, p.y) for p in toilets.geometry]
+    wps.append(Waypoint("bench", "$\\frac{1}{2}$", *line.coords[len(line.coords) // 3]))
+    return Route(line, length, length / 1000 / 3.0 * 60, 3.0, True, Point(line.coords[0]), wps,
+                 steps, {"share_green_blue": 0.4, "share_on_roads": 0.3, "toilets_passed": 2},
+                 title, True)
+
+
+@pytest.fixture(scope="module")
+def wide_route(iow_layers: L.OsmLayers) -> Route:
+    # Ryde sea front → Appley → back through the town (runs east-west).
+    return _route_through(iow_layers, [(-1.1605, 50.7320), (-1.1440, 50.7280), (-1.1560, 50.7240),
+                                       (-1.1640, 50.7285), (-1.1605, 50.7320)], UNTRUSTED)
+
+
+@pytest.fixture(scope="module")
+def tall_route(iow_layers: L.OsmLayers) -> Route:
+    return _route_through(iow_layers, [(-1.1605, 50.7320), (-1.1650, 50.7170), (-1.1560, 50.7180),
+                                       (-1.1605, 50.7320)], "Ryde north to south")
+
+
+@pytest.fixture(scope="module")
+def wide_pdf(tmp_path_factory, wide_route: Route, iow_layers: L.OsmLayers) -> Path:
+    out = tmp_path_factory.mktemp("pdf") / "ryde.pdf"
+    return render_route_pdf(wide_route, iow_layers, out, date="Saturday 6 June 2026")
+
+
+def test_one_a4_page_in_either_orientation(wide_pdf: Path, tall_route: Route,
+                                           iow_layers: L.OsmLayers, tmp_path: Path) -> None:
+    pages, size = _page(wide_pdf)
+    assert pages == 1
+    assert size == (842, 595)  # east-west route → landscape
+    tall = render_route_pdf(tall_route, iow_layers, tmp_path / "tall.pdf")
+    pages, size = _page(tall)
+    assert pages == 1
+    assert size == (595, 842)  # north-south route → portrait
+    assert size in A4
+
+
+def test_pdf_text_has_title_attribution_grid_ref_and_blocks(wide_pdf: Path,
+                                                           wide_route: Route) -> None:
+    text = _text(wide_pdf)
+    flat = " ".join(text.split())
+    assert UNTRUSTED in flat  # printed literally: no mathtext, no markup
+    assert "© OpenStreetMap contributors" in flat
+    assert "OS grid ref SZ 59" in flat
+    assert "Saturday 6 June 2026" in flat
+    assert "Leader's phone" in flat or "Leader’s phone" in flat
+    for word in ("Route", "Toilets", "Bench", "Directions", "Step-free", "Start (S)",
+                 "N", "Continue along"):
+        assert word in flat, word
+    km = f"{wide_route.length_m / 1000:.1f} km"
+    assert km in flat
+    assert f"about {wide_route.minutes:.0f} min" in flat
+
+
+def test_rendering_shows_route_and_is_print_friendly(wide_pdf: Path, tmp_path: Path) -> None:
+    exe = _tool("pdftoppm")
+    subprocess.run([exe, "-png", "-r", "40", str(wide_pdf), str(tmp_path / "page")], check=True)
+    png = next(tmp_path.glob("page*.png"))
+    img = imread(png)[..., :3]
+    # Route colour (Okabe-Ito vermillion #d55e00) clearly present.
+    route_rgb = np.array([0xD5, 0x5E, 0x00]) / 255
+    near = np.abs(img - route_rgb).max(axis=2) < 0.12
+    assert near.mean() > 0.002
+    # Mostly light ground: prints without flooding the page with ink.
+    assert img.mean() > 0.75
+
+
+def test_untrusted_names_render_literally(wide_route: Route, iow_layers: L.OsmLayers,
+                                          tmp_path: Path) -> None:
+    evil = [Step("Turn at $\\frac{1}{2}$ <b>bold</b> \x07 lane", 120.0),
+            Step("Pass the $$ cafe $", 80.0)]
+    r = Route(wide_route.geometry, wide_route.length_m, wide_route.minutes, 3.0, False,
+              wide_route.start, wide_route.waypoints, evil, {}, "$a^2$ walk", True)
+    out = render_route_pdf(r, iow_layers, tmp_path / "evil.pdf", title="$\\frac{1}{2}$ <b>")
+    flat = " ".join(_text(out).split())
+    assert "$\\frac{1}{2}$ <b>" in flat
+    assert "Turn at $\\frac{1}{2}$" in flat
+    assert "<b>bold</b> lane" in flat
+    assert "Pass the $$ cafe $" in flat
+    assert "Step-free: NO" in flat
+
+
+def _tiny_layers(lon: float, lat: float) -> L.OsmLayers:
+    """A park and a street grid around (lon, lat), built in code."""
+    d = 0.002
+    park = Polygon([(lon, lat), (lon + d, lat), (lon + d, lat + d), (lon, lat + d)])
+    features = L.conform(gpd.GeoDataFrame({"leisure": ["park"], "osm_id": [1], "osm_type": ["way"]},
+                                          geometry=[park], crs=L.CRS), L.feature_columns())
+    rows, nid = [], 0
+    for i in range(5):
+        for a, b in (((lon - d, lat + i * d / 2), (lon + 2 * d, lat + i * d / 2)),
+                     ((lon + i * d / 2, lat - d), (lon + i * d / 2, lat + 2 * d))):
+            rows.append({"u": nid, "v": nid + 1, "osm_id": 100 + nid, "length_m": 300.0,
+                         "highway": "residential" if i % 2 else "footway",
+                         "geometry": LineString([a, b])})
+            nid += 2
+    ways = L.conform(gpd.GeoDataFrame(rows, crs=L.CRS), L.way_columns())
+    empty_pois = L.empty_layer(L.poi_columns())
+    return L.OsmLayers(features=features, ways=ways, nodes=L.empty_layer(["geometry"], "node_id"),
+                       pois=empty_pois, buildings=L.empty_layer(L.building_columns()))
+
+
+def _square_route(lon: float, lat: float) -> Route:
+    d = 0.002
+    line = LineString([(lon, lat), (lon + d, lat), (lon + d, lat + d), (lon, lat + d), (lon, lat)])
+    return Route(line, geodesic_length_m(line), 10.0, 4.8, True, Point(lon, lat), title="Square",
+                 is_loop=True)
+
+
+def test_outside_great_britain_notes_missing_grid_ref(tmp_path: Path) -> None:
+    lon, lat = 24.94, 60.17  # Helsinki: UTM zone 35N, no OS grid
+    out = render_route_pdf(_square_route(lon, lat), _tiny_layers(lon, lat), tmp_path / "h.pdf")
+    pages, size = _page(out)
+    assert pages == 1 and size in A4
+    flat = " ".join(_text(out).split())
+    assert "no OS grid reference" in flat
+    assert "Follow the orange line" in flat  # no directions given
+    assert "__________" in flat  # blank date to fill in
+
+
+def test_no_data_around_route_raises_and_leaves_no_file(tmp_path: Path) -> None:
+    layers = _tiny_layers(-1.16, 50.73)
+    far = _square_route(-3.0, 53.0)
+    out = tmp_path / "none.pdf"
+    with pytest.raises(AreaError, match="nothing around this route"):
+        render_route_pdf(far, layers, out)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_directions_are_capped_to_fit_one_page() -> None:
+    line = LineString([(-1.16, 50.73), (-1.15, 50.73)])
+    steps = [Step(f"Turn left into Very Long Named Street Number {i} by the church", 150.0)
+             for i in range(60)]
+    r = Route(line, 700.0, 10.0, 4.8, True, Point(-1.16, 50.73), directions=steps)
+    lines = direction_lines(r, 40, 12)
+    assert len(lines) <= 12
+    assert lines[-1].startswith("…") and "more steps" in lines[-1]
+    assert all(len(x) <= 40 for x in lines)
+    assert lines[0].startswith("1. Turn left")

@@ -1,0 +1,162 @@
+"""Sites from features: union, holes, restricted land, linear blue space; real island checks."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from layers_factory import feature, make_layers, rect
+from shapely.geometry import LineString, Polygon
+
+from ecoplan.errors import NoGreenSpaceError
+from ecoplan.sites.build import build_sites
+
+ROAD = ([1, 2], [(-200, 50), (400, 50)], {"highway": "residential"})
+
+
+def _sites(features, paths=(ROAD,), **kw):
+    return build_sites(make_layers(features=features, paths=paths), **kw)
+
+
+def _area_ha(sites, site_id):
+    return float(sites.sites.set_index("site_id").loc[site_id, "area_ha"])
+
+
+def test_overlaps_are_unioned_not_double_counted():
+    s = _sites([feature(rect(0, 0, 100, 100), 10, leisure="park", name="Town Park"),
+                feature(rect(50, 0, 150, 100), 11, natural="wood", name="Copse")])
+    assert len(s.sites) == 1
+    row = s.sites.iloc[0]
+    assert row.categories == "park;wood" or row.categories == "wood;park"
+    assert row.area_ha == pytest.approx(1.5, rel=1e-3)  # 150 m × 100 m, not 2 ha
+    assert row["name"] == "Town Park"  # the public space names the site, not the copse
+    assert row.site_id == "w10" or row.site_id == "w11"
+
+
+def test_multipolygon_hole_is_not_counted():
+    outer = rect(0, 0, 200, 200)
+    holed = Polygon(outer.exterior.coords, [rect(50, 50, 150, 150).exterior.coords])
+    s = _sites([feature(holed, 7, osm_type="relation", leisure="park")])
+    assert _area_ha(s, "r7") == pytest.approx(3.0, rel=1e-3)  # 4 ha − 1 ha hole
+
+
+def test_airfield_grass_is_restricted():
+    feats = [feature(rect(0, 0, 1000, 500), 1, aeroway="aerodrome", name="Airfield"),
+             feature(rect(10, 10, 900, 400), 2, landuse="grass"),
+             feature(rect(-300, 0, -100, 200), 3, leisure="park", name="Rec")]
+    s = _sites(feats)
+    assert list(s.sites.site_id) == ["w3"]
+    s2 = _sites(feats, include_restricted=True)
+    assert s2.sites.set_index("site_id").loc["w2", "access"] == "restricted"
+
+
+def test_private_land_kept_apart_from_public_land():
+    feats = [feature(rect(0, 0, 100, 100), 1, leisure="park"),
+             feature(rect(100, 0, 300, 100), 2, leisure="golf_course")]
+    s = _sites(feats, include_restricted=True)
+    by_id = s.sites.set_index("site_id")
+    assert by_id.loc["w1", "area_ha"] == pytest.approx(1.0, rel=1e-3)
+    assert by_id.loc["w2", "access"] == "restricted"
+
+
+def test_river_through_a_park_makes_it_green_and_blue():
+    river = feature(LineString([(-500, 50), (600, 50)]), 5, waterway="river", name="Medina")
+    s = _sites([feature(rect(0, 0, 100, 100), 1, leisure="park"), river])
+    by_id = s.sites.set_index("site_id")
+    assert by_id.loc["w1", "kind"] == "green+blue"
+    assert "river" in by_id.loc["w1", "categories"]
+    pieces = by_id[by_id.index.str.startswith("w5")]
+    assert len(pieces) == 2  # 1.1 km cut into ≤1 km pieces
+    # the bank strip is 2×15 m wide and leaves out the 100 m inside the park
+    assert pieces.area_ha.sum() == pytest.approx((1100 - 100) * 30 / 10_000, rel=0.01)
+
+
+def test_coast_strip_lies_on_the_land_side():
+    # natural=coastline has land on its LEFT: walking east, land is to the north
+    coast = feature(LineString([(0, 0), (500, 0)]), 9, natural="coastline")
+    s = _sites([coast], paths=([[1, 2], [(0, 20), (500, 20)], {"highway": "footway"}],))
+    geom = gpd.GeoSeries(s.sites.geometry, crs=4326).to_crs(32630).iloc[0]
+    assert geom.centroid.y > 5_620_000 + 5  # north of the line
+    assert s.sites.iloc[0].kind == "blue"
+
+
+def test_unnamed_stream_is_not_a_site_but_a_named_one_is():
+    a = feature(LineString([(0, 0), (300, 0)]), 1, waterway="stream")
+    b = feature(LineString([(0, 100), (300, 100)]), 2, waterway="stream", name="Lukely Brook")
+    s = _sites([a, b])
+    assert list(s.sites.site_id) == ["w2"]
+
+
+def test_self_intersecting_polygon_is_repaired():
+    bowtie = Polygon([(0, 0), (100, 100), (100, 0), (0, 100)])
+    s = _sites([feature(bowtie, 4, leisure="park")])
+    assert s.sites.geometry.is_valid.all()
+    assert s.sites.iloc[0].area_ha == pytest.approx(0.5, rel=0.01)
+
+
+def test_no_green_space_is_a_clear_error():
+    with pytest.raises(NoGreenSpaceError, match="try a larger area"):
+        _sites([feature(rect(0, 0, 10, 10), 1, landuse="farmland")])
+    empty = _sites([], require_any=False)
+    assert len(empty.sites) == 0 and len(empty.entrances) == 0
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 400), st.integers(0, 400), st.integers(30, 300),
+                          st.integers(30, 300), st.sampled_from(["park", "wood", "water"])),
+                min_size=1, max_size=6))
+def test_sum_of_site_areas_never_exceeds_the_union(boxes):
+    feats = []
+    for i, (x, y, w, h, kind) in enumerate(boxes):
+        tags = {"leisure": "park"} if kind == "park" else (
+            {"natural": kind} if kind == "wood" else {"natural": "water", "water": "pond"})
+        feats.append(feature(rect(x, y, x + w, y + h), 100 + i, **tags))
+    s = _sites(feats, require_any=False)  # a lone 30 m wood is below the minimum size
+    union = shapely.union_all([f["geometry"] for f in feats])
+    union_ha = gpd.GeoSeries([union], crs=4326).to_crs(32630).area.iloc[0] / 10_000
+    # 1e-5: the test measures in a fixed UTM zone after a lon/lat round trip
+    assert s.sites.area_ha.sum() <= union_ha * (1 + 1e-5)
+
+
+# --- real data -----------------------------------------------------------------------------
+
+NAMED_ON_THE_ISLAND = [
+    "Brighstone Forest", "Ventnor Downs", "RSPB Brading Marshes", "Combley Great Wood",
+    "Bembridge Harbour", "River Medina", "Ryde West Sands", "Firestone Copse",
+]
+
+
+def test_island_named_places_are_sites(iow_sites):
+    names = set(iow_sites.sites.name)
+    missing = [n for n in NAMED_ON_THE_ISLAND if n not in names]
+    assert not missing
+    by_name = iow_sites.sites.drop_duplicates("name").set_index("name")
+    assert by_name.loc["Brighstone Forest", "area_ha"] > 200
+    assert by_name.loc["Bembridge Harbour", "kind"] == "blue"
+    assert "nature_reserve" in by_name.loc["RSPB Brading Marshes", "categories"]
+    assert set(iow_sites.sites.kind) == {"green", "blue", "green+blue"}
+
+
+def test_island_airfield_grass_is_not_accessible(iow_layers, iow_sites):
+    f = iow_layers.features
+    fields = f[f.aeroway.eq("aerodrome")].to_crs(32630)
+    assert len(fields) >= 1
+    sites = iow_sites.sites.to_crs(32630)
+    inside = shapely.area(shapely.intersection(sites.geometry.to_numpy(),
+                                               shapely.union_all(fields.geometry.to_numpy())))
+    # no accessible site lies mostly on an airfield
+    assert (inside / sites.area.to_numpy() < 0.5).all()
+
+
+def test_island_areas_not_double_counted(iow_sites):
+    sites = iow_sites.sites.to_crs(32630)
+    geoms = shapely.make_valid(sites.geometry.to_numpy())
+    union_ha = shapely.union_all(geoms, grid_size=0.01).area / 10_000
+    assert sites.area_ha.sum() <= union_ha * (1 + 1e-6)
+    assert iow_sites.sites.site_id.is_unique
+
+
+def test_island_has_no_restricted_sites_by_default(iow_sites):
+    assert "restricted" not in set(iow_sites.sites.access)
