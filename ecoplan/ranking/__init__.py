@@ -1,1 +1,6 @@
-"""ranking stage of the ecoplan pipeline."""
+"""Ranking stage: explainable scores per site for a purpose (therapy, group walk, public health).
+
+``measures`` (geometry, once) → ``reach`` (per-site limited Dijkstra) → ``components`` (scores
+in [0, 1] + phrases) → ``rank`` (weights from ``weights``, sort, ``explain``).
+Entry points: :func:`ecoplan.ranking.rank.rank_sites`, ``score_sites`` + ``rank_scores``.
+"""

@@ -32,7 +32,7 @@ POI_TAGS: tuple[str, ...] = (
     "barrier", "entrance", "emergency", "healthcare", "shop", "social_facility",
     "community_centre", "garden:type", "defibrillator:location", "access", "foot",
     "opening_hours", "operator", "religion", "building", "phone", "wheelchair",
-    "sport", "club", "office", "landuse", "natural",
+    "sport", "club", "office", "landuse", "natural", "information",
 )
 
 # --- Which OSM objects each layer reads -------------------------------------------------------
@@ -68,8 +68,8 @@ POI_FILTER: dict[str, list[str] | bool] = {
         "bus_station", "ranger_station", "water_point",
     ],
     "leisure": [
-        "picnic_table", "playground", "pitch", "fitness_station", "sports_centre", "garden",
-        "bird_hide", "firepit",
+        "picnic_table", "playground", "pitch", "fitness_station", "fitness_centre",
+        "sports_centre", "garden", "bird_hide", "firepit",
     ],
     "tourism": ["information", "picnic_site", "viewpoint", "attraction"],
     "highway": ["bus_stop"],
@@ -82,6 +82,9 @@ POI_FILTER: dict[str, list[str] | bool] = {
     "entrance": True,
     "emergency": ["defibrillator", "phone", "life_ring", "access_point"],
     "healthcare": True,
+    # conservation volunteer bases have no settled tag; these are the ones used (OSM taginfo)
+    "office": ["ngo", "charity", "association"],
+    "club": ["conservation", "environment"],
 }
 
 # --- Classification: tag → site category ------------------------------------------------------

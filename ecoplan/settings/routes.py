@@ -132,3 +132,97 @@ PATH_HIGHWAYS: frozenset[str] = frozenset({
     "corridor", "crossing", "platform",
 })
 ROUTE_WIDTH_PT = 4.0
+
+# ==============================================================================================
+# --- Route planning (loops, A-to-B, directions) — added for issue #6 routing -----------------
+# ==============================================================================================
+
+#: A way counts as "in or along" green/blue space where it lies inside a site polygon or within
+#: this distance of one, metres (our choice: 30 m — the GHSCI boundary-point rule the site
+#: entrances use, and about the width of a road plus its verges, so a sea-front promenade or a
+#: path beside a park fence counts).
+GREEN_BUFFER_M = 30.0
+#: Edges are sampled every this many metres to measure their green share (our choice: 10 m is
+#: finer than the median 26 m Isle of Wight segment and keeps the island to ~0.2 M samples).
+GREEN_SAMPLE_STEP_M = 10.0
+#: Highway values treated as busy roads: unpleasant for a group and a hazard with children or
+#: frail walkers (OSM wiki Key:highway road classification; UK A and B roads are tagged
+#: trunk/primary/secondary, busier C roads tertiary).
+BUSY_ROADS: frozenset[str] = frozenset({
+    "motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link",
+    "secondary", "secondary_link", "tertiary", "tertiary_link",
+})
+#: Cost multipliers (cost = length × factor; our choices, tuned on the Isle of Wight so a green
+#: detour of up to ~1.6× is preferred to an equally long street walk, and a busy road is used
+#: only when the alternative is ~2.5× longer).
+NON_GREEN_FACTOR = 2.0
+BUSY_ROAD_FACTOR = 1.8
+#: With ``avoid_roads`` a busy road costs this many times its length: in practice it is used
+#: only where no other way exists (a crossing, a bridge), and the share left is reported.
+AVOID_ROAD_FACTOR = 25.0
+#: Edges already on the loop cost this many times more for the next leg, so legs take a
+#: different way back (GraphHopper "round trip" uses the same alternative-route penalty idea).
+RETRACE_FACTOR = 5.0
+#: ``lit=*`` values meaning the way is lit (OSM wiki Key:lit).
+LIT_VALUES: frozenset[str] = frozenset({"yes", "24/7", "automatic", "interval", "limited",
+                                        "sunset-sunrise", "dusk-dawn"})
+
+#: Loop length must lie within this share of the target (issue #6 acceptance: ±15 %).
+LENGTH_TOLERANCE = 0.15
+#: Shortest and longest loop we plan, minutes (shortest: below 5 min is not a group walk, our
+#: choice; Walking for Health group walks last 20–60 min, DESIGN.md §3; longest: a day walk).
+MIN_LOOP_MINUTES = 5.0
+MAX_LOOP_MINUTES = 480.0
+#: Largest distance from the start point to the nearest walkable node, metres (our choice: a
+#: group can reach a path 250 m away across a car park or green; farther means the point is
+#: off the mapped network or in the sea).
+MAX_START_SNAP_M = 250.0
+#: Candidate search: directions (headings) tried for the first turning point, turning points
+#: tried per direction, and share of the target reached by each of the three legs (a triangle
+#: start → A → B → start; our choices: 12 × 3 candidates ≈ 36 loops scored per request).
+LOOP_HEADINGS = 12
+LOOP_SECOND_POINTS = 3
+LOOP_LEG_SHARE = 1 / 3
+#: Ratios tried for the first leg if a loop comes out too long/short (adaptive radius).
+LOOP_RADIUS_RETRIES = 2
+#: Scoring weights (higher score = better). Our choices: green share and low retracing matter
+#: most; a loop on busy roads or far from the target length is penalised; toilets and benches
+#: on the way are a bonus with diminishing returns (max 2 toilets, 3 benches counted).
+SCORE_WEIGHTS: dict[str, float] = {
+    "share_green_blue": 1.0,
+    "share_on_roads": -1.0,
+    "share_retraced": -1.5,
+    "length_error": -2.0,
+    "toilets": 0.05,
+    "benches": 0.02,
+}
+SCORE_MAX_TOILETS = 2
+SCORE_MAX_BENCHES = 3
+#: Two alternatives are "different" when at most this share of the shorter one's length is on
+#: edges they share (our choice).
+ALTERNATIVE_MAX_OVERLAP = 0.6
+#: A toilet, bench, car park or bus stop counts as "passed" within this distance of the route,
+#: metres (our choice: visible from the path, a short step aside).
+LANDMARK_NEAR_M = 40.0
+#: Highway values without a name are described as … in directions.
+UNNAMED_LABELS: dict[str, str] = {
+    "footway": "footpath", "path": "footpath", "pedestrian": "pedestrian street",
+    "steps": "steps", "track": "track", "bridleway": "bridleway", "cycleway": "cycle path",
+    "byway": "byway", "service": "service road", "residential": "street",
+    "living_street": "street", "unclassified": "lane", "crossing": "crossing",
+}
+#: Turn thresholds on the change of bearing, degrees (our choice: ≤ 30° is "straight on",
+#: ≤ 60° "bear", beyond 150° "turn back").
+TURN_STRAIGHT_DEG = 30.0
+TURN_SLIGHT_DEG = 60.0
+TURN_BACK_DEG = 150.0
+#: Bearings at a junction are measured over this much of the way before and after (our
+#: choice: 20 m smooths out mapped kinks at the junction itself).
+TURN_BEARING_SPAN_M = 20.0
+#: Unnamed stretches shorter than this are folded into the next step (our choice: a 10 m link
+#: across a road is not worth a line of directions).
+DIRECTIONS_MIN_STEP_M = 15.0
+#: Turning points must lie in a 2-edge-connected block of paths at least this share of the
+#: target long (our choice: smaller blocks — a roundabout, a loop at a pier head — cannot hold
+#: a real loop, so turning there means retracing the way in).
+LOOP_MIN_BLOCK_SHARE = 0.2

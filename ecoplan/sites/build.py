@@ -121,54 +121,60 @@ def _union_sites(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     comps = [g for g in getattr(merged, "geoms", [merged]) if g.area > 0]
     comp_gdf = gpd.GeoDataFrame({"comp": range(len(comps))}, geometry=comps, crs=areas.crs)
     parts_all = areas.copy()
-    parts_all["part_area"] = areas.geometry.area
     # A feature belongs to every component it overlaps (a repaired bow-tie can span two).
     joined = gpd.sjoin(parts_all, comp_gdf, predicate="intersects", how="inner")
     overlap = shapely.area(shapely.intersection(
         joined.geometry.to_numpy(), comp_gdf.geometry.to_numpy()[joined["comp"].to_numpy()]))
-    joined = joined[overlap > 0]
-    # Components that share a feature are one site (the two halves of a repaired bow-tie).
-    group = _connected(joined.index.to_numpy(), joined["comp"].to_numpy(), len(comps))
-    joined["group"] = group[joined["comp"].to_numpy()]
-    rows = []
-    for _, parts in joined.groupby("group"):
-        members = sorted(set(parts["comp"]))
-        geom = comps[members[0]] if len(members) == 1 else shapely.union_all(
-            [comps[i] for i in members])
-        rows.append(_site_row(parts[~parts.index.duplicated()], geom))
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs=areas.crs) if rows else (
-        _empty_sites(areas.crs))
+    # Size within this piece of ground, so a scattered multipolygon does not name every piece.
+    joined = joined.assign(part_area=overlap)[overlap > 0]
+    # Each connected piece of ground is its own site, even when one multipolygon spans several
+    # (a forest mapped as scattered parcels): a site is one place to go.
+    records = _records(joined)
+    comp_of = joined["comp"].to_numpy()
+    rows = [_site_row([records[i] for i in idx], comps[comp])
+            for comp, idx in pd.Series(comp_of).groupby(comp_of).indices.items()]
+    if not rows:
+        return _empty_sites(areas.crs)
+    return _unique_ids(gpd.GeoDataFrame(rows, geometry="geometry", crs=areas.crs))
 
 
-def _connected(feature_idx: np.ndarray, comp_idx: np.ndarray, n_comps: int) -> np.ndarray:
-    """Label components joined through a shared feature (bipartite connected components)."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    feats, f_idx = np.unique(feature_idx, return_inverse=True)
-    n = n_comps + len(feats)
-    graph = coo_matrix((np.ones(len(comp_idx)), (comp_idx, n_comps + f_idx)), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-    return labels[:n_comps]
+def _unique_ids(sites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Pieces led by the same OSM object get -1, -2, … in order of size."""
+    sites = sites.sort_values("area_ha", ascending=False).reset_index(drop=True)
+    dup = sites.site_id.duplicated(keep=False)
+    sites.loc[dup, "site_id"] = sites.loc[dup, "site_id"] + "-" + sites[dup].groupby(
+        "site_id").cumcount().add(1).astype(str)
+    return sites
 
 
-def _site_row(parts: pd.DataFrame, geom, suffix: str = "") -> dict:
-    parts = parts.sort_values(["part_area", "osm_id"], ascending=[False, True])
-    lead = parts.iloc[0]
-    named = parts[text(parts["name"]) != ""]
-    public_named = named[named.category.isin(cfg.PUBLIC_CATEGORIES)]
-    name_src = public_named if len(public_named) else named
-    name = str(name_src.iloc[0]["name"]).strip() if len(name_src) else ""
-    cats = list(dict.fromkeys(parts.category))
+def _records(parts: pd.DataFrame) -> list[dict]:
+    """The fields a site row needs, as plain dicts (pandas per-group indexing is too slow)."""
+    return pd.DataFrame({
+        "osm_type": parts["osm_type"].astype(str).to_numpy(),
+        "osm_id": parts["osm_id"].astype("int64").to_numpy(),
+        "name": text(parts["name"]).to_numpy(),
+        "category": parts["category"].to_numpy(),
+        "kind": parts["kind"].to_numpy(),
+        "access": parts["access"].to_numpy(),
+        "part_area": parts["part_area"].to_numpy(dtype=float),
+    }).to_dict("records")
+
+
+def _site_row(parts: list[dict], geom, suffix: str = "") -> dict:
+    """One site from its component features: id and name from the largest, all categories."""
+    parts = sorted(parts, key=lambda p: (-p["part_area"], p["osm_id"]))
+    lead = parts[0]
+    named = [p for p in parts if p["name"]]
+    public_named = [p for p in named if p["category"] in cfg.PUBLIC_CATEGORIES]
+    name_src = public_named or named
     return {
-        "site_id": f"{str(lead.osm_type)[0]}{int(lead.osm_id)}{suffix}",
-        "name": name,
-        "kind": C.site_kind(parts.kind),
-        "categories": ";".join(cats),
+        "site_id": f"{lead['osm_type'][0]}{lead['osm_id']}{suffix}",
+        "name": name_src[0]["name"] if name_src else "",
+        "kind": C.site_kind(pd.Series([p["kind"] for p in parts])),
+        "categories": ";".join(dict.fromkeys(p["category"] for p in parts)),
         "area_ha": geom.area / 10_000.0,
-        "access": C.best_access(parts.access),
-        "components": ";".join(f"{str(t)[0]}{int(i)}" for t, i in
-                               zip(parts.osm_type, parts.osm_id, strict=True)),
+        "access": C.best_access(pd.Series([p["access"] for p in parts])),
+        "components": ";".join(f"{p['osm_type'][0]}{p['osm_id']}" for p in parts),
         "geometry": geom,
     }
 
@@ -187,7 +193,8 @@ def _linear_sites(lines: gpd.GeoDataFrame, polys: gpd.GeoDataFrame) -> gpd.GeoDa
     tree = shapely.STRtree(taken) if taken else None
     accepted: list = []
     rows = []
-    for _, row in lines.iterrows():
+    lines = lines.assign(part_area=0.0)
+    for record, row in zip(_records(lines), lines.itertuples(), strict=True):
         geoms = getattr(row.geometry, "geoms", [row.geometry])
         pieces = [p for g in geoms for p in _cut(g, cfg.LINEAR_PIECE_M)]
         for i, piece in enumerate(pieces, start=1):
@@ -202,16 +209,11 @@ def _linear_sites(lines: gpd.GeoDataFrame, polys: gpd.GeoDataFrame) -> gpd.GeoDa
             if strip.is_empty or strip.area <= 0:
                 continue
             accepted.append(strip)
-            part = pd.DataFrame([{**row.drop("geometry").to_dict(), "part_area": strip.area}])
-            rows.append(_site_row(part, strip, suffix=f"-{i}" if len(pieces) > 1 else ""))
+            rows.append(_site_row([{**record, "part_area": strip.area}], strip,
+                                  suffix=f"-{i}" if len(pieces) > 1 else ""))
     if not rows:
         return _empty_sites(lines.crs)
-    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=lines.crs)
-    # Two ways can share an id prefix only if they are the same way; keep ids unique anyway.
-    dup = out.site_id.duplicated(keep=False)
-    out.loc[dup, "site_id"] = out.loc[dup, "site_id"] + "." + out[dup].groupby(
-        "site_id").cumcount().add(1).astype(str)
-    return out
+    return _unique_ids(gpd.GeoDataFrame(rows, geometry="geometry", crs=lines.crs))
 
 
 def _strip(line: LineString, category: str):

@@ -1,0 +1,121 @@
+"""``ecoplan rank``: rank green and blue sites for a purpose, with a plain-English reason each."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from ecoplan.cli.common import add_source_args, load_from_args
+from ecoplan.settings import ranking as cfg
+
+OUT_SUFFIXES = (".csv", ".geojson", ".json", ".gpkg")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    comps = "; ".join(f"{k}: {v}" for k, v in cfg.COMPONENT_HELP.items())
+    p = sub.add_parser(
+        "rank", help="rank sites for therapy, group walks or public-health priority",
+        description="Rank green and blue sites for a purpose and explain each score. "
+                    f"Components — {comps}.")
+    add_source_args(p)
+    p.add_argument("--purpose", required=True, choices=cfg.PURPOSES,
+                   help="whose needs the ranking serves (sets the default weights)")
+    p.add_argument("--weights", metavar="K=V,...",
+                   help=f"change weights, e.g. calm=2,privacy=0 (names: "
+                        f"{', '.join(cfg.COMPONENTS)}); they are normalised to sum 1")
+    p.add_argument("--areas", metavar="FILE",
+                   help="area boundaries (e.g. LSOA GeoJSON); with --deprivation enables reach")
+    p.add_argument("--deprivation", metavar="FILE", action="append",
+                   help="IoD file (File 1, File 2, IoD2025 table); repeat for more files")
+    p.add_argument("--population", metavar="FILE",
+                   help="population by area (e.g. IoD2019 File 6)")
+    p.add_argument("--minutes", type=float, default=cfg.DEFAULT_MINUTES,
+                   help="walking time for reach, minutes (default %(default)g)")
+    speed = p.add_mutually_exclusive_group()
+    speed.add_argument("--speed", metavar="KMH", type=float, help="walking speed, km/h")
+    speed.add_argument("--profile", metavar="NAME",
+                       help="walking-speed profile: default, natural-england, older-adults, "
+                            "frail")
+    p.add_argument("--deciles", type=int, default=cfg.DEFAULT_DECILES,
+                   help="deprivation deciles counted as deprived: 1..N (default %(default)s)")
+    p.add_argument("--top", type=int, default=10, metavar="N",
+                   help="show (and write) the best N sites (default %(default)s; 0 = all)")
+    p.add_argument("--out", metavar="FILE", help="write the ranking (.csv, .geojson, .gpkg)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ecoplan.errors import InputFileError
+    from ecoplan.ranking.explain import display_name
+    from ecoplan.ranking.rank import rank_scores, score_sites
+    from ecoplan.ranking.weights import parse_weights, resolve_weights
+    from ecoplan.sites.build import build_sites
+
+    if args.out and Path(args.out).suffix.lower() not in OUT_SUFFIXES:
+        raise InputFileError(f"--out {args.out}: use a .csv, .geojson or .gpkg file name")
+    if bool(args.areas) != bool(args.deprivation):
+        raise InputFileError("give --areas and --deprivation together (boundaries and the IoD "
+                             "file), or neither")
+    if args.population and not args.areas:
+        raise InputFileError("--population needs --areas and --deprivation")
+    if args.top < 0:
+        raise InputFileError(f"--top {args.top}: give 0 (all) or a positive number")
+    overrides = parse_weights(args.weights)
+    resolve_weights(args.purpose, overrides)  # bad purpose/weights fail before loading data
+    areas = _load_areas(args) if args.areas else None
+
+    loaded = load_from_args(args)
+    t0 = time.perf_counter()
+    sites = build_sites(loaded.layers)
+    t1 = time.perf_counter()
+    speed = args.speed if args.speed is not None else args.profile
+    scores = score_sites(sites, loaded.layers, areas=areas, minutes=args.minutes, speed=speed,
+                         deciles=args.deciles)
+    ranked = rank_scores(scores, args.purpose, overrides, top=args.top or None)
+    t2 = time.perf_counter()
+
+    table = ranked.table
+    print(f"{args.purpose} ranking of {len(scores.table)} sites — weights: "
+          f"{ranked.weights.describe()}")
+    if "reach" in scores.available:
+        print(f"reach: walking {scores.minutes:g} min at {scores.speed_kmh:g} km/h "
+              f"({scores.limit_m:,.0f} m), deprived = IoD deciles 1–{scores.deciles}")
+    for note in ranked.notes:
+        print(f"note: {note}")
+    for _, row in table.iterrows():
+        name = display_name(row["name"], row["site_id"], row["categories"])
+        print(f"{row['rank']:>3}. {name} — score {row['score']:.2f}")
+        print(f"     {row['explanation']}")
+    if args.out:
+        _write(args.out, table)
+        print(f"wrote {args.out}")
+    print(f"load {loaded.seconds:.1f} s, sites {t1 - t0:.1f} s, ranking {t2 - t1:.1f} s")
+    print("; ".join(ranked.attributions))
+    return 0
+
+
+def _load_areas(args: argparse.Namespace):
+    from ecoplan.need.areas import build_areas
+    from ecoplan.need.boundaries import read_boundaries
+    from ecoplan.need.iod import load_iod
+    from ecoplan.need.population import read_population
+
+    need = load_iod(*args.deprivation)
+    pop = read_population(args.population) if args.population else None
+    result = build_areas(read_boundaries(args.areas), need, population=pop)
+    for w in result.warnings:
+        print(f"note: {w}")
+    return result.areas
+
+
+def _write(path: str, table) -> None:
+    from ecoplan.io import write_csv, write_layers
+
+    if Path(path).suffix.lower() == ".csv":
+        flat = table.drop(columns="geometry").copy()
+        rep = table.geometry.representative_point()
+        flat["lon"], flat["lat"] = rep.x.round(6), rep.y.round(6)
+        write_csv(path, flat)
+    else:
+        write_layers(path, {"ranking": table})

@@ -1,0 +1,149 @@
+"""``ecoplan route``: loop walks (or an A-to-B walk) from a start, printed with their scores and
+written as GPX and a printable A4 PDF."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+
+from ecoplan.cli.common import add_source_args, load_from_args
+from ecoplan.errors import EcoplanError, InputFileError
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "route", help="plan a loop walk (or A-to-B) and write GPX / an A4 PDF map",
+        description="Plan loop walks of a target time from a start point, preferring green "
+                    "and blue space and avoiding busy roads; or a walk to --to.")
+    add_source_args(p)
+    start = p.add_mutually_exclusive_group(required=True)
+    start.add_argument("--start", metavar="LAT,LON", help="start point, e.g. 50.733,-1.158")
+    start.add_argument("--site", metavar="ID", help="start at an entrance of site ID "
+                                                     "(see `ecoplan sites`)")
+    start.add_argument("--poi", metavar="OSM_ID", help="start at a bus stop, car park or "
+                                                       "other point, e.g. n123456")
+    p.add_argument("--minutes", type=float, help="target walk time for a loop (minutes)")
+    speed = p.add_mutually_exclusive_group()
+    speed.add_argument("--speed", type=float, metavar="KMH", help="walking speed, km/h")
+    speed.add_argument("--profile", metavar="NAME",
+                       help="speed preset: default, natural-england, older-adults, frail")
+    p.add_argument("--step-free", action="store_true",
+                   help="no steps, stiles, kissing gates or rough paths")
+    p.add_argument("--lit", action="store_true", help="lit paths only")
+    p.add_argument("--avoid-roads", action="store_true",
+                   help="keep off busy roads except where there is no other way")
+    p.add_argument("--to", metavar="LAT,LON", help="plan a walk to this point instead of a loop")
+    p.add_argument("--alternatives", type=int, default=3, metavar="N",
+                   help="number of loop alternatives (default 3)")
+    p.add_argument("--gpx", metavar="FILE", help="write the best route as GPX 1.1")
+    p.add_argument("--pdf", metavar="FILE", help="write the best route as an A4 PDF map")
+    p.add_argument("--title", metavar="TEXT", default="", help="title for the GPX and PDF")
+    p.set_defaults(run=run)
+
+
+def parse_latlon(text: str, what: str = "--start") -> tuple[float, float]:
+    """'LAT,LON' → (lon, lat), with a clear error (and a hint if the order looks swapped)."""
+    parts = [x.strip() for x in str(text).split(",")]
+    try:
+        lat, lon = (float(x) for x in parts)
+    except ValueError:
+        raise EcoplanError(f"{what} {text!r}: give LAT,LON in degrees, e.g. "
+                           "50.7330,-1.1580") from None
+    if not (math.isfinite(lat) and math.isfinite(lon)) or abs(lat) > 90 or abs(lon) > 180:
+        raise EcoplanError(f"{what} {text!r} is not a valid LAT,LON: latitude must lie within "
+                           "±90 and longitude within ±180 degrees.")
+    return lon, lat
+
+
+def _check_out(path: str | None, suffix: str, flag: str) -> Path | None:
+    if not path:
+        return None
+    out = Path(path)
+    if out.suffix.lower() != suffix:
+        raise InputFileError(f"{flag} {path}: use a file name ending in {suffix}")
+    if not out.parent.exists():
+        raise InputFileError(f"{flag} {path}: folder {out.parent} does not exist — create it "
+                             "first")
+    return out
+
+
+def describe(route, index: int | None = None) -> list[str]:
+    """Lines summarising a route for the terminal."""
+    s = route.scores
+    head = f"Route {index}: " if index is not None else ""
+    kind = "loop" if route.is_loop else "route"
+    lines = [
+        f"{head}{route.length_m / 1000:.2f} km {kind}, about {route.minutes:.0f} min at "
+        f"{route.speed_kmh:g} km/h",
+        f"  green/blue {s.get('share_green_blue', 0):.0%}, busy roads "
+        f"{s.get('share_on_roads', 0):.0%}, retraced {s.get('share_retraced', 0):.0%}, "
+        f"lit {s.get('share_lit', 0):.0%}",
+        f"  step-free: {'yes' if route.step_free else 'no'}"
+        + ("" if route.step_free else f" ({s.get('obstacles', 0):.0f} obstacle segments)")
+        + f"; toilets passed: {s.get('toilets', 0):.0f}; benches: {s.get('benches', 0):.0f}",
+    ]
+    if "length_error" in s:
+        lines[-1] += f"; length off target by {s['length_error']:.0%}"
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    from ecoplan.access.speeds import resolve_speed
+    from ecoplan.io import write_text
+    from ecoplan.routes.atob import plan_route
+    from ecoplan.routes.gpx import route_to_gpx
+    from ecoplan.routes.loops import plan_loops
+    from ecoplan.routes.network import NoStepFreeRouteError
+    from ecoplan.routes.planner import RoutePlanner, poi_start, site_start
+    from ecoplan.routes.printmap import render_route_pdf
+
+    gpx_out = _check_out(args.gpx, ".gpx", "--gpx")
+    pdf_out = _check_out(args.pdf, ".pdf", "--pdf")
+    if args.to is None and args.minutes is None:
+        raise EcoplanError("give --minutes N for a loop, or --to LAT,LON for a walk to a point")
+    if args.alternatives < 1:
+        raise EcoplanError("--alternatives must be at least 1")
+    speed = resolve_speed(args.speed if args.speed is not None else args.profile)
+    end = parse_latlon(args.to, "--to") if args.to else None
+    start = parse_latlon(args.start) if args.start else None
+
+    loaded = load_from_args(args)
+    layers = loaded.layers
+    from ecoplan.sites.build import build_sites
+
+    sites = build_sites(layers)  # green/blue space: what the router prefers
+    name = "Start"
+    if args.site:
+        start, name = site_start(sites, args.site)
+    elif args.poi:
+        start, name = poi_start(layers, args.poi)
+    planner = RoutePlanner(layers, sites)
+    opts = dict(speed_kmh=speed, step_free=args.step_free, lit_only=args.lit,
+                avoid_roads=args.avoid_roads, planner=planner, start_name=name,
+                title=args.title)
+    try:
+        if end is not None:
+            routes = [plan_route(layers, sites, start, end, **opts)]
+        else:
+            routes = plan_loops(layers, sites, start, args.minutes,
+                                n_alternatives=args.alternatives, **opts)
+    except NoStepFreeRouteError as err:
+        for i, r in enumerate(err.alternatives, 1):
+            print("\n".join(describe(r, i)))
+        raise
+    for i, r in enumerate(routes, 1):
+        print("\n".join(describe(r, i if len(routes) > 1 else None)))
+    best = routes[0]
+    print("Directions (route 1):" if len(routes) > 1 else "Directions:")
+    for step in best.directions:
+        dist = f" ({step.distance_m:,.0f} m)" if step.distance_m >= 1 else ""
+        print(f"  - {step.text}{dist}")
+    if gpx_out:
+        write_text(gpx_out, route_to_gpx(best))
+        print(f"wrote {gpx_out}")
+    if pdf_out:
+        render_route_pdf(best, layers, pdf_out, title=args.title or None)  # atomic itself
+        print(f"wrote {pdf_out}")
+    print(f"{layers.source.attribution}")
+    return 0

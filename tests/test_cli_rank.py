@@ -1,0 +1,83 @@
+"""``ecoplan rank`` end to end: demo data, the Isle of Wight with IoD, errors, safe output."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+from ecoplan.cli import main
+from ecoplan.cli.rank import _write
+from ecoplan.settings.paths import shared_data_dir
+
+DATA = shared_data_dir()
+IOW = DATA / "osm" / "isle-of-wight_2015-01-01.osm.pbf"
+AREAS = DATA / "boundaries" / "lsoa2011_bsc_isle-of-wight.geojson"
+FILE1 = DATA / "imd" / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz"
+FILE6 = DATA / "imd" / "File_6_-_IoD2019_Population_Denominators.csv.gz"
+
+
+def test_demo_therapy_ranking_writes_geojson(tmp_path, capsys):
+    out = tmp_path / "ranked.geojson"
+    assert main(["rank", "demo", "--purpose", "therapy", "--top", "5", "--out",
+                 str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "therapy ranking of" in text and "© OpenStreetMap contributors" in text
+    assert "Open Government Licence" not in text  # no IoD used
+    data = json.loads(out.read_text())
+    rows = [f["properties"] for f in data["features"]]
+    assert [r["rank"] for r in rows] == sorted(r["rank"] for r in rows) and len(rows) == 5
+    assert all(0 <= r["score"] <= 1 and r["explanation"] for r in rows)
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["--purpose", "therapy", "--weights", "calm=2,quiet=1"],
+     "unknown weight name(s) 'quiet': use reach, nature, calm, facilities"),
+    (["--purpose", "therapy", "--weights", "calm=-1"], "must be 0 or a positive number"),
+    (["--purpose", "therapy", "--areas", "x.geojson"], "give --areas and --deprivation"),
+    (["--purpose", "therapy", "--out", "ranked.xlsx"], "use a .csv, .geojson or .gpkg"),
+    (["--purpose", "group-walk", "--deciles", "11"], "--deciles 11"),
+    (["--purpose", "group-walk", "--profile", "sprint"], "Unknown walking speed profile"),
+])
+def test_user_errors_are_one_line_exit_2(argv, needle, capsys):
+    assert main(["rank", "demo", *argv]) == 2
+    err = capsys.readouterr().err
+    assert needle in err and err.count("\n") == 1
+
+
+def test_public_health_on_the_island_with_iod(tmp_path, capsys):
+    for p in (IOW, AREAS, FILE1, FILE6):
+        if not p.exists():
+            pytest.skip(f"shared test data not found at {p}")
+    out = tmp_path / "ranked.csv"
+    assert main(["rank", str(IOW), "--areas", str(AREAS), "--deprivation", str(FILE1),
+                 "--population", str(FILE6), "--purpose", "public-health", "--top", "10",
+                 "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "Open Government Licence v3.0" in text and "OpenStreetMap" in text
+    assert "reach: walking 15 min at 4.8 km/h (1,200 m)" in text
+    df = pd.read_csv(out)
+    assert len(df) == 10 and list(df["rank"]) == list(range(1, 11))
+    assert df["explanation"].str.startswith("Reaches").all()
+    assert not df["name"].isin(["Brighstone Forest", "Parkhurst Forest"]).any()
+
+
+def test_no_deprivation_data_redistributes_reach_and_says_so(capsys):
+    assert main(["rank", "demo", "--purpose", "public-health", "--top", "2"]) == 0
+    text = capsys.readouterr().out
+    assert "reach not computed" in text and "reach" not in text.split("weights:")[1].split(
+        "\n")[0]
+
+
+def test_csv_output_is_formula_safe(tmp_path):
+    table = gpd.GeoDataFrame({"rank": [1], "site_id": ["w1"], "name": ["=HYPERLINK(\"x\")"],
+                              "explanation": ["+1 toilet"]},
+                             geometry=[Point(-1.3, 50.7)], crs="EPSG:4326")
+    out = tmp_path / "r.csv"
+    _write(str(out), table)
+    df = pd.read_csv(out)
+    assert df.loc[0, "name"].startswith("'=") and df.loc[0, "explanation"] == "'+1 toilet"
+    assert df.loc[0, "lon"] == pytest.approx(-1.3)
