@@ -37,9 +37,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Options whose comma-separated values may start with a minus sign (west of Greenwich):
+#: argparse would take "--bbox -1.2,50.7,…" for two options, so join them as "--bbox=…".
+NEGATIVE_LIST_OPTIONS = frozenset({"--bbox", "--start", "--to"})
+
+
+def _join_negative_values(argv: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        nxt = argv[i + 1] if i + 1 < len(argv) else None
+        if arg in NEGATIVE_LIST_OPTIONS and nxt is not None and nxt.startswith("-") and (
+                "," in nxt):
+            out.append(f"{arg}={nxt}")
+            i += 2
+            continue
+        out.append(arg)
+        i += 1
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_join_negative_values(list(sys.argv[1:] if argv is None else argv)))
     if not getattr(args, "run", None):
         parser.print_help()
         return 1

@@ -28,6 +28,7 @@ from datetime import datetime
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ecoplan.settings import osm as cfg
@@ -84,7 +85,8 @@ class OsmLayers:
 def _clip(gdf: gpd.GeoDataFrame, area: BaseGeometry) -> gpd.GeoDataFrame:
     hit = gdf[gdf.intersects(area)].copy()
     if len(hit):
-        hit["geometry"] = hit.geometry.intersection(area)
+        # OSM polygons can be invalid (self-touching rings); repair before cutting.
+        hit["geometry"] = shapely.intersection(shapely.make_valid(hit.geometry.to_numpy()), area)
         hit = hit[~hit.geometry.is_empty]
     return hit
 

@@ -1,0 +1,312 @@
+"""The access step end to end: walk graph → origins → every standard → one row per area.
+
+Why per origin then per area: people live at homes, not at area centroids; each area's
+population is split over origin points (:func:`ecoplan.need.origins.place_origins`), every
+origin gets its walk distance to each class of site, and areas report *population-weighted*
+shares and means. Nothing is averaged away silently: origins too far from the mapped network
+('unsnapped') and origins with no reachable site ('unreachable') are counted and reported, and
+never turned into 0 minutes or infinity.
+
+Area ``status``: 'ok' (every origin measured and reaching a site), 'partial' (some people
+unsnapped or unreachable — see the share columns), 'unreachable' (no origin reaches any site),
+'outside data' (the area lies outside the OSM extent, or no origin is within reach of the
+walking network: nothing is measured and shares are left empty).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ecoplan.access.speeds import minutes, resolve_speed
+from ecoplan.access.standards import SiteIndex, measure_class, measure_standard
+from ecoplan.errors import AreaError
+from ecoplan.need.areas import AreasResult
+from ecoplan.network.graph import WalkGraph, build_walk_graph
+from ecoplan.network.snap import points_xy
+from ecoplan.osm.layers import OsmLayers
+from ecoplan.settings import access as cfg
+from ecoplan.settings import network as net_cfg
+from ecoplan.settings.access import Standard
+from ecoplan.sites.build import Sites
+
+#: Columns copied from the areas layer into every result row.
+AREA_ID_COLUMNS = ["area_code", "area_name", "population", "imd_decile", "imd_rank",
+                   "imd_score", "need_source"]
+#: Origin status values (per origin, from the unlimited 'any' pass).
+ORIGIN_STATUS = ("ok", "unsnapped", "unreachable")
+AREA_STATUS = ("ok", "partial", "unreachable", "outside data")
+
+
+def result_columns(standards: tuple[Standard, ...] = cfg.STANDARDS) -> list[str]:
+    """Per-area result columns, in CSV order (without geometry)."""
+    cols = list(AREA_ID_COLUMNS)
+    cols += [f"minutes_{c}" for c in cfg.CLASSES] + ["nearest_site_id", "nearest_site_name"]
+    for s in standards:
+        cols += [f"share_{s.key}", f"share_{s.key}_straight"]
+    cols += ["share_lacking", "share_unreachable", "share_unsnapped", "n_origins",
+             "origin_method", "status"]
+    return cols
+
+
+@dataclass(frozen=True, eq=False)
+class AccessResult:
+    """Access per area (``areas``) and per origin point (``origins``), plus how it was made.
+
+    ``areas`` (EPSG:4326, one row per input area, :func:`result_columns` + geometry):
+    ``minutes_<class>`` = population-weighted mean walk minutes to the nearest site of that
+    class among the people who can reach one (empty when nobody can); ``share_<standard>`` =
+    share of the measured population meeting it along the walking network, ``…_straight`` in
+    a straight line; ``share_lacking`` = share failing the 15-minute or the AGS local standard;
+    ``share_unreachable`` = share of the measured population with no reachable site;
+    ``share_unsnapped`` = share of the population placed too far from the network to measure.
+
+    ``origins`` (EPSG:4326): area_code, population, share, method, row (graph node, -1 =
+    unsnapped), snap_m, status, ``<class>_m`` / ``<class>_site`` / ``<class>_min`` per class,
+    any_straight_m, ``<standard>_m`` / ``_ok`` / ``_straight_ok``, lacking, geometry.
+    """
+
+    areas: gpd.GeoDataFrame
+    origins: gpd.GeoDataFrame
+    speed_kmh: float
+    step_free: bool
+    standards: tuple[str, ...] = cfg.STANDARD_KEYS
+    warnings: tuple[str, ...] = ()
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def standard_objects(self) -> tuple[Standard, ...]:
+        by_key = {s.key: s for s in cfg.STANDARDS}
+        return tuple(by_key[k] for k in self.standards)
+
+    def table(self) -> pd.DataFrame:
+        """The per-area table without geometry (what the CSV holds)."""
+        return pd.DataFrame(self.areas.drop(columns="geometry"))
+
+    def with_info(self, **more: Any) -> AccessResult:
+        return replace(self, info={**self.info, **more})
+
+
+def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | AreasResult, *,
+                   speed_kmh: float | str | None = None, step_free: bool = False,
+                   origins: gpd.GeoDataFrame | None = None, graph: WalkGraph | None = None,
+                   standards: tuple[Standard, ...] = cfg.STANDARDS) -> AccessResult:
+    """Measure every standard for every area (see module docstring).
+
+    ``speed_kmh`` is a number or a profile name (:func:`resolve_speed`). ``graph`` and
+    ``origins`` may be passed in to reuse them (the what-if step does); ``graph.step_free``
+    must then match ``step_free``.
+    """
+    t0 = time.perf_counter()
+    warnings: list[str] = []
+    if isinstance(areas, AreasResult):
+        warnings.extend(areas.warnings)
+        areas = areas.areas
+    areas = _checked_areas(areas)
+    speed = resolve_speed(speed_kmh)
+    seconds: dict[str, float] = {}
+    if graph is None:
+        graph = build_walk_graph(layers, step_free=step_free)
+    elif graph.step_free != step_free:
+        raise ValueError("graph.step_free does not match step_free")
+    seconds["graph"] = time.perf_counter() - t0
+    t = time.perf_counter()
+    if origins is None:
+        origins = _origins_for(areas, layers)
+    origins = _with_share(origins.reset_index(drop=True))
+    seconds["origins"] = time.perf_counter() - t
+    t = time.perf_counter()
+
+    index = SiteIndex.build(sites.sites, sites.entrances, graph.crs)
+    xy = points_xy(graph, origins)
+    per = origins.copy()
+    for name, kinds in cfg.CLASSES.items():
+        m = measure_class(graph, index, origins, kinds)
+        if name == "any":
+            status = m["status"].to_numpy(object).copy()
+            status[status == "beyond_limit"] = "unreachable"
+            per["row"] = m["row"].to_numpy()
+            per["snap_m"] = m["snap_m"].to_numpy()
+            per["status"] = status
+        per[f"{name}_m"] = m["network_m"].to_numpy()
+        per[f"{name}_site"] = m["site_id"].to_numpy(object)
+        per[f"{name}_min"] = minutes(m["network_m"].to_numpy(), speed)
+    mask_any = np.asarray(index.sites["access"].isin(cfg.ACCESSIBLE).to_numpy()
+                          & index.sites["kind"].isin(cfg.ANY_KINDS).to_numpy(), dtype=bool)
+    per["any_straight_m"], _ = index.straight_line(mask_any, xy)
+    for s in standards:
+        res = measure_standard(graph, index, origins, xy, s, speed)
+        for col in res.columns:
+            per[col] = res[col].to_numpy()
+    keys = {s.key for s in standards}
+    if {cfg.HEADLINE_STANDARD, cfg.LOCAL_STANDARD} <= keys:
+        per["lacking"] = ~(per[f"{cfg.HEADLINE_STANDARD}_ok"] & per[f"{cfg.LOCAL_STANDARD}_ok"])
+    else:
+        per["lacking"] = False
+    seconds["standards"] = time.perf_counter() - t
+    t = time.perf_counter()
+
+    inside = _inside_extent(areas, layers)
+    table = aggregate_areas(areas, per, standards, index.sites, inside)
+    seconds["aggregate"] = time.perf_counter() - t
+    warnings.extend(_status_warnings(table, per))
+    per = gpd.GeoDataFrame(per, geometry="geometry", crs=origins.crs)
+    info = {
+        "source": layers.source.name, "attribution": layers.source.attribution,
+        "data_date": layers.source.data_date,
+        "n_sites": int(len(sites.sites)), "n_entrances": int(len(sites.entrances)),
+        "n_nodes": int(graph.n_nodes), "n_edges": int(graph.n_edges),
+        "n_origins": int(len(per)), "seconds": seconds,
+        "standards_version": cfg.STANDARDS_VERSION,
+    }
+    return AccessResult(areas=table, origins=per, speed_kmh=speed, step_free=step_free,
+                        standards=tuple(s.key for s in standards), warnings=tuple(warnings),
+                        info=info)
+
+
+def aggregate_areas(areas: gpd.GeoDataFrame, per: pd.DataFrame,
+                    standards: tuple[Standard, ...], sites: pd.DataFrame,
+                    inside: np.ndarray) -> gpd.GeoDataFrame:
+    """One row per area from per-origin results, weighted by each origin's population share."""
+    codes = areas["area_code"].to_numpy(object)
+    pos = pd.Index(codes).get_indexer(per["area_code"].to_numpy(object))
+    if (pos < 0).any():
+        raise ValueError("origins reference area codes that are not in the areas layer")
+    n = len(areas)
+    w = per["share"].to_numpy(float)
+    status = per["status"].to_numpy(object)
+    measured = status != "unsnapped"
+    reach = status == "ok"
+
+    def wsum(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(pos, weights=np.where(mask, w, 0.0), minlength=n)
+
+    total = wsum(np.ones(len(per), dtype=bool))
+    w_meas = wsum(measured)
+    w_reach = wsum(reach)
+    in_data = inside & (w_meas > 0)
+
+    def share(flag: np.ndarray) -> np.ndarray:
+        out = np.divide(wsum(measured & flag), w_meas, out=np.full(n, np.nan),
+                        where=w_meas > 0)
+        return np.where(in_data, out, np.nan)
+
+    out = pd.DataFrame({c: areas[c].to_numpy() if c in areas.columns else np.nan
+                        for c in AREA_ID_COLUMNS})
+    for name in cfg.CLASSES:
+        mins = per[f"{name}_min"].to_numpy(float)
+        ok = measured & np.isfinite(mins)
+        den = wsum(ok)
+        num = np.bincount(pos, weights=np.where(ok, w * np.nan_to_num(mins), 0.0), minlength=n)
+        val = np.divide(num, den, out=np.full(n, np.nan), where=den > 0)
+        out[f"minutes_{name}"] = np.where(in_data, val, np.nan)
+    out["nearest_site_id"] = _main_site(pos, w, per["any_site"].to_numpy(object), reach, n)
+    out.loc[~in_data, "nearest_site_id"] = None
+    names = dict(zip(sites["site_id"], sites["name"], strict=False))
+    out["nearest_site_name"] = [names.get(s) if s is not None else None
+                                for s in out["nearest_site_id"]]
+    for s in standards:
+        out[f"share_{s.key}"] = share(per[f"{s.key}_ok"].to_numpy(bool))
+        out[f"share_{s.key}_straight"] = share(per[f"{s.key}_straight_ok"].to_numpy(bool))
+    out["share_lacking"] = share(per["lacking"].to_numpy(bool))
+    out["share_unreachable"] = share(status == "unreachable")
+    out["share_unsnapped"] = np.divide(total - w_meas, total, out=np.full(n, np.nan),
+                                       where=total > 0)
+    out["n_origins"] = np.bincount(pos, minlength=n)
+    methods = per.groupby("area_code", sort=False)["method"].first() if "method" in per else {}
+    out["origin_method"] = [methods.get(c) if len(methods) else None for c in codes]
+    st = np.full(n, "ok", dtype=object)
+    st[(w_reach < w_meas - 1e-9) | (w_meas < total - 1e-9)] = "partial"
+    st[(w_meas > 0) & (w_reach <= 1e-12)] = "unreachable"
+    st[~in_data] = "outside data"
+    out["status"] = st
+    cols = result_columns(standards)
+    return gpd.GeoDataFrame(out[cols], geometry=areas.geometry.to_numpy(), crs=areas.crs)
+
+
+def _main_site(pos: np.ndarray, w: np.ndarray, site: np.ndarray, reach: np.ndarray,
+               n: int) -> np.ndarray:
+    """Nearest site of each area's largest-population reaching origin (None if none)."""
+    out = np.full(n, None, dtype=object)
+    idx = np.flatnonzero(reach)
+    if len(idx) == 0:
+        return out
+    order = idx[np.lexsort((-w[idx], pos[idx]))]
+    first = order[np.r_[True, pos[order][1:] != pos[order][:-1]]]
+    out[pos[first]] = site[first]
+    return out
+
+
+def _checked_areas(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    if "area_code" not in areas.columns:
+        raise AreaError("The areas layer has no area_code column: build it with "
+                        "ecoplan.need.areas.build_areas or read_generic_need.")
+    if len(areas) == 0:
+        raise AreaError("No areas given: give a boundaries file with at least one area.")
+    if areas["area_code"].duplicated().any():
+        dup = sorted(set(areas.loc[areas["area_code"].duplicated(), "area_code"]))[:5]
+        raise AreaError(f"Area codes must be unique; repeated: {', '.join(map(str, dup))}.")
+    if areas.crs is None:
+        areas = areas.set_crs("EPSG:4326")
+    elif areas.crs.to_epsg() != 4326:
+        areas = areas.to_crs("EPSG:4326")
+    if "population" not in areas.columns:
+        areas = areas.assign(population=np.nan)
+    return areas.reset_index(drop=True)
+
+
+def _origins_for(areas: gpd.GeoDataFrame, layers: OsmLayers) -> gpd.GeoDataFrame:
+    from ecoplan.need.origins import place_origins
+
+    return place_origins(areas, layers)
+
+
+def _with_share(origins: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Origins need a within-area ``share`` (weights); derive it from population if absent."""
+    if "share" in origins.columns and origins["share"].notna().all():
+        return origins
+    if "population" in origins.columns:
+        pop = pd.to_numeric(origins["population"], errors="coerce")
+    else:
+        pop = pd.Series(np.nan, index=origins.index)
+    if pop.isna().any():
+        counts = origins.groupby("area_code")["area_code"].transform("size")
+        return origins.assign(share=1.0 / counts)
+    tot = pop.groupby(origins["area_code"]).transform("sum")
+    return origins.assign(share=np.where(tot > 0, pop / tot.where(tot > 0, 1), 0.0))
+
+
+def _inside_extent(areas: gpd.GeoDataFrame, layers: OsmLayers) -> np.ndarray:
+    """Areas that touch the OSM data's bounding box (others are 'outside data')."""
+    try:
+        w, s, e, n = layers.bounds
+    except (ValueError, TypeError):
+        return np.zeros(len(areas), dtype=bool)
+    box = shapely.box(w, s, e, n)
+    return np.asarray(areas.geometry.intersects(box).to_numpy(), dtype=bool)
+
+
+def _status_warnings(table: pd.DataFrame, per: pd.DataFrame) -> list[str]:
+    out: list[str] = []
+    outside = table.loc[table["status"] == "outside data", "area_code"].tolist()
+    if outside:
+        out.append(f"{len(outside)} area(s) lie outside the OSM data or away from any mapped "
+                   f"path ({', '.join(map(str, outside[:5]))}{'…' if len(outside) > 5 else ''}"
+                   "); they are listed with status 'outside data' and no figures. Use an "
+                   "extract that covers them.")
+    unsnapped = int((per["status"] == "unsnapped").sum())
+    if unsnapped and len(outside) < len(table):
+        out.append(f"{unsnapped} origin point(s) lie more than {net_cfg.ORIGIN_MAX_SNAP_M:g} m "
+                   "from the walking network and were not measured (share_unsnapped per area).")
+    unreach = table.loc[table["status"] == "unreachable", "area_code"].tolist()
+    if unreach:
+        out.append(f"{len(unreach)} area(s) have no reachable green or blue space on the "
+                   f"walking network ({', '.join(map(str, unreach[:5]))}); minutes are left "
+                   "empty, not 0.")
+    return out

@@ -1,0 +1,217 @@
+"""What if we opened a new site, or a new gate into an existing one?
+
+The question a public-health team asks before funding an access point (issue #4). A
+hypothetical site gets entrances exactly as real sites do
+(:func:`ecoplan.sites.entrances.find_entrances`), access is re-measured with the *same* graph
+and origins, and :func:`compare` reports how the gap statistics and the equity table change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from ecoplan.access.gaps import equity_table, flag_gaps, gap_stats
+from ecoplan.access.measure import AREA_ID_COLUMNS, AccessResult, measure_access
+from ecoplan.errors import AreaError
+from ecoplan.network.graph import WalkGraph
+from ecoplan.network.walkable import walkable_mask
+from ecoplan.osm.layers import OsmLayers
+from ecoplan.settings import access as cfg
+from ecoplan.sites.build import SITE_COLUMNS, Sites
+from ecoplan.sites.entrances import ENTRANCE_COLUMNS, find_entrances
+
+WGS84 = "EPSG:4326"
+ORIGIN_BASE = ["area_code", "population", "share", "method", "n_sources", "geometry"]
+
+
+def _as_polygon(polygon: BaseGeometry | gpd.GeoSeries | gpd.GeoDataFrame) -> BaseGeometry:
+    """One (multi)polygon in EPSG:4326 from a geometry (lon/lat) or a GeoSeries/GeoDataFrame."""
+    if isinstance(polygon, gpd.GeoDataFrame | gpd.GeoSeries):
+        geo = polygon.geometry if isinstance(polygon, gpd.GeoDataFrame) else polygon
+        if geo.crs is not None:
+            geo = geo.to_crs(WGS84)
+        polygon = shapely.union_all(shapely.make_valid(geo.to_numpy()))
+    if polygon is None or polygon.is_empty:
+        raise AreaError("The what-if site is empty: draw or give a polygon.")
+    polygon = shapely.make_valid(polygon)
+    if polygon.geom_type == "GeometryCollection":
+        polygon = shapely.union_all([g for g in polygon.geoms
+                                     if g.geom_type in ("Polygon", "MultiPolygon")])
+    if polygon.geom_type not in ("Polygon", "MultiPolygon") or polygon.area == 0:
+        raise AreaError(f"The what-if site must be a polygon, not a {polygon.geom_type}: draw "
+                        "its outline.")
+    return polygon
+
+
+def next_site_id(sites: gpd.GeoDataFrame) -> str:
+    """'whatif-1', or the next free 'whatif-N'."""
+    taken = set(sites["site_id"].astype(str))
+    i = 1
+    while f"whatif-{i}" in taken:
+        i += 1
+    return f"whatif-{i}"
+
+
+def add_site(sites: Sites, layers: OsmLayers,
+             polygon: BaseGeometry | gpd.GeoSeries | gpd.GeoDataFrame, name: str, *,
+             kind: str = "green", site_id: str | None = None) -> Sites:
+    """A copy of ``sites`` with one hypothetical public site added.
+
+    ``polygon`` is lon/lat (or a GeoSeries/GeoDataFrame in any CRS). Its entrances are found
+    like real sites' (tagged gates, walkable ways crossing the boundary, else boundary points
+    near a way). Raises :class:`AreaError` if no walkable way reaches it.
+    """
+    if kind not in cfg.ANY_KINDS:
+        raise AreaError(f"Unknown site kind {kind!r}: use one of {sorted(cfg.ANY_KINDS)}.")
+    geom = _as_polygon(polygon)
+    try:
+        w, s, e, n = layers.bounds
+    except (ValueError, TypeError):
+        w = s = e = n = float("nan")
+    if not geom.intersects(shapely.box(w, s, e, n)):
+        raise AreaError("The what-if site lies outside the OSM data: draw it inside the area "
+                        "that was loaded.")
+    sid = site_id or next_site_id(sites.sites)
+    if sid in set(sites.sites["site_id"]):
+        raise AreaError(f"Site id {sid!r} already exists: choose another.")
+    row = gpd.GeoDataFrame({"site_id": [sid]}, geometry=[geom], crs=WGS84).to_crs(sites.crs)
+    ents = find_entrances(row, layers, sites.crs)
+    if len(ents) == 0:
+        raise AreaError(f"The what-if site {name!r} has no way in: no walkable way crosses it or "
+                        "passes within 30 m. Draw it up to a path, or add an entrance.")
+    ents = ents.to_crs(WGS84)
+    new = {c: 0 for c in SITE_COLUMNS}
+    new.update(site_id=sid, name=str(name), kind=kind, categories="whatif",
+               area_ha=float(row.geometry.area.iloc[0]) / 10_000.0, access="public",
+               n_entrances=len(ents), components="", geometry=geom)
+    new_row = gpd.GeoDataFrame([new], geometry="geometry", crs=WGS84)
+    out_sites = pd.concat([sites.sites, new_row[SITE_COLUMNS]], ignore_index=True)
+    out_ents = pd.concat([sites.entrances, ents[ENTRANCE_COLUMNS]], ignore_index=True)
+    return replace(sites, sites=gpd.GeoDataFrame(out_sites, geometry="geometry", crs=WGS84),
+                   entrances=gpd.GeoDataFrame(out_ents, geometry="geometry", crs=WGS84))
+
+
+def add_entrance(sites: Sites, site_id: str, point: BaseGeometry, *,
+                 layers: OsmLayers | None = None) -> Sites:
+    """A copy of ``sites`` with an extra entrance (a lon/lat point) into ``site_id``.
+
+    With ``layers`` the entrance is placed on the nearest walkable segment (within
+    ``WHATIF_ENTRANCE_MAX_SNAP_M``), as real entrances are; without, only its point is stored
+    and the access engine joins it to the nearest network node within 50 m.
+    """
+    match = sites.sites[sites.sites["site_id"] == site_id]
+    if len(match) == 0:
+        raise AreaError(f"No site {site_id!r}: pick a site id from the sites table.")
+    if point is None or point.is_empty or point.geom_type != "Point":
+        raise AreaError("The new entrance must be a single point (lon, lat).")
+    limit = cfg.WHATIF_ENTRANCE_MAX_SNAP_M
+    pt = gpd.GeoSeries([point], crs=WGS84).to_crs(sites.crs).iloc[0]
+    site_geom = match.geometry.to_crs(sites.crs).iloc[0]
+    if site_geom.distance(pt) > limit:
+        raise AreaError(f"The new entrance is {site_geom.distance(pt):,.0f} m from site "
+                        f"{site_id!r}: put it on or beside the site's edge (within {limit:g} m).")
+    n_existing = int((sites.entrances["site_id"] == site_id).sum())
+    row: dict[str, object] = {
+        "site_id": site_id, "entrance_id": f"{site_id}/x{n_existing + 1}", "source": "whatif",
+        "node_id": None, "edge_u": None, "edge_v": None, "dist_u_m": np.nan,
+        "dist_v_m": np.nan, "snap_m": 0.0, "geometry": point,
+    }
+    if layers is not None:
+        row.update(_on_nearest_way(layers, pt, sites.crs, limit))
+    ent = gpd.GeoDataFrame([row], geometry="geometry", crs=WGS84)
+    out_ents = pd.concat([sites.entrances, ent[ENTRANCE_COLUMNS]], ignore_index=True)
+    out_sites = sites.sites.copy()
+    out_sites.loc[out_sites["site_id"] == site_id, "n_entrances"] = n_existing + 1
+    return replace(sites, sites=out_sites,
+                   entrances=gpd.GeoDataFrame(out_ents, geometry="geometry", crs=WGS84))
+
+
+def _on_nearest_way(layers: OsmLayers, pt: BaseGeometry, crs: str, limit: float) -> dict:
+    ways = layers.ways[walkable_mask(layers.ways)]
+    edges = ways[["u", "v", "geometry"]].to_crs(crs).reset_index(drop=True)
+    if len(edges) == 0:
+        raise AreaError("No walkable ways in the data to put the entrance on.")
+    geoms = edges.geometry.to_numpy()
+    i = int(shapely.STRtree(geoms).nearest(pt))
+    d = float(geoms[i].distance(pt))
+    if d > limit:
+        raise AreaError(f"The new entrance is {d:,.0f} m from the nearest path: put it within "
+                        f"{limit:g} m of a walkable way.")
+    along = float(geoms[i].project(pt))
+    length = float(geoms[i].length)
+    u, v = int(edges.at[i, "u"]), int(edges.at[i, "v"])
+    return {"edge_u": u, "edge_v": v, "dist_u_m": along, "dist_v_m": length - along,
+            "node_id": u if along <= length - along else v, "snap_m": d}
+
+
+def rerun(before: AccessResult, layers: OsmLayers, sites: Sites, *,
+          graph: WalkGraph | None = None) -> AccessResult:
+    """Measure again with changed ``sites``, the same origins, areas, speed and standards."""
+    areas = gpd.GeoDataFrame(before.areas[AREA_ID_COLUMNS], geometry=before.areas.geometry,
+                             crs=before.areas.crs)
+    origins = before.origins[[c for c in ORIGIN_BASE if c in before.origins.columns]]
+    return measure_access(layers, sites, areas, speed_kmh=before.speed_kmh,
+                          step_free=before.step_free, origins=origins, graph=graph,
+                          standards=before.standard_objects)
+
+
+@dataclass(frozen=True)
+class WhatIfComparison:
+    """Before/after gap statistics (:func:`ecoplan.access.gaps.gap_stats`) and equity tables."""
+
+    before: dict[str, float]
+    after: dict[str, float]
+    equity_before: pd.DataFrame
+    equity_after: pd.DataFrame
+    no_longer_gaps: tuple[str, ...]
+    new_gaps: tuple[str, ...]
+    changed_areas: pd.DataFrame  # area_code, area_name, imd_decile, population, before/after
+
+    @property
+    def delta(self) -> dict[str, float]:
+        return {k: self.after[k] - self.before[k] for k in self.before}
+
+    def equity_change(self) -> pd.DataFrame:
+        """Equity table with before, after and change for the shares and minutes."""
+        b, a = self.equity_before, self.equity_after
+        out = b[["decile", "n_areas", "population"]].copy()
+        for col in ("share_walk15", "share_local", "mean_minutes", "people_lacking"):
+            out[f"{col}_before"] = b[col].to_numpy()
+            out[f"{col}_after"] = a[col].to_numpy()
+            out[f"{col}_change"] = a[col].to_numpy() - b[col].to_numpy()
+        return out
+
+
+def compare(before: AccessResult, after: AccessResult, *,
+            deciles: int = cfg.DEFAULT_DEPRIVED_DECILES) -> WhatIfComparison:
+    """How gaps and equity change from ``before`` to ``after`` (same areas)."""
+    b, a = before.table(), after.table()
+    if list(b["area_code"]) != list(a["area_code"]):
+        raise ValueError("before and after must cover the same areas in the same order")
+    fb, fa = flag_gaps(b, deciles=deciles), flag_gaps(a, deciles=deciles)
+    gb = fb["gap"].fillna(False).astype(bool).to_numpy()
+    ga = fa["gap"].fillna(False).astype(bool).to_numpy()
+    codes = b["area_code"].to_numpy(object)
+    cols = ["share_walk15_any", "share_ags_local", "share_lacking", "minutes_any"]
+    diff = np.zeros(len(b), dtype=bool)
+    for c in cols:
+        x, y = b[c].to_numpy(float), a[c].to_numpy(float)
+        diff |= ~np.isclose(x, y, equal_nan=True)
+    changed = b.loc[diff, ["area_code", "area_name", "imd_decile", "population"]].copy()
+    for c in cols:
+        changed[f"{c}_before"] = b.loc[diff, c].to_numpy()
+        changed[f"{c}_after"] = a.loc[diff, c].to_numpy()
+    changed["nearest_site_after"] = a.loc[diff, "nearest_site_id"].to_numpy()
+    return WhatIfComparison(
+        before=gap_stats(b, deciles=deciles), after=gap_stats(a, deciles=deciles),
+        equity_before=equity_table(b, deciles=deciles),
+        equity_after=equity_table(a, deciles=deciles),
+        no_longer_gaps=tuple(codes[gb & ~ga]), new_gaps=tuple(codes[ga & ~gb]),
+        changed_areas=changed.reset_index(drop=True),
+    )

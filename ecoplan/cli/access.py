@@ -1,0 +1,171 @@
+"""``ecoplan access``: walking access to green and blue space, one row per area.
+
+Also holds the arguments and printing shared with ``ecoplan gaps`` and ``ecoplan whatif``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from ecoplan.cli.common import add_source_args, load_from_args
+
+
+def add_access_args(p: argparse.ArgumentParser) -> None:
+    """SOURCE, areas/need files, speed and caching options."""
+    add_source_args(p)
+    p.add_argument("--areas", required=True, metavar="FILE",
+                   help="area boundaries (GeoJSON/GeoPackage/shapefile, any CRS), e.g. LSOAs; "
+                        "or a generic need layer with --need-column")
+    p.add_argument("--deprivation", nargs="+", default=[], metavar="FILE",
+                   help="IoD 2019 File 1/2/6 or IoD 2025 CSV(s)")
+    p.add_argument("--population", metavar="FILE",
+                   help="population per area (IoD 2019 File 6 or area_code,population CSV)")
+    p.add_argument("--lookup", metavar="FILE", help="ONS LSOA 2011→2021 lookup CSV")
+    p.add_argument("--id-column", metavar="COL", help="area code column in --areas")
+    p.add_argument("--name-column", metavar="COL", help="area name column in --areas")
+    p.add_argument("--need-column", metavar="COL",
+                   help="generic need layer: the numeric need column in --areas")
+    worse = p.add_mutually_exclusive_group()
+    worse.add_argument("--higher-is-worse", dest="higher_is_worse", action="store_true",
+                       default=None, help="generic layer: higher values = more need")
+    worse.add_argument("--lower-is-worse", dest="higher_is_worse", action="store_false",
+                       help="generic layer: lower values = more need")
+    p.add_argument("--population-column", metavar="COL",
+                   help="generic layer: population column in --areas")
+    speed = p.add_mutually_exclusive_group()
+    speed.add_argument("--speed", metavar="KMH", type=float, help="walking speed in km/h")
+    speed.add_argument("--profile", metavar="NAME",
+                       help="walking speed profile: default (4.8), natural-england (4.0), "
+                            "older-adults (3.0), frail (2.3)")
+    p.add_argument("--step-free", action="store_true",
+                   help="walk only step-free paths (no steps, stiles, kissing gates)")
+    p.add_argument("--deciles", type=int, default=None, metavar="N",
+                   help="deprived = decile 1..N (default 3)")
+    p.add_argument("--no-cache", action="store_true", help="recompute even if cached")
+
+
+def inputs_from_args(args: argparse.Namespace):
+    from ecoplan.access.pipeline import AccessInputs
+
+    if args.need_column and args.higher_is_worse is None:
+        from ecoplan.errors import InputFileError
+
+        raise InputFileError("--need-column needs --higher-is-worse or --lower-is-worse.")
+    return AccessInputs(
+        source=args.source, areas=args.areas, deprivation=tuple(args.deprivation),
+        population=args.population, lookup=args.lookup, id_column=args.id_column,
+        name_column=args.name_column, need_column=args.need_column,
+        higher_is_worse=args.higher_is_worse, population_column=args.population_column,
+        speed=args.speed if args.speed is not None else args.profile,
+        step_free=args.step_free,
+        clip={"bbox": args.bbox, "place": args.place},
+    )
+
+
+def run_from_args(args: argparse.Namespace, *, keep_objects: bool = False):
+    from ecoplan.access.pipeline import run_access
+
+    inputs = inputs_from_args(args)
+    _ = inputs.speed_kmh  # validate the speed before any slow work
+    return run_access(inputs, lambda: load_from_args(args).layers,
+                      use_cache=not args.no_cache, keep_objects=keep_objects)
+
+
+def deciles_of(args: argparse.Namespace) -> int:
+    from ecoplan.access.gaps import check_deciles
+    from ecoplan.settings import access as cfg
+
+    return check_deciles(cfg.DEFAULT_DEPRIVED_DECILES if args.deciles is None else args.deciles)
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("access", help="walking access to green/blue space per area",
+                       description="Measure walking access from where people live to green "
+                                   "and blue space entrances, per area, against the AGS, "
+                                   "ANGSt, WHO and 15-minute standards.")
+    add_access_args(p)
+    p.add_argument("--out", metavar="FILE.csv", help="write one row per area to a CSV file")
+    p.add_argument("--gpkg", metavar="FILE.gpkg",
+                   help="write areas (with results) and origin points to a GeoPackage")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ecoplan.access.gaps import flag_gaps
+    from ecoplan.errors import InputFileError
+    from ecoplan.io import write_csv, write_layers
+
+    if args.out and Path(args.out).suffix.lower() != ".csv":
+        raise InputFileError(f"--out {args.out}: use a .csv file name")
+    if args.gpkg and Path(args.gpkg).suffix.lower() != ".gpkg":
+        raise InputFileError(f"--gpkg {args.gpkg}: use a .gpkg file name")
+    deciles = deciles_of(args)
+    run_ = run_from_args(args)
+    res = run_.result
+    table = flag_gaps(res.table(), deciles=deciles)
+    if args.out:
+        write_csv(args.out, table)
+    if args.gpkg:
+        import geopandas as gpd
+
+        areas = gpd.GeoDataFrame(flag_gaps(res.areas, deciles=deciles), geometry="geometry",
+                                 crs=res.areas.crs)
+        for col in ("deprived", "fails_walk15", "fails_local", "gap"):
+            areas[col] = areas[col].astype(object).where(areas[col].notna(), None)
+        write_layers(args.gpkg, {"areas": areas, "origins": res.origins})
+    print_summary(res, table, run_)
+    for path in (args.out, args.gpkg):
+        if path:
+            print(f"wrote {path}")
+    return 0
+
+
+def print_summary(res, table: pd.DataFrame, run_) -> None:
+    from ecoplan.settings import access as cfg
+
+    status = table["status"].value_counts().to_dict()
+    pop = pd.to_numeric(table["population"], errors="coerce")
+    print(f"{len(table)} areas ({', '.join(f'{n} {k}' for k, n in status.items())}); "
+          f"population {pop.sum():,.0f}; walking {res.speed_kmh:g} km/h"
+          f"{', step-free' if res.step_free else ''}")
+    for s in res.standard_objects:
+        share = _weighted(table[f"share_{s.key}"], pop)
+        straight = _weighted(table[f"share_{s.key}_straight"], pop)
+        print(f"  {s.describe(res.speed_kmh)}: {_pct(share)} {cfg.NETWORK_LABEL}; "
+              f"{_pct(straight)} {cfg.STRAIGHT_LABEL}")
+    mins = _weighted(table["minutes_any"], pop)
+    print(f"  mean walk to the nearest green or blue space: {mins:.1f} min "
+          f"({cfg.NETWORK_LABEL})")
+    if "gap" in table.columns:
+        print(f"  access gaps (deprived and failing the 15-minute or AGS local standard): "
+              f"{int(table['gap'].fillna(False).astype(bool).sum())} areas")
+    for w in res.warnings:
+        print(f"note: {w}")
+    how = ("from cache" if run_.from_cache else
+           ", ".join(f"{k} {v:.1f} s" for k, v in run_.steps.items()))
+    print(f"took {run_.seconds:.1f} s ({how})")
+    print_attribution(res)
+
+
+def print_attribution(res) -> None:
+    from ecoplan.osm.layers import ATTRIBUTION
+    from ecoplan.settings.need import IOD_ATTRIBUTION, ONS_BOUNDARY_ATTRIBUTION
+
+    print(f"Data: {res.info.get('attribution') or ATTRIBUTION}; {IOD_ATTRIBUTION} "
+          f"{ONS_BOUNDARY_ATTRIBUTION}.")
+
+
+def _weighted(values: pd.Series, weights: pd.Series) -> float:
+    v = pd.to_numeric(values, errors="coerce")
+    ok = v.notna() & weights.notna()
+    den = float(weights[ok].sum())
+    if den > 0:
+        return float((v[ok] * weights[ok]).sum() / den)
+    return float(v.mean()) if v.notna().any() else float("nan")
+
+
+def _pct(x: float) -> str:
+    return "n/a" if x != x else f"{100 * x:.1f} %"

@@ -1,0 +1,134 @@
+"""``ecoplan whatif``: how gaps and equity change with a new site or an extra entrance."""
+
+from __future__ import annotations
+
+import argparse
+
+import pandas as pd
+
+from ecoplan.cli.access import add_access_args, deciles_of, print_attribution, run_from_args
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("whatif", help="effect of a new site or entrance on access gaps",
+                       description="Add a hypothetical site (a polygon) or an extra entrance "
+                                   "and see how the gap statistics and the equity table "
+                                   "change.")
+    add_access_args(p)
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--add-site", metavar="FILE",
+                      help="polygon(s) of the new site (GeoJSON/GeoPackage, any CRS)")
+    what.add_argument("--add-entrance", metavar="SITE_ID@LON,LAT",
+                      help="an extra entrance into an existing site, e.g. w123@-1.29,50.70")
+    p.add_argument("--name", default="New site", help="name of the new site")
+    p.add_argument("--kind", default="green", choices=["green", "blue", "green+blue"],
+                   help="kind of the new site (green)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ecoplan.access.whatif import add_entrance, add_site, compare, rerun
+
+    deciles = deciles_of(args)
+    shape = _read_site(args.add_site) if args.add_site else None
+    point = _parse_entrance(args.add_entrance) if args.add_entrance else None
+    before = run_from_args(args, keep_objects=True)
+    assert before.layers is not None and before.sites is not None
+    if shape is not None:
+        sites = add_site(before.sites, before.layers, shape, args.name, kind=args.kind)
+        label = f"new site {args.name!r} ({sites.sites.iloc[-1]['area_ha']:.1f} ha, " \
+                f"{int(sites.sites.iloc[-1]['n_entrances'])} entrances)"
+    else:
+        site_id, pt = point
+        sites = add_entrance(before.sites, site_id, pt, layers=before.layers)
+        label = f"extra entrance into {site_id}"
+    after = rerun(before.result, before.layers, sites, graph=before.graph)
+    cmp = compare(before.result, after, deciles=deciles)
+    print(f"What if: {label}; deprived = decile 1..{deciles}; walking "
+          f"{before.result.speed_kmh:g} km/h along the walking network")
+    print(format_stats(cmp.before, cmp.after))
+    print()
+    print("Equity table, before → after:")
+    print(format_equity_change(cmp.equity_change()))
+    if cmp.no_longer_gaps:
+        print(f"no longer gaps: {', '.join(cmp.no_longer_gaps)}")
+    if cmp.new_gaps:
+        print(f"new gaps: {', '.join(cmp.new_gaps)}")
+    print(f"{len(cmp.changed_areas)} area(s) change.")
+    print_attribution(before.result)
+    return 0
+
+
+STAT_LABELS = {
+    "deprived_share_walk15": "deprived population within 15 min",
+    "deprived_share_local": "deprived population meeting AGS local",
+    "deprived_mean_minutes": "deprived mean minutes to nearest",
+    "deprived_people_lacking": "deprived people lacking access",
+    "n_gaps": "gap areas",
+    "gap_population": "population in gap areas",
+}
+
+
+def format_stats(before: dict, after: dict) -> str:
+    rows = []
+    for key, label in STAT_LABELS.items():
+        b, a = before[key], after[key]
+        rows.append({"measure": label, "before": _fmt(key, b), "after": _fmt(key, a),
+                     "change": _fmt(key, a - b)})
+    return pd.DataFrame(rows).to_string(index=False)
+
+
+def _fmt(key: str, v: float) -> str:
+    if v != v:
+        return ""
+    if key.startswith("deprived_share"):
+        return f"{100 * v:.2f} %"
+    if key == "deprived_mean_minutes":
+        return f"{v:.2f}"
+    return f"{v:,.0f}"
+
+
+def format_equity_change(eq: pd.DataFrame) -> str:
+    def pct(v: float) -> str:
+        return "" if v != v else f"{100 * v:.1f} %"
+
+    return pd.DataFrame({
+        "decile": eq["decile"], "population": eq["population"].map(lambda v: f"{v:,.0f}"),
+        "15 min before": eq["share_walk15_before"].map(pct),
+        "15 min after": eq["share_walk15_after"].map(pct),
+        "AGS local before": eq["share_local_before"].map(pct),
+        "AGS local after": eq["share_local_after"].map(pct),
+    }).to_string(index=False)
+
+
+def _read_site(path: str):
+    import geopandas as gpd
+
+    from ecoplan.errors import InputFileError
+
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as err:  # noqa: BLE001 - any driver failure is a bad file for the user
+        raise InputFileError(f"--add-site {path}: could not read it as GeoJSON/GeoPackage "
+                             f"({str(err).splitlines()[0] if str(err) else err!r}).") from err
+    if len(gdf) == 0:
+        raise InputFileError(f"--add-site {path} holds no features; draw the site polygon.")
+    if gdf.crs is None:
+        gdf = gdf.set_crs("EPSG:4326")
+    return gdf
+
+
+def _parse_entrance(text: str):
+    from shapely.geometry import Point
+
+    from ecoplan.errors import InputFileError
+
+    try:
+        site_id, where = text.rsplit("@", 1)
+        lon, lat = (float(v) for v in where.split(","))
+    except ValueError:
+        raise InputFileError(f"--add-entrance {text!r}: write SITE_ID@LON,LAT, e.g. "
+                             "w123@-1.29,50.70") from None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise InputFileError(f"--add-entrance {text!r}: longitude/latitude out of range.")
+    return site_id.strip(), Point(lon, lat)

@@ -1,0 +1,146 @@
+"""``ecoplan access``, ``gaps`` and ``whatif`` as a new user runs them, on the Isle of Wight."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from ecoplan.cli import main
+from ecoplan.settings.paths import shared_data_dir
+
+SHARED = shared_data_dir()
+PBF = SHARED / "osm" / "isle-of-wight_2015-01-01.osm.pbf"
+BOUNDARIES = SHARED / "boundaries" / "lsoa2011_bsc_isle-of-wight.geojson"
+FILE1 = SHARED / "imd" / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz"
+FILE6 = SHARED / "imd" / "File_6_-_IoD2019_Population_Denominators.csv.gz"
+FAKE = "E01999999"
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    for p in (PBF, BOUNDARIES, FILE1, FILE6):
+        if not p.exists():
+            pytest.skip(f"shared test data not found at {p}")
+    d = tmp_path_factory.mktemp("cli_access")
+    b = gpd.read_file(BOUNDARIES)[["LSOA11CD", "LSOA11NM", "geometry"]]
+    # A user's file: British National Grid, plus an area in London the extract cannot cover
+    # and whose code is in no deprivation or population table.
+    london = gpd.GeoDataFrame({"LSOA11CD": [FAKE], "LSOA11NM": ["Somewhere else"]},
+                              geometry=[shapely.box(-0.13, 51.50, -0.12, 51.51)],
+                              crs="EPSG:4326")
+    areas = pd.concat([b, london], ignore_index=True).to_crs("EPSG:27700")
+    areas_path = d / "lsoa_bng.geojson"
+    areas.to_file(areas_path, driver="GeoJSON")
+    site = gpd.GeoSeries([shapely.box(-1.2822, 50.6994, -1.2799, 50.7009)],
+                         crs="EPSG:4326").to_crs("EPSG:27700")
+    site_path = d / "site.geojson"
+    gpd.GeoDataFrame(geometry=site).to_file(site_path, driver="GeoJSON")
+    return d, areas_path, site_path
+
+
+def _base(areas_path) -> list[str]:
+    return [str(PBF), "--areas", str(areas_path), "--deprivation", str(FILE1), str(FILE6)]
+
+
+def test_access_writes_one_row_per_area_and_caches(inputs, capsys) -> None:
+    d, areas_path, _ = inputs
+    out, gpkg = d / "access.csv", d / "access.gpkg"
+    assert main(["access", *_base(areas_path), "--out", str(out), "--gpkg", str(gpkg)]) == 0
+    first = capsys.readouterr().out
+    assert "© OpenStreetMap contributors" in first and "Open Government Licence" in first
+    assert "straight line (as the standard is written)" in first
+    assert "along the walking network" in first
+    assert "no IoD2019 row" in first and FAKE in first  # the unmatched code is reported
+    assert "no population" in first
+    rows = list(csv.DictReader(out.read_text().splitlines()))
+    assert len(rows) == 90
+    by = {r["area_code"]: r for r in rows}
+    assert by[FAKE]["status"] == "outside data"
+    assert by[FAKE]["minutes_any"] == "" and by[FAKE]["population"] == ""
+    assert by[FAKE]["gap"] == ""
+    assert "inf" not in out.read_text().lower()
+    assert sum(float(r["population"]) for r in rows if r["population"]) == pytest.approx(138718)
+    assert {r["gap"] for r in rows} >= {"True", "False"}
+    assert set(gpd.list_layers(gpkg)["name"]) == {"areas", "origins"}
+
+    before = out.read_bytes()
+    assert main(["access", *_base(areas_path), "--out", str(out)]) == 0
+    again = capsys.readouterr().out
+    assert "from cache" in again
+    assert out.read_bytes() == before
+
+
+def test_gaps_prints_equity_table_and_ranked_list(inputs, capsys) -> None:
+    _, areas_path, _ = inputs
+    assert main(["gaps", *_base(areas_path), "--deciles", "2", "--top", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "Access by deprivation decile" in out and "within 15 min" in out
+    assert "access gap(s): deprived (decile ≤ 2)" in out
+    assert out.count("Isle of Wight 0") >= 3
+
+
+def test_whatif_prints_before_and_after(inputs, capsys) -> None:
+    _, areas_path, site_path = inputs
+    assert main(["whatif", *_base(areas_path), "--profile", "frail", "--add-site",
+                 str(site_path), "--name", "New Park"]) == 0
+    out = capsys.readouterr().out
+    assert "What if: new site 'New Park'" in out
+    line = next(ln for ln in out.splitlines() if "deprived population within 15 min" in ln)
+    before, after = _two_pcts(line)
+    assert after > before
+
+
+def _two_pcts(line: str) -> tuple[float, float]:
+    nums = [float(tok) for tok in line.replace("%", " ").split() if _isnum(tok)]
+    return nums[0], nums[1]
+
+
+def _isnum(tok: str) -> bool:
+    try:
+        float(tok)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--out", "x.txt"], "use a .csv"),
+    (["--deciles", "0"], "not a decile"),
+    (["--need-column", "score", "--id-column", "LSOA11CD"], "--higher-is-worse"),
+    (["--speed", "40"], "out of range"),
+])
+def test_bad_options_fail_with_one_line(inputs, capsys, extra, message) -> None:
+    _, areas_path, _ = inputs
+    assert main(["access", *_base(areas_path), *extra]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+def test_generic_need_layer_inputs(tmp_path) -> None:
+    from ecoplan.access.pipeline import AccessInputs, load_areas
+
+    if not BOUNDARIES.exists():
+        pytest.skip("shared data missing")
+    g = gpd.read_file(BOUNDARIES)
+    g["need"] = g["Shape__Area"]
+    g["people"] = 1000
+    path = tmp_path / "need.geojson"
+    g.to_file(path, driver="GeoJSON")
+    res = load_areas(AccessInputs(source="demo", areas=str(path), id_column="LSOA11CD",
+                                  need_column="need", higher_is_worse=False,
+                                  population_column="people"))
+    a = res.areas
+    assert len(a) == 89 and a["population"].sum() == 89_000
+    assert a["imd_decile"].min() == 1 and a["imd_decile"].max() == 10
+    # Smallest area = highest need when lower is worse: decile 10 for the biggest.
+    assert a.loc[a["imd_score"].idxmax(), "imd_decile"] == 10
+    with_file = load_areas(AccessInputs(source="demo", areas=str(path), id_column="LSOA11CD",
+                                        need_column="need", higher_is_worse=True,
+                                        population=str(FILE6)))
+    assert with_file.areas["population"].sum() == pytest.approx(138718)
+    assert json.dumps(list(with_file.warnings))  # plain strings
