@@ -96,5 +96,6 @@ def _safe_cell(value):
 
 def write_csv(path: str | Path, df: pd.DataFrame,
               transform: Callable[[pd.DataFrame], pd.DataFrame] = csv_safe) -> None:
+    # 7 significant digits: metre precision for lon/lat, no 16-digit shares in spreadsheets.
     with atomic_path(path) as tmp:
-        transform(df).to_csv(tmp, index=False)
+        transform(df).to_csv(tmp, index=False, float_format="%.7g")

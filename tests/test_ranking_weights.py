@@ -72,3 +72,29 @@ def test_overrides_keep_their_ratios(over):
         for b in keys:
             assert w[a] * over[b] == pytest.approx(w[b] * over[a], rel=1e-9, abs=1e-12)
     assert sum(w.values()) == pytest.approx(1.0)
+
+
+def test_one_per_place_keeps_the_best_piece_of_each_named_place():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from ecoplan.ranking.rank import SiteScores, rank_scores
+    from ecoplan.settings import ranking as rcfg
+
+    comps = [c for c in rcfg.COMPONENTS if c != "reach"]
+    rows = []
+    for i, (sid, name, value) in enumerate([("w1-1", "River Medina", 0.9),
+                                             ("w1-2", "River Medina", 0.8),
+                                             ("w2", "", 0.7), ("w3", "", 0.6),
+                                             ("w1-3", "River Medina", 0.5)]):
+        rows.append({"site_id": sid, "name": name, "categories": "river",
+                     **{c: value for c in comps}, **{f"why_{c}": "" for c in comps},
+                     "geometry": Point(i, 0)})
+    table = gpd.GeoDataFrame(rows, geometry="geometry", crs=4326)
+    scores = SiteScores(table=table, available=tuple(comps), notes=(), minutes=15,
+                        speed_kmh=4.8, limit_m=1200, deciles=3, attributions=())
+    ranked = rank_scores(scores, "therapy", one_per_place=True).table
+    assert ranked.site_id.tolist() == ["w1-1", "w2", "w3"]  # unnamed pieces stay separate
+    assert ranked.more_pieces.tolist() == [2, 0, 0]
+    assert ranked["rank"].tolist() == [1, 2, 3]
+    assert len(rank_scores(scores, "therapy").table) == 5

@@ -80,11 +80,11 @@ def nearest_site(graph: WalkGraph, entrances: pd.DataFrame, *,
     """One multi-source Dijkstra from all ``entrances`` (one site class) over ``graph``.
 
     ``entrances`` follows the sites schema: site_id, entrance_id, node_id, edge_u, edge_v,
-    dist_u_m, dist_v_m, snap_m, geometry (any may be missing; see :func:`_place`).
+    dist_u_m, dist_v_m, snap_m, geometry (any may be missing; see :func:`place_entrances`).
     ``limit_m`` stops the search at that walking distance (nodes beyond get inf).
     """
     n = graph.n_nodes
-    placement = _place(graph, entrances)
+    placement = place_entrances(graph, entrances)
     k = len(placement)
     site_ids = _column(entrances, "site_id")
     entrance_ids = _column(entrances, "entrance_id")
@@ -102,7 +102,7 @@ def nearest_site(graph: WalkGraph, entrances: pd.DataFrame, *,
     pos = np.full(n, -1, dtype=np.int64)
     pred = np.full(n, -1, dtype=np.int64)
     if len(used):
-        aug = _augment(graph.csr, vrow_a, vcol_a, w_a, k)
+        aug = augment_with_sources(graph.csr, vrow_a, vcol_a, w_a, k)
         d, p, src = dijkstra(aug, directed=True, indices=n + used, min_only=True,
                              return_predecessors=True,
                              limit=np.inf if limit_m is None else float(limit_m))
@@ -170,7 +170,7 @@ def origin_distances(graph: WalkGraph, result: NearestResult,
     }, index=origins.index)
 
 
-def _place(graph: WalkGraph, entrances: pd.DataFrame) -> pd.DataFrame:
+def place_entrances(graph: WalkGraph, entrances: pd.DataFrame) -> pd.DataFrame:
     """Join each entrance to the graph.
 
     In order of preference: 'edge' — its crossing segment (edge_u, edge_v) is in the graph,
@@ -231,7 +231,7 @@ def _place(graph: WalkGraph, entrances: pd.DataFrame) -> pd.DataFrame:
                          "cost_v_m": cost_v, "x": xy[:, 0], "y": xy[:, 1]})
 
 
-def _augment(csr: csr_array, vrow: np.ndarray, vcol: np.ndarray, w: np.ndarray,
+def augment_with_sources(csr: csr_array, vrow: np.ndarray, vcol: np.ndarray, w: np.ndarray,
              k: int) -> csr_array:
     """Append ``k`` virtual source rows (edges only *out* of them) to a square CSR matrix."""
     n = csr.shape[0]

@@ -41,6 +41,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="deprivation deciles counted as deprived: 1..N (default %(default)s)")
     p.add_argument("--top", type=int, default=10, metavar="N",
                    help="show (and write) the best N sites (default %(default)s; 0 = all)")
+    p.add_argument("--one-per-place", action="store_true",
+                   help="list only the best piece of each named place (rivers and coasts are "
+                        "cut into 1 km pieces)")
     p.add_argument("--out", metavar="FILE", help="write the ranking (.csv, .geojson, .gpkg)")
     p.set_defaults(run=run)
 
@@ -72,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
     speed = args.speed if args.speed is not None else args.profile
     scores = score_sites(sites, loaded.layers, areas=areas, minutes=args.minutes, speed=speed,
                          deciles=args.deciles)
-    ranked = rank_scores(scores, args.purpose, overrides, top=args.top or None)
+    ranked = rank_scores(scores, args.purpose, overrides, top=args.top or None,
+                         one_per_place=args.one_per_place)
     t2 = time.perf_counter()
 
     table = ranked.table
@@ -85,7 +89,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"note: {note}")
     for _, row in table.iterrows():
         name = display_name(row["name"], row["site_id"], row["categories"])
-        print(f"{row['rank']:>3}. {name} — score {row['score']:.2f}")
+        more = int(row.get("more_pieces", 0) or 0)
+        extra = f" (+{more} more piece{'s' if more > 1 else ''})" if more else ""
+        print(f"{row['rank']:>3}. {name} — score {row['score']:.2f}{extra}")
         print(f"     {row['explanation']}")
     if args.out:
         _write(args.out, table)

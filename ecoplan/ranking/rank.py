@@ -154,8 +154,12 @@ def _reach(graph: WalkGraph, ents: pd.DataFrame, cand: pd.DataFrame, areas: gpd.
 
 def rank_scores(scores: SiteScores, purpose: str,
                 weights: Mapping[str, float] | None = None, *,
-                top: int | None = None) -> RankedSites:
-    """Weight the components for ``purpose`` (with overrides), sort and explain."""
+                top: int | None = None, one_per_place: bool = False) -> RankedSites:
+    """Weight the components for ``purpose`` (with overrides), sort and explain.
+
+    ``one_per_place`` keeps only the best-scoring piece of each named place (a river cut into
+    1 km pieces would otherwise fill a shortlist); ``more_pieces`` counts the ones hidden.
+    """
     w = resolve_weights(purpose, weights, available=scores.available)
     t = scores.table
     comps = [c for c in cfg.COMPONENTS if c in scores.available]
@@ -170,6 +174,11 @@ def rank_scores(scores: SiteScores, purpose: str,
     out["explanation"] = combine(t[comps], t[[f"why_{c}" for c in comps]],
                                  {c: w.values[c] for c in comps})
     out = out.sort_values(["score", "site_id"], ascending=[False, True], kind="stable")
+    if one_per_place:
+        place = out["name"].where(out["name"].astype(str).str.strip() != "", out["site_id"])
+        pieces = place.map(place.value_counts())
+        keep = ~place.duplicated()
+        out = out[keep].assign(more_pieces=(pieces[keep] - 1).astype(int))
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     # Ties share the better rank, so a rank never depends on site-id order alone.
     out["rank"] = out["score"].rank(ascending=False, method="min").astype(int).to_numpy()
@@ -189,9 +198,10 @@ def rank_sites(sites: Sites, layers: OsmLayers, *, purpose: str,
                areas: gpd.GeoDataFrame | None = None,
                origins: gpd.GeoDataFrame | None = None,
                minutes: float = cfg.DEFAULT_MINUTES, speed: str | float | None = None,
-               deciles: int = cfg.DEFAULT_DECILES, top: int | None = None) -> RankedSites:
+               deciles: int = cfg.DEFAULT_DECILES, top: int | None = None,
+               one_per_place: bool = False) -> RankedSites:
     """Score and rank in one call (see :func:`score_sites` and :func:`rank_scores`)."""
     resolve_weights(purpose, weights)  # fail fast on a bad purpose or weight
     scores = score_sites(sites, layers, graph=graph, areas=areas, origins=origins,
                          minutes=minutes, speed=speed, deciles=deciles)
-    return rank_scores(scores, purpose, weights, top=top)
+    return rank_scores(scores, purpose, weights, top=top, one_per_place=one_per_place)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import dijkstra
 
-from ecoplan.access.engine import _augment, _place
+from ecoplan.access.engine import augment_with_sources, place_entrances
 from ecoplan.network.graph import WalkGraph
 from ecoplan.network.snap import snap_points
 from ecoplan.settings import network as net_cfg
@@ -71,7 +71,7 @@ def site_reach(graph: WalkGraph, entrances: pd.DataFrame, origins: pd.DataFrame,
     if len(ents) == 0:
         return out
     n = graph.n_nodes
-    placement = _place(graph, ents)
+    placement = place_entrances(graph, ents)
     vrow, vcol, w = [], [], []
     for side in ("u", "v"):
         ok = placement[f"row_{side}"].to_numpy() >= 0
@@ -79,7 +79,8 @@ def site_reach(graph: WalkGraph, entrances: pd.DataFrame, origins: pd.DataFrame,
         vcol.append(placement[f"row_{side}"].to_numpy()[ok])
         w.append(placement[f"cost_{side}_m"].to_numpy()[ok])
     vrow_a = np.concatenate(vrow)
-    aug = _augment(graph.csr, vrow_a, np.concatenate(vcol), np.concatenate(w), len(ents))
+    aug = augment_with_sources(graph.csr, vrow_a, np.concatenate(vcol), np.concatenate(w),
+                               len(ents))
     placed = np.zeros(len(ents), dtype=bool)
     placed[np.unique(vrow_a)] = True
 
