@@ -90,8 +90,9 @@ def test_nature_reserve_unmapped_ground_counts_natural():
 def test_calm_and_accessibility_words_match_numbers():
     m = measures()
     c = C.calm(m)
-    assert c.loc["a", "why_calm"].startswith("0 % of the site over 100 m from a busy road "
-                                             "(nearest 20 m")
+    assert c.loc["a", "why_calm"].startswith(
+        "0 % of the site over 100 m from busy roads, railways and industry (nearest busy road "
+        "20 m")
     assert "no busy road in the data" in c.loc["c", "why_calm"]
     assert "50 % within 1.0 km of an airfield" in c.loc["c", "why_calm"]
     a = C.accessibility(m)
@@ -167,3 +168,27 @@ def test_rank_scores_sorts_explains_and_cuts():
     assert r.loc[0, "explanation"] == "calm"  # only weighted components are explained
     top = rank_scores(sc, "therapy", top=2).table
     assert len(top) == 2
+
+
+def test_railway_and_industry_make_a_site_less_quiet():
+    from shapely.geometry import LineString
+
+    from ecoplan.network.graph import build_walk_graph
+    from ecoplan.ranking.measures import measure_sites
+    from ecoplan.sites.build import build_sites
+    from layers_factory import feature, make_layers, rect
+
+    park = feature(rect(0, 0, 200, 200), 1, leisure="park")
+    path = ([1, 2], [(100, -50), (100, 100)], {"highway": "footway"})
+
+    def quiet(*extra):
+        layers = make_layers(features=[park, *extra], paths=[path])
+        s = build_sites(layers)
+        m = measure_sites(s.sites, s.entrances, s.crs, layers, build_walk_graph(layers))
+        return float(m["quiet_share"].iloc[0])
+
+    rail = feature(LineString([(-100, 50), (300, 50)]), 9, railway="rail")
+    works = feature(rect(210, 0, 300, 200), 8, landuse="industrial")
+    assert quiet() == 1.0
+    assert quiet(rail) < 0.5      # a line through the middle: most of the park within 100 m
+    assert 0.4 < quiet(works) < 0.7  # industry along the east edge

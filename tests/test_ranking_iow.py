@@ -159,9 +159,10 @@ def test_each_explanation_matches_its_components(scores):
             assert row["reach_deprived_people"] == 0
         else:
             assert row["reach_entrances_placed"] == 0 and row["reach"] == 0
-        m = re.search(rf"{NUM} % of the site over 100 m from a busy road", text)
+        m = re.search(rf"{NUM} % of the site over 100 m from busy roads, railways and industry",
+                      text)
         assert _close(_num(m[1]), 100 * row["quiet_share"])
-        if m := re.search(rf"nearest {NUM} (m|km) from its centre", text):
+        if m := re.search(rf"nearest busy road {NUM} (m|km) from its centre", text):
             shown = _num(m[1]) * (1000 if m[2] == "km" else 1)
             assert _close(shown, row["road_m"], absolute=50)
         m = re.search(rf"{NUM} ha, {NUM} % natural cover", text)

@@ -85,9 +85,10 @@ def calm(m: pd.DataFrame) -> pd.DataFrame:
     score = (q * quiet + (1 - q) * far) * (1 - cfg.AERODROME_PENALTY * aero)
     why = []
     for i in range(len(m)):
-        text = f"{fmt.pct(quiet[i])} of the site over {cfg.QUIET_ROAD_M:g} m from a busy road"
-        text += (f" (nearest {fmt.metres(road[i])} from its centre)" if np.isfinite(road[i])
-                 else " (no busy road in the data)")
+        text = (f"{fmt.pct(quiet[i])} of the site over {cfg.QUIET_ROAD_M:g} m from busy "
+                "roads, railways and industry")
+        text += (f" (nearest busy road {fmt.metres(road[i])} from its centre)"
+                 if np.isfinite(road[i]) else " (no busy road in the data)")
         if aero[i] > 0:
             text += f", {fmt.pct(aero[i])} within {fmt.metres(cfg.AERODROME_NOISE_M)} of an " \
                     "airfield"

@@ -114,10 +114,11 @@ def _nature(sites: gpd.GeoDataFrame, geoms: np.ndarray, layers: OsmLayers,
 
 def _point_shares(sites: gpd.GeoDataFrame, geoms: np.ndarray, layers: OsmLayers,
                   graph: WalkGraph, crs: str) -> pd.DataFrame:
-    """quiet_share (>QUIET_ROAD_M from a busy road), road_m (site centre → nearest busy road;
-    inf if none), aerodrome_share (≤AERODROME_NOISE_M of an airfield), quiet_corner_share
-    (>QUIET_SPOT_M from a playground/pitch), secluded_share (>SECLUDED_PATH_M from any path),
-    busy_spots (playgrounds/pitches inside or within QUIET_SPOT_M)."""
+    """quiet_share (>QUIET_ROAD_M from a busy road, railway or industrial land), road_m
+    (site centre → nearest busy road; inf if none), aerodrome_share (≤AERODROME_NOISE_M of
+    an airfield), quiet_corner_share (>QUIET_SPOT_M from a playground/pitch),
+    secluded_share (>SECLUDED_PATH_M from any path), busy_spots (playgrounds/pitches inside
+    or within QUIET_SPOT_M)."""
     n = len(sites)
     xy, owner = grid_points(geoms, cfg.SAMPLE_POINTS)
     pts = shapely.points(xy)
@@ -134,14 +135,20 @@ def _point_shares(sites: gpd.GeoDataFrame, geoms: np.ndarray, layers: OsmLayers,
     ways = layers.ways
     busy = ways[text(ways["highway"]).isin(cfg.BUSY_HIGHWAYS)] if len(ways) else ways
     busy_lines = busy.geometry.to_crs(crs).to_numpy() if len(busy) else np.empty(0, object)
-    quiet = share_far(busy_lines, cfg.QUIET_ROAD_M)
+    feats = layers.features
+    noisy = feats.iloc[0:0]
+    if len(feats) and {"railway", "landuse"} <= set(feats.columns):
+        noisy = feats[text(feats["railway"]).isin(cfg.NOISY_RAILWAY)
+                      | text(feats["landuse"]).isin(cfg.NOISY_LANDUSE)]
+    noise = np.concatenate([busy_lines, noisy.geometry.to_crs(crs).to_numpy()]) if len(
+        noisy) else busy_lines
+    quiet = share_far(noise, cfg.QUIET_ROAD_M)
     centre = shapely.point_on_surface(geoms)
     road_m = np.full(n, np.inf)
     if len(busy_lines):
         idx, d = shapely.STRtree(busy_lines).query_nearest(centre, return_distance=True)
         road_m[idx[0]] = d
 
-    feats = layers.features
     aero = feats[text(feats["aeroway"]).isin({"aerodrome", "airfield"})] if (
         len(feats) and "aeroway" in feats.columns) else feats.iloc[0:0]
     aero_geoms = aero.geometry.to_crs(crs).to_numpy() if len(aero) else np.empty(0, object)

@@ -14,7 +14,7 @@ FEATURE_TAGS: tuple[str, ...] = (
     "name", "leisure", "landuse", "natural", "waterway", "water", "wetland", "amenity",
     "aeroway", "military", "golf", "access", "foot", "garden:type", "designation",
     "tidal", "intermittent", "surface", "place", "boundary", "admin_level", "tourism",
-    "operator",
+    "operator", "railway",
 )
 
 #: Tags kept on highway segments (the walk filter, step-free variant, calm score and
@@ -46,7 +46,7 @@ FEATURE_FILTER: dict[str, list[str] | bool] = {
     ],
     "landuse": [
         "forest", "grass", "meadow", "recreation_ground", "village_green", "reservoir",
-        "allotments", "military", "common",
+        "allotments", "military", "common", "industrial",
     ],
     "natural": [
         "wood", "heath", "grassland", "scrub", "wetland", "water", "beach", "coastline",
@@ -56,6 +56,8 @@ FEATURE_FILTER: dict[str, list[str] | bool] = {
     "amenity": ["school", "college", "university", "prison", "hospital"],
     "aeroway": ["aerodrome", "airfield"],
     "boundary": ["administrative"],
+    # noise sources for the calm score (ranking), not sites
+    "railway": ["rail", "light_rail", "narrow_gauge", "preserved", "tram"],
     "place": ["city", "town", "village", "suburb", "neighbourhood", "quarter", "hamlet"],
 }
 

@@ -17,7 +17,7 @@ COMPONENTS: tuple[str, ...] = (
 COMPONENT_HELP: dict[str, str] = {
     "reach": "people in deprived areas who can walk there (with distance decay)",
     "nature": "size, natural cover (wood, heath, wetland, water…) and blue space",
-    "calm": "distance from busy roads and airfields",
+    "calm": "distance from busy roads, railways, industry and airfields",
     "facilities": "toilets, benches, shelter, drinking water, parking",
     "accessibility": "step-free, surfaced and lit paths; bus stop near an entrance",
     "privacy": "quiet corners away from playgrounds, pitches, paths and many entrances",
@@ -107,8 +107,11 @@ AERODROME_NOISE_M = 1000.0
 #:        × (1 − AERODROME_PENALTY × share of the site within AERODROME_NOISE_M).
 QUIET_SHARE_PART = 0.6
 AERODROME_PENALTY = 0.5
-#: Not in OsmLayers (so not counted): railway lines (``ways`` holds highways only) and
-#: landuse=industrial (not in the feature filter). Stations are points, not noise lines.
+#: Railway lines and industrial land count as noise sources like busy roads (same
+#: QUIET_ROAD_M): rail noise is also a line source (CRN 1995), industry a point/area source.
+NOISY_RAILWAY: frozenset[str] = frozenset({"rail", "light_rail", "narrow_gauge", "preserved",
+                                          "tram"})
+NOISY_LANDUSE: frozenset[str] = frozenset({"industrial"})
 
 # --- Facilities -------------------------------------------------------------------------------
 
