@@ -171,12 +171,12 @@ def test_rank_scores_sorts_explains_and_cuts():
 
 
 def test_railway_and_industry_make_a_site_less_quiet():
+    from layers_factory import feature, make_layers, rect
     from shapely.geometry import LineString
 
     from ecoplan.network.graph import build_walk_graph
     from ecoplan.ranking.measures import measure_sites
     from ecoplan.sites.build import build_sites
-    from layers_factory import feature, make_layers, rect
 
     park = feature(rect(0, 0, 200, 200), 1, leisure="park")
     path = ([1, 2], [(100, -50), (100, 100)], {"highway": "footway"})
