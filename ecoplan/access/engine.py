@@ -89,13 +89,7 @@ def nearest_site(graph: WalkGraph, entrances: pd.DataFrame, *,
     site_ids = _column(entrances, "site_id")
     entrance_ids = _column(entrances, "entrance_id")
 
-    vrow, vcol, w = [], [], []
-    for side in ("u", "v"):
-        ok = placement[f"row_{side}"].to_numpy() >= 0
-        vrow.append(np.flatnonzero(ok))
-        vcol.append(placement[f"row_{side}"].to_numpy()[ok])
-        w.append(placement[f"cost_{side}_m"].to_numpy()[ok])
-    vrow_a, vcol_a, w_a = np.concatenate(vrow), np.concatenate(vcol), np.concatenate(w)
+    vrow_a, vcol_a, w_a = virtual_edges(placement)
     used = np.unique(vrow_a)
 
     dist = np.full(n, np.inf)
@@ -229,6 +223,17 @@ def place_entrances(graph: WalkGraph, entrances: pd.DataFrame) -> pd.DataFrame:
         xy[along] = a + (b - a) * np.clip(t, 0, 1)[:, None]
     return pd.DataFrame({"how": how, "row_u": row_u, "row_v": row_v, "cost_u_m": cost_u,
                          "cost_v_m": cost_v, "x": xy[:, 0], "y": xy[:, 1]})
+
+
+def virtual_edges(placement: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(virtual source index, graph row, cost) for each placed side of each entrance."""
+    vrow, vcol, w = [], [], []
+    for side in ("u", "v"):
+        ok = placement[f"row_{side}"].to_numpy() >= 0
+        vrow.append(np.flatnonzero(ok))
+        vcol.append(placement[f"row_{side}"].to_numpy()[ok])
+        w.append(placement[f"cost_{side}_m"].to_numpy()[ok])
+    return np.concatenate(vrow), np.concatenate(vcol), np.concatenate(w)
 
 
 def augment_with_sources(csr: csr_array, vrow: np.ndarray, vcol: np.ndarray, w: np.ndarray,

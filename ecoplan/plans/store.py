@@ -171,35 +171,13 @@ class PlanStore:
         self.close()
 
     def _migrate(self) -> None:
-        try:
-            with self.engine.begin() as conn:
-                schema_version.create(conn, checkfirst=True)
-                row = conn.execute(select(schema_version.c.version).where(
-                    schema_version.c.component == pcfg.SCHEMA_COMPONENT)).first()
-                have = row[0] if row else 0
-                if have > SCHEMA_VERSION:
-                    raise StoreError(f"the plans database is schema v{have}, newer than this "
-                                     f"ecoplan (v{SCHEMA_VERSION}); upgrade ecoplan")
-                for version, step in MIGRATIONS:
-                    if version > have:
-                        step(conn)
-                if have == 0:
-                    conn.execute(insert(schema_version).values(
-                        component=pcfg.SCHEMA_COMPONENT, version=SCHEMA_VERSION,
-                        applied_at=_now()))
-                elif have < SCHEMA_VERSION:
-                    conn.execute(update(schema_version).where(
-                        schema_version.c.component == pcfg.SCHEMA_COMPONENT).values(
-                        version=SCHEMA_VERSION, applied_at=_now()))
-        except OperationalError as err:
-            raise StoreError(f"cannot open the plans database '{self.url}' "
-                             f"({err.orig}); check the path and permissions") from None
+        with self.engine.begin() as conn:
+            schema_version.create(conn, checkfirst=True)
+        migrate_component(self.engine, pcfg.SCHEMA_COMPONENT, SCHEMA_VERSION, MIGRATIONS,
+                          what=f"the plans database '{self.url}'")
 
     def schema_version(self) -> int:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(schema_version.c.version).where(
-                schema_version.c.component == pcfg.SCHEMA_COMPONENT)).first()
-        return int(row[0]) if row else 0
+        return component_version(self.engine, pcfg.SCHEMA_COMPONENT)
 
     # --- CRUD --------------------------------------------------------------------------------
 
@@ -315,3 +293,37 @@ class PlanStore:
                                         "reload it before deleting")
 
         self._run(do)
+
+
+def component_version(engine, component: str) -> int:
+    """Schema version of one component (plans, directory, …) of the shared database."""
+    with engine.connect() as conn:
+        row = conn.execute(select(schema_version.c.version).where(
+            schema_version.c.component == component)).first()
+    return int(row[0]) if row else 0
+
+
+def migrate_component(engine, component: str, target: int, migrations, *, what: str) -> None:
+    """Apply ``migrations`` ((version, step) pairs) newer than the stored version, in one
+    transaction, and record ``target``; each component of the database versions itself."""
+    try:
+        with engine.begin() as conn:
+            row = conn.execute(select(schema_version.c.version).where(
+                schema_version.c.component == component)).first()
+            have = row[0] if row else 0
+            if have > target:
+                raise StoreError(f"{what} is schema v{have}, newer than this ecoplan "
+                                 f"(v{target}); upgrade ecoplan")
+            for version, step in migrations:
+                if version > have:
+                    step(conn)
+            if have == 0:
+                conn.execute(insert(schema_version).values(
+                    component=component, version=target, applied_at=_now()))
+            elif have < target:
+                conn.execute(update(schema_version).where(
+                    schema_version.c.component == component).values(
+                    version=target, applied_at=_now()))
+    except OperationalError as err:
+        raise StoreError(f"cannot open {what} ({err.orig}); check the path and "
+                         "permissions") from None

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import dijkstra
 
-from ecoplan.access.engine import augment_with_sources, place_entrances
+from ecoplan.access.engine import augment_with_sources, place_entrances, virtual_edges
 from ecoplan.network.graph import WalkGraph
 from ecoplan.network.snap import snap_points
 from ecoplan.settings import network as net_cfg
@@ -72,15 +72,8 @@ def site_reach(graph: WalkGraph, entrances: pd.DataFrame, origins: pd.DataFrame,
         return out
     n = graph.n_nodes
     placement = place_entrances(graph, ents)
-    vrow, vcol, w = [], [], []
-    for side in ("u", "v"):
-        ok = placement[f"row_{side}"].to_numpy() >= 0
-        vrow.append(np.flatnonzero(ok))
-        vcol.append(placement[f"row_{side}"].to_numpy()[ok])
-        w.append(placement[f"cost_{side}_m"].to_numpy()[ok])
-    vrow_a = np.concatenate(vrow)
-    aug = augment_with_sources(graph.csr, vrow_a, np.concatenate(vcol), np.concatenate(w),
-                               len(ents))
+    vrow_a, vcol_a, w_a = virtual_edges(placement)
+    aug = augment_with_sources(graph.csr, vrow_a, vcol_a, w_a, len(ents))
     placed = np.zeros(len(ents), dtype=bool)
     placed[np.unique(vrow_a)] = True
 

@@ -32,7 +32,12 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ecoplan.errors import EcoplanError
-from ecoplan.plans.store import PlanStore, StoreError, schema_version
+from ecoplan.plans.store import (
+    PlanStore,
+    StoreError,
+    component_version,
+    migrate_component,
+)
 from ecoplan.settings import support as cfg
 
 
@@ -147,34 +152,11 @@ class DirectoryStore:
         self.close()
 
     def _migrate(self) -> None:
-        comp = cfg.SCHEMA_COMPONENT
-        try:
-            with self.engine.begin() as conn:
-                row = conn.execute(select(schema_version.c.version).where(
-                    schema_version.c.component == comp)).first()
-                have = row[0] if row else 0
-                if have > SCHEMA_VERSION:
-                    raise StoreError(f"the directory tables are schema v{have}, newer than this "
-                                     f"ecoplan (v{SCHEMA_VERSION}); upgrade ecoplan")
-                for version, step in MIGRATIONS:
-                    if version > have:
-                        step(conn)
-                if have == 0:
-                    conn.execute(insert(schema_version).values(
-                        component=comp, version=SCHEMA_VERSION, applied_at=_now()))
-                elif have < SCHEMA_VERSION:
-                    conn.execute(update(schema_version).where(
-                        schema_version.c.component == comp).values(
-                        version=SCHEMA_VERSION, applied_at=_now()))
-        except OperationalError as err:
-            raise StoreError(f"cannot open the directory in '{self.url}' ({err.orig}); check "
-                             "the path and permissions") from None
+        migrate_component(self.engine, cfg.SCHEMA_COMPONENT, SCHEMA_VERSION, MIGRATIONS,
+                          what=f"the directory in '{self.url}'")
 
     def schema_version(self) -> int:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(schema_version.c.version).where(
-                schema_version.c.component == cfg.SCHEMA_COMPONENT)).first()
-        return int(row[0]) if row else 0
+        return component_version(self.engine, cfg.SCHEMA_COMPONENT)
 
     def _run(self, fn: Callable[[Connection], Any]) -> Any:
         try:
