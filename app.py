@@ -1,23 +1,49 @@
 """ecoplan Streamlit app: ``streamlit run app.py`` (or ``make run``).
 
-Pages are thin layers over the library; heavy steps are cached in ``ecoplan.app.data``.
+Pages are thin layers over the library (one module per page in ``ecoplan/app/pages``, each
+with ``render()``); heavy steps are cached in ``ecoplan.app.data`` and shared state lives in
+``ecoplan.app.state``. A user error on a page is shown there; the rest of the app keeps working.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from pathlib import Path
 
 import streamlit as st
 
-from ecoplan.app import assets
-from ecoplan.app.pages import sites_page
+from ecoplan.app import assets, data, state, ui
 
 st.set_page_config(page_title="ecoplan — green and blue space", page_icon="🌳", layout="wide")
 # Leaflet & co. are copied from installed packages into ./static (served at /app/static) so
 # maps work with no network.
 assets.ensure_static_assets(Path(__file__).parent / "static")
 
-pages = [
-    st.Page(sites_page.render, title="Sites", url_path="sites", default=True),
+#: (page module in ecoplan.app.pages, title, url path, icon), in the order of the workflow;
+#: the Sites page opens first on the demo. A page whose module is not built yet is left out.
+PAGES = [
+    ("area_page", "Area & data", "area", ":material/map:"),
+    ("sites_page", "Sites", "sites", ":material/park:"),
+    ("gaps_page", "Access gaps", "gaps", ":material/bar_chart:"),
+    ("plan_page", "Plan a session", "plan", ":material/event:"),
+    ("route_page", "Walking route", "route", ":material/hiking:"),
 ]
+
+pages = []
+for module, title, url, icon in PAGES:
+    name = f"ecoplan.app.pages.{module}"
+    if importlib.util.find_spec(name) is None:
+        continue
+    render = importlib.import_module(name).render
+    page = st.Page(ui.guarded(render), title=title, url_path=url, icon=icon,
+                   default=url == "sites")
+    ui.PAGES[url] = page
+    pages.append(page)
+
+with st.sidebar:
+    st.toggle("Offline (cache only)", key=state.OFFLINE,
+              help="Use only cached OpenStreetMap places and forecasts; no internet requests.")
+    st.caption(f"Area: {data.describe_source(state.source())}")
+
 st.navigation(pages).run()

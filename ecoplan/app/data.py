@@ -1,26 +1,123 @@
 """Cached loading for the app: heavy steps run once per input, so switching pages is instant.
 
-Streamlit caches by argument value; OSM layers and graphs are passed as ``_underscored``
-arguments (not hashed) and keyed by the source name instead.
+Streamlit caches by argument value; OSM layers, sites and graphs are passed as
+``_underscored`` arguments (not hashed) and keyed by the source key instead. Source keys:
+``'demo'``, a file path, or ``'overpass:<place>'`` (see :func:`source_key_for_place`).
+Exceptions are never cached, so an error (e.g. the network being down) is retried next time.
 """
 
 from __future__ import annotations
 
+import copy
+from pathlib import Path
+from typing import Any
+
+import folium
 import streamlit as st
 
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.sites.build import Sites
 
+OVERPASS_PREFIX = "overpass:"
 
-@st.cache_resource(show_spinner="Reading OpenStreetMap data…")
-def load_source(source: str) -> OsmLayers:
+
+def source_key_for_place(place: str) -> str:
+    return f"{OVERPASS_PREFIX}{' '.join(place.split())}"
+
+
+def describe_source(key: str) -> str:
+    """Short label of a source key for captions."""
+    if key == "demo":
+        return "built-in demo area"
+    if key.startswith(OVERPASS_PREFIX):
+        return f"Overpass: {key[len(OVERPASS_PREFIX):]}"
+    return Path(key).name
+
+
+@st.cache_resource(show_spinner="Reading OpenStreetMap data…", max_entries=6)
+def load_source(source: str, offline: bool = False) -> OsmLayers:
+    """OSM layers for a source key; ``offline`` only matters for Overpass (cache only)."""
+    if source.startswith(OVERPASS_PREFIX):
+        from ecoplan.osm.overpass import read_overpass
+
+        return read_overpass(place=source[len(OVERPASS_PREFIX):], offline=offline)
     from ecoplan.osm.load import load_layers
 
     return load_layers(source)
 
 
-@st.cache_resource(show_spinner="Finding green and blue space…")
+@st.cache_resource(show_spinner="Finding green and blue space…", max_entries=6)
 def sites_for(source: str, _layers: OsmLayers, include_restricted: bool = False) -> Sites:
     from ecoplan.sites.build import build_sites
 
     return build_sites(_layers, include_restricted=include_restricted, require_any=False)
+
+
+@st.cache_resource(show_spinner="Building the walking network…", max_entries=6)
+def walk_graph_for(source: str, _layers: OsmLayers, step_free: bool = False) -> Any:
+    """The walk graph (ecoplan.network.graph.WalkGraph) of a source, once per source/mode."""
+    from ecoplan.network.graph import build_walk_graph
+
+    return build_walk_graph(_layers, step_free=step_free)
+
+
+def sites_map(source: str, layers: OsmLayers, sites: Sites, selected: str | None,
+              color_by: str = "kind") -> folium.Map:
+    """The Sites page map (basemap, sites, entrances) for this run.
+
+    Built once per (source, selection, colouring) and deep-copied for each run: folium's
+    ``render()`` (called by ``st_folium``) appends scripts to the map's figure, so rendering the
+    same object twice gives different HTML, which makes streamlit-folium re-create the map and
+    lose its click handlers. A copy costs ≈ 15 ms; building the basemap costs 0.5 s or more.
+    """
+    return copy.deepcopy(_sites_map_template(source, layers, sites, selected, color_by))
+
+
+@st.cache_resource(show_spinner="Drawing the map…", max_entries=16)
+def _sites_map_template(source: str, _layers: OsmLayers, _sites: Sites, selected: str | None,
+                        color_by: str = "kind") -> folium.Map:
+    from ecoplan.app import maps
+
+    m = maps.base_map(_layers.bounds)
+    maps.add_basemap_layers(m, _layers)
+    maps.add_sites(m, _sites.sites, color_by=color_by, selected=selected)
+    ent = _sites.entrances
+    if selected is not None and len(ent):
+        ent = ent[ent["site_id"].astype(str) == str(selected)]
+        name = "Entrances of the selected site"
+    else:
+        name = "Entrances"
+    if len(ent):
+        maps.add_points(m, ent, label_column="entrance_id", color_by="source", name=name,
+                        legend=True)
+    return maps.finish(m)
+
+
+@st.cache_resource(show_spinner="Reading deprivation and boundary files…", max_entries=4)
+def load_iod_areas(boundaries_path: str, iod_paths: tuple[str, ...]) -> Any:
+    """Boundaries + IoD 2019/2025 files → ``AreasResult`` (areas with deprivation)."""
+    from ecoplan.need.areas import build_areas
+    from ecoplan.need.boundaries import read_boundaries
+    from ecoplan.need.iod import load_iod
+
+    need = load_iod(*iod_paths) if iod_paths else None
+    result = build_areas(read_boundaries(boundaries_path), need)
+    return result
+
+
+@st.cache_resource(show_spinner="Reading the need layer…", max_entries=4)
+def load_generic_areas(path: str, id_column: str, need_column: str, higher_is_worse: bool,
+                       name_column: str | None, population_column: str | None) -> Any:
+    from ecoplan.need.generic import read_generic_need
+
+    return read_generic_need(path, id_column=id_column, need_column=need_column,
+                             higher_is_worse=higher_is_worse, name_column=name_column,
+                             population_column=population_column)
+
+
+@st.cache_resource
+def plan_store(url: str) -> Any:
+    """One PlanStore (SQLAlchemy engine) per database URL for the whole server."""
+    from ecoplan.plans.store import PlanStore
+
+    return PlanStore(url)

@@ -136,3 +136,50 @@ BASEMAP_GREEN: dict[str, tuple[str, ...]] = {
 }
 #: Waterway lines (rivers, streams) drawn as thin blue lines.
 BASEMAP_WATERWAY_LINES: tuple[str, ...] = ("river", "canal", "stream", "tidal_channel")
+
+# --- App pages: uploads, defaults, downloads ----------------------------------------------------
+
+#: Largest upload accepted per kind of file, in megabytes. ``server.maxUploadSize`` in
+#: .streamlit/config.toml is the hard cap Streamlit enforces in the browser (must be ≥ the
+#: largest value here); these per-kind limits are checked again in code so a too-big file gets
+#: a clear message. Our choices: a county .osm.pbf from Geofabrik is 10–60 MB (Isle of Wight
+#: 2015: 7 MB; Greater London 2024 ≈ 110 MB), so 200 MB covers a county or a city region while
+#: keeping reading time reasonable; IoD/boundary tables for all of England are ≈ 10–90 MB;
+#: a recorded Open-Meteo forecast is ≈ 15–50 KB, so 5 MB is generous.
+MAX_UPLOAD_MB: dict[str, int] = {"osm": 200, "table": 100, "boundaries": 100, "forecast": 5}
+#: File name endings accepted per kind (lower case, checked on the full name).
+UPLOAD_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "osm": (".osm.pbf", ".pbf", ".osm", ".osm.bz2", ".osm.gz", ".xml"),
+    "table": (".csv", ".csv.gz", ".gz", ".zip"),
+    "boundaries": (".geojson", ".json", ".gpkg", ".zip"),
+    "forecast": (".json",),
+}
+#: Sub-folder of ecoplan.settings.paths.cache_dir() where uploads are written (content-hashed
+#: names, so the same file uploaded twice is read from the cache).
+UPLOAD_SUBDIR = "uploads"
+
+#: Time zone of the built-in demo area (central Helsinki, Finland: Europe/Helsinki, IANA tz
+#: database). Other areas default to ecoplan.settings.weather.DEFAULT_TIMEZONE (Europe/London).
+DEMO_TIMEZONE = "Europe/Helsinki"
+#: Session defaults (our choice: a typical health-walk length and group, Walking for Health
+#: walks are 30–90 min; the planner's Group() default is 10 people with one leader).
+DEFAULT_SESSION_MINUTES = 60
+DEFAULT_START = "10:00"
+#: Straight-line distance (km) between a forecast file's point and the site beyond which the
+#: page warns that the forecast is for somewhere else. Our choice: 50 km, beyond which weather
+#: commonly differs (coast vs inland, hills).
+FORECAST_FAR_KM = 50.0
+
+#: Map iframe height in pixels (the map itself scales with the page; text is never fixed size).
+MAP_HEIGHT_PX = 520
+
+#: Official English Indices of Deprivation 2025, File 7 (all ranks, scores, deciles and
+#: population denominators, LSOA 2021) as CSV, from the MHCLG release page
+#: https://www.gov.uk/government/statistics/english-indices-of-deprivation-2025 (OGL v3).
+IOD2025_FILE7_URL = (
+    "https://assets.publishing.service.gov.uk/media/691ded56d140bbbaa59a2a7d/"
+    "File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators.csv"
+)
+#: Connect / read timeouts for that download, seconds (our choice: fail fast when offline,
+#: allow a slow link for the ≈ 20 MB file).
+DOWNLOAD_TIMEOUT_S: tuple[float, float] = (10.0, 120.0)

@@ -1,43 +1,136 @@
-"""Sites page: the green and blue sites of the loaded area on an offline map and in a table."""
+"""Sites page: the green and blue sites of the loaded area on an offline map and in a table.
+
+Choose a site by clicking it on the map, in the table or in the list; its details (categories,
+area, access, facilities, entrances) are shown beside the map and its entrances drawn on it.
+The ranking panel (purpose + weights) plugs in through :mod:`ecoplan.app.ranking_panel`.
+"""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ecoplan.app import data, maps
+from ecoplan.app import data, maps, ranking_panel, state, ui
+from ecoplan.settings import app as cfg
 
 TABLE_COLUMNS = ["site_id", "name", "kind", "categories", "area_ha", "access", "n_entrances",
                  "toilets", "benches", "shelters", "drinking_water", "parking",
                  "bus_stops_400m"]
+FACILITIES = {"toilets": "Toilets", "benches": "Benches", "shelters": "Shelters",
+              "drinking_water": "Drinking water", "parking": "Parking",
+              "bus_stops_400m": "Bus stops within 400 m"}
+EMPTY_MESSAGE = "No green space found in this area — try a larger area."
+MAP_KEY = "sites_map"
+SELECT_KEY = "sites_select"
+TABLE_KEY = "sites_table"
+_LAST_MAP_CLICK = "sites._last_map_click"
+_LAST_TABLE_PICK = "sites._last_table_pick"
+
+
+def site_options(sites: pd.DataFrame) -> list[str]:
+    """Site ids, largest first (the order of the list and table when there is no ranking)."""
+    return sites.sort_values(["area_ha", "site_id"], ascending=[False, True])["site_id"] \
+        .astype(str).tolist()
+
+
+def site_label(row: pd.Series) -> str:
+    name = row.get("name") or "Unnamed site"
+    return f"{name} ({row['site_id']}) · {row['area_ha']:,.1f} ha"
+
+
+def details_markdown(row: pd.Series, entrances: pd.DataFrame) -> str:
+    """Plain markdown details of one site (names escaped by st.markdown's own handling)."""
+    cats = str(row.get("categories") or "").replace(";", ", ") or "—"
+    lines = [f"**Kind:** {row['kind']}  ", f"**Categories:** {cats}  ",
+             f"**Area:** {row['area_ha']:,.2f} ha  ", f"**Access:** {row['access']}  "]
+    fac = [f"{label}: {int(row[col])}" for col, label in FACILITIES.items()
+           if col in row and pd.notna(row[col])]
+    if fac:
+        lines.append("**Facilities:** " + "; ".join(fac) + "  ")
+    n = len(entrances)
+    if n:
+        by = entrances["source"].value_counts().to_dict()
+        how = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in by.items())
+        lines.append(f"**Entrances:** {n} ({how}) — shown on the map  ")
+    else:
+        lines.append("**Entrances:** none found on the path network  ")
+    return "\n".join(lines)
+
+
+def _select_from_widget() -> None:
+    state.select_site(st.session_state.get(SELECT_KEY))
 
 
 def render() -> None:
-    source = st.session_state.get("source", "demo")
-    layers = data.load_source(source)
     st.title("Green and blue sites")
-    info = layers.source
-    if info.kind == "demo":
-        st.info(f"Showing the built-in **demo area**: {info.name}. {info.note}")
+    source = state.source()
+    layers = data.load_source(source, state.source_offline())
+    ui.demo_notice(layers)
     built = data.sites_for(source, layers)
     sites = built.sites
     if len(sites) == 0:
-        st.warning("No green or blue space found in this area — try a larger area.")
+        st.warning(EMPTY_MESSAGE)
+        st.caption(ui.source_caption(layers, 0))
+        ui.page_link("area", "Choose another area", icon=":material/map:")
         return
-    st.caption(f"{len(sites)} sites, {sites.area_ha.sum():,.1f} ha · data: {info.name}"
-               + (f" ({info.data_date:%d %b %Y})" if info.data_date else "")
-               + f" · {info.attribution}")
-    m = maps.base_map(layers.bounds)
-    maps.add_basemap_layers(m, layers)
-    maps.add_sites(m, sites)
-    maps.add_points(m, built.entrances, label_column="entrance_id", color_by="source",
-                    name="Entrances", legend=True)
-    maps.finish(m)
-    out = st_folium(m, key="sites_map", height=560, use_container_width=True,
-                    returned_objects=["last_object_clicked_tooltip", "last_active_drawing"])
+    st.caption(ui.source_caption(layers, len(sites))
+               + f" · {sites.area_ha.sum():,.1f} ha in total")
+
+    ranked = ranking_panel.render(built, layers=layers, source=source)
+    table = ranked if ranked is not None else sites.sort_values(
+        ["area_ha", "site_id"], ascending=[False, True])
+    ids = table["site_id"].astype(str).tolist()
+
+    sel = state.selected_site()
+    if sel not in ids:
+        sel = None
+        state.select_site(None)
+    color_by = st.radio("Colour sites by", ["kind", "access"], horizontal=True,
+                        key="sites_color_by")
+    col_map, col_info = st.columns([3, 2], gap="medium")
+    with col_map:
+        m = data.sites_map(source, layers, built, sel, color_by)
+        out = st_folium(m, key=MAP_KEY, height=cfg.MAP_HEIGHT_PX, use_container_width=True,
+                        returned_objects=["last_object_clicked_tooltip",
+                                          "last_active_drawing"])
+        st.caption("Click a site on the map, or pick it in the list or the table.")
     clicked = maps.clicked_site_id(out)
-    if clicked:
-        row = sites.set_index("site_id").loc[clicked]
-        st.subheader(row["name"] or clicked)
-        st.write(row.drop("geometry").to_dict())
-    st.dataframe(sites[TABLE_COLUMNS], hide_index=True, use_container_width=True)
+    if clicked and clicked != st.session_state.get(_LAST_MAP_CLICK):
+        st.session_state[_LAST_MAP_CLICK] = clicked
+        if clicked in ids and clicked != sel:
+            state.select_site(clicked)
+            st.rerun()
+    with col_info:
+        by_id = sites.set_index(sites["site_id"].astype(str))
+        st.session_state[SELECT_KEY] = sel
+        st.selectbox("Site", ids, key=SELECT_KEY, on_change=_select_from_widget,
+                     format_func=lambda sid: site_label(by_id.loc[sid]),
+                     placeholder="Choose a site…")
+        if sel is None:
+            st.info("No site chosen yet.")
+        else:
+            row = by_id.loc[sel]
+            st.subheader(row["name"] or "Unnamed site")
+            st.caption(f"Site id {sel}")
+            ents = built.entrances[built.entrances["site_id"].astype(str) == sel]
+            st.markdown(details_markdown(row, ents))
+            ranking_panel.explain(sel, ranked)
+            if st.button("Plan a session here", key="sites_plan_here"):
+                ui.switch_page("plan")
+    st.subheader("All sites")
+    first = ranking_panel.table_columns(table) if ranked is not None else []
+    cols = first + [c for c in TABLE_COLUMNS if c in table.columns and c not in first]
+    event = st.dataframe(
+        pd.DataFrame(table[cols]), hide_index=True, width="stretch",
+        key=TABLE_KEY, on_select="rerun", selection_mode="single-row",
+        column_config={"area_ha": st.column_config.NumberColumn("area (ha)", format="%.2f"),
+                       "score": st.column_config.NumberColumn("score", format="%.2f")})
+    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    if rows:
+        picked = ids[rows[0]]
+        if picked != st.session_state.get(_LAST_TABLE_PICK):
+            st.session_state[_LAST_TABLE_PICK] = picked
+            if picked != sel:
+                state.select_site(picked)
+                st.rerun()

@@ -1,0 +1,55 @@
+"""Optional online download of the official IoD 2025 file (File 7, CSV) into the cache.
+
+Online only; a failure is a ServiceError telling the user how to get the file by hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import requests
+
+from ecoplan.errors import ServiceError
+from ecoplan.io import atomic_path
+from ecoplan.settings import app as cfg
+from ecoplan.settings.paths import cache_dir
+
+_MANUAL = ("download File 7 (CSV) from gov.uk 'English indices of deprivation 2025' in a "
+           "browser and upload it here instead")
+
+
+def iod2025_path(root: Path | None = None) -> Path:
+    """Where the downloaded File 7 is kept (present once a download succeeded)."""
+    return (root or cache_dir()) / "downloads" / Path(cfg.IOD2025_FILE7_URL).name
+
+
+def download_iod2025(*, url: str = cfg.IOD2025_FILE7_URL, root: Path | None = None,
+                     offline: bool = False,
+                     timeout: tuple[float, float] = cfg.DOWNLOAD_TIMEOUT_S,
+                     session: requests.Session | None = None) -> Path:
+    """Fetch the IoD 2025 File 7 CSV (≈ 20 MB) once; later calls return the cached copy."""
+    path = iod2025_path(root)
+    if path.is_file() and path.stat().st_size > 0:
+        return path
+    if offline:
+        raise ServiceError(f"Offline mode is on and the IoD 2025 file is not downloaded yet — "
+                           f"switch offline mode off, or {_MANUAL}.")
+    http = session or requests.Session()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with http.get(url, timeout=timeout, stream=True) as resp:
+            if resp.status_code != 200:
+                raise ServiceError(f"gov.uk answered HTTP {resp.status_code} for the IoD 2025 "
+                                   f"file — try again later, or {_MANUAL}.")
+            with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+                for chunk in resp.iter_content(chunk_size=1 << 16):
+                    fh.write(chunk)
+    except requests.RequestException as err:
+        raise ServiceError(f"Could not download the IoD 2025 file ({err.__class__.__name__}: "
+                           f"no connection to gov.uk?) — check the internet connection, or "
+                           f"{_MANUAL}.") from None
+    head = path.read_bytes()[:200].lower()
+    if b"lsoa code" not in head:
+        path.unlink(missing_ok=True)
+        raise ServiceError(f"The downloaded IoD 2025 file is not the expected CSV — {_MANUAL}.")
+    return path

@@ -1,0 +1,243 @@
+"""Area & data page: which OSM area is in use, and the deprivation / need layers.
+
+Areas: the built-in demo (default), an uploaded or local OSM file, or a place found through
+Overpass (online, cached; the sidebar's offline switch reads the cache only). Need data: area
+boundaries with English Indices of Deprivation 2019/2025 files, or a generic need layer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from ecoplan.app import data, downloads, state, ui, uploads
+from ecoplan.errors import EcoplanError
+from ecoplan.osm.load import DEMO
+from ecoplan.settings import app as cfg
+from ecoplan.settings import need as need_cfg
+
+
+def _suffix_types(kind: str) -> list[str]:
+    """Extensions for st.file_uploader (it checks the part after the last dot)."""
+    return sorted({s.rsplit(".", 1)[-1] for s in cfg.UPLOAD_SUFFIXES[kind]})
+
+
+def load_area(key: str, *, offline: bool = False) -> bool:
+    """Read an area and its sites with progress shown; switch to it. False (+ message) on error."""
+    label = data.describe_source(key)
+    status = st.status(f"Loading {label}…", expanded=True)
+    try:
+        with status:
+            st.write("Reading OpenStreetMap data…")
+            layers = data.load_source(key, offline)
+            st.write(f"{len(layers.features):,} map features, {len(layers.ways):,} path "
+                     "segments read. Finding green and blue space…")
+            built = data.sites_for(key, layers)
+        status.update(label=f"Loaded {label}: {len(built.sites)} sites", state="complete",
+                      expanded=False)
+    except EcoplanError as err:
+        status.update(label=f"Could not load {label}", state="error", expanded=False)
+        st.error(str(err))
+        return False
+    state.set_source(key, offline=offline)
+    return True
+
+
+def _current_area() -> None:
+    key = state.source()
+    st.subheader("Area in use")
+    try:
+        layers = data.load_source(key, state.source_offline())
+        built = data.sites_for(key, layers)
+    except EcoplanError as err:
+        st.error(f"The chosen area cannot be read: {err}")
+        if st.button("Go back to the demo area", key="area_back_demo"):
+            state.set_source(DEMO)
+            st.rerun()
+        return
+    info = layers.source
+    cols = st.columns(4)
+    cols[0].metric("Green/blue sites", f"{len(built.sites):,}")
+    cols[1].metric("Entrances", f"{len(built.entrances):,}")
+    cols[2].metric("Path segments", f"{len(layers.ways):,}")
+    cols[3].metric("Buildings", f"{len(layers.buildings):,}")
+    date = f"{info.data_date:%d %B %Y}" if info.data_date else "unknown"
+    st.markdown(f"**Source:** {info.name}  \n**Type:** {info.kind} · **Data date:** {date}  \n"
+                f"**Licence:** {info.attribution}")
+    if info.note:
+        st.caption(info.note)
+    ui.page_link("sites", "See the sites on the map", icon=":material/park:")
+
+
+def _choose_area() -> None:
+    st.subheader("Choose an area")
+    demo, upload, local, place = st.tabs(["Demo area", "Upload an OSM file",
+                                          "OSM file on this computer", "Find a place (online)"])
+    with demo:
+        st.write("Central Helsinki, a real OpenStreetMap extract shipped with the software — "
+                 "works with no internet.")
+        if st.button("Use the demo area", key="area_use_demo") and load_area(DEMO):
+            st.success("Now using the demo area.")
+    with upload:
+        st.write(f"An OpenStreetMap extract (.osm.pbf, .osm, .osm.bz2 or .osm.gz), up to "
+                 f"{uploads.limit_mb('osm')} MB — e.g. a county from download.geofabrik.de.")
+        f = st.file_uploader("OSM file", type=_suffix_types("osm"), key="area_osm_upload")
+        if f is not None and st.button("Load this file", key="area_load_upload"):
+            try:
+                uploads.check_upload(f.name, f.size, "osm")
+                path = uploads.save_upload(f.name, f.getvalue(), "osm")
+            except EcoplanError as err:
+                st.error(str(err))
+            else:
+                if load_area(str(path)):
+                    st.success(f"Now using {f.name}.")
+    with local:
+        text = st.text_input("Path of an OSM file on this computer", key="area_osm_path",
+                             placeholder="/data/isle-of-wight-latest.osm.pbf")
+        if st.button("Load from path", key="area_load_path"):
+            try:
+                path = uploads.check_local_path(text, "osm")
+            except EcoplanError as err:
+                st.error(str(err))
+            else:
+                if load_area(str(path)):
+                    st.success(f"Now using {path.name}.")
+    with place:
+        st.write("Search OpenStreetMap through the Overpass service (needs the internet; "
+                 "answers are cached, so the same place works offline later).")
+        name = st.text_input("Place name", key="area_place", placeholder="Newport, Isle of Wight")
+        offline = state.offline()
+        if offline:
+            st.caption("Offline mode is on (sidebar): only places fetched before can be used.")
+        if st.button("Find this place", key="area_find_place"):
+            if not name.strip():
+                st.error("Type a place name first, e.g. 'Newport, Isle of Wight'.")
+            elif load_area(data.source_key_for_place(name), offline=offline):
+                st.success(f"Now using {name}.")
+
+
+def _need_summary(nd: state.NeedData) -> None:
+    res = nd.areas
+    areas = res.areas
+    with_need = int(areas["imd_decile"].notna().sum()) if "imd_decile" in areas else 0
+    pop = areas["population"].sum(min_count=1) if "population" in areas else float("nan")
+    st.success(f"Need data loaded: {len(areas):,} areas, {with_need:,} with a deprivation "
+               f"decile ({nd.edition}).")
+    st.markdown(f"**Files:** {', '.join(nd.files)}  \n**Population:** "
+                + (f"{pop:,.0f}" if pd.notna(pop) else "not given") + "  ")
+    if with_need:
+        counts = areas["imd_decile"].value_counts().sort_index()
+        counts.index = [f"{int(d)}" for d in counts.index]
+        st.caption("Areas by deprivation decile (1 = most deprived 10 % in England)")
+        st.bar_chart(counts, x_label="decile", y_label="areas", height=220)
+    if res.unmatched_areas:
+        st.warning(f"{len(res.unmatched_areas)} areas have no deprivation row (e.g. "
+                   f"{', '.join(res.unmatched_areas[:3])}); check the files are the same "
+                   "LSOA vintage (2011 for IoD 2019, 2021 for IoD 2025).")
+    for w in res.warnings:
+        st.caption(f"Note: {w}")
+    for a in nd.attributions:
+        st.caption(a)
+    if st.button("Remove need data", key="need_clear"):
+        state.set_need(None)
+        st.rerun()
+
+
+def _saved_upload(f, kind: str) -> Path:
+    uploads.check_upload(f.name, f.size, kind)
+    return uploads.save_upload(f.name, f.getvalue(), kind)
+
+
+def _need_data() -> None:
+    st.subheader("Deprivation, population and boundaries")
+    st.write("Needed for the access-gap measures. Use area boundaries (e.g. ONS LSOA 2011 or "
+             "2021) with the English Indices of Deprivation, or any polygon layer with a "
+             "need value.")
+    nd = state.need()
+    if nd is not None:
+        _need_summary(nd)
+    iod, generic, online = st.tabs(["Boundaries + IoD files", "Generic need layer",
+                                    "Download IoD 2025 (online)"])
+    with iod:
+        bfile = st.file_uploader("Area boundaries (GeoJSON, GeoPackage or zipped shapefile)",
+                                 type=_suffix_types("boundaries"), key="need_boundaries")
+        ifiles = st.file_uploader(
+            "IoD files (CSV): IoD 2019 File 1/2 (+ File 6 for population) or IoD 2025",
+            type=_suffix_types("table"), accept_multiple_files=True, key="need_iod")
+        use_dl = downloads.iod2025_path().is_file() and st.checkbox(
+            "Also use the downloaded IoD 2025 file", key="need_use_download")
+        if st.button("Load need data", key="need_load"):
+            try:
+                if bfile is None:
+                    raise EcoplanError("Choose an area boundaries file first (e.g. the ONS "
+                                       "LSOA boundaries for your area).")
+                bpath = _saved_upload(bfile, "boundaries")
+                paths = [str(_saved_upload(f, "table")) for f in (ifiles or [])]
+                if use_dl:
+                    paths.append(str(downloads.iod2025_path()))
+                if not paths:
+                    raise EcoplanError("Add at least one IoD file (File 1 or 2 of IoD 2019, or "
+                                       "IoD 2025), or use the generic need layer tab.")
+                with st.status("Reading boundaries and deprivation…") as status:
+                    res = data.load_iod_areas(str(bpath), tuple(paths))
+                    status.update(label="Need data read", state="complete")
+                editions = sorted({str(v) for v in res.areas["need_source"].dropna().unique()})
+                state.set_need(state.NeedData(
+                    res, tuple([bfile.name] + [f.name for f in ifiles or []]
+                               + (["IoD 2025 File 7 (downloaded)"] if use_dl else [])),
+                    ", ".join(editions) or "IoD",
+                    (need_cfg.IOD_ATTRIBUTION, need_cfg.ONS_BOUNDARY_ATTRIBUTION)))
+                st.rerun()
+            except EcoplanError as err:
+                st.error(str(err))
+    with generic:
+        gfile = st.file_uploader("Polygon layer with a need value (GeoJSON/GeoPackage/zip)",
+                                 type=_suffix_types("boundaries"), key="need_generic_file")
+        c1, c2 = st.columns(2)
+        id_col = c1.text_input("Area id column", key="need_generic_id")
+        need_col = c2.text_input("Need value column", key="need_generic_value")
+        name_col = c1.text_input("Area name column (optional)", key="need_generic_name")
+        pop_col = c2.text_input("Population column (optional)", key="need_generic_pop")
+        worse = st.radio("Higher values mean", ["more need", "less need"], horizontal=True,
+                         key="need_generic_dir")
+        if st.button("Load need layer", key="need_generic_load"):
+            try:
+                if gfile is None or not id_col.strip() or not need_col.strip():
+                    raise EcoplanError("Choose the file and type the id and need column names.")
+                path = _saved_upload(gfile, "boundaries")
+                res = data.load_generic_areas(str(path), id_col.strip(), need_col.strip(),
+                                              worse == "more need", name_col.strip() or None,
+                                              pop_col.strip() or None)
+                state.set_need(state.NeedData(res, (gfile.name,), f"generic: {need_col}"))
+                st.rerun()
+            except EcoplanError as err:
+                st.error(str(err))
+    with online:
+        st.write("The official English Indices of Deprivation 2025 (MHCLG, File 7: all ranks, "
+                 "scores, deciles and population, LSOA 2021, ≈ 20 MB CSV) can be downloaded "
+                 "once when this computer is online; it is then kept in the cache. Pair it "
+                 "with LSOA 2021 boundaries.")
+        st.caption(need_cfg.IOD_ATTRIBUTION)
+        if downloads.iod2025_path().is_file():
+            st.success("The IoD 2025 file is downloaded; tick 'Also use the downloaded IoD "
+                       "2025 file' in the first tab.")
+        elif st.button("Download IoD 2025", key="need_download"):
+            try:
+                with st.spinner("Downloading from gov.uk…"):
+                    downloads.download_iod2025(offline=state.offline())
+                st.rerun()
+            except EcoplanError as err:
+                st.error(str(err))
+
+
+def render() -> None:
+    st.title("Area & data")
+    _current_area()
+    st.divider()
+    _choose_area()
+    st.divider()
+    _need_data()
+    st.divider()
+    ui.licences_expander(expanded=True)

@@ -1,0 +1,384 @@
+"""Plan a session: site, weather, time and group → go / go with care / rethink, with reasons,
+a note for participants, a leader checklist, alternatives and daylight; save, edit, delete
+plans and download them as calendar events (.ics) and printable sheets.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import streamlit as st
+
+from ecoplan.app import data, state, uploads
+from ecoplan.errors import EcoplanError, InputFileError
+from ecoplan.plans.alternatives import haversine_m, suggest_alternatives
+from ecoplan.plans.context import Group, Session, SiteContext
+from ecoplan.plans.forecast import Forecast, load_forecast, parse_forecast
+from ecoplan.plans.ics import plan_to_ics
+from ecoplan.plans.rules import Assessment, assess, session_weather
+from ecoplan.plans.sheet import plan_to_html
+from ecoplan.plans.store import Plan, default_url
+from ecoplan.settings import app as cfg
+from ecoplan.settings import plans as pcfg
+from ecoplan.settings import weather as wcfg
+
+MODES = ("Online forecast (Open-Meteo)", "Cached forecast (offline)",
+         "Enter conditions by hand", "Recorded forecast file (JSON)")
+#: WMO weather codes (WMO 4677 subset used by Open-Meteo) offered in the manual form.
+WEATHER_TYPES: dict[str, int | None] = {
+    "(not given)": None, "Clear": 0, "Cloudy": 3, "Fog": 45, "Drizzle": 53, "Rain": 63,
+    "Heavy rain": 65, "Freezing rain": 66, "Snow": 73, "Showers": 81, "Thunderstorm": 95,
+}
+LEVEL_TEXT = {"go": "GO", "go with care": "GO WITH CARE", "rethink": "RETHINK"}
+
+
+# --- pure helpers (tested directly) -------------------------------------------------------
+
+
+def forecast_from_json_bytes(name: str, payload: bytes) -> Forecast:
+    """A recorded Open-Meteo response uploaded as JSON → Forecast (InputFileError if bad)."""
+    uploads.check_upload(name, len(payload), "forecast")
+    try:
+        raw = json.loads(payload.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise InputFileError(f"{uploads.safe_name(name)} is not valid JSON "
+                             f"({err.__class__.__name__}); upload a saved Open-Meteo "
+                             "forecast response.") from None
+    return parse_forecast(raw, source="file", error_cls=InputFileError)
+
+
+def manual_conditions(values: dict[str, Any]) -> dict[str, float]:
+    """The filled-in manual fields only (blank = unknown, so the rules needing it skip)."""
+    out: dict[str, float] = {}
+    for k, v in values.items():
+        if v is None:
+            continue
+        if isinstance(v, float) and math.isnan(v):
+            continue
+        out[k] = float(v)
+    if not out:
+        raise EcoplanError("Fill in at least one condition (e.g. temperature and gusts).")
+    return out
+
+
+def session_tz(fc: Forecast, area_tz: str) -> str:
+    """Session times are local to the forecast's place, or the area's for hand-entered ones."""
+    return area_tz if fc.is_manual else fc.timezone
+
+
+def distance_to_forecast_km(fc: Forecast, site: SiteContext) -> float | None:
+    if None in (fc.latitude, fc.longitude, site.lat, site.lon) or fc.is_manual:
+        return None
+    return haversine_m(site.lat, site.lon, fc.latitude, fc.longitude) / 1000  # type: ignore
+
+
+def area_timezone(source_kind: str) -> str:
+    return cfg.DEMO_TIMEZONE if source_kind == "demo" else wcfg.DEFAULT_TIMEZONE
+
+
+def make_plan(site: SiteContext, session: Session, group: Group, fc: Forecast,
+              a: Assessment, notes: str = "") -> Plan:
+    return Plan(site_id=site.site_id, site_name=site.label, start=session.start,
+                minutes=session.minutes, lat=site.lat, lon=site.lon, group=group.to_dict(),
+                notes=notes, forecast=fc.to_snapshot(), assessment=a.to_dict())
+
+
+# --- page sections ------------------------------------------------------------------------
+
+
+def _site_choice(sites: pd.DataFrame) -> SiteContext | None:
+    st.subheader("1. Site")
+    if len(sites) == 0:
+        st.warning("No green space found in this area — try a larger area on the Area & data "
+                   "page.")
+        return None
+    by_id = sites.set_index(sites["site_id"].astype(str))
+    ids = sites.sort_values(["area_ha", "site_id"], ascending=[False, True])["site_id"] \
+        .astype(str).tolist()
+    chosen = state.selected_site()
+    if st.session_state.get("plan_site") not in ids:
+        st.session_state["plan_site"] = chosen if chosen in ids else ids[0]
+    sid = st.selectbox(
+        "Site", ids, key="plan_site",
+        format_func=lambda s: f"{by_id.loc[s, 'name'] or 'Unnamed site'} ({s}) · "
+                              f"{by_id.loc[s, 'area_ha']:,.1f} ha")
+    row = by_id.loc[sid].copy()
+    row["site_id"] = sid
+    site = SiteContext.from_site_row(row)
+    st.caption(f"Categories: {', '.join(site.categories) or '—'} · toilets: "
+               f"{'yes' if site.has_toilets else 'no'} · shelter: "
+               f"{'yes' if site.has_shelter else 'no'}")
+    return site
+
+
+def _weather(site: SiteContext, area_tz: str) -> state.ForecastChoice | None:
+    st.subheader("2. Weather")
+    mode = st.radio("Forecast", MODES, key="plan_fc_mode")
+    offline = state.offline()
+    try:
+        if mode == MODES[0]:
+            if offline:
+                st.info("Offline mode is on (sidebar): use the cached forecast or enter the "
+                        "conditions by hand.")
+            elif st.button("Get the forecast", key="plan_fc_online"):
+                with st.spinner("Asking Open-Meteo…"):
+                    fc = load_forecast(site.lat, site.lon, tz=area_tz)
+                state.set_plan_forecast(state.ForecastChoice(fc, f"Open-Meteo for {site.label}"))
+        elif mode == MODES[1]:
+            if st.button("Use the cached forecast", key="plan_fc_cached"):
+                fc = load_forecast(site.lat, site.lon, tz=area_tz, offline=True)
+                state.set_plan_forecast(state.ForecastChoice(fc, "cached Open-Meteo forecast"))
+        elif mode == MODES[2]:
+            _manual_form(site, area_tz)
+        else:
+            f = st.file_uploader("Recorded Open-Meteo forecast (.json)", type=["json"],
+                                 key="plan_fc_file")
+            if f is not None:
+                choice = state.plan_forecast()
+                label = f"recorded forecast file {uploads.safe_name(f.name)}"
+                if choice is None or choice.label != label:
+                    uploads.check_upload(f.name, f.size, "forecast")
+                    fc = forecast_from_json_bytes(f.name, f.getvalue())
+                    state.set_plan_forecast(state.ForecastChoice(fc, label))
+    except EcoplanError as err:
+        st.error(str(err))
+    choice = state.plan_forecast()
+    if choice is not None:
+        fc = choice.forecast
+        span = ""
+        if not fc.is_manual and fc.dates():
+            span = f", covering {fc.dates()[0]:%d %b %Y} – {fc.dates()[-1]:%d %b %Y}"
+        st.caption(f"Using: {choice.label}{span} · times in {session_tz(fc, area_tz)}")
+        far = distance_to_forecast_km(fc, site)
+        if far is not None and far > cfg.FORECAST_FAR_KM:
+            st.warning(f"This forecast is for {fc.latitude:.2f}, {fc.longitude:.2f}, about "
+                       f"{far:,.0f} km from the site — it may not match the weather there.")
+    st.caption(wcfg.ATTRIBUTION)
+    return choice
+
+
+def _manual_form(site: SiteContext, area_tz: str) -> None:
+    with st.form("plan_manual"):
+        st.write("Expected conditions during the session (leave blank if unknown):")
+        c1, c2, c3 = st.columns(3)
+        vals = {
+            "temp_c": c1.number_input("Temperature (°C)", value=None, step=1.0,
+                                      key="man_temp"),
+            "apparent_c": c2.number_input("Feels like (°C)", value=None, step=1.0,
+                                          key="man_app"),
+            "gust_kmh": c3.number_input("Wind gusts (km/h)", value=None, min_value=0.0,
+                                        step=5.0, key="man_gust"),
+            "wind_kmh": c1.number_input("Mean wind (km/h)", value=None, min_value=0.0,
+                                        step=5.0, key="man_wind"),
+            "rain_mm": c2.number_input("Rain (mm per hour)", value=None, min_value=0.0,
+                                       step=0.5, key="man_rain"),
+            "rain_prob": c3.number_input("Chance of rain (%)", value=None, min_value=0.0,
+                                         max_value=100.0, step=10.0, key="man_prob"),
+            "uv": c1.number_input("UV index", value=None, min_value=0.0, step=1.0,
+                                  key="man_uv"),
+        }
+        wtype = c2.selectbox("Weather type", list(WEATHER_TYPES), key="man_type")
+        vals["weather_code"] = WEATHER_TYPES[wtype]
+        if st.form_submit_button("Use these conditions"):
+            try:
+                fc = Forecast.from_conditions(tz=area_tz, lat=site.lat, lon=site.lon,
+                                              **manual_conditions(vals))
+                state.set_plan_forecast(state.ForecastChoice(fc, "conditions entered by hand"))
+            except EcoplanError as err:
+                st.error(str(err))
+
+
+def _when_who(fc: Forecast | None, tz: str) -> tuple[Session, Group]:
+    st.subheader("3. When and who")
+    c1, c2, c3 = st.columns(3)
+    days = fc.dates() if fc is not None and not fc.is_manual else []
+    if days:
+        day = c1.selectbox("Day (from the forecast)", days, key="plan_day_fc",
+                           format_func=lambda d: f"{d:%a %d %b %Y}")
+    else:
+        day = c1.date_input("Date", value=date.today(), key="plan_date", format="YYYY-MM-DD")
+    start = c2.time_input("Start time", value=time.fromisoformat(cfg.DEFAULT_START),
+                          key="plan_start", step=timedelta(minutes=15))
+    minutes = int(c3.number_input("Duration (minutes)", min_value=15, max_value=480,
+                                  value=cfg.DEFAULT_SESSION_MINUTES, step=15,
+                                  key="plan_minutes"))
+    g1, g2, g3, g4 = st.columns(4)
+    size = int(g1.number_input("Group size", min_value=1, max_value=200, value=10,
+                               key="plan_size"))
+    leaders = int(g2.number_input("Leaders", min_value=1, max_value=50, value=1,
+                                  key="plan_leaders"))
+    profile = g3.selectbox("Group profile", pcfg.PROFILES, key="plan_profile")
+    children = g4.checkbox("Children in the group", key="plan_children")
+    session = Session(datetime.combine(day, start, tzinfo=ZoneInfo(tz)), minutes)
+    return session, Group(size=size, leaders=leaders, profile=profile, children=children)
+
+
+def show_assessment(a: Assessment) -> None:
+    """The verdict, reasons, daylight, participant note and leader checklist."""
+    text = f"**{LEVEL_TEXT.get(a.level, a.level.upper())}** — {a.site['name']}, " \
+           f"{a.session['start'][:16].replace('T', ' ')} for {a.session['minutes']} min"
+    {"go": st.success, "go with care": st.warning}.get(a.level, st.error)(text)
+    if a.reasons:
+        st.markdown("\n".join(f"- **{r.level}:** {r.text}" for r in a.reasons))
+    else:
+        st.markdown("- No weather, daylight or group warnings.")
+    d = a.daylight
+    if d.get("sunrise") or d.get("sunset"):
+        def hm(v: str | None) -> str:
+            return v[11:16] if v else "—"
+        st.markdown(f"**Daylight:** sunrise {hm(d.get('sunrise'))}, sunset "
+                    f"{hm(d.get('sunset'))}, dusk {hm(d.get('dusk'))} ({d.get('source')})")
+    st.markdown("**Tell participants:**")
+    st.info(a.participant_note)
+    st.markdown("**Leader checklist:**\n" + "\n".join(f"- [ ] {c}" for c in a.checklist))
+    for n in a.data_notes:
+        st.caption(f"Note: {n}")
+
+
+def _alternatives(fc: Forecast, session: Session, group: Group, site: SiteContext,
+                  sites: pd.DataFrame) -> None:
+    alts = suggest_alternatives(session_weather(fc, session), session, group, site, sites)
+    if not alts:
+        return
+    st.markdown("**Sites better suited to these conditions:**")
+    st.dataframe(pd.DataFrame([{
+        "site": a.name if a.name and a.name != a.site_id else "unnamed site",
+        "site_id": a.site_id, "verdict there": a.level,
+        "distance (km)": None if a.distance_m is None else round(a.distance_m / 1000, 1),
+        "distance is": a.distance_kind, "why": a.why} for a in alts]),
+        hide_index=True, width="stretch")
+
+
+def _downloads(plan: Plan, key: str) -> None:
+    c1, c2 = st.columns(2)
+    stem = f"session-{plan.start:%Y-%m-%d-%H%M}"
+    c1.download_button("Download calendar event (.ics)", plan_to_ics(plan),
+                       file_name=f"{stem}.ics", mime="text/calendar", key=f"{key}_ics")
+    c2.download_button("Download printable sheet (.html)", plan_to_html(plan),
+                       file_name=f"{stem}.html", mime="text/html", key=f"{key}_sheet")
+
+
+def _store():
+    return data.plan_store(default_url())
+
+
+def _saved_plans(sites: pd.DataFrame, area_tz: str) -> None:
+    st.subheader("Saved plans")
+    store = _store()
+    plans = store.list()
+    if not plans:
+        st.caption("No saved plans yet.")
+        return
+    st.dataframe(pd.DataFrame([{
+        "id": p.id, "site": p.site_name, "start": f"{p.start:%Y-%m-%d %H:%M}",
+        "minutes": p.minutes, "verdict": (p.assessment or {}).get("level", "—"),
+        "notes": p.notes} for p in plans]), hide_index=True, width="stretch")
+    by_id = {p.id: p for p in plans}
+    pid = st.selectbox("Open a saved plan", list(by_id), key="plans_open",
+                       format_func=lambda i: f"#{i} {by_id[i].site_name} "
+                                             f"{by_id[i].start:%Y-%m-%d %H:%M}")
+    plan = by_id[pid]
+    if plan.assessment:
+        with st.expander(f"Plan #{plan.id}: verdict and notes", expanded=False):
+            show_assessment(Assessment.from_dict(plan.assessment))
+            if plan.notes:
+                st.markdown(f"**Notes:** {plan.notes}")
+    _downloads(plan, f"saved_{plan.id}")
+    with st.expander("Edit this plan"), st.form(f"plan_edit_{plan.id}"):
+        c1, c2, c3 = st.columns(3)
+        day = c1.date_input("Date", value=plan.start.date(), format="YYYY-MM-DD")
+        start = c2.time_input("Start time", value=plan.start.timetz().replace(tzinfo=None),
+                              step=timedelta(minutes=15))
+        minutes = int(c3.number_input("Duration (minutes)", 15, 480, int(plan.minutes), 15))
+        g = plan.group or {}
+        size = int(c1.number_input("Group size", 1, 200, int(g.get("size", 10))))
+        leaders = int(c2.number_input("Leaders", 1, 50, int(g.get("leaders", 1))))
+        notes = st.text_area("Notes", value=plan.notes)
+        if st.form_submit_button("Save changes"):
+            try:
+                _update_plan(plan, day, start, minutes, size, leaders, notes, sites)
+                st.success(f"Plan #{plan.id} updated.")
+                st.rerun()
+            except EcoplanError as err:
+                st.error(str(err))
+    confirm = st.checkbox(f"Yes, delete plan #{plan.id}", key=f"plans_confirm_{plan.id}")
+    if st.button("Delete plan", key=f"plans_delete_{plan.id}", disabled=not confirm):
+        store.delete(plan.id, plan.version)
+        st.rerun()
+
+
+def _update_plan(plan: Plan, day: date, start: time, minutes: int, size: int, leaders: int,
+                 notes: str, sites: pd.DataFrame) -> Plan:
+    """Save edits; re-assess with the plan's stored forecast when there is one."""
+    from dataclasses import replace
+
+    tz = plan.timezone
+    session = Session(datetime.combine(day, start, tzinfo=ZoneInfo(tz)), minutes)
+    g = dict(plan.group or {})
+    group = Group(size=size, leaders=leaders, profile=g.get("profile", "default"),
+                  children=bool(g.get("children", False)))
+    assessment = plan.assessment
+    if plan.forecast:
+        fc = Forecast.from_snapshot(plan.forecast)
+        hit = sites[sites["site_id"].astype(str) == str(plan.site_id)]
+        if len(hit):
+            site = SiteContext.from_site_row(hit.iloc[0])
+        else:
+            cats = tuple((plan.assessment or {}).get("site", {}).get("categories", ()))
+            site = SiteContext.from_categories(cats, site_id=plan.site_id, name=plan.site_name,
+                                               lat=plan.lat, lon=plan.lon)
+        assessment = assess(fc, session, site, group).to_dict()
+    updated = replace(plan, start=session.start, minutes=minutes, group=group.to_dict(),
+                      notes=notes, assessment=assessment)
+    return _store().update(updated)
+
+
+def render() -> None:
+    st.title("Plan a session")
+    source = state.source()
+    layers = data.load_source(source, state.source_offline())
+    sites = data.sites_for(source, layers).sites
+    area_tz = area_timezone(layers.source.kind)
+    site = _site_choice(sites)
+    if site is not None:
+        if site.lat is None or site.lon is None:
+            st.error("This site has no location; choose another site.")
+        else:
+            choice = _weather(site, area_tz)
+            fc = choice.forecast if choice else None
+            tz = session_tz(fc, area_tz) if fc is not None else area_tz
+            session, group = _when_who(fc, tz)
+            st.subheader("4. Verdict")
+            if fc is None:
+                st.info("Choose the weather above (a forecast or conditions by hand) to get "
+                        "the verdict.")
+            else:
+                _verdict(fc, session, group, site, sites)
+    st.divider()
+    try:
+        _saved_plans(sites, area_tz)
+    except EcoplanError as err:
+        st.error(str(err))
+
+
+def _verdict(fc: Forecast, session: Session, group: Group, site: SiteContext,
+             sites: pd.DataFrame) -> None:
+    if not fc.is_manual and fc.dates() and session.start.date() not in fc.dates():
+        st.warning(f"The forecast does not cover {session.start:%d %b %Y}; choose a day "
+                   "it covers, or enter the conditions by hand.")
+        return
+    a = assess(fc, session, site, group)
+    show_assessment(a)
+    _alternatives(fc, session, group, site, sites)
+    st.caption(a.attribution)
+    notes = st.text_area("Notes for this plan (saved with it)", key="plan_notes")
+    plan = make_plan(site, session, group, fc, a, notes)
+    _downloads(plan, "plan_current")
+    if st.button("Save this plan", key="plan_save", type="primary"):
+        saved = _store().create(plan)
+        st.success(f"Saved as plan #{saved.id}.")

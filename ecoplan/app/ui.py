@@ -1,0 +1,75 @@
+"""Small shared pieces of the app's pages: error guard, page links, licences, captions."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from ecoplan.errors import EcoplanError
+from ecoplan.osm.layers import OsmLayers
+from ecoplan.settings import need as need_cfg
+from ecoplan.settings import weather as weather_cfg
+
+#: Pages registered by app.py this run, by url path (for st.page_link / st.switch_page).
+PAGES: dict[str, Any] = {}
+
+LICENCES_MD = f"""
+- **OpenStreetMap** map data © OpenStreetMap contributors, available under the
+  [Open Database Licence (ODbL)](https://www.openstreetmap.org/copyright). Maps and exports
+  with OSM data must keep this attribution.
+- **English Indices of Deprivation** (MHCLG): {need_cfg.IOD_ATTRIBUTION}
+- **Boundaries and lookups** (ONS): {need_cfg.ONS_BOUNDARY_ATTRIBUTION}
+- **Weather**: {weather_cfg.ATTRIBUTION} (CC BY 4.0).
+"""
+
+
+def guarded(render: Callable[[], None]) -> Callable[[], None]:
+    """Run a page; a user error becomes a message in the page, the app keeps working."""
+
+    @functools.wraps(render)
+    def run() -> None:
+        try:
+            render()
+        except EcoplanError as err:
+            st.error(str(err))
+
+    return run
+
+
+def page_link(url_path: str, label: str, icon: str | None = None) -> None:
+    """A link to another page if it is registered (pages rendered alone in tests have none)."""
+    page = PAGES.get(url_path)
+    if page is not None:
+        st.page_link(page, label=label, icon=icon)
+
+
+def switch_page(url_path: str) -> None:
+    page = PAGES.get(url_path)
+    if page is not None:
+        st.switch_page(page)
+
+
+def source_caption(layers: OsmLayers, n_sites: int | None = None) -> str:
+    info = layers.source
+    parts = [f"Data: {info.name}"]
+    if info.data_date:
+        parts.append(f"OSM data of {info.data_date:%d %b %Y}")
+    if n_sites is not None:
+        parts.append(f"{n_sites} sites")
+    parts.append(info.attribution)
+    return " · ".join(parts)
+
+
+def licences_expander(expanded: bool = False) -> None:
+    with st.expander("Data sources and licences", expanded=expanded):
+        st.markdown(LICENCES_MD)
+
+
+def demo_notice(layers: OsmLayers) -> None:
+    info = layers.source
+    if info.kind == "demo":
+        st.info(f"Showing the built-in **demo area**: {info.name}. {info.note} "
+                "Choose your own area on the **Area & data** page.")

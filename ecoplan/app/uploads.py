@@ -1,0 +1,122 @@
+"""Checking and storing uploaded files before any reader sees them.
+
+Uploads are untrusted: the size is checked against per-kind limits (settings.app), the name
+must end in an accepted suffix, the first bytes must look like the claimed format, and the
+content is written under the cache folder with a content-hashed, sanitised name. Nothing is
+ever executed or unpacked here; readers (pyrosm, osmium, pandas, geopandas) parse the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from ecoplan.errors import InputFileError
+from ecoplan.io import write_bytes
+from ecoplan.settings import app as cfg
+from ecoplan.settings.paths import cache_dir
+
+MB = 1024 * 1024
+
+#: Leading bytes of the formats we accept (file signatures): gzip, bzip2, zip, SQLite (gpkg).
+_GZIP, _BZIP2, _ZIP, _SQLITE = b"\x1f\x8b", b"BZh", b"PK\x03\x04", b"SQLite format 3\x00"
+
+
+def limit_mb(kind: str) -> int:
+    return int(cfg.MAX_UPLOAD_MB[kind])
+
+
+def safe_name(name: str) -> str:
+    """The base name with anything but letters, digits, '.', '-', '_' replaced (no paths)."""
+    base = Path(str(name).replace("\\", "/")).name
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", base).lstrip(".")
+    return base[:120] or "upload"
+
+
+def check_upload(name: str, size: int, kind: str) -> None:
+    """Raise InputFileError if a ``kind`` upload called ``name`` of ``size`` bytes is unusable."""
+    if kind not in cfg.MAX_UPLOAD_MB:
+        raise ValueError(f"unknown upload kind {kind!r}")
+    lower = str(name).lower()
+    suffixes = cfg.UPLOAD_SUFFIXES[kind]
+    if not lower.endswith(suffixes):
+        raise InputFileError(f"{safe_name(name)}: not an accepted file type here — give a "
+                             f"{', '.join(suffixes)} file.")
+    if size <= 0:
+        raise InputFileError(f"{safe_name(name)} is empty (0 bytes) — choose the file again.")
+    limit = limit_mb(kind)
+    if size > limit * MB:
+        raise InputFileError(
+            f"{safe_name(name)} is {size / MB:,.1f} MB, over the {limit} MB limit for this "
+            "kind of file — cut it to a smaller area (e.g. osmium extract) or give its path "
+            "on this computer instead.")
+
+
+def sniff(name: str, head: bytes, kind: str) -> None:
+    """Raise InputFileError when the first bytes do not match the format the name claims."""
+    lower = str(name).lower()
+    label = safe_name(name)
+
+    def bad(what: str) -> InputFileError:
+        return InputFileError(f"{label} does not look like {what} (its first bytes are wrong) "
+                              "— check you chose the right file, or download it again.")
+
+    if lower.endswith((".gz",)):
+        if not head.startswith(_GZIP):
+            raise bad("a gzip file")
+    elif lower.endswith(".bz2"):
+        if not head.startswith(_BZIP2):
+            raise bad("a bzip2 file")
+    elif lower.endswith(".zip"):
+        if not head.startswith(_ZIP):
+            raise bad("a zip file")
+    elif lower.endswith(".gpkg"):
+        if not head.startswith(_SQLITE):
+            raise bad("a GeoPackage")
+    elif lower.endswith(".pbf"):
+        # PBF: 4-byte big-endian header length, then a BlobHeader whose type is "OSMHeader".
+        if len(head) < 16 or b"OSMHeader" not in head[:64]:
+            raise bad("an OpenStreetMap .osm.pbf file")
+    elif lower.endswith((".osm", ".xml")):
+        if b"<osm" not in head[:4096].lstrip(b"\xef\xbb\xbf"):
+            raise bad("OpenStreetMap XML (no <osm> element at the start)")
+    elif lower.endswith((".json", ".geojson")):
+        if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"{", b"["):
+            raise bad("JSON")
+    elif lower.endswith(".csv") and b"\x00" in head[:4096]:
+        raise bad("a text CSV file")
+
+
+def save_upload(name: str, data: bytes, kind: str, *, root: Path | None = None) -> Path:
+    """Validate and write ``data`` to ``<cache>/uploads/<sha256[:16]>-<name>``; return the path.
+
+    The same content always maps to the same path, so cached readers keyed by path reuse
+    earlier work.
+    """
+    check_upload(name, len(data), kind)
+    sniff(name, data[:4096], kind)
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    folder = (root or cache_dir()) / cfg.UPLOAD_SUBDIR
+    path = folder / f"{digest}-{safe_name(name)}"
+    if not path.is_file() or path.stat().st_size != len(data):
+        folder.mkdir(parents=True, exist_ok=True)
+        write_bytes(path, data)
+    return path
+
+
+def check_local_path(text: str, kind: str) -> Path:
+    """A path typed by the user: it must exist, be a file, and have an accepted suffix."""
+    raw = str(text or "").strip().strip('"').strip("'")
+    if not raw:
+        raise InputFileError("Type the path of a file on this computer first.")
+    path = Path(raw).expanduser()
+    if not path.is_file():
+        raise InputFileError(f"{path} is not a file on this computer — check the path "
+                             "(copy it from your file manager).")
+    if not path.name.lower().endswith(cfg.UPLOAD_SUFFIXES[kind]):
+        raise InputFileError(f"{path.name}: not an accepted file type here — give a "
+                             f"{', '.join(cfg.UPLOAD_SUFFIXES[kind])} file.")
+    with path.open("rb") as fh:
+        sniff(path.name, fh.read(4096), kind)
+    return path.resolve()
