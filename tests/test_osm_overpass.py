@@ -385,7 +385,7 @@ def test_remark_runtime_error_is_a_service_error_and_not_cached():
 
 
 def test_connection_refused_is_a_service_error():
-    with pytest.raises(ServiceError, match=r"could not be reached.*\.osm\.pbf.*--offline"):
+    with pytest.raises(ServiceError, match=r"could not be reached.*\.osm\.pbf.*offline mode"):
         op.fetch_osm_json(RYDE, base_url=refused_url() + "/api/interpreter")
 
 

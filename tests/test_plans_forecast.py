@@ -145,7 +145,7 @@ def test_429_honours_retry_after_capped(server, berlin):
 
 def test_persistent_5xx_gives_up_after_bounded_attempts(server, tmp_path):
     server.script = [("raw", 500, b"down")]
-    with pytest.raises(ForecastUnreachable, match="after 3 attempts: HTTP 500.*--offline"):
+    with pytest.raises(ForecastUnreachable, match="after 3 attempts: HTTP 500.*offline mode"):
         load_forecast(52.52, 13.42, cache_root=tmp_path, now=NOW,
                       **_http(server, max_attempts=3))
     assert len(server.requests) == 3

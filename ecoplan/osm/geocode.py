@@ -129,7 +129,7 @@ def geocode_place(name: str, *, offline: bool = False, timeout: float | None = N
     elif offline:
         raise NotInCacheError(
             f"'{query}' has not been looked up before, so it is not in the offline cache — "
-            "run once without --offline, or give a bbox W,S,E,N")
+            "search once with the network on (offline mode off), or give a bbox W,S,E,N")
     else:
         results = _search(params, base_url or cfg.nominatim_url(),
                           timeout or cfg.NOMINATIM_TIMEOUT_S, sleep, clock)
@@ -151,8 +151,8 @@ def _search(params: dict[str, str], url: str, timeout: float,
         except requests.RequestException as err:
             raise ServiceError(
                 f"Nominatim (place search) could not be reached ({type(err).__name__}) — check "
-                "the internet connection, give a bbox W,S,E,N instead, or use --offline if you "
-                "looked this place up before") from err
+                "the internet connection, give a bbox W,S,E,N instead, or use offline mode "
+                "(cache only) if you looked this place up before") from err
         finally:
             _last_request[0] = clock()
     if resp.status_code != 200:

@@ -229,7 +229,7 @@ def fetch_osm_json(area: Area, *, offline: bool = False, timeout: int = cfg.TIME
         if offline:
             raise NotInCacheError(
                 f"Overpass data for {label} is not in the offline cache — run once without "
-                f"--offline to download it, or {_ADVICE_LOCAL}")
+                f"offline mode (cache only) to download it, or {_ADVICE_LOCAL}")
         url = base_url or cfg.overpass_url()
         response = _post(url, query, label=label, timeout=timeout, max_retries=max_retries,
                          sleep=sleep)
@@ -262,8 +262,8 @@ def _post(url: str, query: str, *, label: str, timeout: int, max_retries: int,
         except requests.RequestException as err:
             raise ServiceError(
                 f"Overpass could not be reached ({type(err).__name__}) — check the internet "
-                f"connection, {_ADVICE_LOCAL}, or use --offline if you fetched this area "
-                "before") from err
+                f"connection, {_ADVICE_LOCAL}, or use offline mode (cache only) if you fetched "
+                "this area before") from err
         if resp.status_code in cfg.RETRY_STATUS:
             delay = backoff_delay(attempt, resp.headers.get("Retry-After"))
             if attempt == max_retries or waited + delay > cfg.BACKOFF_TOTAL_MAX_S:

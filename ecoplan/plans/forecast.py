@@ -360,7 +360,7 @@ def fetch_forecast(
         return data
     raise ForecastUnreachable(
         f"Open-Meteo could not be reached after {max(1, max_attempts)} attempts: {last}; "
-        "use --offline for a cached forecast or --conditions to enter them by hand")
+        "use offline mode for a cached forecast, or enter the expected conditions by hand")
 
 
 # --- cache ------------------------------------------------------------------------------------
