@@ -144,3 +144,14 @@ def test_generic_need_layer_inputs(tmp_path) -> None:
                                         population=str(FILE6)))
     assert with_file.areas["population"].sum() == pytest.approx(138718)
     assert json.dumps(list(with_file.warnings))  # plain strings
+
+
+def test_whatif_site_takes_its_name_from_the_file():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from ecoplan.cli.whatif import _name_of
+
+    named = gpd.GeoDataFrame({"name": ["Pan Meadows (proposed)"]}, geometry=[box(0, 0, 1, 1)])
+    assert _name_of(named) == "Pan Meadows (proposed)"
+    assert _name_of(gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1)])) == "New site"

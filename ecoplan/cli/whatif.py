@@ -20,7 +20,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                       help="polygon(s) of the new site (GeoJSON/GeoPackage, any CRS)")
     what.add_argument("--add-entrance", metavar="SITE_ID@LON,LAT",
                       help="an extra entrance into an existing site, e.g. w123@-1.29,50.70")
-    p.add_argument("--name", default="New site", help="name of the new site")
+    p.add_argument("--name", help="name of the new site (default: the file's 'name' "
+                                  "property, else 'New site')")
     p.add_argument("--kind", default="green", choices=["green", "blue", "green+blue"],
                    help="kind of the new site (green)")
     p.set_defaults(run=run)
@@ -35,8 +36,9 @@ def run(args: argparse.Namespace) -> int:
     before = run_from_args(args, keep_objects=True)
     assert before.layers is not None and before.sites is not None
     if shape is not None:
-        sites = add_site(before.sites, before.layers, shape, args.name, kind=args.kind)
-        label = f"new site {args.name!r} ({sites.sites.iloc[-1]['area_ha']:.1f} ha, " \
+        name = args.name or _name_of(shape)
+        sites = add_site(before.sites, before.layers, shape, name, kind=args.kind)
+        label = f"new site {name!r} ({sites.sites.iloc[-1]['area_ha']:.1f} ha, " \
                 f"{int(sites.sites.iloc[-1]['n_entrances'])} entrances)"
     else:
         site_id, pt = point
@@ -116,6 +118,15 @@ def _read_site(path: str):
     if gdf.crs is None:
         gdf = gdf.set_crs("EPSG:4326")
     return gdf
+
+
+def _name_of(gdf) -> str:
+    """The drawn site's own name, if the file gives one."""
+    if "name" in gdf.columns:
+        names = [str(n).strip() for n in gdf["name"] if isinstance(n, str) and n.strip()]
+        if names:
+            return names[0]
+    return "New site"
 
 
 def _parse_entrance(text: str):
