@@ -162,3 +162,19 @@ def test_island_areas_not_double_counted(iow_sites):
 
 def test_island_has_no_restricted_sites_by_default(iow_sites):
     assert "restricted" not in set(iow_sites.sites.access)
+
+
+def test_unnamed_site_takes_the_name_of_a_summit_inside_it():
+    layers = make_layers(
+        features=[feature(rect(0, 0, 300, 300), 1, natural="heath"),
+                  feature(rect(500, 0, 800, 300), 2, natural="heath", name="Named Heath")],
+        paths=[ROAD],
+        pois=[{"osm_id": 7, "xy": (150, 150), "natural": "peak", "name": "Culver Down"},
+              {"osm_id": 8, "xy": (650, 150), "natural": "peak", "name": "Other Top"}])
+    names = build_sites(layers).sites.set_index("site_id")["name"]
+    assert names["w1"] == "Culver Down"
+    assert names["w2"] == "Named Heath"  # a mapped name is never replaced
+
+
+def test_island_cliffs_named_from_localities(iow_sites):
+    assert "Culver Cliff" in set(iow_sites.sites.name)

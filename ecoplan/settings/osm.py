@@ -32,7 +32,7 @@ POI_TAGS: tuple[str, ...] = (
     "barrier", "entrance", "emergency", "healthcare", "shop", "social_facility",
     "community_centre", "garden:type", "defibrillator:location", "access", "foot",
     "opening_hours", "operator", "religion", "building", "phone", "wheelchair",
-    "sport", "club", "office", "landuse", "natural", "information",
+    "sport", "club", "office", "landuse", "natural", "information", "place",
 )
 
 # --- Which OSM objects each layer reads -------------------------------------------------------
@@ -84,6 +84,9 @@ POI_FILTER: dict[str, list[str] | bool] = {
     "entrance": True,
     "emergency": ["defibrillator", "phone", "life_ring", "access_point"],
     "healthcare": True,
+    # named landmarks that can name an unnamed site (a down mapped only as its summit)
+    "natural": ["peak", "hill"],
+    "place": ["locality"],
     # conservation volunteer bases have no settled tag; these are the ones used (OSM taginfo)
     "office": ["ngo", "charity", "association"],
     "club": ["conservation", "environment"],
@@ -196,6 +199,12 @@ MIN_SITE_HA = 0.1
 #: Categories kept whatever their size (pocket parks, village greens).
 ALWAYS_KEEP_CATEGORIES: frozenset[str] = frozenset(
     {"park", "garden", "village_green", "nature_reserve", "common", "recreation_ground"}
+)
+
+#: An unnamed site takes the name of a landmark of these kinds lying inside it (in the 2015
+#: Isle of Wight extract, downs and cliffs are often mapped only as a named summit or locality).
+NAMING_LANDMARKS: tuple[tuple[str, str], ...] = (
+    ("natural", "peak"), ("natural", "hill"), ("place", "locality"),
 )
 
 # --- Entrances ----------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from ecoplan.errors import NoGreenSpaceError
 from ecoplan.osm.layers import CRS, OsmLayers, text
 from ecoplan.settings import osm as cfg
 from ecoplan.sites import classify as C
-from ecoplan.sites.amenities import count_amenities
+from ecoplan.sites.amenities import count_amenities, poi_mask
 from ecoplan.sites.entrances import find_entrances
 
 SITE_COLUMNS = [
@@ -81,7 +81,9 @@ def build_sites(layers: OsmLayers, *, include_restricted: bool = False,
 
     entrances = find_entrances(sites, layers, crs)
     sites["n_entrances"] = sites.site_id.map(entrances.site_id.value_counts()).fillna(0)
-    sites = count_amenities(sites, entrances, layers.pois.to_crs(crs))
+    pois = layers.pois.to_crs(crs)
+    sites = count_amenities(sites, entrances, pois)
+    sites = _name_from_landmarks(sites, pois)
     sites["n_entrances"] = sites["n_entrances"].astype(int)
     sites = sites.sort_values(["area_ha", "site_id"], ascending=[False, True])
     sites = sites[SITE_COLUMNS].to_crs(CRS).reset_index(drop=True)
@@ -246,6 +248,20 @@ def _add_linear_categories(polys: gpd.GeoDataFrame, lines: gpd.GeoDataFrame
         if polys.at[idx, "kind"] == cfg.GREEN:
             polys.at[idx, "kind"] = "green+blue"
     return polys
+
+
+def _name_from_landmarks(sites: gpd.GeoDataFrame, pois: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Give an unnamed site the name of a named summit or locality inside it."""
+    unnamed = text(sites["name"]) == ""
+    marks = pois[poi_mask(pois, cfg.NAMING_LANDMARKS) & (text(pois["name"]) != "")]
+    if not unnamed.any() or len(marks) == 0:
+        return sites
+    hits = gpd.sjoin(marks[["name", "geometry"]], sites.loc[unnamed, ["geometry"]],
+                     predicate="within", how="inner")
+    first = hits.groupby("index_right")["name"].first()
+    sites = sites.copy()
+    sites.loc[first.index, "name"] = first.to_numpy()
+    return sites
 
 
 def _drop_small(sites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
