@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from ecoplan.errors import AreaError, EcoplanError
@@ -104,3 +107,15 @@ def test_unconnected_destination():
     layers = layers_from_segments(coords, [(1, 2), (3, 4)])
     with pytest.raises(RouteError, match="not connected"):
         plan_route(layers, None, _ll(0, 0), _ll(2050, 2000))
+
+
+def test_end_beside_a_path_fragment_snaps_to_the_real_network():
+    # a 40 m path fragment (nodes 9001-9002) lies 20 m from the destination; the square's
+    # corner is about 63 m away: the route must end on the square, not fail as "not connected"
+    frag = layers_from_segments({9001: (SIDE + 80, SIDE), 9002: (SIDE + 80, SIDE + 40)},
+                                [(9001, 9002)])
+    square = _square()
+    layers = replace(square, ways=pd.concat([square.ways, frag.ways], ignore_index=True),
+                     nodes=pd.concat([square.nodes, frag.nodes]))
+    r = plan_route(layers, None, _ll(0, 0), _ll(SIDE + 60, SIDE + 20), speed_kmh=4.0)
+    assert r.length_m == pytest.approx(1000, rel=0.02)

@@ -26,6 +26,7 @@ import geopandas as gpd
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
+import shapely
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -191,7 +192,8 @@ def _layers_in_view(layers: OsmLayers, view: tuple[float, float, float, float],
         if gdf is None or len(gdf) == 0:
             return gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=crs), crs=crs)
         hit = gdf.iloc[gdf.sindex.query(view_ll, predicate="intersects")].to_crs(crs)
-        geom = clip_by_rect(hit.geometry.to_numpy(), *view)
+        # OSM shapes can be invalid (a 3-point building); repair before cutting to the view.
+        geom = clip_by_rect(shapely.make_valid(hit.geometry.to_numpy()), *view)
         hit = hit.set_geometry(gpd.GeoSeries(geom, index=hit.index, crs=crs))
         return hit[~hit.geometry.is_empty]
 

@@ -177,6 +177,9 @@ MAX_LOOP_MINUTES = 480.0
 #: group can reach a path 250 m away across a car park or green; farther means the point is
 #: off the mapped network or in the sea).
 MAX_START_SNAP_M = 250.0
+#: A-to-B ends snap to a connected network of at least this much path, metres (our choice: a
+#: shorter piece is a fragment left by incomplete mapping, not somewhere a route can go).
+ATOB_MIN_COMPONENT_M = 1000.0
 #: Candidate search: directions (headings) tried for the first turning point, turning points
 #: tried per direction, and share of the target reached by each of the three legs (a triangle
 #: start → A → B → start; our choices: 12 × 3 candidates ≈ 36 loops scored per request).

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from ecoplan.app import data, state, uploads
+from ecoplan.app import data, state, support_panel, uploads
 from ecoplan.errors import EcoplanError, InputFileError
 from ecoplan.plans.alternatives import haversine_m, suggest_alternatives
 from ecoplan.plans.context import Group, Session, SiteContext
@@ -359,6 +359,7 @@ def render() -> None:
                         "the verdict.")
             else:
                 _verdict(fc, session, group, site, sites)
+            support_panel.render(site.site_id, key="plan_support")
     st.divider()
     try:
         _saved_plans(sites, area_tz)

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ecoplan.app import data, maps, ranking_panel, state, ui
+from ecoplan.app import data, maps, ranking_panel, state, support_panel, ui
 from ecoplan.settings import app as cfg
 
 TABLE_COLUMNS = ["site_id", "name", "kind", "categories", "area_ha", "access", "n_entrances",
@@ -118,6 +118,7 @@ def render() -> None:
             ranking_panel.explain(sel, ranked)
             if st.button("Plan a session here", key="sites_plan_here"):
                 ui.switch_page("plan")
+            support_panel.render(sel, key="sites_support")
     st.subheader("All sites")
     first = ranking_panel.table_columns(table) if ranked is not None else []
     cols = first + [c for c in TABLE_COLUMNS if c in table.columns and c not in first]

@@ -1,0 +1,105 @@
+"""The Walking route page's map: offline basemap, start/end markers, route alternatives and the
+toilets and benches along the picked route.
+
+Why cached templates: streamlit-folium re-creates a map whose HTML changed since the last run,
+and folium gives every new element a fresh random id, so a map rebuilt on each rerun would be
+re-created (and lose its click handling) every time. The map is therefore built once per
+(source, start, end, result, picked route) and deep-copied for each run, as
+:func:`ecoplan.app.data.sites_map` does.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+
+import folium
+import streamlit as st
+
+from ecoplan.app import maps
+from ecoplan.app.route_logic import LonLat, RouteResult
+from ecoplan.osm.layers import OsmLayers
+from ecoplan.routes.model import Route
+from ecoplan.settings import app_route as cfg
+
+ROUTE_CLASS = "ecoplan-route"  # CSS class of route lines (the e2e test looks for it)
+_KIND_LABEL = {"toilets": "Toilets", "bench": "Bench"}
+
+
+def route_map(source: str, layers: OsmLayers, start: LonLat | None, end: LonLat | None,
+              result: RouteResult | None, picked: int = 0) -> folium.Map:
+    """The map for this run (a copy of the cached one)."""
+    rid = result.id if result is not None else ""
+    return copy.deepcopy(_route_map_template(source, start, end, rid, picked, layers, result))
+
+
+@st.cache_resource(show_spinner="Drawing the map…", max_entries=4)
+def _base_template(source: str, _layers: OsmLayers) -> folium.Map:
+    m = maps.base_map(_layers.bounds)
+    maps.add_basemap_layers(m, _layers)
+    return m
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _route_map_template(source: str, start: LonLat | None, end: LonLat | None, result_id: str,
+                        picked: int, _layers: OsmLayers, _result: RouteResult | None
+                        ) -> folium.Map:
+    m = copy.deepcopy(_base_template(source, _layers))
+    routes = list(_result.routes) if _result is not None else []
+    add_routes(m, routes, picked, not_step_free=_result is not None and _result.fallback)
+    if start is not None:
+        _marker(m, start, "Start", fill=cfg.START_COLOR, ring="#ffffff")
+    if end is not None:
+        _marker(m, end, "Finish", fill="#ffffff", ring=cfg.END_COLOR)
+    legend = [(cfg.START_COLOR, "start")] + ([("#ffffff", "finish")] if end else [])
+    legend += [(cfg.ROUTE_COLORS[i % len(cfg.ROUTE_COLORS)], f"route {i + 1}")
+               for i in range(len(routes))]
+    if routes:
+        legend += [(c, _KIND_LABEL[k].lower()) for k, c in cfg.WAYPOINT_COLORS.items()]
+        lons, lats = zip(*(c for r in routes for c in r.geometry.coords), strict=True)
+        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
+    maps.add_legend(m, "Walking route", legend)
+    return maps.finish(m)
+
+
+def add_routes(m: folium.Map, routes: list[Route], picked: int, *,
+               not_step_free: bool = False) -> None:
+    """Route lines (the picked one on top and thicker) and its toilets and benches."""
+    group = folium.FeatureGroup(name="Routes")
+    order = [i for i in range(len(routes)) if i != picked] + (
+        [picked] if 0 <= picked < len(routes) else [])
+    for i in order:
+        r = routes[i]
+        sel = i == picked
+        colour = cfg.ROUTE_COLORS[i % len(cfg.ROUTE_COLORS)]
+        step = "step-free" if r.step_free else "NOT step-free"
+        tip = (f"Route {i + 1}: {r.length_m / 1000:.1f} km, {r.minutes:.0f} min, {step}"
+               + (" (step-free was not possible)" if not_step_free else ""))
+        folium.PolyLine(
+            [(lat, lon) for lon, lat in r.geometry.coords], color=colour,
+            weight=cfg.ROUTE_SELECTED_WEIGHT_PX if sel else cfg.ROUTE_WEIGHT_PX,
+            opacity=1.0 if sel else cfg.ROUTE_OTHER_OPACITY,
+            dash_array=None if r.step_free else "10 6",
+            class_name=ROUTE_CLASS, tooltip=html.escape(tip),
+        ).add_to(group)
+    group.add_to(m)
+    if 0 <= picked < len(routes):
+        pts = folium.FeatureGroup(name="Toilets and benches on the route")
+        for w in routes[picked].waypoints:
+            colour = cfg.WAYPOINT_COLORS.get(w.kind)
+            if colour is None:
+                continue
+            name = w.name or _KIND_LABEL[w.kind]
+            folium.CircleMarker(
+                (w.lat, w.lon), radius=6, color="#000000", weight=1, fill=True,
+                fill_color=colour, fill_opacity=1.0,
+                tooltip=html.escape(f"{_KIND_LABEL[w.kind]}: {name}"),
+            ).add_to(pts)
+        pts.add_to(m)
+
+
+def _marker(m: folium.Map, pt: LonLat, label: str, *, fill: str, ring: str) -> None:
+    lon, lat = pt
+    folium.CircleMarker((lat, lon), radius=9, color=ring, weight=3, fill=True,
+                        fill_color=fill, fill_opacity=1.0,
+                        tooltip=html.escape(f"{label} ({lat:.5f}, {lon:.5f})")).add_to(m)

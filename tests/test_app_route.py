@@ -1,0 +1,229 @@
+"""The Walking route page: click handling, planning on the demo area (Helsinki), the scores
+table, GPX/PDF bytes, a start in the sea, the not-step-free fallback and an A-to-B route."""
+
+from __future__ import annotations
+
+import io
+
+import gpxpy
+import pytest
+from hypothesis import given
+from hypothesis import strategies as hs
+from shapely.geometry import LineString, Point
+from streamlit.testing.v1 import AppTest
+
+from ecoplan.app import route_logic
+from ecoplan.app.pages import route_page as rp
+from ecoplan.app.route_logic import RouteRequest, RouteResult
+from ecoplan.routes.model import Route, Step, Waypoint
+
+TIMEOUT = 180
+# A start in Kaisaniemi/Töölönlahti parks of the demo extract, and one in the harbour (sea).
+DEMO_START = (24.9443, 60.1716)
+SEA = (24.9500, 60.1580)  # ~690 m from the nearest path, inside the data's padding
+
+
+def page() -> AppTest:
+    return AppTest.from_string("from ecoplan.app.pages import route_page\n"
+                               "route_page.render()\n", default_timeout=TIMEOUT)
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def click(lon: float, lat: float) -> dict:
+    """What st_folium returns for a map click."""
+    return {"last_clicked": {"lat": lat, "lng": lon}}
+
+
+# --- pure logic ------------------------------------------------------------------------------
+
+
+def test_clicked_point_is_read_as_lon_lat_and_repeats_are_ignored():
+    assert route_logic.clicked_lonlat(click(24.9, 60.1)) == (24.9, 60.1)
+    assert route_logic.clicked_lonlat(None) is None
+    assert route_logic.clicked_lonlat({"last_clicked": None}) is None
+    assert route_logic.clicked_lonlat({"last_clicked": {"lat": "x", "lng": 1}}) is None
+    assert route_logic.clicked_lonlat(click(24.9, 95.0)) is None
+    assert route_logic.new_click(click(24.9, 60.1), (24.9, 60.1)) is None
+    assert route_logic.new_click(click(24.9, 60.1), (24.8, 60.1)) == (24.9, 60.1)
+
+
+def test_handle_click_sets_start_switches_mode_and_sets_finish_for_a_to_b():
+    s: dict = {rp.K_MODE: rp.BUS_MODE}
+    assert rp.handle_click(click(24.94, 60.17), s)
+    assert s[rp.K_MAP_START] == (24.94, 60.17) and s[rp.K_SWITCH] is True
+    assert not rp.handle_click(click(24.94, 60.17), s)  # the same click on the next rerun
+    s.update({rp.K_ATOB: True, rp.K_CLICK_TARGET: rp.CLICK_END})
+    assert rp.handle_click(click(24.95, 60.175), s)
+    assert s[rp.K_MAP_END] == (24.95, 60.175) and s[rp.K_MAP_START] == (24.94, 60.17)
+
+
+@given(hs.text(max_size=40))
+def test_md_escape_leaves_no_markdown_or_directive_active(text):
+    out = route_logic.md_escape(text)
+    # every special character is preceded by a backslash (so rendered literally)
+    i = 0
+    while i < len(out):
+        if out[i] == "\\":
+            i += 2
+            continue
+        assert out[i] not in "*_[]()`#<>$:|~!", out
+        i += 1
+    assert "\n" not in out
+
+
+def test_speed_choices_follow_the_presets():
+    opts = route_logic.speed_options()
+    assert list(opts)[:4] == ["default", "natural-england", "older-adults", "frail"]
+    assert route_logic.speed_from_choice("older-adults") == 3.0
+    assert route_logic.speed_from_choice("custom", 3.5) == 3.5
+
+
+def test_poi_options_list_bus_stops_with_osm_ids(demo_layers):
+    opts = route_logic.poi_options(demo_layers, "highway", "bus_stop")
+    assert len(opts) > 10
+    first = next(iter(opts))
+    assert first[0] == "n" and first[1:].isdigit()
+    assert route_logic.poi_options(demo_layers, "no_such_key", "x") == {}
+
+
+def _toy_route(step_free: bool = True) -> Route:
+    line = LineString([(24.94, 60.17), (24.95, 60.17), (24.94, 60.17)])
+    return Route(geometry=line, length_m=1200, minutes=15, speed_kmh=4.8, step_free=step_free,
+                 start=Point(24.94, 60.17), waypoints=[Waypoint("start", "S", 24.94, 60.17)],
+                 directions=[Step("Walk east", 600.0), Step("Return", 600.0)],
+                 scores={"share_green_blue": 0.5, "share_on_roads": 0.1,
+                         "share_retraced": 0.0, "toilets": 1.0, "benches": 2.0},
+                 title="Toy <b>walk</b>", is_loop=True)
+
+
+def test_scores_table_reports_the_router_numbers():
+    res = RouteResult(RouteRequest(start=(24.94, 60.17)), (_toy_route(), _toy_route(False)))
+    t = route_logic.scores_table(res)
+    assert list(t["route"]) == ["Route 1", "Route 2"]
+    assert list(t["step-free"]) == ["yes", "NO"]
+    assert t.loc[0, "green/blue (%)"] == 50.0 and t.loc[0, "toilets passed"] == 1
+    assert "NOT step-free" in route_logic.route_label(res, 1)
+    assert route_logic.file_stem(_toy_route()) == "toy-b-walk-b"
+
+
+# --- the page on the demo area ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def planned() -> AppTest:
+    at = page().run()
+    no_exception(at)
+    assert rp.handle_click(click(*DEMO_START), at.session_state)  # as a map click would
+    at.run()
+    at.slider(key=rp.K_MINUTES).set_value(45)
+    at.selectbox(key=rp.K_PACE).set_value("default")
+    at.button(key=rp.K_PLAN).click().run()
+    no_exception(at)
+    return at
+
+
+def test_a_click_then_plan_gives_loops_of_the_asked_length(planned):
+    at = planned
+    assert not at.error, [e.value for e in at.error]
+    res = rp.result(at.session_state)
+    assert res is not None and res.ok and 1 <= len(res.routes) <= 3
+    target = 45 / 60 * 4800
+    for r in res.routes:
+        assert r.is_loop
+        assert abs(r.length_m - target) <= 0.15 * target
+        (x0, y0), (x1, y1) = r.geometry.coords[0], r.geometry.coords[-1]
+        assert (x0, y0) == (x1, y1)
+        assert abs(x0 - DEMO_START[0]) < 0.005 and abs(y0 - DEMO_START[1]) < 0.003
+    table = at.dataframe[0].value
+    assert len(table) == len(res.routes)
+    assert {"green/blue (%)", "on busy roads (%)", "step-free", "toilets passed"} <= set(
+        table.columns)
+    directions = at.dataframe[1].value
+    assert len(directions) == len(res.routes[0].directions) > 0
+
+
+def test_picking_another_route_and_rerunning_does_not_recompute(planned):
+    at = planned
+    before = rp.result(at.session_state)
+    if len(before.routes) < 2:
+        pytest.skip("only one alternative on this start")
+    at.radio(key=rp.K_PICK).set_value(1).run()
+    no_exception(at)
+    after = rp.result(at.session_state)
+    assert after is before  # same object: nothing recomputed
+    assert at.text_input(key=rp.K_TITLE).value == before.routes[1].title
+
+
+def test_gpx_and_pdf_downloads_hold_the_route(planned, demo_layers):
+    res = rp.result(planned.session_state)
+    route = res.routes[0]
+    gpx = gpxpy.parse(io.BytesIO(route_logic.gpx_bytes(route)).read().decode())
+    pts = gpx.tracks[0].segments[0].points
+    assert len(pts) == len(route.geometry.coords)
+    assert (pts[0].longitude, pts[0].latitude) == pytest.approx(route.geometry.coords[0])
+    assert any(w.name for w in gpx.waypoints)
+    # the demo extract holds an invalid 3-point building: the printer must cope with it
+    assert not demo_layers.buildings.geometry.is_valid.all()
+    pdf = route_logic.pdf_bytes(route, demo_layers, "Tuesday <walk>")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    labels = [b.proto.label for b in planned.get("download_button")]
+    assert any("GPX" in s for s in labels) and any("PDF" in s for s in labels)
+
+
+def test_a_start_in_the_sea_shows_a_clear_error_and_the_page_keeps_working():
+    at = page().run()
+    rp.handle_click(click(*SEA), at.session_state)
+    at.run()
+    at.button(key=rp.K_PLAN).click().run()
+    no_exception(at)
+    errors = [e.value for e in at.error]
+    assert any("from the nearest walkable path" in e and "choose a point nearer" in e
+               for e in errors), errors
+    assert at.title[0].value == "Walking route"
+    # the user picks a good point and it works
+    rp.handle_click(click(*DEMO_START), at.session_state)
+    at.run()
+    at.button(key=rp.K_PLAN).click().run()
+    assert rp.result(at.session_state).ok and not at.error
+
+
+def test_not_step_free_alternatives_are_labelled_clearly():
+    at = page()
+    req = RouteRequest(start=DEMO_START, step_free=True)
+    at.session_state[rp.K_RESULT] = RouteResult(
+        req, (_toy_route(False),), "No step-free loop of 45 min from here.", step_free_ok=False)
+    at.run()
+    no_exception(at)
+    assert any("No step-free loop" in w.value for w in at.warning)
+    assert any("NOT step-free" in e.value for e in at.error)
+    assert "NOT step-free" in at.radio(key=rp.K_PICK).options[0]
+
+
+def test_a_to_b_route_from_the_page():
+    # both ends on the main network (plan_route snaps to the nearest node, and next to
+    # DEMO_START that is a 40 m fragment of path: "not connected")
+    at = page().run()
+    rp.handle_click(click(24.9474, 60.1734), at.session_state)
+    at.run()
+    at.checkbox(key=rp.K_ATOB).check().run()
+    at.radio(key=rp.K_CLICK_TARGET).set_value(rp.CLICK_END).run()
+    rp.handle_click(click(24.9380, 60.1700), at.session_state)
+    at.run()
+    at.button(key=rp.K_PLAN).click().run()
+    no_exception(at)
+    res = rp.result(at.session_state)
+    assert res.ok and len(res.routes) == 1 and not res.routes[0].is_loop, res.message
+    assert res.routes[0].geometry.coords[0] != res.routes[0].geometry.coords[-1]
+
+
+def test_routes_of_another_area_are_forgotten():
+    s = {rp.K_AREA: "other.osm.pbf", rp.K_MAP_START: (1.0, 2.0),
+         rp.K_RESULT: RouteResult(RouteRequest(start=(1.0, 2.0)))}
+    rp.forget_other_area("demo", s)
+    assert rp.K_RESULT not in s and rp.K_MAP_START not in s and s[rp.K_AREA] == "demo"
+    s[rp.K_MAP_START] = (24.9, 60.1)
+    rp.forget_other_area("demo", s)  # same area: kept
+    assert s[rp.K_MAP_START] == (24.9, 60.1)
