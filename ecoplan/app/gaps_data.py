@@ -1,0 +1,114 @@
+"""Cached heavy steps of the *Access gaps* page: the access measurement and the map.
+
+``access_for`` runs :func:`ecoplan.access.measure.measure_access` once per (source, need
+data, speed, step-free) for the whole server (``st.cache_resource``) and, for file and demo
+sources, also keeps the result on disk (:mod:`ecoplan.access.cache`), so a restart does not
+measure again. Layers, sites, graph and areas are ``_underscored`` (not hashed): the source
+key and the areas' content digest identify them.
+
+The map is built once per choice and deep-copied each run (see ``ecoplan.app.data.sites_map``:
+rendering the same folium object twice breaks streamlit-folium's click handling).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import html
+from pathlib import Path
+from typing import Any
+
+import folium
+import geopandas as gpd
+import streamlit as st
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+from ecoplan.access.measure import AccessResult
+from ecoplan.osm.layers import OsmLayers
+from ecoplan.settings import app as app_cfg
+from ecoplan.settings import gaps_app as cfg
+from ecoplan.sites.build import Sites
+
+
+def source_identity(source: str) -> Any:
+    """What identifies a source's content on disk: a file fingerprint, 'demo', or None
+    (Overpass answers can be refreshed under the same key: no disk cache for them)."""
+    from ecoplan.access.cache import file_fingerprint
+
+    if source == "demo":
+        return "demo"
+    path = Path(source)
+    if path.is_file():
+        return file_fingerprint(path)
+    return None
+
+
+@st.cache_resource(show_spinner="Measuring walking access for every area…", max_entries=8)
+def access_for(source: str, need_key: str, speed: float | str, step_free: bool,
+               _layers: OsmLayers, _sites: Sites, _graph: Any, _areas: Any) -> AccessResult:
+    """Access per area for this source, need data (by content digest), speed and mode."""
+    from ecoplan.access.cache import cached_access
+    from ecoplan.access.measure import measure_access
+
+    def compute() -> AccessResult:
+        return measure_access(_layers, _sites, _areas, speed_kmh=speed, step_free=step_free,
+                              graph=_graph)
+
+    ident = source_identity(source)
+    parts = {"app": "gaps", "source": ident, "need": need_key, "speed": speed,
+             "step_free": step_free, "n_sites": int(len(_sites.sites)),
+             "n_entrances": int(len(_sites.entrances))}
+    result, _hit = cached_access(parts, compute, use_cache=ident is not None)
+    return result
+
+
+def _light_layers(layers: OsmLayers) -> OsmLayers:
+    """Layers for the basemap under the choropleth: no buildings, main roads only."""
+    ways = layers.ways
+    if len(ways) and "highway" in ways.columns:
+        ways = ways[ways["highway"].isin(list(cfg.BASEMAP_KEEP_HIGHWAYS))]
+    buildings = layers.buildings.iloc[:0] if cfg.BASEMAP_DROP_BUILDINGS else layers.buildings
+    return dataclasses.replace(layers, ways=ways, buildings=buildings)
+
+
+def gaps_map(map_key: str, *, _layers: OsmLayers, _areas: gpd.GeoDataFrame,
+             _sites: gpd.GeoDataFrame | None, _whatif: tuple[BaseGeometry, str] | None,
+             label: str, style: dict[str, Any], draw: bool) -> tuple[folium.Map, bool]:
+    """A fresh copy of the gaps map for ``map_key`` and whether drawing is available.
+
+    ``_areas`` must hold ``value`` (mapped), ``tip`` (tooltip id) and ``deprived`` columns.
+    """
+    m, has_draw = _gaps_map_template(map_key, _layers, _areas, _sites, _whatif, label,
+                                     tuple(sorted((k, repr(v)) for k, v in style.items())),
+                                     style, draw)
+    return copy.deepcopy(m), has_draw
+
+
+@st.cache_resource(show_spinner="Drawing the map…", max_entries=12)
+def _gaps_map_template(map_key: str, _layers: OsmLayers, _areas: gpd.GeoDataFrame,
+                       _sites: gpd.GeoDataFrame | None,
+                       _whatif: tuple[BaseGeometry, str] | None, label: str,
+                       style_key: tuple, _style: dict[str, Any],
+                       draw: bool) -> tuple[folium.Map, bool]:
+    from ecoplan.app import maps
+
+    m = maps.base_map(_layers.bounds)
+    maps.add_basemap_layers(m, _light_layers(_layers))
+    maps.choropleth(m, _areas, "value", label=label, id_column="tip",
+                    outline=_areas["deprived"].tolist(), name="Areas", **_style)
+    if _sites is not None and len(_sites):
+        maps.add_sites(m, _sites, legend=False, name="Green and blue sites")
+    if _whatif is not None:
+        geom, name = _whatif
+        folium.GeoJson(
+            {"type": "Feature", "properties": {"whatif": True}, "geometry": mapping(geom)},
+            name="What-if site",
+            style_function=lambda _f: {"color": app_cfg.OKABE_ITO["vermillion"], "weight": 3,
+                                       "dashArray": "6 4",
+                                       "fillColor": app_cfg.OKABE_ITO["bluish_green"],
+                                       "fillOpacity": 0.5},
+            tooltip=folium.Tooltip(html.escape(f"What-if site: {name}")),
+        ).add_to(m)
+    has_draw = maps.add_draw(m) if draw else False
+    return maps.finish(m), has_draw
