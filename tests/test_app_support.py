@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from ecoplan.app import state, support_panel
 from ecoplan.support.directory import DirectoryEntry
+from ecoplan.support.help import distance_text
 from ecoplan.support.report import support_around
 from ecoplan.support.sheet import report_to_html
 
@@ -50,12 +51,12 @@ def demo_sites(demo_layers):
 
 
 def test_distance_text_says_walk_or_straight_line():
-    assert support_panel.distance_text(pd.Series(
+    assert distance_text(pd.Series(
         {"distance_m": 450.0, "basis": "walk", "minutes": 5.6})) == "450 m walk (~6 min)"
-    assert support_panel.distance_text(pd.Series(
+    assert distance_text(pd.Series(
         {"distance_m": 1234.0, "basis": "straight", "minutes": float("nan")})) \
         == "1.2 km straight line"
-    assert support_panel.distance_text(pd.Series({"distance_m": None})) == ""
+    assert distance_text(pd.Series({"distance_m": None})) == ""
 
 
 def test_exports_are_formula_safe_and_escaped(demo_layers, demo_sites):

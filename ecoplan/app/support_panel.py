@@ -25,7 +25,7 @@ from ecoplan.osm.layers import OsmLayers
 from ecoplan.settings import app_route as app_cfg
 from ecoplan.settings import support as cfg
 from ecoplan.support.directory import DirectoryEntry, DirectoryStore
-from ecoplan.support.help import fmt_distance
+from ecoplan.support.help import distance_text, fmt_distance
 from ecoplan.support.report import SupportData, SupportReport, report_frame, support_around
 
 _FLASH = "support._flash"  # message shown once after adding an entry (the page reruns)
@@ -68,18 +68,6 @@ def _db_url() -> str:
 
 
 # --- pure helpers (tested directly) -------------------------------------------------------
-
-
-def distance_text(row: pd.Series) -> str:
-    """'450 m walk (~6 min)' or '1.2 km straight line'; '' when unknown."""
-    d = row.get("distance_m")
-    if d is None or pd.isna(d):
-        return ""
-    text = fmt_distance(float(d))
-    if row.get("basis") == "walk":
-        mins = row.get("minutes")
-        return f"{text} walk" + (f" (~{float(mins):.0f} min)" if pd.notna(mins) else "")
-    return f"{text} straight line"
 
 
 def _join(*parts: object) -> str:

@@ -24,6 +24,18 @@ def fmt_distance(metres: float) -> str:
     return f"{km:.1f} km".replace(".0 km", " km") if km < 10 else f"{km:.0f} km"
 
 
+def distance_text(row: pd.Series) -> str:
+    """'450 m walk (~6 min)' or '1.2 km straight line'; '' when unknown."""
+    d = row.get("distance_m")
+    if d is None or pd.isna(d):
+        return ""
+    text = fmt_distance(float(d))
+    if row.get("basis") == "walk":
+        mins = row.get("minutes")
+        return f"{text} walk" + (f" (~{float(mins):.0f} min)" if pd.notna(mins) else "")
+    return f"{text} straight line"
+
+
 def help_lists(candidates: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Nearest few of each help category within its radius, and a sentence for each empty one.
 

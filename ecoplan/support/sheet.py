@@ -14,7 +14,7 @@ import pandas as pd
 
 from ecoplan.io import write_text
 from ecoplan.settings import support as cfg
-from ecoplan.support.help import fmt_distance
+from ecoplan.support.help import distance_text, fmt_distance
 from ecoplan.support.report import SupportReport
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
@@ -36,17 +36,6 @@ td.d { white-space: nowrap; text-align: right; } .muted { color: #555; }
 footer { margin-top: 8pt; font-size: 7.5pt; color: #444; border-top: 1px solid #999; }
 @media print { body { max-width: none; } a { color: inherit; text-decoration: none; } }
 """
-
-
-def _dist(row: pd.Series) -> str:
-    d = row.get("distance_m")
-    if d is None or pd.isna(d):
-        return ""
-    text = fmt_distance(float(d))
-    if row.get("basis") == "walk":
-        mins = row.get("minutes")
-        return f"{text} walk" + (f" (~{mins:.0f} min)" if pd.notna(mins) else "")
-    return f"{text} straight line"
 
 
 def _name(row: pd.Series) -> str:
@@ -92,7 +81,7 @@ def report_to_html(report: SupportReport, *, rows_per_category: int =
             notes = "; ".join(x for x in (str(r.get("detail") or ""), str(r.get("phone") or ""))
                               if x)
             p.append(_tr([e(str(r["label"])), e(str(r.get("name") or "(unnamed)")),
-                          e(_dist(r)), e(notes)], 2))
+                          e(distance_text(r)), e(notes)], 2))
         p.append("</table>")
     if report.missing:
         p.append('<ul class="missing">' + "".join(f"<li>{e(m)}</li>" for m in report.missing)
@@ -118,7 +107,7 @@ def report_to_html(report: SupportReport, *, rows_per_category: int =
             contact = " ".join(x for x in (e(str(d["phone"] or "")), _link(str(d["url"] or "")))
                                if x)
             p.append(_tr([e(str(d["name"])), e(str(d["category"] or "")), contact,
-                          e(_dist(d)), e(str(d["notes"] or ""))], 3))
+                          e(distance_text(d)), e(str(d["notes"] or ""))], 3))
         p.append("</table>")
     else:
         p.append('<p class="muted">No entries yet — add local groups, crisis lines and link '
@@ -131,7 +120,7 @@ def report_to_html(report: SupportReport, *, rows_per_category: int =
             p.append(f"<section><h3>{e(str(label))}</h3><ul>")
             for _, r in rows.head(rows_per_category).iterrows():
                 extra = f" — {e(str(r['detail']))}" if r.get("detail") else ""
-                p.append(f"<li>{e(_name(r))}: {e(_dist(r))}{extra}</li>")
+                p.append(f"<li>{e(_name(r))}: {e(distance_text(r))}{extra}</li>")
             more = len(rows) - rows_per_category
             if more > 0:
                 p.append(f'<li class="muted">+{more} more in the CSV export</li>')
