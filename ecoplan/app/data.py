@@ -77,20 +77,40 @@ def sites_map(source: str, layers: OsmLayers, sites: Sites, selected: str | None
 def _sites_map_template(source: str, _layers: OsmLayers, _sites: Sites, selected: str | None,
                         color_by: str = "kind") -> folium.Map:
     from ecoplan.app import maps
+    from ecoplan.settings import app as cfg
 
-    m = maps.base_map(_layers.bounds)
+    bounds = _layers.bounds
+    if selected is not None:  # zoom to the chosen site: a small park is lost on a county map
+        bounds = _around(_sites.sites, selected, bounds)
+    m = maps.base_map(bounds)
     maps.add_basemap_layers(m, _layers)
     maps.add_sites(m, _sites.sites, color_by=color_by, selected=selected)
     ent = _sites.entrances
     if selected is not None and len(ent):
         ent = ent[ent["site_id"].astype(str) == str(selected)]
         name = "Entrances of the selected site"
+    elif len(ent) > cfg.MAX_OVERVIEW_ENTRANCES:
+        ent = ent.iloc[0:0]  # thousands of markers would hide the sites; shown once chosen
+        name = "Entrances"
     else:
         name = "Entrances"
     if len(ent):
         maps.add_points(m, ent, label_column="entrance_id", color_by="source", name=name,
                         legend=True)
     return maps.finish(m)
+
+
+def _around(sites: Any, site_id: str, default: Any) -> tuple[float, float, float, float]:
+    """(west, south, east, north) around one site with a margin; ``default`` if not found."""
+    from ecoplan.settings import app as cfg
+
+    hit = sites[sites["site_id"].astype(str) == str(site_id)]
+    if not len(hit):
+        return tuple(default)
+    w, s, e, n = hit.to_crs(4326).total_bounds
+    dx = max((e - w) * cfg.SELECTED_VIEW_MARGIN, cfg.SELECTED_VIEW_MIN_HALF_DEG * 1.5)
+    dy = max((n - s) * cfg.SELECTED_VIEW_MARGIN, cfg.SELECTED_VIEW_MIN_HALF_DEG)
+    return (float(w - dx), float(s - dy), float(e + dx), float(n + dy))
 
 
 @st.cache_resource(show_spinner="Reading deprivation and boundary files…", max_entries=4)

@@ -57,9 +57,22 @@ def _route_map_template(source: str, start: LonLat | None, end: LonLat | None, r
     if routes:
         legend += [(c, _KIND_LABEL[k].lower()) for k, c in cfg.WAYPOINT_COLORS.items()]
         lons, lats = zip(*(c for r in routes for c in r.geometry.coords), strict=True)
-        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
+        _refit(m, [[min(lats), min(lons)], [max(lats), max(lons)]])
+    elif start is not None:  # a walk's worth of streets around the start, not the county
+        pts = [start] + ([end] if end is not None else [])
+        half = cfg.START_VIEW_HALF_DEG
+        _refit(m, [[min(p[1] for p in pts) - half, min(p[0] for p in pts) - 1.5 * half],
+                   [max(p[1] for p in pts) + half, max(p[0] for p in pts) + 1.5 * half]])
     maps.add_legend(m, "Walking route", legend)
     return maps.finish(m)
+
+
+def _refit(m: folium.Map, bounds: list[list[float]]) -> None:
+    """Fit the map to ``bounds`` *instead of* the data's extent set by the base template: a
+    second ``fitBounds`` in the same script is lost (Leaflet animates it from the first)."""
+    for name in [k for k, v in m._children.items() if isinstance(v, folium.FitBounds)]:
+        del m._children[name]
+    m.fit_bounds(bounds, padding=(20, 20))
 
 
 def add_routes(m: folium.Map, routes: list[Route], picked: int, *,

@@ -173,6 +173,17 @@ FORECAST_FAR_KM = 50.0
 #: Map iframe height in pixels (the map itself scales with the page; text is never fixed size).
 MAP_HEIGHT_PX = 520
 
+#: The Sites map draws every entrance only when there are at most this many; above it (a whole
+#: county: the Isle of Wight has ≈ 3,600) the markers hide the sites, so only the chosen site's
+#: entrances are drawn. Our choice, from the IoW screenshots: ≈ 500 markers still leave the
+#: site shapes visible at area-wide zoom.
+MAX_OVERVIEW_ENTRANCES = 500
+#: Margin around a chosen site when the Sites map zooms to it, as a share of the site's
+#: width/height, and the smallest half-size of the view in degrees (≈ 0.004° ≈ 450 m N–S).
+#: Our choice: the site and the streets to its entrances stay in view.
+SELECTED_VIEW_MARGIN = 0.5
+SELECTED_VIEW_MIN_HALF_DEG = 0.004
+
 #: Official English Indices of Deprivation 2025, File 7 (all ranks, scores, deciles and
 #: population denominators, LSOA 2021) as CSV, from the MHCLG release page
 #: https://www.gov.uk/government/statistics/english-indices-of-deprivation-2025 (OGL v3).

@@ -32,6 +32,10 @@ ROUTE_COLORS: tuple[str, ...] = (
 ROUTE_WEIGHT_PX = 4
 ROUTE_SELECTED_WEIGHT_PX = 7  # the route picked in the table is drawn thicker
 ROUTE_OTHER_OPACITY = 0.55
+#: Half-height of the map view around a start before a route is planned, degrees of latitude
+#: (the width is 1.5× for mid-latitudes). Our choice: 0.01° ≈ 1.1 km, the reach of a 45-minute
+#: loop at 3 km/h (2.25 km round trip), so the streets of the walk are readable.
+START_VIEW_HALF_DEG = 0.01
 START_COLOR = OKABE_ITO["black"]
 END_COLOR = OKABE_ITO["black"]
 #: Waypoint markers on the selected route.

@@ -13,10 +13,14 @@ import pandas as pd
 import streamlit as st
 
 from ecoplan.app import data, downloads, state, ui, uploads
+from ecoplan.app.route_logic import md_escape
 from ecoplan.errors import EcoplanError
 from ecoplan.osm.load import DEMO
 from ecoplan.settings import app as cfg
 from ecoplan.settings import need as need_cfg
+
+#: Message shown once after the page reruns to show a newly loaded area (see ``_switched``).
+_FLASH = "area._flash"
 
 
 def _suffix_types(kind: str) -> list[str]:
@@ -45,9 +49,18 @@ def load_area(key: str, *, offline: bool = False) -> bool:
     return True
 
 
+def _switched(message: str) -> None:
+    """Rerun so the summary above and the sidebar show the new area; say so once."""
+    st.session_state[_FLASH] = message
+    st.rerun()
+
+
 def _current_area() -> None:
     key = state.source()
     st.subheader("Area in use")
+    flash = st.session_state.pop(_FLASH, None)
+    if flash:
+        st.success(md_escape(flash))  # file and place names as typed
     try:
         layers = data.load_source(key, state.source_offline())
         built = data.sites_for(key, layers)
@@ -79,7 +92,7 @@ def _choose_area() -> None:
         st.write("Central Helsinki, a real OpenStreetMap extract shipped with the software — "
                  "works with no internet.")
         if st.button("Use the demo area", key="area_use_demo") and load_area(DEMO):
-            st.success("Now using the demo area.")
+            _switched("Now using the demo area.")
     with upload:
         st.write(f"An OpenStreetMap extract (.osm.pbf, .osm, .osm.bz2 or .osm.gz), up to "
                  f"{uploads.limit_mb('osm')} MB — e.g. a county from download.geofabrik.de.")
@@ -92,7 +105,7 @@ def _choose_area() -> None:
                 st.error(str(err))
             else:
                 if load_area(str(path)):
-                    st.success(f"Now using {f.name}.")
+                    _switched(f"Now using {f.name}.")
     with local:
         text = st.text_input("Path of an OSM file on this computer", key="area_osm_path",
                              placeholder="/data/isle-of-wight-latest.osm.pbf")
@@ -103,7 +116,7 @@ def _choose_area() -> None:
                 st.error(str(err))
             else:
                 if load_area(str(path)):
-                    st.success(f"Now using {path.name}.")
+                    _switched(f"Now using {path.name}.")
     with place:
         st.write("Search OpenStreetMap through the Overpass service (needs the internet; "
                  "answers are cached, so the same place works offline later).")
@@ -115,7 +128,7 @@ def _choose_area() -> None:
             if not name.strip():
                 st.error("Type a place name first, e.g. 'Newport, Isle of Wight'.")
             elif load_area(data.source_key_for_place(name), offline=offline):
-                st.success(f"Now using {name}.")
+                _switched(f"Now using {name}.")
 
 
 def _need_summary(nd: state.NeedData) -> None:
@@ -125,7 +138,7 @@ def _need_summary(nd: state.NeedData) -> None:
     pop = areas["population"].sum(min_count=1) if "population" in areas else float("nan")
     st.success(f"Need data loaded: {len(areas):,} areas, {with_need:,} with a deprivation "
                f"decile ({nd.edition}).")
-    st.markdown(f"**Files:** {', '.join(nd.files)}  \n**Population:** "
+    st.markdown(f"**Files:** {md_escape(', '.join(nd.files))}  \n**Population:** "
                 + (f"{pop:,.0f}" if pd.notna(pop) else "not given") + "  ")
     if with_need:
         counts = areas["imd_decile"].value_counts().sort_index()
@@ -140,6 +153,7 @@ def _need_summary(nd: state.NeedData) -> None:
         st.caption(f"Note: {w}")
     for a in nd.attributions:
         st.caption(a)
+    ui.page_link("gaps", "Next: see the access gaps", icon=":material/bar_chart:")
     if st.button("Remove need data", key="need_clear"):
         state.set_need(None)
         st.rerun()

@@ -92,7 +92,7 @@ def _need_key(nd: state.NeedData) -> str:
 
 
 def _controls() -> tuple[float, bool, int, logic.Measure, bool, bool]:
-    c1, c2, c3 = st.columns([2, 1, 2])
+    c1, c2, c3 = st.columns([2, 1.3, 2])  # wide enough for the step-free label
     choice = c1.selectbox("Walking speed", logic.SPEED_CHOICES, key="gaps_speed",
                           format_func=logic.speed_label,
                           help="Presets: planning default 4.8 km/h; Natural England 4.0 "
@@ -283,6 +283,33 @@ def _gap_list(result: AccessResult, deciles: int) -> None:
                      "within 15 min %": st.column_config.NumberColumn(format="%.1f"),
                      "AGS local %": st.column_config.NumberColumn(format="%.1f"),
                      "minutes to nearest": st.column_config.NumberColumn(format="%.1f")})
+    _site_for_gap(gaps)
+
+
+def _site_for_gap(gaps: pd.DataFrame) -> None:
+    """From a gap area to a site to work in: its nearest green or blue space, one click away
+    from the Sites page (and from there the planner and the walking route)."""
+    if "nearest_site_id" not in gaps:
+        return
+    rows = gaps[gaps["nearest_site_id"].notna()]
+    if not len(rows):
+        return
+    by_code = rows.set_index("area_code")
+    code = st.selectbox(
+        "Find a site for a gap area", list(by_code.index), key="gaps_pick_area",
+        format_func=lambda c: f"{by_code.loc[c, 'rank']}. {by_code.loc[c, 'area_name'] or c} "
+                              f"({c})",
+        help="The nearest green or blue space by walking from the people in that area.")
+    row = by_code.loc[code]
+    sid = str(row["nearest_site_id"])
+    name = row.get("nearest_site_name") or "Unnamed site"
+    mins = pd.to_numeric(row.get("minutes_any"), errors="coerce")
+    walk = f", about {mins:.0f} min walk on average" if pd.notna(mins) else ""
+    st.markdown(f"Nearest site for **{_md_escape(row['area_name'] or code)}**: "
+                f"**{_md_escape(name)}** ({_md_escape(sid)}){walk}.")
+    if st.button("Choose this site", key="gaps_choose_site", icon=":material/park:"):
+        state.select_site(sid)
+        ui.switch_page("sites")
 
 
 def _standards(speed: float) -> None:
@@ -519,7 +546,8 @@ def render() -> None:
         st.warning(EMPTY_SITES)
         ui.page_link("area", "Choose another area", icon=":material/map:")
         return
-    st.caption(f"Need data: {nd.edition} · {len(areas):,} areas · {', '.join(nd.files)}")
+    st.caption(_md_escape(f"Need data: {nd.edition} · {len(areas):,} areas · "
+                          f"{', '.join(nd.files)}"))
     speed, step_free, deciles, measure, straight, show_sites = _controls()
     need_key = _need_key(nd)
     graph = data.walk_graph_for(source, layers, step_free)

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from ecoplan.app import data, state, support_panel, uploads
-from ecoplan.errors import EcoplanError, InputFileError
+from ecoplan.app import data, state, support_panel, ui, uploads
+from ecoplan.errors import EcoplanError, InputFileError, NotInCacheError, ServiceError
 from ecoplan.plans.alternatives import haversine_m, suggest_alternatives
 from ecoplan.plans.context import Group, Session, SiteContext
 from ecoplan.plans.forecast import Forecast, load_forecast, parse_forecast
@@ -101,12 +101,17 @@ def _site_choice(sites: pd.DataFrame) -> SiteContext | None:
     ids = sites.sort_values(["area_ha", "site_id"], ascending=[False, True])["site_id"] \
         .astype(str).tolist()
     chosen = state.selected_site()
-    if st.session_state.get("plan_site") not in ids:
-        st.session_state["plan_site"] = chosen if chosen in ids else ids[0]
+    if chosen in ids:  # the site chosen on Sites / Access gaps (kept in step with this list)
+        st.session_state["plan_site"] = chosen
+    elif st.session_state.get("plan_site") not in ids:
+        st.session_state["plan_site"] = ids[0]
     sid = st.selectbox(
         "Site", ids, key="plan_site",
+        on_change=lambda: state.select_site(st.session_state.get("plan_site")),
         format_func=lambda s: f"{by_id.loc[s, 'name'] or 'Unnamed site'} ({s}) · "
-                              f"{by_id.loc[s, 'area_ha']:,.1f} ha")
+                              f"{by_id.loc[s, 'area_ha']:,.1f} ha",
+        help="Type to search by name. The Walking route page starts from the same site.")
+    state.select_site(sid)
     row = by_id.loc[sid].copy()
     row["site_id"] = sid
     site = SiteContext.from_site_row(row)
@@ -116,23 +121,55 @@ def _site_choice(sites: pd.DataFrame) -> SiteContext | None:
     return site
 
 
+def _to_manual() -> None:
+    st.session_state["plan_fc_mode"] = MODES[2]
+
+
+def _offer_manual(message: str) -> None:
+    """No forecast to be had (network down, nothing cached): say so and offer the hand form."""
+    st.error(message)
+    st.button("Enter the conditions by hand instead", key="plan_fc_to_manual",
+              on_click=_to_manual, type="primary")
+
+
 def _weather(site: SiteContext, area_tz: str) -> state.ForecastChoice | None:
     st.subheader("2. Weather")
-    mode = st.radio("Forecast", MODES, key="plan_fc_mode")
+    mode = st.radio("Forecast", MODES, key="plan_fc_mode",
+                    help="The online forecast covers the next 7 days. With no internet, enter "
+                         "the expected conditions by hand (e.g. from a weather app or the "
+                         "radio), or use a forecast fetched earlier.")
     offline = state.offline()
     try:
         if mode == MODES[0]:
             if offline:
                 st.info("Offline mode is on (sidebar): use the cached forecast or enter the "
                         "conditions by hand.")
-            elif st.button("Get the forecast", key="plan_fc_online"):
-                with st.spinner("Asking Open-Meteo…"):
-                    fc = load_forecast(site.lat, site.lon, tz=area_tz)
-                state.set_plan_forecast(state.ForecastChoice(fc, f"Open-Meteo for {site.label}"))
+                st.button("Enter the conditions by hand", key="plan_fc_to_manual",
+                          on_click=_to_manual)
+            else:
+                st.caption("Needs the internet. No connection? Choose **Enter conditions by "
+                           "hand** above.")
+                if st.button("Get the forecast", key="plan_fc_online"):
+                    try:
+                        with st.spinner("Asking Open-Meteo (up to ~10 s if there is no "
+                                        "connection)…"):
+                            fc = load_forecast(site.lat, site.lon, tz=area_tz)
+                    except ServiceError as err:
+                        _offer_manual(f"{err}.")
+                    else:
+                        state.set_plan_forecast(state.ForecastChoice(
+                            fc, f"Open-Meteo for {site.label}"))
         elif mode == MODES[1]:
             if st.button("Use the cached forecast", key="plan_fc_cached"):
-                fc = load_forecast(site.lat, site.lon, tz=area_tz, offline=True)
-                state.set_plan_forecast(state.ForecastChoice(fc, "cached Open-Meteo forecast"))
+                try:
+                    fc = load_forecast(site.lat, site.lon, tz=area_tz, offline=True)
+                except NotInCacheError:
+                    _offer_manual("No forecast for this site is cached yet: one is kept each "
+                                  "time a forecast is fetched online. Enter the expected "
+                                  "conditions by hand instead.")
+                else:
+                    state.set_plan_forecast(state.ForecastChoice(
+                        fc, "cached Open-Meteo forecast"))
         elif mode == MODES[2]:
             _manual_form(site, area_tz)
         else:
@@ -202,6 +239,7 @@ def _when_who(fc: Forecast | None, tz: str) -> tuple[Session, Group]:
                            format_func=lambda d: f"{d:%a %d %b %Y}")
     else:
         day = c1.date_input("Date", value=date.today(), key="plan_date", format="YYYY-MM-DD")
+        c1.caption(f"{day:%A %d %B %Y}")
     start = c2.time_input("Start time", value=time.fromisoformat(cfg.DEFAULT_START),
                           key="plan_start", step=timedelta(minutes=15))
     minutes = int(c3.number_input("Duration (minutes)", min_value=15, max_value=480,
@@ -383,3 +421,5 @@ def _verdict(fc: Forecast, session: Session, group: Group, site: SiteContext,
     if st.button("Save this plan", key="plan_save", type="primary"):
         saved = _store().create(plan)
         st.success(f"Saved as plan #{saved.id}.")
+    ui.page_link("route", "Next: plan the walking route from this site",
+                 icon=":material/hiking:")

@@ -72,6 +72,8 @@ def result(s=None) -> RouteResult | None:
 
 def _start(layers: OsmLayers, built) -> tuple[tuple[float, float] | None, str]:
     ss = st.session_state
+    if K_MODE not in ss and state.selected_site() in set(built.sites["site_id"].astype(str)):
+        ss[K_MODE] = SITE_MODE  # a site was chosen on Sites / Plan a session: start there
     mode = st.radio("Start from", START_MODES, key=K_MODE)
     try:
         if mode == MAP_MODE:

@@ -94,7 +94,11 @@ def render() -> None:
         out = st_folium(m, key=MAP_KEY, height=cfg.MAP_HEIGHT_PX, use_container_width=True,
                         returned_objects=["last_object_clicked_tooltip",
                                           "last_active_drawing"])
-        st.caption("Click a site on the map, or pick it in the list or the table.")
+        hint = "Click a site on the map, or pick it in the list (type to search) or the table."
+        if sel is None and len(built.entrances) > cfg.MAX_OVERVIEW_ENTRANCES:
+            hint += (f" Its entrances are drawn once it is chosen ({len(built.entrances):,} in "
+                     "all would hide the sites).")
+        st.caption(hint)
     clicked = maps.clicked_site_id(out)
     if clicked and clicked != st.session_state.get(_LAST_MAP_CLICK):
         st.session_state[_LAST_MAP_CLICK] = clicked

@@ -1,0 +1,211 @@
+"""Issue #7's acceptance journey, as a new user would do it, in a real browser (offline):
+load the Isle of Wight files, find the access gaps, pick a site for Thursday, plan a
+45-minute step-free group walk, print it (the session sheet and the route's A4 PDF).
+
+One browser page goes through every step, as a user would. Screenshots of each page:
+artifacts/journey_*.png.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import gpxpy
+import pytest
+
+from ecoplan.settings.paths import shared_data_dir
+
+pytestmark = pytest.mark.e2e
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+SHARED = shared_data_dir()
+IOW_PBF = SHARED / "osm" / "isle-of-wight_2015-01-01.osm.pbf"
+BOUNDS = SHARED / "boundaries" / "lsoa2011_bsc_isle-of-wight.geojson"
+FILE1 = SHARED / "imd" / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz"
+FILE6 = SHARED / "imd" / "File_6_-_IoD2019_Population_Denominators.csv.gz"
+IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+THURSDAY = ("2026", "11", "26")  # the Thursday after "today" (2026-11-21) in the issue
+
+
+@pytest.fixture(scope="module")
+def app_url(streamlit_server):
+    return streamlit_server(APP, env={"ECOPLAN_DB_URL": ""})
+
+
+def _settle(page, ms: int = 800) -> None:
+    """Wait for Streamlit's rerun to start (if it does) and finish."""
+    status = page.locator('[data-testid="stStatusWidget"]')
+    with contextlib.suppress(Exception):  # a quick rerun may be over already
+        status.wait_for(state="visible", timeout=1_500)
+    status.wait_for(state="hidden", timeout=90_000)
+    page.wait_for_timeout(ms)
+
+
+def _shot(page, path: Path) -> None:
+    """Whole-page screenshot (Streamlit scrolls inside its main block), then back to 900 px."""
+    height = page.evaluate("() => Math.max(...[...document.querySelectorAll('section, main, "
+                           "[data-testid=stMain]')].map(e => e.scrollHeight), 900)")
+    page.set_viewport_size({"width": 1280, "height": min(int(height) + 40, 6000)})
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def _uploader(page, label: str):
+    return page.locator('[data-testid="stFileUploader"]').filter(has_text=label) \
+        .locator('input[type="file"]')
+
+
+def _map_shapes(page):
+    frame = page.frame_locator(IFRAME).first
+    frame.locator(".leaflet-container").first.wait_for(timeout=90_000)
+    frame.locator("path.leaflet-interactive").first.wait_for(timeout=90_000, state="attached")
+    return frame
+
+
+def test_new_user_plans_a_thursday_step_free_walk_near_a_gap_and_prints_it(
+        app_url, page, artifacts_dir, tmp_path):
+    for p in (IOW_PBF, BOUNDS, FILE1, FILE6):
+        if not p.exists():
+            pytest.skip(f"shared data not found at {p}")
+    main = page.locator("main")
+
+    # 1. Area & data: the OSM extract by path, then boundaries + IoD 2019 File 1 and File 6.
+    page.goto(app_url + "/area")
+    page.get_by_role("heading", name="Area in use").wait_for(timeout=60_000)
+    _settle(page, 500)  # the first run has finished: a tab clicked now stays open
+    page.get_by_role("tab", name="OSM file on this computer").click()
+    page.get_by_label("Path of an OSM file on this computer").fill(str(IOW_PBF))
+    page.get_by_role("button", name="Load from path").click()
+    page.get_by_text(f"Now using {IOW_PBF.name}").wait_for(timeout=120_000)
+    # The summary and the sidebar already show the new area (not the demo any more).
+    assert "Helsinki" not in main.inner_text()
+    page.get_by_text(f"Area: {IOW_PBF.name}").wait_for()
+    _uploader(page, "Area boundaries").set_input_files(str(BOUNDS))
+    _uploader(page, "IoD files").set_input_files([str(FILE1), str(FILE6)])
+    for f in (BOUNDS, FILE1, FILE6):
+        page.locator(f'[data-testid="stFileChipName"][title="{f.name}"]').first.wait_for(
+            timeout=30_000)
+    page.locator('[data-testid="stFileChipIconSpinner"]').first.wait_for(state="detached",
+                                                                        timeout=30_000)
+    _settle(page, 300)
+    page.get_by_role("button", name="Load need data").click()
+    page.get_by_text("Need data loaded: 89 areas", exact=False).wait_for(timeout=90_000)
+    assert FILE1.name in main.inner_text()  # file names shown as typed (no markdown italics)
+    _settle(page)
+    _shot(page, artifacts_dir / "journey_1_area.png")
+
+    # 2. Access gaps: the choropleth of the 89 areas and a non-empty gap list.
+    page.get_by_role("link", name="Next: see the access gaps").click()
+    frame = _map_shapes(page)
+    page.get_by_text("Gap areas, most people lacking access first").wait_for(timeout=120_000)
+    assert frame.locator("path.leaflet-interactive").count() >= 89
+    assert main.locator('[data-testid="stDataFrame"]').count() >= 3  # headline, equity, gaps
+    picker = page.get_by_text("Nearest site for ", exact=False).first
+    picker.wait_for(timeout=30_000)
+    m = re.search(r"Nearest site for (.+?): (.+?) \(([wr]\d+(?:-\d+)?)\)", picker.inner_text())
+    assert m, picker.inner_text()
+    area, site_name, site_id = m.groups()
+    assert area.startswith("Isle of Wight")
+    _settle(page, 1500)
+    _shot(page, artifacts_dir / "journey_2_gaps.png")
+
+    # 3. Sites: that site is chosen, its details shown and the map zoomed to it.
+    page.get_by_role("button", name="Choose this site").click()
+    page.get_by_text(f"Site id {site_id}").wait_for(timeout=90_000)
+    assert site_name in main.inner_text()
+    page.get_by_text("Entrances:", exact=False).first.wait_for()
+    _map_shapes(page)
+    _settle(page, 1500)
+    _shot(page, artifacts_dir / "journey_3_sites.png")
+
+    # 4. Plan a session for Thursday: conditions by hand (no forecast offline), 45 min, 12
+    # walkers with 1 leader (1 per 20 is enough, so no leader warning).
+    page.get_by_role("button", name="Plan a session here").click()
+    page.get_by_role("heading", name="1. Site").wait_for(timeout=60_000)
+    _settle(page)
+    page.get_by_text("No connection? Choose", exact=False).wait_for()  # the offline hint
+    page.get_by_role("radio", name="Enter conditions by hand").check(force=True)
+    page.get_by_label("Temperature (°C)").wait_for(timeout=30_000)
+    page.get_by_label("Temperature (°C)").fill("7")
+    page.get_by_label("Wind gusts (km/h)").fill("35")
+    page.get_by_role("button", name="Use these conditions").click()
+    page.get_by_text("Using: conditions entered by hand", exact=False).wait_for(timeout=30_000)
+    for part, value in zip(("year", "month", "day"), THURSDAY, strict=True):
+        page.get_by_role("spinbutton", name=f"{part}, Date").click()
+        page.keyboard.type(value)
+    # The date is committed when the focus leaves the whole field (not just a segment).
+    page.get_by_role("heading", name="3. When and who").click()
+    page.get_by_text("Thursday 26 November 2026").wait_for(timeout=30_000)
+    _settle(page, 300)
+    page.get_by_label("Duration (minutes)").fill("45")
+    page.keyboard.press("Tab")
+    _settle(page, 300)
+    page.get_by_label("Group size").fill("12")
+    page.keyboard.press("Tab")
+    _settle(page, 300)
+    verdict = page.locator('[data-testid="stAlert"]').filter(
+        has_text="2026-11-26 10:00 for 45 min")
+    verdict.first.wait_for(timeout=30_000)
+    assert site_name in verdict.first.inner_text()  # the site chosen from the gap list
+    assert any(v in verdict.first.inner_text() for v in ("GO", "RETHINK"))
+    assert "leader(s)" not in main.inner_text()  # 12 walkers, 1 leader: within 1 per 20
+    page.get_by_text("Leader checklist").wait_for()
+    _settle(page)
+    _shot(page, artifacts_dir / "journey_4_plan.png")
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_role("button", name="Download printable sheet (.html)").click()
+    sheet = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(sheet)
+    html = sheet.read_text(encoding="utf-8")
+    assert sheet.suffix == ".html"
+    assert site_name in html and "Weather data by Open-Meteo.com" in html
+    assert "Thursday 26 November 2026" in html and "45 min" in html and "12 walkers" in html
+
+    # 5. Walking route from the site's entrance: 45 min, step-free, older adults' pace.
+    page.get_by_role("link", name="Next: plan the walking route from this site").click()
+    page.get_by_text(f"Start: Entrance to {site_name}", exact=False).wait_for(timeout=60_000)
+    assert page.get_by_role("radio", name="A site entrance").is_checked()
+    duration = page.locator('[data-testid="stSlider"]').filter(has_text="Duration (minutes)")
+    assert duration.locator('[data-testid="stSliderThumbValue"]').inner_text() == "45"
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Pace").click()
+    page.keyboard.type("older adults")
+    page.keyboard.press("Enter")
+    _settle(page, 300)
+    page.get_by_text("Step-free", exact=True).click()
+    _settle(page, 300)
+    assert page.get_by_role("checkbox", name="Step-free").is_checked()
+    page.get_by_role("button", name="Plan the route").click()
+    page.get_by_role("heading", name="Routes").wait_for(timeout=120_000)
+    _settle(page)
+    frame = page.frame_locator(IFRAME).first
+    frame.locator("path.ecoplan-route").first.wait_for(state="attached", timeout=30_000)
+    label = page.get_by_text("Route 1 (blue)", exact=False).first.inner_text()
+    assert "step-free" in label and "NOT step-free" not in label, label
+    _settle(page, 1500)
+    _shot(page, artifacts_dir / "journey_5_route.png")
+
+    with page.expect_download(timeout=90_000) as dl:
+        page.get_by_role("button", name="Download A4 map (PDF)").click()
+    pdf = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
+                              check=True).stdout
+        assert re.search(r"^Pages:\s+1$", info, re.M), info
+        assert "(A4)" in info, info
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_role("button", name="Download GPX (for GPS apps)").click()
+    gpx_path = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(gpx_path)
+    gpx = gpxpy.parse(gpx_path.read_text(encoding="utf-8"))
+    pts = gpx.tracks[0].segments[0].points
+    assert len(pts) > 20
+    assert 50.5 < pts[0].latitude < 50.8 and -1.6 < pts[0].longitude < -1.0  # on the island
+    assert (pts[0].latitude, pts[0].longitude) == (pts[-1].latitude, pts[-1].longitude)
+    assert page.blocked_requests == [], page.blocked_requests
