@@ -57,3 +57,12 @@ def test_sheet_escapes_and_attributes(tmp_path):
     path = write_sheet(plan, tmp_path / "sheet.html")
     assert path.read_text(encoding="utf-8") .startswith("<!DOCTYPE html>")
     assert [p.name for p in tmp_path.iterdir()] == ["sheet.html"]
+
+
+def test_sheet_states_the_expected_weather():
+    from ecoplan.plans.sheet import weather_line
+
+    w = {"basis": "manual", "t_min": 4.0, "t_max": 4.2, "app_min": None, "precip_total": 2.0,
+         "prob_max": None, "gust_max": 75.0, "uv_max": None}
+    assert weather_line(w) == "4 °C, 2.0 mm rain, gusts to 75 km/h (entered by hand)"
+    assert weather_line({}) == ""

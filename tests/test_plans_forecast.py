@@ -230,7 +230,7 @@ def test_legacy_names_nulls_and_undefined_units(berlin):
     assert fc.hourly["wind_gusts_10m"].max() == pytest.approx(36.9)
     assert math.isnan(fc.hourly["temperature_2m"].iloc[5])
     assert fc.hourly["uv_index"].isna().all()
-    assert any("uv_index" in n for n in fc.notes)
+    assert any("UV index" in n for n in fc.notes)
 
 
 def test_malformed_structures_are_errors(berlin):
@@ -268,7 +268,7 @@ def test_manual_conditions():
     assert fc.source == "manual" and fc.is_manual
     assert fc.hourly["wind_gusts_10m"].iloc[0] == 40
     assert math.isnan(fc.hourly["uv_index"].iloc[0])  # not given → NaN, never a default
-    assert any("not given" in n and "uv" in n for n in fc.notes)
+    assert any("not given" in n and "UV index" in n and "uv_index" not in n for n in fc.notes)
     with pytest.raises(EcoplanError, match="unknown condition"):
         Forecast.from_conditions(snow_cm=3)
 

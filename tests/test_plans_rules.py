@@ -85,7 +85,7 @@ def test_berlin_cold_drizzle_late_november(berlin_raw):
     for item in ("First aid kit", "Register", "Meeting point", "risk-assessed"):
         assert any(item in c for c in a.checklist), item
     assert any("turn-back" in c for c in a.checklist)
-    assert any("precipitation_probability" in n for n in a.data_notes)
+    assert any("chance of rain" in n for n in a.data_notes)
     # running past sunset is a rethink
     late = assess(fc, Session(datetime(2021, 11, 25, 15, 30, tzinfo=BERLIN_TZ), 60), WOOD)
     assert late.level == RETHINK and "after sunset" in " ".join(r.text for r in late.reasons)

@@ -40,6 +40,19 @@ CONDITION_KEYS: dict[str, str] = {
 }
 
 
+#: Plain words for each forecast variable, for notes a leader reads.
+VARIABLE_WORDS: dict[str, str] = {
+    "temperature_2m": "temperature", "apparent_temperature": "feels-like temperature",
+    "precipitation": "rain amount", "precipitation_probability": "chance of rain",
+    "wind_speed_10m": "wind speed", "wind_gusts_10m": "gusts", "uv_index": "UV index",
+    "weather_code": "weather type (fog, snow, thunder)", "is_day": "daylight flag",
+}
+
+
+def _words(variables: list[str]) -> str:
+    return ", ".join(VARIABLE_WORDS.get(v, v) for v in variables)
+
+
 class ForecastUnreachable(ServiceError):
     """Open-Meteo could not be reached or kept failing (network, timeout, 5xx, 429)."""
 
@@ -143,8 +156,9 @@ class Forecast:
         hourly = pd.DataFrame([row])
         hourly["time"] = pd.Series([pd.NaT], dtype=f"datetime64[ns, {tz}]")
         missing = [k for k in CONDITION_KEYS if k not in given]
-        notes = [f"Conditions entered by hand; not given: {', '.join(missing)} "
-                 "(rules needing them were skipped)."] if missing else [
+        notes = [f"Conditions entered by hand; not given: "
+                 f"{_words([CONDITION_KEYS[k] for k in missing])} "
+                 "(checks needing them were skipped)."] if missing else [
                  "Conditions entered by hand."]
         return cls(latitude=lat, longitude=lon, timezone=_check_tz(tz), hourly=hourly,
                    daily=_empty_daily(), source="manual", notes=notes, conditions=given)
@@ -250,7 +264,7 @@ def parse_forecast(
         if n and np.isnan(arr).all():
             missing.append(var)
     if missing:
-        notes.append(f"Forecast has no {', '.join(missing)}; rules needing them were skipped.")
+        notes.append(f"Forecast has no {_words(missing)}; checks needing them were skipped.")
     current = data.get("current")
     if isinstance(current, dict) and current.get("time"):
         cur = _renamed(current)

@@ -30,6 +30,26 @@ def _css_class(level: str) -> str:
     return {"go": "go", "go with care": "care", "rethink": "rethink"}.get(level, "care")
 
 
+def weather_line(w: dict) -> str:
+    """The session's weather as the leader would read it out ('' when nothing is known)."""
+    bits = []
+    if w.get("t_min") is not None and w.get("t_max") is not None:
+        lo, hi = w["t_min"], w["t_max"]
+        bits.append(f"{lo:.0f} °C" if round(lo) == round(hi) else f"{lo:.0f}–{hi:.0f} °C")
+    if w.get("app_min") is not None:
+        bits.append(f"feels like {w['app_min']:.0f} °C at the coldest")
+    if w.get("precip_total") is not None:
+        bits.append(f"{w['precip_total']:.1f} mm rain")
+    if w.get("prob_max") is not None:
+        bits.append(f"{w['prob_max']:.0f} % chance of rain")
+    if w.get("gust_max") is not None:
+        bits.append(f"gusts to {w['gust_max']:.0f} km/h")
+    if w.get("uv_max") is not None:
+        bits.append(f"UV {w['uv_max']:.0f}")
+    text = ", ".join(bits)
+    return f"{text} (entered by hand)" if bits and w.get("basis") == "manual" else text
+
+
 def plan_to_html(plan: Plan, *, generated: datetime | None = None) -> str:
     a = plan.assessment or {}
     e = escape
@@ -51,6 +71,9 @@ def plan_to_html(plan: Plan, *, generated: datetime | None = None) -> str:
                      f"{e(str(g.get('profile', 'default')))}")
     parts.append("</p>")
     parts.append(f"<p class=\"verdict {_css_class(level)}\">Verdict: {e(level)}</p>")
+    weather = weather_line(a.get("weather") or {})
+    if weather:
+        parts.append(f"<p>Expected weather: {e(weather)}</p>")
     reasons = a.get("reasons") or []
     if reasons:
         parts.append("<h2>Why</h2><ul>")
