@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from streamlit_ui import settle, shot
 
 from ecoplan.settings.paths import shared_data_dir
 
@@ -28,21 +29,8 @@ def app_url(streamlit_server):
                                       "ECOPLAN_DB_URL": ""})
 
 
-def _settle(page, ms: int = 800) -> None:
-    """Let Streamlit finish its rerun (the status widget disappears) before asserting."""
-    page.wait_for_timeout(300)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
-    page.wait_for_timeout(ms)
 
 
-def _shot(page, path: Path) -> None:
-    """Screenshot of the whole page: Streamlit scrolls inside its main block, not the window,
-    so the viewport is made as tall as the content first."""
-    height = page.evaluate("() => Math.max(...[...document.querySelectorAll('section, main, "
-                           "[data-testid=stMain]')].map(e => e.scrollHeight), 900)")
-    page.set_viewport_size({"width": 1280, "height": min(int(height) + 40, 4000)})
-    page.wait_for_timeout(1200)
-    page.screenshot(path=str(path), full_page=True)
 
 
 def test_app_starts_on_the_demo_area_with_sites_on_the_map(app_url, page, wait_for_map,
@@ -54,8 +42,8 @@ def test_app_starts_on_the_demo_area_with_sites_on_the_map(app_url, page, wait_f
     assert frame.locator("path:not(.leaflet-interactive)").count() >= 3  # offline basemap
     assert "OpenStreetMap contributors" in \
         frame.locator(".leaflet-control-attribution").inner_text()
-    _settle(page)
-    _shot(page, artifacts_dir / "app_sites.png")
+    settle(page)
+    shot(page, artifacts_dir / "app_sites.png")
     assert page.blocked_requests == [], page.blocked_requests
 
 
@@ -80,8 +68,8 @@ def test_clicking_a_site_on_the_map_shows_its_details(app_url, page, wait_for_ma
     page.get_by_text("Categories:", exact=False).first.wait_for()
     page.get_by_text("Entrances:", exact=False).first.wait_for()
     wait_for_map(page)  # the map is redrawn with the site outlined and its entrances
-    _settle(page, 1500)
-    _shot(page, artifacts_dir / "app_site_details.png")
+    settle(page, 1500)
+    shot(page, artifacts_dir / "app_site_details.png")
     assert page.blocked_requests == []
 
 
@@ -93,7 +81,7 @@ def test_planner_gives_notes_from_a_recorded_forecast(app_url, page, artifacts_d
     page.locator('input[type="file"]').set_input_files(str(BERLIN))
     day = page.get_by_label("Day (from the forecast)")
     day.wait_for(timeout=30_000)
-    _settle(page, 300)
+    settle(page, 300)
     day.click()  # keyboard use, as a user would: type to filter, Enter to choose
     page.keyboard.type("25 Nov 2021")
     page.keyboard.press("Enter")
@@ -105,8 +93,8 @@ def test_planner_gives_notes_from_a_recorded_forecast(app_url, page, artifacts_d
         has_text="2021-11-25 10:00").first.inner_text()
     assert any(v in verdict for v in ("GO WITH CARE", "RETHINK", "GO"))
     assert "°C" in page.locator("main").inner_text()  # the cold reasons are spelled out
-    _settle(page)
-    _shot(page, artifacts_dir / "app_plan.png")
+    settle(page)
+    shot(page, artifacts_dir / "app_plan.png")
     assert page.blocked_requests == []
 
 
@@ -121,8 +109,8 @@ def test_place_search_with_the_network_down_shows_a_clear_error(app_url, page, w
     assert "check the internet connection" in err.first.inner_text()
     # The rest of the app keeps working: the demo area is still in use, Sites still maps.
     assert "Helsinki" in page.locator("main").inner_text()
-    _settle(page)
-    _shot(page, artifacts_dir / "app_area.png")
+    settle(page)
+    shot(page, artifacts_dir / "app_area.png")
     page.get_by_role("link", name="Sites").first.click()
     wait_for_map(page)
     assert page.blocked_requests == []

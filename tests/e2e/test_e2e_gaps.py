@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from streamlit_ui import settle, shot, uploader
 
 from ecoplan.settings.paths import shared_data_dir
 
@@ -21,23 +22,10 @@ FILE6 = SHARED / "imd" / "File_6_-_IoD2019_Population_Denominators.csv.gz"
 TOP_GAP = "E01017345"  # Isle of Wight 007E: rank 1 of the gap list (most people lacking)
 
 
-def _settle(page, ms: int = 800) -> None:
-    page.wait_for_timeout(300)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
-    page.wait_for_timeout(ms)
 
 
-def _shot(page, path: Path) -> None:
-    height = page.evaluate("() => Math.max(...[...document.querySelectorAll('section, main, "
-                           "[data-testid=stMain]')].map(e => e.scrollHeight), 900)")
-    page.set_viewport_size({"width": 1280, "height": min(int(height) + 40, 6000)})
-    page.wait_for_timeout(1200)
-    page.screenshot(path=str(path), full_page=True)
 
 
-def _uploader(page, label: str):
-    return page.locator('[data-testid="stFileUploader"]').filter(has_text=label) \
-        .locator('input[type="file"]')
 
 
 def test_iow_files_through_the_area_page_show_the_gap_map(streamlit_server, page, wait_for_map,
@@ -51,14 +39,14 @@ def test_iow_files_through_the_area_page_show_the_gap_map(streamlit_server, page
     page.get_by_label("Path of an OSM file on this computer").fill(str(IOW_PBF))
     page.get_by_role("button", name="Load from path").click()
     page.get_by_text(f"Now using {IOW_PBF.name}").wait_for(timeout=60_000)
-    _uploader(page, "Area boundaries").set_input_files(str(BOUNDS))
-    _uploader(page, "IoD files").set_input_files([str(FILE1), str(FILE6)])
+    uploader(page, "Area boundaries").set_input_files(str(BOUNDS))
+    uploader(page, "IoD files").set_input_files([str(FILE1), str(FILE6)])
     for f in (BOUNDS, FILE1, FILE6):  # uploads finished: each file is listed, no spinner
         page.locator(f'[data-testid="stFileChipName"][title="{f.name}"]').first.wait_for(
             timeout=30_000)
     page.locator('[data-testid="stFileChipIconSpinner"]').first.wait_for(state="detached",
                                                                         timeout=30_000)
-    _settle(page, 300)
+    settle(page, 300)
     page.get_by_role("button", name="Load need data").click()
     page.get_by_text("Need data loaded: 89 areas", exact=False).wait_for(timeout=60_000)
 
@@ -78,8 +66,8 @@ def test_iow_files_through_the_area_page_show_the_gap_map(streamlit_server, page
     assert main.locator('[data-testid="stVegaLiteChart"] canvas, '
                         '[data-testid="stVegaLiteChart"] svg').count() >= 1
     assert main.locator('[data-testid="stDataFrame"]').count() >= 3
-    _settle(page, 1500)
-    _shot(page, artifacts_dir / "app_gaps.png")
+    settle(page, 1500)
+    shot(page, artifacts_dir / "app_gaps.png")
 
     # What-if: draw a rectangle with Leaflet.draw (served offline) over the top gap area.
     import geopandas as gpd
@@ -111,6 +99,6 @@ def test_iow_files_through_the_area_page_show_the_gap_map(streamlit_server, page
     # A 28 ha park over the worst gap (Ryde) takes that area off the gap list.
     done = page.locator('[data-testid="stAlert"]').filter(has_text="No longer gaps")
     assert TOP_GAP in done.first.inner_text()
-    _settle(page, 1500)
-    _shot(page, artifacts_dir / "app_gaps_whatif.png")
+    settle(page, 1500)
+    shot(page, artifacts_dir / "app_gaps_whatif.png")
     assert page.blocked_requests == [], page.blocked_requests

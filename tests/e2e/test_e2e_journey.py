@@ -8,7 +8,6 @@ artifacts/journey_*.png.
 
 from __future__ import annotations
 
-import contextlib
 import re
 import shutil
 import subprocess
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import gpxpy
 import pytest
+from streamlit_ui import settle, shot, uploader
 
 from ecoplan.settings.paths import shared_data_dir
 
@@ -36,28 +36,10 @@ def app_url(streamlit_server):
     return streamlit_server(APP, env={"ECOPLAN_DB_URL": ""})
 
 
-def _settle(page, ms: int = 800) -> None:
-    """Wait for Streamlit's rerun to start (if it does) and finish."""
-    status = page.locator('[data-testid="stStatusWidget"]')
-    with contextlib.suppress(Exception):  # a quick rerun may be over already
-        status.wait_for(state="visible", timeout=1_500)
-    status.wait_for(state="hidden", timeout=90_000)
-    page.wait_for_timeout(ms)
 
 
-def _shot(page, path: Path) -> None:
-    """Whole-page screenshot (Streamlit scrolls inside its main block), then back to 900 px."""
-    height = page.evaluate("() => Math.max(...[...document.querySelectorAll('section, main, "
-                           "[data-testid=stMain]')].map(e => e.scrollHeight), 900)")
-    page.set_viewport_size({"width": 1280, "height": min(int(height) + 40, 6000)})
-    page.wait_for_timeout(1000)
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def _uploader(page, label: str):
-    return page.locator('[data-testid="stFileUploader"]').filter(has_text=label) \
-        .locator('input[type="file"]')
 
 
 def _map_shapes(page):
@@ -77,7 +59,7 @@ def test_new_user_plans_a_thursday_step_free_walk_near_a_gap_and_prints_it(
     # 1. Area & data: the OSM extract by path, then boundaries + IoD 2019 File 1 and File 6.
     page.goto(app_url + "/area")
     page.get_by_role("heading", name="Area in use").wait_for(timeout=60_000)
-    _settle(page, 500)  # the first run has finished: a tab clicked now stays open
+    settle(page, wait_start=True, ms=500)  # the first run has finished: a tab clicked now stays open
     page.get_by_role("tab", name="OSM file on this computer").click()
     page.get_by_label("Path of an OSM file on this computer").fill(str(IOW_PBF))
     page.get_by_role("button", name="Load from path").click()
@@ -85,19 +67,19 @@ def test_new_user_plans_a_thursday_step_free_walk_near_a_gap_and_prints_it(
     # The summary and the sidebar already show the new area (not the demo any more).
     assert "Helsinki" not in main.inner_text()
     page.get_by_text(f"Area: {IOW_PBF.name}").wait_for()
-    _uploader(page, "Area boundaries").set_input_files(str(BOUNDS))
-    _uploader(page, "IoD files").set_input_files([str(FILE1), str(FILE6)])
+    uploader(page, "Area boundaries").set_input_files(str(BOUNDS))
+    uploader(page, "IoD files").set_input_files([str(FILE1), str(FILE6)])
     for f in (BOUNDS, FILE1, FILE6):
         page.locator(f'[data-testid="stFileChipName"][title="{f.name}"]').first.wait_for(
             timeout=30_000)
     page.locator('[data-testid="stFileChipIconSpinner"]').first.wait_for(state="detached",
                                                                         timeout=30_000)
-    _settle(page, 300)
+    settle(page, wait_start=True, ms=300)
     page.get_by_role("button", name="Load need data").click()
     page.get_by_text("Need data loaded: 89 areas", exact=False).wait_for(timeout=90_000)
     assert FILE1.name in main.inner_text()  # file names shown as typed (no markdown italics)
-    _settle(page)
-    _shot(page, artifacts_dir / "journey_1_area.png")
+    settle(page, wait_start=True)
+    shot(page, artifacts_dir / "journey_1_area.png")
 
     # 2. Access gaps: the choropleth of the 89 areas and a non-empty gap list.
     page.get_by_role("link", name="Next: see the access gaps").click()
@@ -111,8 +93,8 @@ def test_new_user_plans_a_thursday_step_free_walk_near_a_gap_and_prints_it(
     assert m, picker.inner_text()
     area, site_name, site_id = m.groups()
     assert area.startswith("Isle of Wight")
-    _settle(page, 1500)
-    _shot(page, artifacts_dir / "journey_2_gaps.png")
+    settle(page, wait_start=True, ms=1500)
+    shot(page, artifacts_dir / "journey_2_gaps.png")
 
     # 3. Sites: that site is chosen, its details shown and the map zoomed to it.
     page.get_by_role("button", name="Choose this site").click()
@@ -120,14 +102,14 @@ def test_new_user_plans_a_thursday_step_free_walk_near_a_gap_and_prints_it(
     assert site_name in main.inner_text()
     page.get_by_text("Entrances:", exact=False).first.wait_for()
     _map_shapes(page)
-    _settle(page, 1500)
-    _shot(page, artifacts_dir / "journey_3_sites.png")
+    settle(page, wait_start=True, ms=1500)
+    shot(page, artifacts_dir / "journey_3_sites.png")
 
     # 4. Plan a session for Thursday: conditions by hand (no forecast offline), 45 min, 12
     # walkers with 1 leader (1 per 20 is enough, so no leader warning).
     page.get_by_role("button", name="Plan a session here").click()
     page.get_by_role("heading", name="1. Site").wait_for(timeout=60_000)
-    _settle(page)
+    settle(page, wait_start=True)
     page.get_by_text("No connection? Choose", exact=False).wait_for()  # the offline hint
     page.get_by_role("radio", name="Enter conditions by hand").check(force=True)
     page.get_by_label("Temperature (°C)").wait_for(timeout=30_000)
@@ -141,13 +123,13 @@ def test_new_user_plans_a_thursday_step_free_walk_near_a_gap_and_prints_it(
     # The date is committed when the focus leaves the whole field (not just a segment).
     page.get_by_role("heading", name="3. When and who").click()
     page.get_by_text("Thursday 26 November 2026").wait_for(timeout=30_000)
-    _settle(page, 300)
+    settle(page, wait_start=True, ms=300)
     page.get_by_label("Duration (minutes)").fill("45")
     page.keyboard.press("Tab")
-    _settle(page, 300)
+    settle(page, wait_start=True, ms=300)
     page.get_by_label("Group size").fill("12")
     page.keyboard.press("Tab")
-    _settle(page, 300)
+    settle(page, wait_start=True, ms=300)
     verdict = page.locator('[data-testid="stAlert"]').filter(
         has_text="2026-11-26 10:00 for 45 min")
     verdict.first.wait_for(timeout=30_000)
@@ -155,8 +137,8 @@ def test_new_user_plans_a_thursday_step_free_walk_near_a_gap_and_prints_it(
     assert any(v in verdict.first.inner_text() for v in ("GO", "RETHINK"))
     assert "leader(s)" not in main.inner_text()  # 12 walkers, 1 leader: within 1 per 20
     page.get_by_text("Leader checklist").wait_for()
-    _settle(page)
-    _shot(page, artifacts_dir / "journey_4_plan.png")
+    settle(page, wait_start=True)
+    shot(page, artifacts_dir / "journey_4_plan.png")
     with page.expect_download(timeout=60_000) as dl:
         page.get_by_role("button", name="Download printable sheet (.html)").click()
     sheet = tmp_path / dl.value.suggested_filename
@@ -175,19 +157,19 @@ def test_new_user_plans_a_thursday_step_free_walk_near_a_gap_and_prints_it(
     page.locator('[data-testid="stSelectbox"]').filter(has_text="Pace").click()
     page.keyboard.type("older adults")
     page.keyboard.press("Enter")
-    _settle(page, 300)
+    settle(page, wait_start=True, ms=300)
     page.get_by_text("Step-free", exact=True).click()
-    _settle(page, 300)
+    settle(page, wait_start=True, ms=300)
     assert page.get_by_role("checkbox", name="Step-free").is_checked()
     page.get_by_role("button", name="Plan the route").click()
     page.get_by_role("heading", name="Routes").wait_for(timeout=120_000)
-    _settle(page)
+    settle(page, wait_start=True)
     frame = page.frame_locator(IFRAME).first
     frame.locator("path.ecoplan-route").first.wait_for(state="attached", timeout=30_000)
     label = page.get_by_text("Route 1 (blue)", exact=False).first.inner_text()
     assert "step-free" in label and "NOT step-free" not in label, label
-    _settle(page, 1500)
-    _shot(page, artifacts_dir / "journey_5_route.png")
+    settle(page, wait_start=True, ms=1500)
+    shot(page, artifacts_dir / "journey_5_route.png")
 
     with page.expect_download(timeout=90_000) as dl:
         page.get_by_role("button", name="Download A4 map (PDF)").click()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import gpxpy
 import pytest
+from streamlit_ui import settle, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -23,18 +24,8 @@ def app_url(streamlit_server):
     return streamlit_server(APP, env={"ECOPLAN_DB_URL": ""})
 
 
-def _settle(page, ms: int = 800) -> None:
-    page.wait_for_timeout(300)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
-    page.wait_for_timeout(ms)
 
 
-def _shot(page, path: Path) -> None:
-    height = page.evaluate("() => Math.max(...[...document.querySelectorAll('section, main, "
-                           "[data-testid=stMain]')].map(e => e.scrollHeight), 900)")
-    page.set_viewport_size({"width": 1280, "height": min(int(height) + 40, 4000)})
-    page.wait_for_timeout(1200)
-    page.screenshot(path=str(path), full_page=True)
 
 
 def test_click_plan_and_download_a_route(app_url, page, artifacts_dir, tmp_path):
@@ -44,15 +35,15 @@ def test_click_plan_and_download_a_route(app_url, page, artifacts_dir, tmp_path)
     container = frame.locator(".leaflet-container").first
     container.wait_for(timeout=60_000)
     frame.locator("path").first.wait_for(state="attached")  # the offline basemap is drawn
-    _settle(page)
+    settle(page)
     # The map opens fitted to the demo data, whose centre is in Kaisaniemi park: click it.
     box = container.bounding_box()
     container.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
     page.get_by_text("Start: the chosen point", exact=False).wait_for(timeout=30_000)
-    _settle(page)
+    settle(page)
     page.get_by_role("button", name="Plan the route").click()
     page.get_by_role("heading", name="Routes").wait_for(timeout=60_000)
-    _settle(page)
+    settle(page)
     frame = page.frame_locator(IFRAME).first
     lines = frame.locator("path.ecoplan-route")
     lines.first.wait_for(state="attached", timeout=30_000)
@@ -82,6 +73,6 @@ def test_click_plan_and_download_a_route(app_url, page, artifacts_dir, tmp_path)
         assert re.search(r"^Pages:\s+1$", info, re.M), info
         assert "(A4)" in info, info
 
-    _settle(page, 1500)
-    _shot(page, artifacts_dir / "app_route.png")
+    settle(page, 1500)
+    shot(page, artifacts_dir / "app_route.png")
     assert page.blocked_requests == [], page.blocked_requests

@@ -1,0 +1,39 @@
+"""Small Playwright helpers for driving a Streamlit page, shared by the e2e tests."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+
+def settle(page, ms: int = 800, *, wait_start: bool = False) -> None:
+    """Let Streamlit finish its rerun (the status widget disappears) before asserting.
+
+    ``wait_start`` first waits briefly for a rerun to begin, for actions whose rerun may
+    start late (file uploads, downloads).
+    """
+    status = page.locator('[data-testid="stStatusWidget"]')
+    if wait_start:
+        with contextlib.suppress(Exception):  # a quick rerun may be over already
+            status.wait_for(state="visible", timeout=1_500)
+    else:
+        page.wait_for_timeout(300)
+    status.wait_for(state="hidden", timeout=90_000)
+    page.wait_for_timeout(ms)
+
+
+def shot(page, path: Path, *, max_height: int = 6000) -> None:
+    """Whole-page screenshot: Streamlit scrolls inside its main block, not the window, so the
+    viewport is made as tall as the content first, then put back."""
+    height = page.evaluate("() => Math.max(...[...document.querySelectorAll('section, main, "
+                           "[data-testid=stMain]')].map(e => e.scrollHeight), 900)")
+    page.set_viewport_size({"width": 1280, "height": min(int(height) + 40, max_height)})
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def uploader(page, label: str):
+    """The hidden file input of the file uploader whose label contains ``label``."""
+    return page.locator('[data-testid="stFileUploader"]').filter(has_text=label) \
+        .locator('input[type="file"]')
