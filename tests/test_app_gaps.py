@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from ecoplan.app import gaps_logic as logic
 from ecoplan.app import state
 from ecoplan.errors import AreaError
-from ecoplan.settings import gaps_app as cfg
+from ecoplan.settings import app_gaps as cfg
 from ecoplan.settings.paths import shared_data_dir
 
 APP = Path(__file__).resolve().parents[1] / "app.py"

@@ -27,7 +27,7 @@ from shapely.geometry.base import BaseGeometry
 from ecoplan.access.measure import AccessResult
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.settings import app as app_cfg
-from ecoplan.settings import gaps_app as cfg
+from ecoplan.settings import app_gaps as cfg
 from ecoplan.sites.build import Sites
 
 

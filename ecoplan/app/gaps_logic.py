@@ -27,7 +27,7 @@ from ecoplan.errors import AreaError
 from ecoplan.io import csv_safe, write_layers
 from ecoplan.settings import access as access_cfg
 from ecoplan.settings import app as app_cfg
-from ecoplan.settings import gaps_app as cfg
+from ecoplan.settings import app_gaps as cfg
 from ecoplan.settings import network as net_cfg
 
 CUSTOM = "custom"

@@ -33,7 +33,7 @@ from ecoplan.app import gaps_logic as logic
 from ecoplan.errors import EcoplanError
 from ecoplan.settings import access as access_cfg
 from ecoplan.settings import app as app_cfg
-from ecoplan.settings import gaps_app as cfg
+from ecoplan.settings import app_gaps as cfg
 from ecoplan.settings import network as net_cfg
 
 MAP_KEY = "gaps_map"
