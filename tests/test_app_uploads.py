@@ -63,12 +63,12 @@ def test_sniff_rejects_content_that_does_not_match_the_name(name, head):
     ("iod.csv", b"LSOA code (2011),x\n"),
 ])
 def test_sniff_accepts_real_headers(name, head):
-    uploads.sniff(name, head, "osm")
+    assert uploads.sniff(name, head, "osm") is None  # raises InputFileError if refused
 
 
 def test_real_pbf_header_passes(iow_pbf):
     with open(iow_pbf, "rb") as fh:
-        uploads.sniff(iow_pbf.name, fh.read(4096), "osm")
+        assert uploads.sniff(iow_pbf.name, fh.read(4096), "osm") is None
 
 
 @given(st.text(max_size=300))
