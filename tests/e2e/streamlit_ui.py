@@ -37,3 +37,18 @@ def uploader(page, label: str):
     """The hidden file input of the file uploader whose label contains ``label``."""
     return page.locator('[data-testid="stFileUploader"]').filter(has_text=label) \
         .locator('input[type="file"]')
+
+
+def upload(page, label: str, paths: list[Path], *, timeout_ms: int = 60_000) -> None:
+    """Upload ``paths`` to one uploader and wait until each is listed and the rerun is done.
+
+    One uploader at a time: a second upload sent while the first one's rerun is running can
+    be dropped by the browser on a busy machine.
+    """
+    uploader(page, label).set_input_files([str(p) for p in paths])
+    for p in paths:
+        page.locator(f'[data-testid="stFileChipName"][title="{p.name}"]').first.wait_for(
+            timeout=timeout_ms)
+    page.locator('[data-testid="stFileChipIconSpinner"]').first.wait_for(
+        state="detached", timeout=timeout_ms)
+    settle(page, 300, wait_start=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit_ui import settle, shot, uploader
+from streamlit_ui import settle, shot, upload
 
 from ecoplan.settings.paths import shared_data_dir
 
@@ -39,14 +39,8 @@ def test_iow_files_through_the_area_page_show_the_gap_map(streamlit_server, page
     page.get_by_label("Path of an OSM file on this computer").fill(str(IOW_PBF))
     page.get_by_role("button", name="Load from path").click()
     page.get_by_text(f"Now using {IOW_PBF.name}").wait_for(timeout=60_000)
-    uploader(page, "Area boundaries").set_input_files(str(BOUNDS))
-    uploader(page, "IoD files").set_input_files([str(FILE1), str(FILE6)])
-    for f in (BOUNDS, FILE1, FILE6):  # uploads finished: each file is listed, no spinner
-        page.locator(f'[data-testid="stFileChipName"][title="{f.name}"]').first.wait_for(
-            timeout=30_000)
-    page.locator('[data-testid="stFileChipIconSpinner"]').first.wait_for(state="detached",
-                                                                        timeout=30_000)
-    settle(page, 300)
+    upload(page, "Area boundaries", [BOUNDS])
+    upload(page, "IoD files", [FILE1, FILE6])
     page.get_by_role("button", name="Load need data").click()
     page.get_by_text("Need data loaded: 89 areas", exact=False).wait_for(timeout=60_000)
 

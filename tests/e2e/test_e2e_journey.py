@@ -15,7 +15,7 @@ from pathlib import Path
 
 import gpxpy
 import pytest
-from streamlit_ui import settle, shot, uploader
+from streamlit_ui import settle, shot, upload
 
 from ecoplan.settings.paths import shared_data_dir
 
@@ -67,14 +67,8 @@ def test_new_user_plans_a_thursday_step_free_walk_near_a_gap_and_prints_it(
     # The summary and the sidebar already show the new area (not the demo any more).
     assert "Helsinki" not in main.inner_text()
     page.get_by_text(f"Area: {IOW_PBF.name}").wait_for()
-    uploader(page, "Area boundaries").set_input_files(str(BOUNDS))
-    uploader(page, "IoD files").set_input_files([str(FILE1), str(FILE6)])
-    for f in (BOUNDS, FILE1, FILE6):
-        page.locator(f'[data-testid="stFileChipName"][title="{f.name}"]').first.wait_for(
-            timeout=30_000)
-    page.locator('[data-testid="stFileChipIconSpinner"]').first.wait_for(state="detached",
-                                                                        timeout=30_000)
-    settle(page, wait_start=True, ms=300)
+    upload(page, "Area boundaries", [BOUNDS])
+    upload(page, "IoD files", [FILE1, FILE6])
     page.get_by_role("button", name="Load need data").click()
     page.get_by_text("Need data loaded: 89 areas", exact=False).wait_for(timeout=90_000)
     assert FILE1.name in main.inner_text()  # file names shown as typed (no markdown italics)
