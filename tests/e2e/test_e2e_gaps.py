@@ -4,21 +4,12 @@ OSM extract by path, upload the LSOA boundaries and IoD 2019 files on *Area & da
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from iow_files import APP, BOUNDS, FILE1, FILE6, IOW_PBF
 from streamlit_ui import settle, shot, upload
-
-from ecoplan.settings.paths import shared_data_dir
 
 pytestmark = pytest.mark.e2e
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
-SHARED = shared_data_dir()
-IOW_PBF = SHARED / "osm" / "isle-of-wight_2015-01-01.osm.pbf"
-BOUNDS = SHARED / "boundaries" / "lsoa2011_bsc_isle-of-wight.geojson"
-FILE1 = SHARED / "imd" / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz"
-FILE6 = SHARED / "imd" / "File_6_-_IoD2019_Population_Denominators.csv.gz"
 TOP_GAP = "E01017345"  # Isle of Wight 007E: rank 1 of the gap list (most people lacking)
 
 

@@ -11,22 +11,14 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import gpxpy
 import pytest
+from iow_files import APP, BOUNDS, FILE1, FILE6, IOW_PBF
 from streamlit_ui import settle, shot, upload
-
-from ecoplan.settings.paths import shared_data_dir
 
 pytestmark = pytest.mark.e2e
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
-SHARED = shared_data_dir()
-IOW_PBF = SHARED / "osm" / "isle-of-wight_2015-01-01.osm.pbf"
-BOUNDS = SHARED / "boundaries" / "lsoa2011_bsc_isle-of-wight.geojson"
-FILE1 = SHARED / "imd" / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz"
-FILE6 = SHARED / "imd" / "File_6_-_IoD2019_Population_Denominators.csv.gz"
 IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 THURSDAY = ("2026", "11", "26")  # the Thursday after "today" (2026-11-21) in the issue
 
