@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import requests
 
+from ecoplan import net
 from ecoplan.errors import EcoplanError, InputFileError, NotInCacheError, ServiceError
 from ecoplan.plans._io import write_atomic
 from ecoplan.settings import paths
@@ -336,45 +337,42 @@ def fetch_forecast(
     max_attempts: int = cfg.MAX_ATTEMPTS, backoff_s: float = cfg.BACKOFF_S,
     sleep: Callable[[float], None] = time.sleep,
 ) -> dict[str, Any]:
-    """GET /v1/forecast with bounded timeouts and exponential backoff; returns the JSON."""
+    """GET /v1/forecast through :mod:`ecoplan.net` (bounded timeouts, retries with exponential
+    backoff honouring Retry-After); returns the JSON."""
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise EcoplanError(f"latitude/longitude {lat}, {lon} out of range; latitude is -90..90 "
                            "and longitude -180..180")
-    http = session or requests.Session()
     params = request_params(lat, lon, tz)
-    last = "no attempt made"
-    for attempt in range(max(1, max_attempts)):
-        if attempt:
-            sleep(backoff_s * 2 ** (attempt - 1))
-        try:
-            resp = http.get(base_url, params=params, timeout=timeout)
-        except requests.Timeout:
-            last = f"no answer within {timeout[1]:g} s (timeout)"
-            continue
-        except requests.ConnectionError as err:
-            last = f"connection failed ({err.__class__.__name__})"
-            continue
-        if resp.status_code == 429 or resp.status_code >= 500:
-            last = f"HTTP {resp.status_code}"
-            retry_after = resp.headers.get("Retry-After", "")
-            if retry_after.isdigit() and attempt + 1 < max_attempts:
-                sleep(min(float(retry_after), cfg.MAX_RETRY_AFTER_S))
-            continue
-        try:
-            data = resp.json()
-        except ValueError:
-            raise ServiceError(f"Open-Meteo sent a malformed answer (HTTP {resp.status_code}, "
-                               "not JSON); try again later or enter conditions by hand") from None
-        if isinstance(data, dict) and data.get("error"):
-            raise ServiceError(f"Open-Meteo refused the request: {data.get('reason', '?')}; "
-                               "check latitude/longitude and the forecast range")
-        if resp.status_code != 200:
-            raise ServiceError(f"Open-Meteo answered HTTP {resp.status_code}; try again later "
-                               "or enter conditions by hand")
-        return data
-    raise ForecastUnreachable(
-        f"Open-Meteo could not be reached after {max(1, max_attempts)} attempts: {last}; "
-        "use offline mode for a cached forecast, or enter the expected conditions by hand")
+    attempts = max(1, max_attempts)
+    policy = net.Policy(connect_timeout_s=timeout[0], read_timeout_s=timeout[1],
+                        max_retries=attempts - 1, retry_status=_RETRY_STATUS,
+                        retry_network_errors=True, backoff_base_s=backoff_s,
+                        backoff_max_s=cfg.MAX_RETRY_AFTER_S,
+                        total_wait_max_s=cfg.MAX_RETRY_AFTER_S * attempts)
+    try:
+        resp = net.request("GET", base_url, what="Open-Meteo forecast", policy=policy,
+                           params=params, session=session, sleep=sleep)
+    except net.HttpFailure as err:
+        raise ForecastUnreachable(
+            f"Open-Meteo could not be reached after {err.attempts} attempts: {err.detail}; "
+            "use offline mode for a cached forecast, or enter the expected conditions by "
+            "hand") from None
+    try:
+        data = resp.json()
+    except ValueError:
+        raise ServiceError(f"Open-Meteo sent a malformed answer (HTTP {resp.status_code}, "
+                           "not JSON); try again later or enter conditions by hand") from None
+    if isinstance(data, dict) and data.get("error"):
+        raise ServiceError(f"Open-Meteo refused the request: {data.get('reason', '?')}; "
+                           "check latitude/longitude and the forecast range")
+    if resp.status_code != 200:
+        raise ServiceError(f"Open-Meteo answered HTTP {resp.status_code}; try again later "
+                           "or enter conditions by hand")
+    return data
+
+
+#: 429 and every 5xx are "try again later" for Open-Meteo.
+_RETRY_STATUS: frozenset[int] = frozenset({429, *range(500, 600)})
 
 
 # --- cache ------------------------------------------------------------------------------------
