@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gzip
 import hashlib
 import io
 import json
@@ -218,25 +217,23 @@ class DataMirror:
         self.requests: list[tuple[str, dict[str, str], dict[str, str]]] = []
         self.lock = threading.Lock()
         self.routes: dict[str, Callable[[dict[str, str]], tuple[bytes, str]]] = {}
-        files = govuk_files()
-        pbf = pbf_bytes()
-        md5 = hashlib.md5(pbf).hexdigest()  # noqa: S324 - Geofabrik publishes MD5
+        self.md5 = None  # None: the true MD5 of the extract; a string replaces it
         self.routes[INDEX_PATH] = lambda q: (json.dumps(geofabrik_index()).encode(),
                                              "application/json")
-        self.routes[PBF_PATH] = lambda q: (pbf, "application/octet-stream")
+        self.routes[PBF_PATH] = lambda q: (pbf_bytes(), "application/octet-stream")
         self.routes[PBF_PATH + ".md5"] = lambda q: (
-            f"{md5}  isle-of-wight-latest.osm.pbf\n".encode(), "text/plain")
-        for path, body in files.items():
+            f"{self.md5 or hashlib.md5(pbf_bytes()).hexdigest()}  "  # noqa: S324 - as Geofabrik
+            "isle-of-wight-latest.osm.pbf\n".encode(), "text/plain")
+        for path in (FILE1_PATH, FILE2_PATH, FILE6_PATH, IOD2025_PATH):
             kind = "text/csv" if path.endswith(".csv") else (
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            self.routes[path] = lambda q, body=body, kind=kind: (body, kind)
-        feats = boundary_features()
+            self.routes[path] = lambda q, path=path, kind=kind: (govuk_files()[path], kind)
         self.routes[LOOKUP_PATH] = lambda q: self._json(
             arcgis_answer(lookup_rows(), q, geojson_rows=False, cap=TABLE_MAX))
         self.routes[B2011_PATH] = lambda q: self._json(
-            arcgis_answer(feats["2011"], q, geojson_rows=True, cap=FEATURE_MAX))
+            arcgis_answer(boundary_features()["2011"], q, geojson_rows=True, cap=FEATURE_MAX))
         self.routes[B2021_PATH] = lambda q: self._json(
-            arcgis_answer(feats["2021"], q, geojson_rows=True, cap=FEATURE_MAX))
+            arcgis_answer(boundary_features()["2021"], q, geojson_rows=True, cap=FEATURE_MAX))
         self._server: ThreadingHTTPServer | None = None
 
     @staticmethod
@@ -314,5 +311,3 @@ class DataMirror:
             self._server = None
 
 
-def gz(data: bytes) -> bytes:
-    return gzip.compress(data)

@@ -81,24 +81,37 @@ def resolve(query: str, table: pd.DataFrame) -> Authority:
             f"no English local authority has the code {code} in the ONS lookup (LAD 2022) — "
             "check the code, or give the name")
     by_norm = {normalise(n): (c, n) for c, n in codes.items()}
+    by_norm.update({short: by_norm[k] for k in list(by_norm)
+                    if (short := _short(k)) != k and short not in by_norm})
     want = normalise(text)
     if want in by_norm:
         code, name = by_norm[want]
         return Authority(code, name)
+    # A part of a name is never taken silently ("Hampshire" is not "East Hampshire"): say which
+    # names contain it.
     hits = sorted({by_norm[k] for k in by_norm if want and want in k}, key=lambda t: t[1])
-    if len(hits) == 1:
-        return Authority(*hits[0])
-    if len(hits) > 1:
+    if hits:
         names = tuple(n for _, n in hits)
         shown = "; ".join(f"{n} ({c})" for c, n in hits[:8])
         more = f" and {len(hits) - 8} more" if len(hits) > 8 else ""
-        raise UnknownAuthorityError(f"'{text}' matches several local authorities: {shown}{more}"
-                                    " — give the full name or the code", names)
+        raise UnknownAuthorityError(f"'{text}' is part of the name of {shown}{more} — give the "
+                                    "full name or the code", names)
     close = suggest(text, table)
     hint = f" Did you mean: {'; '.join(close)}?" if close else ""
     raise UnknownAuthorityError(
         f"no English local authority is called '{text}'.{hint} (A GSS code such as E06000046 "
         "works too; `ecoplan data authorities` lists them.)", tuple(close))
+
+
+_SUFFIXES = (" city of", " county of")
+
+
+def _short(key: str) -> str:
+    """'bristol city of' → 'bristol': ONS writes some names as 'Bristol, City of'."""
+    for suffix in _SUFFIXES:
+        if key.endswith(suffix):
+            return key[: -len(suffix)]
+    return key
 
 
 def suggest(text: str, table: pd.DataFrame, n: int = cfg.SUGGESTIONS) -> list[str]:
