@@ -84,11 +84,11 @@ def test_server_that_ignores_range_restarts_from_zero(tmp_path, src):
 
 
 def test_checksum_mismatch_names_the_source_and_keeps_nothing(tmp_path, src):
-    with LoopbackServer([Reply(200, b"not the extract")]) as srv:
-        with pytest.raises(ServiceError, match=r"\(osm_extract\): the downloaded file does not "
-                                               r"match its published checksum"):
-            fetch_file(src, srv.url + "/x.osm.pbf", tmp_path / "x.osm.pbf", root=tmp_path,
-                       known_hash="md5:" + "0" * 32)
+    wrong = r"\(osm_extract\): the downloaded file does not match its published checksum"
+    with (LoopbackServer([Reply(200, b"not the extract")]) as srv,
+          pytest.raises(ServiceError, match=wrong)):
+        fetch_file(src, srv.url + "/x.osm.pbf", tmp_path / "x.osm.pbf", root=tmp_path,
+                   known_hash="md5:" + "0" * 32)
     assert list(tmp_path.iterdir()) == []
 
 
