@@ -51,4 +51,15 @@ def clip_keep_whole(layers: OsmLayers, area: BaseGeometry) -> OsmLayers:
                    buildings=layers.buildings[layers.buildings.intersects(area)])
 
 
-__all__ = ["buffer_m", "clip_keep_whole", "osm_buffer_m"]
+def load_authority_layers(query: str, speed_kmh: float | None = None) -> OsmLayers:
+    """The OSM layers of a downloaded authority, clipped to it plus :func:`osm_buffer_m`."""
+    from ecoplan.fetch.get import authority_area
+    from ecoplan.fetch.manifest import find_manifest
+    from ecoplan.osm.load import load_layers
+
+    man = find_manifest(query)
+    area = buffer_m(authority_area(man.path_of("lsoa2011")), osm_buffer_m(speed_kmh))
+    return clip_keep_whole(load_layers(man.path_of("osm")), area)
+
+
+__all__ = ["buffer_m", "clip_keep_whole", "load_authority_layers", "osm_buffer_m"]
