@@ -71,8 +71,20 @@ _DOMAINS_2025 = {"IMD": "Index of Multiple Deprivation (IMD)", "Income": "Income
                  "Environment": "Living Environment"}
 
 
+IOW_PBF = SHARED / "osm" / "isle-of-wight_2015-01-01.osm.pbf"
+
+
 def shared(rel: str) -> Path:
     return SHARED / rel
+
+
+def require_shared(path: Path) -> Path:
+    """Skip the test, with the reason, when the shared data is not there."""
+    import pytest
+
+    if not path.exists():
+        pytest.skip(f"shared test data not found at {path} (see ../shared/data/README.md)")
+    return path
 
 
 # --- the files, built once per test session ------------------------------------------------------

@@ -4,9 +4,8 @@ then the island is the area in use with its need data; a bad name is a message, 
 from __future__ import annotations
 
 import pytest
-from conftest import IOW_PBF, require_shared
 from fixtures_http import no_internet  # noqa: F401
-from fixtures_mirror import DataMirror
+from fixtures_mirror import IOW_PBF, DataMirror, require_shared
 from streamlit.testing.v1 import AppTest
 
 from ecoplan.app import la_data, state

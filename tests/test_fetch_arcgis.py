@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import SHARED, require_shared
 from fixtures_http import LoopbackServer, Reply, no_internet  # noqa: F401
-from fixtures_mirror import B2011_PATH, FEATURE_MAX, TABLE_MAX, DataMirror
+from fixtures_mirror import B2011_PATH, FEATURE_MAX, SHARED, TABLE_MAX, DataMirror, require_shared
 
 from ecoplan.errors import NotInCacheError, ServiceError
 from ecoplan.fetch import arcgis

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import SHARED, require_shared
+from fixtures_mirror import SHARED, require_shared
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -7,9 +7,8 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from conftest import IOW_PBF, require_shared
 from fixtures_http import LoopbackServer, Reply, no_internet  # noqa: F401
-from fixtures_mirror import PBF_PATH, DataMirror
+from fixtures_mirror import IOW_PBF, PBF_PATH, DataMirror, require_shared
 
 from ecoplan.errors import NotInCacheError, ServiceError
 from ecoplan.fetch.catalogue import load_catalogue

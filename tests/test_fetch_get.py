@@ -12,16 +12,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import IOW_PBF, SHARED, require_shared
 from fixtures_http import no_internet  # noqa: F401
 from fixtures_mirror import (
     FILE2_PATH,
     FILE6_PATH,
     INDEX_PATH,
     IOD2025_PATH,
+    IOW_PBF,
     LOOKUP_PATH,
     PBF_PATH,
+    SHARED,
     DataMirror,
+    require_shared,
 )
 
 from ecoplan.cli import main
