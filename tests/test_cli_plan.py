@@ -170,3 +170,218 @@ def test_site_from_pbf_woodland_gusts(capsys, monkeypatch):
     assert rc == 0 and "[rethink]" in thunder
     assert "Nearest mapped building:" in thunder and " m from the site" in thunder
     assert "Better-suited sites" not in out
+
+
+# --- hostile input: forecasts, time zones, outputs, databases (issues 12 and 13) -------------
+
+
+def _plan_argv(fc_path, day: str) -> list[str]:
+    return ["plan", "--lat", "52.52", "--lon", "13.42", "--categories", "park", "--forecast",
+            str(fc_path), "--date", day, "--start", "14:00", "--minutes", "60"]
+
+
+def _one_line_error(capsys, rc: int, match: str) -> str:
+    cap = capsys.readouterr()
+    assert rc == 2, cap.out
+    assert "Traceback" not in cap.err and len(cap.err.strip().splitlines()) == 1, cap.err
+    assert match in cap.err, cap.err
+    return cap.err
+
+
+def test_forecast_for_another_place_is_refused(berlin, capsys):
+    """The recorded Berlin file for a site on the Isle of Wight: refused, not used."""
+    rc = main(["plan", "--lat", "50.70", "--lon", "-1.16", "--forecast", str(berlin.path),
+               "--date", berlin.day("2021-11-25"), "--start", "10:00", "--minutes", "60"])
+    err = _one_line_error(capsys, rc, "km from the site")
+    assert "52.52, 13.42" in err and "somewhere else" in err
+
+
+def test_past_date_is_refused_for_planning(capsys):
+    rc = main(["plan", "--lat", "50.66", "--lon", "-1.15", "--date", "2020-06-01", "--start",
+               "10:00", "--minutes", "60", "--conditions", "temp_c=15,gust_kmh=10"])
+    _one_line_error(capsys, rc, "in the past")
+
+
+@pytest.mark.parametrize("conditions, match", [
+    ("rain_prob=250,wind_kmh=10", "outside the possible range 0–100 %"),
+    ("wind_kmh=-40", "outside the possible range 0–410 km/h"),
+    ("gust_kmh=Infinity", "not a finite number"),
+    ("gust_kmh=inf", "not a finite number"),
+    ("rain_mm=1e308", "outside the possible range"),
+    ("temp_c=65", "outside the possible range -90–60 °C"),
+    ("temp_c=nan", "not a finite number"),
+    ("weather_code=95.5", "not a whole WMO weather code"),
+    ("uv=-1", "outside the possible range"),
+])
+def test_impossible_conditions_are_refused(conditions, match, capsys):
+    rc = main(["plan", "--lat", "50.66", "--lon", "-1.15", "--date", SOON, "--start", "10:00",
+               "--minutes", "60", "--conditions", conditions])
+    _one_line_error(capsys, rc, match)
+
+
+def _edit(berlin, tmp_path, name: str, edit) -> str:
+    data = json.loads(berlin.path.read_text(encoding="utf-8"))
+    edit(data)
+    p = tmp_path / name
+    p.write_text(json.dumps(data), encoding="utf-8")
+    return str(p)
+
+
+def test_all_null_forecast_is_unknown_never_go(berlin, tmp_path, capsys):
+    def nulls(d):
+        for k in list(d["hourly"]):
+            if k != "time":
+                d["hourly"][k] = [None] * len(d["hourly"]["time"])
+        d.pop("daily", None)
+        d.pop("current", None)
+    f = _edit(berlin, tmp_path, "nulls.json", nulls)
+    rc = main(_plan_argv(f, berlin.day("2021-11-25")))
+    out = capsys.readouterr().out
+    assert rc == 0
+    assert "UNKNOWN — CHECK THE FORECAST" in out and " GO\n" not in out
+    assert "no temperature" in out and "gusts" in out and "weather type" in out
+
+
+def test_forecast_lacking_gusts_is_unknown_listing_what_is_missing(berlin, tmp_path, capsys):
+    def no_gusts(d):
+        d["hourly"].pop("wind_gusts_10m")
+        d["daily"].pop("wind_gusts_10m_max", None)
+    f = _edit(berlin, tmp_path, "nogusts.json", no_gusts)
+    rc = main(_plan_argv(f, berlin.day("2021-11-27")))
+    out = capsys.readouterr().out
+    assert rc == 0 and "UNKNOWN — CHECK THE FORECAST" in out
+    assert "the forecast has no gusts for the session" in out and "wind" in out
+
+
+@pytest.mark.parametrize("edit, match", [
+    (lambda d: d.update(timezone=123), "'timezone' is 123"),
+    (lambda d: d.update(latitude="north"), "'latitude' is \"north\""),
+    (lambda d: d.update(latitude=True), "'latitude' is true"),
+    (lambda d: d.update(hourly=[1, 2]), "'hourly' is not an object"),
+    (lambda d: d.update(hourly_units=["x"]), "'hourly_units' is not an object"),
+    (lambda d: d["hourly"].update(wind_gusts_10m=["fast"] * len(d["hourly"]["time"])),
+     "holds \"fast\", not a number"),
+    (lambda d: d["hourly"]["wind_gusts_10m"].__setitem__(30, 1e308), "outside the possible"),
+    (lambda d: d["hourly"]["temperature_2m"].__setitem__(30, 65.0), "outside the possible"),
+    (lambda d: d["daily"]["precipitation_sum"].__setitem__(1, -3), "outside the possible"),
+    (lambda d: d["hourly"].update(time=[123] * len(d["hourly"]["time"])), "not dates"),
+    (lambda d: d["current"].update(time=["x"]), ""),  # odd 'current' is ignored, not a crash
+])
+def test_damaged_forecast_files_are_one_line_errors(berlin, tmp_path, capsys, edit, match):
+    f = _edit(berlin, tmp_path, "bad.json", edit)
+    rc = main(_plan_argv(f, berlin.day("2021-11-25")))
+    if not match:
+        assert rc == 0, capsys.readouterr().err
+        return
+    _one_line_error(capsys, rc, match)
+
+
+def test_non_finite_literals_deep_nesting_and_huge_files_are_refused(berlin, tmp_path, capsys):
+    day = berlin.day("2021-11-25")
+    text = berlin.path.read_text(encoding="utf-8")
+    inf = tmp_path / "inf.json"
+    inf.write_text(text.replace('"wind_gusts_10m": [', '"wind_gusts_10m": [Infinity, ', 1)
+                   .replace('"time": [', '"time": [', 1), encoding="utf-8")
+    _one_line_error(capsys, main(_plan_argv(inf, day)), "not valid JSON")
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    _one_line_error(capsys, main(_plan_argv(deep, day)), "nested too deeply")
+    huge = tmp_path / "huge.json"
+    with huge.open("wb") as fh:
+        fh.truncate(6 * 1024 * 1024)  # sparse: 6 MB of zero bytes
+    _one_line_error(capsys, main(_plan_argv(huge, day)), "over the 5 MB limit")
+
+
+def test_cli_subprocess_shows_no_traceback_for_a_bad_time_zone(berlin):
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-m", "ecoplan.cli", *_plan_argv(
+        berlin.path, berlin.day("2021-11-25")), "--tz", "Not/AZone"],
+        capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert res.stderr.strip() == ("ecoplan plan: error: unknown time zone 'Not/AZone'; use an "
+                                  "IANA name such as Europe/London")
+
+
+def _count_plans(db_url: str) -> int:
+    from ecoplan.plans.store import PlanStore
+
+    with PlanStore(db_url) as store:
+        return store.count()
+
+
+@pytest.mark.parametrize("target", ["missing-folder/p.ics", "a-folder", "a-file/p.ics"])
+def test_bad_ics_target_is_refused_before_anything_is_saved(berlin, tmp_path, capsys, target):
+    (tmp_path / "a-folder").mkdir()
+    (tmp_path / "a-file").write_text("x")
+    db = f"sqlite:///{tmp_path / 'plans.sqlite'}"
+    rc = main([*_plan_argv(berlin.path, berlin.day("2021-11-25")), "--save", "--db", db,
+               "--ics", str(tmp_path / target)])
+    cap = capsys.readouterr()
+    assert rc == 2 and "Traceback" not in cap.err and len(cap.err.strip().splitlines()) == 1
+    assert "cannot write the calendar event" in cap.err or "is a folder" in cap.err
+    assert cap.out == ""  # refused before the work: no verdict printed, nothing saved
+    assert _count_plans(db) == 0
+
+
+def test_failed_export_saves_no_plan_so_a_retry_makes_no_duplicate(berlin, tmp_path, capsys,
+                                                                   monkeypatch):
+    """Disk full while writing the .ics: the plan is not saved; the retry saves exactly one."""
+    import errno
+    import os as os_mod
+
+    import ecoplan.plans._io as pio
+
+    db = f"sqlite:///{tmp_path / 'plans.sqlite'}"
+    argv = [*_plan_argv(berlin.path, berlin.day("2021-11-25")), "--save", "--db", db,
+            "--sheet", str(tmp_path / "s.html"), "--ics", str(tmp_path / "s.ics")]
+    real_replace = os_mod.replace
+
+    def full_disk(src, dst):
+        if str(dst).endswith(".ics"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(pio.os, "replace", full_disk)
+    rc = main(argv)
+    _one_line_error(capsys, rc, "No space left on device")
+    assert _count_plans(db) == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".ics", ".html",
+                                                                       ".tmp")) == []
+    monkeypatch.setattr(pio.os, "replace", real_replace)
+    assert main(argv) == 0
+    assert "Saved as plan 1." in capsys.readouterr().out
+    assert _count_plans(db) == 1 and (tmp_path / "s.ics").is_file()
+
+
+def test_plans_commands_refuse_a_file_that_is_not_a_database(tmp_path, capsys):
+    f = tmp_path / "shopping.txt"
+    f.write_text("eggs\nmilk\n")
+    rc = main(["plans", "--db", f"sqlite:///{f}", "list"])
+    _one_line_error(capsys, rc, "not an ecoplan plans database")
+    rc = main(["plan", "--lat", "50.66", "--lon", "-1.15", "--date", SOON, "--start", "10:00",
+               "--minutes", "60", "--conditions", "temp_c=15", "--save", "--db",
+               f"sqlite:///{f}"])
+    _one_line_error(capsys, rc, "not an ecoplan plans database")
+    assert f.read_text() == "eggs\nmilk\n"
+
+
+def test_plans_list_skips_and_reports_a_damaged_row(tmp_path, capsys):
+    import sqlite3
+
+    db = tmp_path / "plans.sqlite"
+    for i in range(2):
+        assert main(["plan", "--lat", "50.66", "--lon", "-1.15", "--date", SOON, "--start",
+                     f"1{i}:00", "--minutes", "60", "--name", f"Walk {i}", "--conditions",
+                     "temp_c=15", "--save", "--db", f"sqlite:///{db}"]) == 0
+    con = sqlite3.connect(db)
+    con.execute("UPDATE plans SET forecast_json = '{oops' WHERE id = 1")
+    con.commit()
+    con.close()
+    capsys.readouterr()
+    assert main(["plans", "--db", f"sqlite:///{db}", "list"]) == 0
+    cap = capsys.readouterr()
+    assert "Walk 1" in cap.out and "Walk 0" not in cap.out
+    assert "plan 1 is damaged (its forecast is not valid JSON)" in cap.err
+    assert "Traceback" not in cap.err

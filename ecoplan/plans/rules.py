@@ -45,8 +45,8 @@ from ecoplan.settings import weather as cfg
 
 __all__ = [
     "Level", "GO", "CARE", "UNKNOWN", "RETHINK", "LEVELS", "Reason", "Assessment",
-    "SessionWeather", "RuleInput", "RULES", "SITE_RULES", "EVERYWHERE_RULES", "RULE_WORDS", "assess",
-    "session_weather", "evaluate", "missing_inputs", "Group", "Session", "SiteContext",
+    "SessionWeather", "RuleInput", "RULES", "SITE_RULES", "EVERYWHERE_RULES", "RULE_WORDS",
+    "assess", "session_weather", "evaluate", "missing_inputs", "Group", "Session", "SiteContext",
 ]
 
 

@@ -84,6 +84,26 @@ def check_sqlite_file(path: Path) -> None:
         raise StoreError(f"{path} is not an ecoplan plans database (it is not SQLite); it was "
                          "left untouched — give another path with --db or set "
                          f"{pcfg.DB_URL_ENV}")
+    if not head:
+        return  # an empty file is an empty SQLite database: ours to set up
+    # Look, read-only, before our connection switches the file to WAL mode (which rewrites its
+    # header): another program's database must stay byte-for-byte as it was.
+    import sqlite3
+
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as err:
+        raise StoreError(f"cannot open the plans database {path} ({err}); it is damaged or "
+                         "not an ecoplan database — it was left untouched") from None
+    if tables and "schema_version" not in tables:
+        raise StoreError(f"{path} is a database but not an ecoplan one (it has tables "
+                         f"{', '.join(sorted(tables)[:3])} and no ecoplan schema); it was left "
+                         f"untouched — give another path with --db or set {pcfg.DB_URL_ENV}")
 
 
 @dataclass(frozen=True)

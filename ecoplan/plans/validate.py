@@ -64,8 +64,24 @@ def load_json(payload: bytes | str, what: str, error_cls: type[EcoplanError]) ->
                         "Open-Meteo response again") from None
 
 
+def _show(v: Any) -> str:
+    """A value as JSON would write it, cut short (it may be hostile or huge)."""
+    try:
+        text = json.dumps(v, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(v)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _is_number(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
+    """A JSON number that fits a float (JSON integers can be arbitrarily long)."""
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return False
+    try:
+        float(v)
+    except OverflowError:
+        return False
+    return True
 
 
 def check_schema(data: Any, error_cls: type[EcoplanError]) -> None:
@@ -75,12 +91,12 @@ def check_schema(data: Any, error_cls: type[EcoplanError]) -> None:
     for key in ("latitude", "longitude"):
         v = data.get(key)
         lim = 90 if key == "latitude" else 180
-        if v is not None and not (_is_number(v) and math.isfinite(v) and -lim <= v <= lim):
-            raise error_cls(f"forecast '{key}' is {str(v)[:40]!r}, not a number within "
+        if v is not None and not (_is_number(v) and math.isfinite(float(v)) and -lim <= v <= lim):
+            raise error_cls(f"forecast '{key}' is {_show(v)}, not a number within "
                             f"±{lim}; the file is damaged — fetch the forecast again")
     tz = data.get("timezone")
     if tz is not None and not (isinstance(tz, str) and 0 < len(tz) <= 64):
-        raise error_cls(f"forecast 'timezone' is {str(tz)[:40]!r}, not a time zone name such "
+        raise error_cls(f"forecast 'timezone' is {_show(tz)}, not a time zone name such "
                         "as Europe/London; the file is damaged — fetch the forecast again")
     for section in ("hourly", "daily", "current", "hourly_units", "daily_units"):
         v = data.get(section)
@@ -112,7 +128,7 @@ def numbers(values: Any, n: int, name: str, error_cls: type[EcoplanError]) -> np
                         "response is malformed — fetch again or enter conditions by hand")
     bad = [v for v in values if v is not None and not _is_number(v)]
     if bad:
-        raise error_cls(f"forecast field '{name}' holds {str(bad[0])[:30]!r}, not a number; "
+        raise error_cls(f"forecast field '{name}' holds {_show(bad[0])}, not a number; "
                         "the file is damaged — fetch the forecast again")
     return pd.Series(values, dtype=object).astype(float).to_numpy()
 
