@@ -296,3 +296,93 @@ def test_rules_never_crash_and_gusts_are_monotone(data, site_i, start_h, minutes
         None if g is None else g + bump for g in worse["hourly"]["wind_gusts_10m"]]
     b = assess(parse_forecast(worse), session, site, group)
     assert level_rank(b.level) >= level_rank(a.level)
+
+
+# --- never GO on bad grounds (issue 12) ------------------------------------------------------
+
+UK_MIX = SiteContext.from_categories("wood;beach;coast", site_id="w8", name="Priory Woods",
+                                     lat=50.70, lon=-1.10, nearest_building=(
+                                         "Priory Bay Café (cafe), 120 m from the site"))
+
+
+def _full(**kw) -> Forecast:
+    base = dict(tz="Europe/London", temp_c=15, rain_mm=0, gust_kmh=20, weather_code=3, uv=2)
+    return Forecast.from_conditions(**(base | kw))
+
+
+JULY_NOON = Session(datetime(2026, 7, 4, 12, 0, tzinfo=ZoneInfo("Europe/London")), 60)
+
+
+def test_mixed_wood_and_beach_gets_both_hazards_each_worded_for_its_part():
+    hot = assess(_full(temp_c=32, uv=11), JULY_NOON, UK_MIX)
+    heat = next(r for r in hot.reasons if r.rule == "heat")
+    assert heat.level == RETHINK  # the beach part has no shade
+    assert "shade only in the wooded part — none on the beach/coast" in heat.text
+    assert "UKHSA/Met Office" in heat.text  # a UK site names its UK source
+    uv = next(r for r in hot.reasons if r.rule == "uv")
+    assert uv.level == RETHINK and "little shade on the beach/coast" in uv.text
+    windy = assess(_full(gust_kmh=60), JULY_NOON, UK_MIX)
+    texts = {r.rule: r.text for r in windy.reasons}
+    assert "in the wooded part" in texts["gust_woodland"]
+    assert "on the coastal part" in texts["gust_coast"] and "RNLI" in texts["gust_coast"]
+    foggy = assess(_full(weather_code=45), JULY_NOON,
+                   SiteContext.from_categories("wood;heath", lat=50.7, lon=-1.3))
+    assert [r.text for r in foggy.reasons if r.rule == "fog"][0].count("open ground") == 1
+
+
+def test_thunder_names_the_nearest_building_or_says_to_find_one():
+    a = assess(_full(weather_code=96), JULY_NOON, UK_MIX)
+    th = next(r for r in a.reasons if r.rule == "thunder")
+    assert a.level == RETHINK and "Priory Bay Café (cafe), 120 m" in th.text
+    b = assess(_full(weather_code=95), JULY_NOON, PARK)
+    assert "Find the nearest substantial building" in next(
+        r.text for r in b.reasons if r.rule == "thunder")
+
+
+def test_missing_uv_matters_only_when_the_sun_is_high():
+    no_uv = dict(tz="Europe/London", temp_c=5, rain_mm=0, gust_kmh=20, weather_code=3)
+    winter = Session(datetime(2026, 12, 15, 10, 0, tzinfo=ZoneInfo("Europe/London")), 60)
+    assert assess(Forecast.from_conditions(**no_uv), winter, UK_MIX).level == GO  # sun < 30°
+    summer = assess(Forecast.from_conditions(**no_uv), JULY_NOON, UK_MIX)
+    assert summer.level == UNKNOWN and summer.missing == ["UV index"]
+
+
+def test_all_null_forecast_is_unknown_and_lists_what_is_missing(berlin_raw):
+    data = copy.deepcopy(berlin_raw)
+    for k in list(data["hourly"]):
+        if k != "time":
+            data["hourly"][k] = [None] * len(data["hourly"]["time"])
+    data.pop("daily")
+    data.pop("current")
+    a = assess(parse_forecast(data), Session(datetime(2021, 11, 25, 12, 0, tzinfo=BERLIN_TZ),
+                                             60), PARK)
+    assert a.level == UNKNOWN
+    assert {"temperature", "gusts", "weather type (thunder, fog, snow)"} <= set(a.missing)
+    reason = next(r for r in a.reasons if r.rule == "missing_data")
+    assert reason.text.startswith("Unknown — check the forecast: the forecast has no")
+
+
+def test_partly_null_hours_fall_back_to_the_daily_extremes(berlin_raw):
+    data = copy.deepcopy(berlin_raw)
+    h = data["hourly"]
+    for i, t in enumerate(h["time"]):
+        if t.startswith("2021-11-25T13"):
+            h["wind_gusts_10m"][i] = None  # one hour of the session lost
+    s = Session(datetime(2021, 11, 25, 12, 0, tzinfo=BERLIN_TZ), 120)
+    a = assess(parse_forecast(data), s, PARK)
+    assert "wind" not in " ".join(a.missing)  # the day's maximum gust stands in, cautiously
+    assert any("whole-day summary" in n for n in a.data_notes)
+    data.pop("daily")
+    b = assess(parse_forecast(data), s, PARK)
+    assert b.level == UNKNOWN and "gusts" in b.missing
+
+
+def test_levels_order_and_round_trip():
+    assert [lv.value for lv in LEVELS] == ["go", "go with care", "unknown", "rethink"]
+    assert level_rank("unknown") > level_rank(CARE) and level_rank(RETHINK) > level_rank(UNKNOWN)
+    a = assess(_full(), JULY_NOON, PARK)
+    d = json.loads(json.dumps(a.to_dict()))
+    assert d["level"] == "go" and Assessment.from_dict(d).level is GO
+    old = dict(d, level="rethink")
+    old.pop("missing")  # plans saved before 'missing' existed still load
+    assert Assessment.from_dict(old).level is RETHINK

@@ -27,7 +27,8 @@ class Advice:
     emergency_department: str
     #: Coast note (shown for coastal sites).
     coast_note: str
-    #: What to do when OSM has nothing in a help category (by category key).
+    #: What to do when OSM has nothing in a help category (by category key; a category left
+    #: out gets no sentence).
     missing: dict[str, str] = field(default_factory=dict)
     #: OS National Grid references on meeting points (Great Britain only).
     grid_references: bool = False
@@ -47,7 +48,6 @@ UK = Advice(
                          "defibfinder.uk) before the session",
         "emergency_department": "look up the nearest A&E on the NHS website before the "
                                 "session",
-        "hospital": "look up the nearest A&E on the NHS website before the session",
         "urgent_care": "note the NHS 111 number for urgent advice",
         "gp": "note the NHS 111 number for urgent advice",
         "pharmacy": "look up pharmacies on the NHS website",
@@ -70,7 +70,6 @@ NEUTRAL = Advice(
         "defibrillator": "ask the local emergency services or a defibrillator register "
                          "where the nearest public defibrillator is",
         "emergency_department": "look up the nearest emergency department before the session",
-        "hospital": "look up the nearest emergency department before the session",
         "urgent_care": "note the local number for urgent medical advice",
         "gp": "note the local number for urgent medical advice",
         "pharmacy": "look up the nearest pharmacy before the session",
