@@ -2,8 +2,8 @@
 
 Why this way: the OSM extract rarely holds the country boundary (a county extract has no
 ``admin_level=2`` relation, the Helsinki demo neither), and a network lookup fails offline. The
-time-zone polygons of timezone-boundary-builder — built from OSM boundaries, 1–3 MB inside the
-``tzfpy`` wheel — answer for any point on land or in territorial waters in microseconds, and
+time-zone polygons of timezone-boundary-builder — built from OSM boundaries, shipped inside
+the 3 MB ``tzfpy`` wheel — answer for any point on land or in territorial waters, and
 the IANA ``zone.tab`` (shipped by ``tzdata``) names the country of each zone. Open sea
 (``Etc/GMT±n``) or a zone shared by no single country gives ``None``: neutral advice.
 The same lookup gives the session's local time zone.
