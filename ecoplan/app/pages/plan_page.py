@@ -1,6 +1,6 @@
-"""Plan a session: site, weather, time and group → go / go with care / rethink, with reasons,
-a note for participants, a leader checklist, alternatives and daylight; save, edit, delete
-plans and download them as calendar events (.ics) and printable sheets.
+"""Plan a session: site, weather, time and group → go / go with care / unknown / rethink, with
+reasons, a note for participants, a leader checklist, alternatives and daylight; save, edit,
+delete plans and download them as calendar events (.ics) and printable sheets.
 """
 
 from __future__ import annotations
