@@ -329,3 +329,16 @@ def test_ranking_panel_ranks_for_a_purpose_and_explains_a_site():
     at.run()
     no_exception(at)
     assert at.dataframe[0].value["facilities"].is_monotonic_decreasing
+
+
+def test_planner_with_only_a_temperature_says_unknown_not_go():
+    at = page("plan_page").run()
+    at.radio(key="plan_fc_mode").set_value("Enter conditions by hand").run()
+    at.number_input(key="man_temp").set_value(15.0)
+    next(b for b in at.button if b.label == "Use these conditions").click().run()
+    no_exception(at)
+    assert not texts(at, "success")  # never GO
+    verdict = [t for t in texts(at, "warning") if "UNKNOWN — CHECK THE FORECAST" in t]
+    assert verdict, texts(at, "warning")
+    md = "\n".join(texts(at, "markdown")).replace("\\", "")
+    assert "gusts" in md and "not entered" in md
