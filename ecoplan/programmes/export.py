@@ -22,6 +22,7 @@ from ecoplan.programmes.facts import facts, used_forecast
 from ecoplan.programmes.model import Programme, ProgrammeSession
 from ecoplan.programmes.weather import ATTRIBUTION as WEATHER_ATTRIBUTION
 from ecoplan.routes.gpx import route_to_gpx
+from ecoplan.routes.printmap import one_line
 from ecoplan.settings import routes as route_cfg
 
 
@@ -58,7 +59,7 @@ def programme_to_ics(programme: Programme) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//ecoplan//programme//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", programme.name)
+    cal.add("x-wr-calname", one_line(programme.name))
     stamp = datetime.now(UTC)
     for s in programme.sessions:
         site = programme.site(s.site_id)
@@ -69,13 +70,14 @@ def programme_to_ics(programme: Programme) -> bytes:
         ev.add("sequence", max(int(programme.version), 0))
         ev.add("dtstart", s.start)
         ev.add("dtend", s.end)
-        ev.add("summary", f"{programme.name} {s.number}/{len(programme.sessions)}: {site.name}")
+        ev.add("summary", one_line(f"{programme.name} {s.number}/{len(programme.sessions)}: "
+                                   f"{site.name}"))
         where = site.name
         if m is not None:
             where = f"{m.name}, {site.name}" + (f" (OS grid ref {m.grid_ref})" if m.grid_ref
                                                 else "")
             ev.add("geo", (m.lat, m.lon))
-        ev.add("location", where)
+        ev.add("location", one_line(where))
         ev.add("description", event_description(programme, s))
         cal.add_component(ev)
     with contextlib.suppress(AttributeError, ValueError):  # old icalendar / fixed offsets
