@@ -153,6 +153,7 @@ def print_programme(programme) -> None:
 
 def forecast_source(file: str | None, *, offline: bool, tz: str) -> tuple[Any, str]:
     """(forecast_for(lat, lon), label) for a recorded file, the cache only, or online."""
+    from ecoplan.errors import NotInCacheError
     from ecoplan.plans.forecast import ForecastUnreachable, load_forecast, load_forecast_file
 
     if file:
@@ -166,6 +167,9 @@ def forecast_source(file: str | None, *, offline: bool, tz: str) -> tuple[Any, s
         except ForecastUnreachable:
             state["offline"] = True  # one unreachable service is enough: use the cache now
             raise
+        except NotInCacheError:
+            raise EcoplanError("no forecast cached for this place yet: run 'ecoplan programme "
+                               "check NAME' when online, or give --forecast FILE") from None
 
     return get, "cached Open-Meteo forecast" if offline else "Open-Meteo forecast"
 
