@@ -132,9 +132,12 @@ def tiny_programme(name: str = "Test walks", n: int = 3, first: date | None = No
 
 
 def stormy_forecast(day: date, *, storm_hours: range = range(7, 13), gust_kmh: float = 100.0,
-                    lat: float = IOW_LAT, lon: float = IOW_LON) -> dict:
-    """The recorded Berlin response moved to the island and to ``day`` (day 3 of 7), calm and
-    mild on that day except a thunderstorm with gale gusts during ``storm_hours``."""
+                    lat: float = IOW_LAT, lon: float = IOW_LON, code: int = 95,
+                    tz: str = "Europe/London") -> dict:
+    """The recorded Berlin response moved to the island (or ``lat``/``lon``/``tz``) and to
+    ``day`` (day 3 of 7), calm and mild on that day except weather ``code`` (thunderstorm)
+    with gale gusts during ``storm_hours``."""
+    zone = ZoneInfo(tz)
     src = json.loads(BERLIN.read_text(encoding="utf-8"))
     raw = copy.deepcopy(src)
     first_src = date.fromisoformat(src["daily"]["time"][0])
@@ -143,8 +146,10 @@ def stormy_forecast(day: date, *, storm_hours: range = range(7, 13), gust_kmh: f
     def move(t: str) -> str:
         return (datetime.fromisoformat(t) + shift).strftime("%Y-%m-%dT%H:%M")
 
-    raw.update(latitude=lat, longitude=lon, timezone="Europe/London",
-               timezone_abbreviation="GMT", utc_offset_seconds=0)
+    offset = datetime.combine(day, time(12, 0), tzinfo=zone).utcoffset()
+    raw.update(latitude=lat, longitude=lon, timezone=tz, utc_offset_seconds=int(
+        offset.total_seconds()), timezone_abbreviation=datetime.combine(
+        day, time(12, 0), tzinfo=zone).tzname())
     raw["current"]["time"] = move(raw["current"]["time"])
     h = raw["hourly"]
     h["time"] = [move(t) for t in h["time"]]
@@ -156,18 +161,18 @@ def stormy_forecast(day: date, *, storm_hours: range = range(7, 13), gust_kmh: f
         h["precipitation"][i], h["weather_code"][i] = 0.0, 3
         h["wind_speed_10m"][i], h["wind_gusts_10m"][i] = 15.0, 30.0
         if when.hour in storm_hours:
-            h["weather_code"][i], h["precipitation"][i] = 95, 6.0
+            h["weather_code"][i], h["precipitation"][i] = code, 6.0
             h["wind_speed_10m"][i], h["wind_gusts_10m"][i] = 60.0, gust_kmh
     d = raw["daily"]
     d["time"] = [(date.fromisoformat(t) + shift).isoformat() for t in d["time"]]
     obs = Observer(latitude=lat, longitude=lon)
     d["sunrise"], d["sunset"] = [], []
     for t in d["time"]:
-        s = sun(obs, date=date.fromisoformat(t), tzinfo=LONDON)
+        s = sun(obs, date=date.fromisoformat(t), tzinfo=zone)
         d["sunrise"].append(f"{s['sunrise']:%Y-%m-%dT%H:%M}")
         d["sunset"].append(f"{s['sunset']:%Y-%m-%dT%H:%M}")
     k = d["time"].index(day.isoformat())
-    d["weather_code"][k], d["wind_gusts_10m_max"][k] = 95, gust_kmh
+    d["weather_code"][k], d["wind_gusts_10m_max"][k] = code, gust_kmh
     d["temperature_2m_min"][k], d["apparent_temperature_min"][k] = 9.0, 6.5
     return raw
 
