@@ -44,8 +44,9 @@ def add_parser(subparsers: Any) -> None:
     new.add_argument("--sessions", type=int, required=True, help="number of sessions")
     new.add_argument("--start", required=True, metavar="HH:MM", help="start time (local)")
     new.add_argument("--minutes", type=int, required=True, help="session (walk) length")
-    new.add_argument("--tz", default=wcfg.DEFAULT_TIMEZONE,
-                     help="time zone of the dates (default %(default)s)")
+    new.add_argument("--tz", default=None,
+                     help=f"time zone of the dates (default {wcfg.DEFAULT_TIMEZONE}; the demo "
+                          "area's own)")
     who = new.add_argument_group("group")
     who.add_argument("--group-size", type=int, required=True)
     who.add_argument("--leaders", type=int, default=1)
@@ -187,6 +188,11 @@ def _new(args: argparse.Namespace, store_url: str | None) -> int:
 
     if bool(args.areas) != bool(args.deprivation):
         raise InputFileError("give --areas and --deprivation together, or neither")
+    if args.tz is None:
+        from ecoplan.osm.load import DEMO
+        from ecoplan.settings import app as app_cfg
+
+        args.tz = app_cfg.DEMO_TIMEZONE if args.source == DEMO else wcfg.DEFAULT_TIMEZONE
     spec = ProgrammeSpec(
         name=args.name, first=parse_date(args.first), sessions=args.sessions,
         start=parse_time(args.start), minutes=args.minutes, group_size=args.group_size,
@@ -219,8 +225,7 @@ def _new(args: argparse.Namespace, store_url: str | None) -> int:
     if areas is not None and not spec.site_ids:
         from ecoplan.ranking.rank import score_sites
 
-        scores = score_sites(sites, layers, graph=planner.network(step_free=False).graph,
-                             areas=areas)
+        scores = score_sites(sites, layers, areas=areas)
     forecast_for, label = forecast_source(args.forecast, offline=not args.online_weather,
                                           tz=args.tz)
     bbox = None

@@ -130,8 +130,8 @@ def build_pool(spec: ProgrammeSpec, layers: OsmLayers, sites: Sites, *,
     if not spec.site_ids and scores is None:
         from ecoplan.ranking.rank import score_sites
 
-        graph = planner.network(step_free=False).graph if planner is not None else None
-        scores = score_sites(sites, layers, graph=graph)
+        # Its own plain walk graph: cheaper than a route network that would only serve it.
+        scores = score_sites(sites, layers)
     cands, notes = candidates(spec, sites, scores)
     planner = planner or RoutePlanner(layers, sites)
     speed = speed_for(spec)
