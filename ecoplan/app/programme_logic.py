@@ -19,8 +19,8 @@ from ecoplan.settings import programmes as cfg
 FORECAST_MODES = ("Online forecast (Open-Meteo)", "Cached forecasts (offline)",
                   "Recorded forecast file (JSON)")
 #: Columns of the review table, in order.
-REVIEW_COLUMNS = ["session", "day", "date", "start", "site", "habitat", "meeting point",
-                  "grid ref", "km", "walk min", "step-free", "min before sunset", "verdict",
+REVIEW_COLUMNS = ["session", "day", "date", "start", "site", "verdict", "km", "walk min",
+                  "step-free", "min before sunset", "habitat", "meeting point", "grid ref",
                   "weather", "note"]
 
 
