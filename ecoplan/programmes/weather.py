@@ -8,7 +8,6 @@ level we do not recognise becomes "check again" — never go.
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -123,14 +122,6 @@ def session_verdict(fc: Any, start: datetime, minutes: int, site: PoolSite, grou
     note = str(getattr(a, "participant_note", "") or "")
     return Verdict(level, summary, reasons, participant_note=note, checked_at=now,
                    source=source)
-
-
-def far_km(fc: Any, site: PoolSite) -> float | None:
-    """Distance from the forecast's point to the site, km (None when either is unknown)."""
-    if fc.is_manual or None in (fc.latitude, fc.longitude, site.lat, site.lon):
-        return None
-    d = haversine_m(site.lat, site.lon, fc.latitude, fc.longitude) / 1000
-    return d if math.isfinite(d) else None
 
 
 ATTRIBUTION = wcfg.ATTRIBUTION

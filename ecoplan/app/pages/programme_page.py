@@ -137,7 +137,7 @@ def _review(p: Programme) -> None:
     st.subheader(md_escape(p.name) + saved)
     st.dataframe(programme_logic.review(p), hide_index=True, width="stretch")
     for n in p.notes:
-        st.caption(f"Note: {n}")
+        st.caption(md_escape(f"Note: {n}"))
     with st.expander("Candidate sites"):
         st.dataframe(programme_logic.pool_table(p), hide_index=True, width="stretch")
     if p.id is None:
@@ -208,7 +208,7 @@ def _weather(p: Programme, tz: str) -> None:
                     updated, summary = checks.apply_check(p, res, [prop.id])
                     _save_change(updated, "swap", summary)
     for n in res.notes:
-        st.caption(n)
+        st.caption(md_escape(n))
     if p.id is not None and st.button("Record these verdicts (no swap)", key="prog_record"):
         updated, summary = checks.apply_check(p, res, [])
         _save_change(updated, "weather", summary)
