@@ -189,10 +189,9 @@ def _new(args: argparse.Namespace, store_url: str | None) -> int:
     if bool(args.areas) != bool(args.deprivation):
         raise InputFileError("give --areas and --deprivation together, or neither")
     if args.tz is None:
-        from ecoplan.osm.load import DEMO
-        from ecoplan.settings import app as app_cfg
+        from ecoplan.programmes.source import default_timezone
 
-        args.tz = app_cfg.DEMO_TIMEZONE if args.source == DEMO else wcfg.DEFAULT_TIMEZONE
+        args.tz = default_timezone(args.source)
     spec = ProgrammeSpec(
         name=args.name, first=parse_date(args.first), sessions=args.sessions,
         start=parse_time(args.start), minutes=args.minutes, group_size=args.group_size,

@@ -44,6 +44,16 @@ def source_identity(key: str, layers: OsmLayers, *, bbox: tuple[float, ...] | No
     return out
 
 
+def default_timezone(key: str) -> str:
+    """Time zone of a programme's dates when the leader gives none: the demo area's own
+    (Helsinki), else UK time — the places ecoplan's data covers."""
+    from ecoplan.osm.load import DEMO
+    from ecoplan.settings import app as app_cfg
+    from ecoplan.settings import weather as wcfg
+
+    return app_cfg.DEMO_TIMEZONE if str(key) == DEMO else wcfg.DEFAULT_TIMEZONE
+
+
 def describe(source: dict[str, Any]) -> str:
     """'isle-of-wight_2015-01-01.osm.pbf (OSM data of Jan 2015)'."""
     name = source.get("name") or source.get("key") or "unknown data"

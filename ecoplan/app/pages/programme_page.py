@@ -14,7 +14,6 @@ from datetime import date, time
 import streamlit as st
 
 from ecoplan.app import data, programme_logic, ranking_panel, state, ui
-from ecoplan.app.pages.plan_page import area_timezone
 from ecoplan.app.pages.route_page import route_planner
 from ecoplan.app.route_logic import md_escape
 from ecoplan.errors import EcoplanError
@@ -24,7 +23,7 @@ from ecoplan.programmes.edit import move_session
 from ecoplan.programmes.export import gpx_zip, programme_to_ics
 from ecoplan.programmes.model import Programme
 from ecoplan.programmes.season import build_programme
-from ecoplan.programmes.source import source_identity
+from ecoplan.programmes.source import default_timezone, source_identity
 from ecoplan.programmes.store import ProgrammeStore
 from ecoplan.settings import app as app_cfg
 from ecoplan.settings import programmes as cfg
@@ -294,7 +293,7 @@ def render() -> None:
         _set_work(None)
         ss.pop(K_PICK, None)
     ss[K_AREA] = source
-    tz = area_timezone(layers.source.kind)
+    tz = default_timezone(source)
     st.caption("Plan a weekly season of walks or sessions: a site for each date (variety, "
                "toilets, benches, daylight), a loop of the right length from a named meeting "
                "point, weather checks, and a printed programme for participants.")
