@@ -28,6 +28,7 @@ PAGES = [
     ("gaps_page", "Access gaps", "gaps", ":material/bar_chart:"),
     ("plan_page", "Plan a session", "plan", ":material/event:"),
     ("route_page", "Walking route", "route", ":material/hiking:"),
+    ("programme_page", "Programme", "programme", ":material/calendar_month:"),
 ]
 
 pages = []

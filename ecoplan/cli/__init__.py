@@ -19,6 +19,7 @@ from ecoplan.errors import EcoplanError
 #: Sub-command modules under ``ecoplan.cli``, in the order of the data flow.
 COMMANDS: tuple[str, ...] = (
     "data", "sites", "access", "gaps", "rank", "whatif", "plan", "plans", "route", "support",
+    "programme",
 )
 
 

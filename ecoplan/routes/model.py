@@ -64,3 +64,37 @@ class Route:
 def geodesic_length_m(line: LineString) -> float:
     """Length of a lon/lat LineString on the WGS84 ellipsoid, metres (what GPS tools report)."""
     return float(_GEOD.geometry_length(line))
+
+
+def route_to_dict(route: Route, *, ndigits: int = 6) -> dict:
+    """A JSON-able copy of ``route`` (coordinates rounded to ``ndigits`` decimal degrees: 6 ≈
+    0.1 m), so a planned route can be stored and printed again without re-planning."""
+    def xy(x: float, y: float) -> list[float]:
+        return [round(float(x), ndigits), round(float(y), ndigits)]
+
+    return {
+        "coords": [xy(x, y) for x, y, *_ in route.geometry.coords],
+        "length_m": float(route.length_m), "minutes": float(route.minutes),
+        "speed_kmh": float(route.speed_kmh), "step_free": bool(route.step_free),
+        "start": xy(route.start.x, route.start.y),
+        "waypoints": [{"kind": w.kind, "name": w.name, "lon": round(w.lon, ndigits),
+                       "lat": round(w.lat, ndigits)} for w in route.waypoints],
+        "directions": [{"text": s.text, "distance_m": float(s.distance_m)}
+                       for s in route.directions],
+        "scores": {k: float(v) for k, v in route.scores.items()},
+        "title": route.title, "is_loop": bool(route.is_loop),
+    }
+
+
+def route_from_dict(d: dict) -> Route:
+    """The :class:`Route` stored by :func:`route_to_dict`."""
+    return Route(
+        geometry=LineString(d["coords"]), length_m=float(d["length_m"]),
+        minutes=float(d["minutes"]), speed_kmh=float(d["speed_kmh"]),
+        step_free=bool(d["step_free"]), start=Point(d["start"]),
+        waypoints=[Waypoint(w["kind"], w["name"], float(w["lon"]), float(w["lat"]))
+                   for w in d.get("waypoints", [])],
+        directions=[Step(s["text"], float(s["distance_m"])) for s in d.get("directions", [])],
+        scores={k: float(v) for k, v in d.get("scores", {}).items()},
+        title=d.get("title", ""), is_loop=bool(d.get("is_loop", False)),
+    )

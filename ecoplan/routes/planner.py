@@ -57,6 +57,14 @@ def make_route(net: RouteNetwork, path: np.ndarray, metrics: dict[str, float], *
 def site_start(sites, site_id: str) -> tuple[tuple[float, float], str]:
     """A start point (lon, lat) and name for a site id: its best entrance (tagged first, then
     the one nearest the network), else a point inside the site."""
+    return site_starts(sites, site_id, limit=1)[0]
+
+
+def site_starts(sites, site_id: str, *, limit: int | None = None
+                ) -> list[tuple[tuple[float, float], str]]:
+    """Start points (lon, lat) and names for a site id, best first: its entrances (tagged
+    first, then nearest the network), else one point inside the site. ``limit`` caps the list
+    (a loop search tries the next entrance when the best one leads nowhere)."""
     frame = sites.sites if hasattr(sites, "sites") else sites
     entrances = getattr(sites, "entrances", None)
     if frame is None or "site_id" not in frame:
@@ -72,11 +80,11 @@ def site_start(sites, site_id: str) -> tuple[tuple[float, float], str]:
         if len(ent):
             ent = ent.assign(_tagged=(ent["source"] != "tagged").astype(int))
             ent = ent.sort_values(["_tagged", "snap_m"], kind="stable")
-            pt = ent.to_crs("EPSG:4326").geometry.iloc[0]
-            return (float(pt.x), float(pt.y)), f"Entrance to {name}"
-    geom = frame[frame["site_id"].astype(str) == str(site_id)].to_crs("EPSG:4326").geometry
+            pts = ent.to_crs("EPSG:4326").geometry.iloc[:limit]
+            return [((float(pt.x), float(pt.y)), f"Entrance to {name}") for pt in pts]
+    geom = hit.to_crs("EPSG:4326").geometry
     pt = geom.iloc[0].representative_point()
-    return (float(pt.x), float(pt.y)), name
+    return [((float(pt.x), float(pt.y)), name)]
 
 
 def poi_start(layers: OsmLayers, osm_id: int | str) -> tuple[tuple[float, float], str]:

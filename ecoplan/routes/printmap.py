@@ -111,22 +111,37 @@ def build_route_figure(route: Route, layers: OsmLayers, *, title: str | None = N
     """The A4 figure (not yet saved) — split out so the app can show a PNG preview."""
     with mpl.rc_context(_MPL_RC):
         crs = map_crs(route)
-        to_map = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-        line = _reproject(route.geometry, to_map)
+        line = _reproject(route.geometry, Transformer.from_crs("EPSG:4326", crs, always_xy=True))
         layout = _choose_layout(line)
-        view = _view_bounds(line, layout)
-        drawn = _layers_in_view(layers, view, crs)
-        if drawn.empty_of_data():
-            raise AreaError("the OSM data holds nothing around this route; load the extract "
-                            "that covers the route's area and try again")
         fig = Figure(figsize=layout.size_in)
         fig.patch.set_facecolor(cfg.COLOURS["background"])
         ax = fig.add_axes(layout.map_rect)
-        _draw_map(ax, drawn, line, route, to_map, view, crs)
-        _legend(fig, layout, drawn, route)
+        draw_route_map(ax, route, layers)
+        _legend(fig, layout, route)
         _draw_header(fig, layout, route, title or route.title)
         _draw_text_blocks(fig, layout, route, leader_phone_blank, date, layers)
         return fig
+
+
+def draw_route_map(ax, route: Route, layers: OsmLayers, *, min_pt: float = 0.0) -> None:
+    """Draw the route map — ground, paths, the route with arrows and distance markers, start,
+    toilets, benches, scale bar, north arrow, attribution — into ``ax``, framed to the axes'
+    shape on the page. Any printed output (the A4 route sheet, a programme leaflet) uses this.
+
+    ``min_pt`` raises every label on the map to at least that size (large print). Raises
+    :class:`AreaError` when the layers hold nothing around the route (wrong file).
+    """
+    crs = map_crs(route)
+    to_map = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    line = _reproject(route.geometry, to_map)
+    fw, fh = ax.figure.get_size_inches()
+    box = ax.get_position()
+    view = _view_bounds(line, (box.width * fw) / (box.height * fh))
+    drawn = _layers_in_view(layers, view, crs)
+    if drawn.empty_of_data():
+        raise AreaError("the OSM data holds nothing around this route; load the extract "
+                        "that covers the route's area and try again")
+    _draw_map(ax, drawn, line, route, to_map, view, crs, min_pt)
 
 
 # --- geometry helpers ---------------------------------------------------------------------------
@@ -149,14 +164,13 @@ def _choose_layout(line: LineString) -> _Layout:
     return _LANDSCAPE if w / h > cfg.LANDSCAPE_ASPECT else _PORTRAIT
 
 
-def _view_bounds(line: LineString, layout: _Layout) -> tuple[float, float, float, float]:
-    """Route bounds + margin, widened to the map box's aspect so the map fills it."""
+def _view_bounds(line: LineString, box_aspect: float) -> tuple[float, float, float, float]:
+    """Route bounds + margin, widened to the map box's aspect (width / height) so the map
+    fills it."""
     minx, miny, maxx, maxy = line.bounds
     w, h = maxx - minx, maxy - miny
     margin = max(cfg.MAP_MARGIN_SHARE * max(w, h), cfg.MAP_MARGIN_MIN_M)
     minx, miny, maxx, maxy = minx - margin, miny - margin, maxx + margin, maxy + margin
-    fw, fh = layout.size_in
-    box_aspect = (layout.map_rect[2] * fw) / (layout.map_rect[3] * fh)  # width / height
     w, h = maxx - minx, maxy - miny
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
     if w / h < box_aspect:
@@ -251,7 +265,7 @@ def _poi(pois: gpd.GeoDataFrame, key: str, values: set[str]) -> gpd.GeoDataFrame
 # --- drawing ------------------------------------------------------------------------------------
 
 def _draw_map(ax, drawn: _Drawn, line: LineString, route: Route, to_map: Transformer,
-              view: tuple[float, float, float, float], crs: CRS) -> None:
+              view: tuple[float, float, float, float], crs: CRS, min_pt: float = 0.0) -> None:
     c = cfg.COLOURS
     ax.set_facecolor(c["background"])
     if len(drawn.green):
@@ -278,8 +292,8 @@ def _draw_map(ax, drawn: _Drawn, line: LineString, route: Route, to_map: Transfo
         flat = [p for s in _segments(drawn.paths.geometry) for p in s]
         ax.add_collection(LineCollection(flat, linewidths=0.9, colors=c["path"],
                                          linestyles=(0, (3.0, 1.6)), zorder=3.2))
-    _draw_route(ax, line, route)
-    _draw_points(ax, drawn, route, to_map)
+    _draw_route(ax, line, route, min_pt)
+    _draw_points(ax, drawn, route, to_map, min_pt)
     ax.set_xlim(view[0], view[2])
     ax.set_ylim(view[1], view[3])
     ax.set_aspect("equal", adjustable="box")
@@ -289,10 +303,10 @@ def _draw_map(ax, drawn: _Drawn, line: LineString, route: Route, to_map: Transfo
     ax.set_ylabel("")
     for spine in ax.spines.values():
         spine.set_linewidth(1.2)
-    _scale_bar(ax, view)
-    _north_arrow(ax, view, crs)
+    _scale_bar(ax, view, max(cfg.SMALL_PT, min_pt))
+    _north_arrow(ax, view, crs, max(13.0, min_pt))
     _text(ax, 0.995, 0.005, cfg.ATTRIBUTION, transform=ax.transAxes, ha="right", va="bottom",
-          fontsize=cfg.SMALL_PT, zorder=20,
+          fontsize=max(cfg.SMALL_PT, min_pt), zorder=20,
           bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5})
 
 
@@ -306,7 +320,7 @@ def _segments(geoms: gpd.GeoSeries) -> list[list[np.ndarray]]:
     return out
 
 
-def _draw_route(ax, line: LineString, route: Route) -> None:
+def _draw_route(ax, line: LineString, route: Route, min_pt: float = 0.0) -> None:
     c = cfg.COLOURS
     xy = np.asarray(line.coords)[:, :2]
     ax.plot(xy[:, 0], xy[:, 1], color=c["route_casing"], linewidth=cfg.ROUTE_WIDTH_PT + 2.5,
@@ -331,18 +345,20 @@ def _draw_route(ax, line: LineString, route: Route) -> None:
                     arrowprops={"arrowstyle": "-|>,head_length=0.7,head_width=0.45",
                                 "color": "#000000", "lw": 1.2, "shrinkA": 0, "shrinkB": 0})
     step = cfg.MARKER_STEP_LONG_M if true_len > cfg.LONG_ROUTE_M else cfg.MARKER_STEP_M
+    label_pt = max(7.5, min_pt)
     d = step
     while d < true_len - step * 0.25:
         p = line.interpolate(d * scale)
         label = f"{d / 1000:g}"
-        ax.plot(p.x, p.y, marker="o", markersize=15, markerfacecolor="white",
+        ax.plot(p.x, p.y, marker="o", markersize=15 * label_pt / 7.5, markerfacecolor="white",
                 markeredgecolor="#000000", markeredgewidth=1.0, zorder=13)
-        _text(ax, p.x, p.y, label, ha="center", va="center", fontsize=7.5, weight="bold",
+        _text(ax, p.x, p.y, label, ha="center", va="center", fontsize=label_pt, weight="bold",
               zorder=14)
         d += step
 
 
-def _draw_points(ax, drawn: _Drawn, route: Route, to_map: Transformer) -> None:
+def _draw_points(ax, drawn: _Drawn, route: Route, to_map: Transformer,
+                 min_pt: float = 0.0) -> None:
     c = cfg.COLOURS
     style = {"toilets": ("s", c["toilets"], 9), "bench": ("D", c["bench"], 7),
              "entrance": ("^", c["entrance"], 9)}
@@ -358,10 +374,11 @@ def _draw_points(ax, drawn: _Drawn, route: Route, to_map: Transformer) -> None:
             ax.plot(x, y, marker=m, markersize=size + 2, markerfacecolor=col,
                     markeredgecolor="black", markeredgewidth=0.9, zorder=16)
     sx, sy = to_map.transform(route.start.x, route.start.y)
-    ax.plot(sx, sy, marker="o", markersize=17, markerfacecolor=c["start"],
+    start_pt = max(9.0, min_pt)
+    ax.plot(sx, sy, marker="o", markersize=17 * start_pt / 9.0, markerfacecolor=c["start"],
             markeredgecolor="black", markeredgewidth=1.4, zorder=17)
-    _text(ax, sx, sy, "S", ha="center", va="center", fontsize=9, weight="bold", color="white",
-          zorder=18)
+    _text(ax, sx, sy, "S", ha="center", va="center", fontsize=start_pt, weight="bold",
+          color="white", zorder=18)
 
 
 def _nice_length(max_m: float) -> float:
@@ -373,7 +390,8 @@ def _nice_length(max_m: float) -> float:
     return k
 
 
-def _scale_bar(ax, view: tuple[float, float, float, float]) -> None:
+def _scale_bar(ax, view: tuple[float, float, float, float], size_pt: float = cfg.SMALL_PT
+               ) -> None:
     """A 4-part black/white bar in true metres (grid scale ≈ 1 within a few 1/10 000)."""
     minx, miny, maxx, maxy = view
     w, h = maxx - minx, maxy - miny
@@ -389,15 +407,17 @@ def _scale_bar(ax, view: tuple[float, float, float, float]) -> None:
                                edgecolor="black", linewidth=0.8, zorder=20))
     unit = "km" if length >= 1000 else "m"
     div = 1000 if unit == "km" else 1
-    for frac in (0, 0.5, 1):
+    # Large labels label the ends only, so the numbers never run into each other.
+    for frac in ((0, 0.5, 1) if size_pt <= cfg.SMALL_PT else (0, 1)):
         val = length * frac / div
         _text(ax, x0 + frac * length, y0 + bar_h * 1.6, f"{val:g}", ha="center", va="bottom",
-              fontsize=cfg.SMALL_PT, zorder=21)
+              fontsize=size_pt, zorder=21)
     _text(ax, x0 + length + 0.008 * w, y0 + bar_h / 2, unit, ha="left", va="center",
-          fontsize=cfg.SMALL_PT, zorder=21)
+          fontsize=size_pt, zorder=21)
 
 
-def _north_arrow(ax, view: tuple[float, float, float, float], crs: CRS) -> None:
+def _north_arrow(ax, view: tuple[float, float, float, float], crs: CRS,
+                 size_pt: float = 13.0) -> None:
     """Arrow to true north, turned by the grid's convergence at the map centre."""
     minx, miny, maxx, maxy = view
     w, h = maxx - minx, maxy - miny
@@ -416,12 +436,12 @@ def _north_arrow(ax, view: tuple[float, float, float, float], crs: CRS) -> None:
     ax.add_patch(FancyArrow(x, y, dx, dy, width=0.012 * w, head_width=0.035 * w,
                             head_length=0.35 * size, length_includes_head=True,
                             color="black", zorder=20))
-    _text(ax, x + dx * 1.12, y + dy * 1.12, "N", ha="center", va="bottom", fontsize=13,
+    _text(ax, x + dx * 1.12, y + dy * 1.12, "N", ha="center", va="bottom", fontsize=size_pt,
           weight="bold", zorder=21)
 
 
-def _legend(fig: Figure, layout: _Layout, drawn: _Drawn, route: Route) -> None:
-    """The key, outside the map so it never hides the route."""
+def legend_handles(route: Route) -> list:
+    """The map key's entries (what :func:`draw_route_map` draws), for any page's legend."""
     c = cfg.COLOURS
     handles = [
         Line2D([], [], color=c["route"], linewidth=cfg.ROUTE_WIDTH_PT, label="Route"),
@@ -446,10 +466,16 @@ def _legend(fig: Figure, layout: _Layout, drawn: _Drawn, route: Route) -> None:
         handles.append(Line2D([], [], linestyle="none", marker="^", markersize=8,
                               markerfacecolor=c["entrance"], markeredgecolor="black",
                               label="Entrance"))
-    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=layout.legend_anchor,
-               bbox_transform=fig.transFigure, ncols=layout.legend_cols, fontsize=cfg.BODY_PT,
-               frameon=False, borderaxespad=0.0, borderpad=0.2, labelspacing=0.45,
-               handlelength=2.2, columnspacing=1.4)
+    return handles
+
+
+def _legend(fig: Figure, layout: _Layout, route: Route) -> None:
+    """The key, outside the map so it never hides the route."""
+    fig.legend(handles=legend_handles(route), loc="upper left",
+               bbox_to_anchor=layout.legend_anchor, bbox_transform=fig.transFigure,
+               ncols=layout.legend_cols, fontsize=cfg.BODY_PT, frameon=False,
+               borderaxespad=0.0, borderpad=0.2, labelspacing=0.45, handlelength=2.2,
+               columnspacing=1.4)
 
 
 # --- text blocks --------------------------------------------------------------------------------
@@ -615,3 +641,10 @@ def _text(target, x: float, y: float, s: str, **kw):
     if hasattr(target, "transFigure") and "transform" not in kw:
         kw["transform"] = target.transFigure
     return target.text(x, y, s, **kw)
+
+
+#: Public names for other printed outputs (the programme leaflet) that write on the same pages.
+MPL_RC = _MPL_RC
+page_text = _text
+one_line = _clean
+wrap_chars = _wrap_chars

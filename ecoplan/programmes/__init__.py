@@ -1,0 +1,1 @@
+"""programmes stage: a season of sessions — dates, sites, routes, weather checks, the leaflet."""
