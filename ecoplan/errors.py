@@ -17,6 +17,10 @@ class InputFileError(EcoplanError):
     """A file is missing, unreadable, corrupt, empty or has the wrong columns."""
 
 
+class OutputFileError(EcoplanError):
+    """A result cannot be written: missing or read-only folder, a folder in the way, disk full."""
+
+
 class AreaError(EcoplanError):
     """The requested area is invalid, empty, or outside the data."""
 

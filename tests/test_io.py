@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ecoplan.errors import InputFileError
+from ecoplan.errors import OutputFileError
 from ecoplan.io import FORMULA_PREFIXES, atomic_path, csv_safe, write_csv, write_text
 
 
@@ -22,7 +22,7 @@ def test_failed_write_leaves_old_file_and_no_temp(tmp_path):
 
 
 def test_missing_folder_is_a_clear_error(tmp_path):
-    with pytest.raises(InputFileError, match="does not exist"):
+    with pytest.raises(OutputFileError, match="does not exist"):
         write_text(tmp_path / "nope" / "x.txt", "x")
 
 
