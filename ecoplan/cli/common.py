@@ -55,6 +55,8 @@ def load_from_args(args: argparse.Namespace) -> Loaded:
         if len(clipped.ways) == 0 and len(clipped.features) == 0:
             raise AreaError(f"{args.place!r} lies outside the data in {args.source}")
         layers = clipped
+    for note in layers.source.warnings:  # what the reader left out, e.g. broken multipolygons
+        print(f"note: {note}")
     return Loaded(layers, time.perf_counter() - t0)
 
 
