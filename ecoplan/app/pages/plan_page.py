@@ -115,7 +115,7 @@ def _site_choice(sites: pd.DataFrame) -> SiteContext | None:
     row = by_id.loc[sid].copy()
     row["site_id"] = sid
     site = SiteContext.from_site_row(row)
-    st.caption(f"Categories: {', '.join(site.categories) or '—'} · toilets: "
+    st.caption(f"Categories: {ui.md_escape(', '.join(site.categories)) or '—'} · toilets: "
                f"{'yes' if site.has_toilets else 'no'} · shelter: "
                f"{'yes' if site.has_shelter else 'no'}")
     return site
@@ -127,7 +127,7 @@ def _to_manual() -> None:
 
 def _offer_manual(message: str) -> None:
     """No forecast to be had (network down, nothing cached): say so and offer the hand form."""
-    st.error(message)
+    ui.show_error(message)
     st.button("Enter the conditions by hand instead", key="plan_fc_to_manual",
               on_click=_to_manual, type="primary")
 
@@ -183,14 +183,15 @@ def _weather(site: SiteContext, area_tz: str) -> state.ForecastChoice | None:
                     fc = forecast_from_json_bytes(f.name, f.getvalue())
                     state.set_plan_forecast(state.ForecastChoice(fc, label))
     except EcoplanError as err:
-        st.error(str(err))
+        ui.show_error(err)
     choice = state.plan_forecast()
     if choice is not None:
         fc = choice.forecast
         span = ""
         if not fc.is_manual and fc.dates():
             span = f", covering {fc.dates()[0]:%d %b %Y} – {fc.dates()[-1]:%d %b %Y}"
-        st.caption(f"Using: {choice.label}{span} · times in {session_tz(fc, area_tz)}")
+        st.caption(f"Using: {ui.md_escape(choice.label)}{span} · times in "
+                   f"{session_tz(fc, area_tz)}")
         far = distance_to_forecast_km(fc, site)
         if far is not None and far > cfg.FORECAST_FAR_KM:
             st.warning(f"This forecast is for {fc.latitude:.2f}, {fc.longitude:.2f}, about "
@@ -227,7 +228,7 @@ def _manual_form(site: SiteContext, area_tz: str) -> None:
                                               **manual_conditions(vals))
                 state.set_plan_forecast(state.ForecastChoice(fc, "conditions entered by hand"))
             except EcoplanError as err:
-                st.error(str(err))
+                ui.show_error(err)
 
 
 def _when_who(fc: Forecast | None, tz: str) -> tuple[Session, Group]:
@@ -258,11 +259,11 @@ def _when_who(fc: Forecast | None, tz: str) -> tuple[Session, Group]:
 
 def show_assessment(a: Assessment) -> None:
     """The verdict, reasons, daylight, participant note and leader checklist."""
-    text = f"**{LEVEL_TEXT.get(a.level, a.level.upper())}** — {a.site['name']}, " \
+    text = f"**{LEVEL_TEXT.get(a.level, a.level.upper())}** — {ui.md_escape(a.site['name'])}, " \
            f"{a.session['start'][:16].replace('T', ' ')} for {a.session['minutes']} min"
     {"go": st.success, "go with care": st.warning}.get(a.level, st.error)(text)
     if a.reasons:
-        st.markdown("\n".join(f"- **{r.level}:** {r.text}" for r in a.reasons))
+        st.markdown("\n".join(f"- **{r.level}:** {ui.md_escape(r.text)}" for r in a.reasons))
     else:
         st.markdown("- No weather, daylight or group warnings.")
     d = a.daylight
@@ -272,10 +273,11 @@ def show_assessment(a: Assessment) -> None:
         st.markdown(f"**Daylight:** sunrise {hm(d.get('sunrise'))}, sunset "
                     f"{hm(d.get('sunset'))}, dusk {hm(d.get('dusk'))} ({d.get('source')})")
     st.markdown("**Tell participants:**")
-    st.info(a.participant_note)
-    st.markdown("**Leader checklist:**\n" + "\n".join(f"- [ ] {c}" for c in a.checklist))
+    st.info(ui.md_escape(a.participant_note))
+    st.markdown("**Leader checklist:**\n" + "\n".join(f"- [ ] {ui.md_escape(c)}"
+                                                     for c in a.checklist))
     for n in a.data_notes:
-        st.caption(f"Note: {n}")
+        st.caption(f"Note: {ui.md_escape(n)}")
 
 
 def _alternatives(fc: Forecast, session: Session, group: Group, site: SiteContext,
@@ -325,7 +327,7 @@ def _saved_plans(sites: pd.DataFrame, area_tz: str) -> None:
         with st.expander(f"Plan #{plan.id}: verdict and notes", expanded=False):
             show_assessment(Assessment.from_dict(plan.assessment))
             if plan.notes:
-                st.markdown(f"**Notes:** {plan.notes}")
+                st.markdown(f"**Notes:** {ui.md_escape(plan.notes)}")
     _downloads(plan, f"saved_{plan.id}")
     with st.expander("Edit this plan"), st.form(f"plan_edit_{plan.id}"):
         c1, c2, c3 = st.columns(3)
@@ -343,7 +345,7 @@ def _saved_plans(sites: pd.DataFrame, area_tz: str) -> None:
                 st.success(f"Plan #{plan.id} updated.")
                 st.rerun()
             except EcoplanError as err:
-                st.error(str(err))
+                ui.show_error(err)
     confirm = st.checkbox(f"Yes, delete plan #{plan.id}", key=f"plans_confirm_{plan.id}")
     if st.button("Delete plan", key=f"plans_delete_{plan.id}", disabled=not confirm):
         store.delete(plan.id, plan.version)
@@ -402,7 +404,7 @@ def render() -> None:
     try:
         _saved_plans(sites, area_tz)
     except EcoplanError as err:
-        st.error(str(err))
+        ui.show_error(err)
 
 
 def _verdict(fc: Forecast, session: Session, group: Group, site: SiteContext,
