@@ -34,7 +34,7 @@ _REASONS: dict[int, str] = {
     errno.EROFS: "the file system is read-only",
     errno.ENOSPC: "the disk is full",
     errno.EDQUOT: "the disk quota is used up",
-    errno.EISDIR: "a folder of that name is in the way",
+    errno.EISDIR: "it is a folder, not a file",
     errno.ENOTDIR: "part of the path is a file, not a folder",
     errno.ENOENT: "the folder does not exist",
     errno.ENAMETOOLONG: "the file name is too long",

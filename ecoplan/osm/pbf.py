@@ -135,7 +135,9 @@ def _open(path: Path, area: BaseGeometry | None):
             # then cut to it (as the XML reader does), not assembled from the ways inside the
             # box — measured on the Isle of Wight, box -1.35,50.65,-1.25,50.72: 13 relation
             # areas instead of 7.
-            osm = pyrosm.OSM(str(path), bounding_box=area, complete_relations=area is not None)
+            # progress=False: no timing lines on stderr, where a user error must be one line.
+            osm = pyrosm.OSM(str(path), bounding_box=area, complete_relations=area is not None,
+                             progress=False)
             osm._read_pbf()  # parse now so a corrupt file fails here, with our message
     except Exception as err:  # noqa: BLE001 - pyrosm raises many types for bad files
         raise InputFileError(

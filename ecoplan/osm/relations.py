@@ -31,6 +31,7 @@ class Incomplete:
     name: str
     missing: int  # member ways not in the file
     members: int  # member ways in all
+    kind: str = "multipolygon"  # or "boundary"
 
 
 def incomplete_multipolygons(path: str | Path, *, label: str | None = None) -> list[Incomplete]:
@@ -41,7 +42,7 @@ def incomplete_multipolygons(path: str | Path, *, label: str | None = None) -> l
     import osmium  # imported here: only the readers need it
 
     way_ids = array("q")
-    wanted: list[tuple[int, str, list[int]]] = []
+    wanted: list[tuple[int, str, list[int], str]] = []
     try:
         for obj in osmium.FileProcessor(str(path), osmium.osm.WAY | osmium.osm.RELATION):
             if obj.is_way():
@@ -52,7 +53,7 @@ def incomplete_multipolygons(path: str | Path, *, label: str | None = None) -> l
                 continue
             members = [m.ref for m in obj.members if m.type == "w"]
             if members:
-                wanted.append((obj.id, tags.get("name", ""), members))
+                wanted.append((obj.id, tags.get("name", ""), members, tags.get("type")))
     except (RuntimeError, OSError, ValueError) as err:  # libosmium reports bad data as these
         raise InputFileError(
             f"{label or Path(path).name} could not be read as OSM data "
@@ -62,11 +63,12 @@ def incomplete_multipolygons(path: str | Path, *, label: str | None = None) -> l
         return []
     have = np.unique(np.frombuffer(way_ids, dtype=np.int64))
     out = []
-    for rel_id, name, members in wanted:
+    for rel_id, name, members, kind in wanted:
         found = _present(have, np.asarray(members, dtype=np.int64))
         if not found.all():
-            out.append(Incomplete(rel_id, name, int((~found).sum()), len(members)))
-    return out
+            out.append(Incomplete(rel_id, name, int((~found).sum()), len(members), kind))
+    # Green and blue space first: what users look for in the note; boundaries after.
+    return sorted(out, key=lambda r: (r.kind == "boundary", r.osm_id))
 
 
 def _present(have: np.ndarray, refs: np.ndarray) -> np.ndarray:
