@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ecoplan.compressed import open_input
+from ecoplan.compressed import check_expanded_size, compression_of, open_input
 from ecoplan.errors import InputFileError
 from ecoplan.settings import need as cfg
 
@@ -29,9 +29,10 @@ def read_table(source: TableSource, *, what: str) -> pd.DataFrame:
 
     ``utf-8-sig`` drops the byte-order mark gov.uk CSV exports carry; ``thousands=","`` reads
     quoted ``"29,199"`` as 29199. Codes are kept as text (``dtype=str`` for the first pass is
-    avoided so numbers stay numbers; code columns are cast by the callers). The content is
-    streamed through :func:`ecoplan.compressed.open_input`, so a compressed file that expands
-    past the table cap is refused while it is read, never held in memory.
+    avoided so numbers stay numbers; code columns are cast by the callers). A compressed file
+    is first decompressed and counted without keeping anything, then parsed through the
+    capped stream of :func:`ecoplan.compressed.open_input`: one that expands past the table
+    cap is refused with bounded memory.
     """
     if isinstance(source, pd.DataFrame):
         return source.copy()
@@ -47,6 +48,10 @@ def read_table(source: TableSource, *, what: str) -> pd.DataFrame:
             "installed). Open it and save the sheet as 'CSV UTF-8', then use that file."
         )
     try:
+        if compression_of(path) is not None:
+            # Count first, keeping nothing: a bomb is refused before pandas parses a byte of
+            # it (parsing up to the cap would hold ≈ 1.7 × the cap in memory).
+            check_expanded_size(path, "table")
         try:
             df = _read_csv(path, "utf-8-sig")
         except UnicodeDecodeError:
