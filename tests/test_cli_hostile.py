@@ -79,6 +79,8 @@ def f(tmp_path_factory) -> dict[str, Path]:
     (d / "text.osm.pbf").write_text("this is not a PBF\n" * 20)
     (d / "folder.osm.pbf").mkdir()
     (d / "area.shp").write_text("x")
+    (d / "pbf_named.osm").write_bytes(data)
+    (d / "xml_named.osm.pbf").write_bytes(xml.read_bytes())
     (d / "bad.osm").write_text('<?xml version="1.0"?>\n<osm version="0.6"><node id="1" lat=')
     (d / "html.osm").write_text("<html><body>404 Not Found</body></html>")
     (d / "empty.osm").write_bytes(b"")
@@ -203,6 +205,11 @@ CASES: list[tuple[str, list[str], str, str | None, bool, dict[str, str]]] = [
     ("sites-bad-xml", ["sites", "{bad_osm}"], "not valid OSM XML", None, False, {}),
     ("sites-html-as-osm", ["sites", "{html_osm}"], "osm", None, False, {}),
     ("sites-empty-xml", ["sites", "{empty_osm}"], "empty", None, False, {}),
+    ("sites-pbf-named-osm", ["sites", "{pbf_named_osm}"], "holds PBF data", None, False, {}),
+    ("sites-xml-named-pbf", ["sites", "{xml_named_osm_pbf}"], "holds OSM XML", None, False,
+     {}),
+    ("sites-empty-place", ["sites", "{pbf}", "--place", ""], "needs a place name", None,
+     False, {}),
     ("sites-bz2-not-bzip2", ["sites", "{plain_osm_bz2}"], "not a readable bzip2", None, False,
      {}),
     ("sites-gz-not-gzip", ["sites", "{plain_osm_gz}"], "not a readable gzip", None, False, {}),

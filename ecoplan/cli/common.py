@@ -39,6 +39,8 @@ def load_from_args(args: argparse.Namespace) -> Loaded:
         from ecoplan.osm.geocode import parse_bbox
 
         bbox = parse_bbox(args.bbox)
+    if args.place is not None and not args.place.strip():
+        raise AreaError("--place needs a place name, e.g. --place Newport (or leave it out)")
     layers = load_layers(args.source, bbox=bbox)
     if bbox is not None and len(layers.ways) == 0 and len(layers.features) == 0:
         raise AreaError(f"the bbox {args.bbox} lies outside the data in {args.source}; "

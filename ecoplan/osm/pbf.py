@@ -108,6 +108,23 @@ def check_file(path: str | Path, suffixes: tuple[str, ...]) -> Path:
     return path
 
 
+def _head(path: Path, n: int = 512) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(n)
+    except OSError:
+        return b""
+
+
+def looks_like_xml(path: Path) -> bool:
+    return b"<osm" in _head(path).lstrip(b"\xef\xbb\xbf")
+
+
+def looks_like_pbf(path: Path) -> bool:
+    """PBF files start with a BlobHeader of type "OSMHeader"."""
+    return b"OSMHeader" in _head(path, 64)
+
+
 def drop_relations(features: gpd.GeoDataFrame,
                    incomplete: list[Incomplete]) -> gpd.GeoDataFrame:
     """``features`` without the multipolygons that miss member ways (see
@@ -140,9 +157,13 @@ def _open(path: Path, area: BaseGeometry | None):
                              progress=False)
             osm._read_pbf()  # parse now so a corrupt file fails here, with our message
     except Exception as err:  # noqa: BLE001 - pyrosm raises many types for bad files
+        if looks_like_xml(path):
+            raise InputFileError(f"{path.name} holds OSM XML, not PBF data — rename it to end "
+                                 "in .osm") from err
         raise InputFileError(
-            f"{path.name} is not a readable OSM PBF file ({type(err).__name__}: {err}); "
-            "it may be truncated or corrupt — download it again") from err
+            f"{path.name} is not a readable OSM PBF file ({type(err).__name__}: "
+            f"{str(err).split('. ')[0]}); it may be truncated or corrupt — download it "
+            "again") from err
     return osm
 
 

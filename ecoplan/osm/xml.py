@@ -23,6 +23,7 @@ from ecoplan.osm.pbf import (
     check_file,
     drop_relations,
     incomplete_note,
+    looks_like_pbf,
     normalise_features,
     normalise_pois,
 )
@@ -54,6 +55,9 @@ def read_xml(path: str | Path, *, bbox: tuple[float, float, float, float] | None
         except ox._errors.InsufficientResponseError as err:  # a ValueError: catch it first
             raise AreaError(f"{path.name} holds no OSM data; check the file") from err
         except (SAXParseException, ParseError, ValueError, KeyError) as err:
+            if looks_like_pbf(xml_path):
+                raise InputFileError(f"{path.name} holds PBF data, not OSM XML — save it "
+                                     "(uncompressed) as a file ending in .osm.pbf") from err
             raise InputFileError(
                 f"{path.name} is not valid OSM XML ({type(err).__name__}: {err}); "
                 "it may be truncated — download or export it again") from err
