@@ -79,7 +79,9 @@ def test_planner_with_conditions_by_hand_gives_a_verdict_and_saves_it():
     assert any("GO WITH CARE" in t or "RETHINK" in t for t in verdict), verdict
     md = "\n".join(texts(at, "markdown"))
     assert "First aid kit" in md and "31" in md  # checklist + the heat reason
-    assert any("Weather data by Open-Meteo.com" in t for t in texts(at, "caption"))
+    # hand-entered conditions are not Open-Meteo's data: no attribution for them
+    assert not any("Open-Meteo.com" in t for t in texts(at, "caption"))
+    assert "112" in md and "999" not in md  # Helsinki: the European number, no UK advice
     at.text_area(key="plan_notes").set_value("Meet at the gate")
     at.button(key="plan_save").click().run()
     no_exception(at)
@@ -98,24 +100,117 @@ def test_planner_with_conditions_by_hand_gives_a_verdict_and_saves_it():
     assert pid not in left
 
 
-def test_planner_with_a_recorded_forecast_file():
+def test_planner_refuses_a_recorded_forecast_for_another_place_and_keeps_the_date():
+    """The recorded Berlin file on the Helsinki demo: refused in words; the user's date stays
+    (the 2021 forecast never replaces it)."""
     if not BERLIN.exists():
         pytest.skip(f"recorded forecast not found at {BERLIN}")
     at = page("plan_page").run()
+    chosen = at.date_input(key="plan_date").value
     at.radio(key="plan_fc_mode").set_value("Recorded forecast file (JSON)").run()
     at.file_uploader(key="plan_fc_file").set_value(
         (BERLIN.name, BERLIN.read_bytes(), "application/json")).run()
     no_exception(at)
-    days = at.selectbox(key="plan_day_fc").options
-    assert "Thu 25 Nov 2021" in days
-    at.selectbox(key="plan_day_fc").set_value(__import__("datetime").date(2021, 11, 25)).run()
+    assert at.date_input(key="plan_date").value == chosen
+    errors = texts(at, "error")
+    assert any("km from the site" in t and "somewhere else" in t for t in errors), errors
+    assert not texts(at, "success") and not any("GO" in t for t in texts(at, "warning"))
+
+
+def test_planner_with_a_recorded_forecast_for_the_site(tmp_path):
+    """A recorded response (Berlin's values, moved into the future and placed at the demo
+    site, as the shared data README suggests for cases it lacks): a verdict on the user's day;
+    a day it does not cover is refused in words."""
+    from recorded_weather import BERLIN as NAME
+    from recorded_weather import Future
+
+    at = page("plan_page").run()
+    site = at.selectbox(key="plan_site").value
+    fut = Future(NAME, tmp_path)
+    from ecoplan.app import data
+
+    layers = data.load_source("demo", False)
+    row = data.sites_for("demo", layers).sites.set_index("site_id").loc[site]
+    pt = row.geometry.representative_point()
+    raw = dict(fut.raw, latitude=round(pt.y, 4), longitude=round(pt.x, 4),
+               timezone="Europe/Helsinki")
+    payload = json.dumps(raw).encode()
+    at.radio(key="plan_fc_mode").set_value("Recorded forecast file (JSON)").run()
+    at.file_uploader(key="plan_fc_file").set_value(("helsinki.json", payload,
+                                                    "application/json")).run()
+    no_exception(at)
+    day = __import__("datetime").date.fromisoformat(fut.day("2021-11-25"))
+    at.date_input(key="plan_date").set_value(day).run()
     no_exception(at)
     verdict = texts(at, "success") + texts(at, "warning") + texts(at, "error")
-    assert any("2021-11-25 10:00" in t for t in verdict), verdict
-    # Berlin is far from the demo area: the page says so.
-    assert any("km from the site" in t for t in texts(at, "warning"))
+    assert any(f"{day} 10:00" in t for t in verdict), verdict
     assert any("Tell participants" in t for t in texts(at, "markdown"))
-    assert any("Europe/Berlin" in t for t in texts(at, "caption"))
+    assert any("Europe/Helsinki" in t for t in texts(at, "caption"))
+    assert any("Weather data by Open-Meteo.com" in t for t in texts(at, "caption"))
+    later = day + __import__("datetime").timedelta(days=60)
+    at.date_input(key="plan_date").set_value(later).run()
+    assert at.date_input(key="plan_date").value == later  # never moved to the forecast's days
+    assert any("No verdict" in t and "covers none of it" in t for t in texts(at, "error"))
+
+
+def test_planner_hand_form_refuses_impossible_values_with_a_message():
+    at = page("plan_page").run()
+    at.radio(key="plan_fc_mode").set_value("Enter conditions by hand").run()
+    for key, value, msg in (
+            ("man_temp", 65.0, "Temperature is 65 °C, outside the possible range -90–60 °C"),
+            ("man_prob", 250.0, "Chance of rain is 250 %, outside the possible range 0–100 %"),
+            ("man_gust", -40.0, "Wind gusts is -40 km/h, outside the possible range 0–410")):
+        at.number_input(key=key).set_value(value)
+        next(b for b in at.button if b.label == "Use these conditions").click().run()
+        no_exception(at)
+        errors = [t.replace("\\", "") for t in texts(at, "error")]  # markdown escapes
+        assert any(msg in t and "nothing was changed" in t for t in errors), errors
+        assert state.plan_forecast(at.session_state) is None
+        at.number_input(key=key).set_value(None)
+
+
+def test_planner_keeps_the_date_when_the_forecast_source_changes_and_refuses_the_past():
+    import datetime as dt
+
+    at = page("plan_page").run()
+    day = dt.date.today() + dt.timedelta(days=5)
+    at.date_input(key="plan_date").set_value(day).run()
+    for mode in ("Enter conditions by hand", "Recorded forecast file (JSON)",
+                 "Cached forecast (offline)", "Online forecast (Open-Meteo)"):
+        at.radio(key="plan_fc_mode").set_value(mode).run()
+        no_exception(at)
+        assert at.date_input(key="plan_date").value == day, mode
+    at.radio(key="plan_fc_mode").set_value("Enter conditions by hand").run()
+    at.number_input(key="man_temp").set_value(12.0)
+    next(b for b in at.button if b.label == "Use these conditions").click().run()
+    at.date_input(key="plan_date").set_value(dt.date.today() - dt.timedelta(days=3)).run()
+    assert any("in the past" in t for t in texts(at, "error"))
+
+
+def test_planner_starts_on_the_hand_form_when_offline_and_shows_no_rule_codes():
+    at = page("plan_page")
+    at.session_state[state.OFFLINE] = True
+    at.run()
+    no_exception(at)
+    assert at.radio(key="plan_fc_mode").value == "Enter conditions by hand"  # nothing cached
+    # gusts that close woodland: alternatives say what they avoid in words
+    for key, value in (("man_temp", 12.0), ("man_gust", 80.0), ("man_rain", 0.0)):
+        at.number_input(key=key).set_value(value)
+    at.selectbox(key="man_type").set_value("Cloudy")
+    next(b for b in at.button if b.label == "Use these conditions").click().run()
+    woods = [o for o in at.selectbox(key="plan_site").options if "Unnamed" not in o]
+    import re
+
+    page_text = ""
+    for label in woods[:12]:
+        at.selectbox(key="plan_site").set_value(label.rsplit("(", 1)[1].split(")")[0]).run()
+        no_exception(at)
+        page_text = "\n".join(texts(at, "markdown") + [
+            df.value.to_csv() for df in at.dataframe])
+        if "avoids:" in page_text:
+            break
+    assert "avoids:" in page_text
+    assert not re.search(r"\b(gust_woodland|gust_coast|wet_paths|ice_snow)\b", page_text)
 
 
 @pytest.mark.parametrize("payload,msg", [
@@ -195,8 +290,24 @@ def test_forecast_helpers():
     assert plan_page.manual_conditions({"temp_c": 3, "uv": None}) == {"temp_c": 3.0}
     with pytest.raises(InputFileError):
         plan_page.forecast_from_json_bytes("x.json", json.dumps([1, 2]).encode())
-    assert plan_page.area_timezone("demo") == "Europe/Helsinki"
-    assert plan_page.area_timezone("pbf") == "Europe/London"
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from ecoplan.plans.context import SiteContext
+
+    helsinki = SiteContext(lat=60.17, lon=24.94)
+    assert plan_page.site_timezone(helsinki) == "Europe/Helsinki"
+    assert plan_page.site_timezone(SiteContext(lat=50.7, lon=-1.3)) == "Europe/London"
+    assert plan_page.site_timezone(SiteContext()) == "Europe/London"
+    tz = ZoneInfo("Europe/London")
+    assert str(plan_page.default_day("Europe/London", datetime(2026, 5, 1, 9, 0, tzinfo=tz))) \
+        == "2026-05-01"
+    assert str(plan_page.default_day("Europe/London", datetime(2026, 5, 1, 11, 0, tzinfo=tz))) \
+        == "2026-05-02"  # the default 10:00 start has passed: tomorrow
+    assert plan_page.default_mode(helsinki, "Europe/Helsinki", offline=False) == \
+        plan_page.MODES[0]
+    assert plan_page.default_mode(helsinki, "Europe/Helsinki", offline=True) == \
+        plan_page.MODES[2]
 
 
 def test_ranking_panel_ranks_for_a_purpose_and_explains_a_site():
@@ -221,3 +332,16 @@ def test_ranking_panel_ranks_for_a_purpose_and_explains_a_site():
     at.run()
     no_exception(at)
     assert at.dataframe[0].value["facilities"].is_monotonic_decreasing
+
+
+def test_planner_with_only_a_temperature_says_unknown_not_go():
+    at = page("plan_page").run()
+    at.radio(key="plan_fc_mode").set_value("Enter conditions by hand").run()
+    at.number_input(key="man_temp").set_value(15.0)
+    next(b for b in at.button if b.label == "Use these conditions").click().run()
+    no_exception(at)
+    assert not texts(at, "success")  # never GO
+    verdict = [t for t in texts(at, "warning") if "UNKNOWN — CHECK THE FORECAST" in t]
+    assert verdict, texts(at, "warning")
+    md = "\n".join(texts(at, "markdown")).replace("\\", "")
+    assert "gusts" in md and "not entered" in md

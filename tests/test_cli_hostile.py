@@ -407,12 +407,8 @@ CASES: list[tuple[str, list[str], str, str | None, bool, dict[str, str]]] = [
 ]
 
 
-#: Cases that other work in progress fixes (issue 13 points 5, 6 and the ICS part of 8 belong
-#: to the safe-advice branch): expected to fail until it is merged, then to pass.
-PENDING: dict[str, str] = {
-    "plan-ics-missing-folder": "plans/_io.write_atomic creates missing folders; it becomes "
-                               "ecoplan.io.write_atomic (refuses them) when safe-advice merges",
-}
+#: Cases that other work in progress fixes, by name, with why: expected to fail until then.
+PENDING: dict[str, str] = {}
 
 
 def _fill(value: str, f: dict[str, Path]) -> str:

@@ -41,7 +41,9 @@ def test_ics_parses_back_with_times(tmp_path):
     geo = ev["geo"]
     assert abs(geo.latitude - 50.69) < 1e-6 and abs(geo.longitude + 1.29) < 1e-6
     desc = str(ev["description"])
-    assert "Verdict: rethink" in desc and "First aid kit" in desc and "Open-Meteo" in desc
+    assert "Verdict: rethink" in desc and "First aid kit" in desc
+    # hand-entered conditions are not Open-Meteo's: no attribution, say where they came from
+    assert "Open-Meteo" not in desc and "conditions entered by hand" in desc
     assert "ecoplan-plan-12@ecoplan" in str(ev["uid"])
     assert b"BEGIN:VTIMEZONE" in plan_to_ics(plan)
 
@@ -51,7 +53,8 @@ def test_sheet_escapes_and_attributes(tmp_path):
     html = plan_to_html(plan)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "&lt;gate&gt; &amp; café" in html
-    assert "© OpenStreetMap contributors" in html and "Weather data by Open-Meteo.com" in html
+    assert "© OpenStreetMap contributors" in html and "Open-Meteo" not in html
+    assert "conditions entered by hand" in html
     assert "@page { size: A4" in html and "First aid kit" in html
     assert "Verdict: rethink" in html and "32 °C" in html
     path = write_sheet(plan, tmp_path / "sheet.html")
@@ -66,3 +69,33 @@ def test_sheet_states_the_expected_weather():
          "prob_max": None, "gust_max": 75.0, "uv_max": None}
     assert weather_line(w) == "4 °C, 2.0 mm rain, gusts to 75 km/h (entered by hand)"
     assert weather_line({}) == ""
+
+
+def test_ics_attributes_open_meteo_only_for_its_forecasts():
+    from recorded_weather import NL, recorded
+
+    from ecoplan.plans.forecast import parse_forecast
+
+    plan = _plan()
+    fc = parse_forecast(recorded(NL))
+    plan.forecast = fc.to_snapshot()
+    desc = str(next(iter(Calendar.from_ical(plan_to_ics(plan)).walk("VEVENT")))["description"])
+    assert "Weather data by Open-Meteo.com" in desc
+    assert "Weather data by Open-Meteo.com" in plan_to_html(plan)
+
+
+def test_ics_strips_control_characters_from_osm_names():
+    """RFC 5545 §3.3.11: TEXT holds no control characters; OSM names are untrusted."""
+    plan = _plan()
+    plan.site_name = "Evil\x07 Park\x00\x1b[31m\rBEGIN:VEVENT\x7f\u2028X"
+    plan.notes = "line one\r\nline two\x0c"
+    raw = plan_to_ics(plan)
+    text = raw.decode("utf-8")
+    for ch in ("\x00", "\x07", "\x1b", "\x7f", "\x0c", "\u2028"):
+        assert ch not in text, repr(ch)
+    # the only raw line breaks are the CRLF line ends (and folds) of the format itself
+    assert "\r" not in text.replace("\r\n", "")
+    ev = next(iter(Calendar.from_ical(raw).walk("VEVENT")))
+    assert str(ev["summary"]).startswith("Outdoor session: Evil  Park")
+    assert len(list(Calendar.from_ical(raw).walk("VEVENT"))) == 1  # no injected event
+    assert "line one\nline two" in str(ev["description"])

@@ -11,7 +11,10 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ecoplan.errors import EcoplanError, InputFileError, NotInCacheError, ServiceError
 from ecoplan.plans.forecast import (
@@ -281,3 +284,47 @@ def test_snapshot_round_trip(berlin):
     man = Forecast.from_conditions(temp_c=30, uv=8)
     back = Forecast.from_snapshot(json.loads(json.dumps(man.to_snapshot())))
     assert back.is_manual and back.hourly["uv_index"].iloc[0] == 8
+
+
+# --- hostile forecasts (issue 13 point 5): only EcoplanError, never a crash ------------------
+
+
+_json_leaf = st.one_of(st.none(), st.booleans(), st.integers(-10**400, 10**400),
+                       st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12))
+_json = st.recursive(_json_leaf, lambda c: st.one_of(
+    st.lists(c, max_size=5), st.dictionaries(st.text(max_size=8), c, max_size=5)),
+    max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(junk=_json, key=st.sampled_from(["latitude", "longitude", "timezone", "hourly", "daily",
+                                        "current", "hourly_units", "wind_gusts_10m", "time",
+                                        "temperature_2m"]))
+def test_any_damage_to_a_real_response_is_a_clear_error_or_a_valid_forecast(berlin, junk, key):
+    data = copy.deepcopy(berlin)
+    if key in ("wind_gusts_10m", "time", "temperature_2m"):
+        data["hourly"][key] = junk
+    else:
+        data[key] = junk
+    try:
+        fc = parse_forecast(data)
+    except EcoplanError as err:
+        assert "\n" not in str(err) and len(str(err)) < 400
+        return
+    for var in ("temperature_2m", "wind_gusts_10m", "precipitation"):
+        vals = fc.hourly[var].to_numpy(float)
+        assert not np.isinf(vals).any()  # every kept value is finite or missing
+
+
+def test_forecast_file_size_is_checked_before_reading(tmp_path, monkeypatch):
+    from ecoplan.errors import InputFileError
+    from ecoplan.plans.forecast import load_forecast_file
+
+    big = tmp_path / "big.json"
+    with big.open("wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    read = []
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or b"")
+    with pytest.raises(InputFileError, match="over the 5 MB limit"):
+        load_forecast_file(big)
+    assert read == []  # refused from its size alone

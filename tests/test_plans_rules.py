@@ -19,7 +19,9 @@ from ecoplan.plans.forecast import Forecast, parse_forecast
 from ecoplan.plans.rules import (
     CARE,
     GO,
+    LEVELS,
     RETHINK,
+    UNKNOWN,
     Assessment,
     Group,
     Session,
@@ -108,7 +110,8 @@ def test_woodland_gusts_rethink_and_alternative(berlin_raw):
     gust = [r for r in a.reasons if r.rule == "gust_woodland"]
     assert a.level == RETHINK and gust and gust[0].level == RETHINK
     assert "Gusts up to 80 km/h in woodland between 10:00 and 12:00" in gust[0].text
-    assert "72 km/h (Forestry England)" in gust[0].text
+    # Berlin is not in the UK: the number stays, the UK body is not named
+    assert "close at 72 km/h:" in gust[0].text and "Forestry England" not in gust[0].text
     # the same gusts on a park: a care note, not closure
     assert "gust_woodland" not in assess(fc, session, PARK).rules
     sites = gpd.GeoDataFrame({
@@ -128,7 +131,8 @@ def test_woodland_gusts_rethink_and_alternative(berlin_raw):
     assert ids[:2] == ["w5", "w6"]  # open sites, nearest first; no woods, no restricted land
     assert alts[0].distance_kind == "straight line"
     assert 1500 < alts[0].distance_m < 2500  # 0.03° lon at 52.5° N ≈ 2.0 km
-    assert "shelter" in alts[0].why and "gust_woodland" in alts[0].why
+    assert "shelter" in alts[0].why and "avoids: gusts in woodland" in alts[0].why
+    assert "gust_woodland" not in alts[0].why  # no raw rule codes reach the page
     assert "straight line" in describe(alts[0])
     walk = suggest_alternatives(session_weather(fc, session), session, Group(), WOOD, sites,
                                 distance_fn={"w5": 5000.0, "w6": 900.0}.get)
@@ -165,10 +169,13 @@ def test_thunder_on_beach(nl_raw):
     s = Session(datetime(2026, 10, 3, 1, 0, tzinfo=NL_TZ), 60)
     a = assess(fc, s, BEACH)
     th = [r for r in a.reasons if r.rule == "thunder"]
-    assert th and th[0].level == RETHINK and "exposed" in th[0].text
+    assert th and th[0].level == RETHINK and "no protection from lightning" in th[0].text
     assert a.level == RETHINK
-    park = assess(fc, s, PARK)
-    assert [r.level for r in park.reasons if r.rule == "thunder"] == [CARE]
+    # thunder is rethink at every outdoor site: parks and woods too (trees are no shelter)
+    for site in (PARK, WOOD, SiteContext.from_categories("wood;beach", lat=52.276, lon=6.873)):
+        b = assess(fc, s, site)
+        assert [r.level for r in b.reasons if r.rule == "thunder"] == [RETHINK], site
+        assert b.level == RETHINK
 
 
 def test_coast_gusts_fog_ice_and_logistics():
@@ -201,12 +208,17 @@ def test_bad_input():
     with pytest.raises(EcoplanError, match="unknown profile"):
         Group(profile="marathon")
     assert Session.between(start, start + timedelta(minutes=45)).minutes == 45
-    assert assess(fc, Session(start, 60), PARK).level == GO
+    # temperature alone cannot say GO: rain, gusts and thunder are unknown
+    partial = assess(fc, Session(start, 60), PARK)
+    assert partial.level == UNKNOWN
+    assert {"gusts", "rain amount"} <= set(partial.missing)
+    full = Forecast.from_conditions(temp_c=10, rain_mm=0, gust_kmh=20, weather_code=3, uv=3)
+    assert assess(full, Session(start, 60), PARK).level == GO
 
 
 def test_dates_outside_forecast_suggest_manual(berlin_raw):
     fc = parse_forecast(berlin_raw)
-    with pytest.raises(EcoplanError, match="2021-11-24 to 2021-11-30.*--conditions"):
+    with pytest.raises(EcoplanError, match="covers none of it.*2021-11-24 to 2021-11-30.*by hand"):
         assess(fc, Session(datetime(2022, 1, 5, 10, 0, tzinfo=BERLIN_TZ), 60), PARK)
 
 
@@ -275,10 +287,102 @@ def test_rules_never_crash_and_gusts_are_monotone(data, site_i, start_h, minutes
                       minutes)
     group = Group(profile=profile)
     a = assess(parse_forecast(data), session, site, group)
-    assert a.level in (GO, CARE, RETHINK)
+    assert a.level in LEVELS
     assert a.level == max((r.level for r in a.reasons), key=level_rank, default=GO)
+    if a.level == GO:  # GO only on evidence: every rule had what it needs
+        assert not a.missing
     worse = copy.deepcopy(data)
     worse["hourly"]["wind_gusts_10m"] = [
-        (g or 0) + bump for g in worse["hourly"]["wind_gusts_10m"]]
+        None if g is None else g + bump for g in worse["hourly"]["wind_gusts_10m"]]
     b = assess(parse_forecast(worse), session, site, group)
     assert level_rank(b.level) >= level_rank(a.level)
+
+
+# --- never GO on bad grounds (issue 12) ------------------------------------------------------
+
+UK_MIX = SiteContext.from_categories("wood;beach;coast", site_id="w8", name="Priory Woods",
+                                     lat=50.70, lon=-1.10, nearest_building=(
+                                         "Priory Bay Café (cafe), 120 m from the site"))
+
+
+def _full(**kw) -> Forecast:
+    base = dict(tz="Europe/London", temp_c=15, rain_mm=0, gust_kmh=20, weather_code=3, uv=2)
+    return Forecast.from_conditions(**(base | kw))
+
+
+JULY_NOON = Session(datetime(2026, 7, 4, 12, 0, tzinfo=ZoneInfo("Europe/London")), 60)
+
+
+def test_mixed_wood_and_beach_gets_both_hazards_each_worded_for_its_part():
+    hot = assess(_full(temp_c=32, uv=11), JULY_NOON, UK_MIX)
+    heat = next(r for r in hot.reasons if r.rule == "heat")
+    assert heat.level == RETHINK  # the beach part has no shade
+    assert "shade only in the wooded part — none on the beach/coast" in heat.text
+    assert "UKHSA/Met Office" in heat.text  # a UK site names its UK source
+    uv = next(r for r in hot.reasons if r.rule == "uv")
+    assert uv.level == RETHINK and "little shade on the beach/coast" in uv.text
+    windy = assess(_full(gust_kmh=60), JULY_NOON, UK_MIX)
+    texts = {r.rule: r.text for r in windy.reasons}
+    assert "in the wooded part" in texts["gust_woodland"]
+    assert "on the coastal part" in texts["gust_coast"] and "RNLI" in texts["gust_coast"]
+    foggy = assess(_full(weather_code=45), JULY_NOON,
+                   SiteContext.from_categories("wood;heath", lat=50.7, lon=-1.3))
+    assert [r.text for r in foggy.reasons if r.rule == "fog"][0].count("open ground") == 1
+
+
+def test_thunder_names_the_nearest_building_or_says_to_find_one():
+    a = assess(_full(weather_code=96), JULY_NOON, UK_MIX)
+    th = next(r for r in a.reasons if r.rule == "thunder")
+    assert a.level == RETHINK and "Priory Bay Café (cafe), 120 m" in th.text
+    b = assess(_full(weather_code=95), JULY_NOON, PARK)
+    assert "Find the nearest substantial building" in next(
+        r.text for r in b.reasons if r.rule == "thunder")
+
+
+def test_missing_uv_matters_only_when_the_sun_is_high():
+    no_uv = dict(tz="Europe/London", temp_c=5, rain_mm=0, gust_kmh=20, weather_code=3)
+    winter = Session(datetime(2026, 12, 15, 10, 0, tzinfo=ZoneInfo("Europe/London")), 60)
+    assert assess(Forecast.from_conditions(**no_uv), winter, UK_MIX).level == GO  # sun < 30°
+    summer = assess(Forecast.from_conditions(**no_uv), JULY_NOON, UK_MIX)
+    assert summer.level == UNKNOWN and summer.missing == ["UV index"]
+
+
+def test_all_null_forecast_is_unknown_and_lists_what_is_missing(berlin_raw):
+    data = copy.deepcopy(berlin_raw)
+    for k in list(data["hourly"]):
+        if k != "time":
+            data["hourly"][k] = [None] * len(data["hourly"]["time"])
+    data.pop("daily")
+    data.pop("current")
+    a = assess(parse_forecast(data), Session(datetime(2021, 11, 25, 12, 0, tzinfo=BERLIN_TZ),
+                                             60), PARK)
+    assert a.level == UNKNOWN
+    assert {"temperature", "gusts", "weather type (thunder, fog, snow)"} <= set(a.missing)
+    reason = next(r for r in a.reasons if r.rule == "missing_data")
+    assert reason.text.startswith("Unknown — check the forecast: the forecast has no")
+
+
+def test_partly_null_hours_fall_back_to_the_daily_extremes(berlin_raw):
+    data = copy.deepcopy(berlin_raw)
+    h = data["hourly"]
+    for i, t in enumerate(h["time"]):
+        if t.startswith("2021-11-25T13"):
+            h["wind_gusts_10m"][i] = None  # one hour of the session lost
+    s = Session(datetime(2021, 11, 25, 12, 0, tzinfo=BERLIN_TZ), 120)
+    a = assess(parse_forecast(data), s, PARK)
+    assert "wind" not in " ".join(a.missing)  # the day's maximum gust stands in, cautiously
+    assert any("whole-day summary" in n for n in a.data_notes)
+    data.pop("daily")
+    b = assess(parse_forecast(data), s, PARK)
+    assert b.level == UNKNOWN and "gusts" in b.missing
+
+
+def test_levels_order_and_round_trip():
+    assert [lv.value for lv in LEVELS] == ["go", "go with care", "unknown", "rethink"]
+    assert level_rank("unknown") > level_rank(CARE) and level_rank(RETHINK) > level_rank(UNKNOWN)
+    a = assess(_full(), JULY_NOON, PARK)
+    d = json.loads(json.dumps(a.to_dict()))
+    assert d["level"] == "go" and Assessment.from_dict(d).level is GO
+    old = dict(d, level="rethink")
+    old.pop("missing")  # plans saved before 'missing' existed still load
+    assert Assessment.from_dict(old).level is RETHINK

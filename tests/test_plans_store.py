@@ -162,3 +162,55 @@ def test_concurrent_processes(url):
     con = sqlite3.connect(url.removeprefix("sqlite:///"))
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     con.close()
+
+
+# --- hostile files and damaged rows (issue 13 point 6) ----------------------------------------
+
+
+@pytest.mark.parametrize("content", [b"this is a text file, not a database\n" * 20,
+                                     b"\x00\x01binary junk" * 100, b"PK\x03\x04zip"])
+def test_a_file_that_is_not_sqlite_is_refused_and_left_untouched(tmp_path, content):
+    f = tmp_path / "notes.txt"
+    f.write_bytes(content)
+    with pytest.raises(StoreError, match="not an ecoplan plans database.*left untouched"):
+        PlanStore(f"sqlite:///{f}")
+    assert f.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]  # no -wal/-shm beside it
+
+
+def test_another_programs_sqlite_database_is_refused_and_left_untouched(tmp_path):
+    f = tmp_path / "other.db"
+    con = sqlite3.connect(f)
+    con.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+    con.execute("INSERT INTO customers (name) VALUES ('Ada')")
+    con.commit()
+    con.close()
+    before = f.read_bytes()
+    with pytest.raises(StoreError, match="not an ecoplan one.*customers.*left untouched"):
+        PlanStore(f"sqlite:///{f}")
+    assert f.read_bytes() == before
+
+
+def test_a_folder_as_database_is_refused(tmp_path):
+    with pytest.raises(StoreError, match="is a folder"):
+        PlanStore(f"sqlite:///{tmp_path}")
+
+
+def test_damaged_rows_are_skipped_and_reported_while_the_rest_list(url, tmp_path):
+    store = PlanStore(url)
+    good = [store.create(make_plan(i)) for i in range(3)]
+    con = sqlite3.connect(url.removeprefix("sqlite:///"))
+    con.execute("UPDATE plans SET assessment_json = '{\"level\": ' WHERE id = ?", (good[1].id,))
+    con.execute("UPDATE plans SET group_json = '[1, 2]' WHERE id = ?", (good[2].id,))
+    con.commit()
+    con.close()
+    listed = store.list()
+    assert [p.id for p in listed] == [good[0].id]
+    assert [d.id for d in store.damaged] == [good[1].id, good[2].id]
+    assert "assessment is not valid JSON" in str(store.damaged[0])
+    assert "ecoplan plans delete" in str(store.damaged[0])
+    with pytest.raises(StoreError, match=f"plan {good[1].id} is damaged"):
+        store.get(good[1].id)
+    store.delete(good[1].id)  # a damaged plan can still be deleted
+    store.list()
+    assert [d.id for d in store.damaged] == [good[2].id]

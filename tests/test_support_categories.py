@@ -46,7 +46,23 @@ def test_category_rules():
     com = community_category(df)
     hlp = help_category(df)
     assert list(com) == ["community", "", "", "", "libraries", "", "", "libraries"]
-    assert list(hlp) == ["", "", "emergency_department", "", "", "defibrillator", "", ""]
+    # a hospital is an emergency department only with emergency=yes; others are "hospital"
+    assert list(hlp) == ["", "", "emergency_department", "hospital", "", "defibrillator", "",
+                         ""]
+
+
+def test_specialist_and_untagged_hospitals_are_never_an_emergency_department():
+    df = pd.DataFrame({
+        "amenity": ["hospital"] * 6,
+        "emergency": ["yes", "yes", None, "yes", "yes", "yes"],
+        "healthcare:speciality": ["psychiatry", None, None, "general;psychiatry",
+                                  "oncology;paediatrics", None],
+        "name": ["City Psychiatric Unit", "Royal Mental Health Hospital", "Town Hospital",
+                 "General Hospital", "Cancer Centre", "County Hospital"],
+    })
+    assert list(help_category(df)) == ["hospital", "hospital", "hospital",
+                                       "emergency_department", "hospital",
+                                       "emergency_department"]
 
 
 def test_missing_columns_are_tolerated():

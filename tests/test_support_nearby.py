@@ -97,8 +97,10 @@ def test_newport_names(reports):
     libs = rep.community[rep.community["category"] == "libraries"]
     assert "Lord Louis Library" in set(libs["name"])
     ed = rep.help[rep.help["category"] == "emergency_department"]
-    assert list(ed["name"]) == ["St Marys Hospital"]
-    assert ed["detail"].iloc[0].startswith("emergency department")
+    assert list(ed["name"]) == ["St Marys Hospital"]  # tagged emergency=yes in the extract
+    assert ed["detail"].iloc[0] == "tagged emergency=yes in OpenStreetMap"
+    assert ed["label"].iloc[0] == ("A&E (emergency department) — from OpenStreetMap, confirm "
+                                   "on the NHS website before relying on it")
     assert ed["basis"].iloc[0] == "walk"  # ~2 km, within the walking limit
 
 
@@ -144,15 +146,19 @@ def test_no_defibrillator_is_said_not_silenced(reports, data):
 
 
 def test_coastal_site_gets_coastguard_note(reports):
-    assert cfg.COASTGUARD_NOTE in reports[RYDE_BEACH].notes
-    assert cfg.COASTGUARD_NOTE not in reports[NEWPORT_SITE].notes
+    note = "In an emergency on the coast call 999 or 112 and ask for the Coastguard."
+    assert reports[RYDE_BEACH].advice.uk and note in reports[RYDE_BEACH].notes
+    assert note not in reports[NEWPORT_SITE].notes
 
 
-def test_meeting_points_have_grid_refs(reports):
+def test_meeting_points_have_grid_refs_and_street_names(reports):
     mp = reports[RYDE_SITE].meeting_points
     assert len(mp) == 2
     assert mp["grid_ref"].str.match(r"^SZ \d{4} \d{4}$").all()
     assert mp["lat"].between(50.7, 50.8).all()
+    # named after the street each entrance is on, not an id like 'w3026366/e1'
+    assert set(mp["name"]) == {"Entrance on Vernon Square"}  # the square the garden is in
+    assert not mp["name"].str.contains("/e").any()
 
 
 def test_point_query_and_radius(iow_layers, data):

@@ -19,6 +19,12 @@ from ecoplan.osm.layers import OsmLayers
 from ecoplan.sites.build import Sites
 
 OVERPASS_PREFIX = "overpass:"
+#: ``la:<GSS code>``: an authority fetched with ``ecoplan data get`` (ecoplan.app.la_data).
+LA_PREFIX = "la:"
+
+
+def source_key_for_la(code: str) -> str:
+    return f"{LA_PREFIX}{code}"
 
 
 def source_key_for_place(place: str) -> str:
@@ -31,6 +37,8 @@ def describe_source(key: str) -> str:
         return "built-in demo area"
     if key.startswith(OVERPASS_PREFIX):
         return f"Overpass: {key[len(OVERPASS_PREFIX):]}"
+    if key.startswith(LA_PREFIX):
+        return f"local authority {key[len(LA_PREFIX):]} (downloaded)"
     return Path(key).name
 
 
@@ -41,6 +49,10 @@ def load_source(source: str, offline: bool = False) -> OsmLayers:
         from ecoplan.osm.overpass import read_overpass
 
         return read_overpass(place=source[len(OVERPASS_PREFIX):], offline=offline)
+    if source.startswith(LA_PREFIX):
+        from ecoplan.fetch.clip import load_authority_layers
+
+        return load_authority_layers(source[len(LA_PREFIX):])
     from ecoplan.osm.load import load_layers
 
     return load_layers(source)

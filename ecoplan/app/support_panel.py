@@ -98,11 +98,11 @@ def community_table(report: SupportReport) -> pd.DataFrame:
 
 def meeting_table(report: SupportReport) -> pd.DataFrame:
     mp = report.meeting_points
-    return pd.DataFrame({
-        "meeting point": mp["entrance_id"].astype(str),
-        "grid reference": [r["grid_ref"] or r["grid_note"] for _, r in mp.iterrows()],
-        "lat": mp["lat"], "lon": mp["lon"],
-    })
+    out = pd.DataFrame({"meeting point": mp["name"].astype(str)})
+    if report.advice.grid_references:  # OS grid references: Great Britain only
+        out["grid reference"] = mp["grid_ref"].astype(str)
+    out["lat"], out["lon"] = mp["lat"], mp["lon"]
+    return out
 
 
 def directory_table(report: SupportReport) -> pd.DataFrame:
@@ -162,7 +162,7 @@ def _render(site_id: str, key: str) -> None:
                   entries)
     st.caption(md_escape(rep.summary()))
     for note in rep.notes:
-        if note == cfg.COASTGUARD_NOTE:
+        if note == rep.advice.coast_note:
             st.warning(note, icon=":material/sailing:")
         else:
             st.caption(md_escape(note))
@@ -183,9 +183,8 @@ def _render(site_id: str, key: str) -> None:
         st.caption(md_escape("; ".join(f"{k}: {v}" for k, v in counts.items())))
         st.dataframe(community_table(rep), hide_index=True, width="stretch")
     else:
-        st.info(f"No community resources are mapped in OpenStreetMap within "
-                f"{fmt_distance(rep.radius_m)} — try a larger radius, or add what you know "
-                "to your directory below.")
+        st.info(f"{md_escape(rep.community_absence())} in OpenStreetMap — try a larger "
+                "radius, or add what you know to your directory below.")
 
     st.markdown("**Your directory**")
     flash = ss.pop(_FLASH, None)

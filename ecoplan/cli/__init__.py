@@ -20,7 +20,7 @@ from ecoplan.errors import EcoplanError
 
 #: Sub-command modules under ``ecoplan.cli``, in the order of the data flow.
 COMMANDS: tuple[str, ...] = (
-    "sites", "access", "gaps", "rank", "whatif", "plan", "plans", "route", "support",
+    "data", "sites", "access", "gaps", "rank", "whatif", "plan", "plans", "route", "support",
 )
 
 
@@ -75,6 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 1
     try:
+        from ecoplan.cli.la import apply_la
+
+        apply_la(args)
         return int(args.run(args) or 0)
     except EcoplanError as err:
         print(f"ecoplan {args.command}: error: {_one_line(str(err))}", file=sys.stderr)

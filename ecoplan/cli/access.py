@@ -15,7 +15,8 @@ from ecoplan.cli.common import add_source_args, load_from_args
 def add_access_args(p: argparse.ArgumentParser) -> None:
     """SOURCE, areas/need files, speed and caching options."""
     add_source_args(p)
-    p.add_argument("--areas", required=True, metavar="FILE",
+    p.set_defaults(areas_required=True)  # unless --la fills it (ecoplan.cli.la)
+    p.add_argument("--areas", metavar="FILE",
                    help="area boundaries (GeoJSON/GeoPackage/shapefile, any CRS), e.g. LSOAs; "
                         "or a generic need layer with --need-column")
     p.add_argument("--deprivation", nargs="+", default=[], metavar="FILE",
@@ -60,7 +61,8 @@ def inputs_from_args(args: argparse.Namespace):
         higher_is_worse=args.higher_is_worse, population_column=args.population_column,
         speed=args.speed if args.speed is not None else args.profile,
         step_free=args.step_free,
-        clip={"bbox": args.bbox, "place": args.place},
+        clip={"bbox": args.bbox, "place": args.place,
+              **({"la": args.la_key} if getattr(args, "la_key", None) else {})},
     )
 
 

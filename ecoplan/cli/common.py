@@ -13,14 +13,21 @@ from ecoplan.osm.layers import OsmLayers
 
 
 def add_source_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("source", metavar="SOURCE",
-                   help="OSM file (.osm.pbf, .osm, .osm.bz2, .osm.gz) or 'demo'")
+    p.add_argument("source", metavar="SOURCE", nargs="?", default=None,
+                   help="OSM file (.osm.pbf, .osm, .osm.bz2, .osm.gz) or 'demo' (optional "
+                        "with --la)")
     where = p.add_mutually_exclusive_group()
+    where.add_argument("--la", metavar="NAME|CODE",
+                       help="an English local authority fetched with `ecoplan data get`: its "
+                            "OSM extract (clipped to it plus the farthest standard's distance), "
+                            "LSOA boundaries, IoD and population fill the other arguments")
     where.add_argument("--place", metavar="NAME",
                        help="clip to a named place (looked up in the file, else online)")
     where.add_argument("--bbox", metavar="W,S,E,N", help="clip to a lon/lat box")
     p.add_argument("--offline", action="store_true",
                    help="never use the network (place lookups use the cache only)")
+    p.add_argument("--iod-edition", choices=("2019", "2025"), default=None,
+                   help="with --la: IoD 2019 on LSOA 2011 (default) or IoD 2025 on LSOA 2021")
 
 
 @dataclass
@@ -41,6 +48,14 @@ def load_from_args(args: argparse.Namespace) -> Loaded:
         bbox = parse_bbox(args.bbox)
     if args.place is not None and not args.place.strip():
         raise AreaError("--place needs a place name, e.g. --place Newport (or leave it out)")
+    if getattr(args, "la_area", None) is not None:
+        from ecoplan.fetch.clip import clip_keep_whole
+
+        layers = clip_keep_whole(load_layers(args.source), args.la_area)
+        if len(layers.ways) == 0 and len(layers.features) == 0:
+            raise AreaError(f"{args.source} holds no data around {args.la}")
+        _print_notes(layers)
+        return Loaded(layers, time.perf_counter() - t0)
     layers = load_layers(args.source, bbox=bbox)
     if bbox is not None and len(layers.ways) == 0 and len(layers.features) == 0:
         raise AreaError(f"the bbox {args.bbox} lies outside the data in {args.source}; "
@@ -57,9 +72,13 @@ def load_from_args(args: argparse.Namespace) -> Loaded:
         if len(clipped.ways) == 0 and len(clipped.features) == 0:
             raise AreaError(f"{args.place!r} lies outside the data in {args.source}")
         layers = clipped
+    _print_notes(layers)
+    return Loaded(layers, time.perf_counter() - t0)
+
+
+def _print_notes(layers: OsmLayers) -> None:
     for note in layers.source.warnings:  # what the reader left out, e.g. broken multipolygons
         print(f"note: {note}")
-    return Loaded(layers, time.perf_counter() - t0)
 
 
 def _fmt(layers: OsmLayers) -> str:

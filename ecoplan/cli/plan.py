@@ -31,7 +31,8 @@ def add_parser(subparsers: Any) -> None:
     when.add_argument("--start", required=True, help="HH:MM local time")
     when.add_argument("--minutes", required=True, type=int, help="session length")
     when.add_argument("--tz", default=None,
-                      help=f"time zone (default: the forecast's, else {cfg.DEFAULT_TIMEZONE})")
+                      help="IANA time zone of --start (default: the site's, from its location; "
+                           f"else the forecast's, else {cfg.DEFAULT_TIMEZONE})")
     who = p.add_argument_group("who")
     who.add_argument("--group-size", type=int, default=10)
     who.add_argument("--leaders", type=int, default=1)
@@ -52,8 +53,8 @@ def add_parser(subparsers: Any) -> None:
     p.set_defaults(run=run)
 
 
-def load_sites(source: str) -> Any:
-    """Sites from a sites file (.geojson/.gpkg) or by building them from a PBF extract."""
+def load_sites(source: str) -> tuple[Any, Any]:
+    """(sites, layers) from a sites file (.geojson/.gpkg; no layers) or built from a PBF."""
     path = Path(source)
     if not path.is_file():
         raise InputFileError(f"source file {path} not found; give an .osm.pbf extract")
@@ -61,18 +62,16 @@ def load_sites(source: str) -> Any:
         import geopandas as gpd
 
         try:
-            return gpd.read_file(path)
+            return gpd.read_file(path), None
         except Exception as err:  # noqa: BLE001 — any reader failure is a bad file
             raise InputFileError(f"cannot read sites from {path} ({err.__class__.__name__}); "
                                  "give a sites GeoJSON/GeoPackage or an .osm.pbf") from None
-    try:
-        from ecoplan.osm.pbf import read_pbf
-        from ecoplan.sites.build import build_sites
-    except ImportError as err:
-        raise EcoplanError(f"building sites from a PBF is not available in this version "
-                           f"({err}); use --lat/--lon instead") from None
-    sites = build_sites(read_pbf(path))
-    return getattr(sites, "sites", sites)  # build_sites returns Sites(sites, entrances, crs)
+    from ecoplan.osm.pbf import read_pbf
+    from ecoplan.sites.build import build_sites
+
+    layers = read_pbf(path)
+    sites = build_sites(layers)
+    return getattr(sites, "sites", sites), layers  # build_sites returns Sites(sites, …)
 
 
 def _site_row(sites: Any, site_id: str) -> Any:
@@ -85,6 +84,8 @@ def _site_row(sites: Any, site_id: str) -> Any:
 
 
 def parse_start(day: str, hhmm: str, tz: str) -> datetime:
+    from ecoplan.plans.forecast import check_tz
+
     try:
         d = date.fromisoformat(day)
     except ValueError:
@@ -93,14 +94,14 @@ def parse_start(day: str, hhmm: str, tz: str) -> datetime:
         t = time.fromisoformat(hhmm)
     except ValueError:
         raise EcoplanError(f"start '{hhmm}' is not HH:MM; e.g. --start 10:30") from None
-    return datetime.combine(d, t, tzinfo=ZoneInfo(tz))
+    return datetime.combine(d, t, tzinfo=ZoneInfo(check_tz(tz)))
 
 
 def format_report(a: Any, alternatives: list[Any]) -> str:
     from ecoplan.plans.alternatives import describe
 
     lines = [f"{a.site['name']}: {a.session['start'][:16].replace('T', ' ')} for "
-             f"{a.session['minutes']} min — {a.level.upper()}"]
+             f"{a.session['minutes']} min — {a.level.headline}"]
     for r in a.reasons:
         lines.append(f"  [{r.level}] {r.text}")
     if not a.reasons:
@@ -113,14 +114,17 @@ def format_report(a: Any, alternatives: list[Any]) -> str:
     lines += [f"  [ ] {c}" for c in a.checklist]
     for n in a.data_notes:
         lines.append(f"Note: {n}")
-    lines.append(a.attribution)
+    if a.attribution:
+        lines.append(a.attribution)
     return "\n".join(lines)
 
 
 def run(args: argparse.Namespace) -> int:
+    from ecoplan.plans._io import check_target
     from ecoplan.plans.alternatives import suggest_alternatives
     from ecoplan.plans.forecast import (
         Forecast,
+        check_tz,
         load_forecast,
         load_forecast_file,
         parse_conditions,
@@ -132,13 +136,33 @@ def run(args: argparse.Namespace) -> int:
         assess,
         session_weather,
     )
+    from ecoplan.plans.validate import check_not_past, check_place
+    from ecoplan.support.country import timezone_at
 
-    sites = None
+    # Everything that can be checked cheaply is checked before the slow work (reading the
+    # source, fetching a forecast) and before anything is saved.
+    for target, what in ((args.ics, "calendar event"), (args.sheet, "sheet")):
+        if target:
+            check_target(target, what)
+    if args.tz is not None:
+        check_tz(args.tz)
+    if args.save:  # a file that is not a plans database is refused now, not after the work
+        from ecoplan.plans.store import PlanStore
+
+        PlanStore(args.db).close()
+    conditions = parse_conditions(args.conditions) if args.conditions else None
+    group = Group(size=args.group_size, leaders=args.leaders, profile=args.profile)
+
+    sites = layers = None
     if args.site:
         if not args.source:
             raise EcoplanError("--site needs --source (the .osm.pbf the site came from)")
-        sites = load_sites(args.source)
-        site = SiteContext.from_site_row(_site_row(sites, args.site))
+        sites, layers = load_sites(args.source)
+        row = _site_row(sites, args.site)
+        from ecoplan.plans.refuge import nearest_building
+
+        site = SiteContext.from_site_row(
+            row, nearest_building=nearest_building(layers, row.get("geometry")))
     elif args.lat is not None and args.lon is not None:
         if not (-90 <= args.lat <= 90 and -180 <= args.lon <= 180):
             raise EcoplanError(f"--lat {args.lat} --lon {args.lon} out of range")
@@ -149,39 +173,64 @@ def run(args: argparse.Namespace) -> int:
         raise EcoplanError("say where: --site ID --source FILE, or --lat and --lon")
     if site.lat is None or site.lon is None:
         raise EcoplanError(f"site {args.site} has no geometry; use --lat/--lon")
-    tz = args.tz
+    tz = args.tz or timezone_at(site.lon, site.lat)
     if args.forecast:
         fc = load_forecast_file(args.forecast)
-    elif args.conditions:
+    elif conditions is not None:
         fc = Forecast.from_conditions(tz=tz or cfg.DEFAULT_TIMEZONE, lat=site.lat, lon=site.lon,
-                                      **parse_conditions(args.conditions))
+                                      **conditions)
     else:
         fc = load_forecast(site.lat, site.lon, tz=tz or cfg.DEFAULT_TIMEZONE,
                            offline=args.offline)
+    check_place(fc.latitude, fc.longitude, fc.is_manual, site.lat, site.lon)
     start = parse_start(args.date, args.start, tz or fc.timezone)
     session = Session(start, args.minutes)
-    group = Group(size=args.group_size, leaders=args.leaders, profile=args.profile)
+    check_not_past(session.start)
     a = assess(fc, session, site, group)
     alts = []
     if sites is not None:
         alts = suggest_alternatives(session_weather(fc, session), session, group, site, sites)
     print(format_report(a, alts))
     if args.save or args.ics or args.sheet:
-        from ecoplan.plans.store import Plan, PlanStore
+        from ecoplan.plans.store import Plan
 
         plan = Plan(site_id=site.site_id, site_name=site.label, start=session.start,
                     minutes=session.minutes, lat=site.lat, lon=site.lon, group=group.to_dict(),
                     notes=args.notes, forecast=fc.to_snapshot(), assessment=a.to_dict())
-        if args.save:
-            with PlanStore(args.db) as store:
-                plan = store.create(plan)
-            print(f"Saved as plan {plan.id}.")
+        _save_and_export(plan, args)
+    return 0
+
+
+def _save_and_export(plan: Any, args: argparse.Namespace) -> None:
+    """Write the files and save the plan as one step: the files are written inside the save's
+    transaction, so a failed export saves nothing (no duplicate on retry), and a failed save
+    removes the files it wrote."""
+    from ecoplan.plans.store import PlanStore
+
+    written: list[Path] = []
+    messages: list[str] = []
+
+    def export(p: Any) -> None:
         if args.ics:
             from ecoplan.plans.ics import write_ics
 
-            print(f"Calendar event written to {write_ics(plan, args.ics)}")
+            written.append(write_ics(p, args.ics))
+            messages.append(f"Calendar event written to {args.ics}")
         if args.sheet:
             from ecoplan.plans.sheet import write_sheet
 
-            print(f"Printable sheet written to {write_sheet(plan, args.sheet)}")
-    return 0
+            written.append(write_sheet(p, args.sheet))
+            messages.append(f"Printable sheet written to {args.sheet}")
+
+    if not args.save:
+        export(plan)
+    else:
+        try:
+            with PlanStore(args.db) as store:
+                plan = store.create(plan, before_commit=export)
+        except BaseException:
+            for path in written:
+                path.unlink(missing_ok=True)
+            raise
+        messages.insert(0, f"Saved as plan {plan.id}.")
+    print("\n".join(messages))

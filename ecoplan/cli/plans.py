@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from ecoplan.settings import plans as pcfg
@@ -28,7 +29,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def _line(plan: Any) -> str:
-    level = (plan.assessment or {}).get("level", "-")
+    level = str((plan.assessment or {}).get("level", "-"))
     return (f"{plan.id:>5}  {plan.start:%Y-%m-%d %H:%M %Z}  {plan.minutes:>4} min  "
             f"{level:<13} {plan.site_name or plan.site_id}")
 
@@ -39,10 +40,12 @@ def run(args: argparse.Namespace) -> int:
     with PlanStore(args.db) as store:
         if args.action == "list":
             plans = store.list()
-            if not plans:
+            if not plans and not store.damaged:
                 print("No saved plans. Create one with 'ecoplan plan ... --save'.")
             for plan in plans:
                 print(_line(plan))
+            for bad in store.damaged:
+                print(f"! {bad}", file=sys.stderr)
         elif args.action == "show":
             plan = store.get(args.id)
             if args.json:
@@ -67,6 +70,11 @@ def run(args: argparse.Namespace) -> int:
                 from ecoplan.errors import EcoplanError
 
                 raise EcoplanError("say what to export: --ics FILE and/or --sheet FILE.html")
+            from ecoplan.plans._io import check_target
+
+            for target, what in ((args.ics, "calendar event"), (args.sheet, "sheet")):
+                if target:
+                    check_target(target, what)
             if args.ics:
                 from ecoplan.plans.ics import write_ics
 

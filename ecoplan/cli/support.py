@@ -122,12 +122,12 @@ def _print(rep: Any) -> None:
     if len(mp):
         print("Meeting points:")
         for _, m in mp.head(cfg.SHEET_MEETING_POINTS).iterrows():
-            print(f"  {m['entrance_id']}: {m['grid_ref'] or m['grid_note']}  "
-                  f"({m['lat']:.5f}, {m['lon']:.5f})")
+            ref = f"{m['grid_ref']}  " if m["grid_ref"] else ""
+            print(f"  {m['name']}: {ref}({m['lat']:.5f}, {m['lon']:.5f})")
     print(f"\nCommunity resources within {fmt_distance(rep.radius_m)}:")
     if rep.community.empty:
-        print(f"  None mapped in OpenStreetMap within {fmt_distance(rep.radius_m)} — try a "
-              "larger --radius, or add what you know with 'ecoplan directory add'.")
+        print(f"  {rep.community_absence()} in OpenStreetMap — try a larger --radius, or add "
+              "what you know with 'ecoplan directory add'.")
     for label, rows in rep.community.groupby("label", sort=False):
         print(f"  {label}:")
         for _, r in rows.iterrows():

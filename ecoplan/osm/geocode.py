@@ -15,8 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -24,12 +22,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import requests
 import shapely
 from pyproj import Geod
 from shapely.geometry import MultiPolygon, Polygon, box, shape
 from shapely.geometry.base import BaseGeometry
 
+from ecoplan import net
 from ecoplan.errors import AreaError, NotInCacheError, ServiceError
 from ecoplan.settings import overpass as cfg
 from ecoplan.settings import paths
@@ -138,6 +136,13 @@ def geocode_place(name: str, *, offline: bool = False, timeout: float | None = N
     return _pick_area(query, results)
 
 
+def _policy(timeout: float) -> net.Policy:
+    """Nominatim is asked once per search: its usage policy forbids repeated requests, so no
+    retries; every HTTP answer goes back to :func:`_search` to explain."""
+    return net.Policy(connect_timeout_s=cfg.CONNECT_TIMEOUT_S, read_timeout_s=timeout,
+                      max_retries=0, retry_status=frozenset(), retry_network_errors=False)
+
+
 def _search(params: dict[str, str], url: str, timeout: float,
             sleep: Callable[[float], None], clock: Callable[[], float]) -> list[dict[str, Any]]:
     with _rate_lock:  # at most one request per second, across threads
@@ -145,12 +150,12 @@ def _search(params: dict[str, str], url: str, timeout: float,
         if wait > 0:
             sleep(wait)
         try:
-            resp = requests.get(url, params=params, timeout=(cfg.CONNECT_TIMEOUT_S, timeout),
-                                headers={"User-Agent": cfg.user_agent(),
-                                         "Accept": "application/json"})
-        except requests.RequestException as err:
+            resp = net.request("GET", url, what=f"Nominatim search for '{params['q']}'",
+                               policy=_policy(timeout), params=params,
+                               headers={"Accept": "application/json"}, sleep=sleep)
+        except net.HttpFailure as err:
             raise ServiceError(
-                f"Nominatim (place search) could not be reached ({type(err).__name__}) — check "
+                f"Nominatim (place search) could not be reached ({err.detail}) — check "
                 "the internet connection, give a bbox W,S,E,N instead, or use offline mode "
                 "(cache only) if you looked this place up before") from err
         finally:
@@ -229,20 +234,9 @@ def _cache_path(params: dict[str, str]) -> Path:
 
 def _read_cache(path: Path) -> dict[str, Any] | None:
     """A cached answer, or None when absent or unreadable (a broken entry is refetched)."""
-    try:
-        entry = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    entry = net.read_json(path)
     return entry if isinstance(entry, dict) and isinstance(entry.get("response"), list) else None
 
 
 def _write_cache(path: Path, entry: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(entry, fh)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    net.write_json(path, entry)

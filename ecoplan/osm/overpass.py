@@ -17,11 +17,7 @@ ways and buildings), so the tag taxonomy stays in one place.
 
 from __future__ import annotations
 
-import email.utils
-import gzip
 import hashlib
-import json
-import logging
 import os
 import re
 import tempfile
@@ -37,17 +33,15 @@ import requests
 from shapely.geometry import MultiPolygon, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
-from ecoplan import __version__
+from ecoplan import __version__, net
 from ecoplan.errors import AreaError, NotInCacheError, ServiceError
 from ecoplan.osm import geocode
 from ecoplan.settings import osm as osm_cfg
 from ecoplan.settings import overpass as cfg
-from ecoplan.settings import paths
 
 if TYPE_CHECKING:
     from ecoplan.osm.layers import OsmLayers
 
-log = logging.getLogger(__name__)
 
 Bbox = tuple[float, float, float, float]
 Area = Bbox | Polygon | MultiPolygon
@@ -223,7 +217,7 @@ def fetch_osm_json(area: Area, *, offline: bool = False, timeout: int = cfg.TIME
     geocode.check_area_size(geom, label)
     query = build_query(area, timeout=timeout, buildings=buildings)
     key = query_key(query)
-    cache_file = _cache_dir() / f"{key}.json.gz"
+    cache_file = _CACHE.path(key)
     entry = _read_cache(cache_file)
     if entry is None:
         if offline:
@@ -235,7 +229,7 @@ def fetch_osm_json(area: Area, *, offline: bool = False, timeout: int = cfg.TIME
                          sleep=sleep)
         entry = {"fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
                  "endpoint": url, "area": label, "query": query, "response": response}
-        _atomic_write(cache_file, gzip.compress(json.dumps(entry).encode("utf-8")))
+        net.write_json(cache_file, entry)
         from_cache = False
     else:
         from_cache = True
@@ -245,63 +239,42 @@ def fetch_osm_json(area: Area, *, offline: bool = False, timeout: int = cfg.TIME
     return data
 
 
+def policy(timeout: int = cfg.TIMEOUT_S, max_retries: int = cfg.MAX_RETRIES) -> net.Policy:
+    """Overpass's patience: retry busy answers (queue slots free within a minute), never a
+    timeout or a refused connection (the same query would fail the same way)."""
+    return net.Policy(connect_timeout_s=cfg.CONNECT_TIMEOUT_S,
+                      read_timeout_s=timeout + cfg.READ_TIMEOUT_MARGIN_S,
+                      max_retries=max_retries, retry_status=cfg.RETRY_STATUS,
+                      retry_network_errors=False, backoff_base_s=cfg.BACKOFF_BASE_S,
+                      backoff_max_s=cfg.BACKOFF_MAX_S, total_wait_max_s=cfg.BACKOFF_TOTAL_MAX_S)
+
+
 def _post(url: str, query: str, *, label: str, timeout: int, max_retries: int,
           sleep: Callable[[float], None]) -> dict[str, Any]:
     """POST the query with bounded retries on busy answers; return the parsed JSON."""
-    headers = {"User-Agent": cfg.user_agent(), "Accept": "application/json"}
-    waited = 0.0
-    for attempt in range(max_retries + 1):
-        try:
-            resp = requests.post(url, data={"data": query}, headers=headers,
-                                 timeout=(cfg.CONNECT_TIMEOUT_S,
-                                          timeout + cfg.READ_TIMEOUT_MARGIN_S))
-        except requests.Timeout as err:
+    try:
+        resp = net.request("POST", url, what=f"Overpass query for {label}",
+                           policy=policy(timeout, max_retries), data={"data": query},
+                           headers={"Accept": "application/json"}, sleep=sleep)
+    except net.HttpFailure as err:
+        if err.kind == "timeout":
             raise ServiceError(
                 f"Overpass did not answer within {timeout + cfg.READ_TIMEOUT_MARGIN_S} s for "
                 f"{label} — try a smaller area or {_ADVICE_LOCAL}") from err
-        except requests.RequestException as err:
+        if err.kind == "connection":
             raise ServiceError(
-                f"Overpass could not be reached ({type(err).__name__}) — check the internet "
+                f"Overpass could not be reached ({err.detail}) — check the internet "
                 f"connection, {_ADVICE_LOCAL}, or use offline mode (cache only) if you fetched "
                 "this area before") from err
-        if resp.status_code in cfg.RETRY_STATUS:
-            delay = backoff_delay(attempt, resp.headers.get("Retry-After"))
-            if attempt == max_retries or waited + delay > cfg.BACKOFF_TOTAL_MAX_S:
-                raise ServiceError(
-                    f"Overpass is busy (HTTP {resp.status_code}) and still was after "
-                    f"{attempt + 1} attempts — try again in a few minutes, or {_ADVICE_LOCAL}")
-            log.warning("Overpass busy (HTTP %s); retrying in %.0f s (retry %d of %d)",
-                        resp.status_code, delay, attempt + 1, max_retries)
-            sleep(delay)
-            waited += delay
-            continue
-        return _parse_answer(resp, label)
-    raise AssertionError("unreachable")  # pragma: no cover
+        raise ServiceError(
+            f"Overpass is busy (HTTP {err.status}) and still was after {err.attempts} "
+            f"attempts — try again in a few minutes, or {_ADVICE_LOCAL}") from err
+    return _parse_answer(resp, label)
 
 
 def backoff_delay(attempt: int, retry_after: str | None) -> float:
-    """Seconds to wait before retry ``attempt + 1``: exponential, at least ``Retry-After``
-    (seconds or an HTTP date), never more than ``BACKOFF_MAX_S``."""
-    delay = cfg.BACKOFF_BASE_S * 2 ** attempt
-    server = _parse_retry_after(retry_after)
-    if server is not None:
-        delay = max(delay, server)
-    return float(min(delay, cfg.BACKOFF_MAX_S))
-
-
-def _parse_retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    """Seconds to wait before retry ``attempt + 1`` (see :func:`ecoplan.net.backoff_delay`)."""
+    return net.backoff_delay(attempt, retry_after, policy())
 
 
 def _parse_answer(resp: requests.Response, label: str) -> dict[str, Any]:
@@ -336,31 +309,19 @@ def _first_error_line(text: str) -> str:
     return " ".join(plain.split())[:200] or "no detail"
 
 
+_CACHE = net.Cache("overpass", compress=True)
+
+
 def _cache_dir() -> Path:
-    return paths.cache_dir() / "overpass"
+    return _CACHE.folder
 
 
 def _read_cache(path: Path) -> dict[str, Any] | None:
     """A cached entry, or None when absent or unreadable (a broken entry is refetched)."""
-    try:
-        entry = json.loads(gzip.decompress(path.read_bytes()))
-    except (OSError, ValueError, EOFError):
-        return None
+    entry = net.read_json(path)
     if not isinstance(entry, dict) or not isinstance(entry.get("response"), dict):
         return None
     return entry
-
-
-def _atomic_write(path: Path, payload: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --- JSON → OSM XML ------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Other sites that suit the day better, when the chosen site's features are the problem.
 
-Only site-dependent rules (gusts in woodland, heat without shade, thunder on exposed ground…)
-can be fixed by going elsewhere; cold or darkness follow the group. A candidate qualifies when
-none of the site rules that fired for the chosen site fire for it under the same weather.
+Only site-dependent rules (gusts in woodland, heat without shade, fog on open ground…) can be
+fixed by going elsewhere; cold or darkness follow the group, and no outdoor site is safe in a
+thunderstorm. A candidate qualifies when none of the site rules that gave the chosen site its
+worst site level fire for it under the same weather, and its own site level is milder.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import geopandas as gpd
 from ecoplan.plans.context import Group, Session, SiteContext
 from ecoplan.plans.daylight import Daylight
 from ecoplan.plans.rules import (
+    EVERYWHERE_RULES,
     RETHINK,
+    RULE_WORDS,
     SITE_RULES,
     RuleInput,
     SessionWeather,
@@ -35,7 +38,7 @@ EARTH_RADIUS_M = 6_371_008.8  # IUGG mean Earth radius
 class Alternative:
     site_id: str
     name: str
-    level: str  # verdict of the site rules at that site
+    level: str  # verdict of the site rules at that site (a rules.Level value)
     distance_m: float | None
     distance_kind: str  # 'walking' | 'straight line' | 'unknown'
     why: str
@@ -50,7 +53,9 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def _features(ctx: SiteContext) -> str:
     bits = []
-    if ctx.woodland:
+    if ctx.mixed:
+        bits.append(f"part wooded (shade), part {ctx.open_words}")
+    elif ctx.woodland:
         bits.append("wooded (shade)")
     elif ctx.exposed:
         bits.append("open")
@@ -82,9 +87,11 @@ def suggest_alternatives(
     caller has a network; otherwise straight-line metres from the chosen site, labelled so.
     """
     base = evaluate(RuleInput(weather, session, site, group, daylight))
-    problems = problem_rules(base)
-    if not problems or sites is None or sites.empty:
-        return []
+    here = worst(r.level for r in base if r.rule in SITE_RULES)
+    # the site rules at the chosen site's worst level are what another site must avoid
+    problems = {r.rule for r in base if r.rule in SITE_RULES and r.level == here}
+    if not problems or sites is None or sites.empty or {r.rule for r in base} & EVERYWHERE_RULES:
+        return []  # nothing to avoid, nowhere to go, or nowhere outdoors is better
     out: list[Alternative] = []
     for _, row in sites.iterrows():
         if str(row.get("site_id")) == site.site_id:
@@ -98,7 +105,7 @@ def suggest_alternatives(
         if problem_rules(reasons) & problems:
             continue
         level = worst(r.level for r in reasons)
-        if level == RETHINK:
+        if level == RETHINK or level_rank(level) >= level_rank(here):
             continue
         dist, kind = None, "unknown"
         if distance_fn is not None:
@@ -110,7 +117,7 @@ def suggest_alternatives(
             kind = "straight line"
         if max_distance_m is not None and (dist is None or dist > max_distance_m):
             continue
-        avoided = ", ".join(sorted(problems))
+        avoided = ", ".join(RULE_WORDS.get(p, p) for p in sorted(problems))
         out.append(Alternative(ctx.site_id, ctx.label, level, dist, kind,
                                f"{_features(ctx)}; avoids: {avoided}"))
     out.sort(key=lambda a: (level_rank(a.level),

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ecoplan.errors import EcoplanError
+from ecoplan.settings import advice as acfg
 from ecoplan.settings import plans as pcfg
 from ecoplan.settings import weather as cfg
 
@@ -88,6 +89,8 @@ class SiteContext:
     surfaced_share: float | None = None  # share of paths sealed, if known
     lat: float | None = None
     lon: float | None = None
+    #: Nearest mapped building, in words ("Ryde Pavilion (café), 140 m"), for thunder advice.
+    nearest_building: str = ""
 
     @property
     def shade(self) -> bool:
@@ -95,8 +98,35 @@ class SiteContext:
 
     @property
     def exposed(self) -> bool:
-        """Open to lightning and wind: heath/down, coast, open water, and not wooded."""
-        return (self.open_ground or self.coast or self.water) and not self.woodland
+        """Has open parts: heath/down, coast or open water — whether or not it is also wooded
+        (a site that is part wood, part beach is exposed on the beach)."""
+        return self.open_ground or self.coast or self.water
+
+    @property
+    def mixed(self) -> bool:
+        """Part wooded, part open: rules apply both sets of hazards, each to its part."""
+        return self.woodland and self.exposed
+
+    @property
+    def open_words(self) -> str:
+        """The open part in words: 'beach/coast', 'open ground', 'waterside' (joined by 'and')."""
+        parts = [w for flag, w in ((self.coast, "beach/coast"), (self.open_ground, "open ground"),
+                                   (self.water, "waterside")) if flag]
+        return " and ".join(parts) or "open part"
+
+    @property
+    def country(self) -> str | None:
+        """ISO code of the country the site is in (offline lookup), None if unknown."""
+        from ecoplan.support.country import country_at
+
+        return country_at(self.lon, self.lat)
+
+    @property
+    def advice(self) -> acfg.Advice:
+        """UK advice for UK sites, 112 and neutral wording elsewhere."""
+        from ecoplan.support.country import advice_for
+
+        return advice_for(self.country)
 
     @property
     def unsurfaced(self) -> bool:
@@ -119,7 +149,7 @@ class SiteContext:
                    water=bool(s & pcfg.WATER_CATS), **kw)
 
     @classmethod
-    def from_site_row(cls, row: Mapping[str, Any]) -> SiteContext:
+    def from_site_row(cls, row: Mapping[str, Any], *, nearest_building: str = "") -> SiteContext:
         """From a sites GeoDataFrame row (Series or dict) in the lead's schema."""
         cats = row.get("categories")
         cats = cats if isinstance(cats, str) else ""
@@ -143,4 +173,4 @@ class SiteContext:
             cats, site_id=str(row.get("site_id") or ""),
             name=name if isinstance(name, str) else "",
             has_shelter=_count(row, "shelters") > 0, has_toilets=_count(row, "toilets") > 0,
-            surfaced_share=share, lat=lat, lon=lon)
+            surfaced_share=share, lat=lat, lon=lon, nearest_building=nearest_building)

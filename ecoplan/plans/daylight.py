@@ -7,11 +7,11 @@ user sees in weather apps) but keep astral's civil dusk, and note any disagreeme
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from astral import Observer
-from astral.sun import sun
+from astral.sun import elevation, sun
 
 #: Minutes of disagreement between forecast and astral worth mentioning (our choice: astral
 #: and Open-Meteo both model refraction; >10 min means the wrong place or time zone).
@@ -58,3 +58,16 @@ def session_daylight(lat: float | None, lon: float | None, day: date, tz: str,
             notes.append(f"Forecast sunrise/sunset differ from the astronomical calculation by "
                          f"{diff:.0f} min; check the place and time zone.")
     return Daylight(day, forecast_sunrise, forecast_sunset, dusk, "forecast", tuple(notes))
+
+
+def max_sun_elevation(lat: float, lon: float, start: datetime, end: datetime,
+                      step_min: int = 10) -> float:
+    """Highest sun elevation (degrees) between ``start`` and ``end`` (tz-aware), sampled every
+    ``step_min`` minutes plus the end — enough to tell whether UV can matter at all."""
+    obs = Observer(latitude=lat, longitude=lon)
+    t, best = start, -90.0
+    while True:
+        best = max(best, elevation(obs, t))
+        if t >= end:
+            return best
+        t = min(t + timedelta(minutes=step_min), end)

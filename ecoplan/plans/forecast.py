@@ -9,7 +9,6 @@ Missing variables stay NaN — rules skip them and say so — never a made-up va
 from __future__ import annotations
 
 import json
-import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,8 +21,17 @@ import numpy as np
 import pandas as pd
 import requests
 
+from ecoplan import net
 from ecoplan.errors import EcoplanError, InputFileError, NotInCacheError, ServiceError
 from ecoplan.plans._io import write_atomic
+from ecoplan.plans.validate import (
+    check_column,
+    check_schema,
+    check_value,
+    load_json,
+    numbers,
+    words,
+)
 from ecoplan.settings import paths
 from ecoplan.settings import weather as cfg
 
@@ -40,17 +48,8 @@ CONDITION_KEYS: dict[str, str] = {
 }
 
 
-#: Plain words for each forecast variable, for notes a leader reads.
-VARIABLE_WORDS: dict[str, str] = {
-    "temperature_2m": "temperature", "apparent_temperature": "feels-like temperature",
-    "precipitation": "rain amount", "precipitation_probability": "chance of rain",
-    "wind_speed_10m": "wind speed", "wind_gusts_10m": "gusts", "uv_index": "UV index",
-    "weather_code": "weather type (fog, snow, thunder)", "is_day": "daylight flag",
-}
-
-
 def _words(variables: list[str]) -> str:
-    return ", ".join(VARIABLE_WORDS.get(v, v) for v in variables)
+    return words(variables)
 
 
 class ForecastUnreachable(ServiceError):
@@ -144,10 +143,16 @@ class Forecast:
             raise EcoplanError(
                 f"unknown condition(s) {', '.join(sorted(unknown))}; use any of "
                 f"{', '.join(CONDITION_KEYS)} (e.g. temp_c=3,gust_kmh=40,rain_mm=0.5)")
-        given = {k: float(v) for k, v in conditions.items() if v is not None}
-        for k, v in given.items():
-            if not math.isfinite(v):
-                raise EcoplanError(f"condition {k}={v} is not a number; give a finite value")
+        given: dict[str, float] = {}
+        for k, v in conditions.items():
+            if v is None:
+                continue
+            try:
+                f = float(v)
+            except (TypeError, ValueError):
+                raise EcoplanError(f"condition {k}={v!r} is not a number; e.g. {k}=3") from None
+            given[k] = check_value(CONDITION_KEYS[k], f, "", EcoplanError,
+                                   label=f"condition {k}")
         row: dict[str, Any] = {"time": pd.NaT}
         for key, col in CONDITION_KEYS.items():
             row[col] = given.get(key, np.nan)
@@ -157,11 +162,11 @@ class Forecast:
         hourly["time"] = pd.Series([pd.NaT], dtype=f"datetime64[ns, {tz}]")
         missing = [k for k in CONDITION_KEYS if k not in given]
         notes = [f"Conditions entered by hand; not given: "
-                 f"{_words([CONDITION_KEYS[k] for k in missing])} "
-                 "(checks needing them were skipped)."] if missing else [
+                 f"{_words([CONDITION_KEYS[k] for k in missing])}."] if missing else [
                  "Conditions entered by hand."]
         return cls(latitude=lat, longitude=lon, timezone=_check_tz(tz), hourly=hourly,
-                   daily=_empty_daily(), source="manual", notes=notes, conditions=given)
+                   daily=_empty_daily(), source="manual", notes=notes, conditions=given,
+                   attribution="")
 
 
 def parse_conditions(text: str) -> dict[str, float]:
@@ -187,9 +192,13 @@ def parse_conditions(text: str) -> dict[str, float]:
 
 
 def _check_tz(name: str) -> str:
+    """``name`` if it is an IANA time zone; else a one-line error."""
+    if not isinstance(name, str) or not name or len(name) > 64:
+        raise EcoplanError(f"unknown time zone {str(name)[:40]!r}; use an IANA name such as "
+                           "Europe/London")
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise EcoplanError(f"unknown time zone '{name}'; use an IANA name such as "
                            "Europe/London") from None
     return name
@@ -211,16 +220,9 @@ def _localize(values: list[Any], tz: str) -> pd.Series:
         return naive.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
 
 
-def _numeric(values: Any, n: int, name: str, error_cls: type[EcoplanError]) -> np.ndarray:
-    if values is None:
-        return np.full(n, np.nan)
-    if not isinstance(values, list):
-        raise error_cls(f"forecast field '{name}' is not a list; the response is malformed — "
-                        "fetch again or enter conditions by hand")
-    if len(values) != n:
-        raise error_cls(f"forecast field '{name}' has {len(values)} values for {n} times; the "
-                        "response is malformed — fetch again or enter conditions by hand")
-    return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(float)
+def check_tz(name: Any) -> str:
+    """Public alias of the time-zone check (CLI ``--tz``, the app)."""
+    return _check_tz(name)
 
 
 def _renamed(section: Mapping[str, Any]) -> dict[str, Any]:
@@ -231,9 +233,12 @@ def parse_forecast(
     data: Any, *, source: str = "file", fetched_at: datetime | None = None,
     tz: str | None = None, error_cls: type[EcoplanError] = ServiceError,
 ) -> Forecast:
-    """Turn an Open-Meteo JSON response into a :class:`Forecast` (legacy names accepted)."""
-    if not isinstance(data, dict):
-        raise error_cls("forecast is not a JSON object; fetch again or enter conditions by hand")
+    """Turn an Open-Meteo JSON response into a :class:`Forecast` (legacy names accepted).
+
+    The shape, types, sizes and physical range of every value are checked first
+    (:mod:`ecoplan.plans.validate`): a damaged response is refused, never half-used.
+    """
+    check_schema(data, error_cls)
     if data.get("error"):
         raise ServiceError(f"Open-Meteo refused the request: {data.get('reason', 'no reason')}; "
                            "check latitude/longitude and dates")
@@ -246,7 +251,7 @@ def parse_forecast(
         tzname = "UTC"
     try:
         ZoneInfo(tzname)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise error_cls(f"forecast time zone '{tzname}' is unknown; request an IANA zone "
                         "such as Europe/London") from None
     hourly_in = _renamed(hourly_in)
@@ -257,27 +262,29 @@ def parse_forecast(
     notes: list[str] = []
     missing: list[str] = []
     for var in cfg.HOURLY_VARS:
-        arr = _numeric(hourly_in.get(var), n, var, error_cls)
+        arr = numbers(hourly_in.get(var), n, var, error_cls)
         if units.get(var) == "undefined":
             arr = np.full(n, np.nan)
+        check_column(arr, var, times, error_cls)
         hourly[var] = arr
         if n and np.isnan(arr).all():
             missing.append(var)
     if missing:
-        notes.append(f"Forecast has no {_words(missing)}; checks needing them were skipped.")
+        notes.append(f"Forecast has no {_words(missing)} at all.")
     current = data.get("current")
-    if isinstance(current, dict) and current.get("time"):
+    if isinstance(current, dict) and isinstance(current.get("time"), str):
         cur = _renamed(current)
         ct = _localize([cur["time"]], tzname).iloc[0]
         if pd.notna(ct) and not (hourly["time"] == ct).any():
             row = {"time": ct}
             for var in cfg.HOURLY_VARS:
-                v = pd.to_numeric(pd.Series([cur.get(var)], dtype=object), errors="coerce")
-                row[var] = float(v.iloc[0])
+                v = numbers([cur.get(var)], 1, f"current {var}", error_cls)
+                check_column(v, var, [cur["time"]], error_cls)
+                row[var] = float(v[0])
             hourly = pd.concat([hourly, pd.DataFrame([row])], ignore_index=True)
     hourly = hourly.dropna(subset=["time"]).sort_values("time", ignore_index=True)
     daily = _parse_daily(data.get("daily"), tzname, error_cls)
-    lat, lon = data.get("latitude"), data.get("longitude")
+    lat, lon = data.get("latitude"), data.get("longitude")  # numbers: see check_schema
     return Forecast(latitude=float(lat) if lat is not None else None,
                     longitude=float(lon) if lon is not None else None, timezone=tzname,
                     hourly=hourly, daily=daily, source=source, fetched_at=fetched_at,
@@ -299,8 +306,9 @@ def _parse_daily(section: Any, tzname: str, error_cls: type[EcoplanError]) -> pd
         else:
             out[key] = None
     for var in cfg.DAILY_FALLBACK_VARS:
-        out[var] = _numeric(section.get(var), n, var, error_cls) if isinstance(
+        out[var] = numbers(section.get(var), n, var, error_cls) if isinstance(
             section.get(var), list) and len(section[var]) == n else np.full(n, np.nan)
+        check_column(out[var].to_numpy(), var, section["time"], error_cls)
     return out.dropna(subset=["date"]).reset_index(drop=True)
 
 
@@ -311,10 +319,16 @@ def load_forecast_file(path: str | Path) -> Forecast:
         raise InputFileError(f"forecast file {p} not found; give the path to a saved "
                              "Open-Meteo JSON response")
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise InputFileError(f"forecast file {p} is not valid JSON ({err.__class__.__name__}); "
-                             "save the Open-Meteo response again") from None
+        size = p.stat().st_size
+        if size > cfg.MAX_FORECAST_BYTES:  # refuse before reading it into memory
+            raise InputFileError(f"forecast file {p} is {size / 1e6:.1f} MB, over the "
+                                 f"{cfg.MAX_FORECAST_BYTES / 1e6:.0f} MB limit for a forecast; "
+                                 "save only the Open-Meteo response")
+        payload = p.read_bytes()
+    except OSError as err:
+        raise InputFileError(f"cannot read forecast file {p} ({err.strerror or err}); check "
+                             "the path and permissions") from None
+    data = load_json(payload, f"forecast file {p}", InputFileError)
     return parse_forecast(data, source="file", error_cls=InputFileError)
 
 
@@ -336,45 +350,42 @@ def fetch_forecast(
     max_attempts: int = cfg.MAX_ATTEMPTS, backoff_s: float = cfg.BACKOFF_S,
     sleep: Callable[[float], None] = time.sleep,
 ) -> dict[str, Any]:
-    """GET /v1/forecast with bounded timeouts and exponential backoff; returns the JSON."""
+    """GET /v1/forecast through :mod:`ecoplan.net` (bounded timeouts, retries with exponential
+    backoff honouring Retry-After); returns the JSON."""
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise EcoplanError(f"latitude/longitude {lat}, {lon} out of range; latitude is -90..90 "
                            "and longitude -180..180")
-    http = session or requests.Session()
     params = request_params(lat, lon, tz)
-    last = "no attempt made"
-    for attempt in range(max(1, max_attempts)):
-        if attempt:
-            sleep(backoff_s * 2 ** (attempt - 1))
-        try:
-            resp = http.get(base_url, params=params, timeout=timeout)
-        except requests.Timeout:
-            last = f"no answer within {timeout[1]:g} s (timeout)"
-            continue
-        except requests.ConnectionError as err:
-            last = f"connection failed ({err.__class__.__name__})"
-            continue
-        if resp.status_code == 429 or resp.status_code >= 500:
-            last = f"HTTP {resp.status_code}"
-            retry_after = resp.headers.get("Retry-After", "")
-            if retry_after.isdigit() and attempt + 1 < max_attempts:
-                sleep(min(float(retry_after), cfg.MAX_RETRY_AFTER_S))
-            continue
-        try:
-            data = resp.json()
-        except ValueError:
-            raise ServiceError(f"Open-Meteo sent a malformed answer (HTTP {resp.status_code}, "
-                               "not JSON); try again later or enter conditions by hand") from None
-        if isinstance(data, dict) and data.get("error"):
-            raise ServiceError(f"Open-Meteo refused the request: {data.get('reason', '?')}; "
-                               "check latitude/longitude and the forecast range")
-        if resp.status_code != 200:
-            raise ServiceError(f"Open-Meteo answered HTTP {resp.status_code}; try again later "
-                               "or enter conditions by hand")
-        return data
-    raise ForecastUnreachable(
-        f"Open-Meteo could not be reached after {max(1, max_attempts)} attempts: {last}; "
-        "use offline mode for a cached forecast, or enter the expected conditions by hand")
+    attempts = max(1, max_attempts)
+    policy = net.Policy(connect_timeout_s=timeout[0], read_timeout_s=timeout[1],
+                        max_retries=attempts - 1, retry_status=_RETRY_STATUS,
+                        retry_network_errors=True, backoff_base_s=backoff_s,
+                        backoff_max_s=cfg.MAX_RETRY_AFTER_S,
+                        total_wait_max_s=cfg.MAX_RETRY_AFTER_S * attempts)
+    try:
+        resp = net.request("GET", base_url, what="Open-Meteo forecast", policy=policy,
+                           params=params, session=session, sleep=sleep)
+    except net.HttpFailure as err:
+        raise ForecastUnreachable(
+            f"Open-Meteo could not be reached after {err.attempts} attempts: {err.detail}; "
+            "use offline mode for a cached forecast, or enter the expected conditions by "
+            "hand") from None
+    try:
+        data = resp.json()
+    except ValueError:
+        raise ServiceError(f"Open-Meteo sent a malformed answer (HTTP {resp.status_code}, "
+                           "not JSON); try again later or enter conditions by hand") from None
+    if isinstance(data, dict) and data.get("error"):
+        raise ServiceError(f"Open-Meteo refused the request: {data.get('reason', '?')}; "
+                           "check latitude/longitude and the forecast range")
+    if resp.status_code != 200:
+        raise ServiceError(f"Open-Meteo answered HTTP {resp.status_code}; try again later "
+                           "or enter conditions by hand")
+    return data
+
+
+#: 429 and every 5xx are "try again later" for Open-Meteo.
+_RETRY_STATUS: frozenset[int] = frozenset({429, *range(500, 600)})
 
 
 # --- cache ------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +12,25 @@ from icalendar import Calendar, Event
 from ecoplan.plans._io import write_atomic
 from ecoplan.plans.store import Plan
 from ecoplan.settings import weather as cfg
+
+#: RFC 5545 §3.3.11: TEXT values may not hold control characters (CONTROL = %x00-08 / %x0A-1F
+#: / %x7F; HTAB allowed, line breaks written escaped). C1 controls and the Unicode line/paragraph
+#: separators go too: calendar apps treat them as breaks. OSM names are untrusted.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def clean_text(value: str, *, keep_newlines: bool = False) -> str:
+    """Text safe for an iCalendar TEXT value: controls become spaces; newlines are kept (the
+    library escapes them as \\n) only where a multi-line value is meant."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if not keep_newlines:
+        value = value.replace("\n", " ")
+    return _CONTROL.sub(" ", value)
+
+
+def _is_open_meteo(plan: Plan) -> bool:
+    fc = plan.forecast or {}
+    return bool(fc) and fc.get("source") != "manual" and fc.get("conditions") is None
 
 
 def _description(plan: Plan) -> str:
@@ -25,9 +45,11 @@ def _description(plan: Plan) -> str:
             lines += ["", "Leader checklist:"] + [f"[ ] {c}" for c in a["checklist"]]
     if plan.notes:
         lines += ["", f"Notes: {plan.notes}"]
-    if plan.forecast:
+    if _is_open_meteo(plan):  # hand-entered conditions are not Open-Meteo's data
         lines += ["", cfg.ATTRIBUTION]
-    return "\n".join(lines)
+    elif plan.forecast:
+        lines += ["", "Weather: conditions entered by hand."]
+    return clean_text("\n".join(lines), keep_newlines=True)
 
 
 def plan_to_ics(plan: Plan) -> bytes:
@@ -42,8 +64,9 @@ def plan_to_ics(plan: Plan) -> bytes:
     ev.add("dtstamp", datetime.now(UTC))
     ev.add("dtstart", plan.start)
     ev.add("dtend", plan.start + timedelta(minutes=plan.minutes))
-    ev.add("summary", f"Outdoor session: {plan.site_name or plan.site_id or 'site'}")
-    where = plan.site_name or plan.site_id
+    name = clean_text(plan.site_name or "") or clean_text(plan.site_id or "")
+    ev.add("summary", f"Outdoor session: {name or 'site'}")
+    where = name
     if plan.lat is not None and plan.lon is not None:
         where = f"{where} ({plan.lat:.5f}, {plan.lon:.5f})" if where else \
             f"{plan.lat:.5f}, {plan.lon:.5f}"

@@ -1,17 +1,35 @@
-"""Go / go with care / rethink: the forecast for the session's hours, read with the site and group.
+"""Go / go with care / unknown / rethink: the forecast for the session's hours, read with the
+site and group.
 
 Each rule is a small function of a :class:`RuleInput` returning zero or more :class:`Reason`s;
-the overall verdict is the worst reason. Thresholds and their sources are in
-``ecoplan.settings.weather.THRESHOLDS``. Every reason's text carries the numbers that
-triggered it so a leader can judge it, not just obey it.
+the overall verdict is the worst reason (:class:`Level`: go < go with care < unknown <
+rethink). Thresholds, physical ranges and what each rule needs are in
+``ecoplan.settings.weather``. Every reason's text carries the numbers that triggered it so a
+leader can judge it, not just obey it.
+
+Never GO on bad grounds: a forecast lacking what a rule needs for the session makes the
+verdict *unknown* (listing what is missing) unless a rule can already prove *rethink*; trees
+are no shelter from lightning; a site that is part wood, part beach gets both sets of hazards,
+each worded for the part it concerns; advice names UK bodies only for sites in the UK.
+
+API for callers (CLI, app, programme planning)::
+
+    sw = session_weather(fc, session)          # EcoplanError if the forecast misses the session
+    a = assess(fc, session, site, group)       # Assessment: level, reasons, notes, checklist
+    a.level is Level.RETHINK; a.missing        # what the forecast lacked (plain words)
+
+Refusing a forecast for another place or a session in the past is the caller's job, through
+:func:`ecoplan.plans.validate.check_place` / ``check_not_past`` (reviewing a saved plan may
+re-read a past session).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -19,39 +37,76 @@ import pandas as pd
 
 from ecoplan.errors import EcoplanError
 from ecoplan.plans.context import Group, Session, SiteContext
-from ecoplan.plans.daylight import Daylight, session_daylight
+from ecoplan.plans.daylight import Daylight, max_sun_elevation, session_daylight
 from ecoplan.plans.forecast import Forecast
+from ecoplan.plans.validate import words
 from ecoplan.settings import plans as pcfg
 from ecoplan.settings import weather as cfg
 
 __all__ = [
-    "GO", "CARE", "RETHINK", "LEVELS", "Reason", "Assessment", "SessionWeather", "RuleInput",
-    "RULES", "SITE_RULES", "assess", "session_weather", "evaluate", "Group", "Session",
-    "SiteContext",
+    "Level", "GO", "CARE", "UNKNOWN", "RETHINK", "LEVELS", "Reason", "Assessment",
+    "SessionWeather", "RuleInput", "RULES", "SITE_RULES", "EVERYWHERE_RULES", "RULE_WORDS",
+    "assess", "session_weather", "evaluate", "missing_inputs", "Group", "Session", "SiteContext",
 ]
 
-GO, CARE, RETHINK = "go", "go with care", "rethink"
-LEVELS: tuple[str, ...] = (GO, CARE, RETHINK)
+
+class Level(StrEnum):
+    """Verdict levels, mildest first. The string values are what plans store."""
+
+    GO = "go"
+    CARE = "go with care"
+    UNKNOWN = "unknown"
+    RETHINK = "rethink"
+
+    @property
+    def rank(self) -> int:
+        return LEVELS.index(self)
+
+    @property
+    def headline(self) -> str:
+        """How the verdict is shown on a page or sheet."""
+        return "UNKNOWN — CHECK THE FORECAST" if self is Level.UNKNOWN else self.value.upper()
+
+
+GO, CARE, UNKNOWN, RETHINK = Level.GO, Level.CARE, Level.UNKNOWN, Level.RETHINK
+LEVELS: tuple[Level, ...] = (GO, CARE, UNKNOWN, RETHINK)
 
 
 def level_rank(level: str) -> int:
-    return LEVELS.index(level)
+    return Level(level).rank
 
 
-def worst(levels: Any) -> str:
-    return max(levels, key=level_rank, default=GO)
+def worst(levels: Iterable[str]) -> Level:
+    return max((Level(v) for v in levels), key=level_rank, default=GO)
 
 
 @dataclass(frozen=True)
 class Reason:
     rule: str
-    level: str
+    level: Level
     text: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "level", Level(self.level))
+
+
+#: Plain words for each rule, for lists a leader reads ("avoids: gusts in woodland").
+RULE_WORDS: dict[str, str] = {
+    "heat": "heat", "uv": "strong sun (UV)", "cold": "cold", "ice_snow": "ice and snow",
+    "rain": "rain", "wet_paths": "muddy paths", "gust_woodland": "gusts in woodland",
+    "gust_coast": "gusts on the coast", "wind": "strong wind on open ground",
+    "thunder": "thunderstorms", "fog": "fog", "daylight": "daylight", "toilets": "no toilets",
+    "leaders": "too few leaders", "missing_data": "missing forecast data",
+}
 
 
 @dataclass
 class SessionWeather:
-    """The session's weather in a few numbers (NaN = not in the forecast)."""
+    """The session's weather in a few numbers (NaN = not in the forecast).
+
+    ``available`` holds the hourly variables known for the *whole* session (every hour, or the
+    day's summary); a rule needing something outside it cannot say GO.
+    """
 
     rows: pd.DataFrame
     basis: str  # 'hourly' | 'hourly+daily' | 'daily' | 'manual'
@@ -67,6 +122,7 @@ class SessionWeather:
     uv_max: float = math.nan
     codes: frozenset[int] = frozenset()
     prior_24h_mm: float = math.nan
+    available: frozenset[str] = frozenset()
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -97,10 +153,21 @@ def _range_text(fc: Forecast) -> str:
     return f"{ds[0]} to {ds[-1]}" if ds else "no dates"
 
 
+def _daily_ok(daily: pd.Series | None, var: str) -> bool:
+    if daily is None:
+        return False
+    return all(math.isfinite(float(daily[f])) for f in cfg.DAILY_STANDS_IN.get(var, ()))
+
+
 def session_weather(fc: Forecast, session: Session) -> SessionWeather:
-    """Select the forecast rows covering the session (daily summary where hourly is missing)."""
+    """Select the forecast rows covering the session.
+
+    Hours the hourly forecast misses are filled from the day's summary (its extremes: cautious).
+    A forecast covering neither all the session's hours nor its day is refused.
+    """
     if fc.is_manual:
-        rows, basis = fc.hourly, "manual"
+        rows, basis, daily = fc.hourly, "manual", None
+        lo = None
     else:
         tz = fc.tz
         start = pd.Timestamp(session.start).tz_convert(tz)
@@ -112,14 +179,16 @@ def session_weather(fc: Forecast, session: Session) -> SessionWeather:
         have = set(times)
         complete = len(rows) > 0 and all(t in have for t in wanted)
         day = start.date()
-        daily = fc.daily_row(day)
-        if rows.empty and daily is None:
+        # the day's summary stands in only for a session within one day
+        daily = fc.daily_row(day) if (end - pd.Timedelta(minutes=1)).date() == day else None
+        if not complete and daily is None:
+            got = (f"only {len(rows)} of its {len(wanted)} hours" if len(rows)
+                   else "none of it")
             raise EcoplanError(
-                f"the forecast has no data for {start:%Y-%m-%d %H:%M}–{end:%H:%M} (it covers "
-                f"{_range_text(fc)}); pick a time in that range or enter expected conditions "
-                "by hand with --conditions temp_c=…,gust_kmh=…")
-        basis = "hourly" if complete else ("hourly+daily" if daily is not None and len(rows)
-                                           else "daily" if daily is not None else "hourly")
+                f"the forecast covers {got}: the session is {start:%Y-%m-%d %H:%M}–{end:%H:%M} "
+                f"and the forecast runs {_range_text(fc)}; pick a time in that range, fetch a "
+                "newer forecast, or enter the expected conditions by hand")
+        basis = "hourly" if complete else ("hourly+daily" if len(rows) else "daily")
     sw = SessionWeather(rows=rows, basis=basis)
     sw.t_max = _nanmax(*_col(rows, "temperature_2m"))
     sw.t_min = _nanmin(*_col(rows, "temperature_2m"))
@@ -134,30 +203,62 @@ def session_weather(fc: Forecast, session: Session) -> SessionWeather:
     sw.uv_max = _nanmax(*_col(rows, "uv_index"))
     codes = _col(rows, "weather_code")
     sw.codes = frozenset(int(c) for c in codes if math.isfinite(c))
+    hourly_ok = {v for v in cfg.HOURLY_VARS
+                 if len(rows) and np.isfinite(_col(rows, v)).all()}
     if basis == "manual":
+        sw.available = frozenset(hourly_ok)
         return sw
-    if basis == "hourly" and len(rows) < len(wanted):
-        sw.notes.append("The hourly forecast covers only part of the session.")
-    if basis in ("hourly+daily", "daily"):
+    if basis != "hourly":
+        hourly_ok = set()  # some hours are missing altogether
+    fill = {v for v in cfg.DAILY_STANDS_IN if v not in hourly_ok and _daily_ok(daily, v)}
+    sw.available = frozenset(hourly_ok | fill)
+    if fill:
         d = daily
-        sw.t_max = _nanmax(sw.t_max, d["temperature_2m_max"])
-        sw.t_min = _nanmin(sw.t_min, d["temperature_2m_min"])
-        sw.app_max = _nanmax(sw.app_max, d["apparent_temperature_max"])
-        sw.app_min = _nanmin(sw.app_min, d["apparent_temperature_min"])
-        sw.precip_total = _nanmax(sw.precip_total, d["precipitation_sum"])
-        sw.prob_max = _nanmax(sw.prob_max, d["precipitation_probability_max"])
-        sw.gust_max = _nanmax(sw.gust_max, d["wind_gusts_10m_max"])
-        sw.wind_max = _nanmax(sw.wind_max, d["wind_speed_10m_max"])
-        sw.uv_max = _nanmax(sw.uv_max, d["uv_index_max"])
-        if math.isfinite(d["weather_code"]):
+        if "temperature_2m" in fill:
+            sw.t_max = _nanmax(sw.t_max, d["temperature_2m_max"])
+            sw.t_min = _nanmin(sw.t_min, d["temperature_2m_min"])
+        if "apparent_temperature" in fill:
+            sw.app_max = _nanmax(sw.app_max, d["apparent_temperature_max"])
+            sw.app_min = _nanmin(sw.app_min, d["apparent_temperature_min"])
+        if "precipitation" in fill:
+            sw.precip_total = _nanmax(sw.precip_total, d["precipitation_sum"])
+        if "precipitation_probability" in fill:
+            sw.prob_max = _nanmax(sw.prob_max, d["precipitation_probability_max"])
+        if "wind_gusts_10m" in fill:
+            sw.gust_max = _nanmax(sw.gust_max, d["wind_gusts_10m_max"])
+        if "wind_speed_10m" in fill:
+            sw.wind_max = _nanmax(sw.wind_max, d["wind_speed_10m_max"])
+        if "uv_index" in fill:
+            sw.uv_max = _nanmax(sw.uv_max, d["uv_index_max"])
+        if "weather_code" in fill:
             sw.codes = sw.codes | {int(d["weather_code"])}
-        sw.notes.append(f"The hourly forecast does not cover all of the session; the whole-day "
-                        f"summary for {day} was used as well (cautious: daily extremes).")
+        what = ("all of the session" if basis != "hourly"
+                else f"every hour for {words(sorted(fill))}")
+        sw.notes.append(f"The hourly forecast does not cover {what}; the whole-day summary "
+                        f"for {daily['date']} was used as well (cautious: daily extremes).")
     prior = fc.hourly[(fc.hourly["time"] < lo) & (fc.hourly["time"] >= lo - timedelta(hours=24))]
     pp = prior["precipitation"].to_numpy(float)
     if len(prior) >= 20 and not np.isnan(pp).all():
         sw.prior_24h_mm = float(np.nansum(pp))
     return sw
+
+
+def missing_inputs(sw: SessionWeather, site: SiteContext, session: Session) -> dict[str, list[str]]:
+    """Rule family → the variables it lacks for this session (``settings.weather.RULE_NEEDS``).
+
+    UV is not needed while the sun stays below ``UV_LOW_SUN_ELEVATION_DEG`` all session: the UV
+    index cannot then reach the "high" band.
+    """
+    out: dict[str, list[str]] = {}
+    for family, needs in cfg.RULE_NEEDS.items():
+        if any(v in sw.available for v in needs):
+            continue
+        if family == "UV" and site.lat is not None and site.lon is not None:
+            elev = max_sun_elevation(site.lat, site.lon, session.start, session.end)
+            if elev < cfg.UV_LOW_SUN_ELEVATION_DEG:
+                continue
+        out[family] = list(needs)
+    return out
 
 
 @dataclass(frozen=True)
@@ -171,6 +272,11 @@ class RuleInput:
 
 def _fmt(v: float, nd: int = 0) -> str:
     return f"{v:.{nd}f}"
+
+
+def _cite(inp: RuleInput, body: str) -> str:
+    """' (UKHSA …)' for a UK site; nothing elsewhere (the number stays, the UK body goes)."""
+    return f" ({body})" if inp.site.advice.uk else ""
 
 
 def _hours_where(inp: RuleInput, col: str, thr: float) -> str:
@@ -190,18 +296,26 @@ def _hours_where(inp: RuleInput, col: str, thr: float) -> str:
     return f" between {a:%H:%M} and {b:%H:%M}"
 
 
+def _shade_text(site: SiteContext) -> str:
+    if site.mixed:
+        return f"shade only in the wooded part — none on the {site.open_words}"
+    return "woodland shade here" if site.shade else "little shade here"
+
+
 def rule_heat(inp: RuleInput) -> list[Reason]:
     w, site = inp.weather, inp.site
     hot = _nanmax(w.t_max, w.app_max)
     if not math.isfinite(hot) or hot < cfg.value("heat_care_c"):
         return []
     feels = f" (feels like {_fmt(w.app_max)} °C)" if math.isfinite(w.app_max) else ""
-    shade = "woodland shade here" if site.shade else "little shade here"
+    shade = _shade_text(site)
     if hot >= cfg.value("heat_rethink_c"):
-        level = RETHINK if (not site.shade or inp.group.vulnerable) else CARE
+        # the open part of a mixed site has no shade: its hazard applies too
+        unshaded = not site.shade or site.exposed
+        level = RETHINK if (unshaded or inp.group.vulnerable) else CARE
         return [Reason("heat", level, f"Up to {_fmt(w.t_max)} °C{feels} during the session — "
                        f"at or above the {_fmt(cfg.value('heat_rethink_c'))} °C heat-health "
-                       f"trigger (UKHSA/Met Office); {shade}.")]
+                       f"trigger{_cite(inp, 'UKHSA/Met Office')}; {shade}.")]
     return [Reason("heat", CARE, f"Warm: up to {_fmt(w.t_max)} °C{feels} — from "
                    f"{_fmt(cfg.value('heat_care_c'))} °C walkers need water and rest in shade; "
                    f"{shade}.")]
@@ -209,14 +323,19 @@ def rule_heat(inp: RuleInput) -> list[Reason]:
 
 def rule_uv(inp: RuleInput) -> list[Reason]:
     uv = inp.weather.uv_max
+    site = inp.site
     if not math.isfinite(uv) or uv < cfg.value("uv_high"):
         return []
-    shade = "" if inp.site.shade else "; little shade here"
+    if site.mixed:
+        shade = f"; little shade on the {site.open_words}"
+    else:
+        shade = "" if site.shade else "; little shade here"
     if uv >= cfg.value("uv_extreme"):
-        return [Reason("uv", CARE if inp.site.shade else RETHINK,
-                       f"UV index up to {_fmt(uv)} (extreme, Met Office band 11+){shade}.")]
-    band = "very high, Met Office band 8–10" if uv >= cfg.value("uv_very_high") else (
-        "high, Met Office band 6–7")
+        sheltered = site.shade and not site.exposed
+        return [Reason("uv", CARE if sheltered else RETHINK,
+                       f"UV index up to {_fmt(uv)} (extreme, WHO UV index band 11+){shade}.")]
+    band = "very high, WHO UV index band 8–10" if uv >= cfg.value("uv_very_high") else (
+        "high, WHO UV index band 6–7")
     return [Reason("uv", CARE, f"UV index up to {_fmt(uv)} ({band}){shade}.")]
 
 
@@ -233,8 +352,8 @@ def rule_cold(inp: RuleInput) -> list[Reason]:
     who = f" for a {g.profile} group" if g.vulnerable else ""
     level = RETHINK if feels <= rethink else CARE
     return [Reason("cold", level, f"{what} {_fmt(feels, 1)} °C at the coldest{air} — at or below "
-                   f"{_fmt(care)} °C{who} (UKHSA cold-health line 2 °C); wind chill, keep the "
-                   "group moving and shorten stops.")]
+                   f"{_fmt(care)} °C{who}{_cite(inp, 'UKHSA cold-health line 2 °C')}; wind "
+                   "chill, keep the group moving and shorten stops.")]
 
 
 def rule_ice_snow(inp: RuleInput) -> list[Reason]:
@@ -242,15 +361,16 @@ def rule_ice_snow(inp: RuleInput) -> list[Reason]:
     out: list[Reason] = []
     freezing = sorted(w.codes & cfg.FREEZING_CODES)
     snow = sorted(w.codes & cfg.SNOW_CODES)
+    src = _cite(inp, "UKHSA: snow and ice")
     if freezing:
         out.append(Reason("ice_snow", RETHINK, f"Freezing drizzle/rain forecast "
                           f"({', '.join(cfg.CODE_TEXT[c] for c in freezing)}) — glaze ice on "
-                          "paths (UKHSA: snow and ice)."))
+                          f"paths{src}."))
     if snow:
         level = RETHINK if g.profile in pcfg.ICE_RETHINK_PROFILES else CARE
         what = ", ".join(cfg.CODE_TEXT[c] for c in snow)
         out.append(Reason("ice_snow", level, f"Snow forecast ({what})"
-                          " — slippery, slower walking (UKHSA: snow and ice)."))
+                          f" — slippery, slower walking{src}."))
     if not out and math.isfinite(w.t_min) and w.t_min <= cfg.value("frost_c"):
         out.append(Reason("ice_snow", CARE, f"Air down to {_fmt(w.t_min, 1)} °C — frost and icy "
                           "patches likely on paths, bridges and steps."))
@@ -277,7 +397,9 @@ def rule_rain(inp: RuleInput) -> list[Reason]:
     heavy = (math.isfinite(w.precip_max_h) and w.precip_max_h >= cfg.value("rain_heavy_mm")) or \
         bool(w.codes & cfg.HEAVY_RAIN_CODES)
     text = f"Rain during the session ({what})"
-    text += " — heavy at times (Met Office: >4 mm/h)." if heavy else " — paths will be wet."
+    text += (f" — heavy at times (over {_fmt(cfg.value('rain_heavy_mm'))} mm/h"
+             f"{', Met Office' if inp.site.advice.uk else ''})." if heavy
+             else " — paths will be wet.")
     if not inp.site.has_shelter:
         text += " No shelter mapped at this site."
     return [Reason("rain", CARE, text)]
@@ -305,14 +427,15 @@ def rule_gust_woodland(inp: RuleInput) -> list[Reason]:
     g = inp.weather.gust_max
     if not inp.site.woodland or not math.isfinite(g) or g < cfg.value("gust_wood_care_kmh"):
         return []
+    where = "in the wooded part" if inp.site.mixed else "in woodland"
     close = cfg.value("gust_wood_rethink_kmh")
     if g >= close:
         hours = _hours_where(inp, "wind_gusts_10m", close)
-        return [Reason("gust_woodland", RETHINK, f"Gusts up to {_fmt(g)} km/h in woodland{hours} "
-                       f"— woodland sites close at {_fmt(close)} km/h (Forestry England): "
-                       "falling branches and trees.")]
+        return [Reason("gust_woodland", RETHINK, f"Gusts up to {_fmt(g)} km/h {where}{hours} "
+                       f"— woodland sites close at {_fmt(close)} km/h"
+                       f"{_cite(inp, 'Forestry England')}: falling branches and trees.")]
     hours = _hours_where(inp, "wind_gusts_10m", cfg.value("gust_wood_care_kmh"))
-    return [Reason("gust_woodland", CARE, f"Gusts up to {_fmt(g)} km/h in woodland{hours} — "
+    return [Reason("gust_woodland", CARE, f"Gusts up to {_fmt(g)} km/h {where}{hours} — "
                    f"below the {_fmt(close)} km/h closure level but branches can fall; keep to "
                    "wide rides.")]
 
@@ -323,39 +446,49 @@ def rule_gust_coast(inp: RuleInput) -> list[Reason]:
         return []
     level = RETHINK if g > cfg.value("gust_coast_rethink_kmh") else CARE
     hours = _hours_where(inp, "wind_gusts_10m", cfg.value("gust_coast_care_kmh"))
-    return [Reason("gust_coast", level, f"Gusts up to {_fmt(g)} km/h ({g / 1.609:.0f} mph) on "
-                   f"the coast{hours} — RNLI: gusts over 30–40 mph affect balance near cliff "
+    where = "on the coastal part" if inp.site.mixed else "on the coast"
+    who = "RNLI: " if inp.site.advice.uk else ""
+    return [Reason("gust_coast", level, f"Gusts up to {_fmt(g)} km/h ({g / 1.609:.0f} mph) "
+                   f"{where}{hours} — {who}gusts over 30–40 mph affect balance near cliff "
                    "edges and the sea front.")]
 
 
 def rule_wind_open(inp: RuleInput) -> list[Reason]:
     g = inp.weather.gust_max
     s = inp.site
-    if s.woodland or s.coast or not math.isfinite(g) or g < cfg.value("gust_open_care_kmh"):
+    # open ground, water, or a plain park; the coast has its own rule, woodland its own
+    applies = (s.open_ground or s.water or not s.woodland) and not s.coast
+    if not applies or not math.isfinite(g) or g < cfg.value("gust_open_care_kmh"):
         return []
+    where = f" on the {s.open_words}" if s.mixed else " on open ground"
     return [Reason("wind", CARE, f"Gusts up to {_fmt(g)} km/h ({g / 1.609:.0f} mph) — strong "
-                   "enough to unbalance walkers on open ground.")]
+                   f"enough to unbalance walkers{where}.")]
 
 
 def rule_thunder(inp: RuleInput) -> list[Reason]:
+    """Any thunderstorm code during the session: rethink at every outdoor site (trees, open
+    shelters and open ground give no protection from lightning)."""
     codes = sorted(inp.weather.codes & cfg.THUNDER_CODES)
     if not codes:
         return []
     what = ", ".join(cfg.CODE_TEXT[c] for c in codes)
-    if inp.site.exposed:
-        return [Reason("thunder", RETHINK, f"Thunderstorms forecast ({what}) on an exposed site "
-                       "— no session in exposed places (WMO codes 95/96/99; lightning safety).")]
-    return [Reason("thunder", CARE, f"Thunderstorms forecast ({what}) — know the nearest "
-                   "building; 30/30 rule: stop if thunder follows lightning within 30 s.")]
+    building = inp.site.nearest_building
+    refuge = (f" Nearest mapped building: {building}." if building else
+              " Find the nearest substantial building before you go (none is mapped in the "
+              "data we have).")
+    return [Reason("thunder", RETHINK, f"Thunderstorms forecast ({what}) during the session — "
+                   "trees, open shelters and open ground give no protection from lightning; "
+                   f"postpone or move indoors.{refuge}")]
 
 
 def rule_fog(inp: RuleInput) -> list[Reason]:
     codes = sorted(inp.weather.codes & cfg.FOG_CODES)
     s = inp.site
-    if not codes or not (s.coast or s.open_ground) or s.woodland and not s.coast:
+    if not codes or not (s.coast or s.open_ground):
         return []
-    return [Reason("fog", CARE, f"Fog forecast ({', '.join(cfg.CODE_TEXT[c] for c in codes)}) on "
-                   "open ground/coast — easy to lose the path or the group near edges.")]
+    where = f"on the {s.open_words}" if s.mixed else "on open ground/coast"
+    return [Reason("fog", CARE, f"Fog forecast ({', '.join(cfg.CODE_TEXT[c] for c in codes)}) "
+                   f"{where} — easy to lose the path or the group near edges.")]
 
 
 def rule_daylight(inp: RuleInput) -> list[Reason]:
@@ -397,8 +530,9 @@ def rule_leaders(inp: RuleInput) -> list[Reason]:
     if g.leaders >= need:
         return []
     level = RETHINK if g.leaders == 0 else CARE
-    return [Reason("leaders", level, f"{g.size} walkers with {g.leaders} leader(s) — Walking for "
-                   f"Health: at least 1 leader per {per:.0f} walkers (need {need}).")]
+    who = "Walking for Health: " if inp.site.advice.uk else "walk-leader guidance: "
+    return [Reason("leaders", level, f"{g.size} walkers with {g.leaders} leader(s) — {who}at "
+                   f"least 1 leader per {per:.0f} walkers (need {need}).")]
 
 
 RULES: tuple[Callable[[RuleInput], list[Reason]], ...] = (
@@ -407,10 +541,12 @@ RULES: tuple[Callable[[RuleInput], list[Reason]], ...] = (
     rule_leaders,
 )
 #: Rules whose outcome depends on the site's features: a different site can avoid them.
+#: (Thunder is not one: no outdoor site is safe in a thunderstorm.)
 SITE_RULES: frozenset[str] = frozenset({
-    "heat", "uv", "wet_paths", "gust_woodland", "gust_coast", "wind", "thunder", "fog",
-    "toilets",
+    "heat", "uv", "wet_paths", "gust_woodland", "gust_coast", "wind", "fog", "toilets",
 })
+#: Rules that no other outdoor site can avoid, so no alternative is suggested when they fire.
+EVERYWHERE_RULES: frozenset[str] = frozenset({"thunder"})
 
 
 def evaluate(inp: RuleInput) -> list[Reason]:
@@ -434,6 +570,7 @@ _BRING: dict[str, str] = {
     "fog": "Wear something bright so the group can see each other.",
     "daylight": "Bring a small torch and wear something bright or reflective.",
     "toilets": "Use the toilet before we set off; there are none on site.",
+    "missing_data": "Check the forecast again before you leave; we may change plans.",
 }
 
 _CHECK: dict[str, str] = {
@@ -452,12 +589,16 @@ _CHECK: dict[str, str] = {
     "daylight": "Agree a turn-back time so you finish before sunset; carry a torch.",
     "toilets": "Plan a toilet stop on the way or shorten the session.",
     "leaders": "Recruit more leaders or split the group (1 leader per 20 walkers).",
+    "missing_data": "Look up what the forecast lacked (see the verdict) in a forecast for the "
+                    "site before you go.",
 }
 
 
 @dataclass
 class Assessment:
-    level: str
+    """A verdict with its evidence; ``to_dict``/``from_dict`` round-trip through saved plans."""
+
+    level: Level
     reasons: list[Reason]
     participant_note: str
     checklist: list[str]
@@ -468,17 +609,24 @@ class Assessment:
     session: dict[str, Any]
     group: dict[str, Any]
     attribution: str = cfg.ATTRIBUTION
+    missing: list[str] = field(default_factory=list)  # forecast variables lacking, plain words
+
+    def __post_init__(self) -> None:
+        self.level = Level(self.level)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        d["reasons"] = [asdict(r) for r in self.reasons]
+        d["level"] = str(self.level)
+        d["reasons"] = [{"rule": r.rule, "level": str(r.level), "text": r.text}
+                        for r in self.reasons]
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Assessment:
         d = dict(d)
         d["reasons"] = [Reason(**r) for r in d.get("reasons", [])]
-        return cls(**d)
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in d.items() if k in known})
 
     @property
     def rules(self) -> set[str]:
@@ -506,11 +654,19 @@ def assess(fc: Forecast, session: Session, site: SiteContext, group: Group | Non
                                     drow["sunset"] if drow is not None else None)
     local = Session(local_start, session.minutes)
     reasons = evaluate(RuleInput(sw, local, site, group, daylight))
-    reasons.sort(key=lambda r: -level_rank(r.level))
+    lacking = missing_inputs(sw, site, local)
+    missing_vars = list(dict.fromkeys(v for vs in lacking.values() for v in vs))
+    if lacking:
+        what = (f"{words(missing_vars)} not entered" if fc.is_manual else
+                f"the forecast has no {words(missing_vars)} for the session")
+        reasons.append(Reason("missing_data", UNKNOWN, (
+            f"Unknown — check the forecast: {what}, so the {', '.join(lacking)} checks could "
+            "not be made.")))
+    reasons.sort(key=lambda r: -r.level.rank)
     triggered = [r.rule for r in reasons]
     bring = ["Comfortable walking shoes and any medication you need."]
     bring += [_BRING[k] for k in dict.fromkeys(triggered) if k in _BRING]
-    checklist = list(pcfg.STANDARD_CHECKLIST)
+    checklist = [site.advice.phone_line, *pcfg.STANDARD_CHECKLIST]
     checklist += [_CHECK[k] for k in dict.fromkeys(triggered) if k in _CHECK]
     return Assessment(
         level=worst(r.level for r in reasons), reasons=reasons,
@@ -521,4 +677,5 @@ def assess(fc: Forecast, session: Session, site: SiteContext, group: Group | Non
         site={"site_id": site.site_id, "name": site.label, "categories": list(site.categories)},
         session={"start": local.start.isoformat(), "end": local.end.isoformat(),
                  "minutes": local.minutes, "timezone": tzname},
-        group=group.to_dict(), attribution=fc.attribution)
+        group=group.to_dict(), attribution=fc.attribution,
+        missing=[words([v]) for v in missing_vars])

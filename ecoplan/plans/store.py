@@ -32,10 +32,11 @@ from sqlalchemy import (
     delete,
     event,
     insert,
+    inspect,
     select,
     update,
 )
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
 
 from ecoplan.errors import EcoplanError
 from ecoplan.settings import paths
@@ -52,6 +53,69 @@ class PlanConflictError(EcoplanError):
 
 class StoreError(EcoplanError):
     """The plans database cannot be opened or written."""
+
+
+#: First 16 bytes of every SQLite 3 database file (sqlite.org/fileformat.html, §1.3.1).
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _sqlite_path(url: str) -> Path | None:
+    """The file behind a ``sqlite:///path`` URL (None for memory or other databases)."""
+    if not url.startswith("sqlite:///") or len(url) <= len("sqlite:///"):
+        return None
+    path = url.removeprefix("sqlite:///").split("?", 1)[0]
+    return None if path in (":memory:", "") else Path(path)
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse, untouched, a file that is not an SQLite database (never overwrite it)."""
+    if path.is_dir():
+        raise StoreError(f"the plans database path {path} is a folder; give a file path with "
+                         "--db sqlite:///PATH or set " + pcfg.DB_URL_ENV)
+    if not path.exists():
+        return
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as err:
+        raise StoreError(f"cannot read the plans database {path} ({err.strerror or err}); "
+                         "check its permissions") from None
+    if head and head != SQLITE_MAGIC:
+        raise StoreError(f"{path} is not an ecoplan plans database (it is not SQLite); it was "
+                         "left untouched — give another path with --db or set "
+                         f"{pcfg.DB_URL_ENV}")
+    if not head:
+        return  # an empty file is an empty SQLite database: ours to set up
+    # Look, read-only, before our connection switches the file to WAL mode (which rewrites its
+    # header): another program's database must stay byte-for-byte as it was.
+    import sqlite3
+
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as err:
+        raise StoreError(f"cannot open the plans database {path} ({err}); it is damaged or "
+                         "not an ecoplan database — it was left untouched") from None
+    if tables and "schema_version" not in tables:
+        raise StoreError(f"{path} is a database but not an ecoplan one (it has tables "
+                         f"{', '.join(sorted(tables)[:3])} and no ecoplan schema); it was left "
+                         f"untouched — give another path with --db or set {pcfg.DB_URL_ENV}")
+
+
+@dataclass(frozen=True)
+class DamagedRow:
+    """A saved plan that cannot be read (e.g. malformed JSON); listed, never dropped silently."""
+
+    id: int
+    problem: str
+
+    def __str__(self) -> str:
+        return (f"plan {self.id} is damaged ({self.problem}) and was skipped; delete it with "
+                f"'ecoplan plans delete {self.id}'")
 
 
 metadata = MetaData()
@@ -147,9 +211,12 @@ class PlanStore:
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url or default_url()
+        self.damaged: list[DamagedRow] = []  # rows the last list() skipped
         try:
-            if self.url.startswith("sqlite:///") and len(self.url) > len("sqlite:///"):
-                Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            path = _sqlite_path(self.url)
+            if path is not None:
+                check_sqlite_file(path)
+                path.parent.mkdir(parents=True, exist_ok=True)
             self.engine = create_engine(self.url, future=True)
         except (ArgumentError, OSError) as err:
             raise StoreError(f"cannot open the plans database '{self.url}' ({err}); set "
@@ -171,8 +238,19 @@ class PlanStore:
         self.close()
 
     def _migrate(self) -> None:
-        with self.engine.begin() as conn:
-            schema_version.create(conn, checkfirst=True)
+        try:
+            with self.engine.begin() as conn:
+                tables = set(inspect(conn).get_table_names())
+                if tables and "schema_version" not in tables:
+                    raise StoreError(
+                        f"'{self.url}' is a database but not an ecoplan one (it has tables "
+                        f"{', '.join(sorted(tables)[:3])} and no ecoplan schema); it was left "
+                        f"untouched — give another path with --db or set {pcfg.DB_URL_ENV}")
+                schema_version.create(conn, checkfirst=True)
+        except DatabaseError as err:
+            raise StoreError(f"cannot open the plans database '{self.url}' ({err.orig}); it "
+                             "is not an ecoplan database or it is damaged — it was left "
+                             "untouched") from None
         migrate_component(self.engine, pcfg.SCHEMA_COMPONENT, SCHEMA_VERSION, MIGRATIONS,
                           what=f"the plans database '{self.url}'")
 
@@ -197,12 +275,23 @@ class PlanStore:
 
     @staticmethod
     def _from_row(row: Any) -> Plan:
+        """A Plan from a row; ValueError/TypeError (with the field) when the row is damaged."""
         m = row._mapping
         try:
             tz: Any = ZoneInfo(m["timezone"])
-        except (KeyError, ValueError):
+        except (KeyError, ValueError, TypeError, OSError):
             tz = None
-        start = datetime.fromisoformat(m["start"])
+        for key in ("group_json", "forecast_json", "assessment_json"):
+            try:
+                ok = not m[key] or isinstance(json.loads(m[key]), dict)
+            except (ValueError, TypeError, RecursionError):
+                ok = False
+            if not ok:
+                raise ValueError(f"its {key.removesuffix('_json')} is not valid JSON")
+        try:
+            start = datetime.fromisoformat(m["start"])
+        except (ValueError, TypeError):
+            raise ValueError(f"start {str(m['start'])[:30]!r} is not a date and time") from None
         if tz is not None:
             start = start.astimezone(tz)
         return Plan(
@@ -221,15 +310,20 @@ class PlanStore:
             raise StoreError(f"the plans database could not be written ({err.orig}); try again "
                              "— your plan was not saved") from None
 
-    def create(self, plan: Plan) -> Plan:
+    def create(self, plan: Plan, *, before_commit: Callable[[Plan], None] | None = None) -> Plan:
+        """Save a new plan. ``before_commit(saved)`` runs inside the transaction (e.g. to write
+        the plan's .ics and sheet): if it raises, nothing is saved — no duplicate on retry."""
         now = _now()
         values = self._values(plan) | {"created_at": now, "updated_at": now, "version": 1}
 
-        def do(conn: Connection) -> int:
-            return conn.execute(insert(plans_table).values(**values)).inserted_primary_key[0]
+        def do(conn: Connection) -> Plan:
+            new_id = conn.execute(insert(plans_table).values(**values)).inserted_primary_key[0]
+            saved = replace(plan, id=int(new_id), created_at=now, updated_at=now, version=1)
+            if before_commit is not None:
+                before_commit(saved)
+            return saved
 
-        new_id = self._run(do)
-        return replace(plan, id=int(new_id), created_at=now, updated_at=now, version=1)
+        return self._run(do)
 
     def get(self, plan_id: int) -> Plan:
         try:
@@ -239,14 +333,29 @@ class PlanStore:
             raise StoreError(f"the plans database could not be read ({err}); check it") from None
         if row is None:
             raise PlanNotFoundError(f"no saved plan with id {plan_id}; see 'ecoplan plans list'")
-        return self._from_row(row)
+        try:
+            return self._from_row(row)
+        except ValueError as err:
+            raise StoreError(str(DamagedRow(plan_id, str(err)))) from None
 
     def list(self, limit: int | None = None) -> list[Plan]:
+        """Every readable plan; damaged rows are skipped and kept in :attr:`damaged`."""
         q = select(plans_table).order_by(plans_table.c.start, plans_table.c.id)
         if limit:
             q = q.limit(limit)
-        with self.engine.connect() as conn:
-            return [self._from_row(r) for r in conn.execute(q)]
+        try:
+            with self.engine.connect() as conn:
+                rows = list(conn.execute(q))
+        except SQLAlchemyError as err:
+            raise StoreError(f"the plans database could not be read ({err.__class__.__name__})"
+                             "; check it") from None
+        plans, self.damaged = [], []
+        for r in rows:
+            try:
+                plans.append(self._from_row(r))
+            except ValueError as err:
+                self.damaged.append(DamagedRow(int(r._mapping["id"]), str(err)))
+        return plans
 
     def count(self) -> int:
         with self.engine.connect() as conn:

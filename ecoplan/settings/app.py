@@ -162,17 +162,14 @@ UPLOAD_SUBDIR = "uploads"
 #: ext4, APFS and NTFS).
 UPLOAD_NAME_MAX_CHARS = 120
 
-#: Time zone of the built-in demo area (central Helsinki, Finland: Europe/Helsinki, IANA tz
-#: database). Other areas default to ecoplan.settings.weather.DEFAULT_TIMEZONE (Europe/London).
-DEMO_TIMEZONE = "Europe/Helsinki"
+# Session times are in the site's own time zone, looked up offline from its position
+# (ecoplan.support.country.timezone_at): Europe/Helsinki for the demo area.
 #: Session defaults (our choice: a typical health-walk length and group, Walking for Health
 #: walks are 30–90 min; the planner's Group() default is 10 people with one leader).
 DEFAULT_SESSION_MINUTES = 60
 DEFAULT_START = "10:00"
-#: Straight-line distance (km) between a forecast file's point and the site beyond which the
-#: page warns that the forecast is for somewhere else. Our choice: 50 km, beyond which weather
-#: commonly differs (coast vs inland, hills).
-FORECAST_FAR_KM = 50.0
+# A forecast for another place is refused, not warned about: see
+# ecoplan.settings.weather.FORECAST_FAR_KM (one rules table).
 
 #: Map iframe height in pixels (the map itself scales with the page; text is never fixed size).
 MAP_HEIGHT_PX = 520

@@ -33,6 +33,7 @@ POI_TAGS: tuple[str, ...] = (
     "community_centre", "garden:type", "defibrillator:location", "access", "foot",
     "opening_hours", "operator", "religion", "building", "phone", "wheelchair",
     "sport", "club", "office", "landuse", "natural", "information", "place",
+    "healthcare:speciality",
 )
 
 # --- Which OSM objects each layer reads -------------------------------------------------------

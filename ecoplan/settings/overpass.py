@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from ecoplan import __version__
+from ecoplan.settings import net
 
 # --- Endpoints ------------------------------------------------------------------------------
 
@@ -29,14 +29,8 @@ def nominatim_url() -> str:
     return os.environ.get("ECOPLAN_NOMINATIM_URL") or DEFAULT_NOMINATIM_URL
 
 
-def user_agent() -> str:
-    """User-Agent naming the application, as the Nominatim usage policy requires
-    (operations.osmfoundation.org/policies/nominatim/: "stock User-Agents as set by http
-    libraries will not do"). ``ECOPLAN_CONTACT`` (an e-mail address) is appended when set,
-    which the policy asks for from heavier users."""
-    contact = os.environ.get("ECOPLAN_CONTACT", "").strip()
-    extra = f"; contact: {contact}" if contact else ""
-    return f"ecoplan/{__version__} (green and blue space access planner{extra})"
+#: The User-Agent is the one every request of ecoplan carries (settings.net).
+user_agent = net.user_agent
 
 
 # --- Overpass requests ----------------------------------------------------------------------

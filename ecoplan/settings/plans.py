@@ -42,10 +42,10 @@ UNSURFACED_CATS: frozenset[str] = WOODLAND_CATS | OPEN_CATS | COAST_CATS | WATER
 
 # --- Leader checklist -------------------------------------------------------------------------
 
-#: Always on the list (Walking for Health / Ramblers walk-leader guidance).
+#: Always on the list (Walking for Health / Ramblers walk-leader guidance). The phone line,
+#: with the country's emergency number, comes first (ecoplan.settings.advice).
 STANDARD_CHECKLIST: tuple[str, ...] = (
     "First aid kit",
-    "Charged mobile phone (and the emergency number 999/112)",
     "Register of walkers with emergency contacts and medical notes",
     "Meeting point agreed and shared",
     "Route walked and risk-assessed beforehand",

@@ -95,8 +95,14 @@ HELP_CATEGORIES: tuple[tuple[str, str, float, int, tuple[tuple[str, str | None],
         ("emergency", "defibrillator"), ("amenity", "defibrillator"),
     )),
     # An emergency department is driven to, not walked to: our choice is 25 km (straight line),
-    # wide enough to find the one A&E serving most English districts.
-    ("emergency_department", "Hospital with an emergency department (A&E)", 25000.0, 2, (
+    # wide enough to find the one A&E serving most English districts. Only hospitals OSM tags
+    # emergency=yes, and not specialist ones (see SPECIALIST_* below); the label is worded per
+    # country and says the fact is from OSM and must be confirmed (settings.advice).
+    ("emergency_department", "Emergency department", 25000.0, 2, (
+        ("amenity", "hospital"), ("healthcare", "hospital"),
+    )),
+    # Every other hospital: listed as such, never as an emergency department.
+    ("hospital", "Other hospitals (no emergency department mapped)", 25000.0, 2, (
         ("amenity", "hospital"), ("healthcare", "hospital"),
     )),
     # Our choice: 2 km (~25 min walk) for urgent care, GP and pharmacy.
@@ -119,25 +125,30 @@ HELP_CATEGORIES: tuple[tuple[str, str, float, int, tuple[tuple[str, str | None],
 
 #: Hospitals only count as emergency departments with emergency=yes (OSM wiki Key:emergency).
 EMERGENCY_YES: frozenset[str] = frozenset({"yes"})
+#: healthcare:speciality values of a general hospital (OSM wiki Key:healthcare:speciality). A
+#: hospital whose speciality list names none of these (psychiatry, oncology, maternity…) is
+#: specialist: never shown as an emergency department, even with emergency=yes.
+GENERAL_SPECIALITIES: frozenset[str] = frozenset({
+    "general", "emergency", "trauma", "accident_and_emergency", "emergency_medicine",
+    "intensive", "surgery", "internal",
+})
+#: Name words that mark a specialist hospital when no speciality is tagged (our choice, from
+#: the hospital names that appeared as "A&E" in a city extract: psychiatric units, hospices).
+SPECIALIST_NAME_WORDS: tuple[str, ...] = (
+    "psychiatr", "mental health", "hospice", "rehabilitation", "maternity", "eye hospital",
+    "dental hospital", "orthopaedic", "cancer",
+)
 
-#: What to tell the leader when OSM has nothing in a help category within its radius.
-MISSING_ADVICE: dict[str, str] = {
-    "defibrillator": "check the national defibrillator network (The Circuit, via "
-                     "defibfinder.uk) before the session",
-    "emergency_department": "look up the nearest A&E on the NHS website before the session",
-    "urgent_care": "note the NHS 111 number for urgent advice",
-    "gp": "note the NHS 111 number for urgent advice",
-    "pharmacy": "look up pharmacies on the NHS website",
-    "phone": "make sure at least two leaders carry charged mobile phones",
-    "toilets": "tell participants before the session",
-    "shelter": "plan where the group will shelter in bad weather",
-    "police": "call 999 in an emergency, 101 otherwise",
-}
+# What to tell the leader when OSM has nothing in a help category: per country, in
+# ecoplan.settings.advice (UK: NHS 111, defibfinder.uk, 999/101; elsewhere 112).
 
-#: Site categories (ecoplan.settings.osm.CATEGORY_RULES) that put a session on the coast.
+#: Site categories (ecoplan.settings.osm.CATEGORY_RULES) that put a session on the coast; the
+#: note itself (HM Coastguard in the UK) is in ecoplan.settings.advice.
 COASTAL_CATEGORIES: frozenset[str] = frozenset({"beach", "coast", "harbour", "saltmarsh"})
-#: HM Coastguard: in an emergency at the coast dial 999 and ask for the Coastguard.
-COASTGUARD_NOTE = "In an emergency on the coast call 999 and ask for the Coastguard."
+
+#: A meeting point is named after the nearest named street or path within this distance (our
+#: choice: an entrance sits on or beside its path; 60 m reaches across a park gate's forecourt).
+MEETING_NAME_MAX_M = 60.0
 
 # --- Local directory (user entries, same database as saved plans) ----------------------------
 

@@ -53,6 +53,52 @@ BACKOFF_S = 1.0  # first wait; doubles each retry (1, 2, 4 s)
 MAX_RETRY_AFTER_S = 30.0  # cap on a server's Retry-After so the CLI never hangs
 CACHE_SUBDIR = "forecast"
 
+# --- What a forecast must be before any rule reads it -------------------------------------------
+
+#: Largest forecast file read (bytes). Our choice: a full 16-day Open-Meteo response with every
+#: hourly variable we ask for is ≈ 60 KB; the recorded fixtures are 2–16 KB. 5 MB matches the
+#: app's upload cap for forecasts (settings.app.MAX_UPLOAD_MB["forecast"]).
+MAX_FORECAST_BYTES = 5 * 1024 * 1024
+#: Most hourly rows accepted. Open-Meteo serves at most 92 past + 16 forecast days
+#: (108 × 24 = 2,592 hours); our cap leaves room for 15-minute data and rejects junk.
+MAX_FORECAST_ROWS = 12_000
+#: A forecast whose point is farther than this from the site is for somewhere else: refused.
+#: Our choice: Open-Meteo answers with the nearest model grid cell; its coarsest global model
+#: (GFS 0.25°, ≈ 28 km cells) puts that cell at most ≈ 20 km from the asked-for point, so
+#: beyond 30 km the file was fetched for another place.
+FORECAST_FAR_KM = 30.0
+
+#: Physical range of every value a forecast or a leader can give (unit, low, high, source).
+#: Values outside are refused, never clipped: they mean a damaged file or a typo.
+PHYSICAL_RANGES: dict[str, tuple[str, float, float, str]] = {
+    "temperature_2m": ("°C", -90.0, 60.0, "WMO world records: −89.2 °C (Vostok 1983), "
+                       "56.7 °C (Death Valley 1913)"),
+    "apparent_temperature": ("°C", -100.0, 80.0, "our choice: air records widened for wind "
+                             "chill and heat index (highest heat index reported ≈ 81 °C)"),
+    "precipitation": ("mm/h", 0.0, 305.0, "WMO world record 1-hour rainfall 305 mm "
+                      "(Holt, Missouri 1947)"),
+    "precipitation_probability": ("%", 0.0, 100.0, "a probability"),
+    "wind_speed_10m": ("km/h", 0.0, 410.0, "WMO world record gust 408 km/h "
+                       "(Barrow Island 1996); a mean wind is lower"),
+    "wind_gusts_10m": ("km/h", 0.0, 410.0, "WMO world record gust 408 km/h "
+                       "(Barrow Island 1996)"),
+    "uv_index": ("", 0.0, 45.0, "highest UV index measured ≈ 43 (Licancabur, Bolivia 2003)"),
+    "weather_code": ("WMO code", 0.0, 99.0, "WMO 4677 present-weather codes 0–99"),
+    "is_day": ("", 0.0, 1.0, "Open-Meteo flag 0/1"),
+}
+#: Daily summary fields → the hourly variable whose range applies.
+DAILY_RANGE_OF: dict[str, str] = {
+    "weather_code": "weather_code", "temperature_2m_max": "temperature_2m",
+    "temperature_2m_min": "temperature_2m", "apparent_temperature_max": "apparent_temperature",
+    "apparent_temperature_min": "apparent_temperature",
+    # a day's total can exceed one hour's record: WMO 24-hour record 1,825 mm (Réunion 1966)
+    "precipitation_sum": "precipitation_sum",
+    "precipitation_probability_max": "precipitation_probability", "uv_index_max": "uv_index",
+    "wind_speed_10m_max": "wind_speed_10m", "wind_gusts_10m_max": "wind_gusts_10m",
+}
+DAILY_PRECIP_RANGE: tuple[str, float, float, str] = (
+    "mm/day", 0.0, 1825.0, "WMO world record 24-hour rainfall 1,825 mm (Foc-Foc, Réunion 1966)")
+
 # --- Rule thresholds (one table) --------------------------------------------------------------
 
 
@@ -126,6 +172,46 @@ def value(key: str) -> float:
 def source(key: str) -> str:
     return _BY_KEY[key].source
 
+
+# --- Thunder: where to go -----------------------------------------------------------------------
+#: OSM ``building=*`` values that are no refuge in a thunderstorm (US National Weather Service,
+#: "Lightning safety": unsafe are car ports, covered patios, picnic shelters, beach pavilions,
+#: sheds, greenhouses, tents; a safe building is enclosed, with wiring and plumbing).
+UNSAFE_BUILDINGS: frozenset[str] = frozenset({
+    "roof", "ruins", "shed", "hut", "carport", "kiosk", "shelter", "greenhouse", "tent",
+    "canopy", "pavilion", "grandstand", "construction", "no",
+})
+#: Look this far (m) from the site's edge for the nearest building (our choice: 2 km is about
+#: 25 minutes' walk, the most a group could cover while a storm builds).
+REFUGE_SEARCH_M = 2000.0
+
+# --- What each rule needs (the verdict is "unknown" without it) --------------------------------
+#: Rule family → hourly variables, any one of which lets the rule decide. A forecast (or a
+#: hand-entered set of conditions) lacking all of a family's variables for the session cannot
+#: say GO: the verdict becomes "unknown — check the forecast" unless a rule already says rethink.
+RULE_NEEDS: dict[str, tuple[str, ...]] = {
+    "heat and cold": ("temperature_2m", "apparent_temperature"),
+    "rain": ("precipitation", "precipitation_probability", "weather_code"),
+    "wind": ("wind_gusts_10m",),
+    "thunder, snow and fog": ("weather_code",),
+    "UV": ("uv_index",),
+}
+#: Daily summary field that stands in for an hourly variable (whole-day extremes: cautious).
+DAILY_STANDS_IN: dict[str, tuple[str, ...]] = {
+    "temperature_2m": ("temperature_2m_max", "temperature_2m_min"),
+    "apparent_temperature": ("apparent_temperature_max", "apparent_temperature_min"),
+    "precipitation": ("precipitation_sum",),
+    "precipitation_probability": ("precipitation_probability_max",),
+    "wind_gusts_10m": ("wind_gusts_10m_max",),
+    "wind_speed_10m": ("wind_speed_10m_max",),
+    "uv_index": ("uv_index_max",),
+    "weather_code": ("weather_code",),
+}
+#: Below this sun elevation for the whole session the UV index cannot reach the "high" band
+#: (6), so a missing UV index does not stop the verdict. Clear-sky UVI ≈ 12.5·cos(SZA)^2.42
+#: (Madronich 2007, Photochem. Photobiol. 83:1537): 2.3 at 30° elevation — under 6 even
+#: doubled for fresh snow, altitude and low ozone.
+UV_LOW_SUN_ELEVATION_DEG = 30.0
 
 # --- Weather codes (WMO 4677 as used by Open-Meteo) -------------------------------------------
 

@@ -90,13 +90,26 @@ def _is_visitor_centre(df: pd.DataFrame) -> pd.Series:
     return info.isin(cfg.INFORMATION_OFFICE_VALUES) | ((info == "") & named)
 
 
+def specialist_hospital(df: pd.DataFrame) -> pd.Series:
+    """Hospitals whose tags (healthcare:speciality) or, untagged, name say they are specialist."""
+    spec = tag(df, "healthcare:speciality").str.lower()
+    parts = spec.str.split(";").map(lambda xs: {x.strip() for x in xs if x.strip()})
+    by_tag = parts.map(lambda xs: bool(xs) and not (xs & cfg.GENERAL_SPECIALITIES))
+    by_name = (spec == "") & _words(df, cfg.SPECIALIST_NAME_WORDS, ("name",))
+    return by_tag.astype(bool) | by_name
+
+
 def help_category(df: pd.DataFrame) -> pd.Series:
-    """Help category key per row ('' = none). Hospitals tagged emergency=no are left out."""
+    """Help category key per row ('' = none).
+
+    A hospital is an emergency department only when OSM says so (``emergency=yes``) and it is
+    not specialist; every other hospital is 'hospital' (its label says no A&E is mapped).
+    """
     cat = pd.Series("", index=df.index, dtype=object)
     for key, _label, _radius, _n, rules in cfg.HELP_CATEGORIES:
         hit = rule_mask(df, rules) & (cat == "")
         if key == "emergency_department":
-            hit &= tag(df, "emergency") != "no"
+            hit &= tag(df, "emergency").isin(cfg.EMERGENCY_YES) & ~specialist_hospital(df)
         cat[hit] = key
     return cat
 
@@ -110,10 +123,11 @@ def _detail(df: pd.DataFrame, category: pd.Series) -> pd.Series:
     access = tag(df, "access")
     parts.append(np.where(is_defib & (access != ""), "access: " + access, ""))
     is_ed = category == "emergency_department"
-    em = tag(df, "emergency")
-    parts.append(np.where(is_ed & em.isin(cfg.EMERGENCY_YES), "emergency department (A&E)",
-                          np.where(is_ed, "A&E not confirmed in OSM — check before relying "
-                                          "on it", "")))
+    parts.append(np.where(is_ed, "tagged emergency=yes in OpenStreetMap", ""))
+    is_h = category == "hospital"
+    spec = tag(df, "healthcare:speciality").str.replace("_", " ").str.replace(";", ", ")
+    parts.append(np.where(is_h & (spec != ""), "speciality: " + spec, ""))
+    parts.append(np.where(is_h, "no emergency department mapped in OpenStreetMap", ""))
     sf = tag(df, "social_facility")
     parts.append(np.where((category == "community") & (sf != ""),
                           sf.str.replace("_", " "), ""))

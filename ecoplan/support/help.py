@@ -2,17 +2,23 @@
 
 Why say "none mapped": a silent gap reads as "there is none", when usually OSM just lacks it
 (the 2015 Isle of Wight extract maps no defibrillator at all). Every help category with nothing
-within its radius gets a sentence telling the leader what to check instead.
+within its radius gets a sentence telling the leader what to check instead — and "none within
+X" only where the data covers X all round the site; nearer its edge the sentence says how far
+the data reaches. Wording (emergency numbers, health services) follows the site's country.
 """
 
 from __future__ import annotations
 
 import re
 
+import geopandas as gpd
+import numpy as np
 import pandas as pd
 
+from ecoplan.osm.layers import text
 from ecoplan.routes.gridref import grid_reference
 from ecoplan.settings import support as cfg
+from ecoplan.settings.advice import NEUTRAL, Advice
 from ecoplan.support.nearby import Origin
 
 
@@ -36,32 +42,72 @@ def distance_text(row: pd.Series) -> str:
     return f"{text} straight line"
 
 
-def help_lists(candidates: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+def lower_first(label: str) -> str:
+    """'Pharmacies' → 'pharmacies', but 'GP surgeries' and 'A&E …' keep their capitals."""
+    if len(label) > 1 and (label[1].isupper() or not label[1].isalpha()):
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def help_label(key: str, label: str, advice: Advice) -> str:
+    """The label shown for a help category; an emergency department says where the fact is
+    from and that it must be confirmed (UK: 'A&E …, confirm on the NHS website')."""
+    if key == "emergency_department":
+        return f"{advice.emergency_department} — from OpenStreetMap, {advice.confirm_health}"
+    return label
+
+
+def absence(what: str, radius_m: float, covered_m: float | None) -> str:
+    """'No pharmacies mapped within 2 km' only where the data covers 2 km all round; else
+    'Pharmacies: not mapped within the area covered by the data (1.2 km)'."""
+    if covered_m is None or covered_m >= radius_m:
+        return f"No {lower_first(what)} mapped within {fmt_distance(radius_m)}"
+    return (f"{what}: not mapped within the area covered by the data "
+            f"({fmt_distance(max(covered_m, 0.0))})")
+
+
+def help_lists(candidates: pd.DataFrame, advice: Advice = NEUTRAL,
+               covered_m: float | None = None) -> tuple[pd.DataFrame, list[str]]:
     """Nearest few of each help category within its radius, and a sentence for each empty one.
 
     ``candidates`` are help features with ``category``, ``distance_m``, ``basis`` and
-    ``status`` (from :func:`ecoplan.support.nearby.measure` / ``choose_distance``).
+    ``status`` (from :func:`ecoplan.support.nearby.measure` / ``choose_distance``);
+    ``covered_m`` is how far the data reaches all round the site (None: unknown, assume all).
     """
     frames, missing = [], []
     for key, label, radius, n, _rules in cfg.HELP_CATEGORIES:
+        label = help_label(key, label, advice)
         rows = candidates[(candidates["category"] == key)]
         ok = rows["distance_m"] <= radius
         if radius <= cfg.NETWORK_LIMIT_M:
             ok &= rows["status"] != "beyond_limit"
         rows = rows[ok].sort_values(["distance_m", "name"]).head(n)
         if rows.empty:
-            advice = cfg.MISSING_ADVICE.get(key, "check locally")
-            missing.append(f"No {label[0].lower() + label[1:]} mapped within "
-                           f"{fmt_distance(radius)} — {advice}.")
+            if key not in advice.missing:
+                continue  # e.g. no "other hospital": nothing to tell the leader
+            todo = advice.missing[key]
+            shown = label.split(" — from OpenStreetMap")[0]
+            missing.append(f"{absence(shown, radius, covered_m)} — {todo}.")
             continue
-        frames.append(rows.assign(radius_m=radius))
+        frames.append(rows.assign(radius_m=radius, label=label))
     out = pd.concat(frames, ignore_index=True) if frames else candidates.iloc[0:0].assign(
         radius_m=pd.Series(dtype=float))
     return out, missing
 
 
-def meeting_points(origin: Origin, *, limit: int | None = None) -> pd.DataFrame:
-    """The site's entrances (or the chosen point) with lat/lon and an OS grid reference."""
+#: Plain words for unnamed ways (OSM wiki Key:highway).
+_WAY_WORDS: dict[str, str] = {
+    "footway": "footpath", "path": "path", "bridleway": "bridleway", "track": "track",
+    "steps": "steps", "cycleway": "cycle path", "pedestrian": "pedestrian street",
+    "living_street": "street", "residential": "street", "service": "service road",
+}
+MEETING_COLUMNS = ["entrance_id", "name", "source", "lat", "lon", "grid_ref", "grid_note"]
+
+
+def meeting_points(origin: Origin, *, ways: gpd.GeoDataFrame | None = None,
+                   advice: Advice = NEUTRAL, limit: int | None = None) -> pd.DataFrame:
+    """The site's entrances (or the chosen point) with a readable name — the street or path it
+    is on ('Entrance on Castle Road') — lat/lon and, in Great Britain, an OS grid reference."""
     recs = []
     if origin.kind == "site" and origin.entrances is not None and len(origin.entrances):
         ents = origin.entrances
@@ -77,14 +123,54 @@ def meeting_points(origin: Origin, *, limit: int | None = None) -> pd.DataFrame:
                      origin.lat, origin.lon))
     if limit is not None:
         recs = recs[:limit]
+    names = _way_names(ways, [(lon, lat) for _, _, lat, lon in recs], origin)
     out = []
-    for ent_id, source, lat, lon in recs:
-        ref = grid_reference(lon, lat, figures=8)
-        out.append({"entrance_id": ent_id, "source": source, "lat": round(lat, 6),
-                    "lon": round(lon, 6), "grid_ref": ref.ref or "",
-                    "grid_note": "" if ref else ref.reason})
-    return pd.DataFrame(out, columns=["entrance_id", "source", "lat", "lon", "grid_ref",
-                                      "grid_note"])
+    for (ent_id, source, lat, lon), way in zip(recs, names, strict=True):
+        ref = grid_reference(lon, lat, figures=8) if advice.grid_references else None
+        if origin.kind == "point":
+            name = "Chosen point"
+        elif ent_id == "centre":
+            name = "Site centre (no entrance mapped)"
+        else:
+            name = f"Entrance {way}" if way else "Entrance"
+        out.append({"entrance_id": ent_id, "name": name, "source": source,
+                    "lat": round(lat, 6), "lon": round(lon, 6),
+                    "grid_ref": (ref.ref or "") if ref is not None else "",
+                    "grid_note": (ref.reason if ref is not None and not ref else "")})
+    return pd.DataFrame(out, columns=MEETING_COLUMNS)
+
+
+def _way_names(ways: gpd.GeoDataFrame | None, lonlat: list[tuple[float, float]],
+               origin: Origin) -> list[str]:
+    """'on Castle Road' / 'from a footpath' for the nearest way to each point ('' if none)."""
+    if ways is None or len(ways) == 0 or not lonlat:
+        return [""] * len(lonlat)
+    pts = gpd.GeoSeries(gpd.points_from_xy(*zip(*lonlat, strict=True)), crs="EPSG:4326")
+    crs = origin.crs
+    pad = cfg.MEETING_NAME_MAX_M / 111_320 * 3
+    w, s, e, n = pts.total_bounds
+    near = ways.cx[w - pad:e + pad, s - pad:n + pad]
+    if near.empty:
+        return [""] * len(lonlat)
+    near_m = near.geometry.to_crs(crs).reset_index(drop=True)
+    named = text(near["name"]).to_numpy() if "name" in near else np.full(len(near), "")
+    kinds = text(near["highway"]).to_numpy() if "highway" in near else np.full(len(near), "")
+    out = []
+    for p in pts.to_crs(crs):
+        d = near_m.distance(p).to_numpy()
+        ok = d <= cfg.MEETING_NAME_MAX_M
+        if not ok.any():
+            out.append("")
+            continue
+        with_name = ok & (named != "")
+        if with_name.any():
+            i = int(np.argmin(np.where(with_name, d, np.inf)))
+            out.append(f"on {named[i]}")
+        else:
+            i = int(np.argmin(np.where(ok, d, np.inf)))
+            word = _WAY_WORDS.get(kinds[i], "path")
+            out.append(f"from an unnamed {word}")
+    return out
 
 
 def _natural(value: object) -> tuple:
@@ -97,6 +183,6 @@ def is_coastal(origin: Origin) -> bool:
     return bool(cats & cfg.COASTAL_CATEGORIES)
 
 
-def safety_notes(origin: Origin) -> list[str]:
-    """Standing notes for the plan (the Coastguard note for coastal sites)."""
-    return [cfg.COASTGUARD_NOTE] if is_coastal(origin) else []
+def safety_notes(origin: Origin, advice: Advice = NEUTRAL) -> list[str]:
+    """Standing notes for the plan (the country's coast note for coastal sites)."""
+    return [advice.coast_note] if is_coastal(origin) else []

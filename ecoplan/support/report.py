@@ -18,13 +18,17 @@ from datetime import datetime
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
 
 from ecoplan.access.speeds import minutes, resolve_speed
 from ecoplan.errors import AreaError, EcoplanError
 from ecoplan.network.graph import WalkGraph, build_walk_graph
 from ecoplan.osm.layers import ATTRIBUTION, OsmLayers, SourceInfo
 from ecoplan.settings import support as cfg
+from ecoplan.settings.advice import Advice
 from ecoplan.support.categories import COMMUNITY, HELP, labels, support_features
+from ecoplan.support.country import advice_at
 from ecoplan.support.dedupe import dedupe
 from ecoplan.support.directory import DirectoryEntry
 from ecoplan.support.help import fmt_distance, help_lists, meeting_points, safety_notes
@@ -59,6 +63,23 @@ class SupportData:
     graph: WalkGraph | None
     n_raw: int  # features before de-duplication
     note: str = ""
+    extent: BaseGeometry | None = None  # where the data reaches (EPSG:4326), None = unknown
+    ways: gpd.GeoDataFrame | None = None  # named streets and paths, for meeting point names
+
+
+def data_extent(layers: OsmLayers) -> BaseGeometry | None:
+    """The area the OSM data covers: the convex hull of every mapped road, path, feature and
+    point. Beyond it nothing is known, so no absence can be claimed there. (A hull can only
+    overstate a concave extract's coverage a little; it never shrinks it below the data.)"""
+    parts = [g for g in (layers.nodes.geometry, layers.features.geometry,
+                         layers.pois.geometry) if len(g)]
+    if not parts:
+        return None
+    coords = np.concatenate([shapely.get_coordinates(g.to_numpy()) for g in parts])
+    if len(coords) < 3:
+        return None
+    hull = shapely.convex_hull(shapely.multipoints(coords))
+    return hull if hull.geom_type == "Polygon" else None
 
 
 def prepare(layers: OsmLayers, *, graph: WalkGraph | None = None) -> SupportData:
@@ -71,7 +92,22 @@ def prepare(layers: OsmLayers, *, graph: WalkGraph | None = None) -> SupportData
             graph, note = None, f"{err} Distances are straight lines."
     raw = support_features(layers)
     crs = graph.crs if graph is not None else _crs_for(raw, layers)
-    return SupportData(dedupe(raw, crs), graph, len(raw), note)
+    ways = layers.ways[["name", "highway", "geometry"]] if {"name", "highway"} <= set(
+        layers.ways.columns) else None
+    return SupportData(dedupe(raw, crs), graph, len(raw), note, data_extent(layers), ways)
+
+
+def covered_radius_m(origin: Origin, extent: BaseGeometry | None) -> float | None:
+    """How far (m) the data reaches all round the site or point: the distance from it to the
+    edge of the data's extent (0 when it lies outside); None when the extent is unknown."""
+    if extent is None:
+        return None
+    crs = origin.crs
+    geo = gpd.GeoSeries([origin.geometry, extent], crs="EPSG:4326").to_crs(crs)
+    here, area = geo.iloc[0], geo.iloc[1]
+    if not area.contains(here.representative_point()):
+        return 0.0
+    return float(area.exterior.distance(here))
 
 
 def _crs_for(raw: gpd.GeoDataFrame, layers: OsmLayers) -> str:
@@ -98,6 +134,14 @@ class SupportReport:
     source: SourceInfo
     walking: bool
     generated: datetime = field(default_factory=datetime.now)
+    advice: Advice = field(default_factory=lambda: advice_at(None, None))
+    covered_m: float | None = None  # how far the data reaches all round (None: unknown)
+
+    def community_absence(self) -> str:
+        """The sentence for "no community resources": never beyond the data."""
+        from ecoplan.support.help import absence
+
+        return absence("Community resources", self.radius_m, self.covered_m)
 
     @property
     def attribution(self) -> str:
@@ -163,9 +207,11 @@ def support_around(layers: OsmLayers, *, sites: gpd.GeoDataFrame | None = None,
     order = {k: i for i, k in enumerate(labels())}
     comm = comm.assign(_o=comm["category"].map(order)).sort_values(
         ["_o", "distance_m", "name"])
-    help_df, missing = help_lists(measured[measured["group"] == HELP])
+    advice = advice_at(origin.lon, origin.lat)
+    covered = covered_radius_m(origin, data.extent)
+    help_df, missing = help_lists(measured[measured["group"] == HELP], advice, covered)
 
-    notes = safety_notes(origin)
+    notes = safety_notes(origin, advice)
     for msg in (data.note, reach.note):
         if msg:
             notes.append(msg)
@@ -177,9 +223,10 @@ def support_around(layers: OsmLayers, *, sites: gpd.GeoDataFrame | None = None,
         origin=origin, radius_m=radius, speed_kmh=kmh,
         community=_columns(comm, RESULT_COLUMNS),
         help=_columns(help_df, (*RESULT_COLUMNS, "radius_m")),
-        missing=missing, meeting_points=meeting_points(origin), notes=notes,
+        missing=missing, notes=notes,
+        meeting_points=meeting_points(origin, ways=data.ways, advice=advice),
         directory=directory_rows(directory, origin, reach, kmh, radius, limit),
-        source=layers.source, walking=reach.walking)
+        source=layers.source, walking=reach.walking, advice=advice, covered_m=covered)
 
 
 def _measured(feats: gpd.GeoDataFrame, origin: Origin, reach: Reach, kmh: float,
@@ -262,9 +309,10 @@ def report_frame(report: SupportReport) -> pd.DataFrame:
     if len(mp):
         frames.append(pd.DataFrame({
             "section": "Meeting points", "category": "entrance", "label": "Meeting point",
-            "name": (("Entrance " + mp["entrance_id"].astype(str)) if report.origin.kind == "site"
-                     else mp["source"]), "lat": mp["lat"],
-            "lon": mp["lon"], "detail": mp["grid_ref"], "source": "OpenStreetMap"}))
+            "name": mp["name"], "lat": mp["lat"], "lon": mp["lon"],
+            "detail": [f"{r} ({i})" if r else str(i) for r, i in
+                       zip(mp["grid_ref"], mp["entrance_id"], strict=True)],
+            "source": "OpenStreetMap"}))
     d = report.directory
     if len(d):
         frames.append(pd.DataFrame({

@@ -71,7 +71,7 @@ def report_to_html(report: SupportReport, *, rows_per_category: int =
          + f" · within {e(fmt_distance(report.radius_m))} · {e(how)}"
          + f" at {e(f'{report.speed_kmh:g}')} km/h</p>"]
     for note in report.notes:
-        cls = "alert" if note == cfg.COASTGUARD_NOTE else "muted"
+        cls = "alert" if note == report.advice.coast_note else "muted"
         p.append(f'<p class="{cls}">{e(note)}</p>')
 
     p.append("<h2>Help nearby</h2>")
@@ -91,8 +91,8 @@ def report_to_html(report: SupportReport, *, rows_per_category: int =
     if len(mp):
         p.append("<h3>Meeting points</h3><ul>")
         for _, m in mp.iterrows():
-            ref = m["grid_ref"] or m["grid_note"]
-            p.append(f"<li>{e(str(m['entrance_id']))}: {e(str(ref))} · "
+            ref = f"{m['grid_ref']} · " if m["grid_ref"] else ""
+            p.append(f"<li>{e(str(m['name']))}: {e(ref)}"
                      f"{e(f'{m.lat:.5f}, {m.lon:.5f}')}</li>")
         more = len(report.meeting_points) - len(mp)
         if more > 0:
@@ -127,9 +127,8 @@ def report_to_html(report: SupportReport, *, rows_per_category: int =
             p.append("</ul></section>")
         p.append("</div>")
     else:
-        p.append(f"<p>No community resources are mapped in OpenStreetMap within "
-                 f"{e(fmt_distance(report.radius_m))}. Try a larger radius, or add what you "
-                 "know to your directory.</p>")
+        p.append(f"<p>{e(report.community_absence())} in OpenStreetMap. Try a larger radius, "
+                 "or add what you know to your directory.</p>")
 
     stamp = report.generated.strftime("%Y-%m-%d %H:%M")
     src = report.source

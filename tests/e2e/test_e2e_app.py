@@ -73,26 +73,44 @@ def test_clicking_a_site_on_the_map_shows_its_details(app_url, page, wait_for_ma
     assert page.blocked_requests == []
 
 
-def test_planner_gives_notes_from_a_recorded_forecast(app_url, page, artifacts_dir):
+def test_planner_refuses_a_far_forecast_and_gives_notes_from_one_for_the_site(
+        app_url, page, artifacts_dir, tmp_path):
+    """The recorded Berlin file is refused on the Helsinki demo; the same response moved into
+    the future and placed at the demo (an edited copy) gives a verdict on the user's day."""
+    import json
+
+    from recorded_weather import BERLIN as NAME
+    from recorded_weather import Future
+
     if not BERLIN.exists():
         pytest.skip(f"recorded forecast not found at {BERLIN}")
     page.goto(app_url + "/plan")
     page.get_by_text("Recorded forecast file (JSON)").click()
     page.locator('input[type="file"]').set_input_files(str(BERLIN))
-    day = page.get_by_label("Day (from the forecast)")
-    day.wait_for(timeout=30_000)
-    settle(page, 300)
-    day.click()  # keyboard use, as a user would: type to filter, Enter to choose
-    page.keyboard.type("25 Nov 2021")
-    page.keyboard.press("Enter")
-    page.get_by_text("2021-11-25 10:00", exact=False).first.wait_for(timeout=30_000)
+    page.get_by_text("km from the site", exact=False).first.wait_for(timeout=30_000)
+    refusal = page.locator('[data-testid="stAlert"]').filter(has_text="km from the site")
+    assert "somewhere else" in refusal.first.inner_text()
+    fut = Future(NAME, tmp_path)
+    here = tmp_path / "helsinki-forecast.json"
+    here.write_text(json.dumps(dict(fut.raw, latitude=60.1733, longitude=24.9458,
+                                    timezone="Europe/Helsinki")), encoding="utf-8")
+    page.locator('input[type="file"]').set_input_files(str(here))
+    page.get_by_text("helsinki-forecast.json", exact=False).first.wait_for(timeout=30_000)
+    day = fut.day("2021-11-25")
+    for part, value in zip(("year", "month", "day"), day.split("-"), strict=True):
+        page.get_by_role("spinbutton", name=f"{part}, Date").click()
+        page.keyboard.type(value)
+    page.get_by_role("heading", name="3. When and who").click()  # commit the date
+    page.get_by_text(f"{day} 10:00", exact=False).first.wait_for(timeout=30_000)
     page.get_by_text("Tell participants").wait_for()
     page.get_by_text("Leader checklist").wait_for()
     page.get_by_text("Weather data by Open-Meteo.com").first.wait_for()
     verdict = page.locator('[data-testid="stAlert"]').filter(
-        has_text="2021-11-25 10:00").first.inner_text()
-    assert any(v in verdict for v in ("GO WITH CARE", "RETHINK", "GO"))
-    assert "°C" in page.locator("main").inner_text()  # the cold reasons are spelled out
+        has_text=f"{day} 10:00").first.inner_text()
+    assert any(v in verdict for v in ("GO WITH CARE", "RETHINK", "GO", "UNKNOWN"))
+    main = page.locator("main").inner_text()
+    assert "°C" in main  # the cold reasons are spelled out
+    assert "112" in main and "999" not in main  # Helsinki: no UK emergency number
     settle(page)
     shot(page, artifacts_dir / "app_plan.png")
     assert page.blocked_requests == []

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ecoplan.app import data, downloads, state, ui, uploads
+from ecoplan.app import data, downloads, la_data, state, ui, uploads
 from ecoplan.app.ui import md_escape
 from ecoplan.errors import EcoplanError
 from ecoplan.osm.load import DEMO
@@ -254,6 +254,15 @@ def render() -> None:
     st.divider()
     _choose_area()
     st.divider()
+    la_data.render(_load_la_area)
+    st.divider()
     _need_data()
     st.divider()
     ui.licences_expander(expanded=True)
+
+
+def _load_la_area(key: str) -> bool:
+    """Switch to a downloaded authority (la_data has set its need data already)."""
+    if load_area(key):
+        _switched(f"Now using {data.describe_source(key)} with its deprivation data.")
+    return False

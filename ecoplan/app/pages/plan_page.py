@@ -1,11 +1,10 @@
-"""Plan a session: site, weather, time and group → go / go with care / rethink, with reasons,
-a note for participants, a leader checklist, alternatives and daylight; save, edit, delete
-plans and download them as calendar events (.ics) and printable sheets.
+"""Plan a session: site, weather, time and group → go / go with care / unknown / rethink, with
+reasons, a note for participants, a leader checklist, alternatives and daylight; save, edit,
+delete plans and download them as calendar events (.ics) and printable sheets.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -15,17 +14,21 @@ import pandas as pd
 import streamlit as st
 
 from ecoplan.app import data, state, support_panel, ui, uploads
+from ecoplan.app.ui import md_escape
 from ecoplan.errors import EcoplanError, InputFileError, NotInCacheError, ServiceError
-from ecoplan.plans.alternatives import haversine_m, suggest_alternatives
+from ecoplan.plans.alternatives import suggest_alternatives
 from ecoplan.plans.context import Group, Session, SiteContext
-from ecoplan.plans.forecast import Forecast, load_forecast, parse_forecast
+from ecoplan.plans.forecast import Forecast, latest_cached, load_forecast, parse_forecast
 from ecoplan.plans.ics import plan_to_ics
-from ecoplan.plans.rules import Assessment, assess, session_weather
+from ecoplan.plans.refuge import nearest_building
+from ecoplan.plans.rules import Assessment, Level, assess, session_weather
 from ecoplan.plans.sheet import plan_to_html
 from ecoplan.plans.store import Plan, default_url
+from ecoplan.plans.validate import check_not_past, check_place, load_json
 from ecoplan.settings import app as cfg
 from ecoplan.settings import plans as pcfg
 from ecoplan.settings import weather as wcfg
+from ecoplan.support.country import timezone_at
 
 MODES = ("Online forecast (Open-Meteo)", "Cached forecast (offline)",
          "Enter conditions by hand", "Recorded forecast file (JSON)")
@@ -34,7 +37,21 @@ WEATHER_TYPES: dict[str, int | None] = {
     "(not given)": None, "Clear": 0, "Cloudy": 3, "Fog": 45, "Drizzle": 53, "Rain": 63,
     "Heavy rain": 65, "Freezing rain": 66, "Snow": 73, "Showers": 81, "Thunderstorm": 95,
 }
-LEVEL_TEXT = {"go": "GO", "go with care": "GO WITH CARE", "rethink": "RETHINK"}
+#: How each verdict is shown: Streamlit alert kind and icon.
+LEVEL_STYLE: dict[Level, tuple[str, str]] = {
+    Level.GO: ("success", ":material/check_circle:"),
+    Level.CARE: ("warning", ":material/warning:"),
+    Level.UNKNOWN: ("warning", ":material/help:"),
+    Level.RETHINK: ("error", ":material/block:"),
+}
+
+
+#: Hand-form labels by condition key (messages name the field the user typed in).
+FORM_LABELS: dict[str, str] = {
+    "temp_c": "Temperature", "apparent_c": "Feels like", "gust_kmh": "Wind gusts",
+    "wind_kmh": "Mean wind", "rain_mm": "Rain", "rain_prob": "Chance of rain",
+    "uv": "UV index", "weather_code": "Weather type",
+}
 
 
 # --- pure helpers (tested directly) -------------------------------------------------------
@@ -43,12 +60,7 @@ LEVEL_TEXT = {"go": "GO", "go with care": "GO WITH CARE", "rethink": "RETHINK"}
 def forecast_from_json_bytes(name: str, payload: bytes) -> Forecast:
     """A recorded Open-Meteo response uploaded as JSON → Forecast (InputFileError if bad)."""
     uploads.check_upload(name, len(payload), "forecast")
-    try:
-        raw = json.loads(payload.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise InputFileError(f"{uploads.safe_name(name)} is not valid JSON "
-                             f"({err.__class__.__name__}); upload a saved Open-Meteo "
-                             "forecast response.") from None
+    raw = load_json(payload, uploads.safe_name(name), InputFileError)
     return parse_forecast(raw, source="file", error_cls=InputFileError)
 
 
@@ -71,14 +83,32 @@ def session_tz(fc: Forecast, area_tz: str) -> str:
     return area_tz if fc.is_manual else fc.timezone
 
 
-def distance_to_forecast_km(fc: Forecast, site: SiteContext) -> float | None:
-    if None in (fc.latitude, fc.longitude, site.lat, site.lon) or fc.is_manual:
-        return None
-    return haversine_m(site.lat, site.lon, fc.latitude, fc.longitude) / 1000  # type: ignore
+def site_timezone(site: SiteContext) -> str:
+    """The site's own time zone (offline lookup from its position), else Europe/London."""
+    zone = timezone_at(site.lon, site.lat) if site.lat is not None and site.lon is not None \
+        else None
+    return zone or wcfg.DEFAULT_TIMEZONE
 
 
-def area_timezone(source_kind: str) -> str:
-    return cfg.DEMO_TIMEZONE if source_kind == "demo" else wcfg.DEFAULT_TIMEZONE
+def default_day(tz: str, now: datetime | None = None) -> date:
+    """Today while the default start time is still ahead, else tomorrow (never the past)."""
+    now = (now or datetime.now(ZoneInfo(tz))).astimezone(ZoneInfo(tz))
+    start = time.fromisoformat(cfg.DEFAULT_START)
+    return now.date() if now.time() < start else now.date() + timedelta(days=1)
+
+
+def default_mode(site: SiteContext, tz: str, offline: bool) -> str:
+    """Online when online; offline: a cached forecast if one is kept, else the hand form."""
+    if not offline:
+        return MODES[0]
+    if site.lat is not None and site.lon is not None and \
+            latest_cached(site.lat, site.lon, tz) is not None:
+        return MODES[1]
+    return MODES[2]
+
+
+def is_open_meteo(fc: Forecast) -> bool:
+    return not fc.is_manual
 
 
 def make_plan(site: SiteContext, session: Session, group: Group, fc: Forecast,
@@ -91,7 +121,7 @@ def make_plan(site: SiteContext, session: Session, group: Group, fc: Forecast,
 # --- page sections ------------------------------------------------------------------------
 
 
-def _site_choice(sites: pd.DataFrame) -> SiteContext | None:
+def _site_choice(sites: pd.DataFrame, layers: Any = None) -> SiteContext | None:
     st.subheader("1. Site")
     if len(sites) == 0:
         st.warning("No green space found in this area — try a larger area on the Area & data "
@@ -114,8 +144,9 @@ def _site_choice(sites: pd.DataFrame) -> SiteContext | None:
     state.select_site(sid)
     row = by_id.loc[sid].copy()
     row["site_id"] = sid
-    site = SiteContext.from_site_row(row)
-    st.caption(f"Categories: {ui.md_escape(', '.join(site.categories)) or '—'} · toilets: "
+    site = SiteContext.from_site_row(
+        row, nearest_building=nearest_building(layers, row.get("geometry")))
+    st.caption(f"Categories: {md_escape(', '.join(site.categories)) or '—'} · toilets: "
                f"{'yes' if site.has_toilets else 'no'} · shelter: "
                f"{'yes' if site.has_shelter else 'no'}")
     return site
@@ -134,11 +165,13 @@ def _offer_manual(message: str) -> None:
 
 def _weather(site: SiteContext, area_tz: str) -> state.ForecastChoice | None:
     st.subheader("2. Weather")
+    offline = state.offline()
+    if "plan_fc_mode" not in st.session_state:
+        st.session_state["plan_fc_mode"] = default_mode(site, area_tz, offline)
     mode = st.radio("Forecast", MODES, key="plan_fc_mode",
                     help="The online forecast covers the next 7 days. With no internet, enter "
                          "the expected conditions by hand (e.g. from a weather app or the "
                          "radio), or use a forecast fetched earlier.")
-    offline = state.offline()
     try:
         if mode == MODES[0]:
             if offline:
@@ -190,35 +223,34 @@ def _weather(site: SiteContext, area_tz: str) -> state.ForecastChoice | None:
         span = ""
         if not fc.is_manual and fc.dates():
             span = f", covering {fc.dates()[0]:%d %b %Y} – {fc.dates()[-1]:%d %b %Y}"
-        st.caption(f"Using: {ui.md_escape(choice.label)}{span} · times in "
+        st.caption(f"Using: {md_escape(choice.label)}{span} · times in "
                    f"{session_tz(fc, area_tz)}")
-        far = distance_to_forecast_km(fc, site)
-        if far is not None and far > cfg.FORECAST_FAR_KM:
-            st.warning(f"This forecast is for {fc.latitude:.2f}, {fc.longitude:.2f}, about "
-                       f"{far:,.0f} km from the site — it may not match the weather there.")
-    st.caption(wcfg.ATTRIBUTION)
+        if is_open_meteo(fc):
+            st.caption(wcfg.ATTRIBUTION)
     return choice
 
 
 def _manual_form(site: SiteContext, area_tz: str) -> None:
+    # No min/max on the inputs: the browser would mark a bad value red and silently keep the
+    # old one. Every value goes to Forecast.from_conditions, which names what is wrong.
     with st.form("plan_manual"):
-        st.write("Expected conditions during the session (leave blank if unknown):")
+        st.write("Expected conditions during the session (leave blank if unknown; without "
+                 "rain, gusts and the weather type the verdict stays *unknown*):")
         c1, c2, c3 = st.columns(3)
         vals = {
             "temp_c": c1.number_input("Temperature (°C)", value=None, step=1.0,
                                       key="man_temp"),
             "apparent_c": c2.number_input("Feels like (°C)", value=None, step=1.0,
                                           key="man_app"),
-            "gust_kmh": c3.number_input("Wind gusts (km/h)", value=None, min_value=0.0,
-                                        step=5.0, key="man_gust"),
-            "wind_kmh": c1.number_input("Mean wind (km/h)", value=None, min_value=0.0,
-                                        step=5.0, key="man_wind"),
-            "rain_mm": c2.number_input("Rain (mm per hour)", value=None, min_value=0.0,
-                                       step=0.5, key="man_rain"),
-            "rain_prob": c3.number_input("Chance of rain (%)", value=None, min_value=0.0,
-                                         max_value=100.0, step=10.0, key="man_prob"),
-            "uv": c1.number_input("UV index", value=None, min_value=0.0, step=1.0,
-                                  key="man_uv"),
+            "gust_kmh": c3.number_input("Wind gusts (km/h)", value=None, step=5.0,
+                                        key="man_gust"),
+            "wind_kmh": c1.number_input("Mean wind (km/h)", value=None, step=5.0,
+                                        key="man_wind"),
+            "rain_mm": c2.number_input("Rain (mm per hour)", value=None, step=0.5,
+                                       key="man_rain"),
+            "rain_prob": c3.number_input("Chance of rain (%)", value=None, step=10.0,
+                                         key="man_prob"),
+            "uv": c1.number_input("UV index", value=None, step=1.0, key="man_uv"),
         }
         wtype = c2.selectbox("Weather type", list(WEATHER_TYPES), key="man_type")
         vals["weather_code"] = WEATHER_TYPES[wtype]
@@ -228,19 +260,24 @@ def _manual_form(site: SiteContext, area_tz: str) -> None:
                                               **manual_conditions(vals))
                 state.set_plan_forecast(state.ForecastChoice(fc, "conditions entered by hand"))
             except EcoplanError as err:
-                ui.show_error(err)
+                msg = str(err)
+                for key, label in FORM_LABELS.items():  # the form's words, not the CLI's keys
+                    msg = msg.replace(f"condition {key} ", f"{label} ")
+                st.error(f"{md_escape(msg)} — nothing was changed.")
 
 
 def _when_who(fc: Forecast | None, tz: str) -> tuple[Session, Group]:
     st.subheader("3. When and who")
     c1, c2, c3 = st.columns(3)
+    # Always the user's own date: a forecast never replaces it (if it does not cover the day,
+    # the verdict says so). Kept in session state, so switching the forecast keeps it too.
+    if "plan_date" not in st.session_state:
+        st.session_state["plan_date"] = default_day(tz)
+    day = c1.date_input("Date", key="plan_date", format="YYYY-MM-DD")
+    c1.caption(f"{day:%A %d %B %Y}")
     days = fc.dates() if fc is not None and not fc.is_manual else []
     if days:
-        day = c1.selectbox("Day (from the forecast)", days, key="plan_day_fc",
-                           format_func=lambda d: f"{d:%a %d %b %Y}")
-    else:
-        day = c1.date_input("Date", value=date.today(), key="plan_date", format="YYYY-MM-DD")
-        c1.caption(f"{day:%A %d %B %Y}")
+        c1.caption(f"The forecast covers {days[0]:%a %d %b} – {days[-1]:%a %d %b %Y}.")
     start = c2.time_input("Start time", value=time.fromisoformat(cfg.DEFAULT_START),
                           key="plan_start", step=timedelta(minutes=15))
     minutes = int(c3.number_input("Duration (minutes)", min_value=15, max_value=480,
@@ -258,12 +295,14 @@ def _when_who(fc: Forecast | None, tz: str) -> tuple[Session, Group]:
 
 
 def show_assessment(a: Assessment) -> None:
-    """The verdict, reasons, daylight, participant note and leader checklist."""
-    text = f"**{LEVEL_TEXT.get(a.level, a.level.upper())}** — {ui.md_escape(a.site['name'])}, " \
+    """The verdict, reasons, daylight, participant note and leader checklist (OSM names and
+    texts are escaped: a site name is untrusted)."""
+    text = f"**{a.level.headline}** — {md_escape(a.site['name'])}, " \
            f"{a.session['start'][:16].replace('T', ' ')} for {a.session['minutes']} min"
-    {"go": st.success, "go with care": st.warning}.get(a.level, st.error)(text)
+    kind, icon = LEVEL_STYLE[a.level]
+    getattr(st, kind)(text, icon=icon)
     if a.reasons:
-        st.markdown("\n".join(f"- **{r.level}:** {ui.md_escape(r.text)}" for r in a.reasons))
+        st.markdown("\n".join(f"- **{r.level}:** {md_escape(r.text)}" for r in a.reasons))
     else:
         st.markdown("- No weather, daylight or group warnings.")
     d = a.daylight
@@ -273,11 +312,11 @@ def show_assessment(a: Assessment) -> None:
         st.markdown(f"**Daylight:** sunrise {hm(d.get('sunrise'))}, sunset "
                     f"{hm(d.get('sunset'))}, dusk {hm(d.get('dusk'))} ({d.get('source')})")
     st.markdown("**Tell participants:**")
-    st.info(ui.md_escape(a.participant_note))
-    st.markdown("**Leader checklist:**\n" + "\n".join(f"- [ ] {ui.md_escape(c)}"
-                                                     for c in a.checklist))
+    st.info(md_escape(a.participant_note))
+    st.markdown("**Leader checklist:**\n" + "\n".join(f"- [ ] {md_escape(c)}"
+                                                        for c in a.checklist))
     for n in a.data_notes:
-        st.caption(f"Note: {ui.md_escape(n)}")
+        st.caption(f"Note: {md_escape(n)}")
 
 
 def _alternatives(fc: Forecast, session: Session, group: Group, site: SiteContext,
@@ -311,12 +350,14 @@ def _saved_plans(sites: pd.DataFrame, area_tz: str) -> None:
     st.subheader("Saved plans")
     store = _store()
     plans = store.list()
+    for bad in store.damaged:  # listed, never silently dropped
+        st.warning(md_escape(bad))
     if not plans:
         st.caption("No saved plans yet.")
         return
     st.dataframe(pd.DataFrame([{
         "id": p.id, "site": p.site_name, "start": f"{p.start:%Y-%m-%d %H:%M}",
-        "minutes": p.minutes, "verdict": (p.assessment or {}).get("level", "—"),
+        "minutes": p.minutes, "verdict": str((p.assessment or {}).get("level", "—")),
         "notes": p.notes} for p in plans]), hide_index=True, width="stretch")
     by_id = {p.id: p for p in plans}
     pid = st.selectbox("Open a saved plan", list(by_id), key="plans_open",
@@ -363,7 +404,11 @@ def _update_plan(plan: Plan, day: date, start: time, minutes: int, size: int, le
     group = Group(size=size, leaders=leaders, profile=g.get("profile", "default"),
                   children=bool(g.get("children", False)))
     assessment = plan.assessment
-    if plan.forecast:
+    replanned = (session.start, session.minutes, size, leaders) != (
+        plan.start, plan.minutes, int(g.get("size", 10)), int(g.get("leaders", 1)))
+    if replanned:  # a new time or group is planning again: not in the past
+        check_not_past(session.start)
+    if plan.forecast and replanned:
         fc = Forecast.from_snapshot(plan.forecast)
         hit = sites[sites["site_id"].astype(str) == str(plan.site_id)]
         if len(hit):
@@ -383,8 +428,8 @@ def render() -> None:
     source = state.source()
     layers = data.load_source(source, state.source_offline())
     sites = data.sites_for(source, layers).sites
-    area_tz = area_timezone(layers.source.kind)
-    site = _site_choice(sites)
+    site = _site_choice(sites, layers)
+    area_tz = site_timezone(site) if site is not None else wcfg.DEFAULT_TIMEZONE
     if site is not None:
         if site.lat is None or site.lon is None:
             st.error("This site has no location; choose another site.")
@@ -409,14 +454,18 @@ def render() -> None:
 
 def _verdict(fc: Forecast, session: Session, group: Group, site: SiteContext,
              sites: pd.DataFrame) -> None:
-    if not fc.is_manual and fc.dates() and session.start.date() not in fc.dates():
-        st.warning(f"The forecast does not cover {session.start:%d %b %Y}; choose a day "
-                   "it covers, or enter the conditions by hand.")
+    """Refuse a forecast for another place or time and a session in the past, in words."""
+    try:
+        check_place(fc.latitude, fc.longitude, fc.is_manual, site.lat, site.lon)
+        check_not_past(session.start)
+        a = assess(fc, session, site, group)
+    except EcoplanError as err:
+        st.error(f"No verdict: {md_escape(str(err).replace('--conditions', 'the hand form'))}.")
         return
-    a = assess(fc, session, site, group)
     show_assessment(a)
     _alternatives(fc, session, group, site, sites)
-    st.caption(a.attribution)
+    if a.attribution:
+        st.caption(a.attribution)
     notes = st.text_area("Notes for this plan (saved with it)", key="plan_notes")
     plan = make_plan(site, session, group, fc, a, notes)
     _downloads(plan, "plan_current")

@@ -1,0 +1,1 @@
+"""Get the data for an area: the catalogue, downloads, manifests (``ecoplan data get``)."""
