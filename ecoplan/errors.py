@@ -17,8 +17,11 @@ class InputFileError(EcoplanError):
     """A file is missing, unreadable, corrupt, empty or has the wrong columns."""
 
 
-class OutputFileError(EcoplanError):
-    """A result cannot be written: missing or read-only folder, a folder in the way, disk full."""
+class OutputFileError(InputFileError):
+    """A result cannot be written: missing or read-only folder, a folder in the way, disk full.
+
+    A kind of :class:`InputFileError` (the output path is a file the user named), so code that
+    catches bad files catches it too."""
 
 
 class AreaError(EcoplanError):

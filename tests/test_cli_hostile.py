@@ -159,6 +159,7 @@ def f(tmp_path_factory) -> dict[str, Path]:
     bng_site.pop("crs", None)
     (d / "site_bng.geojson").write_text(json.dumps(bng_site))
     (d / "forecast_bad.json").write_text("{not json")
+    (d / "broken.toml").write_text("[[source]]\nid = \"x\"\nurl = [\n")
 
     ro = d / "readonly"
     ro.mkdir()
@@ -402,6 +403,11 @@ CASES: list[tuple[str, list[str], str, str | None, bool, dict[str, str]]] = [
      "999", None, False, {}),
     ("directory-show-unknown", ["directory", "--db", "sqlite:///{dir}/plans.db", "show",
                                 "999"], "999", None, False, {}),
+    ("data-offline-nothing-cached", ["data", "get", "--la", "Atlantis", "--offline",
+                                     "--quiet"], "offline", None, False, {}),
+    ("data-broken-catalogue", ["data", "sources", "--catalogue", "{broken_toml}"],
+     "not valid TOML", None, False, {}),
+    ("access-unknown-la", ["access", "--la", "Nowhere"], "Nowhere", None, False, {}),
     ("usage-unknown-command", ["picnic"], "invalid choice", None, False, {}),
     ("usage-missing-source", ["sites"], "SOURCE", None, False, {}),
 ]

@@ -9,7 +9,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import require_shared
+from fixtures_mirror import require_shared
 from shapely.geometry import box
 
 from ecoplan.errors import InputFileError

@@ -61,7 +61,7 @@ def read_pbf(path: str | Path, *, bbox: tuple[float, float, float, float] | None
         pois=normalise_pois(pois),
         buildings=L.conform(_with_osm_type(buildings), L.building_columns()),
         source=L.SourceInfo("pbf", path.name, data_date=_newest(ways, features, pois),
-                            warnings=incomplete_note(incomplete, path.name)),
+                            warnings=incomplete_note(incomplete)),
     )
     return result.clip(area) if area is not None else result
 
@@ -136,8 +136,8 @@ def drop_relations(features: gpd.GeoDataFrame,
     return features[~drop].reset_index(drop=True)
 
 
-def incomplete_note(incomplete: list[Incomplete], name: str) -> tuple[str, ...]:
-    return (describe_incomplete(incomplete, name),) if incomplete else ()
+def incomplete_note(incomplete: list[Incomplete]) -> tuple[str, ...]:
+    return (describe_incomplete(incomplete),) if incomplete else ()
 
 
 def _open(path: Path, area: BaseGeometry | None):

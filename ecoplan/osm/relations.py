@@ -87,12 +87,12 @@ def _is_feature(tags) -> bool:
     return False
 
 
-def describe(incomplete: list[Incomplete], file_name: str) -> str:
+def describe(incomplete: list[Incomplete]) -> str:
     """The note shown beside results when relations were left out."""
     shown = ", ".join(f"r{r.osm_id}" + (f" '{r.name}'" if r.name else "")
                       + f" ({r.missing} of {r.members} missing)" for r in incomplete[:3])
     more = f" and {len(incomplete) - 3} more" if len(incomplete) > 3 else ""
-    return (f"{len(incomplete)} area relation(s) in {file_name} miss member ways (not in the "
-            f"file, usually cut at the extract's edge) and were left out rather than drawn in "
-            f"part: {shown}{more}. An extract that keeps relations whole (osmium extract "
-            "--strategy smart) includes them.")
+    return (f"{len(incomplete)} area relation(s) miss member ways (not in the file, usually "
+            f"cut at the extract's edge) and were left out rather than drawn in part: "
+            f"{shown}{more}. An extract that keeps relations whole (osmium extract --strategy "
+            "smart) includes them.")

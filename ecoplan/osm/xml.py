@@ -71,7 +71,7 @@ def read_xml(path: str | Path, *, bbox: tuple[float, float, float, float] | None
         features=drop_relations(features, incomplete), ways=ways, nodes=nodes, pois=pois,
         buildings=buildings,
         source=L.SourceInfo(source_kind, name, data_date=_newest(feats),
-                            warnings=incomplete_note(incomplete, name)),
+                            warnings=incomplete_note(incomplete)),
     )
     return result.clip(area) if area is not None else result
 
