@@ -81,8 +81,11 @@ def _current_area() -> None:
                 f"{date}  \n**Licence:** {info.attribution}")
     if info.note:
         st.caption(md_escape(info.note))
-    for note in info.warnings:  # what the reader left out (e.g. broken multipolygons)
-        st.caption(md_escape(f"Note: {note}"))
+    # What the reader left out (e.g. broken multipolygons), in a container that is always
+    # there: elements added before the tabs below would make the browser reset them.
+    with st.container():
+        for note in info.warnings:
+            st.caption(md_escape(f"Note: {note}"))
     ui.page_link("sites", "See the sites on the map", icon=":material/park:")
 
 
