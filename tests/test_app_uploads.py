@@ -128,3 +128,17 @@ def test_a_valid_pbf_with_a_long_name_is_read(iow_pbf, tmp_path):
     path = uploads.save_upload(name, iow_pbf.read_bytes(), "osm", root=tmp_path)
     assert path.name.endswith(".osm.pbf")
     assert len(load_layers(path, bbox=(-1.17, 50.72, -1.15, 50.735)).ways) > 100
+
+
+def test_an_unreadable_local_path_is_said_so(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    f = tmp_path / "a.osm.pbf"
+    f.write_bytes(PBF_HEAD)
+
+    def denied(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "open", denied)
+    with pytest.raises(InputFileError, match="permission denied"):
+        uploads.check_local_path(str(f), "osm")

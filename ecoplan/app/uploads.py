@@ -14,7 +14,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from ecoplan.compressed import check_expanded_size, compression_of
+from ecoplan.compressed import check_expanded_size, compression_of, unreadable
 from ecoplan.errors import InputFileError
 from ecoplan.io import write_atomic
 from ecoplan.settings import app as cfg
@@ -139,6 +139,10 @@ def check_local_path(text: str, kind: str) -> Path:
     if not path.name.lower().endswith(cfg.UPLOAD_SUFFIXES[kind]):
         raise InputFileError(f"{path.name}: not an accepted file type here — give a "
                              f"{', '.join(cfg.UPLOAD_SUFFIXES[kind])} file.")
-    with path.open("rb") as fh:
-        sniff(path.name, fh.read(4096), kind)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError as err:
+        raise unreadable(path, err) from None
+    sniff(path.name, head, kind)
     return path.resolve()
