@@ -45,6 +45,6 @@ for module, title, url, icon in PAGES:
 with st.sidebar:
     st.toggle("Offline (cache only)", key=state.OFFLINE,
               help="Use only cached OpenStreetMap places and forecasts; no internet requests.")
-    st.caption(f"Area: {data.describe_source(state.source())}")
+    st.caption(f"Area: {ui.md_escape(data.describe_source(state.source()))}")
 
 st.navigation(pages).run()

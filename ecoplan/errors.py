@@ -17,6 +17,13 @@ class InputFileError(EcoplanError):
     """A file is missing, unreadable, corrupt, empty or has the wrong columns."""
 
 
+class OutputFileError(InputFileError):
+    """A result cannot be written: missing or read-only folder, a folder in the way, disk full.
+
+    A kind of :class:`InputFileError` (the output path is a file the user named), so code that
+    catches bad files catches it too."""
+
+
 class AreaError(EcoplanError):
     """The requested area is invalid, empty, or outside the data."""
 

@@ -1,6 +1,7 @@
 """Cut real OSM XML fixtures out of the Isle of Wight PBF with pyosmium.
 
-Complete ways (all their nodes) and the multipolygon relations that use them are kept, as
+Complete ways (all their nodes) and the multipolygon and boundary relations that use them
+(with all their member ways) are kept, as
 Geofabrik and ``osmium extract -s complete_ways`` do, so the XML path sees the same data as
 the PBF path.
 """
@@ -40,7 +41,7 @@ def extract_xml(pbf: Path, out: Path, bbox: tuple[float, float, float, float] | 
             self.rels: set[int] = set()
 
         def relation(self, rel) -> None:
-            if rel.tags.get("type") != "multipolygon":
+            if rel.tags.get("type") not in ("multipolygon", "boundary"):
                 return
             members = [m.ref for m in rel.members if m.type == "w"]
             if any(m in p1.ways for m in members):

@@ -9,6 +9,7 @@ from datetime import date
 import folium
 import geopandas as gpd
 import pytest
+from hostile import plain
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
@@ -25,7 +26,7 @@ def _plan() -> AppTest:
 
 
 def _texts(at: AppTest, kind: str) -> list[str]:
-    return [str(e.value) for e in getattr(at, kind)]
+    return [plain(e.value) for e in getattr(at, kind)]  # as read: Markdown escapes removed
 
 
 def test_no_cached_forecast_offers_the_hand_form_in_plain_words():

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 from fixtures_http import refused_url
+from hostile import plain
 from streamlit.testing.v1 import AppTest
 
 from ecoplan.app import state
+from ecoplan.app.ui import md_escape
 from ecoplan.settings.paths import shared_data_dir
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -58,7 +60,7 @@ def test_choosing_a_site_shows_its_details(app_run):
     at.selectbox(key="sites_select").set_value(biggest["site_id"]).run()
     no_exception(at)
     assert state.selected_site(at.session_state) == biggest["site_id"]
-    assert any(s.value == (biggest["name"] or "Unnamed site") for s in at.subheader)
+    assert any(s.value == md_escape(biggest["name"] or "Unnamed site") for s in at.subheader)
     details = "\n".join(texts(at, "markdown"))
     assert f"**Area:** {biggest['area_ha']:,.2f} ha" in details
     assert "**Entrances:**" in details and "**Access:** public" in details
@@ -235,7 +237,8 @@ def test_area_page_bad_osm_upload_keeps_the_current_area():
         ("area.osm.pbf", b"this is not a pbf" * 10, "application/octet-stream")).run()
     at.button(key="area_load_upload").click().run()
     no_exception(at)
-    assert any("does not look like an OpenStreetMap .osm.pbf" in t for t in texts(at, "error"))
+    assert any("does not look like an OpenStreetMap .osm.pbf" in plain(t)
+               for t in texts(at, "error"))
     assert state.source(at.session_state) == "demo"
     assert len(at.metric) == 4
 

@@ -111,3 +111,34 @@ def test_check_local_path(tmp_path):
     g.write_text("x")
     with pytest.raises(InputFileError, match="accepted file type"):
         uploads.check_local_path(str(g), "osm")
+
+
+@pytest.mark.parametrize("suffix", [".osm.pbf", ".osm.bz2", ".csv.gz", ".geojson", ".OSM.PBF"])
+def test_long_names_keep_their_type(suffix):
+    out = uploads.safe_name("Isle of Wight " * 20 + suffix)
+    assert len(out) == cfg.UPLOAD_NAME_MAX_CHARS and out.endswith(suffix)
+    assert out.startswith("Isle_of_Wight_")
+
+
+def test_a_valid_pbf_with_a_long_name_is_read(iow_pbf, tmp_path):
+    from ecoplan.osm.load import load_layers
+
+    name = "isle-of-wight-" + "2015-01-01-" * 20 + "extract.osm.pbf"
+    assert len(name) > 200
+    path = uploads.save_upload(name, iow_pbf.read_bytes(), "osm", root=tmp_path)
+    assert path.name.endswith(".osm.pbf")
+    assert len(load_layers(path, bbox=(-1.17, 50.72, -1.15, 50.735)).ways) > 100
+
+
+def test_an_unreadable_local_path_is_said_so(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    f = tmp_path / "a.osm.pbf"
+    f.write_bytes(PBF_HEAD)
+
+    def denied(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "open", denied)
+    with pytest.raises(InputFileError, match="permission denied"):
+        uploads.check_local_path(str(f), "osm")

@@ -38,7 +38,7 @@ def test_demo_therapy_ranking_writes_geojson(tmp_path, capsys):
      "unknown weight name(s) 'quiet': use reach, nature, calm, facilities"),
     (["--purpose", "therapy", "--weights", "calm=-1"], "must be 0 or a positive number"),
     (["--purpose", "therapy", "--areas", "x.geojson"], "give --areas and --deprivation"),
-    (["--purpose", "therapy", "--out", "ranked.xlsx"], "use a .csv, .geojson or .gpkg"),
+    (["--purpose", "therapy", "--out", "ranked.xlsx"], "use a .csv, .geojson, .json or .gpkg"),
     (["--purpose", "group-walk", "--deciles", "11"], "--deciles 11"),
     (["--purpose", "group-walk", "--profile", "sprint"], "Unknown walking speed profile"),
 ])

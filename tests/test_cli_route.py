@@ -37,7 +37,7 @@ def test_route_errors_are_one_line(iow_pbf, tmp_path, capsys):
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["--start", "fifty,-1"], "LAT,LON"),
-    (["--start", "50.7,-1.1", "--minutes", "30", "--gpx", "x.txt"], "ending in .gpx"),
+    (["--start", "50.7,-1.1", "--minutes", "30", "--gpx", "x.txt"], "use a .gpx file name"),
     (["--start", "50.7,-1.1"], "--minutes"),
     (["--start", "95,-1.1", "--minutes", "30"], "not a valid LAT,LON"),
 ])

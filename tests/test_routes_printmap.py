@@ -220,3 +220,57 @@ def test_directions_are_capped_to_fit_one_page() -> None:
     assert lines[-1].startswith("…") and "more steps" in lines[-1]
     assert all(len(x) <= 40 for x in lines)
     assert lines[0].startswith("1. Turn left")
+
+
+def _words(path: Path) -> tuple[list[tuple[str, float, float, float, float]], float, float]:
+    """Words with their boxes (xMin, yMin, xMax, yMax, points) and the page size."""
+    import re
+
+    html = subprocess.run([_tool("pdftotext"), "-bbox", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    page = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', html)
+    words = [(w, float(a), float(b), float(c), float(d)) for a, b, c, d, w in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+        html)]
+    return words, float(page.group(1)), float(page.group(2))
+
+
+@pytest.mark.parametrize("title", [
+    "Ryde seafront, Appley Tower, the canoe lake, Puckpool Park and back along the Esplanade "
+    "past the pier — a gentle walk for the Tuesday morning group",
+    "Seaview-to-Ryde-" * 12,  # one unbreakable 190-character word
+    "A long title " * 30,  # 390 characters: more than two lines can hold
+])
+def test_long_titles_stay_on_the_page(tall_route, iow_layers, tmp_path, title):
+    from html import unescape
+
+    out = render_route_pdf(tall_route, iow_layers, tmp_path / "long.pdf", title=title)
+    words, width, height = _words(out)
+    assert _page(out) == (1, (595, 842))
+    for _, x0, y0, x1, y1 in words:
+        assert x0 >= 0 and x1 <= width and y0 >= 0 and y1 <= height
+    top = sorted(words, key=lambda w: w[2])
+    sub = next(w for w in top if w[0] == "Circular")  # the subtitle line below the title
+    title_words = [w for w in top if w[4] <= sub[2] + 0.5]
+    shown = unescape(" ".join(w[0] for w in title_words))
+    assert shown.replace(" ", "")[:30] == title.replace(" ", "")[:30]  # it starts as given
+    assert all(w[4] <= sub[2] + 0.5 for w in title_words)  # never over the subtitle
+    assert max(w[3] for w in title_words) <= width - 0.04 * width  # inside the margins
+    meta = _pdfinfo(out)["Title"].strip()
+    assert meta == " ".join(title.split())  # the whole title kept in the metadata
+
+
+def test_fit_title_shrinks_then_wraps_then_cuts():
+    from ecoplan.routes.printmap import _title_width_pt, fit_title
+    from ecoplan.settings import routes as rcfg
+
+    width = 500.0
+    assert fit_title("Short walk", width) == ("Short walk", rcfg.TITLE_PT)
+    text, size = fit_title("Ryde seafront and Appley Tower loop via the canoe lake", width)
+    assert "\n" not in text and rcfg.TITLE_MIN_PT <= size < rcfg.TITLE_PT
+    text, size = fit_title("word " * 30, width)
+    assert text.count("\n") == 1 and not text.endswith("…")
+    text, size = fit_title("word " * 80, width)
+    assert text.count("\n") == 1 and text.endswith("…") and size == rcfg.TITLE_MIN_TWO_LINE_PT
+    for line in text.split("\n"):
+        assert _title_width_pt(line, size) <= width

@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
-import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ecoplan.errors import EcoplanError
+from ecoplan.io import atomic_path
 from ecoplan.settings import app as cfg
 
 
@@ -134,14 +133,8 @@ def _sync(src: Path, dest: Path) -> int:
             return 0
     dest.parent.mkdir(parents=True, exist_ok=True)
     # Atomic: another app session may be reading the file while we refresh it.
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.")
-    os.close(fd)
-    try:
+    with atomic_path(dest) as tmp:
         shutil.copy2(src, tmp)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return 1
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from ecoplan.app import data, state
-from ecoplan.app.route_logic import md_escape
+from ecoplan.app.ui import md_escape
 from ecoplan.errors import EcoplanError
 from ecoplan.settings import need as need_cfg
 

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ecoplan.app import data, state
+from ecoplan.app import data, state, ui
 from ecoplan.errors import EcoplanError
 
 #: Columns of a ranked table shown before the site columns (when present).
@@ -63,7 +63,7 @@ def render(built: Any, *, layers: Any, source: str) -> pd.DataFrame | None:
         try:
             scores = _scores(source, nd.files if nd else (), built, layers, areas)
         except EcoplanError as err:
-            st.error(str(err))
+            ui.show_error(err)
             return None
         st.caption("Weights (relative; 0 leaves a part out):")
         cols = st.columns(4)
@@ -79,10 +79,10 @@ def render(built: Any, *, layers: Any, source: str) -> pd.DataFrame | None:
         try:
             ranked = rank.rank_scores(scores, purpose, weights)
         except EcoplanError as err:
-            st.error(str(err))
+            ui.show_error(err)
             return None
         for note in ranked.notes:
-            st.caption(f"Note: {note}")
+            st.caption(f"Note: {ui.md_escape(note)}")
         for a in ranked.attributions:
             st.caption(a)
         return pd.DataFrame(ranked.table)
@@ -110,4 +110,4 @@ def explain(site_id: str, ranked: pd.DataFrame | None) -> None:
     row = hit.iloc[0]
     st.markdown(f"**Rank {int(row['rank'])} of {len(ranked)}**, score {row['score']:.2f}")
     if row.get("explanation"):
-        st.caption(str(row["explanation"]))
+        st.caption(ui.md_escape(row["explanation"]))

@@ -29,18 +29,6 @@ LonLat = tuple[float, float]
 CUSTOM_SPEED = "custom"
 
 
-# --- Text -------------------------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
-
-
-def md_escape(value: object) -> str:
-    """Text safe inside ``st.markdown``: OSM names and user input are shown as typed, never as
-    links, emphasis, HTML, LaTeX (``$``) or Streamlit directives (``:red[...]``)."""
-    s = "" if value is None else str(value)
-    return _MD_SPECIAL.sub(r"\\\1", s).replace("\n", " ")
-
-
 # --- Clicks and start points ---------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from ecoplan.app import data, state
-from ecoplan.app.route_logic import md_escape
+from ecoplan.app.ui import md_escape
 from ecoplan.errors import AreaError, EcoplanError
 from ecoplan.io import csv_safe
 from ecoplan.osm.layers import OsmLayers
@@ -143,7 +143,7 @@ def render(site_id: str, *, key: str = "support", expanded: bool = False) -> Non
         try:
             _render(str(site_id), key)
         except EcoplanError as err:
-            st.error(str(err))
+            st.error(md_escape(err))
 
 
 def _render(site_id: str, key: str) -> None:
@@ -227,7 +227,7 @@ def _add_form(store: DirectoryStore, site_id: str, key: str) -> None:
                     name=name, category=category, phone=phone, url=url, notes=notes,
                     site_id=site_id if only_here else ""))
             except EcoplanError as err:
-                st.error(str(err))
+                st.error(md_escape(err))
                 return
             st.session_state[_FLASH] = f"Added “{md_escape(entry.name)}” to your directory."
             st.rerun()

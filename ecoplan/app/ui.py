@@ -1,8 +1,14 @@
-"""Small shared pieces of the app's pages: error guard, page links, licences, captions."""
+"""Small shared pieces of the app's pages: escaping, error guard, page links, licences, captions.
+
+Every string from outside the code — OSM names, file names, typed text, saved notes, and error
+messages that quote them — reaches Streamlit's Markdown (``st.markdown``, ``st.caption``,
+``st.subheader``, ``st.error``, status and expander labels…) through :func:`md_escape`.
+"""
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +21,27 @@ from ecoplan.settings import weather as weather_cfg
 
 #: Pages registered by app.py this run, by url path (for st.page_link / st.switch_page).
 PAGES: dict[str, Any] = {}
+
+#: Characters with a meaning in CommonMark, GitHub-flavoured Markdown (autolinks: ':' '.' '@'),
+#: Streamlit's Markdown (LaTeX '$', directives ':red[…]', ':material/…:', emoji ':x:') or HTML
+#: ('<', '&' entities). Each is a CommonMark "ASCII punctuation" character, so a backslash before
+#: it is always a valid escape and prints the character itself.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&@^])")
+#: Line breaks and runs of blanks: a break could start a heading or a list, a leading tab or four
+#: spaces a code block; rendered Markdown shows one space for any run anyway.
+_BLANKS = re.compile(r"[ \t\r\n\u2028\u2029\x0b\x0c\x85]+")
+
+
+def md_escape(value: object) -> str:
+    """Text safe inside any Streamlit Markdown: shown as typed on one line, never as a link,
+    image, emphasis, heading, list, code, HTML, LaTeX or Streamlit directive."""
+    s = "" if value is None else str(value)
+    return _MD_SPECIAL.sub(r"\\\1", _BLANKS.sub(" ", s).strip(" "))
+
+
+def show_error(err: BaseException | str) -> None:
+    """An error message in the page; messages quote file and place names, so escaped."""
+    st.error(md_escape(err))
 
 LICENCES_MD = f"""
 - **OpenStreetMap** map data © OpenStreetMap contributors, available under the
@@ -34,7 +61,7 @@ def guarded(render: Callable[[], None]) -> Callable[[], None]:
         try:
             render()
         except EcoplanError as err:
-            st.error(str(err))
+            show_error(err)
 
     return run
 
@@ -54,7 +81,7 @@ def switch_page(url_path: str) -> None:
 
 def source_caption(layers: OsmLayers, n_sites: int | None = None) -> str:
     info = layers.source
-    parts = [f"Data: {info.name}"]
+    parts = [f"Data: {md_escape(info.name)}"]
     if info.data_date:
         parts.append(f"OSM data of {info.data_date:%d %b %Y}")
     if n_sites is not None:
@@ -71,5 +98,6 @@ def licences_expander(expanded: bool = False) -> None:
 def demo_notice(layers: OsmLayers) -> None:
     info = layers.source
     if info.kind == "demo":
-        st.info(f"Showing the built-in **demo area**: {info.name}. {info.note} "
+        st.info(f"Showing the built-in **demo area**: {md_escape(info.name)}. "
+                f"{md_escape(info.note)} "
                 "Choose your own area on the **Area & data** page.")

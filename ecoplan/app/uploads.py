@@ -1,9 +1,11 @@
 """Checking and storing uploaded files before any reader sees them.
 
 Uploads are untrusted: the size is checked against per-kind limits (settings.app), the name
-must end in an accepted suffix, the first bytes must look like the claimed format, and the
-content is written under the cache folder with a content-hashed, sanitised name. Nothing is
-ever executed or unpacked here; readers (pyrosm, osmium, pandas, geopandas) parse the file.
+must end in an accepted suffix, the first bytes must look like the claimed format, a
+compressed file must not expand past the cap for its kind (settings.limits; streamed and
+counted, nothing kept), and the content is written under the cache folder with a
+content-hashed, sanitised name. Nothing is ever executed here; readers (pyrosm, osmium,
+pandas, geopandas) parse the file, each again under the same caps.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import hashlib
 import re
 from pathlib import Path
 
+from ecoplan.compressed import check_expanded_size, compression_of, unreadable
 from ecoplan.errors import InputFileError
-from ecoplan.io import write_bytes
+from ecoplan.io import write_atomic
 from ecoplan.settings import app as cfg
+from ecoplan.settings import limits as limits_cfg
 from ecoplan.settings.paths import cache_dir
 
 MB = 1024 * 1024
@@ -28,10 +32,26 @@ def limit_mb(kind: str) -> int:
 
 
 def safe_name(name: str) -> str:
-    """The base name with anything but letters, digits, '.', '-', '_' replaced (no paths)."""
+    """The base name with anything but letters, digits, '.', '-', '_' replaced (no paths),
+    cut to ``UPLOAD_NAME_MAX_CHARS`` keeping its file type (``.osm.pbf``, ``.csv.gz`` …), which
+    the readers go by."""
     base = Path(str(name).replace("\\", "/")).name
     base = re.sub(r"[^A-Za-z0-9._-]+", "_", base).lstrip(".")
-    return base[:120] or "upload"
+    limit = cfg.UPLOAD_NAME_MAX_CHARS
+    if len(base) > limit:
+        suffix = _type_suffix(base)
+        base = base[:limit - len(suffix)].rstrip(".") + suffix
+    return base or "upload"
+
+
+def _type_suffix(name: str) -> str:
+    """The longest accepted suffix ``name`` ends with, else its last suffix (if short)."""
+    lower = name.lower()
+    known = [s for kind in cfg.UPLOAD_SUFFIXES.values() for s in kind if lower.endswith(s)]
+    if known:
+        return name[-max(map(len, known)):]
+    last = Path(name).suffix
+    return last if len(last) <= 10 else ""
 
 
 def check_upload(name: str, size: int, kind: str) -> None:
@@ -96,12 +116,14 @@ def save_upload(name: str, data: bytes, kind: str, *, root: Path | None = None) 
     """
     check_upload(name, len(data), kind)
     sniff(name, data[:4096], kind)
+    if compression_of(name) is not None and kind in limits_cfg.MAX_DECOMPRESSED_MB:
+        check_expanded_size(data, kind, name=safe_name(name))  # a small file can expand a lot
     digest = hashlib.sha256(data).hexdigest()[:16]
     folder = (root or cache_dir()) / cfg.UPLOAD_SUBDIR
     path = folder / f"{digest}-{safe_name(name)}"
     if not path.is_file() or path.stat().st_size != len(data):
         folder.mkdir(parents=True, exist_ok=True)
-        write_bytes(path, data)
+        write_atomic(path, data)
     return path
 
 
@@ -117,6 +139,10 @@ def check_local_path(text: str, kind: str) -> Path:
     if not path.name.lower().endswith(cfg.UPLOAD_SUFFIXES[kind]):
         raise InputFileError(f"{path.name}: not an accepted file type here — give a "
                              f"{', '.join(cfg.UPLOAD_SUFFIXES[kind])} file.")
-    with path.open("rb") as fh:
-        sniff(path.name, fh.read(4096), kind)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError as err:
+        raise unreadable(path, err) from None
+    sniff(path.name, head, kind)
     return path.resolve()

@@ -1,8 +1,9 @@
 """The ``ecoplan`` command line: one module per sub-command, each a thin layer over the library.
 
 Each module in :data:`COMMANDS` defines ``add_parser(subparsers)`` and ``run(args) -> int``.
-User errors (:class:`ecoplan.errors.EcoplanError`) are printed as one line on stderr with exit
-code 2 and no traceback; anything else is a bug and keeps its traceback.
+User errors (:class:`ecoplan.errors.EcoplanError`, usage errors, and file-system errors such as
+a folder that turned read-only) are printed as one line on stderr with exit code 2 and no
+traceback; anything else is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import importlib
 import importlib.util
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from ecoplan import __version__
 from ecoplan.errors import EcoplanError
@@ -23,8 +25,16 @@ COMMANDS: tuple[str, ...] = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors on one line (what was wrong, where to read more), like every
+    other ecoplan error; sub-command parsers are made of this class too."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="ecoplan",
         description="Green and blue space from OpenStreetMap: sites, access, plans, routes.",
     )
@@ -71,11 +81,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         apply_la(args)
         return int(args.run(args) or 0)
     except EcoplanError as err:
-        print(f"ecoplan {args.command}: error: {err}", file=sys.stderr)
+        print(f"ecoplan {args.command}: error: {_one_line(str(err))}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        # The file system refused something no check foresaw (a folder made read-only, a disk
+        # filling up mid-run): the user's to fix, so one line, not a traceback.
+        from ecoplan.io import os_error_reason
+
+        where = f" {err.filename}" if err.filename else ""
+        print(f"ecoplan {args.command}: error: cannot use{where}: {os_error_reason(err)} — "
+              "check the path and its permissions, then try again.", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("ecoplan: interrupted", file=sys.stderr)
         return 130
+
+
+def _one_line(text: str) -> str:
+    """Messages can quote file content or OSM names: never let them break the line."""
+    return " ".join(text.split())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,7 +6,6 @@ Also holds the arguments and printing shared with ``ecoplan gaps`` and ``ecoplan
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import pandas as pd
 
@@ -97,13 +96,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ecoplan.access.gaps import flag_gaps
-    from ecoplan.errors import InputFileError
-    from ecoplan.io import write_csv, write_layers
+    from ecoplan.io import check_output, write_csv, write_layers
 
-    if args.out and Path(args.out).suffix.lower() != ".csv":
-        raise InputFileError(f"--out {args.out}: use a .csv file name")
-    if args.gpkg and Path(args.gpkg).suffix.lower() != ".gpkg":
-        raise InputFileError(f"--gpkg {args.gpkg}: use a .gpkg file name")
+    if args.out:
+        check_output(args.out, (".csv",), label="--out")
+    if args.gpkg:
+        check_output(args.gpkg, (".gpkg",), label="--gpkg")
     deciles = deciles_of(args)
     run_ = run_from_args(args)
     res = run_.result

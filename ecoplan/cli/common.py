@@ -46,12 +46,15 @@ def load_from_args(args: argparse.Namespace) -> Loaded:
         from ecoplan.osm.geocode import parse_bbox
 
         bbox = parse_bbox(args.bbox)
+    if args.place is not None and not args.place.strip():
+        raise AreaError("--place needs a place name, e.g. --place Newport (or leave it out)")
     if getattr(args, "la_area", None) is not None:
         from ecoplan.fetch.clip import clip_keep_whole
 
         layers = clip_keep_whole(load_layers(args.source), args.la_area)
         if len(layers.ways) == 0 and len(layers.features) == 0:
             raise AreaError(f"{args.source} holds no data around {args.la}")
+        _print_notes(layers)
         return Loaded(layers, time.perf_counter() - t0)
     layers = load_layers(args.source, bbox=bbox)
     if bbox is not None and len(layers.ways) == 0 and len(layers.features) == 0:
@@ -69,7 +72,13 @@ def load_from_args(args: argparse.Namespace) -> Loaded:
         if len(clipped.ways) == 0 and len(clipped.features) == 0:
             raise AreaError(f"{args.place!r} lies outside the data in {args.source}")
         layers = clipped
+    _print_notes(layers)
     return Loaded(layers, time.perf_counter() - t0)
+
+
+def _print_notes(layers: OsmLayers) -> None:
+    for note in layers.source.warnings:  # what the reader left out, e.g. broken multipolygons
+        print(f"note: {note}")
 
 
 def _fmt(layers: OsmLayers) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import pandas as pd
 
@@ -23,11 +22,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ecoplan.access.gaps import equity_table, gap_list
-    from ecoplan.errors import InputFileError
-    from ecoplan.io import write_csv
+    from ecoplan.io import check_output, write_csv
 
-    if args.out and Path(args.out).suffix.lower() != ".csv":
-        raise InputFileError(f"--out {args.out}: use a .csv file name")
+    if args.out:
+        check_output(args.out, (".csv",), label="--out")
     deciles = deciles_of(args)
     run_ = run_from_args(args)
     table = run_.result.table()

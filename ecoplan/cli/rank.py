@@ -50,13 +50,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ecoplan.errors import InputFileError
+    from ecoplan.io import check_output
     from ecoplan.ranking.explain import display_name
     from ecoplan.ranking.rank import rank_scores, score_sites
     from ecoplan.ranking.weights import parse_weights, resolve_weights
     from ecoplan.sites.build import build_sites
 
-    if args.out and Path(args.out).suffix.lower() not in OUT_SUFFIXES:
-        raise InputFileError(f"--out {args.out}: use a .csv, .geojson or .gpkg file name")
+    if args.out:
+        check_output(args.out, OUT_SUFFIXES, label="--out")
     if bool(args.areas) != bool(args.deprivation):
         raise InputFileError("give --areas and --deprivation together (boundaries and the IoD "
                              "file), or neither")

@@ -8,7 +8,8 @@ import math
 from pathlib import Path
 
 from ecoplan.cli.common import add_source_args, load_from_args
-from ecoplan.errors import EcoplanError, InputFileError
+from ecoplan.errors import EcoplanError
+from ecoplan.io import check_output
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -57,15 +58,7 @@ def parse_latlon(text: str, what: str = "--start") -> tuple[float, float]:
 
 
 def _check_out(path: str | None, suffix: str, flag: str) -> Path | None:
-    if not path:
-        return None
-    out = Path(path)
-    if out.suffix.lower() != suffix:
-        raise InputFileError(f"{flag} {path}: use a file name ending in {suffix}")
-    if not out.parent.exists():
-        raise InputFileError(f"{flag} {path}: folder {out.parent} does not exist — create it "
-                             "first")
-    return out
+    return check_output(path, (suffix,), label=flag) if path else None
 
 
 def describe(route, index: int | None = None) -> list[str]:
@@ -90,7 +83,7 @@ def describe(route, index: int | None = None) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from ecoplan.access.speeds import resolve_speed
-    from ecoplan.io import write_text
+    from ecoplan.io import write_atomic
     from ecoplan.routes.atob import plan_route
     from ecoplan.routes.gpx import route_to_gpx
     from ecoplan.routes.loops import plan_loops
@@ -140,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
         dist = f" ({step.distance_m:,.0f} m)" if step.distance_m >= 1 else ""
         print(f"  - {step.text}{dist}")
     if gpx_out:
-        write_text(gpx_out, route_to_gpx(best))
+        write_atomic(gpx_out, route_to_gpx(best))
         print(f"wrote {gpx_out}")
     if pdf_out:
         render_route_pdf(best, layers, pdf_out, title=args.title or None)  # atomic itself

@@ -23,12 +23,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ecoplan.errors import InputFileError
-    from ecoplan.io import write_layers
+    from ecoplan.io import check_output, write_layers
     from ecoplan.sites.build import build_sites
 
-    if args.out and Path(args.out).suffix.lower() not in (".geojson", ".json", ".gpkg"):
-        raise InputFileError(f"--out {args.out}: use a .geojson or .gpkg file name")
+    if args.out:
+        check_output(args.out, (".json", ".geojson", ".gpkg"), label="--out")
     loaded = load_from_args(args)
     t0 = time.perf_counter()
     result = build_sites(loaded.layers, include_restricted=args.include_restricted)

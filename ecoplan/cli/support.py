@@ -8,11 +8,11 @@ The directory is a separate command so ``ecoplan support SOURCE`` never has to g
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from ecoplan.cli.common import add_source_args, load_from_args
 from ecoplan.errors import EcoplanError
+from ecoplan.io import check_output
 from ecoplan.settings import plans as pcfg
 from ecoplan.settings import support as cfg
 
@@ -72,9 +72,7 @@ def run(args: argparse.Namespace) -> int:
     if args.site and args.lon is not None:
         raise EcoplanError("give --site or --lat/--lon, not both")
     check_radius(args.radius)
-    out = Path(args.out) if args.out else None
-    if out is not None and out.suffix.lower() not in (".csv", ".html", ".htm"):
-        raise EcoplanError(f"{out.name}: --out must end in .csv or .html")
+    out = check_output(args.out, (".htm", ".csv", ".html"), label="--out") if args.out else None
     entries = []
     if not args.no_directory:
         from ecoplan.support.directory import DirectoryStore

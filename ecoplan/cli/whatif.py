@@ -104,20 +104,9 @@ def format_equity_change(eq: pd.DataFrame) -> str:
 
 
 def _read_site(path: str):
-    import geopandas as gpd
+    from ecoplan.need.boundaries import read_frame
 
-    from ecoplan.errors import InputFileError
-
-    try:
-        gdf = gpd.read_file(path)
-    except Exception as err:  # noqa: BLE001 - any driver failure is a bad file for the user
-        raise InputFileError(f"--add-site {path}: could not read it as GeoJSON/GeoPackage "
-                             f"({str(err).splitlines()[0] if str(err) else err!r}).") from err
-    if len(gdf) == 0:
-        raise InputFileError(f"--add-site {path} holds no features; draw the site polygon.")
-    if gdf.crs is None:
-        gdf = gdf.set_crs("EPSG:4326")
-    return gdf
+    return read_frame(path, what=f"--add-site {path}")[0]  # lon/lat, checked like areas
 
 
 def _name_of(gdf) -> str:

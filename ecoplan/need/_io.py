@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ecoplan.compressed import check_expanded_size, compression_of, open_input
 from ecoplan.errors import InputFileError
 from ecoplan.settings import need as cfg
 
@@ -23,11 +24,15 @@ def norm(col: object) -> str:
 
 
 def read_table(source: TableSource, *, what: str) -> pd.DataFrame:
-    """Read a CSV (optionally .gz/.zip) into strings-as-read; ``what`` names it in errors.
+    """Read a CSV (optionally .gz/.bz2/.xz/.zip) into strings-as-read; ``what`` names it in
+    errors.
 
     ``utf-8-sig`` drops the byte-order mark gov.uk CSV exports carry; ``thousands=","`` reads
     quoted ``"29,199"`` as 29199. Codes are kept as text (``dtype=str`` for the first pass is
-    avoided so numbers stay numbers; code columns are cast by the callers).
+    avoided so numbers stay numbers; code columns are cast by the callers). A compressed file
+    is first decompressed and counted without keeping anything, then parsed through the
+    capped stream of :func:`ecoplan.compressed.open_input`: one that expands past the table
+    cap is refused with bounded memory.
     """
     if isinstance(source, pd.DataFrame):
         return source.copy()
@@ -35,29 +40,40 @@ def read_table(source: TableSource, *, what: str) -> pd.DataFrame:
     name = path.name
     if not path.exists():
         raise InputFileError(f"{what}: file not found: {path}. Check the path and try again.")
+    if path.is_dir():
+        raise InputFileError(f"{what}: {path} is a folder; give the CSV file inside it.")
     if name.lower().endswith(EXCEL_SUFFIXES):
         raise InputFileError(
             f"{what}: {name} is a spreadsheet; ecoplan reads CSV only (no Excel reader is "
             "installed). Open it and save the sheet as 'CSV UTF-8', then use that file."
         )
     try:
-        df = pd.read_csv(path, encoding="utf-8-sig", thousands=",", low_memory=False)
-    except UnicodeDecodeError:
+        if compression_of(path) is not None:
+            # Count first, keeping nothing: a bomb is refused before pandas parses a byte of
+            # it (parsing up to the cap would hold ≈ 1.7 × the cap in memory).
+            check_expanded_size(path, "table")
         try:
-            df = pd.read_csv(path, encoding="cp1252", thousands=",", low_memory=False)
-        except Exception as err:  # noqa: BLE001 - any parser failure is a bad file for the user
-            raise InputFileError(f"{what}: {name} is not readable text CSV ({err}).") from err
+            df = _read_csv(path, "utf-8-sig")
+        except UnicodeDecodeError:
+            df = _read_csv(path, "cp1252")
+    except InputFileError as err:
+        raise InputFileError(f"{what}: {err}") from None
     except pd.errors.EmptyDataError as err:
         raise InputFileError(f"{what}: {name} is empty; give the CSV with a header row.") from err
-    except (pd.errors.ParserError, OSError, EOFError, ValueError, csv.Error) as err:
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, csv.Error) as err:
         raise InputFileError(
             f"{what}: {name} could not be read as CSV ({str(err).splitlines()[0]}); "
-            "check it is a comma-separated file (gzip allowed)."
+            "check it is a comma-separated text file (gzip allowed)."
         ) from err
     if df.empty:
         raise InputFileError(f"{what}: {name} has a header but no rows; give the full file.")
     df.columns = [str(c).replace("\ufeff", "").strip() for c in df.columns]
     return df
+
+
+def _read_csv(path: Path, encoding: str) -> pd.DataFrame:
+    with open_input(path, "table") as stream:
+        return pd.read_csv(stream, encoding=encoding, thousands=",", low_memory=False)
 
 
 def find_column(columns: Iterable[str], *candidates: str, prefix: bool = False) -> str | None:
@@ -98,20 +114,46 @@ def examples(items: Iterable[object], n: int = 5) -> str:
 
 
 def to_number(values: pd.Series, *, what: str, column: str) -> pd.Series:
-    """Numbers from a column, raising when non-empty cells are not numeric."""
+    """Numbers from a column, raising when non-empty cells are not numeric or not finite
+    ('inf', '1e400'); empty cells stay NaN, meaning unknown."""
+    if pd.api.types.is_bool_dtype(values):
+        raise InputFileError(f"{what}: column '{column}' holds true/false values, not numbers; "
+                             "choose another column.")
     if pd.api.types.is_numeric_dtype(values):
-        return values.astype(float)
-    text = values.astype(object).map(lambda v: str(v).replace(",", "").strip() if v is not None
-                                     and not (isinstance(v, float) and pd.isna(v)) else None)
-    out = pd.to_numeric(text, errors="coerce")
-    bad = text.notna() & (text != "") & out.isna()
-    if bad.any():
+        out = values.astype(float)
+    else:
+        text = values.astype(object).map(
+            lambda v: str(v).replace(",", "").strip() if v is not None
+            and not (isinstance(v, float) and pd.isna(v)) else None)
+        out = pd.to_numeric(text, errors="coerce")
+        bad = text.notna() & (text != "") & out.isna()
+        if bad.any():
+            raise InputFileError(
+                f"{what}: column '{column}' must be numeric but has text such as "
+                f"{examples(sorted(set(text[bad].astype(str))), 3)}; fix those cells or choose "
+                "another column."
+            )
+        out = out.astype(float)
+    infinite = np.isinf(out.to_numpy(float))
+    if infinite.any():
+        rows = [int(i) + 2 for i in np.flatnonzero(infinite)]  # + header, 1-based
         raise InputFileError(
-            f"{what}: column '{column}' must be numeric but has text such as "
-            f"{examples(sorted(set(text[bad].astype(str))), 3)}; fix those cells or choose "
-            "another column."
+            f"{what}: column '{column}' has {int(infinite.sum())} infinite value(s) (e.g. "
+            f"'inf' or a number too large, in row {examples(rows, 3)}); fix those cells."
         )
-    return out.astype(float)
+    return out
+
+
+def check_counts(values: pd.Series, *, what: str, column: str) -> pd.Series:
+    """``values`` (from :func:`to_number`) as head counts: none may be negative."""
+    negative = values < 0
+    if negative.any():
+        raise InputFileError(
+            f"{what}: column '{column}' has {int(negative.sum())} negative value(s) such as "
+            f"{examples(sorted(set(values[negative])), 3)}; a population cannot be negative — "
+            "check the column and the file."
+        )
+    return values
 
 
 def decile_from_rank(rank: pd.Series, n_ranked: int) -> pd.Series:

@@ -21,6 +21,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ecoplan.errors import InputFileError
 from ecoplan.need._io import examples
 from ecoplan.need.boundaries import Boundaries
 from ecoplan.need.lookup import carry_counts, carry_iod, infer_vintage
@@ -91,6 +92,8 @@ def build_areas(boundaries: Boundaries | gpd.GeoDataFrame, need: pd.DataFrame | 
         areas["area_name"] = areas["area_name"].where(
             areas["area_name"].notna(), joined["_need_name"].to_numpy())
         hit = areas["area_code"].isin(table["area_code"])
+        if not hit.any():
+            raise _no_match("deprivation file", f"the {edition} table", areas, need, lookup)
         unmatched = tuple(areas.loc[~hit, "area_code"])
         areas["need_source"] = np.where(hit, edition, None)
         if unmatched:
@@ -136,12 +139,30 @@ def _population(areas: gpd.GeoDataFrame, population: pd.DataFrame | None,
         table = carried.table
     values = areas[["area_code"]].merge(table[["area_code", "population"]], on="area_code",
                                         how="left")["population"].to_numpy(float)
+    if len(table) and population is not None and not areas["area_code"].isin(
+            table["area_code"]).any():
+        raise _no_match("population file", "the population table", areas, population, lookup)
     missing = np.isnan(values)
     if missing.any():
         codes = list(areas.loc[missing, "area_code"])
         warnings.append(f"{int(missing.sum())} of {len(areas)} areas have no population "
                         f"({examples(codes)}); left unknown (NaN), not 0.")
     return values
+
+
+def _no_match(kind: str, label: str, areas: gpd.GeoDataFrame, table: pd.DataFrame,
+              lookup: pd.DataFrame | None) -> InputFileError:
+    """No area code is in ``table``: the files are for different places (or vintages). An
+    analysis would report every area as unknown — refuse, showing codes from both sides."""
+    ours = sorted(str(c) for c in areas["area_code"].dropna().unique())
+    theirs = sorted(str(c) for c in table["area_code"].dropna().unique())
+    hint = "" if lookup is not None else (
+        " If one is LSOA 2011 and the other LSOA 2021, also give the ONS LSOA 2011→2021 lookup.")
+    return InputFileError(
+        f"None of the {len(ours)} area codes matches the {kind}: the areas have codes such as "
+        f"{examples(ours, 3)}, {label} has {examples(theirs, 3)}. Check the boundaries and the "
+        f"{kind} are for the same place (and the same LSOA vintage: 2011 for IoD 2019, 2021 "
+        f"for IoD 2025).{hint}")
 
 
 def _lookup_for(lookup: pd.DataFrame, codes: pd.Series, vintage: str) -> pd.DataFrame:

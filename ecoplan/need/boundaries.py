@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from ecoplan.compressed import check_expanded_size
 from ecoplan.errors import InputFileError
 from ecoplan.need._io import codes_as_text, examples, find_column
 from ecoplan.settings import need as cfg
@@ -58,6 +60,10 @@ def read_frame(source: str | Path | gpd.GeoDataFrame, *, what: str = WHAT,
         if path.stat().st_size == 0:
             raise InputFileError(f"{what}: {name} is empty (0 bytes); download it again.")
         try:
+            check_expanded_size(path, "boundaries")  # readable, and no decompression bomb
+        except InputFileError as err:
+            raise InputFileError(f"{what}: {err}") from None
+        try:
             gdf = gpd.read_file(path)
         except Exception as err:  # noqa: BLE001 - any driver failure is a bad file for the user
             first = str(err).splitlines()[0] if str(err) else type(err).__name__
@@ -74,6 +80,8 @@ def read_frame(source: str | Path | gpd.GeoDataFrame, *, what: str = WHAT,
         crs = assume_crs or _guess_crs(gdf, name, what)
         warnings.append(f"{name} has no CRS; assumed {crs}.")
         gdf = gdf.set_crs(crs)
+    if gdf.crs.is_geographic:
+        _check_degrees(gdf, name, what)
     source_crs = gdf.crs.to_string()
     epsg = gdf.crs.to_epsg()
     if epsg == 27700:
@@ -92,6 +100,30 @@ def _guess_crs(gdf: gpd.GeoDataFrame, name: str, what: str) -> str:
         f"{what}: {name} has no CRS and its coordinates are not longitude/latitude (e.g. "
         "British National Grid metres); save it with its CRS (a .prj file for shapefiles) "
         "or as GeoJSON/GeoPackage."
+    )
+
+
+def _check_degrees(gdf: gpd.GeoDataFrame, name: str, what: str) -> None:
+    """A file that says lon/lat must hold degrees. GeoJSON without a ``crs`` member is read as
+    lon/lat (RFC 7946), so a British National Grid export without one lands here with
+    coordinates in metres; reprojecting those would fail deep inside the analysis."""
+    bounds = gdf.total_bounds
+    if not np.isfinite(bounds).all():
+        return
+    w, s, e, n = (float(v) for v in bounds)
+    x0, y0, x1, y1 = cfg.LONLAT_BOUNDS
+    if x0 <= w and e <= x1 and y0 <= s and n <= y1:
+        return
+    bx0, by0, bx1, by1 = cfg.BNG_BOUNDS
+    bng = bx0 <= w and e <= bx1 and by0 <= s and n <= by1
+    looks = " — they look like British National Grid metres (EPSG:27700)" if bng else ""
+    crs = "EPSG:27700" if bng else "EPSG:<its code>"
+    raise InputFileError(
+        f"{what}: {name} is read as longitude/latitude ({gdf.crs.to_string()}) but its "
+        f"coordinates reach x {e:,.0f}, y {n:,.0f}, which cannot be degrees{looks}. A GeoJSON "
+        "without a 'crs' member is taken as longitude/latitude: save the file with its CRS "
+        f"(e.g. ogr2ogr -a_srs {crs} areas.gpkg {name}) or reprojected to lon/lat "
+        f"(ogr2ogr -s_srs {crs} -t_srs EPSG:4326 areas.geojson {name})."
     )
 
 

@@ -16,7 +16,14 @@ import numpy as np
 import pandas as pd
 
 from ecoplan.errors import InputFileError
-from ecoplan.need._io import codes_as_text, decile_from_rank, examples, find_column, to_number
+from ecoplan.need._io import (
+    check_counts,
+    codes_as_text,
+    decile_from_rank,
+    examples,
+    find_column,
+    to_number,
+)
 from ecoplan.need.areas import AREA_COLUMNS, AreasResult
 from ecoplan.need.boundaries import clean_polygons, read_frame
 
@@ -83,8 +90,7 @@ def read_generic_need(source: str | Path | gpd.GeoDataFrame, *, id_column: str,
     rank, decile = need_ranks(need, higher_is_worse=higher_is_worse)
     if pop_col:
         population = to_number(gdf[pop_col], what=WHAT, column=pop_col)
-        if (population < 0).any():
-            raise InputFileError(f"{WHAT}: '{pop_col}' has negative values; check the file.")
+        check_counts(population, what=WHAT, column=pop_col)
         no_pop = population.isna()
         if no_pop.any():
             warnings.append(f"{int(no_pop.sum())} area(s) have no population in '{pop_col}'; "

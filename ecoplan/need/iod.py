@@ -23,6 +23,7 @@ import pandas as pd
 from ecoplan.errors import InputFileError
 from ecoplan.need._io import (
     TableSource,
+    check_counts,
     codes_as_text,
     examples,
     find_column,
@@ -191,8 +192,7 @@ def _govuk(df: pd.DataFrame, code_col: str, edition: str) -> tuple[pd.DataFrame,
         return out, "ranks", f"{label} {'2' if n_domains else '1'}"
     if pop:
         out["population"] = to_number(df[pop], what=WHAT, column=pop)
-        if (out["population"] < 0).any():
-            raise InputFileError(f"{WHAT}: '{pop}' has negative values; check the file.")
+        check_counts(out["population"], what=WHAT, column=pop)
         return out, "population", f"{label} 6"
     raise InputFileError(
         f"{WHAT}: has LSOA codes but neither the IMD rank/decile nor a total population column "

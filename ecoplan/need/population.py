@@ -11,6 +11,7 @@ import pandas as pd
 from ecoplan.errors import InputFileError
 from ecoplan.need._io import (
     TableSource,
+    check_counts,
     codes_as_text,
     examples,
     find_column,
@@ -57,8 +58,7 @@ def read_population(source: TableSource, *, code_column: str | None = None,
     out = pd.DataFrame({"area_code": codes_as_text(df[code]),
                         "population": to_number(df[value], what=WHAT, column=value)})
     out = out.dropna(subset=["area_code"])
-    if (out["population"] < 0).any():
-        raise InputFileError(f"{WHAT}: '{value}' has negative values; check the file.")
+    check_counts(out["population"], what=WHAT, column=value)
     dup = out["area_code"][out["area_code"].duplicated()]
     if len(dup):
         raise InputFileError(f"{WHAT}: codes appear more than once ({examples(sorted(set(dup)))});"

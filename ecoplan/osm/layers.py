@@ -46,6 +46,8 @@ class SourceInfo:
     data_date: datetime | None = None  # newest object timestamp or replication time, if known
     note: str = ""
     attribution: str = ATTRIBUTION
+    #: What the reader left out or repaired, one sentence each (shown as notes with results).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,6 @@ so offline files and online areas go through exactly the same code.
 
 from __future__ import annotations
 
-import gzip
-import shutil
-import tempfile
 import warnings
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
@@ -18,14 +15,19 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
+from ecoplan.compressed import plain_copy
 from ecoplan.errors import AreaError, InputFileError
 from ecoplan.osm import layers as L
 from ecoplan.osm.pbf import (
     _newest,
     check_file,
+    drop_relations,
+    incomplete_note,
+    looks_like_pbf,
     normalise_features,
     normalise_pois,
 )
+from ecoplan.osm.relations import incomplete_multipolygons
 from ecoplan.settings import osm as cfg
 
 XML_SUFFIXES = (".osm", ".osm.bz2", ".osm.gz", ".xml")
@@ -40,7 +42,9 @@ def read_xml(path: str | Path, *, bbox: tuple[float, float, float, float] | None
 
     path = check_file(path, XML_SUFFIXES)
     area = polygon if polygon is not None else (box(*bbox) if bbox else None)
-    with _plain_xml(path) as xml_path:
+    # osmnx reads .bz2 itself but not .gz, with no cap and no clear errors: every compressed
+    # file is decompressed here, capped, into a temporary plain copy removed afterwards.
+    with plain_copy(path, "osm", suffix=".osm") as xml_path:
         _configure_osmnx(ox)
         try:
             with warnings.catch_warnings():
@@ -51,45 +55,25 @@ def read_xml(path: str | Path, *, bbox: tuple[float, float, float, float] | None
         except ox._errors.InsufficientResponseError as err:  # a ValueError: catch it first
             raise AreaError(f"{path.name} holds no OSM data; check the file") from err
         except (SAXParseException, ParseError, ValueError, KeyError) as err:
+            if looks_like_pbf(xml_path):
+                raise InputFileError(f"{path.name} holds PBF data, not OSM XML — save it "
+                                     "(uncompressed) as a file ending in .osm.pbf") from err
             raise InputFileError(
                 f"{path.name} is not valid OSM XML ({type(err).__name__}: {err}); "
                 "it may be truncated — download or export it again") from err
+        incomplete = incomplete_multipolygons(xml_path, label=path.name)
     nodes, ways = _graph_layers(ox, graph)
     features, pois, buildings = _split_features(feats)
     if len(ways) == 0 and len(features) == 0:
         raise AreaError(f"{path.name} holds no streets, paths or green space")
+    name = source_name or path.name
     result = L.OsmLayers(
-        features=features, ways=ways, nodes=nodes, pois=pois, buildings=buildings,
-        source=L.SourceInfo(source_kind, source_name or path.name,
-                            data_date=_newest(feats)),
+        features=drop_relations(features, incomplete), ways=ways, nodes=nodes, pois=pois,
+        buildings=buildings,
+        source=L.SourceInfo(source_kind, name, data_date=_newest(feats),
+                            warnings=incomplete_note(incomplete)),
     )
     return result.clip(area) if area is not None else result
-
-
-class _plain_xml:
-    """Context manager giving a path osmnx can read (it handles .bz2 itself, not .gz)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.tmp: Path | None = None
-
-    def __enter__(self) -> Path:
-        if not self.path.name.lower().endswith(".gz"):
-            return self.path
-        fd, name = tempfile.mkstemp(suffix=".osm")
-        self.tmp = Path(name)
-        try:
-            with gzip.open(self.path, "rb") as src, open(fd, "wb") as dst:
-                shutil.copyfileobj(src, dst)
-        except (OSError, EOFError) as err:
-            self.tmp.unlink(missing_ok=True)
-            raise InputFileError(f"{self.path.name} is not a readable gzip file ({err}); "
-                                 "download it again") from err
-        return self.tmp
-
-    def __exit__(self, *exc) -> None:
-        if self.tmp is not None:
-            self.tmp.unlink(missing_ok=True)
 
 
 def _configure_osmnx(ox) -> None:

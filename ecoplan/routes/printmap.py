@@ -14,8 +14,6 @@ untrusted and matplotlib would otherwise read ``$…$`` as mathtext.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 import textwrap
 from dataclasses import dataclass
 from datetime import date as Date
@@ -29,14 +27,17 @@ import pandas as pd
 import shapely
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrow, Patch, Rectangle
+from matplotlib.textpath import text_to_path
 from pyproj import CRS, Transformer
 from shapely import box, clip_by_rect, line_merge
 from shapely import transform as shp_transform_xy
 from shapely.geometry import LineString
 
 from ecoplan.errors import AreaError
+from ecoplan.io import atomic_path
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.routes.gridref import grid_reference
 from ecoplan.routes.model import Route, geodesic_length_m
@@ -93,15 +94,8 @@ def render_route_pdf(route: Route, layers: OsmLayers, path: str | Path, *, title
                              date=date)
     meta = {"Title": _clean(title or route.title) or "Walking route", "Creator": "ecoplan",
             "Subject": f"Walking route map. Map data {cfg.ATTRIBUTION}"}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".ecoplan-", suffix=".pdf", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh, mpl.rc_context(_MPL_RC):
-            fig.savefig(fh, format="pdf", metadata=meta)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, mpl.rc_context(_MPL_RC):
+        fig.savefig(tmp, format="pdf", metadata=meta)
     return path
 
 
@@ -482,8 +476,10 @@ def _legend(fig: Figure, layout: _Layout, route: Route) -> None:
 
 def _draw_header(fig: Figure, layout: _Layout, route: Route, title: str) -> None:
     top = 0.985 if not layout.landscape else 0.98
-    _text(fig, 0.5, top, _clean(title) or "Walking route", ha="center", va="top",
-          fontsize=cfg.TITLE_PT, weight="bold")
+    width_pt = layout.map_rect[2] * fig.get_size_inches()[0] * PT_PER_IN
+    text, size = fit_title(_clean(title) or "Walking route", width_pt)
+    _text(fig, 0.5, top, text, ha="center", va="top", fontsize=size, weight="bold",
+          linespacing=1.0)
     km = route.length_m / 1000
     miles = route.length_m / 1609.344
     kind = "Circular walk" if route.is_loop else "Walk"
@@ -492,6 +488,60 @@ def _draw_header(fig: Figure, layout: _Layout, route: Route, title: str) -> None
           f"{kind} · {km:.1f} km ({miles:.1f} miles) · about {route.minutes:.0f} min at "
           f"{route.speed_kmh:g} km/h · {step}",
           ha="center", va="top", fontsize=cfg.SUBTITLE_PT)
+
+
+def _title_width_pt(text: str, size_pt: float) -> float:
+    """Printed width of one bold title line, from the font's own metrics (no renderer)."""
+    prop = FontProperties(family=_MPL_RC["font.family"], weight="bold", size=size_pt)
+    return text_to_path.get_text_width_height_descent(text, prop, ismath=False)[0]
+
+
+def fit_title(title: str, width_pt: float) -> tuple[str, float]:
+    """(text, size) of a title that fits ``width_pt``: one line shrunk from TITLE_PT down to
+    TITLE_MIN_PT; else at most two lines at TITLE_TWO_LINE_PT (shrinking down to
+    TITLE_MIN_TWO_LINE_PT); else two lines, the second cut short by an ellipsis. The full title
+    stays in the PDF metadata.
+    """
+    width = _title_width_pt(title, cfg.TITLE_PT)
+    if width <= width_pt:
+        return title, cfg.TITLE_PT
+    one_line = cfg.TITLE_PT * width_pt / width
+    if one_line >= cfg.TITLE_MIN_PT:
+        return title, math.floor(one_line * 10) / 10
+    size = cfg.TITLE_TWO_LINE_PT
+    while True:
+        lines = _two_lines(title, size, width_pt)
+        if lines is not None or size <= cfg.TITLE_MIN_TWO_LINE_PT:
+            break
+        size = max(size - 0.5, cfg.TITLE_MIN_TWO_LINE_PT)
+    if lines is None:
+        lines = _two_lines(title, size, width_pt, cut=True)
+    assert lines is not None
+    return "\n".join(lines), size
+
+
+def _two_lines(title: str, size: float, width_pt: float, *,
+               cut: bool = False) -> list[str] | None:
+    """The title in two lines that fit, breaking at spaces (or anywhere in a long word); None
+    if it needs more, unless ``cut``, which ends the second line with an ellipsis."""
+    fits = lambda s: _title_width_pt(s, size) <= width_pt  # noqa: E731
+    words = title.split(" ")
+    first = ""
+    while words and fits((first + " " + words[0]).strip()):
+        first = (first + " " + words.pop(0)).strip()
+    rest = " ".join(words)
+    if not first:  # one very long word: break it where the line is full
+        n = max(i for i in range(1, len(rest) + 1) if fits(rest[:i]) or i == 1)
+        first, rest = rest[:n], rest[n:]
+    if not rest:
+        return [first]
+    if fits(rest):
+        return [first, rest]
+    if not cut:
+        return None
+    while rest and not fits(rest + "…"):
+        rest = rest[:-1]
+    return [first, rest.rstrip() + "…"]
 
 
 class _Column:

@@ -157,6 +157,10 @@ UPLOAD_SUFFIXES: dict[str, tuple[str, ...]] = {
 #: Sub-folder of ecoplan.settings.paths.cache_dir() where uploads are written (content-hashed
 #: names, so the same file uploaded twice is read from the cache).
 UPLOAD_SUBDIR = "uploads"
+#: Uploaded file names are cut to this many characters, keeping their type suffix (our
+#: choice: with the 17-character content-hash prefix, well under the 255-byte name limit of
+#: ext4, APFS and NTFS).
+UPLOAD_NAME_MAX_CHARS = 120
 
 # Session times are in the site's own time zone, looked up offline from its position
 # (ecoplan.support.country.timezone_at): Europe/Helsinki for the demo area.

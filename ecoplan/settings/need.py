@@ -90,6 +90,10 @@ BOUNDARY_NAME_COLUMNS: tuple[str, ...] = (
 )
 #: Coordinates inside this box are taken as lon/lat when a file carries no CRS.
 LONLAT_BOUNDS = (-180.0, -90.0, 180.0, 90.0)
+#: Extent of British National Grid (EPSG:27700) coordinates, metres: the grid's 700 km ×
+#: 1,300 km true-origin square (Ordnance Survey, "A guide to coordinate systems in Great
+#: Britain", §6). Used only to name the likely CRS in an error message.
+BNG_BOUNDS = (0.0, 0.0, 700_000.0, 1_300_000.0)
 
 # --- Origins (where people live) --------------------------------------------------------------
 

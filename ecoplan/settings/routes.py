@@ -66,6 +66,13 @@ MAP_MARGIN_MIN_M = 150.0
 #: daylight (UK Association for Accessible Formats "clear print" guidance: 12 pt preferred,
 #: never below 10 pt for secondary text; we use 10–11 pt to keep directions on one page).
 TITLE_PT = 20.0
+#: A long title shrinks to fit the page width: one line down to TITLE_MIN_PT, then two lines
+#: from TITLE_TWO_LINE_PT down to TITLE_MIN_TWO_LINE_PT (the header has room for two lines of
+#: 12 pt above the subtitle), then the second line ends in "…" (our choices, within the
+#: ≥ 10 pt floor above).
+TITLE_MIN_PT = 14.0
+TITLE_TWO_LINE_PT = 12.0
+TITLE_MIN_TWO_LINE_PT = 10.0
 SUBTITLE_PT = 12.0
 BODY_PT = 10.5
 SMALL_PT = 9.0

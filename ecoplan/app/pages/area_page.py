@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from ecoplan.app import data, downloads, la_data, state, ui, uploads
-from ecoplan.app.route_logic import md_escape
+from ecoplan.app.ui import md_escape
 from ecoplan.errors import EcoplanError
 from ecoplan.osm.load import DEMO
 from ecoplan.settings import app as cfg
@@ -30,7 +30,7 @@ def _suffix_types(kind: str) -> list[str]:
 
 def load_area(key: str, *, offline: bool = False) -> bool:
     """Read an area and its sites with progress shown; switch to it. False (+ message) on error."""
-    label = data.describe_source(key)
+    label = md_escape(data.describe_source(key))
     status = st.status(f"Loading {label}…", expanded=True)
     try:
         with status:
@@ -43,7 +43,7 @@ def load_area(key: str, *, offline: bool = False) -> bool:
                       expanded=False)
     except EcoplanError as err:
         status.update(label=f"Could not load {label}", state="error", expanded=False)
-        st.error(str(err))
+        ui.show_error(err)
         return False
     state.set_source(key, offline=offline)
     return True
@@ -65,7 +65,7 @@ def _current_area() -> None:
         layers = data.load_source(key, state.source_offline())
         built = data.sites_for(key, layers)
     except EcoplanError as err:
-        st.error(f"The chosen area cannot be read: {err}")
+        ui.show_error(f"The chosen area cannot be read: {err}")
         if st.button("Go back to the demo area", key="area_back_demo"):
             state.set_source(DEMO)
             st.rerun()
@@ -77,10 +77,15 @@ def _current_area() -> None:
     cols[2].metric("Path segments", f"{len(layers.ways):,}")
     cols[3].metric("Buildings", f"{len(layers.buildings):,}")
     date = f"{info.data_date:%d %B %Y}" if info.data_date else "unknown"
-    st.markdown(f"**Source:** {info.name}  \n**Type:** {info.kind} · **Data date:** {date}  \n"
-                f"**Licence:** {info.attribution}")
+    st.markdown(f"**Source:** {md_escape(info.name)}  \n**Type:** {info.kind} · **Data date:** "
+                f"{date}  \n**Licence:** {info.attribution}")
     if info.note:
-        st.caption(info.note)
+        st.caption(md_escape(info.note))
+    # What the reader left out (e.g. broken multipolygons), in a container that is always
+    # there: elements added before the tabs below would make the browser reset them.
+    with st.container():
+        for note in info.warnings:
+            st.caption(md_escape(f"Note: {note}"))
     ui.page_link("sites", "See the sites on the map", icon=":material/park:")
 
 
@@ -102,7 +107,7 @@ def _choose_area() -> None:
                 uploads.check_upload(f.name, f.size, "osm")
                 path = uploads.save_upload(f.name, f.getvalue(), "osm")
             except EcoplanError as err:
-                st.error(str(err))
+                ui.show_error(err)
             else:
                 if load_area(str(path)):
                     _switched(f"Now using {f.name}.")
@@ -113,7 +118,7 @@ def _choose_area() -> None:
             try:
                 path = uploads.check_local_path(text, "osm")
             except EcoplanError as err:
-                st.error(str(err))
+                ui.show_error(err)
             else:
                 if load_area(str(path)):
                     _switched(f"Now using {path.name}.")
@@ -147,10 +152,10 @@ def _need_summary(nd: state.NeedData) -> None:
         st.bar_chart(counts, x_label="decile", y_label="areas", height=220)
     if res.unmatched_areas:
         st.warning(f"{len(res.unmatched_areas)} areas have no deprivation row (e.g. "
-                   f"{', '.join(res.unmatched_areas[:3])}); check the files are the same "
-                   "LSOA vintage (2011 for IoD 2019, 2021 for IoD 2025).")
+                   f"{md_escape(', '.join(res.unmatched_areas[:3]))}); check the files are the "
+                   "same LSOA vintage (2011 for IoD 2019, 2021 for IoD 2025).")
     for w in res.warnings:
-        st.caption(f"Note: {w}")
+        st.caption(md_escape(f"Note: {w}"))
     for a in nd.attributions:
         st.caption(a)
     ui.page_link("gaps", "Next: see the access gaps", icon=":material/bar_chart:")
@@ -205,7 +210,7 @@ def _need_data() -> None:
                     (need_cfg.IOD_ATTRIBUTION, need_cfg.ONS_BOUNDARY_ATTRIBUTION)))
                 st.rerun()
             except EcoplanError as err:
-                st.error(str(err))
+                ui.show_error(err)
     with generic:
         gfile = st.file_uploader("Polygon layer with a need value (GeoJSON/GeoPackage/zip)",
                                  type=_suffix_types("boundaries"), key="need_generic_file")
@@ -227,7 +232,7 @@ def _need_data() -> None:
                 state.set_need(state.NeedData(res, (gfile.name,), f"generic: {need_col}"))
                 st.rerun()
             except EcoplanError as err:
-                st.error(str(err))
+                ui.show_error(err)
     with online:
         st.write("The official English Indices of Deprivation 2025 (MHCLG, File 7: all ranks, "
                  "scores, deciles and population, LSOA 2021, ≈ 20 MB CSV) can be downloaded "
@@ -243,7 +248,7 @@ def _need_data() -> None:
                     downloads.download_iod2025(offline=state.offline())
                 st.rerun()
             except EcoplanError as err:
-                st.error(str(err))
+                ui.show_error(err)
 
 
 def render() -> None:

@@ -257,7 +257,7 @@ def _equity(result: AccessResult, deciles: int, straight: bool) -> None:
     if empty:
         st.caption(f"No areas in decile(s) {', '.join(empty)}.")
     for w in notes:
-        st.caption(f"Note: {w}")
+        st.caption(f"Note: {_md_escape(w)}")
 
 
 def _gap_list(result: AccessResult, deciles: int) -> None:
@@ -396,7 +396,7 @@ def _whatif_controls(*, source: str, need_key: str, result: AccessResult, layers
                     st.session_state[DRAWN] = {"type": "Feature", "properties": {},
                                                "geometry": mapping(poly)}
                 except EcoplanError as err:
-                    st.error(str(err))
+                    ui.show_error(err)
             if st.button("Clear corners", key="gaps_clear_clicks"):
                 st.session_state[CLICKS] = []
         drawn = st.session_state.get(DRAWN)
@@ -417,7 +417,7 @@ def _whatif_controls(*, source: str, need_key: str, result: AccessResult, layers
                     run_site_whatif(before=result, layers=layers, built=built, graph=graph,
                                     feature=drawn, name=name, kind=kind, context=ctx)
             except EcoplanError as err:
-                st.error(str(err))
+                ui.show_error(err)
             else:
                 st.rerun()  # redraw the map with the what-if site on it
     with gate_tab:
@@ -443,7 +443,7 @@ def _whatif_controls(*, source: str, need_key: str, result: AccessResult, layers
                                             graph=graph, site_id=sid, lon=float(lon),
                                             lat=float(lat), context=ctx)
                 except EcoplanError as err:
-                    st.error(str(err))
+                    ui.show_error(err)
                 else:
                     st.rerun()
     w = current_whatif(ctx)
@@ -473,11 +473,11 @@ def _whatif_result(before: AccessResult, w: WhatIf, deciles: int) -> None:
     names = before.areas.set_index("area_code")["area_name"]
     if cmp.no_longer_gaps:
         listed = ", ".join(f"{names.get(c) or c} ({c})" for c in cmp.no_longer_gaps)
-        st.success(f"No longer gaps: {listed}.")
+        st.success(f"No longer gaps: {_md_escape(listed)}.")
     else:
         st.info("No area stops being a gap with this change.")
     if cmp.new_gaps:
-        st.warning(f"New gaps: {', '.join(cmp.new_gaps)}.")
+        st.warning(f"New gaps: {_md_escape(', '.join(cmp.new_gaps))}.")
     st.caption("Equity by decile, before and after")
     eq = logic.equity_share_change(cmp.equity_change())
     st.dataframe(eq, hide_index=True, width="stretch", key="gaps_whatif_equity",
@@ -492,12 +492,7 @@ def _whatif_result(before: AccessResult, w: WhatIf, deciles: int) -> None:
         st.rerun()
 
 
-def _md_escape(text: str) -> str:
-    """User text (a site name) shown in markdown: no links, HTML or emphasis from it."""
-    out = []
-    for ch in str(text):
-        out.append("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~" else ch)
-    return "".join(out)
+_md_escape = ui.md_escape  # user text (a site name) shown in markdown
 
 
 # --- Downloads -------------------------------------------------------------------------------
@@ -536,8 +531,9 @@ def render() -> None:
     layers = data.load_source(source, state.source_offline())
     areas = nd.areas.areas
     if logic.overlaps(areas, layers.bounds) == 0:
-        st.warning(f"None of the {len(areas):,} need areas ({', '.join(nd.files)}) lie in the "
-                   f"OpenStreetMap area in use ({data.describe_source(source)}). Load the OSM "
+        st.warning(f"None of the {len(areas):,} need areas ({_md_escape(', '.join(nd.files))}) "
+                   f"lie in the OpenStreetMap area in use "
+                   f"({_md_escape(data.describe_source(source))}). Load the OSM "
                    "extract that covers them on Area & data.")
         ui.page_link("area", "Go to Area & data", icon=":material/map:")
         return
@@ -561,7 +557,7 @@ def render() -> None:
     if result.warnings:
         with st.expander(f"{len(result.warnings)} note(s) about this measurement"):
             for w in result.warnings:
-                st.caption(w)
+                st.caption(_md_escape(w))
     _headline(result, deciles)
     whatif = current_whatif(_context(source, need_key, result))
     _map(source, need_key, layers, built, result, measure, straight, deciles, show_sites,

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from ecoplan.app import data, state, support_panel, ui, uploads
-from ecoplan.app.route_logic import md_escape
+from ecoplan.app.ui import md_escape
 from ecoplan.errors import EcoplanError, InputFileError, NotInCacheError, ServiceError
 from ecoplan.plans.alternatives import suggest_alternatives
 from ecoplan.plans.context import Group, Session, SiteContext
@@ -146,7 +146,7 @@ def _site_choice(sites: pd.DataFrame, layers: Any = None) -> SiteContext | None:
     row["site_id"] = sid
     site = SiteContext.from_site_row(
         row, nearest_building=nearest_building(layers, row.get("geometry")))
-    st.caption(f"Categories: {', '.join(site.categories) or '—'} · toilets: "
+    st.caption(f"Categories: {md_escape(', '.join(site.categories)) or '—'} · toilets: "
                f"{'yes' if site.has_toilets else 'no'} · shelter: "
                f"{'yes' if site.has_shelter else 'no'}")
     return site
@@ -158,7 +158,7 @@ def _to_manual() -> None:
 
 def _offer_manual(message: str) -> None:
     """No forecast to be had (network down, nothing cached): say so and offer the hand form."""
-    st.error(message)
+    ui.show_error(message)
     st.button("Enter the conditions by hand instead", key="plan_fc_to_manual",
               on_click=_to_manual, type="primary")
 
@@ -216,14 +216,15 @@ def _weather(site: SiteContext, area_tz: str) -> state.ForecastChoice | None:
                     fc = forecast_from_json_bytes(f.name, f.getvalue())
                     state.set_plan_forecast(state.ForecastChoice(fc, label))
     except EcoplanError as err:
-        st.error(str(err))
+        ui.show_error(err)
     choice = state.plan_forecast()
     if choice is not None:
         fc = choice.forecast
         span = ""
         if not fc.is_manual and fc.dates():
             span = f", covering {fc.dates()[0]:%d %b %Y} – {fc.dates()[-1]:%d %b %Y}"
-        st.caption(f"Using: {choice.label}{span} · times in {session_tz(fc, area_tz)}")
+        st.caption(f"Using: {md_escape(choice.label)}{span} · times in "
+                   f"{session_tz(fc, area_tz)}")
         if is_open_meteo(fc):
             st.caption(wcfg.ATTRIBUTION)
     return choice
@@ -367,7 +368,7 @@ def _saved_plans(sites: pd.DataFrame, area_tz: str) -> None:
         with st.expander(f"Plan #{plan.id}: verdict and notes", expanded=False):
             show_assessment(Assessment.from_dict(plan.assessment))
             if plan.notes:
-                st.markdown(f"**Notes:** {plan.notes}")
+                st.markdown(f"**Notes:** {ui.md_escape(plan.notes)}")
     _downloads(plan, f"saved_{plan.id}")
     with st.expander("Edit this plan"), st.form(f"plan_edit_{plan.id}"):
         c1, c2, c3 = st.columns(3)
@@ -385,7 +386,7 @@ def _saved_plans(sites: pd.DataFrame, area_tz: str) -> None:
                 st.success(f"Plan #{plan.id} updated.")
                 st.rerun()
             except EcoplanError as err:
-                st.error(str(err))
+                ui.show_error(err)
     confirm = st.checkbox(f"Yes, delete plan #{plan.id}", key=f"plans_confirm_{plan.id}")
     if st.button("Delete plan", key=f"plans_delete_{plan.id}", disabled=not confirm):
         store.delete(plan.id, plan.version)
@@ -448,7 +449,7 @@ def render() -> None:
     try:
         _saved_plans(sites, area_tz)
     except EcoplanError as err:
-        st.error(str(err))
+        ui.show_error(err)
 
 
 def _verdict(fc: Forecast, session: Session, group: Group, site: SiteContext,
@@ -459,7 +460,7 @@ def _verdict(fc: Forecast, session: Session, group: Group, site: SiteContext,
         check_not_past(session.start)
         a = assess(fc, session, site, group)
     except EcoplanError as err:
-        st.error(f"No verdict: {md_escape(err).replace('--conditions', 'the hand form')}.")
+        st.error(f"No verdict: {md_escape(str(err).replace('--conditions', 'the hand form'))}.")
         return
     show_assessment(a)
     _alternatives(fc, session, group, site, sites)

@@ -15,7 +15,7 @@ import streamlit as st
 
 from ecoplan.app import data, programme_logic, ranking_panel, state, ui
 from ecoplan.app.pages.route_page import route_planner
-from ecoplan.app.route_logic import md_escape
+from ecoplan.app.ui import md_escape
 from ecoplan.errors import EcoplanError
 from ecoplan.plans.store import default_url
 from ecoplan.programmes import check as checks

@@ -108,7 +108,7 @@ def _start(layers: OsmLayers, built) -> tuple[tuple[float, float] | None, str]:
                            format_func=lambda i: opts.get(i, i))
         return poi_start(layers, pid)
     except EcoplanError as err:
-        st.error(str(err))
+        ui.show_error(err)
         return None, ""
 
 
@@ -134,7 +134,7 @@ def _speed() -> float | None:
     try:
         return route_logic.speed_from_choice(choice, custom)
     except EcoplanError as err:
-        st.error(str(err))
+        ui.show_error(err)
         return None
 
 
@@ -143,7 +143,7 @@ def _form(layers: OsmLayers, built) -> RouteRequest | None:
     ss = st.session_state
     start, start_name = _start(layers, built)
     if start is not None:
-        st.caption(route_logic.md_escape(
+        st.caption(ui.md_escape(
             f"Start: {start_name} ({start[1]:.5f}, {start[0]:.5f})"))
     atob = st.checkbox("End somewhere else (A-to-B route)", key=K_ATOB)
     end = None
@@ -187,10 +187,10 @@ def _results(res: RouteResult, req: RouteRequest | None, layers: OsmLayers) -> N
         st.caption("The form has changed since these routes were planned — press "
                    "**Plan the route** to update them.")
     if not res.routes:
-        st.error(res.message)
+        ui.show_error(res.message)
         return
     if res.fallback:
-        st.warning(res.message)
+        st.warning(ui.md_escape(res.message))
         st.error("The routes below are NOT step-free: they include steps, stiles or gates.")
     st.dataframe(route_logic.scores_table(res), hide_index=True, width="stretch")
     n = len(res.routes)

@@ -40,10 +40,11 @@ def site_label(row: pd.Series) -> str:
 
 
 def details_markdown(row: pd.Series, entrances: pd.DataFrame) -> str:
-    """Plain markdown details of one site (names escaped by st.markdown's own handling)."""
-    cats = str(row.get("categories") or "").replace(";", ", ") or "—"
-    lines = [f"**Kind:** {row['kind']}  ", f"**Categories:** {cats}  ",
-             f"**Area:** {row['area_ha']:,.2f} ha  ", f"**Access:** {row['access']}  "]
+    """Markdown details of one site; every value from the data is escaped."""
+    cats = ui.md_escape(str(row.get("categories") or "").replace(";", ", ")) or "—"
+    lines = [f"**Kind:** {ui.md_escape(row['kind'])}  ", f"**Categories:** {cats}  ",
+             f"**Area:** {row['area_ha']:,.2f} ha  ",
+             f"**Access:** {ui.md_escape(row['access'])}  "]
     fac = [f"{label}: {int(row[col])}" for col, label in FACILITIES.items()
            if col in row and pd.notna(row[col])]
     if fac:
@@ -51,7 +52,7 @@ def details_markdown(row: pd.Series, entrances: pd.DataFrame) -> str:
     n = len(entrances)
     if n:
         by = entrances["source"].value_counts().to_dict()
-        how = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in by.items())
+        how = ui.md_escape(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in by.items()))
         lines.append(f"**Entrances:** {n} ({how}) — shown on the map  ")
     else:
         lines.append("**Entrances:** none found on the path network  ")
@@ -115,8 +116,8 @@ def render() -> None:
             st.info("No site chosen yet.")
         else:
             row = by_id.loc[sel]
-            st.subheader(row["name"] or "Unnamed site")
-            st.caption(f"Site id {sel}")
+            st.subheader(ui.md_escape(row["name"] or "Unnamed site"))
+            st.caption(f"Site id {ui.md_escape(sel)}")
             ents = built.entrances[built.entrances["site_id"].astype(str) == sel]
             st.markdown(details_markdown(row, ents))
             ranking_panel.explain(sel, ranked)
