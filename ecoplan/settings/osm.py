@@ -214,6 +214,10 @@ ENTRANCE_TAGGED_MAX_M = 5.0
 #: Entrances of one site closer than this are merged (our choice: one gate, not ten crossings
 #: of a path that wiggles along a fence).
 ENTRANCE_MERGE_M = 25.0
+#: A way counts as touching a site outline within this distance: outlines are snapped to the
+#: 1 cm GRID_M, so a path sharing the outline's OSM nodes may sit up to ~0.7 cm off it (our
+#: choice: twice the grid).
+BOUNDARY_TOUCH_M = 0.02
 #: Fallback for sites no walkable way reaches: boundary points every 20 m within 30 m of the
 #: network (Global Healthy & Sustainable City Indicators, Liu et al. 2022).
 FALLBACK_SPACING_M = 20.0
@@ -243,3 +247,12 @@ ENTRANCE_TAGS: tuple[tuple[str, str | None], ...] = (
     ("barrier", "entrance"), ("barrier", "swing_gate"), ("barrier", "wicket_gate"),
     ("barrier", "turnstile"), ("barrier", "lift_gate"),
 )
+
+# --- Geometry precision (outputs valid in every CRS; see ecoplan.geometry) -------------------
+
+#: Grid that projected (metric) geometries are snapped to before they are measured or
+#: written: 1 cm, as fine as OSM itself (OSM stores coordinates with 7 decimal places,
+#: ≈1.1 cm; OSM wiki "Node"), so nothing real is lost.
+GRID_M = 0.01
+#: Grid for lon/lat geometries (files in EPSG:4326): OSM's own 1e-7 degree.
+GRID_DEG = 1e-7

@@ -19,6 +19,7 @@ from shapely.geometry import LineString
 from shapely.ops import substring
 
 from ecoplan.errors import NoGreenSpaceError
+from ecoplan.geometry import clean_geometries
 from ecoplan.osm.layers import CRS, OsmLayers, text
 from ecoplan.settings import osm as cfg
 from ecoplan.sites import classify as C
@@ -121,6 +122,8 @@ def _union_sites(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         return _empty_sites(areas.crs)
     merged = shapely.union_all(areas.geometry.to_numpy())
     comps = [g for g in getattr(merged, "geoms", [merged]) if g.area > 0]
+    # Snapped before measuring, so area and the written shape are the same valid polygon.
+    comps = [g for g in clean_geometries(comps, cfg.GRID_M) if g.area > 0]
     comp_gdf = gpd.GeoDataFrame({"comp": range(len(comps))}, geometry=comps, crs=areas.crs)
     parts_all = areas.copy()
     # A feature belongs to every component it overlaps (a repaired bow-tie can span two).
@@ -208,6 +211,9 @@ def _linear_sites(lines: gpd.GeoDataFrame, polys: gpd.GeoDataFrame) -> gpd.GeoDa
             for other in accepted:  # bank strips of crossing rivers / estuary and coast
                 if strip.intersects(other):
                     strip = strip.difference(other)
+            # A difference can leave stray points/lines and near-touching vertices that turn
+            # invalid when reprojected (River Medina, Caul Bourne): keep a snapped polygon.
+            strip = clean_geometries([strip], cfg.GRID_M)[0]
             if strip.is_empty or strip.area <= 0:
                 continue
             accepted.append(strip)
@@ -219,7 +225,23 @@ def _linear_sites(lines: gpd.GeoDataFrame, polys: gpd.GeoDataFrame) -> gpd.GeoDa
 
 
 def _strip(line: LineString, category: str):
-    """Coast: a land-side strip (land lies left of natural=coastline); rivers: both banks."""
+    """Coast: a land-side strip (land lies left of natural=coastline); rivers: both banks.
+
+    Near-duplicate vertices and self-overlapping bends make GEOS buffers fail with a
+    TopologyException, so the line is snapped to the grid first and, if GEOS still fails,
+    cut at its self-crossings and buffered piece by piece.
+    """
+    line = shapely.set_precision(line, cfg.GRID_M)
+    if line.is_empty:
+        return shapely.Polygon()
+    try:
+        return _buffer(line, category)
+    except shapely.errors.GEOSException:
+        parts = shapely.get_parts(shapely.node(line))
+        return shapely.union_all([_buffer(p, category) for p in parts])
+
+
+def _buffer(line: LineString, category: str):
     if category == "coast":
         return line.buffer(cfg.COAST_STRIP_M, single_sided=True, cap_style="flat")
     return line.buffer(cfg.BANK_WIDTH_M.get(category, 10.0), cap_style="flat")

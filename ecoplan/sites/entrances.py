@@ -80,16 +80,24 @@ def _tagged(boundaries: gpd.GeoDataFrame, layers: OsmLayers, edges: gpd.GeoDataF
 
 
 def _crossings(boundaries: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> pd.DataFrame:
-    pairs = gpd.sjoin(edges, boundaries, predicate="intersects", how="inner")
+    # Site outlines are snapped to a 1 cm grid (ecoplan.geometry), so a path that shares its
+    # nodes with the outline may now miss it by millimetres: match within the snap tolerance
+    # and snap the path onto the outline before intersecting.
+    tol = cfg.BOUNDARY_TOUCH_M
+    pairs = gpd.sjoin(edges, boundaries, predicate="dwithin", distance=tol, how="inner")
     if len(pairs) == 0:
         return pd.DataFrame()
     edge_geom = pairs.geometry.to_numpy()
     bnd_geom = boundaries.geometry.to_numpy()[pairs["index_right"].to_numpy()]
-    inter = shapely.intersection(edge_geom, bnd_geom)
+    inter = shapely.intersection(shapely.snap(edge_geom, bnd_geom, tol), bnd_geom)
     # A point, several points, or a stretch where the way runs along the boundary.
     pts = shapely.line_interpolate_point(_first_part(inter), 0.5, normalized=True)
     pts = np.where(shapely.get_type_id(inter) == 0, inter, pts)
     ok = ~shapely.is_empty(pts) & ~shapely.is_missing(pts)
+    # Back onto the way itself (the outline may be millimetres off it), so the walk to the
+    # entrance is never shorter than the straight line.
+    pts[ok] = shapely.line_interpolate_point(
+        edge_geom[ok], shapely.line_locate_point(edge_geom[ok], pts[ok]))
     return _on_edges(pairs[ok], edge_geom[ok], pts[ok], "crossing", snap=np.zeros(ok.sum()))
 
 
