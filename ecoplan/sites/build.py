@@ -24,11 +24,11 @@ from ecoplan.osm.layers import CRS, OsmLayers, text
 from ecoplan.settings import osm as cfg
 from ecoplan.sites import classify as C
 from ecoplan.sites.amenities import count_amenities, poi_mask
-from ecoplan.sites.entrances import find_entrances
+from ecoplan.sites.entrances import site_entrances
 
 SITE_COLUMNS = [
-    "site_id", "name", "kind", "categories", "area_ha", "access", "n_entrances",
-    "toilets", "benches", "shelters", "drinking_water", "parking", "bus_stops_400m",
+    "site_id", "name", "kind", "categories", "area_ha", "access", "n_entrances", "entry",
+    "open_edge_m", "toilets", "benches", "shelters", "drinking_water", "parking", "bus_stops_400m",
     "components", "geometry",
 ]
 LINEAR_CATEGORIES = ("river", "canal", "stream", "coast")
@@ -44,12 +44,13 @@ class Sites:
 
 
 def build_sites(layers: OsmLayers, *, include_restricted: bool = False,
-                require_any: bool = True) -> Sites:
+                require_any: bool = True, open_edges: bool = True) -> Sites:
     """Turn normalised OSM layers into sites with entrances and amenity counts.
 
     Restricted land (private, golf, allotments, airfields, school grounds) is left out unless
     ``include_restricted``; it then appears as separate sites with ``access='restricted'``.
     Raises :class:`NoGreenSpaceError` when nothing is found and ``require_any``.
+    ``open_edges=False`` gives the older entrance model (see :mod:`ecoplan.sites.entrances`).
     """
     crs = local_crs(layers)
     features = C.classify(layers.features)
@@ -80,8 +81,12 @@ def build_sites(layers: OsmLayers, *, include_restricted: bool = False,
         return _empty_or_raise(require_any, crs)
     sites = sites.drop_duplicates("site_id").reset_index(drop=True)
 
-    entrances = find_entrances(sites, layers, crs)
+    found = site_entrances(sites, layers, crs, open_edges=open_edges)
+    entrances = found.entrances
     sites["n_entrances"] = sites.site_id.map(entrances.site_id.value_counts()).fillna(0)
+    entry = found.entry.set_index("site_id")
+    sites["entry"] = sites.site_id.map(entry["entry"]).to_numpy()
+    sites["open_edge_m"] = sites.site_id.map(entry["open_edge_m"]).round(0).to_numpy()
     pois = layers.pois.to_crs(crs)
     sites = count_amenities(sites, entrances, pois)
     sites = _name_from_landmarks(sites, pois)
