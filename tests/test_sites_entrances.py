@@ -7,6 +7,8 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from layers_factory import feature, geom_m, make_layers, rect
 from shapely.geometry import LineString
 
@@ -157,6 +159,52 @@ def test_step_across_a_house_railway_river_or_motorway_is_no_way_in(blocker):
     ys = gpd.GeoSeries(mine.geometry, crs=4326).to_crs(32630).y - 5_620_000
     assert (ys < 99).all()  # nothing along the north edge behind the blocker
     assert wood_row.open_edge_m < 60
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.floats(-80, 180), st.floats(-80, 180), st.floats(-80, 180),
+                          st.floats(-80, 180)), min_size=1, max_size=4),
+       st.one_of(st.none(), st.tuples(st.floats(-20, 120), st.floats(-20, 120),
+                                      st.floats(-20, 120), st.floats(-20, 120))),
+       st.sampled_from(["village_green", "wood", "common", "garden"]))
+def test_open_edge_points_obey_the_rules(roads, fence, category):
+    """Whatever the roads and fence: open-edge points lie on the outline, within 25 m of a
+    way, at least 5 m from the fence, never on a garden; their snap is the step's length."""
+
+    tags = {"landuse": category} if category in ("village_green", "common") else (
+        {"natural": "wood"} if category == "wood" else {"leisure": "garden"})
+    feats = [feature(rect(0, 0, 100, 100), 1, **tags)]
+    if fence is not None and (fence[0], fence[1]) != (fence[2], fence[3]):
+        feats.append(feature(LineString([fence[:2], fence[2:]]), 7, barrier="fence"))
+    paths = [([10 + 2 * i, 11 + 2 * i], [r[:2], r[2:]], {"highway": "footway"})
+             for i, r in enumerate(roads) if (r[0], r[1]) != (r[2], r[3])]
+    if not paths:
+        return
+    layers = make_layers(features=feats, paths=paths)
+    s = build_sites(layers, require_any=False)
+    if len(s.sites) == 0:
+        return
+    crs = s.crs
+    e = s.entrances.to_crs(crs)
+    edge = e[e.source == "open_edge"]
+    site = s.sites.iloc[0]
+    if category == "garden":
+        assert len(edge) == 0 and site.entry == "gated"
+        return
+    outline = s.sites.to_crs(crs).geometry.iloc[0].boundary
+    ways = layers.ways.to_crs(crs).geometry.to_numpy()
+    pts = edge.geometry.to_numpy()
+    assert (shapely.distance(pts, outline) < 0.05).all()
+    nearest = np.array([shapely.distance(p, ways).min() for p in pts])
+    assert (nearest <= 25.0 + 1e-6).all()
+    np.testing.assert_allclose(edge.snap_m.to_numpy(float), nearest, atol=0.05)
+    if fence is not None and len(feats) == 2:
+        line = layers.features.to_crs(crs).geometry.iloc[1]
+        assert (shapely.distance(pts, line) >= 5.0 - 1e-6).all()
+    # the metres of open edge never exceed the outline
+    assert site.open_edge_m <= outline.length + 1
+    if site.entry == "gated":
+        assert len(edge) == 0 and site.open_edge_m == 0
 
 
 def test_thinning_keeps_every_walking_distance(iow_layers, iow_sites, monkeypatch):
