@@ -170,7 +170,6 @@ def test_step_across_a_house_railway_river_or_motorway_is_no_way_in(blocker):
 def test_open_edge_points_obey_the_rules(roads, fence, category):
     """Whatever the roads and fence: open-edge points lie on the outline, within 25 m of a
     way, at least 5 m from the fence, never on a garden; their snap is the step's length."""
-
     tags = {"landuse": category} if category in ("village_green", "common") else (
         {"natural": "wood"} if category == "wood" else {"leisure": "garden"})
     feats = [feature(rect(0, 0, 100, 100), 1, **tags)]
