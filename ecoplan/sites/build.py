@@ -126,10 +126,13 @@ def _union_sites(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if len(areas) == 0:
         return _empty_sites(areas.crs)
     merged = shapely.union_all(areas.geometry.to_numpy())
-    comps = [g for g in getattr(merged, "geoms", [merged]) if g.area > 0]
-    # Snapped before measuring, so area and the written shape are the same valid polygon.
-    comps = [g for g in clean_geometries(comps, cfg.GRID_M) if g.area > 0]
-    comp_gdf = gpd.GeoDataFrame({"comp": range(len(comps))}, geometry=comps, crs=areas.crs)
+    raw = [g for g in getattr(merged, "geoms", [merged]) if g.area > 0]
+    # Snapped before measuring, so area and the written shape are the same valid polygon;
+    # features are matched to the unsnapped pieces (a neighbour a few mm away is not a part).
+    snapped = clean_geometries(raw, cfg.GRID_M)
+    keep = [i for i, g in enumerate(snapped) if g.area > 0]
+    comps, raw = [snapped[i] for i in keep], [raw[i] for i in keep]
+    comp_gdf = gpd.GeoDataFrame({"comp": range(len(raw))}, geometry=raw, crs=areas.crs)
     parts_all = areas.copy()
     # A feature belongs to every component it overlaps (a repaired bow-tie can span two).
     joined = gpd.sjoin(parts_all, comp_gdf, predicate="intersects", how="inner")
@@ -263,8 +266,10 @@ def _add_linear_categories(polys: gpd.GeoDataFrame, lines: gpd.GeoDataFrame
     """A park a river runs through is green *and* blue space."""
     if len(polys) == 0 or len(lines) == 0:
         return polys
+    # Within the snap tolerance: a stream ending on a lake's outline shares a node with it,
+    # which the 1 cm grid may have moved by millimetres.
     hits = gpd.sjoin(polys[["geometry"]], lines[["category", "geometry"]],
-                     predicate="intersects", how="inner")
+                     predicate="dwithin", distance=cfg.BOUNDARY_TOUCH_M, how="inner")
     if len(hits) == 0:
         return polys
     extra = hits.groupby(level=0)["category"].agg(lambda s: list(dict.fromkeys(s)))
