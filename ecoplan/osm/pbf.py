@@ -105,7 +105,9 @@ def _open(path: Path, area: BaseGeometry | None):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            osm = pyrosm.OSM(str(path), bounding_box=area)
+            # progress=False: pyrosm otherwise prints "Reading … took 00:03" on stderr when a
+            # read is slow, a stray line before our one-line messages.
+            osm = pyrosm.OSM(str(path), bounding_box=area, progress=False)
             osm._read_pbf()  # parse now so a corrupt file fails here, with our message
     except Exception as err:  # noqa: BLE001 - pyrosm raises many types for bad files
         raise InputFileError(
