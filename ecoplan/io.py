@@ -23,6 +23,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ecoplan.errors import InputFileError, OutputFileError
+from ecoplan.geometry import clean_frame
 
 #: Cells starting with these are run as formulas by Excel/LibreOffice (OWASP CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -201,14 +202,15 @@ def write_layers(path: str | Path, layers: dict[str, gpd.GeoDataFrame]) -> list[
                    for i, name in enumerate(layers)]
         with atomic_paths(targets) as temps:
             for tmp, gdf in zip(temps, layers.values(), strict=True):
-                _for_file(gdf).to_crs("EPSG:4326").to_file(tmp, driver="GeoJSON")
+                _for_file(gdf.to_crs("EPSG:4326")).to_file(tmp, driver="GeoJSON")
         return targets
     raise InputFileError(f"{path.name}: write .geojson or .gpkg")
 
 
 def _for_file(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Lists and dicts are not file types; objects with mixed ints/None become nullable ints."""
-    out = gdf.copy()
+    """Valid geometry snapped to the grid of the file's CRS (so it stays valid when an analyst
+    reprojects it: ``ecoplan.geometry``); lists and dicts are not file types."""
+    out = clean_frame(gdf)
     for col in out.columns:
         if col == out.geometry.name:
             continue

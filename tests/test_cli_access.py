@@ -67,6 +67,10 @@ def test_access_writes_one_row_per_area_and_caches(inputs, capsys) -> None:
     assert sum(float(r["population"]) for r in rows if r["population"]) == pytest.approx(138718)
     assert {r["gap"] for r in rows} >= {"True", "False"}
     assert set(gpd.list_layers(gpkg)["name"]) == {"areas", "origins"}
+    for layer in ("areas", "origins"):  # issue 11.1: valid as written and reprojected
+        written = gpd.read_file(gpkg, layer=layer)
+        assert written.is_valid.all() and written.to_crs(27700).is_valid.all()
+    gpd.read_file(gpkg, layer="areas").to_crs(27700).union_all()
 
     before = out.read_bytes()
     assert main(["access", *_base(areas_path), "--out", str(out)]) == 0

@@ -36,6 +36,32 @@ def test_gpkg_has_two_layers(iow_pbf, tmp_path):
     assert names == {"sites", "entrances"}
 
 
+@pytest.mark.parametrize("suffix", [".gpkg", ".geojson"])
+def test_whole_island_output_is_valid_in_every_crs(iow_pbf, tmp_path, suffix):
+    """Issue 11.1: the whole Isle of Wight, written and read back, is OGC-valid in EPSG:4326
+    and after reprojection to British National Grid, and ``union_all`` works (it threw a
+    GEOS TopologyException on 12 river and coast strips before)."""
+    out = tmp_path / f"iow{suffix}"
+    assert main(["sites", str(iow_pbf), "--out", str(out)]) == 0
+    if suffix == ".gpkg":
+        sites = gpd.read_file(out, layer="sites")
+        entrances = gpd.read_file(out, layer="entrances")
+    else:
+        sites = gpd.read_file(out)
+        entrances = gpd.read_file(tmp_path / "iow.entrances.geojson")
+    assert len(sites) > 1000 and len(entrances) > 3000
+    assert set(sites.geom_type) <= {"Polygon", "MultiPolygon"}
+    assert set(entrances.geom_type) == {"Point"}
+    for layer in (sites, entrances):
+        bad = layer[~layer.is_valid]
+        assert len(bad) == 0, f"invalid: {bad.site_id.tolist()[:10]}"
+        assert layer.to_crs(27700).is_valid.all()
+        assert layer.to_crs(32630).is_valid.all()
+    union = sites.to_crs(27700).union_all()
+    # Sites never overlap, so the union's area is their total (to the snapping centimetres).
+    assert union.area / 10_000 == pytest.approx(sites.area_ha.sum(), rel=1e-3)
+
+
 def test_include_restricted_adds_only_restricted_sites(iow_pbf, tmp_path):
     a, b = tmp_path / "a.geojson", tmp_path / "b.geojson"
     bbox = "-1.32,50.68,-1.26,50.72"  # Newport: golf, allotments, school fields

@@ -194,3 +194,18 @@ def test_pdf_is_one_a4_page(loops, iow_layers, tmp_path):
                           check=True).stdout
     assert "Pages:           1" in info
     assert "(A4)" in info
+
+
+def test_gpx_tracks_read_back_valid_in_every_crs(loops, tmp_path):
+    """Issue 11.1 for routes: the written GPX, read by GDAL as any GIS would, holds valid
+    track lines in lon/lat and after reprojection to British National Grid."""
+    import geopandas as gpd
+
+    for i, (name, m) in enumerate(CASES):
+        route = loops[(name, m)]["pref"][0]
+        path = tmp_path / f"{i}.gpx"
+        path.write_text(route_to_gpx(route), encoding="utf-8")
+        tracks = gpd.read_file(path, layer="tracks")
+        assert len(tracks) == 1 and tracks.geom_type.iloc[0] == "MultiLineString"
+        assert tracks.is_valid.all() and tracks.to_crs(27700).is_valid.all()
+        assert tracks.to_crs(27700).length.iloc[0] == pytest.approx(route.length_m, rel=0.01)

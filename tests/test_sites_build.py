@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
 from hypothesis import given, settings
@@ -120,6 +121,57 @@ def test_sum_of_site_areas_never_exceeds_the_union(boxes):
     union_ha = gpd.GeoSeries([union], crs=4326).to_crs(32630).area.iloc[0] / 10_000
     # 1e-5: the test measures in a fixed UTM zone after a lon/lat round trip
     assert s.sites.area_ha.sum() <= union_ha * (1 + 1e-5)
+
+
+def _wiggle(start, steps):
+    """A polyline from ``start`` by (length m, turn °) steps: sharp turns make hairpins,
+    turns near ±180° fold the line back on itself (self-touching bends, tight loops)."""
+    x, y, heading = start[0], start[1], 0.0
+    pts = [(x, y)]
+    for length, turn in steps:
+        heading += np.radians(turn)
+        x, y = x + length * np.cos(heading), y + length * np.sin(heading)
+        pts.append((x, y))
+    return LineString(pts)
+
+
+STEPS = st.lists(st.tuples(st.floats(2, 120), st.sampled_from(
+    [0.0, 15.0, -30.0, 90.0, -90.0, 150.0, -165.0, 175.0, 179.5, -179.9, 180.0])),
+    min_size=2, max_size=25)
+
+
+@settings(max_examples=40, deadline=None)
+@given(STEPS, STEPS, st.sampled_from(["coast", "river", "stream", "canal"]),
+       st.booleans())
+def test_awkward_strips_are_valid_in_every_crs(tmp_path_factory, a, b, kind, with_park):
+    """Bank and coast strips of folded, looping lines, cut by each other and by a park: every
+    site is one valid polygon in lon/lat, after reprojection to British National Grid, and
+    after a round trip through a GeoPackage, and the whole set unions without a GEOS error."""
+    tags = {"coast": {"natural": "coastline"}, "river": {"waterway": "river"},
+            "stream": {"waterway": "stream", "name": "Lukely Brook"},
+            "canal": {"waterway": "canal"}}[kind]
+    feats = [feature(_wiggle((0, 0), a), 1, **tags),
+             feature(_wiggle((30, -20), b), 2, natural="coastline"),
+             feature(_wiggle((-10, 5), [(x, -t) for x, t in a]), 3, waterway="river")]
+    if with_park:
+        feats.append(feature(rect(-40, -40, 60, 25), 4, leisure="park"))
+    s = _sites(feats, require_any=False)
+    _assert_valid_everywhere(s.sites, tmp_path_factory.mktemp("strips") / "s.gpkg")
+
+
+def _assert_valid_everywhere(sites, path):
+    from ecoplan.io import write_layers
+
+    assert set(sites.geom_type) <= {"Polygon", "MultiPolygon"}
+    assert sites.is_valid.all()
+    bng = sites.to_crs(27700)
+    assert bng.is_valid.all()
+    bng.union_all()  # raises GEOSException on invalid input
+    if len(sites):
+        write_layers(path, {"sites": sites})
+        back = gpd.read_file(path, layer="sites")
+        assert back.is_valid.all() and back.to_crs(27700).is_valid.all()
+        back.to_crs(27700).union_all()
 
 
 # --- real data -----------------------------------------------------------------------------

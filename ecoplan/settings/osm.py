@@ -14,7 +14,7 @@ FEATURE_TAGS: tuple[str, ...] = (
     "name", "leisure", "landuse", "natural", "waterway", "water", "wetland", "amenity",
     "aeroway", "military", "golf", "access", "foot", "garden:type", "designation",
     "tidal", "intermittent", "surface", "place", "boundary", "admin_level", "tourism",
-    "operator", "railway",
+    "operator", "railway", "barrier",
 )
 
 #: Tags kept on highway segments (the walk filter, step-free variant, calm score and
@@ -60,6 +60,9 @@ FEATURE_FILTER: dict[str, list[str] | bool] = {
     # noise sources for the calm score (ranking), not sites
     "railway": ["rail", "light_rail", "narrow_gauge", "preserved", "tram"],
     "place": ["city", "town", "village", "suburb", "neighbourhood", "quarter", "hamlet"],
+    # fences, walls and hedges: where open land cannot be entered from a path beside it
+    "barrier": ["fence", "wall", "hedge", "hedge_bank", "city_wall", "retaining_wall",
+                "wire_fence"],
 }
 
 #: Points of interest read from nodes and areas (areas become their representative point).
@@ -215,6 +218,49 @@ ENTRANCE_TAGGED_MAX_M = 5.0
 #: Entrances of one site closer than this are merged (our choice: one gate, not ten crossings
 #: of a path that wiggles along a fence).
 ENTRANCE_MERGE_M = 25.0
+#: A way counts as touching a site outline within this distance: outlines are snapped to the
+#: 1 cm GRID_M, so a path sharing the outline's OSM nodes may sit up to ~0.7 cm off it (our
+#: choice: twice the grid).
+BOUNDARY_TOUCH_M = 0.02
+#: Categories of *open land*: entered anywhere along an edge that a path or pavement runs
+#: beside, unless that edge is fenced (DESIGN.md §5: "Open land (greens, commons, beaches,
+#: amenity grass) is entered along any edge a path or pavement follows; fenced parks through
+#: gates"). UK commons and village greens carry rights of access on foot over the whole
+#: surface (CRoW Act 2000; Commons Act 2006); shores, banks and woods are open unless fenced.
+#: Left out, so entered only at gates and path crossings: gardens (formal and public gardens
+#: are railed and locked at night), golf courses and allotments (restricted anyway).
+OPEN_LAND_CATEGORIES: frozenset[str] = frozenset({
+    "grass", "village_green", "common", "recreation_ground", "park", "nature_reserve",
+    "wood", "heath", "grassland", "scrub", "wetland", "saltmarsh", "beach", "coast", "river",
+    "canal", "stream", "lake", "harbour",
+})
+#: Categories where one tagged gate on the outline means the rest is railed or hedged too
+#: (our choice: an English town park with mapped gates is almost always a railed Victorian
+#: park; a gate into a wood or common only says that stretch is fenced).
+GATES_MEAN_FENCED: frozenset[str] = frozenset({"park"})
+#: barrier=* ways that stop people stepping from a path onto the land beside it (OSM wiki
+#: Key:barrier: linear barriers; hedges are impassable field boundaries in England).
+FENCE_BARRIERS: frozenset[str] = frozenset(FEATURE_FILTER["barrier"])  # type: ignore[arg-type]
+#: A stretch of outline counts as fenced where a barrier way lies within this distance (our
+#: choice: mappers draw a fence and the land edge beside it a few metres apart).
+FENCE_NEAR_M = 5.0
+#: A site whose outline is fenced for at least this share is entered only at gates and path
+#: crossings (our choice: a majority rule, like RESTRICTED_ZONE_OVERLAP).
+FENCED_SHARE = 0.5
+#: Open edges are sampled every this many metres of outline, and a sample is a way in when a
+#: walkable way lies within OPEN_EDGE_MAX_M of it and nothing blocks the step across
+#: (GHSCI: points every 20 m of park boundary within 30 m of the network, Liu et al. 2022 /
+#: Boeing et al. 2022; peers use 20–50 m spacing and 20–30 m reach — we take 20 m and the
+#: middle of the reach range, since a pavement beside a green is a few metres from the road's
+#: centre line and a path 30 m away is often across private gardens).
+OPEN_EDGE_SPACING_M = 20.0
+OPEN_EDGE_MAX_M = 25.0
+#: The step from a path onto open land may not cross a building, a fence/wall/hedge, a
+#: railway, a river or canal, or a way pedestrians may not use (motorways, private drives).
+STEP_BLOCKERS: tuple[tuple[str, str], ...] = (
+    ("railway", "rail"), ("railway", "light_rail"), ("railway", "narrow_gauge"),
+    ("railway", "preserved"), ("waterway", "river"), ("waterway", "canal"),
+)
 #: Fallback for sites no walkable way reaches: boundary points every 20 m within 30 m of the
 #: network (Global Healthy & Sustainable City Indicators, Liu et al. 2022).
 FALLBACK_SPACING_M = 20.0
@@ -244,3 +290,12 @@ ENTRANCE_TAGS: tuple[tuple[str, str | None], ...] = (
     ("barrier", "entrance"), ("barrier", "swing_gate"), ("barrier", "wicket_gate"),
     ("barrier", "turnstile"), ("barrier", "lift_gate"),
 )
+
+# --- Geometry precision (outputs valid in every CRS; see ecoplan.geometry) -------------------
+
+#: Grid that projected (metric) geometries are snapped to before they are measured or
+#: written: 1 cm, as fine as OSM itself (OSM stores coordinates with 7 decimal places,
+#: ≈1.1 cm; OSM wiki "Node"), so nothing real is lost.
+GRID_M = 0.01
+#: Grid for lon/lat geometries (files in EPSG:4326): OSM's own 1e-7 degree.
+GRID_DEG = 1e-7

@@ -19,15 +19,16 @@ from shapely.geometry import LineString
 from shapely.ops import substring
 
 from ecoplan.errors import NoGreenSpaceError
+from ecoplan.geometry import clean_geometries
 from ecoplan.osm.layers import CRS, OsmLayers, text
 from ecoplan.settings import osm as cfg
 from ecoplan.sites import classify as C
 from ecoplan.sites.amenities import count_amenities, poi_mask
-from ecoplan.sites.entrances import find_entrances
+from ecoplan.sites.entrances import site_entrances
 
 SITE_COLUMNS = [
-    "site_id", "name", "kind", "categories", "area_ha", "access", "n_entrances",
-    "toilets", "benches", "shelters", "drinking_water", "parking", "bus_stops_400m",
+    "site_id", "name", "kind", "categories", "area_ha", "access", "n_entrances", "entry",
+    "open_edge_m", "toilets", "benches", "shelters", "drinking_water", "parking", "bus_stops_400m",
     "components", "geometry",
 ]
 LINEAR_CATEGORIES = ("river", "canal", "stream", "coast")
@@ -43,12 +44,13 @@ class Sites:
 
 
 def build_sites(layers: OsmLayers, *, include_restricted: bool = False,
-                require_any: bool = True) -> Sites:
+                require_any: bool = True, open_edges: bool = True) -> Sites:
     """Turn normalised OSM layers into sites with entrances and amenity counts.
 
     Restricted land (private, golf, allotments, airfields, school grounds) is left out unless
     ``include_restricted``; it then appears as separate sites with ``access='restricted'``.
     Raises :class:`NoGreenSpaceError` when nothing is found and ``require_any``.
+    ``open_edges=False`` gives the older entrance model (see :mod:`ecoplan.sites.entrances`).
     """
     crs = local_crs(layers)
     features = C.classify(layers.features)
@@ -79,8 +81,12 @@ def build_sites(layers: OsmLayers, *, include_restricted: bool = False,
         return _empty_or_raise(require_any, crs)
     sites = sites.drop_duplicates("site_id").reset_index(drop=True)
 
-    entrances = find_entrances(sites, layers, crs)
+    found = site_entrances(sites, layers, crs, open_edges=open_edges)
+    entrances = found.entrances
     sites["n_entrances"] = sites.site_id.map(entrances.site_id.value_counts()).fillna(0)
+    entry = found.entry.set_index("site_id")
+    sites["entry"] = sites.site_id.map(entry["entry"]).to_numpy()
+    sites["open_edge_m"] = sites.site_id.map(entry["open_edge_m"]).round(0).to_numpy()
     pois = layers.pois.to_crs(crs)
     sites = count_amenities(sites, entrances, pois)
     sites = _name_from_landmarks(sites, pois)
@@ -120,8 +126,13 @@ def _union_sites(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if len(areas) == 0:
         return _empty_sites(areas.crs)
     merged = shapely.union_all(areas.geometry.to_numpy())
-    comps = [g for g in getattr(merged, "geoms", [merged]) if g.area > 0]
-    comp_gdf = gpd.GeoDataFrame({"comp": range(len(comps))}, geometry=comps, crs=areas.crs)
+    raw = [g for g in getattr(merged, "geoms", [merged]) if g.area > 0]
+    # Snapped before measuring, so area and the written shape are the same valid polygon;
+    # features are matched to the unsnapped pieces (a neighbour a few mm away is not a part).
+    snapped = clean_geometries(raw, cfg.GRID_M)
+    keep = [i for i, g in enumerate(snapped) if g.area > 0]
+    comps, raw = [snapped[i] for i in keep], [raw[i] for i in keep]
+    comp_gdf = gpd.GeoDataFrame({"comp": range(len(raw))}, geometry=raw, crs=areas.crs)
     parts_all = areas.copy()
     # A feature belongs to every component it overlaps (a repaired bow-tie can span two).
     joined = gpd.sjoin(parts_all, comp_gdf, predicate="intersects", how="inner")
@@ -208,6 +219,9 @@ def _linear_sites(lines: gpd.GeoDataFrame, polys: gpd.GeoDataFrame) -> gpd.GeoDa
             for other in accepted:  # bank strips of crossing rivers / estuary and coast
                 if strip.intersects(other):
                     strip = strip.difference(other)
+            # A difference can leave stray points/lines and near-touching vertices that turn
+            # invalid when reprojected (River Medina, Caul Bourne): keep a snapped polygon.
+            strip = clean_geometries([strip], cfg.GRID_M)[0]
             if strip.is_empty or strip.area <= 0:
                 continue
             accepted.append(strip)
@@ -219,7 +233,23 @@ def _linear_sites(lines: gpd.GeoDataFrame, polys: gpd.GeoDataFrame) -> gpd.GeoDa
 
 
 def _strip(line: LineString, category: str):
-    """Coast: a land-side strip (land lies left of natural=coastline); rivers: both banks."""
+    """Coast: a land-side strip (land lies left of natural=coastline); rivers: both banks.
+
+    Near-duplicate vertices and self-overlapping bends make GEOS buffers fail with a
+    TopologyException, so the line is snapped to the grid first and, if GEOS still fails,
+    cut at its self-crossings and buffered piece by piece.
+    """
+    line = shapely.set_precision(line, cfg.GRID_M)
+    if line.is_empty:
+        return shapely.Polygon()
+    try:
+        return _buffer(line, category)
+    except shapely.errors.GEOSException:
+        parts = shapely.get_parts(shapely.node(line))
+        return shapely.union_all([_buffer(p, category) for p in parts])
+
+
+def _buffer(line: LineString, category: str):
     if category == "coast":
         return line.buffer(cfg.COAST_STRIP_M, single_sided=True, cap_style="flat")
     return line.buffer(cfg.BANK_WIDTH_M.get(category, 10.0), cap_style="flat")
@@ -236,8 +266,10 @@ def _add_linear_categories(polys: gpd.GeoDataFrame, lines: gpd.GeoDataFrame
     """A park a river runs through is green *and* blue space."""
     if len(polys) == 0 or len(lines) == 0:
         return polys
+    # Within the snap tolerance: a stream ending on a lake's outline shares a node with it,
+    # which the 1 cm grid may have moved by millimetres.
     hits = gpd.sjoin(polys[["geometry"]], lines[["category", "geometry"]],
-                     predicate="intersects", how="inner")
+                     predicate="dwithin", distance=cfg.BOUNDARY_TOUCH_M, how="inner")
     if len(hits) == 0:
         return polys
     extra = hits.groupby(level=0)["category"].agg(lambda s: list(dict.fromkeys(s)))

@@ -1,17 +1,27 @@
 """Where people can get into each site: entrances, not centroids (DESIGN.md §2).
 
-Three sources, best first:
+Four sources, best first:
 
 1. ``tagged``: gates/entrances mapped in OSM on the site boundary and on the walk network;
 2. ``crossing``: where a walkable way crosses or runs along the boundary;
-3. ``near_network``: for sites no way reaches, boundary points every 20 m that lie within
-   30 m of a walkable way (GHSCI method) — flagged, since nobody mapped a way in.
+3. ``open_edge``: open land (greens, commons, woods, shores, banks: ``OPEN_LAND_CATEGORIES``)
+   can be entered anywhere along an unfenced edge that a path or pavement runs beside:
+   boundary points every 20 m within 25 m of a walkable way, where the step across crosses
+   no building, fence, railway or river (the GHSCI method, applied to open land only). Sites
+   fenced along most of their outline (barrier ways), gardens, and parks with mapped gates
+   are *gated*: entered only at gates and crossings;
+4. ``near_network``: for sites none of the above reaches, boundary points every 20 m that lie
+   within 30 m of a walkable way — flagged, since nobody mapped a way in.
 
 Each entrance records the network segment it sits on (``edge_u``/``edge_v`` and the distance
 along it to each end) so the access engine can start exactly there, not at the nearest node.
+Open-edge points are thinned without changing any walking distance: per site and network
+node, only the point cheapest to reach that node from is kept.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -19,12 +29,25 @@ import pandas as pd
 import shapely
 
 from ecoplan.network.walkable import walkable_mask
-from ecoplan.osm.layers import OsmLayers
+from ecoplan.osm.layers import OsmLayers, text
 from ecoplan.settings import osm as cfg
 
 ENTRANCE_COLUMNS = ["site_id", "entrance_id", "source", "node_id", "edge_u", "edge_v",
                     "dist_u_m", "dist_v_m", "snap_m", "geometry"]
-SOURCE_RANK = {"tagged": 0, "crossing": 1, "near_network": 2}
+SOURCE_RANK = {"tagged": 0, "crossing": 1, "open_edge": 2, "near_network": 3}
+#: How a site is entered (``Sites.sites['entry']``).
+OPEN, GATED = "open", "gated"
+ENTRY_COLUMNS = ["site_id", "entry", "open_edge_m", "fenced_share"]
+
+
+@dataclass(frozen=True)
+class SiteEntrances:
+    """Entrances (``ENTRANCE_COLUMNS``) and, per site, how it is entered (``ENTRY_COLUMNS``):
+    ``entry`` 'open' or 'gated', ``open_edge_m`` metres of outline a path runs beside, and
+    ``fenced_share`` the share of the outline along mapped fences, walls or hedges."""
+
+    entrances: gpd.GeoDataFrame
+    entry: pd.DataFrame
 
 
 def empty_entrances(crs) -> gpd.GeoDataFrame:
@@ -33,30 +56,197 @@ def empty_entrances(crs) -> gpd.GeoDataFrame:
                             geometry=gpd.GeoSeries([], crs=crs), crs=crs)
 
 
-def find_entrances(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str) -> gpd.GeoDataFrame:
+def find_entrances(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str, *,
+                   open_edges: bool = True) -> gpd.GeoDataFrame:
     """Entrances of every site (``sites`` in the projected ``crs``); result in ``crs``."""
-    ways = layers.ways[walkable_mask(layers.ways)]
+    return site_entrances(sites, layers, crs, open_edges=open_edges).entrances
+
+
+def site_entrances(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str, *,
+                   open_edges: bool = True) -> SiteEntrances:
+    """Entrances and entry kind of every site (``sites`` in the projected ``crs``).
+
+    ``open_edges=False`` is the older model (gates, crossings, and the flagged fallback only),
+    kept to measure what open edges change (``benchmarks/bench_entrances.py``). Sites without
+    a ``categories`` column (a drawn what-if site) count as open land.
+    """
+    walk = walkable_mask(layers.ways)
+    ways = layers.ways[walk]
+    entry = _entry_frame(sites)
     if len(sites) == 0 or len(ways) == 0:
-        return empty_entrances(crs)
+        return SiteEntrances(empty_entrances(crs), entry)
     edges = ways[["u", "v", "geometry"]].to_crs(crs).reset_index(drop=True)
     boundaries = gpd.GeoDataFrame({"site_id": sites.site_id.to_numpy()},
                                   geometry=sites.geometry.boundary.to_numpy(), crs=crs)
-    found = [
-        _tagged(boundaries, layers, edges, crs),
-        _crossings(boundaries, edges),
-    ]
+    tagged = _tagged(boundaries, layers, edges, crs)
+    found = [tagged, _crossings(boundaries, edges)]
     cand = pd.concat([f for f in found if len(f)], ignore_index=True) if any(
         len(f) for f in found) else empty_entrances(crs)
-    missing = boundaries[~boundaries.site_id.isin(cand.site_id)]
+
+    samples = _samples(boundaries, cfg.OPEN_EDGE_SPACING_M)
+    barriers = _barrier_lines(layers, crs)
+    fenced = _near_any(samples["point"], barriers, cfg.FENCE_NEAR_M)
+    entry["fenced_share"] = _share_by_site(samples, fenced, len(sites))
+    gated = _gated(sites, entry["fenced_share"].to_numpy(), tagged)
+    entry["entry"] = np.where(gated, GATED, OPEN)
+    edge_pts = pd.DataFrame()
+    if open_edges:
+        use = ~fenced & ~gated[samples["site"]]
+        blockers = _step_blockers(layers, crs, barriers)
+        edge_pts, length = _open_edges(samples, use, boundaries, edges, blockers)
+        entry["open_edge_m"] = np.bincount(samples["site"][use], weights=length,
+                                           minlength=len(sites))
+    else:
+        entry["entry"] = GATED
+    reached = set(cand.site_id) | (set(edge_pts.site_id) if len(edge_pts) else set())
+    missing = boundaries[~boundaries.site_id.isin(reached)]
     fallback = _near_network(missing, edges)
     if len(fallback):
         cand = pd.concat([cand, fallback], ignore_index=True)
-    if len(cand) == 0:
-        return empty_entrances(crs)
-    cand = gpd.GeoDataFrame(cand, geometry="geometry", crs=crs)
-    out = _merge_close(cand, cfg.ENTRANCE_MERGE_M)
+    if len(cand) == 0 and len(edge_pts) == 0:
+        return SiteEntrances(empty_entrances(crs), entry)
+    parts = []
+    if len(cand):
+        parts.append(_merge_close(gpd.GeoDataFrame(cand, geometry="geometry", crs=crs),
+                                  cfg.ENTRANCE_MERGE_M))
+    if len(edge_pts):
+        parts.append(edge_pts)
+    out = pd.concat(parts, ignore_index=True)
+    out = out.assign(_rank=out.source.map(SOURCE_RANK), _snap=out.snap_m.astype(float))
+    out = out.sort_values(["site_id", "_rank", "_snap"], kind="stable").drop(
+        columns=["_rank", "_snap"])
+    out = gpd.GeoDataFrame(out, geometry="geometry", crs=crs)
     out["entrance_id"] = out.site_id + "/e" + out.groupby("site_id").cumcount().add(1).astype(str)
-    return out[ENTRANCE_COLUMNS].reset_index(drop=True)
+    return SiteEntrances(out[ENTRANCE_COLUMNS].reset_index(drop=True), entry)
+
+
+def _entry_frame(sites: gpd.GeoDataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"site_id": sites.site_id.to_numpy(), "entry": GATED,
+                         "open_edge_m": 0.0, "fenced_share": 0.0})
+
+
+def _gated(sites: gpd.GeoDataFrame, fenced_share: np.ndarray, tagged: pd.DataFrame
+           ) -> np.ndarray:
+    """Sites entered only at gates: fenced outline, not open land, or a park with gates."""
+    if "categories" not in sites.columns:
+        lead = pd.Series("", index=sites.index)
+        open_land = np.ones(len(sites), dtype=bool)
+    else:
+        lead = text(sites["categories"]).str.split(";").str[0]
+        open_land = lead.isin(cfg.OPEN_LAND_CATEGORIES).to_numpy()
+    has_gate = sites.site_id.isin(tagged.site_id if len(tagged) else []).to_numpy()
+    gates_fence = lead.isin(cfg.GATES_MEAN_FENCED).to_numpy() & has_gate
+    return (fenced_share >= cfg.FENCED_SHARE) | ~open_land | gates_fence
+
+
+def _samples(boundaries: gpd.GeoDataFrame, spacing: float) -> dict[str, np.ndarray]:
+    """Points evenly along every outline (holes too), each standing for ``step`` metres."""
+    parts, owner = shapely.get_parts(boundaries.geometry.to_numpy(), return_index=True)
+    lengths = shapely.length(parts)
+    n = np.maximum(1, np.floor(lengths / spacing)).astype(np.int64)
+    n[lengths <= 0] = 0
+    rep = np.repeat(np.arange(len(parts)), n)
+    k = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+    step = (lengths / np.maximum(n, 1))[rep]
+    pts = shapely.line_interpolate_point(parts[rep], (k + 0.5) * step)
+    return {"point": pts, "site": owner[rep], "step": step}
+
+
+def _share_by_site(samples: dict[str, np.ndarray], flag: np.ndarray, n: int) -> np.ndarray:
+    total = np.bincount(samples["site"], weights=samples["step"], minlength=n)
+    hit = np.bincount(samples["site"], weights=samples["step"] * flag, minlength=n)
+    return np.divide(hit, total, out=np.zeros(n), where=total > 0)
+
+
+def _near_any(points: np.ndarray, geoms: np.ndarray, distance: float) -> np.ndarray:
+    out = np.zeros(len(points), dtype=bool)
+    if len(points) == 0 or len(geoms) == 0:
+        return out
+    hit, _ = shapely.STRtree(geoms).query(points, predicate="dwithin", distance=distance)
+    out[hit] = True
+    return out
+
+
+def _barrier_lines(layers: OsmLayers, crs: str) -> np.ndarray:
+    """Fences, walls and hedges as lines (a closed hedge read as an area: its outline)."""
+    feats = layers.features
+    if "barrier" not in feats.columns or len(feats) == 0:
+        return np.empty(0, dtype=object)
+    hit = feats[text(feats["barrier"]).isin(cfg.FENCE_BARRIERS)]
+    if len(hit) == 0:
+        return np.empty(0, dtype=object)
+    geoms = hit.geometry.to_crs(crs).to_numpy()
+    poly = shapely.get_dimensions(geoms) == 2
+    geoms[poly] = shapely.boundary(geoms[poly])
+    return geoms
+
+
+def _step_blockers(layers: OsmLayers, crs: str, barriers: np.ndarray) -> np.ndarray:
+    """What the step from a path onto open land may not cross (``cfg.STEP_BLOCKERS``)."""
+    parts = [barriers]
+    if len(layers.buildings):
+        parts.append(layers.buildings.geometry.to_crs(crs).to_numpy())
+    feats = layers.features
+    hit = pd.Series(False, index=feats.index)
+    for key, value in cfg.STEP_BLOCKERS:
+        if key in feats.columns:
+            hit |= text(feats[key]).eq(value)
+    if hit.any():
+        parts.append(feats[hit].geometry.to_crs(crs).to_numpy())
+    ways = layers.ways
+    closed = ways[~walkable_mask(ways)]
+    if len(closed):
+        parts.append(closed.geometry.to_crs(crs).to_numpy())
+    geoms = np.concatenate([p for p in parts if len(p)]) if any(len(p) for p in parts) else (
+        np.empty(0, dtype=object))
+    return geoms[~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)]
+
+
+def _open_edges(samples: dict[str, np.ndarray], use: np.ndarray,
+                boundaries: gpd.GeoDataFrame, edges: gpd.GeoDataFrame,
+                blockers: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """Open-edge entrances, and per used sample the metres of edge it stands for (0 where
+    no way is near or the step is blocked)."""
+    idx = np.flatnonzero(use)
+    length = np.zeros(len(idx))
+    if len(idx) == 0:
+        return pd.DataFrame(), length
+    pts = samples["point"][idx]
+    edge_geom = edges.geometry.to_numpy()
+    (pi, ei), dist = shapely.STRtree(edge_geom).query_nearest(
+        pts, max_distance=cfg.OPEN_EDGE_MAX_M, return_distance=True, all_matches=False)
+    if len(pi) == 0:
+        return pd.DataFrame(), length
+    step = shapely.shortest_line(pts[pi], edge_geom[ei])
+    ok = np.ones(len(pi), dtype=bool)
+    if len(blockers):
+        crossed, _ = shapely.STRtree(blockers).query(step, predicate="crosses")
+        ok[crossed] = False
+    pi, ei, dist = pi[ok], ei[ok], dist[ok]
+    length[pi] = samples["step"][idx[pi]]
+    site = samples["site"][idx[pi]]
+    pairs = pd.DataFrame({"site_id": boundaries.site_id.to_numpy()[site],
+                          "u": edges["u"].to_numpy()[ei], "v": edges["v"].to_numpy()[ei]})
+    found = _on_edges(pairs, edge_geom[ei], pts[pi], "open_edge", snap=dist)
+    return _thin(found), length
+
+
+def _thin(found: pd.DataFrame) -> pd.DataFrame:
+    """Per site and network node keep only the point cheapest to reach that node from: a
+    multi-source Dijkstra takes the minimum over entrances, so no walking distance to any
+    site changes (each kept point still joins both ends of its segment)."""
+    if len(found) == 0:
+        return found
+    ends = pd.DataFrame({
+        "row": np.tile(np.arange(len(found)), 2),
+        "site": np.tile(found["site_id"].to_numpy(), 2),
+        "node": np.concatenate([found["edge_u"].to_numpy(), found["edge_v"].to_numpy()]),
+        "cost": np.concatenate([(found["snap_m"] + found["dist_u_m"]).to_numpy(),
+                                (found["snap_m"] + found["dist_v_m"]).to_numpy()]),
+    })
+    best = ends.sort_values(["site", "node", "cost"], kind="stable").drop_duplicates(
+        ["site", "node"])
+    return found.iloc[np.unique(best["row"].to_numpy())].reset_index(drop=True)
 
 
 def _tagged(boundaries: gpd.GeoDataFrame, layers: OsmLayers, edges: gpd.GeoDataFrame,
@@ -80,16 +270,24 @@ def _tagged(boundaries: gpd.GeoDataFrame, layers: OsmLayers, edges: gpd.GeoDataF
 
 
 def _crossings(boundaries: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> pd.DataFrame:
-    pairs = gpd.sjoin(edges, boundaries, predicate="intersects", how="inner")
+    # Site outlines are snapped to a 1 cm grid (ecoplan.geometry), so a path that shares its
+    # nodes with the outline may now miss it by millimetres: match within the snap tolerance
+    # and snap the path onto the outline before intersecting.
+    tol = cfg.BOUNDARY_TOUCH_M
+    pairs = gpd.sjoin(edges, boundaries, predicate="dwithin", distance=tol, how="inner")
     if len(pairs) == 0:
         return pd.DataFrame()
     edge_geom = pairs.geometry.to_numpy()
     bnd_geom = boundaries.geometry.to_numpy()[pairs["index_right"].to_numpy()]
-    inter = shapely.intersection(edge_geom, bnd_geom)
+    inter = shapely.intersection(shapely.snap(edge_geom, bnd_geom, tol), bnd_geom)
     # A point, several points, or a stretch where the way runs along the boundary.
     pts = shapely.line_interpolate_point(_first_part(inter), 0.5, normalized=True)
     pts = np.where(shapely.get_type_id(inter) == 0, inter, pts)
     ok = ~shapely.is_empty(pts) & ~shapely.is_missing(pts)
+    # Back onto the way itself (the outline may be millimetres off it), so the walk to the
+    # entrance is never shorter than the straight line.
+    pts[ok] = shapely.line_interpolate_point(
+        edge_geom[ok], shapely.line_locate_point(edge_geom[ok], pts[ok]))
     return _on_edges(pairs[ok], edge_geom[ok], pts[ok], "crossing", snap=np.zeros(ok.sum()))
 
 
