@@ -89,6 +89,7 @@ def add_site(sites: Sites, layers: OsmLayers,
     new = {c: 0 for c in SITE_COLUMNS}
     new.update(site_id=sid, name=str(name), kind=kind, categories="whatif",
                area_ha=float(row.geometry.area.iloc[0]) / 10_000.0, access="public",
+               access_evidence="what-if site", park=False,
                n_entrances=len(ents), components="", geometry=geom)
     new_row = gpd.GeoDataFrame([new], geometry="geometry", crs=WGS84)
     out_sites = pd.concat([sites.sites, new_row[SITE_COLUMNS]], ignore_index=True)
@@ -121,6 +122,9 @@ def add_entrance(sites: Sites, site_id: str, point: BaseGeometry, *,
         "site_id": site_id, "entrance_id": f"{site_id}/x{n_existing + 1}", "source": "whatif",
         "node_id": None, "edge_u": None, "edge_v": None, "dist_u_m": np.nan,
         "dist_v_m": np.nan, "snap_m": 0.0, "geometry": point,
+        # a new way in confirms access only where the land itself is public or permissive
+        "confirmed": bool(match["access"].isin(["public", "permissive"]).iloc[0])
+        if "access" in match.columns else True,
     }
     if layers is not None:
         row.update(_on_nearest_way(layers, pt, sites.crs, limit))
