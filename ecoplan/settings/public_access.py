@@ -97,6 +97,11 @@ PARK_CATEGORIES: frozenset[str] = frozenset({
     "park", "garden", "recreation_ground", "village_green", "common", "pitch",
 })
 
+#: A site (parts unioned: a park and the wood beside it are one site) is in the parks class
+#: when its park-class parts cover at least this share of it (our choice: a majority rule, as
+#: settings.osm.RESTRICTED_ZONE_OVERLAP; the site's entrances are then mostly the park's).
+PARK_MIN_SHARE = 0.5
+
 #: Pitches that are not green space: hard courts (OSM wiki Key:surface; Tag:leisure=pitch —
 #: tennis, basketball, netball and multi-use games areas are usually tarmac or artificial).
 HARD_PITCH_SURFACES: frozenset[str] = frozenset({

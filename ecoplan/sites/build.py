@@ -194,11 +194,17 @@ def _site_row(parts: list[dict], geom, suffix: str = "") -> dict:
         "area_ha": geom.area / 10_000.0,
         "access": access,
         "access_evidence": why,
-        "park": access != C.RESTRICTED and any(
-            p["category"] in pa.PARK_CATEGORIES for p in parts),
+        "park": access != C.RESTRICTED and _mostly_park(parts, geom.area),
         "components": ";".join(f"{p['osm_type'][0]}{p['osm_id']}" for p in parts),
         "geometry": geom,
     }
+
+
+def _mostly_park(parts: list[dict], area: float) -> bool:
+    """In the parks class when park-class parts cover at least ``PARK_MIN_SHARE`` of the
+    site: a football pitch beside a large wood does not make the wood a park."""
+    park_area = sum(p["part_area"] for p in parts if p["category"] in pa.PARK_CATEGORIES)
+    return area > 0 and min(park_area, area) >= pa.PARK_MIN_SHARE * area
 
 
 def _linear_sites(lines: gpd.GeoDataFrame, polys: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -3,7 +3,8 @@
 A feature's own tags and operator are read in :mod:`ecoplan.sites.classify`. What only the
 surroundings tell is read here, for sites whose access is still "unknown" (or "restricted"):
 
-- a gate or entrance on the outline tagged ``access``/``foot`` = yes|permissive opens the site;
+- a gate or entrance on the outline tagged ``access``/``foot`` = yes|permissive opens the site,
+  unless the gate is on a right of way (then it opens the path, see next);
 - a public right of way crossing or running inside it gives access *along the path only*:
   the site keeps its level, its evidence says so, and only entrances where such a path enters
   are ``confirmed``;
@@ -82,7 +83,15 @@ def _open_gates(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str) -> None:
         for key, col in (("access", tag), ("foot", foot)):
             hit = col.isin(values) & lvl.eq("")
             lvl[hit], why[hit] = level, f"gate with {key}=" + col[hit]
-    gates = pois[gate & lvl.ne("")]
+    # A gate on a right of way (a footpath's kissing gate, foot=yes) lets walkers through
+    # along the path, not over the land: the right-of-way rule deals with it.
+    ways = layers.ways
+    on_path = pd.Series(False, index=pois.index)
+    if len(ways):
+        paths = ways[public_paths(ways) != ""]
+        nodes = set(paths["u"]) | set(paths["v"])
+        on_path = pois["osm_type"].eq("node") & pois["osm_id"].isin(nodes)
+    gates = pois[gate & lvl.ne("") & ~on_path]
     if len(gates) == 0:
         return
     gates = gpd.GeoDataFrame({"lvl": lvl[gates.index], "why": why[gates.index]},
