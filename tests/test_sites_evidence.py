@@ -168,3 +168,40 @@ def test_hard_courts_are_not_sites():
     grass = feature(rect(100, 0, 200, 100), 2, leisure="pitch", sport="football")
     s = build_sites(make_layers(features=[court, grass], paths=[ROAD]))
     assert set(s.sites.site_id) == {"w2"}
+
+
+# --- the whole Isle of Wight -------------------------------------------------------------------
+
+
+def test_island_confirmed_entrances_follow_the_evidence(iow_sites):
+    s, e = iow_sites.sites, iow_sites.entrances
+    access = e["site_id"].map(s.set_index("site_id")["access"])
+    evidence = e["site_id"].map(s.set_index("site_id")["access_evidence"])
+    assert e["confirmed"].dtype == bool and s["park"].dtype == bool
+    assert e.loc[access.isin(["public", "permissive"]), "confirmed"].all()
+    on_unknown = e[(access == "unknown") & e["confirmed"]]
+    assert len(on_unknown) > 0
+    assert (on_unknown["source"] != "near_network").all()
+    assert evidence[on_unknown.index].str.endswith("access along the path only").all()
+    assert (s["access_evidence"].str.len() > 0).all()
+
+
+def test_island_rights_of_way_and_water_rules_apply(iow_sites):
+    s = iow_sites.sites
+    why = s.loc[s["access"] == "unknown", "access_evidence"]
+    # 2015 extract: 8,961 public_footpath and 3,863 public_bridleway segments.
+    assert why.str.contains("public footpath crosses it").sum() >= 50
+    assert why.str.contains("public bridleway crosses it").sum() >= 10
+    lead = s["categories"].str.split(";").str[0]
+    beside = why.str.startswith("a path runs beside the water")
+    assert beside.any() and lead[beside[beside].index].isin(["stream", "lake"]).all()
+
+
+def test_island_parks_class(iow_sites):
+    s = iow_sites.sites
+    parks = s[s["park"]]
+    assert len(parks) >= 50
+    assert (parks["access"] != "restricted").all()
+    assert "Litten Park" in set(parks["name"])
+    lead = parks["categories"].str.split(";").str[0]
+    assert not lead.isin(["wood", "lake", "stream", "coast"]).any()
