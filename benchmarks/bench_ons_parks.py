@@ -126,6 +126,13 @@ def main() -> int:
           f"{describe_methods(origins)}")
     with pd.option_context("display.width", 200):
         print(pd.DataFrame(rows).T.to_string())
+    # Where the two disagree most (first variant): usually a park OS maps and OSM 2015 lacks.
+    res = nearest_site(graph, ents[variants["parks, every entrance"].to_numpy()])
+    walk = per_lsoa(origins, origin_distances(graph, res, origins)["network_m"].to_numpy(float))
+    both = pd.concat([walk.rename("ecoplan_m"), ons.rename("ons_m")], axis=1, join="inner")
+    both["ratio"] = both["ecoplan_m"] / both["ons_m"]
+    print("\nlargest ratios (parks, every entrance, walk):")
+    print(both.sort_values("ratio", ascending=False).head(5).round(2).to_string())
     return 0
 
 
