@@ -52,10 +52,17 @@ def test_operator_does_not_override_access_private():
     assert (site.access, site.access_evidence) == ("restricted", "access=private")
 
 
-def test_access_land_designation_is_public():
-    wood = feature(rect(0, 0, 200, 200), 1, designation="access_land", **WOOD)
+@pytest.mark.parametrize("designation", ["access_land", "common", "country_park"])
+def test_open_access_designation_is_public(designation):
+    wood = feature(rect(0, 0, 200, 200), 1, designation=designation, **WOOD)
     site = _site(build_sites(make_layers(features=[wood], paths=[ROAD])))
-    assert (site.access, site.access_evidence) == ("public", "designation=access_land")
+    assert (site.access, site.access_evidence) == ("public", f"designation={designation}")
+
+
+def test_other_designations_say_nothing_about_access():
+    wood = feature(rect(0, 0, 200, 200), 1, designation="area_of_outstanding_natural_beauty",
+                   **WOOD)
+    assert _site(build_sites(make_layers(features=[wood], paths=[ROAD]))).access == "unknown"
 
 
 def test_untagged_wood_is_unknown_and_not_confirmed():
