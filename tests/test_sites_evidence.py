@@ -10,7 +10,7 @@ from shapely.geometry import LineString
 
 from ecoplan.osm import layers as L
 from ecoplan.sites.build import build_sites
-from ecoplan.sites.evidence import public_paths
+from ecoplan.sites.evidence import describe_access, public_paths
 
 WOOD = dict(natural="wood", name="Hill Wood")
 # A road along the south edge, 10 m off: the wood's open edge (an unknown wood is entered
@@ -212,3 +212,13 @@ def test_island_parks_class(iow_sites):
     assert "Litten Park" in set(parks["name"])
     lead = parks["categories"].str.split(";").str[0]
     assert not lead.isin(["wood", "lake", "stream", "coast"]).any()
+
+
+def test_describe_access_counts_levels_paths_and_parks():
+    wood = feature(rect(0, 0, 200, 200), 1, **WOOD)
+    park = feature(rect(400, 0, 500, 100), 2, leisure="park")
+    s = build_sites(make_layers(features=[wood, park], paths=[ROAD, FOOTPATH]))
+    line = describe_access(s.sites, s.entrances)
+    n_conf = int(s.entrances.confirmed.sum())
+    assert line.startswith("access: 1 public (1 ha), 1 unknown (4 ha); 1 of them open along")
+    assert line.endswith(f"{n_conf} of {len(s.entrances)} entrances confirmed; 1 parks")

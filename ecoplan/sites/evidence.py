@@ -172,3 +172,18 @@ def _beside_water(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame) -> np.nd
             sites.at[row, "access_evidence"] = (
                 "a path runs beside the water: access along the path only")
     return beside.to_numpy(dtype=bool)
+
+
+def describe_access(sites: pd.DataFrame, entrances: pd.DataFrame) -> str:
+    """One line for users: sites and hectares per access level, how many unknown sites are
+    open along a path, entrances confirmed, parks — e.g. for ``ecoplan sites``."""
+    parts = []
+    for level in (PUBLIC, PERMISSIVE, UNKNOWN, RESTRICTED):
+        pick = sites["access"] == level
+        if pick.any():
+            parts.append(f"{int(pick.sum())} {level} ({sites.loc[pick, 'area_ha'].sum():,.0f} ha)")
+    along = sites["access_evidence"].astype(str).str.endswith("access along the path only")
+    n_conf = int(entrances["confirmed"].sum()) if len(entrances) else 0
+    n_park = int(sites["park"].astype(bool).sum())
+    return (f"access: {', '.join(parts) or 'no sites'}; {int(along.sum())} of them open along "
+            f"a path only; {n_conf} of {len(entrances)} entrances confirmed; {n_park} parks")
