@@ -49,11 +49,12 @@ def main() -> int:
         print("\naccess_evidence: n/a")
     if "confirmed" in e.columns:
         sites_conf = e.groupby("site_id")["confirmed"].any()
-        along = s["access"].isin(["unknown", "restricted"]) & s["site_id"].map(
-            sites_conf).fillna(False).astype(bool)
+        along = s["access_evidence"].str.endswith("access along the path only")
+        reached = along & s["site_id"].map(sites_conf).fillna(False).astype(bool)
         print(f"\nentrances: {len(e):,}, confirmed {int(e['confirmed'].sum()):,}; "
-              f"unknown sites open along a path: {int(along.sum())} "
-              f"({s.loc[along, 'area_ha'].sum():,.0f} ha)")
+              f"unknown sites open along a path only: {int(along.sum())} "
+              f"({s.loc[along, 'area_ha'].sum():,.0f} ha), {int(reached.sum())} of them "
+              "with a confirmed entrance")
     else:
         print("\nconfirmed: n/a")
     if "park" in s.columns:
