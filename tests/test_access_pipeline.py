@@ -324,3 +324,14 @@ def test_cache_round_trip_and_corrupt_entry_rebuilt(tiny) -> None:
     assert not hit3 and len(calls) == 2  # corrupt entry ignored and rebuilt
     assert cache.load_result(key) is not None
     assert cache.cache_key({**parts, "speed": 3.0}) != key
+
+
+def test_cache_key_changes_with_the_sites_model(monkeypatch):
+    """A new sites model (access evidence, parks…) must not be served old cached results."""
+    from ecoplan.access import cache
+    from ecoplan.settings import osm as osm_cfg
+
+    parts = {"source": "tiny", "speed": 4.8}
+    key = cache.cache_key(parts)
+    monkeypatch.setattr(osm_cfg, "SITES_VERSION", osm_cfg.SITES_VERSION + "-next")
+    assert cache.cache_key(parts) != key
