@@ -1,6 +1,7 @@
 """A printable one-page A4 PDF of a route, drawn offline from the OSM layers.
 
-folium cannot print (DESIGN.md §2), and a walk leader needs a sheet to hand out: the map (green
+folium cannot print (docs/architecture.md#routes), and a walk leader needs a sheet to hand
+out: the map (green
 and blue space, paths, roads, buildings, the route with arrows and distance markers, start,
 toilets, benches), a legend, scale bar and north arrow, and beside it the facts a group needs —
 distance, time, step-free status, the OS grid reference of the start, directions and a space
