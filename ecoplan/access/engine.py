@@ -56,10 +56,6 @@ class NearestResult:
     limit_m: float | None = None
 
     @property
-    def reachable(self) -> np.ndarray:
-        return np.isfinite(self.dist_m)
-
-    @property
     def unplaced(self) -> list:
         """Entrance ids that could not be joined to the graph (reported, not dropped)."""
         p = self.placement

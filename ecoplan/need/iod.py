@@ -13,7 +13,6 @@ NaN unless a population file (IoD 2019 File 6) was given. Rank 1 / decile 1 = mo
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -280,10 +279,3 @@ def _order(table: pd.DataFrame) -> pd.DataFrame:
     extra = [c for c in table.columns if c not in CORE_COLUMNS]
     out = table[CORE_COLUMNS + extra].reset_index(drop=True)
     return out
-
-
-def domain_keys(table: pd.DataFrame) -> Sequence[str]:
-    """Domain keys present in a tidy table (e.g. 'income', 'environment')."""
-    return sorted({c.rsplit("_", 1)[0] for c in table.columns
-                   if c.rsplit("_", 1)[-1] in ("rank", "decile", "score")
-                   and not c.startswith("imd_")})

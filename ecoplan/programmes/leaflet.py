@@ -15,7 +15,6 @@ import io
 import math
 import textwrap
 from dataclasses import dataclass
-from pathlib import Path
 
 import matplotlib as mpl
 from matplotlib.backends.backend_pdf import PdfPages
@@ -24,7 +23,6 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from ecoplan.errors import EcoplanError
-from ecoplan.io import write_bytes
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.programmes.facts import facts, season, used_forecast
 from ecoplan.programmes.model import Programme, ProgrammeSession
@@ -338,13 +336,6 @@ def leaflet_pdf(programme: Programme, layers: OsmLayers, *, paper: str = "A4",
         for fig in figs:
             pdf.savefig(fig)
     return buf.getvalue()
-
-
-def write_leaflet(programme: Programme, layers: OsmLayers, path: str | Path, **kw) -> Path:
-    """Write the leaflet PDF atomically (a failure leaves no partial file)."""
-    data = leaflet_pdf(programme, layers, **kw)
-    write_bytes(path, data)
-    return Path(path)
 
 
 def smallest_text_pt(figs: list[Figure]) -> float:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
@@ -184,7 +183,3 @@ def choose_distance(measured: pd.DataFrame, radius_m: float, limit_m: float) -> 
         within &= measured["status"].to_numpy() != "beyond_limit"
     return pd.DataFrame({"distance_m": dist, "basis": basis, "within": within},
                         index=measured.index)
-
-
-def points_lonlat(points: gpd.GeoDataFrame) -> np.ndarray:
-    return shapely.get_coordinates(points.geometry.to_numpy())
