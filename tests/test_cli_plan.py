@@ -345,7 +345,7 @@ def test_failed_export_saves_no_plan_so_a_retry_makes_no_duplicate(berlin, tmp_p
 
     monkeypatch.setattr(pio.os, "replace", full_disk)
     rc = main(argv)
-    _one_line_error(capsys, rc, "No space left on device")
+    _one_line_error(capsys, rc, "the disk is full")
     assert _count_plans(db) == 0
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".ics", ".html",
                                                                        ".tmp")) == []

@@ -18,9 +18,7 @@ ways and buildings), so the tag taxonomy stays in one place.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -35,6 +33,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ecoplan import __version__, net
 from ecoplan.errors import AreaError, NotInCacheError, ServiceError
+from ecoplan.io import atomic_path
 from ecoplan.osm import geocode
 from ecoplan.settings import osm as osm_cfg
 from ecoplan.settings import overpass as cfg
@@ -343,14 +342,8 @@ def overpass_json_to_osm_xml(data: dict[str, Any], path: str | Path) -> Path:
     path = Path(path)
     nodes, ways, rels = _merge_elements(data.get("elements", []))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            _write_xml(fh, data, nodes, ways, rels)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        _write_xml(fh, data, nodes, ways, rels)
     return path
 
 

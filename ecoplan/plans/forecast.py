@@ -23,7 +23,7 @@ import requests
 
 from ecoplan import net
 from ecoplan.errors import EcoplanError, InputFileError, NotInCacheError, ServiceError
-from ecoplan.plans._io import write_atomic
+from ecoplan.io import write_atomic
 from ecoplan.plans.validate import (
     check_column,
     check_schema,
@@ -466,6 +466,7 @@ def load_forecast(
         fc.notes.append(f"{err} — so using the forecast cached {_age_text(fc.age(now))} ago.")
         return fc
     fc = parse_forecast(data, source="live", fetched_at=now)
+    path.parent.mkdir(parents=True, exist_ok=True)  # our cache folder: ours to create
     write_atomic(path, json.dumps({"fetched_at": now.isoformat(),
                                     "request": {"lat": lat, "lon": lon, "tz": tz},
                                     "response": data}))
