@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from datetime import date, timedelta
 
@@ -142,8 +141,6 @@ def test_site_from_sites_file_with_alternatives(berlin, tmp_path, capsys):
 
 def test_site_from_pbf_woodland_gusts(capsys, monkeypatch):
     """Real Isle of Wight sites: a wood in an 80 km/h gust gets real open alternatives."""
-    if importlib.util.find_spec("ecoplan.sites.build") is None:
-        pytest.skip("ecoplan.sites.build (lead's API) not built yet")
     pbf = paths.shared_data_dir() / "osm" / "isle-of-wight_2015-01-01.osm.pbf"
     if not pbf.is_file():
         pytest.skip("Isle of Wight extract not available")
