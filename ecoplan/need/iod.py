@@ -73,11 +73,11 @@ def read_iod_file(source: TableSource, *, name: str | None = None) -> IodFile:
     govuk_code = next((c for c in cols if _GOVUK_CODE.match(norm(c))), None)
     hv_code = next((c for c in cols if _HUMANIVERSE_CODE.match(norm(c))), None)
     if govuk_code is not None:
-        year = _GOVUK_CODE.match(norm(govuk_code)).group(1)
+        year = _GOVUK_CODE.match(norm(govuk_code)).group(1)  # type: ignore[union-attr]
         edition = _edition_for_vintage(year, label)
         out, kind, layout = _govuk(df, govuk_code, edition)
     elif hv_code is not None:
-        year = "20" + _HUMANIVERSE_CODE.match(norm(hv_code)).group(1)
+        year = "20" + _HUMANIVERSE_CODE.match(norm(hv_code)).group(1)  # type: ignore[union-attr]
         edition = _edition_for_vintage(year, label)
         out, kind, layout = _humaniverse(df, hv_code, edition, label)
     else:

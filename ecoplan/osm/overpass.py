@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 from xml.sax.saxutils import XMLGenerator
 
 import requests
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 
 Bbox = tuple[float, float, float, float]
-Area = Bbox | Polygon | MultiPolygon
+Area: TypeAlias = Bbox | Polygon | MultiPolygon
 
 _ADVICE_LOCAL = "use a local .osm.pbf file (e.g. from Geofabrik)"
 
@@ -133,13 +133,13 @@ def _merge_filters(*filters: dict[str, list[str] | bool]) -> dict[str, list[str]
 def _same(a: list[str] | bool | None, b: list[str] | bool | None) -> bool:
     if a is True or b is True:
         return a is b
-    return a is not None and b is not None and sorted(a) == sorted(b)
+    return a is not None and b is not None and sorted(a) == sorted(b)  # type: ignore[arg-type]
 
 
 def _tag_filter(key: str, values: list[str] | bool) -> str:
     if values is True:
         return f"[{_quote(key)}]"
-    return f'[{_quote(key)}~"{_regex(values)}"]'
+    return f'[{_quote(key)}~"{_regex(values)}"]'  # type: ignore[arg-type]
 
 
 def _quote(text: str) -> str:
@@ -364,7 +364,8 @@ def _merge_elements(elements: Iterable[dict[str, Any]]
 
 def _write_xml(fh, data: dict[str, Any], nodes: dict[int, dict], ways: dict[int, dict],
                rels: dict[int, dict]) -> None:
-    xml = XMLGenerator(fh, encoding="utf-8", short_empty_elements=True)
+    # typeshed asks for AttributesImpl; XMLGenerator only calls .items(), so dicts do.
+    xml: Any = XMLGenerator(fh, encoding="utf-8", short_empty_elements=True)
     xml.startDocument()
     xml.characters("\n")
     xml.startElement("osm", {"version": "0.6", "generator": f"ecoplan {__version__} from "

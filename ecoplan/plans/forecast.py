@@ -425,7 +425,9 @@ def latest_cached(lat: float, lon: float, tz: str, root: Path | None = None) -> 
     return None
 
 
-def _age_text(age: timedelta) -> str:
+def _age_text(age: timedelta | None) -> str:
+    if age is None:  # a forecast read from the cache always has its fetch time
+        return "an unknown time"
     hours = age.total_seconds() / 3600
     return f"{hours * 60:.0f} min" if hours < 1 else (
         f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days")

@@ -291,7 +291,7 @@ def _session_pages(programme: Programme, session: ProgrammeSession, layers: OsmL
         meet = next((i for i, ln in enumerate(text[1:], 1) if ln.size == pt["heading"]), 1)
         map_h = max(share * page_h, room - pg.height(text[:meet]))
     y0 = pg.y_pt - map_h - pt["body"] * 0.3
-    ax = pg.fig.add_axes([pg.margin_pt / W, y0 / page_h, pg.width_pt / W, map_h / page_h])
+    ax = pg.fig.add_axes((pg.margin_pt / W, y0 / page_h, pg.width_pt / W, map_h / page_h))
     draw_route_map(ax, route, layers, min_pt=pt["small"] if opts.large_print else 0.0)
     pg.fig.legend(handles=keys, loc="upper left", ncols=ncols, frameon=False,
                   bbox_to_anchor=(pg.margin_pt / W, (y0 - 3) / page_h),
@@ -340,6 +340,6 @@ def leaflet_pdf(programme: Programme, layers: OsmLayers, *, paper: str = "A4",
 
 def smallest_text_pt(figs: list[Figure]) -> float:
     """The smallest font size of any visible text on the pages (large print must be ≥ 14)."""
-    sizes = [t.get_fontsize() for fig in figs for t in fig.findobj(Text)
+    sizes = [float(t.get_fontsize()) for fig in figs for t in fig.findobj(Text)
              if t.get_visible() and t.get_text().strip()]
     return min(sizes) if sizes else float("nan")

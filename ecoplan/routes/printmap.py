@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date as Date
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import matplotlib as mpl
@@ -45,7 +46,7 @@ from ecoplan.routes.model import Route, geodesic_length_m
 from ecoplan.settings import routes as cfg
 
 PT_PER_IN = 72.0
-_MPL_RC = {
+_MPL_RC: Any = {  # matplotlib rc settings (its stubs want literal keys)
     "text.usetex": False,      # never hand untrusted text to LaTeX
     "pdf.fonttype": 42,        # embed TrueType: text stays selectable and extractable
     "font.family": "DejaVu Sans",

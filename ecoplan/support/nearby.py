@@ -154,6 +154,7 @@ def measure(points: gpd.GeoDataFrame, origin: Origin, reach: Reach) -> pd.DataFr
     status = np.full(k, "no_network", dtype=object)
     if reach.walking and k:
         g = reach.graph
+        assert g is not None and reach.dist_m is not None  # walking: a graph and distances
         rows, snap = snap_xy(g, points_xy(g, geo), max_snap_m=cfg.POI_MAX_SNAP_M)
         ok = rows >= 0
         status[:] = "unsnapped"
