@@ -28,15 +28,18 @@ browser:
 	@command -v pdftoppm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null || true; }
 
-test: $(STAMP) browser
+# ruff (incl. C901, complexity ≤ 15) and mypy over ecoplan/ (config in pyproject.toml) run
+# before the tests: a finding fails `make test`.
+test: $(STAMP) browser lint
 	$(PY) -m pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(PY) -m mypy
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[bench]' || true
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) static artifacts .pytest_cache .hypothesis
+	rm -rf $(VENV) static artifacts .pytest_cache .hypothesis .mypy_cache

@@ -7,13 +7,19 @@ with ``render()``); heavy steps are cached in ``ecoplan.app.data`` and shared st
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from pathlib import Path
 
 import streamlit as st
 
 from ecoplan.app import assets, data, state, ui
+from ecoplan.app.pages import (
+    area_page,
+    gaps_page,
+    plan_page,
+    programme_page,
+    route_page,
+    sites_page,
+)
 
 st.set_page_config(page_title="ecoplan — green and blue space", page_icon="🌳", layout="wide")
 # Leaflet & co. are copied from installed packages into ./static (served at /app/static) so
@@ -21,23 +27,19 @@ st.set_page_config(page_title="ecoplan — green and blue space", page_icon="�
 assets.ensure_static_assets(Path(__file__).parent / "static")
 
 #: (page module in ecoplan.app.pages, title, url path, icon), in the order of the workflow;
-#: the Sites page opens first on the demo. A page whose module is not built yet is left out.
+#: the Sites page opens first on the demo.
 PAGES = [
-    ("area_page", "Area & data", "area", ":material/map:"),
-    ("sites_page", "Sites", "sites", ":material/park:"),
-    ("gaps_page", "Access gaps", "gaps", ":material/bar_chart:"),
-    ("plan_page", "Plan a session", "plan", ":material/event:"),
-    ("route_page", "Walking route", "route", ":material/hiking:"),
-    ("programme_page", "Programme", "programme", ":material/calendar_month:"),
+    (area_page, "Area & data", "area", ":material/map:"),
+    (sites_page, "Sites", "sites", ":material/park:"),
+    (gaps_page, "Access gaps", "gaps", ":material/bar_chart:"),
+    (plan_page, "Plan a session", "plan", ":material/event:"),
+    (route_page, "Walking route", "route", ":material/hiking:"),
+    (programme_page, "Programme", "programme", ":material/calendar_month:"),
 ]
 
 pages = []
 for module, title, url, icon in PAGES:
-    name = f"ecoplan.app.pages.{module}"
-    if importlib.util.find_spec(name) is None:
-        continue
-    render = importlib.import_module(name).render
-    page = st.Page(ui.guarded(render), title=title, url_path=url, icon=icon,
+    page = st.Page(ui.guarded(module.render), title=title, url_path=url, icon=icon,
                    default=url == "sites")
     ui.PAGES[url] = page
     pages.append(page)

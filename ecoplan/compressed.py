@@ -24,7 +24,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from ecoplan.errors import InputFileError
 from ecoplan.settings import limits as cfg
@@ -141,11 +141,11 @@ class _Capped(io.RawIOBase):
 def _open_raw(path: Path, compression: str | None) -> BinaryIO:
     """The decompressing stream of ``path``; a zip must hold exactly one file."""
     if compression == "gzip":
-        return gzip.open(path, "rb")
+        return cast(BinaryIO, gzip.open(path, "rb"))
     if compression == "bzip2":
-        return bz2.open(path, "rb")
+        return cast(BinaryIO, bz2.open(path, "rb"))
     if compression == "xz":
-        return lzma.open(path, "rb")
+        return cast(BinaryIO, lzma.open(path, "rb"))
     if compression == "zip":
         try:
             archive = zipfile.ZipFile(path)
@@ -228,7 +228,7 @@ def check_expanded_size(source: str | Path | bytes, kind: str, *, name: str | No
 
 def _open_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, label: str) -> BinaryIO:
     try:
-        return archive.open(member)
+        return cast(BinaryIO, archive.open(member))
     except (RuntimeError, NotImplementedError) as err:  # encrypted, or an unknown method
         raise InputFileError(f"{label}: cannot unpack {member.filename} ({err}) — save it as a "
                              "plain zip without a password.") from None

@@ -10,12 +10,12 @@ import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from synthetic import layers_from_segments, points
 
 from ecoplan.access.engine import nearest_site, origin_distances
 from ecoplan.access.speeds import metres, minutes, resolve_speed
 from ecoplan.errors import AreaError, EcoplanError
 from ecoplan.network.graph import build_walk_graph
-from ecoplan.network.synthetic import layers_from_segments, points
 from ecoplan.network.walkable import walkable_mask
 from ecoplan.osm import layers as L
 from ecoplan.settings.paths import shared_data_dir

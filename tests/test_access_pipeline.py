@@ -13,12 +13,12 @@ import pandas as pd
 import pytest
 import shapely
 from scipy.spatial import cKDTree
+from synthetic import layers_from_segments, points, to_lonlat
 
 from ecoplan.access.gaps import equity_table
 from ecoplan.access.measure import AccessResult, measure_access, result_columns
 from ecoplan.io import write_csv
 from ecoplan.network.graph import build_walk_graph
-from ecoplan.network.synthetic import layers_from_segments, points, to_lonlat
 from ecoplan.settings import access as cfg
 from ecoplan.settings.paths import shared_data_dir
 from ecoplan.sites.build import Sites

@@ -313,8 +313,6 @@ def test_forecast_helpers():
 def test_ranking_panel_ranks_for_a_purpose_and_explains_a_site():
     from ecoplan.app import ranking_panel
 
-    if ranking_panel.ranking_module() is None:
-        pytest.skip("ranking stage not installed")
     at = page("sites_page").run()
     assert "score" not in at.dataframe[0].value.columns  # off by default: area order
     at.toggle(key=ranking_panel.TOGGLE_KEY).set_value(True).run()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from datetime import date, timedelta
 
@@ -142,8 +141,6 @@ def test_site_from_sites_file_with_alternatives(berlin, tmp_path, capsys):
 
 def test_site_from_pbf_woodland_gusts(capsys, monkeypatch):
     """Real Isle of Wight sites: a wood in an 80 km/h gust gets real open alternatives."""
-    if importlib.util.find_spec("ecoplan.sites.build") is None:
-        pytest.skip("ecoplan.sites.build (lead's API) not built yet")
     pbf = paths.shared_data_dir() / "osm" / "isle-of-wight_2015-01-01.osm.pbf"
     if not pbf.is_file():
         pytest.skip("Isle of Wight extract not available")
@@ -345,7 +342,7 @@ def test_failed_export_saves_no_plan_so_a_retry_makes_no_duplicate(berlin, tmp_p
 
     monkeypatch.setattr(pio.os, "replace", full_disk)
     rc = main(argv)
-    _one_line_error(capsys, rc, "No space left on device")
+    _one_line_error(capsys, rc, "the disk is full")
     assert _count_plans(db) == 0
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".ics", ".html",
                                                                        ".tmp")) == []
@@ -385,3 +382,35 @@ def test_plans_list_skips_and_reports_a_damaged_row(tmp_path, capsys):
     assert "Walk 1" in cap.out and "Walk 0" not in cap.out
     assert "plan 1 is damaged (its forecast is not valid JSON)" in cap.err
     assert "Traceback" not in cap.err
+
+
+@pytest.mark.parametrize("kind", ["demo", "osm"])
+def test_site_source_takes_demo_and_osm_xml(kind, tmp_path, capsys):
+    """--source reads what every other command reads ('demo', .osm XML), not only a PBF."""
+    from ecoplan.osm.load import load_layers
+    from ecoplan.sites.build import build_sites
+
+    source = "demo"
+    if kind == "osm":
+        from osm_extract import extract_xml
+
+        pbf = paths.shared_data_dir() / "osm" / "isle-of-wight_2015-01-01.osm.pbf"
+        if not pbf.is_file():
+            pytest.skip("Isle of Wight extract not available")
+        source = str(extract_xml(pbf, tmp_path / "ryde.osm", (-1.17, 50.725, -1.15, 50.735)))
+    sites = build_sites(load_layers(source)).sites
+    top = sites.sort_values("area_ha", ascending=False).iloc[0]
+    rc = main(["plan", "--site", str(top["site_id"]), "--source", source, "--date", SOON,
+               "--start", "12:00", "--minutes", "60", "--conditions",
+               "temp_c=12,gust_kmh=20,rain_mm=0,weather_code=3"])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    assert out.startswith(f"{top['name'] or top['site_id']}: {SOON} 12:00 for 60 min"), out
+
+
+def test_site_source_of_an_unknown_type_is_one_line(tmp_path, capsys):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not OSM")
+    rc = main(["plan", "--site", "w1", "--source", str(notes), "--date", SOON, "--start",
+               "12:00", "--minutes", "60", "--conditions", "temp_c=12"])
+    _one_line_error(capsys, rc, "unknown OSM file type")

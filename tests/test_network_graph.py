@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from pyproj import Geod
 from scipy.sparse.csgraph import dijkstra
+from synthetic import layers_from_segments, points
 
 from ecoplan.errors import AreaError
 from ecoplan.network.graph import build_walk_graph
 from ecoplan.network.snap import snap_points
-from ecoplan.network.synthetic import layers_from_segments, points
 from ecoplan.network.walkable import step_free_mask, walkable_mask
 from ecoplan.osm import layers as L
 from ecoplan.settings import network as cfg

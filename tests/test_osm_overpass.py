@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import gzip
-import importlib.util
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -419,19 +418,10 @@ def test_guard_refuses_the_real_internet():
         requests.get("http://overpass-api.de/api/status", timeout=2)
 
 
-# --- read_overpass (needs the lead's XML reader) ----------------------------------------------
-
-def _need_read_xml():
-    if importlib.util.find_spec("ecoplan.osm.xml") is None:
-        pytest.skip("ecoplan.osm.xml.read_xml is not written yet")
-    import ecoplan.osm.xml as x
-    if not hasattr(x, "read_xml"):
-        pytest.skip("ecoplan.osm.xml has no read_xml yet")
-
+# --- read_overpass (through the XML reader) ---------------------------------------------------
 
 @pytest.fixture(scope="module")
 def ryde_layers(ryde_json, tmp_path_factory):
-    _need_read_xml()
     with pytest.MonkeyPatch.context() as mp, LoopbackServer([Reply.json(ryde_json)]) as srv:
         mp.setenv("ECOPLAN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
         return op.read_overpass(bbox="-1.170,50.725,-1.156,50.734", base_url=_api(srv))
@@ -463,7 +453,6 @@ def test_overpass_path_agrees_with_the_pbf_reader(ryde_layers):
 
 
 def test_read_overpass_place_uses_nominatim_then_overpass(ryde_json, monkeypatch):
-    _need_read_xml()
     from ecoplan.osm import geocode
     monkeypatch.setattr(geocode, "_last_request", [float("-inf")])
     outline = box(-1.168, 50.726, -1.158, 50.733)
@@ -505,7 +494,6 @@ def test_fixture_is_not_mutated_by_fetch(ryde_json):
 
 
 def test_read_overpass_empty_answer_names_the_area():
-    _need_read_xml()
     empty = {"version": 0.6, "osm3s": {"timestamp_osm_base": OSM_BASE}, "elements": []}
     with (
         LoopbackServer([Reply.json(empty)]) as srv,

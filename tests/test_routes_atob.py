@@ -7,9 +7,9 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
+from synthetic import layers_from_segments, to_lonlat
 
 from ecoplan.errors import AreaError, EcoplanError
-from ecoplan.network.synthetic import layers_from_segments, to_lonlat
 from ecoplan.routes.atob import plan_route
 from ecoplan.routes.loops import plan_loops
 from ecoplan.routes.network import NoStepFreeRouteError, RouteError

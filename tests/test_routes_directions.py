@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from synthetic import layers_from_segments
 
-from ecoplan.network.synthetic import layers_from_segments
 from ecoplan.routes.directions import _compass, _turn, directions, edge_labels
 from ecoplan.routes.network import prepare_network
 

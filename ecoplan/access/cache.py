@@ -3,9 +3,9 @@
 Key: a hash of everything the result depends on — the OSM file (path, size, mtime: extracts
 can be gigabytes), the area/deprivation/population/lookup files (content digests: small),
 speed, step-free, clip options, the standards version and the ecoplan version. An entry is a
-folder under ``cache_dir()/access/<key>`` with GeoParquet tables and a JSON header, written to
-a temporary folder and renamed into place; anything unreadable is deleted and rebuilt, never
-trusted. No pickle: a cache file can never run code.
+folder under ``cache_dir()/access/<key>`` with GeoParquet tables and a JSON header, each file
+written atomically (:func:`ecoplan.io.atomic_paths`), the header last; anything unreadable is
+deleted and rebuilt, never trusted. No pickle: a cache file can never run code.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,8 @@ import geopandas as gpd
 
 from ecoplan import __version__
 from ecoplan.access.measure import AccessResult
+from ecoplan.errors import OutputFileError
+from ecoplan.io import atomic_paths
 from ecoplan.settings import access as cfg
 from ecoplan.settings import osm as osm_cfg
 from ecoplan.settings.paths import cache_dir
@@ -65,8 +66,8 @@ def entry_path(key: str) -> Path:
 def load_result(key: str) -> AccessResult | None:
     """The cached result for ``key``, or None (missing or corrupt: a corrupt entry is removed)."""
     path = entry_path(key)
-    if not path.is_dir():
-        return None
+    if not (path / "meta.json").is_file():
+        return None  # absent, or being written (its header is written last)
     try:
         meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT or meta.get("key") != key:
@@ -86,25 +87,19 @@ def load_result(key: str) -> AccessResult | None:
 
 def save_result(key: str, result: AccessResult) -> Path:
     """Write ``result`` under ``key`` atomically (a half-written entry is never visible)."""
-    root = access_cache_dir()
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=root))
-    try:
-        result.areas.to_parquet(tmp / "areas.parquet")
-        result.origins.to_parquet(tmp / "origins.parquet")
-        meta = {"format": FORMAT, "key": key, "speed_kmh": result.speed_kmh,
-                "step_free": result.step_free, "standards": list(result.standards),
-                "warnings": list(result.warnings), "info": result.info,
-                "n_areas": len(result.areas), "n_origins": len(result.origins)}
-        (tmp / "meta.json").write_text(json.dumps(meta, default=str), encoding="utf-8")
-        final = entry_path(key)
-        if final.exists():
-            shutil.rmtree(final, ignore_errors=True)
-        os.replace(tmp, final)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    return entry_path(key)
+    final = entry_path(key)
+    final.mkdir(parents=True, exist_ok=True)
+    meta = {"format": FORMAT, "key": key, "speed_kmh": result.speed_kmh,
+            "step_free": result.step_free, "standards": list(result.standards),
+            "warnings": list(result.warnings), "info": result.info,
+            "n_areas": len(result.areas), "n_origins": len(result.origins)}
+    # meta.json is moved into place last: an entry without it is still being written.
+    with atomic_paths([final / "areas.parquet", final / "origins.parquet",
+                       final / "meta.json"]) as (areas, origins, header):
+        result.areas.to_parquet(areas)
+        result.origins.to_parquet(origins)
+        header.write_text(json.dumps(meta, default=str), encoding="utf-8")
+    return final
 
 
 def cached_access(parts: dict[str, Any], compute: Callable[[], AccessResult], *,
@@ -122,6 +117,6 @@ def cached_access(parts: dict[str, Any], compute: Callable[[], AccessResult], *,
     if use_cache:
         try:
             save_result(key, result)
-        except OSError:
+        except (OSError, OutputFileError):
             return result.with_info(cache="unwritable", cache_key=key), False
     return result.with_info(cache="miss", cache_key=key), False

@@ -3,7 +3,7 @@
 Why one pass: Dijkstra started from *all* entrances at once (``min_only=True``) gives every
 node its distance to, and the identity of, the nearest entrance — the Defra / ParkServe
 "nearest access point along the network" measure — at the cost of a single shortest-path
-tree, instead of one search per home (DESIGN.md §2).
+tree, instead of one search per home (docs/architecture.md#access).
 
 Entrances lying part-way along a segment become *virtual source nodes* appended to the CSR
 matrix, joined to both segment ends by ``snap_m + dist_u_m`` and ``snap_m + dist_v_m``; the
@@ -54,10 +54,6 @@ class NearestResult:
     predecessor: np.ndarray
     placement: pd.DataFrame
     limit_m: float | None = None
-
-    @property
-    def reachable(self) -> np.ndarray:
-        return np.isfinite(self.dist_m)
 
     @property
     def unplaced(self) -> list:

@@ -79,7 +79,7 @@ def load_areas(inputs: AccessInputs) -> AreasResult:
         missing = int(areas["population"].isna().sum())
         notes = [w for w in res.warnings if "population" not in w.lower()]
         if missing:
-            notes.append(f"{missing} area(s) have no row in {Path(inputs.population).name}; "
+            notes.append(f"{missing} area(s) have no row in {Path(str(inputs.population)).name}; "
                          "population left unknown (NaN).")
         return AreasResult(areas, tuple(notes), (), 0, res.n_fixed)
     boundaries = read_boundaries(inputs.areas, id_column=inputs.id_column,

@@ -1,4 +1,5 @@
-"""Walking speed: named profiles (DESIGN.md §3) or a number, and metres → minutes."""
+"""Walking speed: named profiles (docs/architecture.md#access-standards) or a number, and
+metres → minutes."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ and origins, and :func:`compare` reports how the gap statistics and the equity t
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -86,7 +87,7 @@ def add_site(sites: Sites, layers: OsmLayers,
         raise AreaError(f"The what-if site {name!r} has no way in: no walkable way crosses it or "
                         "passes within 30 m. Draw it up to a path, or add an entrance.")
     ents = ents.to_crs(WGS84)
-    new = {c: 0 for c in SITE_COLUMNS}
+    new: dict[str, Any] = {c: 0 for c in SITE_COLUMNS}
     new.update(site_id=sid, name=str(name), kind=kind, categories="whatif",
                area_ha=float(row.geometry.area.iloc[0]) / 10_000.0, access="public",
                access_evidence="what-if site", park=False,

@@ -88,7 +88,7 @@ def render(load_area: Callable[[str], bool]) -> None:
     if not (choice or "").strip():
         st.error("Choose or type a local authority first, e.g. Isle of Wight.")
         return
-    get_and_load(_query(choice), load_area)
+    get_and_load(_query(choice or ""), load_area)
 
 
 def get_and_load(query: str, load_area: Callable[[str], bool]) -> bool:

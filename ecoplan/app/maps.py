@@ -106,7 +106,7 @@ def base_map(bounds: Sequence[float], *, online_tiles: bool = False,
     # Instance attributes (new lists): folium's add_js_link would mutate the class lists.
     m.default_js = assets.map_js(static_prefix)
     m.default_css = assets.map_css(static_prefix)
-    root = m.get_root()
+    root: Any = m.get_root()  # a branca Figure: has header and html
     root.header.add_child(
         folium.Element(f"<style>{_CSS % {'bg': cfg.MAP_BACKGROUND, 'nd': cfg.NO_DATA_COLOR}}"
                        "</style>"), name="ecoplan_css")
@@ -326,7 +326,7 @@ def add_sites(m: folium.Map, sites: gpd.GeoDataFrame, *, color_by: str = "kind",
         props.append({"site_id": sid, "tooltip": html.escape(site_label(row)),
                       "popup": site_popup_html(row), "_fill": fill,
                       "_selected": selected is not None and sid == str(selected)})
-    data = _collection(geoms.values, props, [p["site_id"] for p in props])
+    data = _collection(geoms.values, props, [str(p["site_id"]) for p in props])
 
     def style(feature: dict) -> dict:
         p = feature["properties"]

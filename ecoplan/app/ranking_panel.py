@@ -8,8 +8,6 @@ sorted by area — never a made-up score.
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
 from typing import Any
 
 import pandas as pd
@@ -17,45 +15,29 @@ import streamlit as st
 
 from ecoplan.app import data, state, ui
 from ecoplan.errors import EcoplanError
+from ecoplan.ranking import rank
+from ecoplan.settings import ranking as rcfg
 
 #: Columns of a ranked table shown before the site columns (when present).
 EXTRA_COLUMNS: list[str] = ["rank", "score"]
 TOGGLE_KEY = "rank_on"
 
 
-def ranking_module() -> ModuleType | None:
-    """``ecoplan.ranking.rank`` (score_sites / rank_scores) if that stage is installed."""
-    try:
-        module = importlib.import_module("ecoplan.ranking.rank")
-    except ImportError:
-        return None
-    ok = all(callable(getattr(module, f, None)) for f in ("score_sites", "rank_scores"))
-    return module if ok else None
-
-
 @st.cache_resource(show_spinner="Scoring the sites…", max_entries=8)
 def _scores(source: str, need_key: tuple[str, ...], _built: Any, _layers: Any,
             _areas: Any) -> Any:
-    rank = ranking_module()
     graph = data.walk_graph_for(source, _layers)
     return rank.score_sites(_built, _layers, graph=graph, areas=_areas)
 
 
 def render(built: Any, *, layers: Any, source: str) -> pd.DataFrame | None:
     """Draw the panel; return the ranked table (best first), or None (plain area order)."""
-    rank = ranking_module()
     with st.container(border=True):
         st.markdown("**Rank sites for a purpose**")
-        if rank is None:
-            st.caption("Ranking by purpose is not available in this version; sites are "
-                       "listed by area, largest first.")
-            return None
         if not st.toggle("Rank the sites", key=TOGGLE_KEY,
                          help="Score every site for a purpose; off: sites by area."):
             st.caption("Off: sites are listed by area, largest first.")
             return None
-        from ecoplan.settings import ranking as rcfg
-
         purpose = st.selectbox("Purpose", rcfg.PURPOSES, key="rank_purpose",
                                format_func=lambda p: p.replace("-", " "))
         nd = state.need()
@@ -90,13 +72,7 @@ def render(built: Any, *, layers: Any, source: str) -> pd.DataFrame | None:
 
 def table_columns(ranked: pd.DataFrame) -> list[str]:
     """Ranking columns to show first: rank, score and each computed component score."""
-    try:
-        from ecoplan.settings import ranking as rcfg
-
-        comps = list(rcfg.COMPONENTS)
-    except ImportError:
-        comps = []
-    return [c for c in [*EXTRA_COLUMNS, *comps] if c in ranked.columns]
+    return [c for c in [*EXTRA_COLUMNS, *rcfg.COMPONENTS] if c in ranked.columns]
 
 
 def explain(site_id: str, ranked: pd.DataFrame | None) -> None:

@@ -164,6 +164,7 @@ def plan(req: RouteRequest, layers: OsmLayers, sites: Any, planner: Any = None) 
             routes = plan_loops(layers, sites, req.start, req.minutes,
                                 n_alternatives=req.n_alternatives, **kw)
         else:
+            assert req.end is not None  # an A-to-B request has an end
             routes = [plan_route(layers, sites, req.start, req.end, **kw)]
     except NoStepFreeRouteError as err:
         return RouteResult(req, tuple(err.alternatives), str(err), step_free_ok=False)

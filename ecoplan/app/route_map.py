@@ -99,13 +99,13 @@ def add_routes(m: folium.Map, routes: list[Route], picked: int, *,
     if 0 <= picked < len(routes):
         pts = folium.FeatureGroup(name="Toilets and benches on the route")
         for w in routes[picked].waypoints:
-            colour = cfg.WAYPOINT_COLORS.get(w.kind)
-            if colour is None:
+            dot = cfg.WAYPOINT_COLORS.get(w.kind)
+            if dot is None:
                 continue
             name = w.name or _KIND_LABEL[w.kind]
             folium.CircleMarker(
                 (w.lat, w.lon), radius=6, color="#000000", weight=1, fill=True,
-                fill_color=colour, fill_opacity=1.0,
+                fill_color=dot, fill_opacity=1.0,
                 tooltip=html.escape(f"{_KIND_LABEL[w.kind]}: {name}"),
             ).add_to(pts)
         pts.add_to(m)

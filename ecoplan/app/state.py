@@ -45,7 +45,7 @@ class ForecastChoice:
 
 
 def _s(state: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
-    return st.session_state if state is None else state
+    return st.session_state if state is None else state  # type: ignore[return-value]
 
 
 def source(state: MutableMapping[str, Any] | None = None) -> str:

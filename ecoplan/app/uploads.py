@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from ecoplan.compressed import check_expanded_size, compression_of, unreadable
@@ -73,39 +74,33 @@ def check_upload(name: str, size: int, kind: str) -> None:
             "on this computer instead.")
 
 
+#: (name endings, test of the first bytes, what the file should be); the first match decides.
+_SNIFFERS: tuple[tuple[tuple[str, ...], Callable[[bytes], bool], str], ...] = (
+    ((".gz",), lambda h: h.startswith(_GZIP), "a gzip file"),
+    ((".bz2",), lambda h: h.startswith(_BZIP2), "a bzip2 file"),
+    ((".zip",), lambda h: h.startswith(_ZIP), "a zip file"),
+    ((".gpkg",), lambda h: h.startswith(_SQLITE), "a GeoPackage"),
+    # PBF: 4-byte big-endian header length, then a BlobHeader whose type is "OSMHeader".
+    ((".pbf",), lambda h: len(h) >= 16 and b"OSMHeader" in h[:64],
+     "an OpenStreetMap .osm.pbf file"),
+    ((".osm", ".xml"), lambda h: b"<osm" in h[:4096].lstrip(b"\xef\xbb\xbf"),
+     "OpenStreetMap XML (no <osm> element at the start)"),
+    ((".json", ".geojson"), lambda h: h.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["),
+     "JSON"),
+    ((".csv",), lambda h: b"\x00" not in h[:4096], "a text CSV file"),
+)
+
+
 def sniff(name: str, head: bytes, kind: str) -> None:
     """Raise InputFileError when the first bytes do not match the format the name claims."""
     lower = str(name).lower()
-    label = safe_name(name)
-
-    def bad(what: str) -> InputFileError:
-        return InputFileError(f"{label} does not look like {what} (its first bytes are wrong) "
-                              "— check you chose the right file, or download it again.")
-
-    if lower.endswith((".gz",)):
-        if not head.startswith(_GZIP):
-            raise bad("a gzip file")
-    elif lower.endswith(".bz2"):
-        if not head.startswith(_BZIP2):
-            raise bad("a bzip2 file")
-    elif lower.endswith(".zip"):
-        if not head.startswith(_ZIP):
-            raise bad("a zip file")
-    elif lower.endswith(".gpkg"):
-        if not head.startswith(_SQLITE):
-            raise bad("a GeoPackage")
-    elif lower.endswith(".pbf"):
-        # PBF: 4-byte big-endian header length, then a BlobHeader whose type is "OSMHeader".
-        if len(head) < 16 or b"OSMHeader" not in head[:64]:
-            raise bad("an OpenStreetMap .osm.pbf file")
-    elif lower.endswith((".osm", ".xml")):
-        if b"<osm" not in head[:4096].lstrip(b"\xef\xbb\xbf"):
-            raise bad("OpenStreetMap XML (no <osm> element at the start)")
-    elif lower.endswith((".json", ".geojson")):
-        if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"{", b"["):
-            raise bad("JSON")
-    elif lower.endswith(".csv") and b"\x00" in head[:4096]:
-        raise bad("a text CSV file")
+    for endings, looks_right, what in _SNIFFERS:
+        if lower.endswith(endings):
+            if not looks_right(head):
+                raise InputFileError(
+                    f"{safe_name(name)} does not look like {what} (its first bytes are wrong) "
+                    "— check you chose the right file, or download it again.")
+            return
 
 
 def save_upload(name: str, data: bytes, kind: str, *, root: Path | None = None) -> Path:

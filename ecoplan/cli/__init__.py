@@ -9,19 +9,30 @@ traceback; anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 from typing import NoReturn
 
 from ecoplan import __version__
+from ecoplan.cli import (
+    access,
+    data,
+    gaps,
+    plan,
+    plans,
+    programme,
+    rank,
+    route,
+    sites,
+    support,
+    whatif,
+)
 from ecoplan.errors import EcoplanError
 
 #: Sub-command modules under ``ecoplan.cli``, in the order of the data flow.
-COMMANDS: tuple[str, ...] = (
-    "data", "sites", "access", "gaps", "rank", "whatif", "plan", "plans", "route", "support",
-    "programme",
+COMMANDS: tuple[ModuleType, ...] = (
+    data, sites, access, gaps, rank, whatif, plan, plans, route, support, programme,
 )
 
 
@@ -40,11 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"ecoplan {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        modname = f"ecoplan.cli.{name}"
-        if importlib.util.find_spec(modname) is None:
-            continue  # command not built yet
-        importlib.import_module(modname).add_parser(sub)
+    for command in COMMANDS:
+        command.add_parser(sub)
     return parser
 
 

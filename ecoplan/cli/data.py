@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -51,7 +52,7 @@ class _Bars:
 
     def __init__(self, quiet: bool) -> None:
         self.quiet = quiet
-        self.bars: dict[str, object] = {}
+        self.bars: dict[str, Any] = {}  # tqdm bars
 
     def __call__(self, label: str, done: int, total: int | None) -> None:
         if self.quiet:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from ecoplan.errors import InputFileError
 
 #: With --la, the IoD files each edition uses (catalogue ids) and its boundaries (manifest keys).
-EDITION_FILES: dict[str, dict[str, object]] = {
+EDITION_FILES: dict[str, dict[str, Any]] = {
     "2019": {"areas": "lsoa2011", "deprivation": ["iod2019_file2"],
              "population": "iod2019_file6", "lookup": None},
     # IoD 2025 is on LSOA 2021; population (File 6, mid-2015) is on LSOA 2011 and is carried
@@ -52,7 +53,7 @@ def apply_la(args: argparse.Namespace) -> None:
         args.areas = str(man.path_of(str(plan["areas"])))
         used.append(f"LSOA {'2011' if edition == '2019' else '2021'} boundaries")
     if hasattr(args, "deprivation") and not args.deprivation:
-        args.deprivation = [str(man.path_of(k)) for k in plan["deprivation"]]  # type: ignore[union-attr]
+        args.deprivation = [str(man.path_of(k)) for k in plan["deprivation"]]
         used.append(f"IoD {edition}")
     if hasattr(args, "population") and not args.population:
         args.population = str(man.path_of(str(plan["population"])))

@@ -19,8 +19,8 @@ def add_parser(subparsers: Any) -> None:
         description="Assess a session at a site: forecast for its hours, site features, group.")
     where = p.add_argument_group("where (a site from a source file, or a point)")
     where.add_argument("--site", help="site id from 'ecoplan sites' (e.g. w123456)")
-    where.add_argument("--source", help=".osm.pbf extract (or a sites .geojson/.gpkg) "
-                       "holding the site")
+    where.add_argument("--source", help="OSM file (.osm.pbf, .osm, .osm.bz2, .osm.gz), 'demo', "
+                       "or a sites .geojson/.gpkg, holding the site")
     where.add_argument("--lat", type=float)
     where.add_argument("--lon", type=float)
     where.add_argument("--categories", default="",
@@ -54,10 +54,14 @@ def add_parser(subparsers: Any) -> None:
 
 
 def load_sites(source: str) -> tuple[Any, Any]:
-    """(sites, layers) from a sites file (.geojson/.gpkg; no layers) or built from a PBF."""
+    """(sites, layers) from a sites file (.geojson/.gpkg; no layers) or built from any OSM
+    source the other commands read (:func:`ecoplan.osm.load.load_layers`)."""
+    from ecoplan.osm.load import DEMO, load_layers
+
     path = Path(source)
-    if not path.is_file():
-        raise InputFileError(f"source file {path} not found; give an .osm.pbf extract")
+    if source != DEMO and not path.is_file():
+        raise InputFileError(f"source file {path} not found; give an OSM file (.osm.pbf, .osm, "
+                             ".osm.bz2, .osm.gz), 'demo', or a sites .geojson/.gpkg")
     if path.suffix.lower() in (".geojson", ".gpkg", ".json"):
         import geopandas as gpd
 
@@ -66,12 +70,10 @@ def load_sites(source: str) -> tuple[Any, Any]:
         except Exception as err:  # noqa: BLE001 — any reader failure is a bad file
             raise InputFileError(f"cannot read sites from {path} ({err.__class__.__name__}); "
                                  "give a sites GeoJSON/GeoPackage or an .osm.pbf") from None
-    from ecoplan.osm.pbf import read_pbf
     from ecoplan.sites.build import build_sites
 
-    layers = read_pbf(path)
-    sites = build_sites(layers)
-    return getattr(sites, "sites", sites), layers  # build_sites returns Sites(sites, …)
+    layers = load_layers(source)
+    return build_sites(layers).sites, layers
 
 
 def _site_row(sites: Any, site_id: str) -> Any:
@@ -156,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
     sites = layers = None
     if args.site:
         if not args.source:
-            raise EcoplanError("--site needs --source (the .osm.pbf the site came from)")
+            raise EcoplanError("--site needs --source (the OSM file the site came from, or 'demo')")
         sites, layers = load_sites(args.source)
         row = _site_row(sites, args.site)
         from ecoplan.plans.refuge import nearest_building

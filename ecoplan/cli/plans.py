@@ -39,51 +39,61 @@ def run(args: argparse.Namespace) -> int:
 
     with PlanStore(args.db) as store:
         if args.action == "list":
-            plans = store.list()
-            if not plans and not store.damaged:
-                print("No saved plans. Create one with 'ecoplan plan ... --save'.")
-            for plan in plans:
-                print(_line(plan))
-            for bad in store.damaged:
-                print(f"! {bad}", file=sys.stderr)
+            _list(store)
         elif args.action == "show":
-            plan = store.get(args.id)
-            if args.json:
-                rec = {k: v for k, v in vars(plan).items() if k != "start"}
-                rec["start"] = plan.start.isoformat()
-                print(json.dumps(rec, indent=1, ensure_ascii=False))
-                return 0
-            print(_line(plan))
-            a = plan.assessment or {}
-            for r in a.get("reasons", []):
-                print(f"  [{r['level']}] {r['text']}")
-            if a.get("participant_note"):
-                print(f"Tell participants: {a['participant_note']}")
-            for c in a.get("checklist", []):
-                print(f"  [ ] {c}")
-            if plan.notes:
-                print(f"Notes: {plan.notes}")
-            print(f"(version {plan.version}, saved {plan.updated_at})")
+            _show(store.get(args.id), as_json=args.json)
         elif args.action == "export":
-            plan = store.get(args.id)
-            if not (args.ics or args.sheet):
-                from ecoplan.errors import EcoplanError
-
-                raise EcoplanError("say what to export: --ics FILE and/or --sheet FILE.html")
-            from ecoplan.plans._io import check_target
-
-            for target, what in ((args.ics, "calendar event"), (args.sheet, "sheet")):
-                if target:
-                    check_target(target, what)
-            if args.ics:
-                from ecoplan.plans.ics import write_ics
-
-                print(f"Calendar event written to {write_ics(plan, args.ics)}")
-            if args.sheet:
-                from ecoplan.plans.sheet import write_sheet
-
-                print(f"Printable sheet written to {write_sheet(plan, args.sheet)}")
+            _export(store.get(args.id), args)
         elif args.action == "delete":
             store.delete(args.id)
             print(f"Deleted plan {args.id}.")
     return 0
+
+
+def _list(store: Any) -> None:
+    plans = store.list()
+    if not plans and not store.damaged:
+        print("No saved plans. Create one with 'ecoplan plan ... --save'.")
+    for plan in plans:
+        print(_line(plan))
+    for bad in store.damaged:
+        print(f"! {bad}", file=sys.stderr)
+
+
+def _show(plan: Any, *, as_json: bool) -> None:
+    if as_json:
+        rec = {k: v for k, v in vars(plan).items() if k != "start"}
+        rec["start"] = plan.start.isoformat()
+        print(json.dumps(rec, indent=1, ensure_ascii=False))
+        return
+    print(_line(plan))
+    a = plan.assessment or {}
+    for r in a.get("reasons", []):
+        print(f"  [{r['level']}] {r['text']}")
+    if a.get("participant_note"):
+        print(f"Tell participants: {a['participant_note']}")
+    for c in a.get("checklist", []):
+        print(f"  [ ] {c}")
+    if plan.notes:
+        print(f"Notes: {plan.notes}")
+    print(f"(version {plan.version}, saved {plan.updated_at})")
+
+
+def _export(plan: Any, args: argparse.Namespace) -> None:
+    if not (args.ics or args.sheet):
+        from ecoplan.errors import EcoplanError
+
+        raise EcoplanError("say what to export: --ics FILE and/or --sheet FILE.html")
+    from ecoplan.plans._io import check_target
+
+    for target, what in ((args.ics, "calendar event"), (args.sheet, "sheet")):
+        if target:
+            check_target(target, what)
+    if args.ics:
+        from ecoplan.plans.ics import write_ics
+
+        print(f"Calendar event written to {write_ics(plan, args.ics)}")
+    if args.sheet:
+        from ecoplan.plans.sheet import write_sheet
+
+        print(f"Printable sheet written to {write_sheet(plan, args.sheet)}")

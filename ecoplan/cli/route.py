@@ -111,6 +111,7 @@ def run(args: argparse.Namespace) -> int:
         start, name = site_start(sites, args.site)
     elif args.poi:
         start, name = poi_start(layers, args.poi)
+    assert start is not None  # --start, --site or --poi is required
     planner = RoutePlanner(layers, sites)
     opts = dict(speed_kmh=speed, step_free=args.step_free, lit_only=args.lit,
                 avoid_roads=args.avoid_roads, planner=planner, start_name=name,

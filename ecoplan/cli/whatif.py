@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
         label = f"new site {name!r} ({sites.sites.iloc[-1]['area_ha']:.1f} ha, " \
                 f"{int(sites.sites.iloc[-1]['n_entrances'])} entrances)"
     else:
+        assert point is not None  # --add-site or --add-entrance is required
         site_id, pt = point
         sites = add_entrance(before.sites, site_id, pt, layers=before.layers)
         label = f"extra entrance into {site_id}"

@@ -110,7 +110,8 @@ def load_catalogue(override: str | Path | None = None) -> Catalogue:
     if missing:
         raise InputFileError(f"data catalogue {path} lacks the source(s) "
                              f"{', '.join(missing)} — copy them from the built-in catalogue")
-    services = doc.get("services") if isinstance(doc.get("services"), dict) else {}
+    services: dict[str, dict[str, Any]] = (doc["services"] if isinstance(doc.get("services"), dict)
+                                           else {})
     return Catalogue(path, hashlib.sha256(raw).hexdigest(), sources, services)
 
 

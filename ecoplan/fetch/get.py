@@ -177,7 +177,8 @@ def _boundaries(ctx: Context, src: Source, auth: Authority, codes: list[str],
             feats += arcgis.query(
                 src, arcgis.where_in(src.code_field, chunk), geometry=True,
                 offline=ctx.offline, refresh=ctx.refresh, sleep=ctx.sleep,
-                on_page=lambda n, _t, d=done: ctx.progress(dest.name, d + n, len(codes)))
+                on_page=lambda n, _t, d=done: ctx.progress(  # type: ignore[misc]
+                    dest.name, d + n, len(codes)))
     except NotInCacheError:
         ctx.missing.append(f"{src.title} for {auth.name} ({src.id})")
         return None

@@ -12,7 +12,6 @@ Layout under the user's data folder (``ecoplan.settings.paths.data_dir()``)::
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,13 +137,6 @@ def _authority_table(have: list[Manifest]):
         except (OSError, ValueError):
             pass
     return pd.DataFrame({"code": [m.code for m in have], "name": [m.name for m in have]})
-
-
-def read_json_file(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 __all__ = ["Manifest", "downloaded", "downloads_root", "find_manifest", "la_dir",

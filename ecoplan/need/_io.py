@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,7 @@ from ecoplan.compressed import check_expanded_size, compression_of, open_input
 from ecoplan.errors import InputFileError
 from ecoplan.settings import need as cfg
 
-TableSource = str | Path | pd.DataFrame
+TableSource: TypeAlias = str | Path | pd.DataFrame
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 

@@ -95,7 +95,7 @@ def build_areas(boundaries: Boundaries | gpd.GeoDataFrame, need: pd.DataFrame | 
         if not hit.any():
             raise _no_match("deprivation file", f"the {edition} table", areas, need, lookup)
         unmatched = tuple(areas.loc[~hit, "area_code"])
-        areas["need_source"] = np.where(hit, edition, None)
+        areas["need_source"] = np.where(hit, edition, None)  # type: ignore[call-overload]
         if unmatched:
             hint = ""
             if lookup is None:

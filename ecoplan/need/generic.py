@@ -65,6 +65,7 @@ def read_generic_need(source: str | Path | gpd.GeoDataFrame, *, id_column: str,
 
     id_col = col(id_column, "id")
     need_col = col(need_column, "need")
+    assert need_col is not None  # need_column is required
     name_col = col(name_column, "name")
     pop_col = col(population_column, "population")
     codes = codes_as_text(gdf[id_col])

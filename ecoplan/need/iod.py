@@ -13,7 +13,6 @@ NaN unless a population file (IoD 2019 File 6) was given. Rank 1 / decile 1 = mo
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,11 +73,11 @@ def read_iod_file(source: TableSource, *, name: str | None = None) -> IodFile:
     govuk_code = next((c for c in cols if _GOVUK_CODE.match(norm(c))), None)
     hv_code = next((c for c in cols if _HUMANIVERSE_CODE.match(norm(c))), None)
     if govuk_code is not None:
-        year = _GOVUK_CODE.match(norm(govuk_code)).group(1)
+        year = _GOVUK_CODE.match(norm(govuk_code)).group(1)  # type: ignore[union-attr]
         edition = _edition_for_vintage(year, label)
         out, kind, layout = _govuk(df, govuk_code, edition)
     elif hv_code is not None:
-        year = "20" + _HUMANIVERSE_CODE.match(norm(hv_code)).group(1)
+        year = "20" + _HUMANIVERSE_CODE.match(norm(hv_code)).group(1)  # type: ignore[union-attr]
         edition = _edition_for_vintage(year, label)
         out, kind, layout = _humaniverse(df, hv_code, edition, label)
     else:
@@ -280,10 +279,3 @@ def _order(table: pd.DataFrame) -> pd.DataFrame:
     extra = [c for c in table.columns if c not in CORE_COLUMNS]
     out = table[CORE_COLUMNS + extra].reset_index(drop=True)
     return out
-
-
-def domain_keys(table: pd.DataFrame) -> Sequence[str]:
-    """Domain keys present in a tidy table (e.g. 'income', 'environment')."""
-    return sorted({c.rsplit("_", 1)[0] for c in table.columns
-                   if c.rsplit("_", 1)[-1] in ("rank", "decile", "score")
-                   and not c.startswith("imd_")})

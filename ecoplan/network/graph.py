@@ -1,11 +1,11 @@
 """The walking network as arrays: node coordinates, a scipy CSR matrix of lengths, edge tags.
 
 Why arrays and not networkx: one multi-source Dijkstra over a CSR matrix is ~25× faster than
-networkx (DESIGN.md §2) and the whole island fits in a few MB. Lengths are measured along
-each segment's geometry in a local UTM projection — the same metric snapping and straight-line
-distances use — so a network distance can never come out shorter than the straight line (UTM
-scale error < 0.1 % within a zone). Pedestrians ignore ``oneway``: the matrix is symmetric.
-Parallel segments between the same two nodes keep the shortest
+networkx (docs/architecture.md#walking-network) and the whole island fits in a few MB. Lengths
+are measured along each segment's geometry in a local UTM projection — the same metric snapping
+and straight-line distances use — so a network distance can never come out shorter than the
+straight line (UTM scale error < 0.1 % within a zone). Pedestrians ignore ``oneway``: the
+matrix is symmetric. Parallel segments between the same two nodes keep the shortest
 (``networkx.to_scipy_sparse_array`` would *sum* them).
 """
 

@@ -1,4 +1,5 @@
-"""Which highway segments people can walk on (a UK-aware filter we own, DESIGN.md §2).
+"""Which highway segments people can walk on (a UK-aware filter we own,
+docs/architecture.md#walking-network).
 
 osmnx's "walk" filter drops UK shared paths (``highway=cycleway`` + ``foot=designated``) and
 ``access=private`` + ``foot=yes`` rights of way, so the rules live here, in one place.

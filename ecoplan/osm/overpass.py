@@ -18,15 +18,13 @@ ways and buildings), so the tag taxonomy stays in one place.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 from xml.sax.saxutils import XMLGenerator
 
 import requests
@@ -35,6 +33,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ecoplan import __version__, net
 from ecoplan.errors import AreaError, NotInCacheError, ServiceError
+from ecoplan.io import atomic_path
 from ecoplan.osm import geocode
 from ecoplan.settings import osm as osm_cfg
 from ecoplan.settings import overpass as cfg
@@ -44,7 +43,7 @@ if TYPE_CHECKING:
 
 
 Bbox = tuple[float, float, float, float]
-Area = Bbox | Polygon | MultiPolygon
+Area: TypeAlias = Bbox | Polygon | MultiPolygon
 
 _ADVICE_LOCAL = "use a local .osm.pbf file (e.g. from Geofabrik)"
 
@@ -134,13 +133,13 @@ def _merge_filters(*filters: dict[str, list[str] | bool]) -> dict[str, list[str]
 def _same(a: list[str] | bool | None, b: list[str] | bool | None) -> bool:
     if a is True or b is True:
         return a is b
-    return a is not None and b is not None and sorted(a) == sorted(b)
+    return a is not None and b is not None and sorted(a) == sorted(b)  # type: ignore[arg-type]
 
 
 def _tag_filter(key: str, values: list[str] | bool) -> str:
     if values is True:
         return f"[{_quote(key)}]"
-    return f'[{_quote(key)}~"{_regex(values)}"]'
+    return f'[{_quote(key)}~"{_regex(values)}"]'  # type: ignore[arg-type]
 
 
 def _quote(text: str) -> str:
@@ -343,14 +342,8 @@ def overpass_json_to_osm_xml(data: dict[str, Any], path: str | Path) -> Path:
     path = Path(path)
     nodes, ways, rels = _merge_elements(data.get("elements", []))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            _write_xml(fh, data, nodes, ways, rels)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        _write_xml(fh, data, nodes, ways, rels)
     return path
 
 
@@ -371,7 +364,8 @@ def _merge_elements(elements: Iterable[dict[str, Any]]
 
 def _write_xml(fh, data: dict[str, Any], nodes: dict[int, dict], ways: dict[int, dict],
                rels: dict[int, dict]) -> None:
-    xml = XMLGenerator(fh, encoding="utf-8", short_empty_elements=True)
+    # typeshed asks for AttributesImpl; XMLGenerator only calls .items(), so dicts do.
+    xml: Any = XMLGenerator(fh, encoding="utf-8", short_empty_elements=True)
     xml.startDocument()
     xml.characters("\n")
     xml.startElement("osm", {"version": "0.6", "generator": f"ecoplan {__version__} from "

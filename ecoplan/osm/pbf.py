@@ -1,4 +1,5 @@
-"""Read a local ``.osm.pbf`` extract with pyrosm — the fast, offline path (DESIGN.md §2)."""
+"""Read a local ``.osm.pbf`` extract with pyrosm — the fast, offline path
+(docs/architecture.md#sources)."""
 
 from __future__ import annotations
 

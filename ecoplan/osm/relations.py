@@ -13,6 +13,7 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -43,6 +44,7 @@ def incomplete_multipolygons(path: str | Path, *, label: str | None = None) -> l
 
     way_ids = array("q")
     wanted: list[tuple[int, str, list[int], str]] = []
+    obj: Any  # an osmium Way or Relation (the processor is asked for nothing else)
     try:
         for obj in osmium.FileProcessor(str(path), osmium.osm.WAY | osmium.osm.RELATION):
             if obj.is_way():
@@ -82,7 +84,7 @@ def _present(have: np.ndarray, refs: np.ndarray) -> np.ndarray:
 def _is_feature(tags) -> bool:
     for key, values in cfg.FEATURE_FILTER.items():
         value = tags.get(key)
-        if value is not None and (values is True or value in values):
+        if value is not None and (values is True or value in values):  # type: ignore[operator]
             return True
     return False
 

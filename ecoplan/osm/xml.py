@@ -89,7 +89,7 @@ def _all_tags() -> dict[str, list[str] | bool]:
             if values is True or have is True:
                 merged[key] = True
             else:
-                merged[key] = sorted(set(have or []) | set(values))
+                merged[key] = sorted(set(have or []) | set(values))  # type: ignore[arg-type]
     return merged
 
 

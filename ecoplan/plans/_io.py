@@ -1,4 +1,4 @@
-"""Atomic file writes for exports: a failure leaves no partial file behind, and is one line.
+"""Output checks for exports (files are written with :func:`ecoplan.io.write_atomic`).
 
 ``check_target`` runs before any slow work so a bad ``--ics``/``--sheet`` path is refused
 before a plan is assessed or saved.
@@ -6,7 +6,6 @@ before a plan is assessed or saved.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -31,29 +30,4 @@ def check_target(path: str | Path, what: str = "file") -> Path:
     except OSError as err:
         raise InputFileError(f"cannot write the {what} to {p} ({err.strerror or err}); choose "
                              "another folder") from None
-    return p
-
-
-def write_atomic(path: str | Path, data: str | bytes) -> Path:
-    """Write to a temp file in the same folder, then ``os.replace`` it into place."""
-    p = Path(path)
-    try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
-    except OSError as err:
-        raise InputFileError(f"cannot write {p} ({err.strerror or err}); choose another "
-                             "folder") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(tmp, p)
-    except OSError as err:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise InputFileError(f"cannot write {p} ({err.strerror or err}); nothing was "
-                             "written") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
     return p

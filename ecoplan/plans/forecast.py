@@ -23,7 +23,7 @@ import requests
 
 from ecoplan import net
 from ecoplan.errors import EcoplanError, InputFileError, NotInCacheError, ServiceError
-from ecoplan.plans._io import write_atomic
+from ecoplan.io import write_atomic
 from ecoplan.plans.validate import (
     check_column,
     check_schema,
@@ -425,7 +425,9 @@ def latest_cached(lat: float, lon: float, tz: str, root: Path | None = None) -> 
     return None
 
 
-def _age_text(age: timedelta) -> str:
+def _age_text(age: timedelta | None) -> str:
+    if age is None:  # a forecast read from the cache always has its fetch time
+        return "an unknown time"
     hours = age.total_seconds() / 3600
     return f"{hours * 60:.0f} min" if hours < 1 else (
         f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days")
@@ -466,6 +468,7 @@ def load_forecast(
         fc.notes.append(f"{err} — so using the forecast cached {_age_text(fc.age(now))} ago.")
         return fc
     fc = parse_forecast(data, source="live", fetched_at=now)
+    path.parent.mkdir(parents=True, exist_ok=True)  # our cache folder: ours to create
     write_atomic(path, json.dumps({"fetched_at": now.isoformat(),
                                     "request": {"lat": lat, "lon": lon, "tz": tz},
                                     "response": data}))

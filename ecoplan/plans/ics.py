@@ -9,7 +9,7 @@ from pathlib import Path
 
 from icalendar import Calendar, Event
 
-from ecoplan.plans._io import write_atomic
+from ecoplan.io import write_atomic
 from ecoplan.plans.store import Plan
 from ecoplan.settings import weather as cfg
 

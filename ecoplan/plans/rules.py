@@ -213,6 +213,7 @@ def session_weather(fc: Forecast, session: Session) -> SessionWeather:
     fill = {v for v in cfg.DAILY_STANDS_IN if v not in hourly_ok and _daily_ok(daily, v)}
     sw.available = frozenset(hourly_ok | fill)
     if fill:
+        assert daily is not None  # _daily_ok found the day
         d = daily
         if "temperature_2m" in fill:
             sw.t_max = _nanmax(sw.t_max, d["temperature_2m_max"])
@@ -236,6 +237,7 @@ def session_weather(fc: Forecast, session: Session) -> SessionWeather:
                 else f"every hour for {words(sorted(fill))}")
         sw.notes.append(f"The hourly forecast does not cover {what}; the whole-day summary "
                         f"for {daily['date']} was used as well (cautious: daily extremes).")
+    assert lo is not None  # hand-entered conditions returned above
     prior = fc.hourly[(fc.hourly["time"] < lo) & (fc.hourly["time"] >= lo - timedelta(hours=24))]
     pp = prior["precipitation"].to_numpy(float)
     if len(prior) >= 20 and not np.isnan(pp).all():

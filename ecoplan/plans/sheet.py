@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from html import escape
 from pathlib import Path
 
-from ecoplan.plans._io import write_atomic
+from ecoplan.io import write_atomic
 from ecoplan.plans.store import Plan
 from ecoplan.settings import weather as cfg
 

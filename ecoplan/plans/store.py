@@ -317,7 +317,8 @@ class PlanStore:
         values = self._values(plan) | {"created_at": now, "updated_at": now, "version": 1}
 
         def do(conn: Connection) -> Plan:
-            new_id = conn.execute(insert(plans_table).values(**values)).inserted_primary_key[0]
+            new_id = conn.execute(  # type: ignore[index]
+                insert(plans_table).values(**values)).inserted_primary_key[0]
             saved = replace(plan, id=int(new_id), created_at=now, updated_at=now, version=1)
             if before_commit is not None:
                 before_commit(saved)

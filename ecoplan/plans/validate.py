@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -212,11 +211,3 @@ def check_not_past(start: datetime, now: datetime | None = None) -> None:
         raise EcoplanError(
             f"the session starts {start:%Y-%m-%d %H:%M}, which is in the past; plan a session "
             "to come (saved plans stay viewable: 'ecoplan plans show ID')")
-
-
-def check_mapping_numbers(values: Mapping[str, Any], error_cls: type[EcoplanError]) -> None:
-    """Hand-entered conditions keyed by hourly variable name: each finite and in range."""
-    for var, v in values.items():
-        if v is None or (isinstance(v, float) and math.isnan(v)):
-            continue
-        check_value(var, float(v), "", error_cls)

@@ -122,6 +122,7 @@ def _site_swaps(fcs: _Forecasts, programme: Programme, session: ProgrammeSession
     for site in programme.pool:
         if not site.usable or site.site_id in avoid:
             continue
+        assert site.lat is not None and site.lon is not None  # pool sites have a point
         _, problem = daylight_problem(session.start, session.minutes, site.lat, site.lon,
                                       programme.spec.timezone, session.number)
         if problem:
@@ -142,6 +143,7 @@ def _time_swaps(fcs: _Forecasts, programme: Programme, session: ProgrammeSession
                 today: date, label: str) -> list[Proposal]:
     site = programme.site(session.site_id)
     day = session.start.date()
+    assert site.lat is not None and site.lon is not None  # pool sites have a point
     sunrise, sunset = weather.sun_times(site.lat, site.lon, day, programme.spec.timezone)
     if sunrise is None or sunset is None:
         return []
@@ -227,6 +229,7 @@ def apply_check(programme: Programme, result: CheckResult, accept: list[str] | t
         s = out.session(p.session)
         if p.kind == "site":
             old, new = out.site(s.site_id), out.site(p.site_id)
+            assert new.lat is not None and new.lon is not None  # pool sites have a point
             sunset, _ = weather.sun_times(new.lat, new.lon, s.start.date(),
                                           programme.spec.timezone)
             note = (f"Moved from {old.name} to {new.name} for the weather "

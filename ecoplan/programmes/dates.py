@@ -74,6 +74,36 @@ def validate(spec: ProgrammeSpec, *, now: datetime | None = None) -> tuple[Progr
     except (ZoneInfoNotFoundError, ValueError):
         raise EcoplanError(f"time zone {spec.timezone!r} is unknown; give an IANA zone such as "
                            "Europe/London") from None
+    notes += _check_limits(spec)
+    step_free = spec.step_free or spec.profile in cfg.ALWAYS_STEP_FREE_PROFILES
+    if step_free and not spec.step_free:
+        notes.append(f"A {spec.profile} group is always planned on step-free routes.")
+    first = spec.first
+    weekday = first.weekday() if spec.weekday is None else spec.weekday
+    if not 0 <= weekday <= 6:
+        raise EcoplanError(f"weekday {weekday} is not 0 (Monday) to 6 (Sunday)")
+    moved = (weekday - first.weekday()) % 7
+    if moved:
+        first = first + timedelta(days=moved)
+        notes.append(f"The first session moves to {first:%a %-d %b %Y}, the first "
+                     f"{DAY_NAMES[weekday]} on or after {spec.first:%-d %b %Y}.")
+    now = now or datetime.now(tz)
+    start = datetime.combine(first, spec.start, tzinfo=tz)
+    if start < now:
+        raise EcoplanError(f"the first session ({start:%a %-d %b %Y %H:%M}) is in the past "
+                           f"(now {now.astimezone(tz):%-d %b %Y %H:%M}); give a --first date "
+                           "from today on")
+    out = replace(spec, name=name, first=first, weekday=weekday, step_free=step_free,
+                  leader_name=clean_text(spec.leader_name, "--leader", cfg.MAX_CONTACT_LEN),
+                  leader_contact=clean_text(spec.leader_contact, "--contact",
+                                            cfg.MAX_CONTACT_LEN),
+                  site_ids=tuple(dict.fromkeys(s.strip() for s in spec.site_ids if s.strip())))
+    return out, notes
+
+
+def _check_limits(spec: ProgrammeSpec) -> list[str]:
+    """Refuse counts and lengths outside their limits; notes on the unusual but allowed."""
+    notes: list[str] = []
     if not cfg.MIN_SESSIONS <= spec.sessions <= cfg.MAX_SESSIONS:
         raise EcoplanError(f"--sessions {spec.sessions}: give {cfg.MIN_SESSIONS} to "
                            f"{cfg.MAX_SESSIONS} sessions (ecotherapy groups typically meet "
@@ -99,30 +129,7 @@ def validate(spec: ProgrammeSpec, *, now: datetime | None = None) -> tuple[Progr
     if spec.top < 1:
         raise EcoplanError(f"--top {spec.top}: give the number of ranked sites to try, 1 or "
                            "more")
-    step_free = spec.step_free or spec.profile in cfg.ALWAYS_STEP_FREE_PROFILES
-    if step_free and not spec.step_free:
-        notes.append(f"A {spec.profile} group is always planned on step-free routes.")
-    first = spec.first
-    weekday = first.weekday() if spec.weekday is None else spec.weekday
-    if not 0 <= weekday <= 6:
-        raise EcoplanError(f"weekday {weekday} is not 0 (Monday) to 6 (Sunday)")
-    moved = (weekday - first.weekday()) % 7
-    if moved:
-        first = first + timedelta(days=moved)
-        notes.append(f"The first session moves to {first:%a %-d %b %Y}, the first "
-                     f"{DAY_NAMES[weekday]} on or after {spec.first:%-d %b %Y}.")
-    now = now or datetime.now(tz)
-    start = datetime.combine(first, spec.start, tzinfo=tz)
-    if start < now:
-        raise EcoplanError(f"the first session ({start:%a %-d %b %Y %H:%M}) is in the past "
-                           f"(now {now.astimezone(tz):%-d %b %Y %H:%M}); give a --first date "
-                           "from today on")
-    out = replace(spec, name=name, first=first, weekday=weekday, step_free=step_free,
-                  leader_name=clean_text(spec.leader_name, "--leader", cfg.MAX_CONTACT_LEN),
-                  leader_contact=clean_text(spec.leader_contact, "--contact",
-                                            cfg.MAX_CONTACT_LEN),
-                  site_ids=tuple(dict.fromkeys(s.strip() for s in spec.site_ids if s.strip())))
-    return out, notes
+    return notes
 
 
 def session_starts(spec: ProgrammeSpec) -> list[datetime]:

@@ -29,6 +29,7 @@ def move_session(programme: Programme, number: int, site_id: str) -> tuple[Progr
         if sid == site_id:
             raise EcoplanError(f"session {n} is at {new.name} too: no site twice in a row — "
                                "choose another site")
+    assert new.lat is not None and new.lon is not None  # pool sites have a point
     sunset, problem = daylight_problem(session.start, session.minutes, new.lat, new.lon,
                                        programme.spec.timezone, number)
     if problem:

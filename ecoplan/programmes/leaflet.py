@@ -15,7 +15,6 @@ import io
 import math
 import textwrap
 from dataclasses import dataclass
-from pathlib import Path
 
 import matplotlib as mpl
 from matplotlib.backends.backend_pdf import PdfPages
@@ -24,7 +23,6 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from ecoplan.errors import EcoplanError
-from ecoplan.io import write_bytes
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.programmes.facts import facts, season, used_forecast
 from ecoplan.programmes.model import Programme, ProgrammeSession
@@ -293,7 +291,7 @@ def _session_pages(programme: Programme, session: ProgrammeSession, layers: OsmL
         meet = next((i for i, ln in enumerate(text[1:], 1) if ln.size == pt["heading"]), 1)
         map_h = max(share * page_h, room - pg.height(text[:meet]))
     y0 = pg.y_pt - map_h - pt["body"] * 0.3
-    ax = pg.fig.add_axes([pg.margin_pt / W, y0 / page_h, pg.width_pt / W, map_h / page_h])
+    ax = pg.fig.add_axes((pg.margin_pt / W, y0 / page_h, pg.width_pt / W, map_h / page_h))
     draw_route_map(ax, route, layers, min_pt=pt["small"] if opts.large_print else 0.0)
     pg.fig.legend(handles=keys, loc="upper left", ncols=ncols, frameon=False,
                   bbox_to_anchor=(pg.margin_pt / W, (y0 - 3) / page_h),
@@ -340,15 +338,8 @@ def leaflet_pdf(programme: Programme, layers: OsmLayers, *, paper: str = "A4",
     return buf.getvalue()
 
 
-def write_leaflet(programme: Programme, layers: OsmLayers, path: str | Path, **kw) -> Path:
-    """Write the leaflet PDF atomically (a failure leaves no partial file)."""
-    data = leaflet_pdf(programme, layers, **kw)
-    write_bytes(path, data)
-    return Path(path)
-
-
 def smallest_text_pt(figs: list[Figure]) -> float:
     """The smallest font size of any visible text on the pages (large print must be ≥ 14)."""
-    sizes = [t.get_fontsize() for fig in figs for t in fig.findobj(Text)
+    sizes = [float(t.get_fontsize()) for fig in figs for t in fig.findobj(Text)
              if t.get_visible() and t.get_text().strip()]
     return min(sizes) if sizes else float("nan")

@@ -10,6 +10,7 @@ keeps only loops within ±15 % of the target length, so every pooled route fits 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -147,12 +148,14 @@ def build_pool(spec: ProgrammeSpec, layers: OsmLayers, sites: Sites, *,
         starts = site_starts(sites, cand.site_id, limit=cfg.ENTRANCES_TRIED)
         label = namer.label(row, starts[0][0])
         rep = row.geometry.representative_point()
-        base = dict(site_id=cand.site_id, name=label, categories=str(row["categories"] or ""),
+        base: dict[str, Any] = dict(
+                    site_id=cand.site_id, name=label, categories=str(row["categories"] or ""),
                     habitat=weather.habitat(str(row["categories"] or "")),
                     score=round(cand.score, 4), toilets=_int(row.get("toilets")),
                     benches=_int(row.get("benches")), shelters=_int(row.get("shelters")),
                     lat=round(float(rep.y), 6), lon=round(float(rep.x), 6))
-        route, start, why = None, None, ""
+        route, why = None, ""
+        start: tuple[tuple[float, float], str] | None = None
         for (lon, lat), start_name in starts:
             if not _name(row):
                 start_name = start_name.replace(f"site {cand.site_id}", label)
@@ -179,6 +182,7 @@ def build_pool(spec: ProgrammeSpec, layers: OsmLayers, sites: Sites, *,
         if route is None:
             pool.append(PoolSite(**base, note=why or "no loop found"))
             continue
+        assert start is not None  # set with route
         (lon, lat), start_name = start
         meet = meeting_point(layers, net.graph, lon, lat, start_name, found)
         pool.append(PoolSite(**base, meeting=meet, route=route_to_dict(route)))

@@ -103,6 +103,7 @@ def build_programme(spec: ProgrammeSpec, layers: OsmLayers, sites: Sites, *,
     sessions = []
     for i, (start, site_id) in enumerate(zip(starts, chosen, strict=True), 1):
         site = by_id[site_id]
+        assert site.lat is not None and site.lon is not None  # pool sites have a point
         sunset, problem = daylight_problem(start, spec.minutes, site.lat, site.lon,
                                            spec.timezone, i)
         if problem:

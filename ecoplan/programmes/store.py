@@ -15,6 +15,7 @@ Every change writes both in one transaction: a failure leaves neither (nothing h
 
 from __future__ import annotations
 
+import builtins
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -170,7 +171,7 @@ class ProgrammeStore:
 
         def do(conn: Connection) -> int:
             try:
-                new_id = conn.execute(insert(programmes_table).values(
+                new_id = conn.execute(insert(programmes_table).values(  # type: ignore[index]
                     **values, created_at=now, updated_at=now, version=1)).inserted_primary_key[0]
             except IntegrityError:
                 raise ProgrammeConflictError(
@@ -237,7 +238,7 @@ class ProgrammeStore:
                                          "exists; choose another name") from None
         return replace(programme, version=new_version, updated_at=now)
 
-    def history(self, ref: str | int) -> list[HistoryEntry]:
+    def history(self, ref: str | int) -> builtins.list[HistoryEntry]:
         p = self.get(ref)
         q = select(history_table).where(history_table.c.programme_id == p.id).order_by(
             history_table.c.version)
@@ -249,6 +250,7 @@ class ProgrammeStore:
     def at_version(self, ref: str | int, version: int) -> Programme:
         """The programme as it was at ``version`` (from its history)."""
         p = self.get(ref)
+        assert p.id is not None  # a stored programme has an id
         for h in self.history(p.id):
             if h.version == version:
                 return Programme.from_content(h.content, id=p.id, version=h.version,
@@ -271,4 +273,4 @@ class ProgrammeStore:
 
     def count_history(self) -> int:
         with self.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(history_table)).scalar())
+            return int(conn.execute(select(func.count()).select_from(history_table)).scalar_one())

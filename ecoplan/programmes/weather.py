@@ -100,7 +100,8 @@ def session_verdict(fc: Any, start: datetime, minutes: int, site: PoolSite, grou
             v = later(day, today, f"the forecast ends on {dates[-1]:%-d %b}")
             return Verdict(v.level, v.summary, v.reasons, checked_at=now,
                            check_from=v.check_from)
-        if None not in (fc.latitude, fc.longitude, site.lat, site.lon):
+        if (fc.latitude is not None and fc.longitude is not None and site.lat is not None
+                and site.lon is not None):
             km = haversine_m(site.lat, site.lon, fc.latitude, fc.longitude) / 1000
             if km > cfg.FORECAST_MAX_KM:
                 why = (f"the forecast is for {fc.latitude:.2f}, {fc.longitude:.2f}, {km:,.0f} km "

@@ -2,5 +2,5 @@
 
 ``measures`` (geometry, once) → ``reach`` (per-site limited Dijkstra) → ``components`` (scores
 in [0, 1] + phrases) → ``rank`` (weights from ``weights``, sort, ``explain``).
-Entry points: :func:`ecoplan.ranking.rank.rank_sites`, ``score_sites`` + ``rank_scores``.
+Entry points: :func:`ecoplan.ranking.rank.score_sites` + ``rank_scores``.
 """

@@ -2,7 +2,7 @@
 
 Two steps so the app can move a weight slider without redoing geometry or Dijkstra:
 :func:`score_sites` (measures + reach, seconds for a county) and :func:`rank_scores`
-(weights → ranking, milliseconds). :func:`rank_sites` does both.
+(weights → ranking, milliseconds).
 
 The score is the weighted mean of the components, ``Σ w_k c_k`` with ``Σ w_k = 1``. Because of
 that form, raising one weight moves every pairwise score difference monotonically towards the
@@ -191,17 +191,3 @@ def rank_scores(scores: SiteScores, purpose: str,
         out = out.head(int(top))
     return RankedSites(table=gpd.GeoDataFrame(out, geometry="geometry", crs=t.crs),
                        weights=w, scores=scores, notes=tuple(notes))
-
-
-def rank_sites(sites: Sites, layers: OsmLayers, *, purpose: str,
-               weights: Mapping[str, float] | None = None, graph: WalkGraph | None = None,
-               areas: gpd.GeoDataFrame | None = None,
-               origins: gpd.GeoDataFrame | None = None,
-               minutes: float = cfg.DEFAULT_MINUTES, speed: str | float | None = None,
-               deciles: int = cfg.DEFAULT_DECILES, top: int | None = None,
-               one_per_place: bool = False) -> RankedSites:
-    """Score and rank in one call (see :func:`score_sites` and :func:`rank_scores`)."""
-    resolve_weights(purpose, weights)  # fail fast on a bad purpose or weight
-    scores = score_sites(sites, layers, graph=graph, areas=areas, origins=origins,
-                         minutes=minutes, speed=speed, deciles=deciles)
-    return rank_scores(scores, purpose, weights, top=top, one_per_place=one_per_place)

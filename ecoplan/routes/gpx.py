@@ -53,7 +53,7 @@ def route_to_gpx(route: Route, *, time: datetime | None = None) -> str:
     gpx.keywords = "walk, loop, OpenStreetMap" if route.is_loop else "walk, OpenStreetMap"
 
     track = gpxmod.GPXTrack(name=title, description=route_summary(route))
-    track.type = "walking"
+    track.type = "walking"  # type: ignore[assignment]  # gpxpy types it as None
     segment = gpxmod.GPXTrackSegment()
     segment.points.extend(
         gpxmod.GPXTrackPoint(latitude=float(c[1]), longitude=float(c[0])) for c in coords

@@ -1,6 +1,7 @@
 """A printable one-page A4 PDF of a route, drawn offline from the OSM layers.
 
-folium cannot print (DESIGN.md §2), and a walk leader needs a sheet to hand out: the map (green
+folium cannot print (docs/architecture.md#routes), and a walk leader needs a sheet to hand
+out: the map (green
 and blue space, paths, roads, buildings, the route with arrows and distance markers, start,
 toilets, benches), a legend, scale bar and north arrow, and beside it the facts a group needs —
 distance, time, step-free status, the OS grid reference of the start, directions and a space
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date as Date
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import matplotlib as mpl
@@ -44,7 +46,7 @@ from ecoplan.routes.model import Route, geodesic_length_m
 from ecoplan.settings import routes as cfg
 
 PT_PER_IN = 72.0
-_MPL_RC = {
+_MPL_RC: Any = {  # matplotlib rc settings (its stubs want literal keys)
     "text.usetex": False,      # never hand untrusted text to LaTeX
     "pdf.fonttype": 42,        # embed TrueType: text stays selectable and extractable
     "font.family": "DejaVu Sans",

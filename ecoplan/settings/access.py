@@ -1,4 +1,5 @@
-"""Access standards, gap rules and caching for the access step (DESIGN.md §3).
+"""Access standards, gap rules and caching for the access step
+(docs/architecture.md#access-standards).
 
 Every standard is *size + proximity*: sites of at least ``min_ha`` within ``max_m`` (or within
 ``minutes`` at the user's walking speed). The published standards quote straight-line
@@ -19,8 +20,9 @@ GREEN_KINDS: frozenset[str] = frozenset({"green", "green+blue"})
 BLUE_KINDS: frozenset[str] = frozenset({"blue", "green+blue"})
 ANY_KINDS: frozenset[str] = frozenset({"green", "blue", "green+blue"})
 #: Site access values that count as accessible. Restricted land (private, golf, allotments,
-#: school grounds) is not accessible green space (DESIGN.md §2); 'unknown' counts because most
-#: OSM parks and woods carry no access tag and UK practice treats them as open unless tagged.
+#: school grounds) is not accessible green space (docs/architecture.md#sites); 'unknown'
+#: counts because most OSM parks and woods carry no access tag and UK practice treats them
+#: as open unless tagged.
 ACCESSIBLE: frozenset[str] = frozenset({"public", "permissive", "unknown"})
 
 #: Labels used wherever a distance is shown, so nobody confuses the two measures.

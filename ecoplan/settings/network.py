@@ -21,12 +21,13 @@ ROUGH_SAC_SCALE: frozenset[str] = frozenset({
     "mountain_hiking", "demanding_mountain_hiking", "alpine_hiking",
     "demanding_alpine_hiking", "difficult_alpine_hiking",
 })
-#: Barrier nodes a wheelchair, pushchair or frail walker cannot pass (DESIGN.md, issue #3).
+#: Barrier nodes a wheelchair, pushchair or frail walker cannot pass
+#: (docs/architecture.md#walking-network, issue #3).
 STEP_FREE_BLOCKING_BARRIERS: frozenset[str] = frozenset({"stile", "kissing_gate", "turnstile"})
 
-#: Walking speeds, km/h (DESIGN.md §3): 4.8 planning default; 4.0 Natural England (1 km ≈
-#: 15 min); 3.0 older adults (Health Survey for England); 2.3 frail/rehabilitation (Bath
-#: pedestrian crossing study).
+#: Walking speeds, km/h (docs/architecture.md#access-standards): 4.8 planning default; 4.0
+#: Natural England (1 km ≈ 15 min); 3.0 older adults (Health Survey for England); 2.3
+#: frail/rehabilitation (Bath pedestrian crossing study).
 SPEED_PRESETS_KMH: dict[str, float] = {
     "default": 4.8,
     "natural-england": 4.0,

@@ -158,7 +158,7 @@ EXCLUDED_WATER: frozenset[str] = frozenset(
 )
 
 #: Categories that are member-only or private land, never "accessible green space"
-#: (DESIGN.md §2; Natural England's ANGSt counts only land with public access).
+#: (docs/architecture.md#sites; Natural England's ANGSt counts only land with public access).
 RESTRICTED_CATEGORIES: frozenset[str] = frozenset({"golf_course", "allotments"})
 
 #: Categories that are public by definition (UK commons and village greens carry public
@@ -229,9 +229,9 @@ ENTRANCE_MERGE_M = 25.0
 #: choice: twice the grid).
 BOUNDARY_TOUCH_M = 0.02
 #: Categories of *open land*: entered anywhere along an edge that a path or pavement runs
-#: beside, unless that edge is fenced (DESIGN.md §5: "Open land (greens, commons, beaches,
-#: amenity grass) is entered along any edge a path or pavement follows; fenced parks through
-#: gates"). UK commons and village greens carry rights of access on foot over the whole
+#: beside, unless that edge is fenced (docs/architecture.md#sites: greens, commons, beaches
+#: and amenity grass are entered along any edge a path or pavement follows; fenced parks
+#: through gates). UK commons and village greens carry rights of access on foot over the whole
 #: surface (CRoW Act 2000; Commons Act 2006); shores, banks and woods are open unless fenced.
 #: Left out, so entered only at gates and path crossings: gardens (formal and public gardens
 #: are railed and locked at night), golf courses and allotments (restricted anyway).

@@ -34,7 +34,8 @@ PURPOSE_WEIGHTS: dict[str, dict[str, float]] = {
     "therapy": {"reach": 0.0, "nature": 0.25, "calm": 0.30, "facilities": 0.10,
                 "accessibility": 0.10, "privacy": 0.25, "paths": 0.0},
     # Health walks: Walking for Health asks for toilets and a meeting point, a 20–60 min
-    # (1–3 mile) route, ideally a loop, usable by less mobile walkers (DESIGN.md §3).
+    # (1–3 mile) route, ideally a loop, usable by less mobile walkers
+    # (docs/architecture.md#access-standards).
     "group-walk": {"reach": 0.05, "nature": 0.10, "calm": 0.05, "facilities": 0.30,
                    "accessibility": 0.25, "privacy": 0.0, "paths": 0.25},
     # Public-health priority: where would a new walking group or investment reach the most
@@ -163,7 +164,8 @@ PRIVACY_PARTS: dict[str, float] = {"quiet_corners": 0.4, "secluded": 0.3, "entra
 # --- Paths (group walks) ----------------------------------------------------------------------
 
 #: Length of walkable path inside the site that scores full marks, metres: Walking for Health
-#: walks are 1–3 miles (DESIGN.md §3); 3 km of paths lets a 2-mile walk vary its route.
+#: walks are 1–3 miles (docs/architecture.md#access-standards); 3 km of paths lets a 2-mile
+#: walk vary its route.
 PATHS_FULL_M = 3000.0
 #: Parts: path length vs. a loop (the site's paths contain a cycle) (our choice).
 PATHS_PARTS: dict[str, float] = {"length": 0.6, "loop": 0.4}

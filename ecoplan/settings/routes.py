@@ -177,7 +177,8 @@ LIT_VALUES: frozenset[str] = frozenset({"yes", "24/7", "automatic", "interval", 
 #: Loop length must lie within this share of the target (issue #6 acceptance: ±15 %).
 LENGTH_TOLERANCE = 0.15
 #: Shortest and longest loop we plan, minutes (shortest: below 5 min is not a group walk, our
-#: choice; Walking for Health group walks last 20–60 min, DESIGN.md §3; longest: a day walk).
+#: choice; Walking for Health group walks last 20–60 min,
+#: docs/architecture.md#access-standards; longest: a day walk).
 MIN_LOOP_MINUTES = 5.0
 MAX_LOOP_MINUTES = 480.0
 #: Largest distance from the start point to the nearest walkable node, metres (our choice: a

@@ -11,7 +11,7 @@ from __future__ import annotations
 # --- How far we look -------------------------------------------------------------------------
 
 #: Default search radius for community resources, metres of walking (Natural England counts
-#: 1 km ≈ 15 minutes' walk — the "15-minute" headline in DESIGN.md §3).
+#: 1 km ≈ 15 minutes' walk — the "15-minute" headline in docs/architecture.md#access-standards).
 DEFAULT_RADIUS_M = 1000.0
 #: Allowed radius range (our choice: below 100 m almost nothing is found; beyond 5 km — over an
 #: hour's walk at 4.8 km/h — a place is no longer "around the site").

@@ -1,8 +1,8 @@
 """Weather: the Open-Meteo request, HTTP behaviour, and every threshold the session rules use.
 
 All rule thresholds live in :data:`THRESHOLDS`, one row per number with its unit and source
-(DESIGN.md §3). Rules read them through :func:`value`. Where a number is our own choice the
-source says so and why.
+(docs/architecture.md#session-plans). Rules read them through :func:`value`. Where a number
+is our own choice the source says so and why.
 """
 
 from __future__ import annotations
@@ -150,8 +150,9 @@ THRESHOLDS: tuple[Threshold, ...] = (
               "hard for anyone on open ground (RNLI balance figure)"),
     # Thunder, fog, snow: weather codes (WMO 4677 subset used by Open-Meteo)
     # Daylight
-    Threshold("daylight_margin_min", 60.0, "min", "our choice (DESIGN.md §3), Ramblers "
-              "leader guidance: 'sufficient daylight'"),
+    Threshold("daylight_margin_min", 60.0, "min", "our choice "
+              "(docs/architecture.md#session-plans), Ramblers leader guidance: "
+              "'sufficient daylight'"),
     # Session logistics
     Threshold("toilet_session_min", 90.0, "min", "our choice: Walking for Health walks are "
               "20–60 min; beyond 90 min people need a toilet"),

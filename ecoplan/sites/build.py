@@ -2,8 +2,8 @@
 pieces, then attach entrances and amenities.
 
 Why union: parks contain woods contain nature reserves; measuring each polygon would count the
-same ground twice (DESIGN.md §2). Why pieces: a whole coastline or river is not "a place to
-go"; 1 km pieces are (``settings.osm.LINEAR_PIECE_M``).
+same ground twice (docs/architecture.md#sites). Why pieces: a whole coastline or river is
+not "a place to go"; 1 km pieces are (``settings.osm.LINEAR_PIECE_M``).
 """
 
 from __future__ import annotations

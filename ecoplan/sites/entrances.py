@@ -1,4 +1,4 @@
-"""Where people can get into each site: entrances, not centroids (DESIGN.md §2).
+"""Where people can get into each site: entrances, not centroids (docs/architecture.md#sites).
 
 Four sources, best first:
 

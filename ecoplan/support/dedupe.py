@@ -99,13 +99,7 @@ def dedupe(features: gpd.GeoDataFrame, crs: str, *,
     for root in np.unique(roots):
         members = order[roots[order] == root]
         best = int(members[0])
-        for col in _FILL:
-            if col in out.columns and not str(out.at[best, col] or ""):
-                for m in members[1:]:
-                    val = feats.at[int(m), col]
-                    if isinstance(val, str) and val:
-                        out.at[best, col] = val
-                        break
+        _fill_blanks(out, feats, best, members[1:])
         keep_rows.append(best)
         counts.append(len(members))
         refs.append(";".join(_ref(feats, int(m)) for m in members))
@@ -113,6 +107,17 @@ def dedupe(features: gpd.GeoDataFrame, crs: str, *,
     result["n_mapped"] = counts
     result["osm_refs"] = refs
     return result.reset_index(drop=True)
+
+
+def _fill_blanks(out: pd.DataFrame, feats: pd.DataFrame, best: int, others: np.ndarray) -> None:
+    """Blank text columns of the kept row take the first value another mapping of it has."""
+    for col in _FILL:
+        if col in out.columns and not str(out.at[best, col] or ""):
+            for m in others:
+                val = feats.at[int(m), col]
+                if isinstance(val, str) and val:
+                    out.at[best, col] = val
+                    break
 
 
 def _ref(df: pd.DataFrame, i: int) -> str:

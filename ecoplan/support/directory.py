@@ -116,7 +116,7 @@ def validate(entry: DirectoryEntry) -> DirectoryEntry:
     lat, lon = entry.lat, entry.lon
     if (lat is None) != (lon is None):
         raise DirectoryError("give both latitude and longitude, or neither")
-    if lat is not None:
+    if lat is not None and lon is not None:
         lat, lon = float(lat), float(lon)
         if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90
                 and -180 <= lon <= 180):
@@ -184,7 +184,7 @@ class DirectoryStore:
         now = _now()
         values = self._values(entry) | {"created_at": now, "updated_at": now}
         new_id = self._run(lambda c: c.execute(
-            insert(directory_table).values(**values)).inserted_primary_key[0])
+            insert(directory_table).values(**values)).inserted_primary_key[0])  # type: ignore[index]
         return replace(entry, id=int(new_id), created_at=now, updated_at=now)
 
     def get(self, entry_id: int) -> DirectoryEntry:

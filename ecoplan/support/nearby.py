@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
@@ -155,6 +154,7 @@ def measure(points: gpd.GeoDataFrame, origin: Origin, reach: Reach) -> pd.DataFr
     status = np.full(k, "no_network", dtype=object)
     if reach.walking and k:
         g = reach.graph
+        assert g is not None and reach.dist_m is not None  # walking: a graph and distances
         rows, snap = snap_xy(g, points_xy(g, geo), max_snap_m=cfg.POI_MAX_SNAP_M)
         ok = rows >= 0
         status[:] = "unsnapped"
@@ -184,7 +184,3 @@ def choose_distance(measured: pd.DataFrame, radius_m: float, limit_m: float) -> 
         within &= measured["status"].to_numpy() != "beyond_limit"
     return pd.DataFrame({"distance_m": dist, "basis": basis, "within": within},
                         index=measured.index)
-
-
-def points_lonlat(points: gpd.GeoDataFrame) -> np.ndarray:
-    return shapely.get_coordinates(points.geometry.to_numpy())

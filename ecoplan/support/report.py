@@ -195,6 +195,7 @@ def support_around(layers: OsmLayers, *, sites: gpd.GeoDataFrame | None = None,
             raise EcoplanError("a site id needs the sites table; build it with build_sites")
         origin = site_origin(sites, entrances, site_id)
     else:
+        assert lon is not None and lat is not None  # checked above
         origin = point_origin(layers, float(lon), float(lat))
     data = data or prepare(layers)
     limit = max(cfg.NETWORK_LIMIT_M, radius)

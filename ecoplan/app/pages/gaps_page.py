@@ -411,7 +411,7 @@ def _whatif_controls(*, source: str, need_key: str, result: AccessResult, layers
                              key="gaps_whatif_name", max_chars=80)
         kind = c2.selectbox("Kind", ["green", "blue", "green+blue"], key="gaps_whatif_kind")
         if st.button("Test this site", key="gaps_whatif_run", type="primary",
-                     disabled=drawn is None):
+                     disabled=drawn is None) and drawn is not None:
             try:
                 with st.spinner("Measuring access again with the new site…"):
                     run_site_whatif(before=result, layers=layers, built=built, graph=graph,

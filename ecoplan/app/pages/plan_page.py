@@ -174,60 +174,82 @@ def _weather(site: SiteContext, area_tz: str) -> state.ForecastChoice | None:
                          "radio), or use a forecast fetched earlier.")
     try:
         if mode == MODES[0]:
-            if offline:
-                st.info("Offline mode is on (sidebar): use the cached forecast or enter the "
-                        "conditions by hand.")
-                st.button("Enter the conditions by hand", key="plan_fc_to_manual",
-                          on_click=_to_manual)
-            else:
-                st.caption("Needs the internet. No connection? Choose **Enter conditions by "
-                           "hand** above.")
-                if st.button("Get the forecast", key="plan_fc_online"):
-                    try:
-                        with st.spinner("Asking Open-Meteo (up to ~10 s if there is no "
-                                        "connection)…"):
-                            fc = load_forecast(site.lat, site.lon, tz=area_tz)
-                    except ServiceError as err:
-                        _offer_manual(f"{err}.")
-                    else:
-                        state.set_plan_forecast(state.ForecastChoice(
-                            fc, f"Open-Meteo for {site.label}"))
+            _online_forecast(site, area_tz, offline)
         elif mode == MODES[1]:
-            if st.button("Use the cached forecast", key="plan_fc_cached"):
-                try:
-                    fc = load_forecast(site.lat, site.lon, tz=area_tz, offline=True)
-                except NotInCacheError:
-                    _offer_manual("No forecast for this site is cached yet: one is kept each "
-                                  "time a forecast is fetched online. Enter the expected "
-                                  "conditions by hand instead.")
-                else:
-                    state.set_plan_forecast(state.ForecastChoice(
-                        fc, "cached Open-Meteo forecast"))
+            _cached_forecast(site, area_tz)
         elif mode == MODES[2]:
             _manual_form(site, area_tz)
         else:
-            f = st.file_uploader("Recorded Open-Meteo forecast (.json)", type=["json"],
-                                 key="plan_fc_file")
-            if f is not None:
-                choice = state.plan_forecast()
-                label = f"recorded forecast file {uploads.safe_name(f.name)}"
-                if choice is None or choice.label != label:
-                    uploads.check_upload(f.name, f.size, "forecast")
-                    fc = forecast_from_json_bytes(f.name, f.getvalue())
-                    state.set_plan_forecast(state.ForecastChoice(fc, label))
+            _file_forecast()
     except EcoplanError as err:
         ui.show_error(err)
     choice = state.plan_forecast()
     if choice is not None:
-        fc = choice.forecast
-        span = ""
-        if not fc.is_manual and fc.dates():
-            span = f", covering {fc.dates()[0]:%d %b %Y} – {fc.dates()[-1]:%d %b %Y}"
-        st.caption(f"Using: {md_escape(choice.label)}{span} · times in "
-                   f"{session_tz(fc, area_tz)}")
-        if is_open_meteo(fc):
-            st.caption(wcfg.ATTRIBUTION)
+        _show_forecast_choice(choice, area_tz)
     return choice
+
+
+def _online_forecast(site: SiteContext, area_tz: str, offline: bool) -> None:
+    if offline:
+        st.info("Offline mode is on (sidebar): use the cached forecast or enter the "
+                "conditions by hand.")
+        st.button("Enter the conditions by hand", key="plan_fc_to_manual",
+                  on_click=_to_manual)
+        return
+    st.caption("Needs the internet. No connection? Choose **Enter conditions by "
+               "hand** above.")
+    if st.button("Get the forecast", key="plan_fc_online"):
+        try:
+            with st.spinner("Asking Open-Meteo (up to ~10 s if there is no "
+                            "connection)…"):
+                fc = load_forecast(*_site_point(site), tz=area_tz)
+        except ServiceError as err:
+            _offer_manual(f"{err}.")
+        else:
+            state.set_plan_forecast(state.ForecastChoice(
+                fc, f"Open-Meteo for {site.label}"))
+
+
+def _cached_forecast(site: SiteContext, area_tz: str) -> None:
+    if st.button("Use the cached forecast", key="plan_fc_cached"):
+        try:
+            fc = load_forecast(*_site_point(site), tz=area_tz, offline=True)
+        except NotInCacheError:
+            _offer_manual("No forecast for this site is cached yet: one is kept each "
+                          "time a forecast is fetched online. Enter the expected "
+                          "conditions by hand instead.")
+        else:
+            state.set_plan_forecast(state.ForecastChoice(
+                fc, "cached Open-Meteo forecast"))
+
+
+def _file_forecast() -> None:
+    f = st.file_uploader("Recorded Open-Meteo forecast (.json)", type=["json"],
+                         key="plan_fc_file")
+    if f is not None:
+        choice = state.plan_forecast()
+        label = f"recorded forecast file {uploads.safe_name(f.name)}"
+        if choice is None or choice.label != label:
+            uploads.check_upload(f.name, f.size, "forecast")
+            fc = forecast_from_json_bytes(f.name, f.getvalue())
+            state.set_plan_forecast(state.ForecastChoice(fc, label))
+
+
+def _site_point(site: SiteContext) -> tuple[float, float]:
+    """(lat, lon) of a site chosen on this page (every site row has its point)."""
+    assert site.lat is not None and site.lon is not None
+    return site.lat, site.lon
+
+
+def _show_forecast_choice(choice: state.ForecastChoice, area_tz: str) -> None:
+    fc = choice.forecast
+    span = ""
+    if not fc.is_manual and fc.dates():
+        span = f", covering {fc.dates()[0]:%d %b %Y} – {fc.dates()[-1]:%d %b %Y}"
+    st.caption(f"Using: {md_escape(choice.label)}{span} · times in "
+               f"{session_tz(fc, area_tz)}")
+    if is_open_meteo(fc):
+        st.caption(wcfg.ATTRIBUTION)
 
 
 def _manual_form(site: SiteContext, area_tz: str) -> None:

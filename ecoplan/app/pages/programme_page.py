@@ -276,7 +276,7 @@ def _saved() -> None:
 def _delete(p: Programme) -> None:
     with st.expander("Delete this programme"):
         sure = st.checkbox("Yes, delete it and its history", key="prog_del_sure")
-        if st.button("Delete", key="prog_delete", disabled=not sure):
+        if st.button("Delete", key="prog_delete", disabled=not sure) and p.id is not None:
             _store().delete(p.id)
             _set_work(None)
             st.rerun()

@@ -124,7 +124,7 @@ def _poi_options(source: str, layers: OsmLayers, key: str, value: str) -> dict[s
 
 def _speed() -> float | None:
     opts = route_logic.speed_options()
-    choice = st.selectbox("Pace", list(opts), key=K_PACE, format_func=opts.get,
+    choice = st.selectbox("Pace", list(opts), key=K_PACE, format_func=lambda k: opts[k],
                           help="Walking speed used for the duration: older adults ≈ 3 km/h.")
     custom = None
     if choice == route_logic.CUSTOM_SPEED:
@@ -247,7 +247,8 @@ def render() -> None:
     col_form, col_map = st.columns([2, 3], gap="medium")
     with col_form:
         req = _form(layers, built)
-        if st.button("Plan the route", key=K_PLAN, type="primary", disabled=req is None):
+        if st.button("Plan the route", key=K_PLAN, type="primary",
+                     disabled=req is None) and req is not None:
             with st.spinner("Planning routes…"):
                 planner = route_planner(source, layers, built)
                 ss[K_RESULT] = route_logic.plan(req, layers, built, planner)

@@ -28,12 +28,6 @@ _LAST_MAP_CLICK = "sites._last_map_click"
 _LAST_TABLE_PICK = "sites._last_table_pick"
 
 
-def site_options(sites: pd.DataFrame) -> list[str]:
-    """Site ids, largest first (the order of the list and table when there is no ranking)."""
-    return sites.sort_values(["area_ha", "site_id"], ascending=[False, True])["site_id"] \
-        .astype(str).tolist()
-
-
 def site_label(row: pd.Series) -> str:
     name = row.get("name") or "Unnamed site"
     return f"{name} ({row['site_id']}) · {row['area_ha']:,.1f} ha"
