@@ -16,8 +16,11 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from ecoplan.access.gaps import equity_table, flag_gaps, gap_stats
+from ecoplan.access.gaps import STAT_LABELS, equity_table, gap_stats
 from ecoplan.access.measure import AREA_ID_COLUMNS, AccessResult, measure_access
+from ecoplan.access.priorities import prioritise
+from ecoplan.access.summary import fmt
+from ecoplan.access.variants import label as variant_label
 from ecoplan.errors import AreaError
 from ecoplan.network.graph import WalkGraph
 from ecoplan.network.walkable import walkable_mask
@@ -163,25 +166,26 @@ def rerun(before: AccessResult, layers: OsmLayers, sites: Sites, *,
 
 @dataclass(frozen=True)
 class WhatIfComparison:
-    """Before/after gap statistics (:func:`ecoplan.access.gaps.gap_stats`) and equity tables."""
+    """Before/after statistics (:func:`ecoplan.access.gaps.gap_stats`) per access variant and
+    the equity tables (both variants side by side)."""
 
-    before: dict[str, float]
-    after: dict[str, float]
+    before: dict[str, dict[str, float]]  # variant → stats
+    after: dict[str, dict[str, float]]
     equity_before: pd.DataFrame
     equity_after: pd.DataFrame
-    no_longer_gaps: tuple[str, ...]
-    new_gaps: tuple[str, ...]
+    leave_tier1: tuple[str, ...]  # area codes no longer in tier 1 (default variant)
+    enter_tier1: tuple[str, ...]
     changed_areas: pd.DataFrame  # area_code, area_name, imd_decile, population, before/after
 
-    @property
-    def delta(self) -> dict[str, float]:
-        return {k: self.after[k] - self.before[k] for k in self.before}
+    def delta(self, variant: str = cfg.DEFAULT_VARIANT) -> dict[str, float]:
+        b, a = self.before[variant], self.after[variant]
+        return {k: a[k] - b[k] for k in b}
 
     def equity_change(self) -> pd.DataFrame:
         """Equity table with before, after and change for the shares and minutes."""
         b, a = self.equity_before, self.equity_after
         out = b[["decile", "n_areas", "population"]].copy()
-        for col in ("share_walk15", "share_local", "mean_minutes", "people_lacking"):
+        for col in [c for c in b.columns if c.startswith(("share_", "mean_minutes"))]:
             out[f"{col}_before"] = b[col].to_numpy()
             out[f"{col}_after"] = a[col].to_numpy()
             out[f"{col}_change"] = a[col].to_numpy() - b[col].to_numpy()
@@ -189,29 +193,51 @@ class WhatIfComparison:
 
 
 def compare(before: AccessResult, after: AccessResult, *,
-            deciles: int = cfg.DEFAULT_DEPRIVED_DECILES) -> WhatIfComparison:
-    """How gaps and equity change from ``before`` to ``after`` (same areas)."""
+            deciles: int = cfg.DEFAULT_DEPRIVED_DECILES,
+            include_partial: bool = False) -> WhatIfComparison:
+    """How priorities and equity change from ``before`` to ``after`` (same areas)."""
     b, a = before.table(), after.table()
     if list(b["area_code"]) != list(a["area_code"]):
         raise ValueError("before and after must cover the same areas in the same order")
-    fb, fa = flag_gaps(b, deciles=deciles), flag_gaps(a, deciles=deciles)
-    gb = fb["gap"].fillna(False).astype(bool).to_numpy()
-    ga = fa["gap"].fillna(False).astype(bool).to_numpy()
+    tb = prioritise(b, deciles=deciles)["priority_tier"].fillna(0).astype(int).to_numpy()
+    ta = prioritise(a, deciles=deciles)["priority_tier"].fillna(0).astype(int).to_numpy()
     codes = b["area_code"].to_numpy(object)
-    cols = ["share_walk15_any", "share_ags_local", "share_lacking", "minutes_any"]
+    cols = [c for c in ("share_walk15_any", "share_walk10_any", "share_park10",
+                        "share_ags_local", "minutes_any", "minutes_park")
+            for c in (c, c + "_incl_unknown")]
     diff = np.zeros(len(b), dtype=bool)
     for c in cols:
         x, y = b[c].to_numpy(float), a[c].to_numpy(float)
         diff |= ~np.isclose(x, y, equal_nan=True)
     changed = b.loc[diff, ["area_code", "area_name", "imd_decile", "population"]].copy()
+    changed["tier_before"] = tb[diff]
+    changed["tier_after"] = ta[diff]
     for c in cols:
         changed[f"{c}_before"] = b.loc[diff, c].to_numpy()
         changed[f"{c}_after"] = a.loc[diff, c].to_numpy()
     changed["nearest_site_after"] = a.loc[diff, "nearest_site_id"].to_numpy()
+    kw = {"deciles": deciles, "include_partial": include_partial}
     return WhatIfComparison(
-        before=gap_stats(b, deciles=deciles), after=gap_stats(a, deciles=deciles),
-        equity_before=equity_table(b, deciles=deciles),
-        equity_after=equity_table(a, deciles=deciles),
-        no_longer_gaps=tuple(codes[gb & ~ga]), new_gaps=tuple(codes[ga & ~gb]),
+        before={v: gap_stats(b, variant=v, **kw) for v in cfg.VARIANTS},
+        after={v: gap_stats(a, variant=v, **kw) for v in cfg.VARIANTS},
+        equity_before=equity_table(b, **kw), equity_after=equity_table(a, **kw),
+        leave_tier1=tuple(codes[(tb == 1) & (ta != 1)]),
+        enter_tier1=tuple(codes[(ta == 1) & (tb != 1)]),
         changed_areas=changed.reset_index(drop=True),
     )
+
+
+def whatif_summary(cmp: WhatIfComparison) -> pd.DataFrame:
+    """The before/after table both front ends show: one row per statistic and variant, as
+    strings (:func:`ecoplan.access.summary.fmt`; changes in percentage points for shares)."""
+    rows = []
+    for key, text, kind in STAT_LABELS:
+        for v in cfg.VARIANTS:
+            b, a = cmp.before[v][key], cmp.after[v][key]
+            ch = a - b
+            rows.append({"measure": text, "access": variant_label(v), "before": fmt(b, kind),
+                         "after": fmt(a, kind),
+                         "change": (f"{100 * ch:+.1f} pp" if kind == "share" else
+                                    f"{ch:+.1f} min" if kind == "minutes" else
+                                    f"{ch:+,.0f}") if ch == ch else "—"})
+    return pd.DataFrame(rows)
