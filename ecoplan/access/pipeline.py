@@ -7,16 +7,20 @@ identity (:mod:`ecoplan.access.cache`) so a repeat run skips everything, the OSM
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ecoplan.access.cache import cached_access, file_digest, file_fingerprint
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from ecoplan.access.cache import cached_access, file_fingerprint
 from ecoplan.access.measure import AccessResult, measure_access
 from ecoplan.access.speeds import resolve_speed
-from ecoplan.errors import InputFileError
 from ecoplan.need.areas import AreasResult
 from ecoplan.network.graph import WalkGraph
 from ecoplan.osm.layers import OsmLayers
@@ -51,71 +55,51 @@ class AccessInputs:
 
 
 def load_areas(inputs: AccessInputs) -> AreasResult:
-    """Areas layer from the boundary / deprivation / population / lookup files."""
-    from ecoplan.need.areas import build_areas
-    from ecoplan.need.boundaries import read_boundaries
-    from ecoplan.need.population import read_population
+    """Areas layer from the boundary / deprivation / population / lookup files (the same
+    loader the app uses: :func:`ecoplan.need.load.load_need_areas`)."""
+    from ecoplan.need.load import load_need_areas
 
-    population = read_population(inputs.population) if inputs.population else None
-    if inputs.need_column:
-        from ecoplan.need.generic import read_generic_need
-
-        if inputs.id_column is None or inputs.higher_is_worse is None:
-            raise InputFileError("A generic need layer needs --id-column and either "
-                                 "--higher-is-worse or --lower-is-worse.")
-        if inputs.deprivation:
-            raise InputFileError("Give either --deprivation files or a generic --need-column, "
-                                 "not both.")
-        res = read_generic_need(inputs.areas, id_column=inputs.id_column,
-                                need_column=inputs.need_column,
-                                higher_is_worse=inputs.higher_is_worse,
-                                name_column=inputs.name_column,
-                                population_column=inputs.population_column)
-        if population is None:
-            return res
-        areas = res.areas.drop(columns="population").merge(population, on="area_code",
-                                                           how="left")
-        areas = areas[res.areas.columns]
-        missing = int(areas["population"].isna().sum())
-        notes = [w for w in res.warnings if "population" not in w.lower()]
-        if missing:
-            notes.append(f"{missing} area(s) have no row in {Path(inputs.population).name}; "
-                         "population left unknown (NaN).")
-        return AreasResult(areas, tuple(notes), (), 0, res.n_fixed)
-    boundaries = read_boundaries(inputs.areas, id_column=inputs.id_column,
-                                 name_column=inputs.name_column)
-    need = None
-    if inputs.deprivation:
-        from ecoplan.need.iod import load_iod
-
-        need = load_iod(*inputs.deprivation)
-    lookup = None
-    if inputs.lookup:
-        from ecoplan.need.lookup import load_lookup
-
-        lookup = load_lookup(inputs.lookup)
-    return build_areas(boundaries, need, population=population, lookup=lookup)
+    return load_need_areas(
+        inputs.areas, inputs.deprivation, population=inputs.population, lookup=inputs.lookup,
+        id_column=inputs.id_column, name_column=inputs.name_column,
+        need_column=inputs.need_column, higher_is_worse=inputs.higher_is_worse,
+        population_column=inputs.population_column)
 
 
-def cache_parts(inputs: AccessInputs) -> dict[str, Any]:
-    """The cache key's ingredients: file identities, not file names alone."""
-    parts: dict[str, Any] = asdict(inputs)
-    parts["speed"] = inputs.speed_kmh
-    src = Path(inputs.source)
-    parts["source"] = file_fingerprint(src) if src.exists() else inputs.source
-    for name in ("areas", "population", "lookup"):
-        value = getattr(inputs, name)
-        if value:
-            parts[name] = _digest(value)
-    parts["deprivation"] = [_digest(p) for p in inputs.deprivation]
-    return parts
+def areas_digest(areas: gpd.GeoDataFrame) -> str:
+    """Content hash of the areas (codes, deciles, population, need source, geometry): two
+    loads of the same files give the same key, a different file never does."""
+    h = hashlib.sha256()
+    cols = [c for c in ("area_code", "imd_decile", "imd_rank", "imd_score", "population",
+                        "need_source") if c in areas.columns]
+    frame = pd.DataFrame(areas[cols]).astype(str)
+    h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    for wkb in shapely.to_wkb(areas.geometry.to_numpy(), output_dimension=2):
+        h.update(hashlib.sha256(wkb if wkb is not None else b"").digest())
+    h.update(str(areas.crs).encode())
+    return h.hexdigest()[:24]
 
 
-def _digest(path: str) -> str:
-    p = Path(path)
-    if not p.is_file():
-        raise InputFileError(f"File not found: {path}. Check the path.")
-    return file_digest(p)
+def source_identity(source: str) -> Any:
+    """What identifies a source's content: a file fingerprint, the key itself for the demo
+    and authority sources, or None (Overpass answers change under the same key: not cached)."""
+    if source == "demo" or source.startswith("la:"):
+        return source
+    path = Path(source)
+    if path.is_file():
+        return file_fingerprint(path)
+    return None
+
+
+def cache_parts(source: str, need_key: str, speed_kmh: float, step_free: bool,
+                clip: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """THE cache key's ingredients, for the CLI and the app alike (None: do not cache)."""
+    ident = source_identity(source)
+    if ident is None:
+        return None
+    clip = {k: v for k, v in (clip or {}).items() if v}
+    return {"source": ident, "need": need_key, "speed": float(speed_kmh),
+            "step_free": bool(step_free), "clip": clip}
 
 
 @dataclass
@@ -146,10 +130,13 @@ def run_access(inputs: AccessInputs, load_layers: Callable[[], OsmLayers], *,
     held: dict[str, Any] = {}
     steps: dict[str, float] = {}
 
+    t = time.perf_counter()
+    areas = load_areas(inputs)
+    steps["areas"] = time.perf_counter() - t
+    parts = cache_parts(inputs.source, areas_digest(areas.areas), inputs.speed_kmh,
+                        inputs.step_free, inputs.clip)
+
     def compute() -> AccessResult:
-        t = time.perf_counter()
-        areas = load_areas(inputs)
-        steps["areas"] = time.perf_counter() - t
         t = time.perf_counter()
         layers = load_layers()
         steps["read OSM"] = time.perf_counter() - t
@@ -166,9 +153,7 @@ def run_access(inputs: AccessInputs, load_layers: Callable[[], OsmLayers], *,
         held.update(layers=layers, sites=sites, graph=graph, areas=areas)
         return result.with_info(steps=dict(steps))
 
-    if keep_objects:
-        result, from_cache = cached_access(cache_parts(inputs), compute, use_cache=False)
-    else:
-        result, from_cache = cached_access(cache_parts(inputs), compute, use_cache=use_cache)
+    use = use_cache and not keep_objects and parts is not None
+    result, from_cache = cached_access(parts or {}, compute, use_cache=use)
     return AccessRun(result=result, from_cache=from_cache, seconds=time.perf_counter() - t0,
                      steps=steps, **held)

@@ -162,3 +162,44 @@ def partial_note(table: pd.DataFrame, include_partial: bool) -> str | None:
                 "may be too long.")
     return (f"{n} area(s) lie mostly outside the OSM data (partial, {pop:,.0f} people) and "
             "are left out of the headline figures; they are still listed per area.")
+
+
+def extent_area(layers_bounds: tuple[float, float, float, float]):
+    """One area covering the loaded OSM data, for places without need data (the demo)."""
+    import geopandas as gpd
+    import shapely
+
+    w, s, e, n = layers_bounds
+    return gpd.GeoDataFrame({"area_code": ["whole-area"], "area_name": ["Whole loaded area"],
+                             "population": [np.nan]}, geometry=[shapely.box(w, s, e, n)],
+                            crs="EPSG:4326")
+
+
+def home_summary(origins: pd.DataFrame) -> pd.DataFrame:
+    """Without need data (no population): shares of *homes* (origin points weighted by the
+    mapped homes or street points merged into each) — what can honestly be shown.
+
+    Rows: 10/15-minute walk to green or blue space, 10-minute walk to a park, mean minutes to
+    each; columns: confirmed public access / including access unknown (network).
+    """
+    w = pd.to_numeric(origins.get("n_sources", pd.Series(1.0, index=origins.index)),
+                      errors="coerce").fillna(1.0)
+    rows = []
+    specs = (("15-minute walk to green or blue space", "walk15_any_ok", "share"),
+             ("10-minute walk to green or blue space", "walk10_any_ok", "share"),
+             ("10-minute walk to a park", "park10_ok", "share"),
+             ("mean walk to the nearest green or blue space", "any_min", "minutes"),
+             ("mean walk to the nearest park", "park_min", "minutes"))
+    for text, col, kind in specs:
+        row = {"measure": text}
+        for v in cfg.VARIANTS:
+            c = col + cfg.VARIANT_SUFFIX[v]
+            measured = origins["status"].ne("unsnapped") if "status" in origins else True
+            vals = pd.to_numeric(origins[c], errors="coerce").astype(float) \
+                if c in origins else pd.Series(np.nan, index=origins.index)
+            row[way_name(v, NETWORK)] = fmt(weighted_mean(vals, w.where(measured)), kind)
+        rows.append(row)
+    n = int(w.sum())
+    out = pd.DataFrame(rows)
+    out.attrs["n_homes"] = n
+    return out

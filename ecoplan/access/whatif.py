@@ -241,3 +241,19 @@ def whatif_summary(cmp: WhatIfComparison) -> pd.DataFrame:
                                     f"{ch:+.1f} min" if kind == "minutes" else
                                     f"{ch:+,.0f}") if ch == ch else "—"})
     return pd.DataFrame(rows)
+
+
+def equity_change_strings(cmp: WhatIfComparison) -> pd.DataFrame:
+    """Before → after shares per decile, 'confirmed / including unknown' (both front ends)."""
+    b, a = cmp.equity_before, cmp.equity_after
+    keep = (b["n_areas"] > 0).to_numpy()
+    out = pd.DataFrame({"decile": b["decile"].astype(str).to_numpy()[keep],
+                        "population": [fmt(v, "count") for v in b["population"][keep]]})
+    for col, title in (("share_walk15", "15 min"), ("share_park10", "park 10 min"),
+                       ("share_local", "AGS local")):
+        for when, t in (("before", b), ("after", a)):
+            out[f"{title} {when}"] = [
+                f"{fmt(x, 'share')} / {fmt(y, 'share')}" for x, y in
+                zip(t[col].to_numpy()[keep], t[col + "_incl_unknown"].to_numpy()[keep],
+                    strict=True)]
+    return out
