@@ -111,6 +111,8 @@ def headline(table: pd.DataFrame, *, speed_kmh: float,
     rows: list[dict[str, Any]] = []
     views = {(v, h): view(table, v, h) for v, h in WAYS}
     for key, text, kind, col in headline_rows(speed_kmh, standards, deciles):
+        if col not in table.columns:
+            continue  # e.g. a result measured without that class
         row: dict[str, Any] = {"key": key, "label": text, "kind": kind}
         for (v, h), t in views.items():
             mask = deprived(t, deciles) if key.startswith("deprived_") and deciles else None
