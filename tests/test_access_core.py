@@ -10,7 +10,7 @@ import pytest
 from shapely.geometry import Point, box
 
 from ecoplan.access.gaps import equity_table
-from ecoplan.access.priorities import check_deciles, priority_list, prioritise, tier_counts
+from ecoplan.access.priorities import check_deciles, prioritise, priority_list, tier_counts
 from ecoplan.access.summary import headline, share_of_people, weighted_mean, weights
 from ecoplan.access.variants import variant_sites, view, with_contract
 from ecoplan.errors import EcoplanError

@@ -21,6 +21,7 @@ from ecoplan.access.measure import AREA_ID_COLUMNS, AccessResult, measure_access
 from ecoplan.access.priorities import prioritise
 from ecoplan.access.summary import fmt
 from ecoplan.access.variants import label as variant_label
+from ecoplan.access.variants import with_contract
 from ecoplan.errors import AreaError
 from ecoplan.network.graph import WalkGraph
 from ecoplan.network.walkable import walkable_mask
@@ -88,14 +89,18 @@ def add_site(sites: Sites, layers: OsmLayers,
     if len(ents) == 0:
         raise AreaError(f"The what-if site {name!r} has no way in: no walkable way crosses it or "
                         "passes within 30 m. Draw it up to a path, or add an entrance.")
-    ents = ents.to_crs(WGS84)
+    # A hypothetical site is public land: its entrances are confirmed access (issue 19), and
+    # a green one is a park (the parks measure counts it).
+    ents = ents.to_crs(WGS84).assign(confirmed=True)
     new = {c: 0 for c in SITE_COLUMNS}
     new.update(site_id=sid, name=str(name), kind=kind, categories="whatif",
                area_ha=float(row.geometry.area.iloc[0]) / 10_000.0, access="public",
-               n_entrances=len(ents), components="", geometry=geom)
+               n_entrances=len(ents), components="", geometry=geom, park=kind != "blue")
     new_row = gpd.GeoDataFrame([new], geometry="geometry", crs=WGS84)
-    out_sites = pd.concat([sites.sites, new_row[SITE_COLUMNS]], ignore_index=True)
-    out_ents = pd.concat([sites.entrances, ents[ENTRANCE_COLUMNS]], ignore_index=True)
+    base = with_contract(sites)
+    out_sites = pd.concat([base.sites, new_row[[*SITE_COLUMNS, "park"]]], ignore_index=True)
+    out_ents = pd.concat([base.entrances, ents[[*ENTRANCE_COLUMNS, "confirmed"]]],
+                         ignore_index=True)
     return replace(sites, sites=gpd.GeoDataFrame(out_sites, geometry="geometry", crs=WGS84),
                    entrances=gpd.GeoDataFrame(out_ents, geometry="geometry", crs=WGS84))
 
@@ -127,9 +132,16 @@ def add_entrance(sites: Sites, site_id: str, point: BaseGeometry, *,
     }
     if layers is not None:
         row.update(_on_nearest_way(layers, pt, sites.crs, limit))
+    # An extra gate counts as confirmed access only into land the public may use already
+    # (or that the sites step confirmed through another entrance).
+    base = with_contract(sites)
+    row["confirmed"] = bool(base.entrances.loc[base.entrances["site_id"] == site_id,
+                                               "confirmed"].any()
+                            or match["access"].isin(cfg.CONFIRMED_ACCESS).any())
     ent = gpd.GeoDataFrame([row], geometry="geometry", crs=WGS84)
-    out_ents = pd.concat([sites.entrances, ent[ENTRANCE_COLUMNS]], ignore_index=True)
-    out_sites = sites.sites.copy()
+    out_ents = pd.concat([base.entrances, ent[[*ENTRANCE_COLUMNS, "confirmed"]]],
+                         ignore_index=True)
+    out_sites = base.sites.copy()
     out_sites.loc[out_sites["site_id"] == site_id, "n_entrances"] = n_existing + 1
     return replace(sites, sites=out_sites,
                    entrances=gpd.GeoDataFrame(out_ents, geometry="geometry", crs=WGS84))
