@@ -91,6 +91,17 @@ def source_identity(source: str) -> Any:
     return None
 
 
+def clip_extent(clip: dict[str, Any]) -> shapely.Geometry | None:
+    """The data's extent when a ``--bbox`` clip was given (ways crossing its edge are kept
+    whole, so the network's own bounding box would be larger than the data really is)."""
+    if clip.get("bbox"):
+        from ecoplan.osm.geocode import parse_bbox
+
+        w, s, e, n = parse_bbox(clip["bbox"])
+        return shapely.box(w, s, e, n)
+    return None
+
+
 def cache_parts(source: str, need_key: str, speed_kmh: float, step_free: bool,
                 clip: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """THE cache key's ingredients, for the CLI and the app alike (None: do not cache)."""
@@ -148,7 +159,8 @@ def run_access(inputs: AccessInputs, load_layers: Callable[[], OsmLayers], *,
         steps["graph"] = time.perf_counter() - t
         t = time.perf_counter()
         result = measure_access(layers, sites, areas, speed_kmh=inputs.speed_kmh,
-                                step_free=inputs.step_free, graph=graph)
+                                step_free=inputs.step_free, graph=graph,
+                                extent=clip_extent(inputs.clip))
         steps["origins + standards + areas"] = time.perf_counter() - t
         held.update(layers=layers, sites=sites, graph=graph, areas=areas)
         return result.with_info(steps=dict(steps))
