@@ -124,7 +124,11 @@ def test_network_never_shorter_than_straight_line(iow_result, iow_sites, iow_gra
     assert (t["share_ags_wider_straight"] >= 0).all()
 
 
-def test_per_origin_distance_matches_plain_networkx(iow_result, iow_graph, iow_sites) -> None:
+@pytest.mark.parametrize("variant", ["confirmed", "all"])
+def test_per_origin_distance_matches_plain_networkx(iow_result, iow_graph, iow_sites,
+                                                    variant) -> None:
+    from ecoplan.access.variants import with_contract
+
     g = iow_graph
     G = nx.Graph()
     e = g.edges
@@ -132,7 +136,10 @@ def test_per_origin_distance_matches_plain_networkx(iow_result, iow_graph, iow_s
         G.add_edge(int(u), int(v), weight=float(w))
     s = iow_sites.sites
     ids = set(s.loc[s["access"].isin(cfg.ACCESSIBLE), "site_id"])
-    ents = iow_sites.entrances[iow_sites.entrances["site_id"].isin(ids)]
+    ents = with_contract(iow_sites).entrances
+    ents = ents[ents["site_id"].isin(ids)]
+    if variant == "confirmed":
+        ents = ents[ents["confirmed"]]
     row_of = {int(n): i for i, n in enumerate(g.node_ids)}
     for k, ent in enumerate(ents.itertuples()):
         src = ("e", k)
@@ -146,13 +153,14 @@ def test_per_origin_distance_matches_plain_networkx(iow_result, iow_graph, iow_s
     dist = nx.multi_source_dijkstra_path_length(G, sources)
 
     o = iow_result.origins
+    col = "any_m" + cfg.VARIANT_SUFFIX[variant]
     rng = np.random.default_rng(7)
     sample = rng.choice(len(o), 40, replace=False)
     xy = shapely.get_coordinates(o.geometry.iloc[sample].to_crs(g.crs).to_numpy())
     d_snap, row = cKDTree(g.xy).query(xy)
     for i, ds, r in zip(sample, d_snap, row, strict=True):
         expect = ds + dist[int(r)] if int(r) in dist else np.nan
-        got = o["any_m"].iloc[i]
+        got = o[col].iloc[i]
         if np.isnan(expect):
             assert np.isnan(got)
         else:
@@ -174,8 +182,10 @@ def test_dense_town_areas_walk_less_than_rural_ones(iow_result) -> None:
     rural, urban = t.head(10), t.tail(10)
     assert urban["minutes_any"].mean() < rural["minutes_any"].mean()
     assert urban["minutes_green"].mean() < rural["minutes_green"].mean()
-    # Rural LSOAs are far larger: the ANGSt 500 ha sites are forests and downs out of town.
-    assert rural["share_angst_subregional"].mean() > urban["share_angst_subregional"].mean()
+    # Rural LSOAs are far larger: the ANGSt 500 ha sites are forests and downs out of town —
+    # woods without confirmed public access, so this holds including access unknown.
+    col = "share_angst_subregional_incl_unknown"
+    assert rural[col].mean() > urban[col].mean()
 
 
 def test_equity_table_for_both_iod_editions(iow_layers, iow_sites, iow_graph, iow_result) -> None:
