@@ -8,8 +8,8 @@ origins (homes), same sites; only the entrances differ. Prints:
   over the straight line to the nearest site's edge; homes inside a site left out);
 - the island's headline shares (15-minute walk, AGS local) and mean minutes, population
   weighted as ``ecoplan access`` prints them;
-- agreement with ONS "Access to public parks and playing fields" (2020) for a parks-like
-  subset of sites (park, garden, recreation ground, village green, common): Spearman rank
+- agreement with ONS "Access to public parks and playing fields" (2020) for the parks class
+  (``sites.park``; ``benchmarks/bench_ons_parks.py`` compares it in more ways): Spearman rank
   correlation per LSOA and the ratio of medians.
 
     .venv/bin/python benchmarks/bench_entrances.py
@@ -36,12 +36,6 @@ from ecoplan.sites.build import build_sites
 from ecoplan.sites.entrances import find_entrances
 
 REPEATS = 5
-
-#: A provisional parks class for the ONS comparison only (the analysis's own parks class is
-#: defined elsewhere): categories ONS's source (OS Open Greenspace parks, public gardens,
-#: playing fields) corresponds to.
-PARKS_LIKE = {"park", "garden", "recreation_ground", "village_green", "common"}
-
 
 def weighted(values: np.ndarray, weights: np.ndarray) -> float:
     ok = np.isfinite(values) & np.isfinite(weights)
@@ -106,8 +100,8 @@ def main() -> int:
         t_ = res.areas
         pop = t_["population"].to_numpy(float)
 
-        parks = sites.sites[sites.sites["categories"].str.split(";").map(
-            lambda c: bool(set(c) & PARKS_LIKE)) & sites.sites["access"].isin(acfg.ACCESSIBLE)]
+        parks = sites.sites[sites.sites["park"].astype(bool)
+                            & sites.sites["access"].isin(acfg.ACCESSIBLE)]
         pres = nearest_site(graph, ents[ents["site_id"].isin(parks["site_id"])])
         pd_ = origin_distances(graph, pres, origins)
         per = pd.DataFrame({"area": origins["area_code"].to_numpy(),
@@ -138,8 +132,8 @@ def main() -> int:
             "AGS local share": f"{100 * weighted(t_['share_ags_local'].to_numpy(float), pop):.1f} %",
             "WHO 0.5 ha ≤300 m share": f"{100 * weighted(t_['share_who_300m'].to_numpy(float), pop):.1f} %",
             "mean minutes, any": f"{weighted(t_['minutes_any'].to_numpy(float), pop):.2f}",
-            "parks-like vs ONS: Spearman": f"{rho:.3f} (n={len(both)})",
-            "parks-like median / ONS median": (f"{both['ecoplan'].median():.0f} / "
+            "parks vs ONS: Spearman": f"{rho:.3f} (n={len(both)})",
+            "parks median / ONS median": (f"{both['ecoplan'].median():.0f} / "
                                                f"{both['ons'].median():.0f} m = "
                                                f"{both['ecoplan'].median() / both['ons'].median():.2f}"),
         }

@@ -53,6 +53,10 @@ def _as_polygon(polygon: BaseGeometry | gpd.GeoSeries | gpd.GeoDataFrame) -> Bas
     return polygon
 
 
+def _with(columns: list[str], extra: str) -> list[str]:
+    return columns if extra in columns else [*columns, extra]
+
+
 def next_site_id(sites: gpd.GeoDataFrame) -> str:
     """'whatif-1', or the next free 'whatif-N'."""
     taken = set(sites["site_id"].astype(str))
@@ -95,11 +99,13 @@ def add_site(sites: Sites, layers: OsmLayers,
     new = {c: 0 for c in SITE_COLUMNS}
     new.update(site_id=sid, name=str(name), kind=kind, categories="whatif",
                area_ha=float(row.geometry.area.iloc[0]) / 10_000.0, access="public",
-               n_entrances=len(ents), components="", geometry=geom, park=kind != "blue")
+               access_evidence="what-if site", park=kind != "blue",
+               n_entrances=len(ents), components="", geometry=geom)
     new_row = gpd.GeoDataFrame([new], geometry="geometry", crs=WGS84)
     base = with_contract(sites)
-    out_sites = pd.concat([base.sites, new_row[[*SITE_COLUMNS, "park"]]], ignore_index=True)
-    out_ents = pd.concat([base.entrances, ents[[*ENTRANCE_COLUMNS, "confirmed"]]],
+    out_sites = pd.concat([base.sites, new_row[_with(SITE_COLUMNS, "park")]],
+                          ignore_index=True)
+    out_ents = pd.concat([base.entrances, ents[_with(ENTRANCE_COLUMNS, "confirmed")]],
                          ignore_index=True)
     return replace(sites, sites=gpd.GeoDataFrame(out_sites, geometry="geometry", crs=WGS84),
                    entrances=gpd.GeoDataFrame(out_ents, geometry="geometry", crs=WGS84))
@@ -139,7 +145,7 @@ def add_entrance(sites: Sites, site_id: str, point: BaseGeometry, *,
                                                "confirmed"].any()
                             or match["access"].isin(cfg.CONFIRMED_ACCESS).any())
     ent = gpd.GeoDataFrame([row], geometry="geometry", crs=WGS84)
-    out_ents = pd.concat([base.entrances, ent[[*ENTRANCE_COLUMNS, "confirmed"]]],
+    out_ents = pd.concat([base.entrances, ent[_with(ENTRANCE_COLUMNS, "confirmed")]],
                          ignore_index=True)
     out_sites = base.sites.copy()
     out_sites.loc[out_sites["site_id"] == site_id, "n_entrances"] = n_existing + 1

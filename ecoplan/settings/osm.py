@@ -14,7 +14,7 @@ FEATURE_TAGS: tuple[str, ...] = (
     "name", "leisure", "landuse", "natural", "waterway", "water", "wetland", "amenity",
     "aeroway", "military", "golf", "access", "foot", "garden:type", "designation",
     "tidal", "intermittent", "surface", "place", "boundary", "admin_level", "tourism",
-    "operator", "railway", "barrier",
+    "operator", "railway", "barrier", "sport",
 )
 
 #: Tags kept on highway segments (the walk filter, step-free variant, calm score and
@@ -23,7 +23,7 @@ WAY_TAGS: tuple[str, ...] = (
     "name", "ref", "highway", "foot", "access", "bicycle", "motor_vehicle", "footway",
     "sidewalk", "service", "surface", "smoothness", "tracktype", "lit", "sac_scale",
     "incline", "step_count", "wheelchair", "ramp", "area", "tunnel", "bridge", "maxspeed",
-    "designation", "barrier",
+    "designation", "barrier", "prow_ref",
 )
 
 #: Tags kept on points of interest (amenities, entrances, barriers, support services).
@@ -43,7 +43,7 @@ POI_TAGS: tuple[str, ...] = (
 FEATURE_FILTER: dict[str, list[str] | bool] = {
     "leisure": [
         "park", "garden", "nature_reserve", "common", "recreation_ground", "golf_course",
-        "dog_park", "beach_resort",
+        "dog_park", "beach_resort", "pitch",
     ],
     "landuse": [
         "forest", "grass", "meadow", "recreation_ground", "village_green", "reservoir",
@@ -115,6 +115,8 @@ CATEGORY_RULES: tuple[tuple[str, str | None, str, str], ...] = (
     ("leisure", "garden", "garden", GREEN),
     ("leisure", "dog_park", "park", GREEN),
     ("leisure", "golf_course", "golf_course", GREEN),
+    # Playing fields (grass pitches; hard courts are dropped: settings.public_access).
+    ("leisure", "pitch", "pitch", GREEN),
     ("landuse", "allotments", "allotments", GREEN),
     ("natural", "wood", "wood", GREEN),
     ("landuse", "forest", "wood", GREEN),

@@ -22,12 +22,15 @@ from ecoplan.errors import NoGreenSpaceError
 from ecoplan.geometry import clean_geometries
 from ecoplan.osm.layers import CRS, OsmLayers, text
 from ecoplan.settings import osm as cfg
+from ecoplan.settings import public_access as pa
 from ecoplan.sites import classify as C
 from ecoplan.sites.amenities import count_amenities, poi_mask
 from ecoplan.sites.entrances import site_entrances
+from ecoplan.sites.evidence import apply_evidence
 
 SITE_COLUMNS = [
-    "site_id", "name", "kind", "categories", "area_ha", "access", "n_entrances", "entry",
+    "site_id", "name", "kind", "categories", "area_ha", "access", "access_evidence", "park",
+    "n_entrances", "entry",
     "open_edge_m", "toilets", "benches", "shelters", "drinking_water", "parking", "bus_stops_400m",
     "components", "geometry",
 ]
@@ -82,7 +85,7 @@ def build_sites(layers: OsmLayers, *, include_restricted: bool = False,
     sites = sites.drop_duplicates("site_id").reset_index(drop=True)
 
     found = site_entrances(sites, layers, crs, open_edges=open_edges)
-    entrances = found.entrances
+    sites, entrances = apply_evidence(sites, found.entrances, layers, crs)
     sites["n_entrances"] = sites.site_id.map(entrances.site_id.value_counts()).fillna(0)
     entry = found.entry.set_index("site_id")
     sites["entry"] = sites.site_id.map(entry["entry"]).to_numpy()
@@ -169,6 +172,7 @@ def _records(parts: pd.DataFrame) -> list[dict]:
         "category": parts["category"].to_numpy(),
         "kind": parts["kind"].to_numpy(),
         "access": parts["access"].to_numpy(),
+        "access_evidence": parts["access_evidence"].to_numpy(),
         "part_area": parts["part_area"].to_numpy(dtype=float),
     }).to_dict("records")
 
@@ -180,16 +184,27 @@ def _site_row(parts: list[dict], geom, suffix: str = "") -> dict:
     named = [p for p in parts if p["name"]]
     public_named = [p for p in named if p["category"] in cfg.PUBLIC_CATEGORIES]
     name_src = public_named or named
+    access = C.best_access(pd.Series([p["access"] for p in parts]))
+    why = next(p["access_evidence"] for p in parts if p["access"] == access)
     return {
         "site_id": f"{lead['osm_type'][0]}{lead['osm_id']}{suffix}",
         "name": name_src[0]["name"] if name_src else "",
         "kind": C.site_kind(pd.Series([p["kind"] for p in parts])),
         "categories": ";".join(dict.fromkeys(p["category"] for p in parts)),
         "area_ha": geom.area / 10_000.0,
-        "access": C.best_access(pd.Series([p["access"] for p in parts])),
+        "access": access,
+        "access_evidence": why,
+        "park": access != C.RESTRICTED and _mostly_park(parts, geom.area),
         "components": ";".join(f"{p['osm_type'][0]}{p['osm_id']}" for p in parts),
         "geometry": geom,
     }
+
+
+def _mostly_park(parts: list[dict], area: float) -> bool:
+    """In the parks class when park-class parts cover at least ``PARK_MIN_SHARE`` of the
+    site: a football pitch beside a large wood does not make the wood a park."""
+    park_area = sum(p["part_area"] for p in parts if p["category"] in pa.PARK_CATEGORIES)
+    return area > 0 and min(park_area, area) >= pa.PARK_MIN_SHARE * area
 
 
 def _linear_sites(lines: gpd.GeoDataFrame, polys: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ecoplan.osm.layers import text
 from ecoplan.settings import osm as cfg
+from ecoplan.settings import public_access as pa
 
 PUBLIC, PERMISSIVE, UNKNOWN, RESTRICTED = "public", "permissive", "unknown", "restricted"
 #: Best first: the access of a site is the best access among its parts.
@@ -19,7 +20,8 @@ ACCESS_ORDER: tuple[str, ...] = (PUBLIC, PERMISSIVE, UNKNOWN, RESTRICTED)
 
 
 def classify(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Add ``category``, ``kind`` and ``access`` columns; drop features that are neither.
+    """Add ``category``, ``kind``, ``access`` and ``access_evidence``; drop features that are
+    neither green nor blue (and hard-surfaced pitches).
 
     Restricted zones (aerodromes, schools…) are not sites themselves; see
     :func:`restricted_zones`.
@@ -38,29 +40,82 @@ def classify(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     excluded_water = text(out["water"]).isin(cfg.EXCLUDED_WATER)
     out["category"] = category
     out["kind"] = kind
-    out = out[category.notna() & ~excluded_water].copy()
-    out["access"] = access_level(out)
+    out = out[category.notna() & ~excluded_water & ~is_hard_pitch(out)].copy()
+    out[["access", "access_evidence"]] = access_with_evidence(out)
     return out
 
 
 def access_level(features: pd.DataFrame) -> pd.Series:
     """Access of each feature from its tags and category (see settings.osm for the rules)."""
+    return access_with_evidence(features)["access"]
+
+
+def access_with_evidence(features: pd.DataFrame) -> pd.DataFrame:
+    """``access`` and ``access_evidence`` (a few words: why) of each feature.
+
+    Later rules override earlier ones: category (parks, commons… are public by type), then an
+    operator that opens its land or open-access designation (``settings.public_access``), then
+    the feature's own ``access``/``foot`` tags, and last whatever closes it.
+    """
     access = text(features["access"]).str.lower()
     foot = text(features["foot"]).str.lower()
     garden_type = text(features["garden:type"]).str.lower()
+    designation = text(features["designation"]).str.lower()
     cat = features["category"]
-    level = np.full(len(features), UNKNOWN, dtype=object)
-    level[cat.isin(cfg.PUBLIC_CATEGORIES).to_numpy()] = PUBLIC
-    level[(access.isin(cfg.ACCESS_PUBLIC) | foot.isin(cfg.ACCESS_PUBLIC)).to_numpy()] = PUBLIC
-    level[(access.isin(cfg.ACCESS_PERMISSIVE) | foot.isin(cfg.ACCESS_PERMISSIVE)).to_numpy()] = (
-        PERMISSIVE)
+    n = len(features)
+    level = np.full(n, UNKNOWN, dtype=object)
+    why = np.full(n, "no access tag", dtype=object)
+
+    def put(mask: pd.Series, lvl: str, reason) -> None:
+        m = mask.to_numpy(dtype=bool)
+        level[m] = lvl
+        why[m] = reason[m] if isinstance(reason, np.ndarray) else reason
+
+    put(cat.isin(cfg.PUBLIC_CATEGORIES), PUBLIC,
+        ("public by type: " + cat.astype(str).str.replace("_", " ")).to_numpy())
+    op_level, op_label = operator_access(features)
+    for lvl in (PERMISSIVE, PUBLIC):
+        put(op_level.eq(lvl), lvl, ("operator " + op_label).to_numpy())
+    put(designation.isin(pa.OPEN_ACCESS_DESIGNATIONS), PUBLIC,
+        ("designation=" + designation).to_numpy())
+    for tags, lvl in ((cfg.ACCESS_PUBLIC, PUBLIC), (cfg.ACCESS_PERMISSIVE, PERMISSIVE)):
+        put(foot.isin(tags), lvl, ("foot=" + foot).to_numpy())
+        put(access.isin(tags), lvl, ("access=" + access).to_numpy())
     closed = access.isin(cfg.ACCESS_RESTRICTED) & ~foot.isin(
         cfg.ACCESS_PUBLIC | cfg.ACCESS_PERMISSIVE)
-    closed |= foot.isin(cfg.ACCESS_RESTRICTED)
-    closed |= cat.isin(cfg.RESTRICTED_CATEGORIES)
-    closed |= (cat == "garden") & garden_type.isin(cfg.PRIVATE_GARDEN_TYPES)
-    level[closed.to_numpy()] = RESTRICTED
-    return pd.Series(level, index=features.index)
+    put(closed, RESTRICTED, ("access=" + access).to_numpy())
+    put(foot.isin(cfg.ACCESS_RESTRICTED), RESTRICTED, ("foot=" + foot).to_numpy())
+    put(cat.isin(cfg.RESTRICTED_CATEGORIES), RESTRICTED,
+        ("closed by type: " + cat.astype(str).str.replace("_", " ")).to_numpy())
+    put((cat == "garden") & garden_type.isin(cfg.PRIVATE_GARDEN_TYPES), RESTRICTED,
+        "private garden")
+    return pd.DataFrame({"access": level, "access_evidence": why}, index=features.index)
+
+
+def operator_access(features: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(level, label) from ``operator=*`` per ``settings.public_access.OPEN_OPERATORS``;
+    level '' where the operator is not one that opens its land. First pattern wins."""
+    op = text(features["operator"]) if "operator" in features.columns else pd.Series(
+        "", index=features.index)
+    level = pd.Series("", index=features.index, dtype=object)
+    label = pd.Series("", index=features.index, dtype=object)
+    for pattern, lvl, name in pa.OPEN_OPERATORS:
+        hit = op.str.contains(pattern, case=False, regex=True) & level.eq("")
+        level[hit] = lvl
+        label[hit] = name
+    return level, label
+
+
+def is_hard_pitch(features: pd.DataFrame) -> pd.Series:
+    """Pitches that are courts or tracks, not grass (``settings.public_access``)."""
+    pitch = features["leisure"].eq("pitch") if "leisure" in features.columns else pd.Series(
+        False, index=features.index)
+    surface = text(features["surface"]).str.lower()
+    sport = text(features["sport"]).str.lower() if "sport" in features.columns else (
+        pd.Series("", index=features.index))
+    hard = surface.isin(pa.HARD_PITCH_SURFACES)
+    hard |= sport.str.split(";").map(lambda s: bool(set(s) & pa.HARD_PITCH_SPORTS))
+    return pitch & hard
 
 
 def restricted_zones(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

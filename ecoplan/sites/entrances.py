@@ -33,7 +33,7 @@ from ecoplan.osm.layers import OsmLayers, text
 from ecoplan.settings import osm as cfg
 
 ENTRANCE_COLUMNS = ["site_id", "entrance_id", "source", "node_id", "edge_u", "edge_v",
-                    "dist_u_m", "dist_v_m", "snap_m", "geometry"]
+                    "dist_u_m", "dist_v_m", "snap_m", "confirmed", "geometry"]
 SOURCE_RANK = {"tagged": 0, "crossing": 1, "open_edge": 2, "near_network": 3}
 #: How a site is entered (``Sites.sites['entry']``).
 OPEN, GATED = "open", "gated"
@@ -117,7 +117,18 @@ def site_entrances(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str, *,
         columns=["_rank", "_snap"])
     out = gpd.GeoDataFrame(out, geometry="geometry", crs=crs)
     out["entrance_id"] = out.site_id + "/e" + out.groupby("site_id").cumcount().add(1).astype(str)
+    out["confirmed"] = _confirmed_by_site(sites, out)
     return SiteEntrances(out[ENTRANCE_COLUMNS].reset_index(drop=True), entry)
+
+
+def _confirmed_by_site(sites: gpd.GeoDataFrame, ents: pd.DataFrame) -> np.ndarray:
+    """First guess at ``confirmed``: the site is public or permissive; a site without an
+    ``access`` column (a drawn what-if proposal) is meant to be public. Refined by
+    :func:`ecoplan.sites.evidence.apply_evidence`."""
+    if "access" not in sites.columns:
+        return np.ones(len(ents), dtype=bool)
+    ok = sites.set_index("site_id")["access"].isin(["public", "permissive"])
+    return ents["site_id"].map(ok).fillna(False).to_numpy(dtype=bool).copy()
 
 
 def _entry_frame(sites: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -1,0 +1,172 @@
+"""Site-level evidence of public access (issue 19), after sites and entrances exist.
+
+A feature's own tags and operator are read in :mod:`ecoplan.sites.classify`. What only the
+surroundings tell is read here, for sites whose access is still "unknown" (or "restricted"):
+
+- a gate or entrance on the outline tagged ``access``/``foot`` = yes|permissive opens the site,
+  unless the gate is on a right of way (then it opens the path, see next);
+- a public right of way crossing or running inside it gives access *along the path only*:
+  the site keeps its level, its evidence says so, and only entrances where such a path enters
+  are ``confirmed``;
+- a stream or lake strip is confirmed only where a path runs beside it (its open-edge
+  entrances).
+
+``confirmed`` on an entrance means it leads into land the public may confirmedly use: every
+entrance of a public or permissive site, and the path entrances above.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ecoplan.network.walkable import walkable_mask
+from ecoplan.osm.layers import OsmLayers, text
+from ecoplan.settings import osm as cfg
+from ecoplan.settings import public_access as pa
+from ecoplan.sites.classify import PERMISSIVE, PUBLIC, RESTRICTED, UNKNOWN
+
+CONFIRMED_LEVELS = frozenset({PUBLIC, PERMISSIVE})
+
+
+def apply_evidence(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, layers: OsmLayers,
+                   crs: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Sites with ``access``/``access_evidence`` refined, and entrances with ``confirmed``.
+
+    ``sites`` and ``entrances`` are in the projected ``crs``; both are returned as copies.
+    """
+    sites = sites.copy()
+    entrances = entrances.copy()
+    _open_gates(sites, layers, crs)
+    confirmed = entrances["site_id"].map(
+        sites.set_index("site_id")["access"].isin(CONFIRMED_LEVELS)).fillna(False)
+    confirmed = np.array(confirmed.to_numpy(dtype=bool))
+    open_sites = ~sites["access"].isin(CONFIRMED_LEVELS)
+    if open_sites.any() and len(entrances):
+        confirmed |= _right_of_way(sites, entrances, layers, crs, open_sites)
+        confirmed |= _beside_water(sites, entrances)
+    entrances["confirmed"] = confirmed
+    return sites, entrances
+
+
+def public_paths(ways: pd.DataFrame) -> pd.Series:
+    """Per way segment, '' or the words for the right of way it is ('public footpath', …)."""
+    des = text(ways["designation"]).str.lower()
+    foot = text(ways["foot"]).str.lower()
+    hw = text(ways["highway"]).str.lower()
+    ref = text(ways["prow_ref"]) if "prow_ref" in ways.columns else pd.Series(
+        "", index=ways.index)
+    out = pd.Series("", index=ways.index, dtype=object)
+    out[ref != ""] = "public right of way"
+    out[hw.isin(pa.PROW_HIGHWAYS) & foot.isin(pa.PROW_FOOT)] = "path with foot=" + foot
+    out[des.isin(pa.PERMISSIVE_PATH_DESIGNATIONS)] = des.map(pa.PERMISSIVE_PATH_DESIGNATIONS)
+    out[des.isin(pa.PROW_DESIGNATIONS)] = des.map(pa.PROW_DESIGNATIONS)
+    return out.where(walkable_mask(ways), "")
+
+
+def _open_gates(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str) -> None:
+    """``access=yes|permissive`` on a gate in the outline of an unknown site opens it."""
+    unknown = sites["access"].eq(UNKNOWN)
+    pois = layers.pois
+    if not unknown.any() or len(pois) == 0:
+        return
+    gate = pd.Series(False, index=pois.index)
+    for key, value in cfg.ENTRANCE_TAGS:
+        gate |= pois[key].notna() if value is None else pois[key].eq(value)
+    tag = text(pois["access"]).str.lower()
+    foot = text(pois["foot"]).str.lower()
+    lvl = pd.Series("", index=pois.index, dtype=object)
+    why = pd.Series("", index=pois.index, dtype=object)
+    for values, level in ((cfg.ACCESS_PERMISSIVE, PERMISSIVE), (cfg.ACCESS_PUBLIC, PUBLIC)):
+        for key, col in (("access", tag), ("foot", foot)):
+            hit = col.isin(values) & lvl.eq("")
+            lvl[hit], why[hit] = level, f"gate with {key}=" + col[hit]
+    # A gate on a right of way (a footpath's kissing gate, foot=yes) lets walkers through
+    # along the path, not over the land: the right-of-way rule deals with it.
+    ways = layers.ways
+    on_path = pd.Series(False, index=pois.index)
+    if len(ways):
+        paths = ways[public_paths(ways) != ""]
+        nodes = set(paths["u"]) | set(paths["v"])
+        on_path = pois["osm_type"].eq("node") & pois["osm_id"].isin(nodes)
+    gates = pois[gate & lvl.ne("") & ~on_path]
+    if len(gates) == 0:
+        return
+    gates = gpd.GeoDataFrame({"lvl": lvl[gates.index], "why": why[gates.index]},
+                             geometry=gates.geometry.to_crs(crs).to_numpy(), crs=crs)
+    rims = gpd.GeoDataFrame({"row": sites.index[unknown]},
+                            geometry=sites.geometry[unknown].boundary.to_numpy(), crs=crs)
+    hits = gpd.sjoin(gates, rims, predicate="dwithin", distance=cfg.ENTRANCE_TAGGED_MAX_M)
+    # Public before permissive, so a site with both kinds of gate is public.
+    hits = hits.assign(_r=hits["lvl"].ne(PUBLIC)).sort_values(["row", "_r"]).drop_duplicates(
+        "row")
+    sites.loc[hits["row"].to_numpy(), "access"] = hits["lvl"].to_numpy()
+    sites.loc[hits["row"].to_numpy(), "access_evidence"] = hits["why"].to_numpy()
+
+
+def _right_of_way(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, layers: OsmLayers,
+                  crs: str, candidates: pd.Series) -> np.ndarray:
+    """Entrances where a right of way enters a not-yet-confirmed site; notes the site."""
+    ways = layers.ways
+    confirmed = np.zeros(len(entrances), dtype=bool)
+    if len(ways) == 0:
+        return confirmed
+    kind = public_paths(ways)
+    paths = ways[kind != ""]
+    if len(paths) == 0:
+        return confirmed
+    paths = gpd.GeoDataFrame({"kind": kind[paths.index].to_numpy()},
+                             geometry=paths.geometry.to_crs(crs).to_numpy(), crs=crs)
+    cand = sites[candidates]
+    inner = gpd.GeoDataFrame({"row": cand.index},
+                             geometry=cand.geometry.buffer(-pa.PROW_INSIDE_INSET_M).to_numpy(),
+                             crs=crs)
+    inner = inner[~inner.geometry.is_empty]
+    if len(inner) == 0:
+        return confirmed
+    hits = gpd.sjoin(paths, inner, predicate="intersects", how="inner")
+    if len(hits) == 0:
+        return confirmed
+    inside = shapely.length(shapely.intersection(
+        hits.geometry.to_numpy(), inner.geometry.loc[hits["index_right"]].to_numpy()))
+    hits = hits.assign(inside=inside)
+    per_site = hits.groupby("row")["inside"].sum()
+    crossed = per_site.index[per_site >= pa.PROW_MIN_INSIDE_M]
+    if len(crossed) == 0:
+        return confirmed
+    hits = hits[hits["row"].isin(crossed)]
+    # Name the path by the kind with most length inside.
+    words = hits.groupby(["row", "kind"])["inside"].sum().reset_index().sort_values(
+        ["row", "inside"], ascending=[True, False]).drop_duplicates("row").set_index("row")
+    for row, kind_words in words["kind"].items():
+        sites.at[row, "access_evidence"] = f"{kind_words} crosses it: access along the path only"
+    # Entrances of those sites near a path inside: the path's way in (entrances closer than
+    # ENTRANCE_MERGE_M were merged into one, so the kept one stands for the path's).
+    site_of = sites.loc[crossed, "site_id"]
+    path_geom = hits.groupby("row").geometry.apply(lambda g: shapely.union_all(g.to_numpy()))
+    by_site = dict(zip(site_of.to_numpy(), path_geom.loc[crossed].to_numpy(), strict=True))
+    ents = entrances["site_id"].to_numpy()
+    pts = entrances.geometry.to_numpy()
+    for i, (sid, pt) in enumerate(zip(ents, pts, strict=True)):
+        geom = by_site.get(sid)
+        if geom is not None and entrances["source"].iat[i] != "near_network":
+            confirmed[i] = shapely.distance(pt, geom) <= cfg.ENTRANCE_MERGE_M
+    return confirmed
+
+
+def _beside_water(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame) -> np.ndarray:
+    """Open-edge entrances of stream and lake strips: a path runs beside the water there."""
+    lead = text(sites["categories"]).str.split(";").str[0]
+    water = sites[lead.isin(pa.WATER_NEEDS_PATH) & sites["access"].isin([UNKNOWN, RESTRICTED])]
+    if len(water) == 0:
+        return np.zeros(len(entrances), dtype=bool)
+    ids = set(water["site_id"])
+    beside = entrances["site_id"].isin(ids) & entrances["source"].eq("open_edge")
+    with_path = set(entrances.loc[beside, "site_id"])
+    for row, sid in zip(water.index, water["site_id"], strict=True):
+        if sid in with_path and "crosses it" not in sites.at[row, "access_evidence"]:
+            sites.at[row, "access_evidence"] = (
+                "a path runs beside the water: access along the path only")
+    return beside.to_numpy(dtype=bool)
