@@ -161,13 +161,6 @@ def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | Ar
     table["share_inside_data"] = share_in
     table["partial"] = share_in < cfg.PARTIAL_INSIDE_SHARE
     seconds["standards"] = time.perf_counter() - t
-    n_part = int(table["partial"].sum())
-    if n_part:
-        codes = table.loc[table["partial"], "area_code"].astype(str).tolist()
-        warnings.append(f"{n_part} area(s) lie mostly outside the OSM data (less than "
-                        f"{cfg.PARTIAL_INSIDE_SHARE:.0%} of their ground inside it: "
-                        f"{', '.join(codes[:5])}{'…' if n_part > 5 else ''}); they are marked "
-                        "'partial' and left out of headline figures.")
     per_all = gpd.GeoDataFrame(per_all, geometry="geometry", crs=origins.crs)
     info = {
         "source": layers.source.name, "attribution": layers.source.attribution,

@@ -7,6 +7,7 @@ identity (:mod:`ecoplan.access.cache`) so a repeat run skips everything, the OSM
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 from collections.abc import Callable
@@ -110,7 +111,24 @@ def cache_parts(source: str, need_key: str, speed_kmh: float, step_free: bool,
         return None
     clip = {k: v for k, v in (clip or {}).items() if v}
     return {"source": ident, "need": need_key, "speed": float(speed_kmh),
-            "step_free": bool(step_free), "clip": clip}
+            "step_free": bool(step_free), "clip": clip, "code": code_digest()}
+
+
+#: Packages whose code decides an access result: a change to any of them is a new cache key.
+_CODE_PACKAGES = ("access", "network", "need", "osm", "sites", "settings")
+
+
+@functools.cache
+def code_digest() -> str:
+    """Hash of the code that makes access results, so an upgrade or a local edit to sites,
+    entrances or standards never serves numbers cached by older code."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for pkg in _CODE_PACKAGES:
+        for f in sorted((root / pkg).rglob("*.py")):
+            h.update(f.relative_to(root).as_posix().encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
 
 
 @dataclass
