@@ -166,6 +166,15 @@ def test_without_need_data_the_page_explains_what_to_load():
     assert "Area & data" in info and "boundaries" in info
     warn = " ".join(texts(at, "warning"))
     assert "demo area" in warn and "generic need layer" in warn
+    # Issue 14, the demo: what can honestly be shown without need data.
+    homes = _table_by_marker(at, "measure")
+    assert list(homes["measure"]) == [
+        "15-minute walk to green or blue space", "10-minute walk to green or blue space",
+        "10-minute walk to a park", "mean walk to the nearest green or blue space",
+        "mean walk to the nearest park"]
+    assert homes.iloc[0, 1].endswith("%") and homes.iloc[3, 1].endswith("min")
+    cap = " ".join(texts(at, "caption"))
+    assert "mapped homes" in cap and "deprivation overlays need IoD files" in cap
 
 
 @pytest.fixture(scope="module")
@@ -220,7 +229,8 @@ def test_iow_app_shows_exactly_what_the_cli_prints(iow_page):
     at = iow_page
     no_exception(at)
     assert not at.error, texts(at, "error")
-    access_out = _cli("access")
+    # --no-cache: the CLI measures again by itself, so equal strings are not one cache entry.
+    access_out = _cli("access", "--no-cache")
     head = _table_by_marker(at, way_name("all", "straight"))
     assert len(head) >= 14
     for _, row in head.iterrows():
@@ -230,7 +240,7 @@ def test_iow_app_shows_exactly_what_the_cli_prints(iow_page):
     for _, row in tiers.iterrows():
         assert (f"priority tiers ({row['access']}): tier 1 {row['tier 1']}, tier 2 "
                 f"{row['tier 2']}, tier 3 {row['tier 3']} areas") in access_out
-    gaps_out = _cli("gaps", "--top", "1000")
+    gaps_out = _cli("gaps", "--top", "1000", "--no-cache")
     eq = _table_by_marker(at, "park within 10 min")
     assert eq.to_string(index=False) in gaps_out
     assert list(eq["decile"]) == [str(d) for d in range(1, 10)] + ["all"]
@@ -264,6 +274,87 @@ def test_iow_variant_switch_and_straight_line(iow_page):
     no_exception(at)
     assert _table_by_marker(at, "park within 10 min").equals(net)  # tables show both anyway
     at.radio(key="gaps_variant").set_value("confirmed").run()
+
+
+@pytest.fixture(scope="module")
+def iow_before(iow_need, iow_layers):
+    """An independent 'before', from the same inputs as the page."""
+    from ecoplan.access.measure import measure_access
+    from ecoplan.network.graph import build_walk_graph
+    from ecoplan.sites.build import build_sites
+
+    sites = build_sites(iow_layers, require_any=False)
+    graph = build_walk_graph(iow_layers)
+    before = measure_access(iow_layers, sites, iow_need.areas, speed_kmh=4.8, graph=graph)
+    return sites, graph, before
+
+
+def test_whatif_site_shows_what_compare_computes(iow_page, iow_before, iow_layers):
+    from ecoplan.access.whatif import add_site, compare, rerun, whatif_summary
+    from ecoplan.app.pages import gaps_page
+
+    sites, graph, before = iow_before
+    o = before.origins
+    deprived = set(before.areas.loc[before.areas["imd_decile"] <= 3, "area_code"])
+    failing = o[o["area_code"].isin(deprived) & ~o["walk15_any_ok"].astype(bool)
+                & (o["status"] == "ok")]
+    assert len(failing), "expected deprived people beyond a 15-minute walk on the IoW"
+    spot = failing.sort_values("share", ascending=False).geometry.iloc[0]
+    square = gpd.GeoSeries([spot], crs=4326).to_crs(sites.crs).buffer(
+        80, cap_style="square").to_crs(4326).iloc[0]  # 2.56 ha: counts for AGS local too
+    expected = compare(before, rerun(before, iow_layers,
+                                     add_site(sites, iow_layers, square, "Test park"),
+                                     graph=graph))
+
+    at = iow_page
+    # The same path as a drawing on the map: st_folium's result → drawn_feature → session.
+    out = {"last_active_drawing": None,
+           "all_drawings": [{"type": "Feature", "properties": {}, "geometry": mapping(square)}]}
+    at.session_state[gaps_page.DRAWN] = logic.drawn_feature(out)
+    at.run()
+    at.text_input(key="gaps_whatif_name").set_value("Test park")
+    at.button(key="gaps_whatif_run").click().run()
+    no_exception(at)
+    assert not at.error, texts(at, "error")
+    got = at.session_state[gaps_page.COMPARE]
+    for v in ("confirmed", "all"):
+        d = got.delta(v)["deprived_share_walk15"]
+        assert d > 0  # a new public park counts both ways
+        assert d == pytest.approx(expected.delta(v)["deprived_share_walk15"], abs=1e-12)
+    shown = _table_by_marker(at, "change")
+    pd.testing.assert_frame_equal(shown.reset_index(drop=True), whatif_summary(expected))
+    assert "Test park" in at.session_state[gaps_page.WHATIF].label
+    at.button(key="gaps_whatif_clear").click().run()
+
+
+def test_whatif_entrance_into_the_nearest_site_of_the_top_gap(iow_page, iow_before):
+    from ecoplan.access.priorities import priority_list
+    from ecoplan.access.variants import view
+    from ecoplan.app.pages import gaps_page
+
+    _, _, before = iow_before
+    gaps = priority_list(view(before.table()), deciles=3)
+    sid = next(s for s in gaps["nearest_site_id"] if isinstance(s, str) and s)
+    at = iow_page
+    at.selectbox(key="gaps_entrance_site").set_value(sid).run()
+    at.button(key="gaps_entrance_run").click().run()  # the suggested point on its edge
+    no_exception(at)
+    assert not at.error, texts(at, "error")
+    assert at.session_state[gaps_page.WHATIF].label.startswith(f"extra entrance into site {sid}")
+    for v in ("confirmed", "all"):
+        delta = at.session_state[gaps_page.COMPARE].delta(v)
+        assert delta["deprived_share_walk15"] >= -1e-12  # a new gate never lengthens a walk
+        assert delta["deprived_mean_minutes"] <= 1e-9
+
+
+def test_whatif_entrance_far_from_the_site_is_a_clear_error(iow_page):
+    at = iow_page
+    sid = at.selectbox(key="gaps_entrance_site").value
+    at.number_input(key=f"gaps_entrance_lon_{sid}").set_value(-1.0)
+    at.number_input(key=f"gaps_entrance_lat_{sid}").set_value(50.0)
+    at.button(key="gaps_entrance_run").click().run()
+    no_exception(at)
+    assert any("from site" in t for t in texts(at, "error")), texts(at, "error")
 
 
 def test_app_registers_the_access_gaps_page():
