@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,9 +21,10 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from ecoplan.access.cache import cached_access, file_fingerprint
+from ecoplan.access.cache import access_cache_dir, cached_access, file_digest, file_fingerprint
 from ecoplan.access.measure import AccessResult, measure_access
 from ecoplan.access.speeds import resolve_speed
+from ecoplan.errors import InputFileError
 from ecoplan.need.areas import AreasResult
 from ecoplan.network.graph import WalkGraph
 from ecoplan.osm.layers import OsmLayers
@@ -92,6 +95,45 @@ def source_identity(source: str) -> Any:
     return None
 
 
+def need_files_key(inputs: AccessInputs) -> str:
+    """Identity of the need files and options (content digests: the files are small)."""
+    parts = {k: getattr(inputs, k) for k in ("id_column", "name_column", "need_column",
+                                              "higher_is_worse", "population_column")}
+    for name in ("areas", "population", "lookup"):
+        value = getattr(inputs, name)
+        parts[name] = _digest(value) if value else None
+    parts["deprivation"] = [_digest(p) for p in inputs.deprivation]
+    parts["code"] = code_digest()
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _digest(path: str) -> str:
+    p = Path(path)
+    if not p.is_file():
+        raise InputFileError(f"File not found: {path}. Check the path.")
+    return file_digest(p)
+
+
+def _memo(files_key: str, need_key: str | None = None) -> str | None:
+    """Remember (or recall) which areas digest these need files give, so a cached run does
+    not read and join them again. Unreadable or unwritable memos are simply misses."""
+    path = access_cache_dir() / "need" / f"{files_key}.txt"
+    if need_key is None:
+        try:
+            text = path.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return text if len(text) == 24 and text.isalnum() else None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(need_key, encoding="ascii")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return need_key
+
+
 def clip_extent(clip: dict[str, Any]) -> shapely.Geometry | None:
     """The data's extent when a ``--bbox`` clip was given (ways crossing its edge are kept
     whole, so the network's own bounding box would be larger than the data really is)."""
@@ -160,12 +202,23 @@ def run_access(inputs: AccessInputs, load_layers: Callable[[], OsmLayers], *,
     steps: dict[str, float] = {}
 
     t = time.perf_counter()
-    areas = load_areas(inputs)
+    files_key = need_files_key(inputs)
+    need_key = _memo(files_key) if use_cache else None
+    held_areas: list[AreasResult] = []
+    if need_key is None:
+        held_areas.append(load_areas(inputs))
+        need_key = areas_digest(held_areas[0].areas)
+        _memo(files_key, need_key)
     steps["areas"] = time.perf_counter() - t
-    parts = cache_parts(inputs.source, areas_digest(areas.areas), inputs.speed_kmh,
-                        inputs.step_free, inputs.clip)
+    parts = cache_parts(inputs.source, need_key, inputs.speed_kmh, inputs.step_free,
+                        inputs.clip)
 
     def compute() -> AccessResult:
+        t = time.perf_counter()
+        if not held_areas:
+            held_areas.append(load_areas(inputs))
+            steps["areas"] += time.perf_counter() - t
+        areas = held_areas[0]
         t = time.perf_counter()
         layers = load_layers()
         steps["read OSM"] = time.perf_counter() - t
