@@ -383,3 +383,14 @@ def test_unknown_access_counts_only_in_the_including_unknown_variant(tiny) -> No
     # X's park is a park (fallback from its category): the parks measure finds it.
     x = res.table().set_index("area_code").loc["X"]
     assert x["minutes_park"] == pytest.approx(x["minutes_any"])
+
+
+def test_cache_key_changes_with_the_sites_model(monkeypatch):
+    """A new sites model (access evidence, parks…) must not be served old cached results."""
+    from ecoplan.access import cache
+    from ecoplan.settings import osm as osm_cfg
+
+    parts = {"source": "tiny", "speed": 4.8}
+    key = cache.cache_key(parts)
+    monkeypatch.setattr(osm_cfg, "SITES_VERSION", osm_cfg.SITES_VERSION + "-next")
+    assert cache.cache_key(parts) != key

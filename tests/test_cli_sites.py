@@ -10,7 +10,8 @@ import pytest
 from ecoplan.cli import main
 
 RYDE = "-1.18,50.715,-1.14,50.735"
-REQUIRED = {"site_id", "name", "kind", "categories", "area_ha", "access", "n_entrances",
+REQUIRED = {"site_id", "name", "kind", "categories", "area_ha", "access", "access_evidence",
+            "park", "n_entrances",
             "toilets", "benches", "shelters", "drinking_water", "parking", "bus_stops_400m"}
 
 
@@ -25,6 +26,9 @@ def test_geojson_out_with_entrances(iow_pbf, tmp_path, capsys):
     assert set(entrances.site_id) <= set(sites.site_id)
     text = capsys.readouterr().out
     assert f"{len(sites)} sites" in text and "OpenStreetMap contributors" in text
+    n_public = int((sites["access"] == "public").sum())
+    assert f"access: {n_public} public (" in text
+    assert f"of {len(entrances)} entrances confirmed" in text
 
 
 def test_gpkg_has_two_layers(iow_pbf, tmp_path):

@@ -61,3 +61,23 @@ def test_not_gzip(tmp_path):
     p.write_bytes(b"<osm></osm>")
     with pytest.raises(InputFileError, match="gzip"):
         read_xml(p)
+
+
+def test_xml_and_pbf_give_the_same_access_evidence(iow_pbf, ryde_xml):
+    """Both readers keep the tags the evidence rules read (operator, designation, foot,
+    prow_ref, sport), so access, its evidence, the parks class and confirmed entrances agree."""
+    layers_pbf, layers_xml = read_pbf(iow_pbf, bbox=RYDE), read_xml(ryde_xml, bbox=RYDE)
+    for col in ("designation", "foot"):  # the readers fill these from the file, not None
+        assert layers_xml.ways[col].notna().sum() == pytest.approx(
+            layers_pbf.ways[col].notna().sum(), rel=0.02)
+        assert layers_pbf.ways[col].notna().any()
+    paths_pbf = (layers_pbf.ways["designation"] == "public_footpath").sum()
+    paths_xml = (layers_xml.ways["designation"] == "public_footpath").sum()
+    assert paths_pbf > 20 and abs(paths_pbf - paths_xml) / paths_pbf < 0.02
+    a, b = build_sites(layers_pbf), build_sites(layers_xml)
+    cols = ["access", "access_evidence", "park"]
+    sa, sb = a.sites.set_index("site_id")[cols], b.sites.set_index("site_id")[cols]
+    assert sa.sort_index().equals(sb.reindex(sa.index).sort_index())
+    conf_a = a.entrances.groupby("site_id")["confirmed"].any()
+    conf_b = b.entrances.groupby("site_id")["confirmed"].any()
+    assert conf_a.sort_index().equals(conf_b.reindex(conf_a.index).sort_index())

@@ -10,7 +10,7 @@ from shapely.geometry import LineString
 
 from ecoplan.osm import layers as L
 from ecoplan.sites.build import build_sites
-from ecoplan.sites.evidence import public_paths
+from ecoplan.sites.evidence import describe_access, public_paths
 
 WOOD = dict(natural="wood", name="Hill Wood")
 # A road along the south edge, 10 m off: the wood's open edge (an unknown wood is entered
@@ -52,10 +52,17 @@ def test_operator_does_not_override_access_private():
     assert (site.access, site.access_evidence) == ("restricted", "access=private")
 
 
-def test_access_land_designation_is_public():
-    wood = feature(rect(0, 0, 200, 200), 1, designation="access_land", **WOOD)
+@pytest.mark.parametrize("designation", ["access_land", "common", "country_park"])
+def test_open_access_designation_is_public(designation):
+    wood = feature(rect(0, 0, 200, 200), 1, designation=designation, **WOOD)
     site = _site(build_sites(make_layers(features=[wood], paths=[ROAD])))
-    assert (site.access, site.access_evidence) == ("public", "designation=access_land")
+    assert (site.access, site.access_evidence) == ("public", f"designation={designation}")
+
+
+def test_other_designations_say_nothing_about_access():
+    wood = feature(rect(0, 0, 200, 200), 1, designation="area_of_outstanding_natural_beauty",
+                   **WOOD)
+    assert _site(build_sites(make_layers(features=[wood], paths=[ROAD]))).access == "unknown"
 
 
 def test_untagged_wood_is_unknown_and_not_confirmed():
@@ -168,3 +175,50 @@ def test_hard_courts_are_not_sites():
     grass = feature(rect(100, 0, 200, 100), 2, leisure="pitch", sport="football")
     s = build_sites(make_layers(features=[court, grass], paths=[ROAD]))
     assert set(s.sites.site_id) == {"w2"}
+
+
+# --- the whole Isle of Wight -------------------------------------------------------------------
+
+
+def test_island_confirmed_entrances_follow_the_evidence(iow_sites):
+    s, e = iow_sites.sites, iow_sites.entrances
+    access = e["site_id"].map(s.set_index("site_id")["access"])
+    evidence = e["site_id"].map(s.set_index("site_id")["access_evidence"])
+    assert e["confirmed"].dtype == bool and s["park"].dtype == bool
+    assert e.loc[access.isin(["public", "permissive"]), "confirmed"].all()
+    on_unknown = e[(access == "unknown") & e["confirmed"]]
+    assert len(on_unknown) > 0
+    assert (on_unknown["source"] != "near_network").all()
+    assert evidence[on_unknown.index].str.endswith("access along the path only").all()
+    assert (s["access_evidence"].str.len() > 0).all()
+
+
+def test_island_rights_of_way_and_water_rules_apply(iow_sites):
+    s = iow_sites.sites
+    why = s.loc[s["access"] == "unknown", "access_evidence"]
+    # 2015 extract: 8,961 public_footpath and 3,863 public_bridleway segments.
+    assert why.str.contains("public footpath crosses it").sum() >= 50
+    assert why.str.contains("public bridleway crosses it").sum() >= 10
+    lead = s["categories"].str.split(";").str[0]
+    beside = why.str.startswith("a path runs beside the water")
+    assert beside.any() and lead[beside[beside].index].isin(["stream", "lake"]).all()
+
+
+def test_island_parks_class(iow_sites):
+    s = iow_sites.sites
+    parks = s[s["park"]]
+    assert len(parks) >= 50
+    assert (parks["access"] != "restricted").all()
+    assert "Litten Park" in set(parks["name"])
+    lead = parks["categories"].str.split(";").str[0]
+    assert not lead.isin(["wood", "lake", "stream", "coast"]).any()
+
+
+def test_describe_access_counts_levels_paths_and_parks():
+    wood = feature(rect(0, 0, 200, 200), 1, **WOOD)
+    park = feature(rect(400, 0, 500, 100), 2, leisure="park")
+    s = build_sites(make_layers(features=[wood, park], paths=[ROAD, FOOTPATH]))
+    line = describe_access(s.sites, s.entrances)
+    n_conf = int(s.entrances.confirmed.sum())
+    assert line.startswith("access: 1 public (1 ha), 1 unknown (4 ha); 1 of them open along")
+    assert line.endswith(f"{n_conf} of {len(s.entrances)} entrances confirmed; 1 parks")

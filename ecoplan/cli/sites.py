@@ -25,6 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ecoplan.io import check_output, write_layers
     from ecoplan.sites.build import build_sites
+    from ecoplan.sites.evidence import describe_access
 
     if args.out:
         check_output(args.out, (".json", ".geojson", ".gpkg"), label="--out")
@@ -39,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     by_kind = sites.kind.value_counts().to_dict()
     print(f"{len(sites)} sites ({', '.join(f'{n} {k}' for k, n in sorted(by_kind.items()))}), "
           f"{sites.area_ha.sum():,.1f} ha, {len(result.entrances)} entrances")
+    print(describe_access(sites, result.entrances))
     print(f"load {loaded.seconds:.1f} s, sites {took:.1f} s; source "
           f"{loaded.layers.source.name}; {loaded.layers.source.attribution}")
     for path in written:

@@ -7,6 +7,10 @@ choice it says so and why.
 
 from __future__ import annotations
 
+#: Bump when the rules that turn OSM into sites, entrances or access evidence change: cached
+#: access results carry it (``ecoplan.access.cache``), so they are rebuilt, not served stale.
+SITES_VERSION = "2026.2"  # 2026.2: access evidence, confirmed entrances, parks class, pitches
+
 # --- Columns every normalised layer carries (missing tags become None) ----------------------
 
 #: Tags kept on area/line features (green, blue, restricted zones).

@@ -45,9 +45,10 @@ OPEN_OPERATORS: tuple[tuple[str, str, str], ...] = (
 
 # --- Open-access tagging on the land itself ------------------------------------------------------
 #: ``designation=*`` values that grant access on foot over the whole area (OSM wiki
-#: Key:designation, "United Kingdom": access_land = CRoW Act 2000 open access land; country
-#: parks are open to the public by the Countryside Act 1968 s.7).
-OPEN_ACCESS_DESIGNATIONS: frozenset[str] = frozenset({"access_land", "country_park"})
+#: Key:designation, "United Kingdom": access_land = CRoW Act 2000 open access land; common =
+#: registered common land, access land by CRoW Act 2000 s.1(1); country parks are open to the
+#: public by the Countryside Act 1968 s.7).
+OPEN_ACCESS_DESIGNATIONS: frozenset[str] = frozenset({"access_land", "common", "country_park"})
 
 # --- Public rights of way -------------------------------------------------------------------------
 #: ``designation=*`` values of English and Welsh public rights of way (OSM wiki

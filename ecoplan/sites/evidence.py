@@ -39,13 +39,14 @@ def apply_evidence(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, layers:
     """
     sites = sites.copy()
     entrances = entrances.copy()
-    _open_gates(sites, layers, crs)
+    kind = public_paths(layers.ways) if len(layers.ways) else pd.Series(dtype=object)
+    _open_gates(sites, layers, crs, kind)
     confirmed = entrances["site_id"].map(
         sites.set_index("site_id")["access"].isin(CONFIRMED_LEVELS)).fillna(False)
     confirmed = np.array(confirmed.to_numpy(dtype=bool))
     open_sites = ~sites["access"].isin(CONFIRMED_LEVELS)
     if open_sites.any() and len(entrances):
-        confirmed |= _right_of_way(sites, entrances, layers, crs, open_sites)
+        confirmed |= _right_of_way(sites, entrances, layers, crs, open_sites, kind)
         confirmed |= _beside_water(sites, entrances)
     entrances["confirmed"] = confirmed
     return sites, entrances
@@ -66,7 +67,8 @@ def public_paths(ways: pd.DataFrame) -> pd.Series:
     return out.where(walkable_mask(ways), "")
 
 
-def _open_gates(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str) -> None:
+def _open_gates(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str, kind: pd.Series
+                ) -> None:
     """``access=yes|permissive`` on a gate in the outline of an unknown site opens it."""
     unknown = sites["access"].eq(UNKNOWN)
     pois = layers.pois
@@ -88,7 +90,7 @@ def _open_gates(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str) -> None:
     ways = layers.ways
     on_path = pd.Series(False, index=pois.index)
     if len(ways):
-        paths = ways[public_paths(ways) != ""]
+        paths = ways[kind != ""]
         nodes = set(paths["u"]) | set(paths["v"])
         on_path = pois["osm_type"].eq("node") & pois["osm_id"].isin(nodes)
     gates = pois[gate & lvl.ne("") & ~on_path]
@@ -107,13 +109,12 @@ def _open_gates(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str) -> None:
 
 
 def _right_of_way(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, layers: OsmLayers,
-                  crs: str, candidates: pd.Series) -> np.ndarray:
+                  crs: str, candidates: pd.Series, kind: pd.Series) -> np.ndarray:
     """Entrances where a right of way enters a not-yet-confirmed site; notes the site."""
     ways = layers.ways
     confirmed = np.zeros(len(entrances), dtype=bool)
     if len(ways) == 0:
         return confirmed
-    kind = public_paths(ways)
     paths = ways[kind != ""]
     if len(paths) == 0:
         return confirmed
@@ -144,15 +145,16 @@ def _right_of_way(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, layers: 
         sites.at[row, "access_evidence"] = f"{kind_words} crosses it: access along the path only"
     # Entrances of those sites near a path inside: the path's way in (entrances closer than
     # ENTRANCE_MERGE_M were merged into one, so the kept one stands for the path's).
-    site_of = sites.loc[crossed, "site_id"]
-    path_geom = hits.groupby("row").geometry.apply(lambda g: shapely.union_all(g.to_numpy()))
-    by_site = dict(zip(site_of.to_numpy(), path_geom.loc[crossed].to_numpy(), strict=True))
-    ents = entrances["site_id"].to_numpy()
-    pts = entrances.geometry.to_numpy()
-    for i, (sid, pt) in enumerate(zip(ents, pts, strict=True)):
-        geom = by_site.get(sid)
-        if geom is not None and entrances["source"].iat[i] != "near_network":
-            confirmed[i] = shapely.distance(pt, geom) <= cfg.ENTRANCE_MERGE_M
+    seg_site = sites.loc[hits["row"].to_numpy(), "site_id"].to_numpy()
+    usable = entrances["source"].ne("near_network").to_numpy()
+    ent_idx = np.flatnonzero(usable & entrances["site_id"].isin(set(seg_site)).to_numpy())
+    if len(ent_idx) == 0:
+        return confirmed
+    ei, si = shapely.STRtree(hits.geometry.to_numpy()).query(
+        entrances.geometry.to_numpy()[ent_idx], predicate="dwithin",
+        distance=cfg.ENTRANCE_MERGE_M)
+    same = entrances["site_id"].to_numpy()[ent_idx[ei]] == seg_site[si]
+    confirmed[ent_idx[ei[same]]] = True
     return confirmed
 
 
@@ -170,3 +172,18 @@ def _beside_water(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame) -> np.nd
             sites.at[row, "access_evidence"] = (
                 "a path runs beside the water: access along the path only")
     return beside.to_numpy(dtype=bool)
+
+
+def describe_access(sites: pd.DataFrame, entrances: pd.DataFrame) -> str:
+    """One line for users: sites and hectares per access level, how many unknown sites are
+    open along a path, entrances confirmed, parks — e.g. for ``ecoplan sites``."""
+    parts = []
+    for level in (PUBLIC, PERMISSIVE, UNKNOWN, RESTRICTED):
+        pick = sites["access"] == level
+        if pick.any():
+            parts.append(f"{int(pick.sum())} {level} ({sites.loc[pick, 'area_ha'].sum():,.0f} ha)")
+    along = sites["access_evidence"].astype(str).str.endswith("access along the path only")
+    n_conf = int(entrances["confirmed"].sum()) if len(entrances) else 0
+    n_park = int(sites["park"].astype(bool).sum())
+    return (f"access: {', '.join(parts) or 'no sites'}; {int(along.sum())} of them open along "
+            f"a path only; {n_conf} of {len(entrances)} entrances confirmed; {n_park} parks")
