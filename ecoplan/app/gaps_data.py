@@ -85,8 +85,15 @@ def _gaps_map_template(map_key: str, _layers: OsmLayers, _areas: gpd.GeoDataFram
 
     m = maps.base_map(_layers.bounds)
     maps.add_basemap_layers(m, _light_layers(_layers))
+    style = dict(_style)
+    items = style.pop("legend_items", None)
     maps.choropleth(m, _areas, "value", label=label, id_column="tip",
-                    outline=_areas["deprived"].tolist(), name="Areas", **_style)
+                    outline=_areas["deprived"].tolist(), name="Areas",
+                    legend=items is None, **style)
+    if items is not None:
+        if _areas["value"].isna().any():
+            items = [*items, ("nodata", app_cfg.NO_DATA_LABEL)]
+        maps.add_legend(m, label, items)
     if _sites is not None and len(_sites):
         maps.add_sites(m, _sites, legend=False, name="Green and blue sites")
     if _whatif is not None:

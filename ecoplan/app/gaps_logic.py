@@ -34,6 +34,8 @@ from ecoplan.settings import app_gaps as cfg
 from ecoplan.settings import network as net_cfg
 
 CUSTOM = "custom"
+#: Map value of areas that pass every priority test ("no tier").
+NO_TIER = 4
 #: Speed profile choices shown on the page (presets, then a custom km/h).
 SPEED_CHOICES: tuple[str, ...] = (*net_cfg.SPEED_PRESETS_KMH, CUSTOM)
 NETWORK = "along the walking network"
@@ -103,6 +105,9 @@ def map_values(areas: pd.DataFrame, measure: Measure, straight: bool,
     if measure.key == "priority_tier":
         table = prioritise(table, deciles=deciles)
         values = pd.to_numeric(table["priority_tier"], errors="coerce")
+        # Known areas passing every test are "no tier" (class 4), not "no data".
+        known = table["n_failed"].notna() & table["deprived"].notna()
+        values = values.where(values.notna() | ~known, float(NO_TIER))
         return values, f"{measure.short} ({variant_label(variant)})"
     values = pd.to_numeric(table[measure.column], errors="coerce")
     if measure.is_share:
@@ -114,8 +119,12 @@ def map_style(measure: Measure) -> dict[str, Any]:
     """Palette, breaks and format for :func:`ecoplan.app.maps.choropleth` (colour-blind safe:
     more access = darker blue; more minutes = darker red)."""
     if measure.key == "priority_tier":
-        return {"palette": list(reversed(app_cfg.SEQUENTIAL_YLORRD[-3:])),
-                "breaks": [0.5, 1.5, 2.5, 3.5], "fmt": "tier {:.0f}"}
+        return {"palette": [*reversed(app_cfg.SEQUENTIAL_YLORRD[-5::2]), cfg.NO_TIER_COLOR],
+                "breaks": [0.5, 1.5, 2.5, 3.5, 4.5], "fmt": "{:.0f}",
+                "legend_items": [*((c, f"tier {access_cfg.PRIORITY_TIER_LABELS[t]}") for c, t
+                                   in zip(reversed(app_cfg.SEQUENTIAL_YLORRD[-5::2]),
+                                          (1, 2, 3), strict=True)),
+                                 (cfg.NO_TIER_COLOR, "no tier (passes all three tests)")]}
     if measure.key == "share_lacking":
         return {"palette": app_cfg.SEQUENTIAL_YLORRD, "breaks": list(cfg.SHARE_BREAKS_PCT),
                 "fmt": "{:.0f} %"}
