@@ -57,10 +57,14 @@ def main() -> int:
     tracemalloc.stop()
     assert not first.from_cache and repeat.from_cache
 
+    from ecoplan.settings import access as access_cfg
+
     res = first.result
     print(f"Isle of Wight: {len(res.areas)} areas, {res.info['n_origins']:,} origin points, "
           f"{res.info['n_sites']:,} sites / {res.info['n_entrances']:,} entrances, "
-          f"{res.info['n_nodes']:,} nodes, {len(res.standards)} standards + 3 classes; "
+          f"{res.info['n_nodes']:,} nodes, {len(res.standards)} standards + "
+          f"{len(access_cfg.CLASSES)} classes, × {len(res.info.get('variants', [1]))} "
+          "access variants (one Dijkstra pass each); "
           f"{os.cpu_count()} CPUs")
     print(f"{'step':<32}{'seconds':>9}")
     print(f"{'(imports)':<32}{t_import:>9.2f}")

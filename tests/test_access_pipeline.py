@@ -16,7 +16,12 @@ from scipy.spatial import cKDTree
 from synthetic import layers_from_segments, points, to_lonlat
 
 from ecoplan.access.gaps import equity_table
-from ecoplan.access.measure import AccessResult, measure_access, result_columns
+from ecoplan.access.measure import (
+    AccessResult,
+    measure_access,
+    result_columns,
+    variant_columns,
+)
 from ecoplan.io import write_csv
 from ecoplan.network.graph import build_walk_graph
 from ecoplan.settings import access as cfg
@@ -79,8 +84,13 @@ def test_every_area_gets_one_row(iow_result) -> None:
              for f in json.loads(BOUNDARIES.read_text())["features"]}
     t = iow_result.table()
     assert len(t) == 89 and set(t["area_code"]) == codes
-    assert list(t.columns) == result_columns()
-    assert set(t["status"]) <= {"ok", "partial"}
+    assert list(t.columns[:len(result_columns())]) == result_columns()
+    assert {c + "_incl_unknown" for c in variant_columns()} <= set(t.columns)
+    assert set(t["status"]) <= {"ok", "some unmeasured"}
+    assert not t["partial"].any() and (t["share_inside_data"] > 0.99).all()
+    for col in ("share_walk15_any", "share_park10", "share_ags_local_straight"):
+        assert (t[col] <= t[col + "_incl_unknown"] + 1e-12).all()
+    assert (t["metres_park"] >= t["metres_any"] - 1e-9).all()
     assert t["minutes_any"].notna().all()
     assert (t["minutes_green"] >= t["minutes_any"] - 1e-9).all()
 
@@ -114,7 +124,11 @@ def test_network_never_shorter_than_straight_line(iow_result, iow_sites, iow_gra
     assert (t["share_ags_wider_straight"] >= 0).all()
 
 
-def test_per_origin_distance_matches_plain_networkx(iow_result, iow_graph, iow_sites) -> None:
+@pytest.mark.parametrize("variant", ["confirmed", "all"])
+def test_per_origin_distance_matches_plain_networkx(iow_result, iow_graph, iow_sites,
+                                                    variant) -> None:
+    from ecoplan.access.variants import with_contract
+
     g = iow_graph
     G = nx.Graph()
     e = g.edges
@@ -122,7 +136,10 @@ def test_per_origin_distance_matches_plain_networkx(iow_result, iow_graph, iow_s
         G.add_edge(int(u), int(v), weight=float(w))
     s = iow_sites.sites
     ids = set(s.loc[s["access"].isin(cfg.ACCESSIBLE), "site_id"])
-    ents = iow_sites.entrances[iow_sites.entrances["site_id"].isin(ids)]
+    ents = with_contract(iow_sites).entrances
+    ents = ents[ents["site_id"].isin(ids)]
+    if variant == "confirmed":
+        ents = ents[ents["confirmed"]]
     row_of = {int(n): i for i, n in enumerate(g.node_ids)}
     for k, ent in enumerate(ents.itertuples()):
         src = ("e", k)
@@ -136,13 +153,14 @@ def test_per_origin_distance_matches_plain_networkx(iow_result, iow_graph, iow_s
     dist = nx.multi_source_dijkstra_path_length(G, sources)
 
     o = iow_result.origins
+    col = "any_m" + cfg.VARIANT_SUFFIX[variant]
     rng = np.random.default_rng(7)
     sample = rng.choice(len(o), 40, replace=False)
     xy = shapely.get_coordinates(o.geometry.iloc[sample].to_crs(g.crs).to_numpy())
     d_snap, row = cKDTree(g.xy).query(xy)
     for i, ds, r in zip(sample, d_snap, row, strict=True):
         expect = ds + dist[int(r)] if int(r) in dist else np.nan
-        got = o["any_m"].iloc[i]
+        got = o[col].iloc[i]
         if np.isnan(expect):
             assert np.isnan(got)
         else:
@@ -164,8 +182,10 @@ def test_dense_town_areas_walk_less_than_rural_ones(iow_result) -> None:
     rural, urban = t.head(10), t.tail(10)
     assert urban["minutes_any"].mean() < rural["minutes_any"].mean()
     assert urban["minutes_green"].mean() < rural["minutes_green"].mean()
-    # Rural LSOAs are far larger: the ANGSt 500 ha sites are forests and downs out of town.
-    assert rural["share_angst_subregional"].mean() > urban["share_angst_subregional"].mean()
+    # Rural LSOAs are far larger: the ANGSt 500 ha sites are forests and downs out of town —
+    # woods without confirmed public access, so this holds including access unknown.
+    col = "share_angst_subregional_incl_unknown"
+    assert rural[col].mean() > urban[col].mean()
 
 
 def test_equity_table_for_both_iod_editions(iow_layers, iow_sites, iow_graph, iow_result) -> None:
@@ -269,6 +289,10 @@ def test_unreachable_area_is_reported_not_zero(tiny, tmp_path) -> None:
     assert y["share_walk15_any"] == 0 and y["share_unreachable"] == 1
     z = t.loc["Z"]
     assert z["status"] == "outside data"
+    assert z["partial"] and z["share_inside_data"] == 0
+    # X reaches past the westmost path (x < 0) and below it: 2/3 of its ground is inside.
+    assert not t.loc["X", "partial"] and t.loc["X", "share_inside_data"] == pytest.approx(
+        2 / 3, abs=0.01)
     assert np.isnan(z["share_walk15_any"]) and np.isnan(z["minutes_any"])
     assert any("outside the OSM data" in w for w in tiny.warnings)
     assert any("no reachable green" in w for w in tiny.warnings)
@@ -289,7 +313,8 @@ def test_areas_in_another_crs_give_the_same_answer(tiny) -> None:
     sites = Sites(_sites(), _ents(), "EPSG:32630")
     again = measure_access(layers, sites, areas.to_crs("EPSG:27700"),
                            origins=tiny.origins[ORIGIN_BASE])
-    pd.testing.assert_frame_equal(again.table(), tiny.table())
+    # Areas go through a projection round trip: ground shares agree to 1e-4.
+    pd.testing.assert_frame_equal(again.table(), tiny.table(), rtol=1e-4)
 
 
 def test_duplicate_area_codes_rejected(tiny) -> None:
@@ -324,6 +349,40 @@ def test_cache_round_trip_and_corrupt_entry_rebuilt(tiny) -> None:
     assert not hit3 and len(calls) == 2  # corrupt entry ignored and rebuilt
     assert cache.load_result(key) is not None
     assert cache.cache_key({**parts, "speed": 3.0}) != key
+
+
+def _two_sites(access2: str, confirmed: list[bool] | None = None) -> Sites:
+    """The park, plus a wood of ``access2`` at node 10 (the hamlet Y)."""
+    sites = pd.concat([_sites(), gpd.GeoDataFrame({
+        "site_id": ["s2"], "name": ["Wood"], "kind": ["green"], "categories": ["wood"],
+        "area_ha": [3.0], "access": [access2]}, geometry=[_box_m(-20, 3010, 160, 3190)],
+        crs="EPSG:4326")], ignore_index=True)
+    ents = pd.concat([_ents(), gpd.GeoDataFrame({
+        "site_id": ["s2"], "entrance_id": ["s2/e1"], "source": ["crossing"], "node_id": [10],
+        "edge_u": [None], "edge_v": [None], "dist_u_m": [0.0], "dist_v_m": [0.0],
+        "snap_m": [0.0]}, geometry=points([(0, 3000)]).to_numpy(), crs="EPSG:4326")],
+        ignore_index=True)
+    if confirmed is not None:
+        ents["confirmed"] = confirmed
+    return Sites(gpd.GeoDataFrame(sites, crs="EPSG:4326"),
+                 gpd.GeoDataFrame(ents, crs="EPSG:4326"), "EPSG:32630")
+
+
+def test_unknown_access_counts_only_in_the_including_unknown_variant(tiny) -> None:
+    layers = layers_from_segments(COORDS, [(1, 2), (2, 3), (3, 4), (4, 5), (10, 11)])
+    areas = tiny.areas[["area_code", "area_name", "population", "imd_decile", "geometry"]]
+    res = measure_access(layers, _two_sites("unknown"), areas,
+                         origins=tiny.origins[ORIGIN_BASE])
+    y = res.table().set_index("area_code").loc["Y"]
+    assert y["status"] == "unreachable" and y["share_walk15_any"] == 0
+    assert y["status_incl_unknown"] == "ok" and y["share_walk15_any_incl_unknown"] == 1
+    # A public right of way into the wood (the sites step sets ``confirmed``): it counts.
+    res = measure_access(layers, _two_sites("unknown", [True, True]), areas,
+                         origins=tiny.origins[ORIGIN_BASE])
+    assert res.table().set_index("area_code").loc["Y", "share_walk15_any"] == 1
+    # X's park is a park (fallback from its category): the parks measure finds it.
+    x = res.table().set_index("area_code").loc["X"]
+    assert x["minutes_park"] == pytest.approx(x["minutes_any"])
 
 
 def test_cache_key_changes_with_the_sites_model(monkeypatch):

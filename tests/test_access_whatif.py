@@ -72,7 +72,7 @@ def test_new_site_gets_real_entrances(world) -> None:
 def test_whatif_gain_matches_an_independent_recount(world) -> None:
     graph, before, sites, after = world
     cmp = compare(before, after)
-    gain = cmp.delta["deprived_share_walk15"]
+    gain = cmp.delta()["deprived_share_walk15"]
     assert gain > 0.01
 
     # Recount: networkx from the new site's entrances only, over the same origin points.
@@ -100,7 +100,7 @@ def test_whatif_gain_matches_an_independent_recount(world) -> None:
     pop = o["population"].to_numpy(float)
     share_before = pop[dep & old_ok].sum() / pop[dep].sum()
     share_after = pop[dep & (old_ok | new_ok)].sum() / pop[dep].sum()
-    assert cmp.before["deprived_share_walk15"] == pytest.approx(share_before, abs=1e-9)
+    assert cmp.before["confirmed"]["deprived_share_walk15"] == pytest.approx(share_before, abs=1e-9)
     assert gain == pytest.approx(share_after - share_before, abs=1e-9)
 
 
@@ -114,8 +114,11 @@ def test_comparison_reports_areas_and_equity(world) -> None:
     assert eq.loc[1, "share_walk15_change"] > 0
     assert (eq["share_walk15_change"].dropna() >= -1e-12).all()  # a new site never hurts
     same = compare(before, before)
-    assert all(v == 0 or v != v for v in same.delta.values())
-    assert same.no_longer_gaps == () and len(same.changed_areas) == 0
+    for v in ("confirmed", "all"):
+        assert all(x == 0 or x != x for x in same.delta(v).values())
+    assert same.leave_tier1 == () and same.enter_tier1 == () and len(same.changed_areas) == 0
+    # The new public site is confirmed access: both variants gain in the gap area.
+    assert ch["share_walk15_any_incl_unknown_after"] >= ch["share_walk15_any_incl_unknown_before"]
 
 
 def test_extra_entrance_placed_on_a_path_and_never_hurts(world, iow_layers) -> None:

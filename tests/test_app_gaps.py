@@ -4,6 +4,8 @@ helpers behind it (what a drawing is, exports, straight-line recount, formatting
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -24,7 +26,7 @@ TIMEOUT = 180
 SHARED = shared_data_dir()
 IOW_PBF = SHARED / "osm" / "isle-of-wight_2015-01-01.osm.pbf"
 BOUNDS = SHARED / "boundaries" / "lsoa2011_bsc_isle-of-wight.geojson"
-FILE1 = SHARED / "imd" / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz"
+FILE2 = SHARED / "imd" / "File_2_-_IoD2019_Domains_of_Deprivation.csv.gz"
 FILE6 = SHARED / "imd" / "File_6_-_IoD2019_Population_Denominators.csv.gz"
 PAGE = "from ecoplan.app.pages import gaps_page\ngaps_page.render()\n"
 
@@ -111,32 +113,22 @@ def _tiny_areas() -> gpd.GeoDataFrame:
         "share_lacking": [1.0, 0.0, np.nan], "share_unreachable": [0.0, 0.0, np.nan],
         "share_unsnapped": [0.0, 0.0, np.nan], "nearest_site_id": ["w1", "w2", None],
         "nearest_site_name": ["", "Park", None], "status": ["ok", "ok", "outside data"],
+        "share_walk10_any": [0.2, 1.0, np.nan], "share_park10": [0.1, 0.4, np.nan],
+        "minutes_large": [12.0, 5.0, np.nan], "minutes_park": [14.0, 11.0, np.nan],
+        "share_walk15_any_incl_unknown": [0.9, 1.0, np.nan],
+        "share_walk10_any_incl_unknown": [0.9, 1.0, np.nan],
+        "share_park10_incl_unknown": [0.9, 1.0, np.nan],
+        "minutes_large_incl_unknown": [5.0, 5.0, np.nan],
+        "minutes_park_incl_unknown": [5.0, 5.0, np.nan],
+        "share_inside_data": [1.0, 0.9, 0.0], "partial": [False, False, True],
     }, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(5, 5, 6, 6)], crs=4326)
-
-
-def test_straight_line_variant_recounts_lacking_from_origins():
-    areas = _tiny_areas()
-    origins = pd.DataFrame({
-        "area_code": ["A1", "A1", "A1", "A2", "A2"],
-        "share": [0.5, 0.25, 0.25, 0.5, 0.5],
-        "status": ["ok", "ok", "unsnapped", "ok", "ok"],
-        "walk15_any_straight_ok": [True, False, False, True, True],
-        "ags_local_straight_ok": [True, True, True, True, False],
-    })
-    out = logic.straight_variant(areas, origins)
-    # A1: measured weight 0.75, lacking = the 0.25 origin failing 15 min → 1/3.
-    assert out.loc[0, "share_lacking"] == pytest.approx(1 / 3)
-    assert out.loc[1, "share_lacking"] == pytest.approx(0.5)
-    assert np.isnan(out.loc[2, "share_lacking"])  # outside data stays unknown
-    assert out.loc[0, "share_walk15_any"] == 0.6  # the straight-line share
-    assert np.isnan(logic.straight_variant(areas, None).loc[0, "share_lacking"])
-    head = logic.headline(areas, origins, 3)
-    assert head.loc[logic.NETWORK, "n_gaps"] == 1 and head.loc[logic.STRAIGHT, "n_gaps"] == 0
 
 
 def test_exports_are_formula_safe_and_carry_attribution(tmp_path):
     table = logic.export_table(_tiny_areas(), 3)
-    assert list(table["gap"]) == ["yes", "no", ""]
+    assert list(table["deprived"]) == ["yes", "no", ""]
+    assert list(table["partial"]) == ["no", "no", "yes"]
+    assert list(table["priority_tier"].astype(object).fillna(0)) == [1, 3, 0]
     csv = logic.csv_bytes(table).decode("utf-8")
     back = pd.read_csv(io.StringIO(csv))
     assert back.loc[0, "area_name"].startswith("'=")  # not run as a formula
@@ -160,9 +152,8 @@ def test_map_values_and_formatting():
     tips = logic.tooltip_labels(areas)
     assert tips.iloc[1] == "Two (A2) · decile 5 · population 300"
     assert tips.iloc[2] == "A3 · decile unknown · population unknown"
-    assert logic.fmt_stat(0.0123, "share", delta=True) == "+1.23 pp"
-    assert logic.fmt_stat(-2.0, "count", delta=True) == "-2"
-    assert logic.fmt_stat(float("nan"), "share") == "—"
+    vals, label = logic.map_values(areas, m["priority_tier"], straight=False, deciles=3)
+    assert list(vals.fillna(0)) == [1, 3, 0] and "Priority tier" in label
 
 
 # --- Page: empty states -----------------------------------------------------------------------
@@ -175,18 +166,26 @@ def test_without_need_data_the_page_explains_what_to_load():
     assert "Area & data" in info and "boundaries" in info
     warn = " ".join(texts(at, "warning"))
     assert "demo area" in warn and "generic need layer" in warn
+    # Issue 14, the demo: what can honestly be shown without need data.
+    homes = _table_by_marker(at, "measure")
+    assert list(homes["measure"]) == [
+        "15-minute walk to green or blue space", "10-minute walk to green or blue space",
+        "10-minute walk to a park", "mean walk to the nearest green or blue space",
+        "mean walk to the nearest park"]
+    assert homes.iloc[0, 1].endswith("%") and homes.iloc[3, 1].endswith("min")
+    cap = " ".join(texts(at, "caption"))
+    assert "mapped homes" in cap and "deprivation overlays need IoD files" in cap
 
 
 @pytest.fixture(scope="module")
 def iow_need() -> state.NeedData:
-    for p in (IOW_PBF, BOUNDS, FILE1, FILE6):
+    for p in (IOW_PBF, BOUNDS, FILE2, FILE6):
         require_shared(p)
-    from ecoplan.need.areas import build_areas
-    from ecoplan.need.boundaries import read_boundaries
-    from ecoplan.need.iod import load_iod
+    from ecoplan.need.load import load_need_areas
 
-    res = build_areas(read_boundaries(str(BOUNDS)), load_iod(str(FILE1), str(FILE6)))
-    return state.NeedData(res, (BOUNDS.name, FILE1.name, FILE6.name), "IoD2019", ())
+    # The very loader and files `ecoplan access --areas … --deprivation … --population …` use.
+    res = load_need_areas(str(BOUNDS), (str(FILE2),), population=str(FILE6))
+    return state.NeedData(res, (BOUNDS.name, FILE2.name, FILE6.name), "IoD2019", ())
 
 
 def test_need_data_outside_the_osm_area_is_explained(iow_need):
@@ -208,73 +207,93 @@ def iow_page(iow_need) -> AppTest:
     return at.run()
 
 
-def test_iow_equity_table_gap_list_and_headline(iow_page):
+def _cli(*args: str) -> str:
+    cmd = [sys.executable, "-m", "ecoplan.cli", *args, str(IOW_PBF), "--areas", str(BOUNDS),
+           "--deprivation", str(FILE2), "--population", str(FILE6)]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=600,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def _table_by_marker(at: AppTest, column: str, nth: int = 0) -> pd.DataFrame:
+    hits = [d.value for d in at.dataframe if column in d.value.columns]
+    assert len(hits) > nth, f"no table with column {column!r}"
+    return hits[nth]
+
+
+def test_iow_app_shows_exactly_what_the_cli_prints(iow_page):
+    """Issue 11 point 2: headline, equity and priority figures, string for string."""
+    from ecoplan.access.summary import WAYS, way_name
+
     at = iow_page
     no_exception(at)
     assert not at.error, texts(at, "error")
-    eq = frame(at, "gaps_equity_table")
+    # --no-cache: the CLI measures again by itself, so equal strings are not one cache entry.
+    access_out = _cli("access", "--no-cache")
+    head = _table_by_marker(at, way_name("all", "straight"))
+    assert len(head) >= 14
+    for _, row in head.iterrows():
+        line = f"  {row['measure']}: " + " | ".join(row[way_name(v, h)] for v, h in WAYS)
+        assert line in access_out.splitlines(), line
+    tiers = _table_by_marker(at, "deprived in tier 1")
+    for _, row in tiers.iterrows():
+        assert (f"priority tiers ({row['access']}): tier 1 {row['tier 1']}, tier 2 "
+                f"{row['tier 2']}, tier 3 {row['tier 3']} areas") in access_out
+    gaps_out = _cli("gaps", "--top", "1000", "--no-cache")
+    eq = _table_by_marker(at, "park within 10 min")
+    assert eq.to_string(index=False) in gaps_out
     assert list(eq["decile"]) == [str(d) for d in range(1, 10)] + ["all"]
-    assert eq["areas"].iloc[-1] == 89 and eq["areas"].iloc[:-1].sum() == 89
-    assert eq["within 15 min %"].between(0, 100).all()
-    assert any("No areas in decile(s) 10" in t for t in texts(at, "caption"))
-    gaps = frame(at, "gaps_gap_list")
-    assert len(gaps) > 0 and list(gaps["rank"]) == list(range(1, len(gaps) + 1))
-    assert (gaps["decile"] <= 3).all()
-    assert gaps["people_lacking"].is_monotonic_decreasing
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Gap areas / deprived"] == f"{len(gaps)} / {int(eq['areas'].iloc[:3].sum())}"
-    head = frame(at, "gaps_headline")
-    assert set(head.columns) == {"measure", logic.NETWORK, logic.STRAIGHT}
-    std = frame(at, "gaps_standards")
-    assert "Natural England" in " ".join(std["source"])
-    assert any("Open Government Licence" in t for t in texts(at, "caption"))
-    assert any("OpenStreetMap contributors" in t for t in texts(at, "caption"))
+    for v in ("confirmed", "all"):
+        pr = _table_by_marker(at, "people without a park ≤10 min", 0 if v == "confirmed" else 1)
+        assert pr.to_string(index=False) in gaps_out
 
 
-def test_straight_line_switch_changes_the_equity_table(iow_page):
+def test_iow_confirmed_never_exceeds_including_unknown(iow_page):
+    from ecoplan.access.summary import way_name
+
+    head = _table_by_marker(iow_page, way_name("all", "straight"))
+    shares = head[head["measure"].str.contains("walk|AGS|ANGSt|WHO") &
+                  head[way_name("confirmed", "network")].str.endswith("%")]
+    for _, row in shares.iterrows():
+        for how in ("network", "straight"):
+            c = float(row[way_name("confirmed", how)].rstrip(" %"))
+            a = float(row[way_name("all", how)].rstrip(" %"))
+            assert c <= a + 1e-9, row["measure"]
+
+
+def test_iow_variant_switch_and_straight_line(iow_page):
     at = iow_page
-    net = frame(at, "gaps_equity_table")
+    net = _table_by_marker(at, "park within 10 min").copy()
     at.radio(key="gaps_how").set_value(logic.STRAIGHT).run()
     no_exception(at)
-    line = frame(at, "gaps_equity_table")
-    assert not np.allclose(net["AGS local %"], line["AGS local %"], equal_nan=True)
+    line = _table_by_marker(at, "park within 10 min").copy()
+    assert not net.equals(line)
     at.radio(key="gaps_how").set_value(logic.NETWORK).run()
-
-
-def test_controls_step_free_slower_speed_and_other_measures(iow_page):
-    at = iow_page
-    before = frame(at, "gaps_equity_table")
-    at.selectbox(key="gaps_speed").set_value("frail").run()
-    at.toggle(key="gaps_step_free").set_value(True)
-    at.selectbox(key="gaps_measure").set_value("share_ags_local")
-    at.checkbox(key="gaps_show_sites").check().run()
+    at.radio(key="gaps_variant").set_value("all").run()
     no_exception(at)
-    assert not at.error, texts(at, "error")
-    slow = frame(at, "gaps_equity_table")
-    # Slower, step-free walkers: never more people within 15 minutes, some fewer.
-    assert (slow["within 15 min %"] <= before["within 15 min %"] + 1e-9).all()
-    assert (slow["within 15 min %"] < before["within 15 min %"] - 1e-9).any()
-    assert any("2.3 km/h, step-free" in t for t in texts(at, "caption"))
-    at.selectbox(key="gaps_speed").set_value("default")
-    at.toggle(key="gaps_step_free").set_value(False)
-    at.selectbox(key="gaps_measure").set_value("minutes_any")
-    at.checkbox(key="gaps_show_sites").uncheck().run()
-    assert frame(at, "gaps_equity_table").equals(before)
+    assert _table_by_marker(at, "park within 10 min").equals(net)  # tables show both anyway
+    at.radio(key="gaps_variant").set_value("confirmed").run()
 
 
-def test_whatif_site_changes_deprived_share_by_what_compare_computes(iow_page, iow_need,
-                                                                    iow_layers):
+@pytest.fixture(scope="module")
+def iow_before(iow_need, iow_layers):
+    """An independent 'before', from the same inputs as the page."""
     from ecoplan.access.measure import measure_access
-    from ecoplan.access.whatif import add_site, compare, rerun
-    from ecoplan.app.pages import gaps_page
     from ecoplan.network.graph import build_walk_graph
     from ecoplan.sites.build import build_sites
 
-    # Independent before: same inputs as the page (app builds sites with require_any=False).
-    layers = iow_layers
-    sites = build_sites(layers, require_any=False)
-    graph = build_walk_graph(layers)
-    before = measure_access(layers, sites, iow_need.areas, speed_kmh=4.8, graph=graph)
+    sites = build_sites(iow_layers, require_any=False)
+    graph = build_walk_graph(iow_layers)
+    before = measure_access(iow_layers, sites, iow_need.areas, speed_kmh=4.8, graph=graph)
+    return sites, graph, before
+
+
+def test_whatif_site_shows_what_compare_computes(iow_page, iow_before, iow_layers):
+    from ecoplan.access.whatif import add_site, compare, rerun, whatif_summary
+    from ecoplan.app.pages import gaps_page
+
+    sites, graph, before = iow_before
     o = before.origins
     deprived = set(before.areas.loc[before.areas["imd_decile"] <= 3, "area_code"])
     failing = o[o["area_code"].isin(deprived) & ~o["walk15_any_ok"].astype(bool)
@@ -283,7 +302,8 @@ def test_whatif_site_changes_deprived_share_by_what_compare_computes(iow_page, i
     spot = failing.sort_values("share", ascending=False).geometry.iloc[0]
     square = gpd.GeoSeries([spot], crs=4326).to_crs(sites.crs).buffer(
         80, cap_style="square").to_crs(4326).iloc[0]  # 2.56 ha: counts for AGS local too
-    expected = compare(before, rerun(before, layers, add_site(sites, layers, square, "Test park"),
+    expected = compare(before, rerun(before, iow_layers,
+                                     add_site(sites, iow_layers, square, "Test park"),
                                      graph=graph))
 
     at = iow_page
@@ -297,32 +317,34 @@ def test_whatif_site_changes_deprived_share_by_what_compare_computes(iow_page, i
     no_exception(at)
     assert not at.error, texts(at, "error")
     got = at.session_state[gaps_page.COMPARE]
-    d = got.delta["deprived_share_walk15"]
-    assert d > 0
-    assert d == pytest.approx(expected.delta["deprived_share_walk15"], abs=1e-12)
-    assert got.no_longer_gaps == expected.no_longer_gaps
-    shown = {m.label: m for m in at.metric}["Deprived people within 15 min"]
-    assert shown.delta == logic.fmt_stat(d, "share", delta=True)
-    assert shown.value == logic.fmt_stat(expected.after["deprived_share_walk15"], "share")
-    eq = frame(at, "gaps_whatif_equity")
-    assert (eq["15 min change pp"] >= -1e-9).all()
+    for v in ("confirmed", "all"):
+        d = got.delta(v)["deprived_share_walk15"]
+        assert d > 0  # a new public park counts both ways
+        assert d == pytest.approx(expected.delta(v)["deprived_share_walk15"], abs=1e-12)
+    shown = _table_by_marker(at, "change")
+    pd.testing.assert_frame_equal(shown.reset_index(drop=True), whatif_summary(expected))
     assert "Test park" in at.session_state[gaps_page.WHATIF].label
+    at.button(key="gaps_whatif_clear").click().run()
 
 
-def test_whatif_entrance_into_the_nearest_site_of_the_top_gap(iow_page):
+def test_whatif_entrance_into_the_nearest_site_of_the_top_gap(iow_page, iow_before):
+    from ecoplan.access.priorities import priority_list
+    from ecoplan.access.variants import view
     from ecoplan.app.pages import gaps_page
 
-    at = iow_page
-    gaps = frame(at, "gaps_gap_list")
+    _, _, before = iow_before
+    gaps = priority_list(view(before.table()), deciles=3)
     sid = next(s for s in gaps["nearest_site_id"] if isinstance(s, str) and s)
+    at = iow_page
     at.selectbox(key="gaps_entrance_site").set_value(sid).run()
     at.button(key="gaps_entrance_run").click().run()  # the suggested point on its edge
     no_exception(at)
     assert not at.error, texts(at, "error")
     assert at.session_state[gaps_page.WHATIF].label.startswith(f"extra entrance into site {sid}")
-    delta = at.session_state[gaps_page.COMPARE].delta
-    assert delta["deprived_share_walk15"] >= -1e-12  # a new gate never lengthens a walk
-    assert delta["deprived_mean_minutes"] <= 1e-9
+    for v in ("confirmed", "all"):
+        delta = at.session_state[gaps_page.COMPARE].delta(v)
+        assert delta["deprived_share_walk15"] >= -1e-12  # a new gate never lengthens a walk
+        assert delta["deprived_mean_minutes"] <= 1e-9
 
 
 def test_whatif_entrance_far_from_the_site_is_a_clear_error(iow_page):

@@ -53,8 +53,11 @@ def test_access_writes_one_row_per_area_and_caches(inputs, capsys) -> None:
     assert main(["access", *_base(areas_path), "--out", str(out), "--gpkg", str(gpkg)]) == 0
     first = capsys.readouterr().out
     assert "© OpenStreetMap contributors" in first and "Open Government Licence" in first
-    assert "straight line (as the standard is written)" in first
-    assert "along the walking network" in first
+    assert ("confirmed public access, along the network | confirmed public access, straight "
+            "line | including access unknown, along the network | including access unknown, "
+            "straight line") in first
+    assert "priority tiers (confirmed public access): tier 1" in first
+    assert "1 area(s) lie mostly outside the OSM data (partial" in first
     assert "no IoD2019 row" in first and FAKE in first  # the unmatched code is reported
     assert "no population" in first
     rows = list(csv.DictReader(out.read_text().splitlines()))
@@ -62,10 +65,16 @@ def test_access_writes_one_row_per_area_and_caches(inputs, capsys) -> None:
     by = {r["area_code"]: r for r in rows}
     assert by[FAKE]["status"] == "outside data"
     assert by[FAKE]["minutes_any"] == "" and by[FAKE]["population"] == ""
-    assert by[FAKE]["gap"] == ""
-    assert "inf" not in out.read_text().lower()
+    assert by[FAKE]["priority_tier"] == "" and by[FAKE]["partial"] == "yes"
+    assert by[FAKE]["share_inside_data"] in ("0", "0.0")
+    assert not any(str(v).lower() in ("inf", "-inf") for r in rows for v in r.values())
     assert sum(float(r["population"]) for r in rows if r["population"]) == pytest.approx(138718)
-    assert {r["gap"] for r in rows} >= {"True", "False"}
+    assert {r["deprived"] for r in rows} >= {"yes", "no"}
+    assert {r["partial"] for r in rows if r["area_code"] != FAKE} == {"no"}
+    for r in rows:  # issue 19: both ways, confirmed never above including unknown
+        if r["share_walk15_any"]:
+            assert float(r["share_walk15_any"]) <= float(r["share_walk15_any_incl_unknown"])
+            assert float(r["share_park10"]) <= float(r["share_park10_incl_unknown"]) + 1e-12
     assert set(gpd.list_layers(gpkg)["name"]) == {"areas", "origins"}
     for layer in ("areas", "origins"):  # issue 11.1: valid as written and reprojected
         written = gpd.read_file(gpkg, layer=layer)
@@ -84,7 +93,9 @@ def test_gaps_prints_equity_table_and_ranked_list(inputs, capsys) -> None:
     assert main(["gaps", *_base(areas_path), "--deciles", "2", "--top", "3"]) == 0
     out = capsys.readouterr().out
     assert "Access by deprivation decile" in out and "within 15 min" in out
-    assert "access gap(s): deprived (decile ≤ 2)" in out
+    assert "Gap priorities (confirmed public access):" in out
+    assert "Gap priorities (including access unknown):" in out
+    assert "deprived = decile ≤ 2" in out and "park within 10 min" in out
     assert out.count("Isle of Wight 0") >= 3
 
 
@@ -94,7 +105,8 @@ def test_whatif_prints_before_and_after(inputs, capsys) -> None:
                  str(site_path), "--name", "New Park"]) == 0
     out = capsys.readouterr().out
     assert "What if: new site 'New Park'" in out
-    line = next(ln for ln in out.splitlines() if "deprived population within 15 min" in ln)
+    line = next(ln for ln in out.splitlines() if "Deprived people within a 15-min walk" in ln
+                and "confirmed" in ln)
     before, after = _two_pcts(line)
     assert after > before
 

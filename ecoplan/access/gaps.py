@@ -1,110 +1,75 @@
-"""Access gaps and equity: who is deprived *and* cannot walk to green space.
+"""Equity by deprivation decile and the before/after statistics of a what-if, both ways.
 
-An area is a *gap* when it is deprived (deprivation decile ≤ the cut-off, default 3 = the 30 %
-most deprived; decile 1 = most deprived, as in the IoD and in generic need layers) and fails the
-15-minute or the AGS local standard (fewer than ``AREA_MEETS_SHARE`` of its people meet it).
-Gaps rank by the people in them lacking access, then by walking minutes. The equity table sets
-access side by side for deciles 1..10, population-weighted.
-
-Unknowns stay unknown: an area outside the data or with no decile gets ``gap`` = <NA>, not
-False, and areas without population are left out of population totals (and counted).
+The equity table sets access side by side for deciles 1..10 and 'all', weighted with the one
+mean of :mod:`ecoplan.access.summary`, once per access variant (default variant under the
+plain column names, the other suffixed ``_incl_unknown``). Gap areas are ranked by
+:mod:`ecoplan.access.priorities` (tiers), not by a pass/fail flag.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from ecoplan.errors import EcoplanError
+from ecoplan.access.priorities import check_deciles, prioritise
+from ecoplan.access.summary import deprived, mean_of_reaching, share_of_people, weights
+from ecoplan.access.variants import NETWORK, suffix, view
 from ecoplan.settings import access as cfg
+
+__all__ = ["check_deciles", "equity_table", "gap_stats", "EQUITY_SHARES", "H", "L"]
 
 H = f"share_{cfg.HEADLINE_STANDARD}"
 L = f"share_{cfg.LOCAL_STANDARD}"
-
-GAP_COLUMNS = ["deprived", "fails_walk15", "fails_local", "gap", "people_lacking"]
-EQUITY_COLUMNS = ["decile", "n_areas", "population", "share_walk15", "share_local",
-                  "mean_minutes", "people_lacking", "n_gaps"]
-
-
-def check_deciles(deciles: int) -> int:
-    if isinstance(deciles, bool) or not 1 <= int(deciles) <= 10:
-        raise EcoplanError(f"Deprivation cut-off {deciles!r} is not a decile: give 1..10 "
-                           "(3 = the 30 % most deprived areas).")
-    return int(deciles)
+#: Equity columns → per-area share column they average.
+EQUITY_SHARES: dict[str, str] = {"share_walk15": H, "share_local": L,
+                                 "share_walk10": "share_walk10_any",
+                                 "share_park10": "share_park10"}
+EQUITY_BASE = ["decile", "n_areas", "population"]
 
 
-def flag_gaps(areas: pd.DataFrame, *, deciles: int = cfg.DEFAULT_DEPRIVED_DECILES,
-              meets_share: float = cfg.AREA_MEETS_SHARE) -> pd.DataFrame:
-    """Copy of the per-area table with :data:`GAP_COLUMNS` added.
-
-    ``deprived``/``fails_*``/``gap`` are nullable booleans (<NA> = unknown); ``people_lacking``
-    = population × share failing the 15-minute or the local standard.
-    """
-    deciles = check_deciles(deciles)
-    out = areas.copy()
-    dec = pd.to_numeric(out["imd_decile"], errors="coerce")
-    known = out["status"].ne("outside data")
-    out["deprived"] = pd.array(np.where(dec.notna(), dec <= deciles, None), dtype="boolean")
-    for col, share in (("fails_walk15", H), ("fails_local", L)):
-        s = pd.to_numeric(out[share], errors="coerce")
-        out[col] = pd.array(np.where(s.notna() & known, s < meets_share, None),
-                            dtype="boolean")
-    fails = out["fails_walk15"] | out["fails_local"]
-    out["gap"] = out["deprived"] & fails
-    pop = pd.to_numeric(out["population"], errors="coerce")
-    out["people_lacking"] = pop * pd.to_numeric(out["share_lacking"], errors="coerce")
-    return out
-
-
-def gap_list(areas: pd.DataFrame, *, deciles: int = cfg.DEFAULT_DEPRIVED_DECILES,
-             meets_share: float = cfg.AREA_MEETS_SHARE) -> pd.DataFrame:
-    """Gap areas, most people lacking access first (then longest walk); ``rank`` from 1."""
-    flagged = flag_gaps(areas, deciles=deciles, meets_share=meets_share)
-    gaps = flagged[flagged["gap"].fillna(False).astype(bool)].copy()
-    gaps["_people"] = gaps["people_lacking"].fillna(-1.0)
-    gaps["_share"] = gaps["share_lacking"].fillna(-1.0)
-    gaps["_min"] = pd.to_numeric(gaps["minutes_any"], errors="coerce").fillna(np.inf)
-    gaps = gaps.sort_values(["_people", "_share", "_min", "area_code"],
-                            ascending=[False, False, False, True], kind="stable")
-    gaps.insert(0, "rank", np.arange(1, len(gaps) + 1))
-    cols = ["rank", "area_code", "area_name", "imd_decile", "population", "people_lacking",
-            "share_lacking", H, L, "minutes_any", "nearest_site_id", "nearest_site_name",
-            "status"]
-    return pd.DataFrame(gaps[[c for c in cols if c in gaps.columns]]).reset_index(drop=True)
+def _equity_one(t: pd.DataFrame, deciles: int, include_partial: bool) -> pd.DataFrame:
+    p = prioritise(t, deciles=deciles)
+    pop = pd.to_numeric(p["population"], errors="coerce")
+    dec = pd.to_numeric(p["imd_decile"], errors="coerce")
+    tier = p["priority_tier"].fillna(0).astype(int)
+    groups: list[tuple[object, pd.Series]] = [(d, dec == d) for d in range(1, 11)]
+    groups.append(("all", pd.Series(True, index=p.index)))
+    rows: list[dict[str, Any]] = []
+    for lab, sel in groups:
+        row: dict[str, Any] = {"decile": lab, "n_areas": int(sel.sum()),
+                               "population": float(pop[sel].sum(min_count=1))
+                               if sel.any() else 0.0}
+        for out, col in EQUITY_SHARES.items():
+            row[out] = share_of_people(p, col, sel, include_partial=include_partial)
+        row["mean_minutes"] = mean_of_reaching(p, "minutes_any", sel,
+                                               include_partial=include_partial)
+        row["n_tier1"] = int((sel & (tier == 1)).sum())
+        row["n_tier2"] = int((sel & (tier == 2)).sum())
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def equity_table(areas: pd.DataFrame, *, deciles: int = cfg.DEFAULT_DEPRIVED_DECILES,
-                 meets_share: float = cfg.AREA_MEETS_SHARE) -> pd.DataFrame:
-    """Access by deprivation decile 1..10, plus an 'all' row.
+                 how: str = NETWORK, include_partial: bool = False) -> pd.DataFrame:
+    """Access by deprivation decile 1..10 plus 'all', both variants side by side.
 
-    ``population`` sums areas with known population; shares are weighted by the *measured*
-    people (population × (1 − share_unsnapped)) of areas inside the data; ``mean_minutes`` by
-    the people who reach a site. ``attrs['warnings']`` lists what was left out.
+    ``attrs['warnings']`` lists what was left out.
     """
-    flagged = flag_gaps(areas, deciles=deciles, meets_share=meets_share)
-    pop = pd.to_numeric(flagged["population"], errors="coerce")
-    dec = pd.to_numeric(flagged["imd_decile"], errors="coerce")
-    inside = flagged["status"].ne("outside data")
-    meas = (pop * (1 - flagged["share_unsnapped"].fillna(1.0))).where(inside)
-    reach = meas * (1 - flagged["share_unreachable"].fillna(1.0))
-    lack = flagged["people_lacking"]
-    rows: list[dict[str, Any]] = []
-    groups: list[tuple[object, pd.Series]] = [(d, dec == d) for d in range(1, 11)]
-    groups.append(("all", pd.Series(True, index=flagged.index)))
-    for label, sel in groups:
-        rows.append({
-            "decile": label,
-            "n_areas": int(sel.sum()),
-            "population": float(pop[sel].sum(min_count=1)) if sel.any() else 0.0,
-            "share_walk15": _wmean(flagged[H], meas, sel),
-            "share_local": _wmean(flagged[L], meas, sel),
-            "mean_minutes": _wmean(flagged["minutes_any"], reach, sel),
-            "people_lacking": float(lack[sel].sum(min_count=1)) if sel.any() else 0.0,
-            "n_gaps": int(flagged.loc[sel, "gap"].fillna(False).astype(bool).sum()),
-        })
-    out = pd.DataFrame(rows, columns=EQUITY_COLUMNS)
+    deciles = check_deciles(deciles)
+    out: pd.DataFrame | None = None
+    for variant in cfg.VARIANTS:
+        one = _equity_one(view(areas, variant, how), deciles, include_partial)
+        if out is None:
+            out = one
+        else:
+            sfx = suffix(variant)
+            for c in one.columns:
+                if c not in EQUITY_BASE:
+                    out[c + sfx] = one[c].to_numpy()
+    assert out is not None
+    pop = pd.to_numeric(areas["population"], errors="coerce")
+    dec = pd.to_numeric(areas["imd_decile"], errors="coerce")
     notes = []
     if pop.isna().any():
         notes.append(f"{int(pop.isna().sum())} area(s) have no population and are left out of "
@@ -112,34 +77,44 @@ def equity_table(areas: pd.DataFrame, *, deciles: int = cfg.DEFAULT_DEPRIVED_DEC
     if dec.isna().any():
         notes.append(f"{int(dec.isna().sum())} area(s) have no deprivation decile; they count "
                      "only in the 'all' row.")
+    if "partial" in areas.columns and areas["partial"].fillna(False).astype(bool).any():
+        n = int(areas["partial"].fillna(False).astype(bool).sum())
+        notes.append(f"{n} partial area(s) (mostly outside the OSM data) are "
+                     + ("included." if include_partial else "left out of the shares."))
     out.attrs["warnings"] = notes
     return out
 
 
+#: gap_stats keys with labels and kinds: the what-if summary the CLI and the app both show.
+STAT_LABELS: tuple[tuple[str, str, str], ...] = (
+    ("deprived_share_walk15", "Deprived people within a 15-min walk", "share"),
+    ("deprived_share_local", "Deprived people meeting AGS local", "share"),
+    ("deprived_share_park10", "Deprived people with a park within 10 min", "share"),
+    ("deprived_mean_minutes", "Deprived people's mean walk to the nearest space", "minutes"),
+    ("n_tier1", "Priority tier 1 areas", "count"),
+    ("tier1_population", "People in tier 1 areas", "count"),
+)
+
+
 def gap_stats(areas: pd.DataFrame, *, deciles: int = cfg.DEFAULT_DEPRIVED_DECILES,
-              meets_share: float = cfg.AREA_MEETS_SHARE) -> dict[str, float]:
+              variant: str = cfg.DEFAULT_VARIANT,
+              include_partial: bool = False) -> dict[str, float]:
     """Headline numbers for the deprived areas (decile ≤ ``deciles``), for before/after."""
-    flagged = flag_gaps(areas, deciles=deciles, meets_share=meets_share)
-    dep = flagged["deprived"].fillna(False).astype(bool)
-    pop = pd.to_numeric(flagged["population"], errors="coerce")
-    inside = flagged["status"].ne("outside data")
-    meas = (pop * (1 - flagged["share_unsnapped"].fillna(1.0))).where(inside)
-    reach = meas * (1 - flagged["share_unreachable"].fillna(1.0))
-    gap = flagged["gap"].fillna(False).astype(bool)
+    t = prioritise(view(areas, variant), deciles=check_deciles(deciles))
+    dep = deprived(t, deciles)
+    pop = pd.to_numeric(t["population"], errors="coerce")
+    tier1 = t["priority_tier"].fillna(0).astype(int) == 1
+    w = weights(t, include_partial=include_partial)
     return {
         "deprived_areas": int(dep.sum()),
         "deprived_population": float(pop[dep].sum()),
-        "deprived_share_walk15": _wmean(flagged[H], meas, dep),
-        "deprived_share_local": _wmean(flagged[L], meas, dep),
-        "deprived_mean_minutes": _wmean(flagged["minutes_any"], reach, dep),
-        "deprived_people_lacking": float(flagged.loc[dep, "people_lacking"].sum()),
-        "n_gaps": int(gap.sum()),
-        "gap_population": float(pop[gap].sum()),
+        "deprived_share_walk15": share_of_people(t, H, dep, include_partial=include_partial),
+        "deprived_share_local": share_of_people(t, L, dep, include_partial=include_partial),
+        "deprived_share_park10": share_of_people(t, "share_park10", dep,
+                                                 include_partial=include_partial),
+        "deprived_mean_minutes": mean_of_reaching(t, "minutes_any", dep,
+                                                  include_partial=include_partial),
+        "deprived_measured": float(w[dep].sum()),
+        "n_tier1": int(tier1.sum()),
+        "tier1_population": float(pop[tier1].sum()),
     }
-
-
-def _wmean(values: pd.Series, weights: pd.Series, sel: pd.Series) -> float:
-    v = pd.to_numeric(values, errors="coerce")
-    ok = sel & v.notna() & weights.notna() & (weights > 0)
-    den = float(weights[ok].sum())
-    return float((v[ok] * weights[ok]).sum() / den) if den > 0 else float("nan")

@@ -7,10 +7,15 @@ shares and means. Nothing is averaged away silently: origins too far from the ma
 ('unsnapped') and origins with no reachable site ('unreachable') are counted and reported, and
 never turned into 0 minutes or infinity.
 
-Area ``status``: 'ok' (every origin measured and reaching a site), 'partial' (some people
-unsnapped or unreachable — see the share columns), 'unreachable' (no origin reaches any site),
-'outside data' (the area lies outside the OSM extent, or no origin is within reach of the
-walking network: nothing is measured and shares are left empty).
+Area ``status``: 'ok' (every origin measured and reaching a site), 'some unmeasured' (some
+people unsnapped or unreachable — see the share columns), 'unreachable' (no origin reaches any
+site), 'outside data' (the area lies outside the OSM extent, or no origin is within reach of
+the walking network: nothing is measured and shares are left empty).
+
+Every figure is measured twice (:mod:`ecoplan.access.variants`): with confirmed public access
+only (the default, plain column names) and including access unknown (suffix
+``_incl_unknown``). ``share_inside_data`` is the share of each area's ground inside the data's
+extent and ``partial`` marks areas mostly outside it (left out of headline figures).
 """
 
 from __future__ import annotations
@@ -41,17 +46,18 @@ AREA_ID_COLUMNS = ["area_code", "area_name", "population", "imd_decile", "imd_ra
                    "imd_score", "need_source"]
 #: Origin status values (per origin, from the unlimited 'any' pass).
 ORIGIN_STATUS = ("ok", "unsnapped", "unreachable")
-AREA_STATUS = ("ok", "partial", "unreachable", "outside data")
+AREA_STATUS = ("ok", "some unmeasured", "unreachable", "outside data")
 
 
 def result_columns(standards: tuple[Standard, ...] = cfg.STANDARDS) -> list[str]:
     """Per-area result columns, in CSV order (without geometry)."""
     cols = list(AREA_ID_COLUMNS)
-    cols += [f"minutes_{c}" for c in cfg.CLASSES] + ["nearest_site_id", "nearest_site_name"]
+    cols += [f"minutes_{c}" for c in cfg.CLASSES] + [f"metres_{c}" for c in cfg.CLASSES]
+    cols += ["nearest_site_id", "nearest_site_name"]
     for s in standards:
         cols += [f"share_{s.key}", f"share_{s.key}_straight"]
-    cols += ["share_lacking", "share_unreachable", "share_unsnapped", "n_origins",
-             "origin_method", "status"]
+    cols += ["share_lacking", "share_lacking_straight", "share_unreachable", "share_unsnapped",
+             "n_origins", "origin_method", "status"]
     return cols
 
 
@@ -96,13 +102,20 @@ class AccessResult:
 def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | AreasResult, *,
                    speed_kmh: float | str | None = None, step_free: bool = False,
                    origins: gpd.GeoDataFrame | None = None, graph: WalkGraph | None = None,
-                   standards: tuple[Standard, ...] = cfg.STANDARDS) -> AccessResult:
-    """Measure every standard for every area (see module docstring).
+                   standards: tuple[Standard, ...] = cfg.STANDARDS,
+                   variants: tuple[str, ...] = cfg.VARIANTS,
+                   extent: shapely.Geometry | None = None) -> AccessResult:
+    """Measure every standard for every area, once per access variant (module docstring).
 
     ``speed_kmh`` is a number or a profile name (:func:`resolve_speed`). ``graph`` and
     ``origins`` may be passed in to reuse them (the what-if step does); ``graph.step_free``
-    must then match ``step_free``.
+    must then match ``step_free``. ``variants`` (see :mod:`ecoplan.access.variants`): each is
+    one multi-source Dijkstra per class and standard; the default variant's columns carry the
+    plain names. ``extent`` is the data's extent (lon/lat polygon); default: the bounding box
+    of the walkable network.
     """
+    from ecoplan.access.variants import variant_sites
+
     t0 = time.perf_counter()
     warnings: list[str] = []
     if isinstance(areas, AreasResult):
@@ -110,6 +123,7 @@ def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | Ar
         areas = areas.areas
     areas = _checked_areas(areas)
     speed = resolve_speed(speed_kmh)
+    variants = tuple(dict.fromkeys((cfg.DEFAULT_VARIANT, *variants)))
     seconds: dict[str, float] = {}
     if graph is None:
         graph = build_walk_graph(layers, step_free=step_free)
@@ -122,12 +136,59 @@ def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | Ar
     origins = _with_share(origins.reset_index(drop=True))
     seconds["origins"] = time.perf_counter() - t
     t = time.perf_counter()
-
-    index = SiteIndex.build(sites.sites, sites.entrances, graph.crs)
     xy = points_xy(graph, origins)
+    inside = _inside_extent(areas, layers)
+    share_in = inside_share(areas, extent if extent is not None else data_extent(layers))
+    per_all = origins.copy()
+    table: gpd.GeoDataFrame | None = None
+    for variant in variants:
+        sfx = cfg.VARIANT_SUFFIX[variant]
+        vs = variant_sites(sites, variant)
+        index = SiteIndex.build(vs.sites, vs.entrances, graph.crs)
+        per = _measure_origins(graph, index, origins, xy, speed, standards)
+        tab = aggregate_areas(areas, per, standards, index.sites, inside)
+        new_cols = [c for c in per.columns if c not in origins.columns]
+        for c in new_cols:
+            per_all[c + sfx] = per[c].to_numpy()
+        if table is None:
+            table = tab
+            if variant == cfg.DEFAULT_VARIANT:
+                warnings.extend(_status_warnings(tab, per))
+        else:
+            for c in variant_columns(standards):
+                table[c + sfx] = tab[c].to_numpy()
+    assert table is not None
+    table["share_inside_data"] = share_in
+    table["partial"] = share_in < cfg.PARTIAL_INSIDE_SHARE
+    seconds["standards"] = time.perf_counter() - t
+    per_all = gpd.GeoDataFrame(per_all, geometry="geometry", crs=origins.crs)
+    info = {
+        "source": layers.source.name, "attribution": layers.source.attribution,
+        "data_date": layers.source.data_date,
+        "n_sites": int(len(sites.sites)), "n_entrances": int(len(sites.entrances)),
+        "n_nodes": int(graph.n_nodes), "n_edges": int(graph.n_edges),
+        "n_origins": int(len(per_all)), "seconds": seconds,
+        "standards_version": cfg.STANDARDS_VERSION, "variants": list(variants),
+    }
+    return AccessResult(areas=table, origins=per_all, speed_kmh=speed, step_free=step_free,
+                        standards=tuple(s.key for s in standards), warnings=tuple(warnings),
+                        info=info)
+
+
+def variant_columns(standards: tuple[Standard, ...] = cfg.STANDARDS) -> list[str]:
+    """Per-area columns measured once per access variant (suffixed for non-default ones)."""
+    ident = set(AREA_ID_COLUMNS) | {"share_unsnapped", "n_origins", "origin_method"}
+    return [c for c in result_columns(standards) if c not in ident]
+
+
+def _measure_origins(graph: WalkGraph, index: SiteIndex, origins: gpd.GeoDataFrame,
+                     xy: np.ndarray, speed: float,
+                     standards: tuple[Standard, ...]) -> pd.DataFrame:
+    """Per-origin results for one set of sites: every class (no limit), every standard."""
     per = origins.copy()
-    for name, kinds in cfg.CLASSES.items():
-        m = measure_class(graph, index, origins, kinds)
+    for name, cls in cfg.CLASSES.items():
+        m = measure_class(graph, index, origins, cls.kinds, min_ha=cls.min_ha,
+                          parks_only=cls.parks_only)
         if name == "any":
             status = m["status"].to_numpy(object).copy()
             status[status == "beyond_limit"] = "unreachable"
@@ -145,29 +206,41 @@ def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | Ar
         for col in res.columns:
             per[col] = res[col].to_numpy()
     keys = {s.key for s in standards}
-    if {cfg.HEADLINE_STANDARD, cfg.LOCAL_STANDARD} <= keys:
-        per["lacking"] = ~(per[f"{cfg.HEADLINE_STANDARD}_ok"] & per[f"{cfg.LOCAL_STANDARD}_ok"])
+    h, loc = cfg.HEADLINE_STANDARD, cfg.LOCAL_STANDARD
+    if {h, loc} <= keys:
+        per["lacking"] = ~(per[f"{h}_ok"] & per[f"{loc}_ok"])
+        per["lacking_straight"] = ~(per[f"{h}_straight_ok"] & per[f"{loc}_straight_ok"])
     else:
         per["lacking"] = False
-    seconds["standards"] = time.perf_counter() - t
-    t = time.perf_counter()
+        per["lacking_straight"] = False
+    return per
 
-    inside = _inside_extent(areas, layers)
-    table = aggregate_areas(areas, per, standards, index.sites, inside)
-    seconds["aggregate"] = time.perf_counter() - t
-    warnings.extend(_status_warnings(table, per))
-    per = gpd.GeoDataFrame(per, geometry="geometry", crs=origins.crs)
-    info = {
-        "source": layers.source.name, "attribution": layers.source.attribution,
-        "data_date": layers.source.data_date,
-        "n_sites": int(len(sites.sites)), "n_entrances": int(len(sites.entrances)),
-        "n_nodes": int(graph.n_nodes), "n_edges": int(graph.n_edges),
-        "n_origins": int(len(per)), "seconds": seconds,
-        "standards_version": cfg.STANDARDS_VERSION,
-    }
-    return AccessResult(areas=table, origins=per, speed_kmh=speed, step_free=step_free,
-                        standards=tuple(s.key for s in standards), warnings=tuple(warnings),
-                        info=info)
+
+def data_extent(layers: OsmLayers) -> shapely.Geometry | None:
+    """Where the OSM data ends: the bounding box of the walkable network (clipped layers are
+    cut to the clip box or polygon, so this is the clip when one was given)."""
+    try:
+        w, s, e, n = layers.bounds
+    except (ValueError, TypeError):
+        return None
+    if not all(np.isfinite([w, s, e, n])):
+        return None
+    return shapely.box(w, s, e, n)
+
+
+def inside_share(areas: gpd.GeoDataFrame, extent: shapely.Geometry | None) -> np.ndarray:
+    """Share of each area's ground inside ``extent`` (measured in an equal-area projection)."""
+    if extent is None or len(areas) == 0:
+        return np.zeros(len(areas))
+    geo = areas.geometry
+    proj = geo.estimate_utm_crs() if geo.crs is not None else None
+    a = geo.to_crs(proj) if proj is not None else geo
+    ext = gpd.GeoSeries([extent], crs=geo.crs or 4326)
+    ext = ext.to_crs(proj).iloc[0] if proj is not None else ext.iloc[0]
+    polys = shapely.make_valid(a.to_numpy())
+    total = shapely.area(polys)
+    inner = shapely.area(shapely.intersection(polys, ext))
+    return np.divide(inner, total, out=np.zeros(len(areas)), where=total > 0).clip(0, 1)
 
 
 def aggregate_areas(areas: gpd.GeoDataFrame, per: pd.DataFrame,
@@ -197,15 +270,19 @@ def aggregate_areas(areas: gpd.GeoDataFrame, per: pd.DataFrame,
                         where=w_meas > 0)
         return np.where(in_data, out, np.nan)
 
+    def mean_of(values: np.ndarray) -> np.ndarray:
+        ok = measured & np.isfinite(values)
+        den = wsum(ok)
+        num = np.bincount(pos, weights=np.where(ok, w * np.nan_to_num(values), 0.0),
+                          minlength=n)
+        val = np.divide(num, den, out=np.full(n, np.nan), where=den > 0)
+        return np.where(in_data, val, np.nan)
+
     out = pd.DataFrame({c: areas[c].to_numpy() if c in areas.columns else np.nan
                         for c in AREA_ID_COLUMNS})
     for name in cfg.CLASSES:
-        mins = per[f"{name}_min"].to_numpy(float)
-        ok = measured & np.isfinite(mins)
-        den = wsum(ok)
-        num = np.bincount(pos, weights=np.where(ok, w * np.nan_to_num(mins), 0.0), minlength=n)
-        val = np.divide(num, den, out=np.full(n, np.nan), where=den > 0)
-        out[f"minutes_{name}"] = np.where(in_data, val, np.nan)
+        out[f"minutes_{name}"] = mean_of(per[f"{name}_min"].to_numpy(float))
+        out[f"metres_{name}"] = mean_of(per[f"{name}_m"].to_numpy(float))
     out["nearest_site_id"] = _main_site(pos, w, per["any_site"].to_numpy(object), reach, n)
     out.loc[~in_data, "nearest_site_id"] = None
     names = dict(zip(sites["site_id"], sites["name"], strict=False))
@@ -215,6 +292,7 @@ def aggregate_areas(areas: gpd.GeoDataFrame, per: pd.DataFrame,
         out[f"share_{s.key}"] = share(per[f"{s.key}_ok"].to_numpy(bool))
         out[f"share_{s.key}_straight"] = share(per[f"{s.key}_straight_ok"].to_numpy(bool))
     out["share_lacking"] = share(per["lacking"].to_numpy(bool))
+    out["share_lacking_straight"] = share(per["lacking_straight"].to_numpy(bool))
     out["share_unreachable"] = share(status == "unreachable")
     out["share_unsnapped"] = np.divide(total - w_meas, total, out=np.full(n, np.nan),
                                        where=total > 0)
@@ -222,7 +300,7 @@ def aggregate_areas(areas: gpd.GeoDataFrame, per: pd.DataFrame,
     methods = per.groupby("area_code", sort=False)["method"].first() if "method" in per else {}
     out["origin_method"] = [methods.get(c) if len(methods) else None for c in codes]
     st = np.full(n, "ok", dtype=object)
-    st[(w_reach < w_meas - 1e-9) | (w_meas < total - 1e-9)] = "partial"
+    st[(w_reach < w_meas - 1e-9) | (w_meas < total - 1e-9)] = "some unmeasured"
     st[(w_meas > 0) & (w_reach <= 1e-12)] = "unreachable"
     st[~in_data] = "outside data"
     out["status"] = st

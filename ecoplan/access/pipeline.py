@@ -7,13 +7,21 @@ identity (:mod:`ecoplan.access.cache`) so a repeat run skips everything, the OSM
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import os
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ecoplan.access.cache import cached_access, file_digest, file_fingerprint
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from ecoplan.access.cache import access_cache_dir, cached_access, file_digest, file_fingerprint
 from ecoplan.access.measure import AccessResult, measure_access
 from ecoplan.access.speeds import resolve_speed
 from ecoplan.errors import InputFileError
@@ -51,64 +59,52 @@ class AccessInputs:
 
 
 def load_areas(inputs: AccessInputs) -> AreasResult:
-    """Areas layer from the boundary / deprivation / population / lookup files."""
-    from ecoplan.need.areas import build_areas
-    from ecoplan.need.boundaries import read_boundaries
-    from ecoplan.need.population import read_population
+    """Areas layer from the boundary / deprivation / population / lookup files (the same
+    loader the app uses: :func:`ecoplan.need.load.load_need_areas`)."""
+    from ecoplan.need.load import load_need_areas
 
-    population = read_population(inputs.population) if inputs.population else None
-    if inputs.need_column:
-        from ecoplan.need.generic import read_generic_need
-
-        if inputs.id_column is None or inputs.higher_is_worse is None:
-            raise InputFileError("A generic need layer needs --id-column and either "
-                                 "--higher-is-worse or --lower-is-worse.")
-        if inputs.deprivation:
-            raise InputFileError("Give either --deprivation files or a generic --need-column, "
-                                 "not both.")
-        res = read_generic_need(inputs.areas, id_column=inputs.id_column,
-                                need_column=inputs.need_column,
-                                higher_is_worse=inputs.higher_is_worse,
-                                name_column=inputs.name_column,
-                                population_column=inputs.population_column)
-        if population is None:
-            return res
-        areas = res.areas.drop(columns="population").merge(population, on="area_code",
-                                                           how="left")
-        areas = areas[res.areas.columns]
-        missing = int(areas["population"].isna().sum())
-        notes = [w for w in res.warnings if "population" not in w.lower()]
-        if missing:
-            notes.append(f"{missing} area(s) have no row in {Path(str(inputs.population)).name}; "
-                         "population left unknown (NaN).")
-        return AreasResult(areas, tuple(notes), (), 0, res.n_fixed)
-    boundaries = read_boundaries(inputs.areas, id_column=inputs.id_column,
-                                 name_column=inputs.name_column)
-    need = None
-    if inputs.deprivation:
-        from ecoplan.need.iod import load_iod
-
-        need = load_iod(*inputs.deprivation)
-    lookup = None
-    if inputs.lookup:
-        from ecoplan.need.lookup import load_lookup
-
-        lookup = load_lookup(inputs.lookup)
-    return build_areas(boundaries, need, population=population, lookup=lookup)
+    return load_need_areas(
+        inputs.areas, inputs.deprivation, population=inputs.population, lookup=inputs.lookup,
+        id_column=inputs.id_column, name_column=inputs.name_column,
+        need_column=inputs.need_column, higher_is_worse=inputs.higher_is_worse,
+        population_column=inputs.population_column)
 
 
-def cache_parts(inputs: AccessInputs) -> dict[str, Any]:
-    """The cache key's ingredients: file identities, not file names alone."""
-    parts: dict[str, Any] = asdict(inputs)
-    parts["speed"] = inputs.speed_kmh
-    src = Path(inputs.source)
-    parts["source"] = file_fingerprint(src) if src.exists() else inputs.source
+def areas_digest(areas: gpd.GeoDataFrame) -> str:
+    """Content hash of the areas (codes, deciles, population, need source, geometry): two
+    loads of the same files give the same key, a different file never does."""
+    h = hashlib.sha256()
+    cols = [c for c in ("area_code", "imd_decile", "imd_rank", "imd_score", "population",
+                        "need_source") if c in areas.columns]
+    frame = pd.DataFrame(areas[cols]).astype(str)
+    h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    for wkb in shapely.to_wkb(areas.geometry.to_numpy(), output_dimension=2):
+        h.update(hashlib.sha256(wkb if wkb is not None else b"").digest())
+    h.update(str(areas.crs).encode())
+    return h.hexdigest()[:24]
+
+
+def source_identity(source: str) -> Any:
+    """What identifies a source's content: a file fingerprint, the key itself for the demo
+    and authority sources, or None (Overpass answers change under the same key: not cached)."""
+    if source == "demo" or source.startswith("la:"):
+        return source
+    path = Path(source)
+    if path.is_file():
+        return file_fingerprint(path)
+    return None
+
+
+def need_files_key(inputs: AccessInputs) -> str:
+    """Identity of the need files and options (content digests: the files are small)."""
+    parts = {k: getattr(inputs, k) for k in ("id_column", "name_column", "need_column",
+                                              "higher_is_worse", "population_column")}
     for name in ("areas", "population", "lookup"):
         value = getattr(inputs, name)
-        if value:
-            parts[name] = _digest(value)
+        parts[name] = _digest(value) if value else None
     parts["deprivation"] = [_digest(p) for p in inputs.deprivation]
-    return parts
+    parts["code"] = code_digest()
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
 
 
 def _digest(path: str) -> str:
@@ -116,6 +112,65 @@ def _digest(path: str) -> str:
     if not p.is_file():
         raise InputFileError(f"File not found: {path}. Check the path.")
     return file_digest(p)
+
+
+def _memo(files_key: str, need_key: str | None = None) -> str | None:
+    """Remember (or recall) which areas digest these need files give, so a cached run does
+    not read and join them again. Unreadable or unwritable memos are simply misses."""
+    path = access_cache_dir() / "need" / f"{files_key}.txt"
+    if need_key is None:
+        try:
+            text = path.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return text if len(text) == 24 and text.isalnum() else None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(need_key, encoding="ascii")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return need_key
+
+
+def clip_extent(clip: dict[str, Any]) -> shapely.Geometry | None:
+    """The data's extent when a ``--bbox`` clip was given (ways crossing its edge are kept
+    whole, so the network's own bounding box would be larger than the data really is)."""
+    if clip.get("bbox"):
+        from ecoplan.osm.geocode import parse_bbox
+
+        w, s, e, n = parse_bbox(clip["bbox"])
+        return shapely.box(w, s, e, n)
+    return None
+
+
+def cache_parts(source: str, need_key: str, speed_kmh: float, step_free: bool,
+                clip: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """THE cache key's ingredients, for the CLI and the app alike (None: do not cache)."""
+    ident = source_identity(source)
+    if ident is None:
+        return None
+    clip = {k: v for k, v in (clip or {}).items() if v}
+    return {"source": ident, "need": need_key, "speed": float(speed_kmh),
+            "step_free": bool(step_free), "clip": clip, "code": code_digest()}
+
+
+#: Packages whose code decides an access result: a change to any of them is a new cache key.
+_CODE_PACKAGES = ("access", "network", "need", "osm", "sites", "settings")
+
+
+@functools.cache
+def code_digest() -> str:
+    """Hash of the code that makes access results, so an upgrade or a local edit to sites,
+    entrances or standards never serves numbers cached by older code."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for pkg in _CODE_PACKAGES:
+        for f in sorted((root / pkg).rglob("*.py")):
+            h.update(f.relative_to(root).as_posix().encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
 
 
 @dataclass
@@ -146,10 +201,24 @@ def run_access(inputs: AccessInputs, load_layers: Callable[[], OsmLayers], *,
     held: dict[str, Any] = {}
     steps: dict[str, float] = {}
 
+    t = time.perf_counter()
+    files_key = need_files_key(inputs)
+    need_key = _memo(files_key) if use_cache else None
+    held_areas: list[AreasResult] = []
+    if need_key is None:
+        held_areas.append(load_areas(inputs))
+        need_key = areas_digest(held_areas[0].areas)
+        _memo(files_key, need_key)
+    steps["areas"] = time.perf_counter() - t
+    parts = cache_parts(inputs.source, need_key, inputs.speed_kmh, inputs.step_free,
+                        inputs.clip)
+
     def compute() -> AccessResult:
         t = time.perf_counter()
-        areas = load_areas(inputs)
-        steps["areas"] = time.perf_counter() - t
+        if not held_areas:
+            held_areas.append(load_areas(inputs))
+            steps["areas"] += time.perf_counter() - t
+        areas = held_areas[0]
         t = time.perf_counter()
         layers = load_layers()
         steps["read OSM"] = time.perf_counter() - t
@@ -161,14 +230,13 @@ def run_access(inputs: AccessInputs, load_layers: Callable[[], OsmLayers], *,
         steps["graph"] = time.perf_counter() - t
         t = time.perf_counter()
         result = measure_access(layers, sites, areas, speed_kmh=inputs.speed_kmh,
-                                step_free=inputs.step_free, graph=graph)
+                                step_free=inputs.step_free, graph=graph,
+                                extent=clip_extent(inputs.clip))
         steps["origins + standards + areas"] = time.perf_counter() - t
         held.update(layers=layers, sites=sites, graph=graph, areas=areas)
         return result.with_info(steps=dict(steps))
 
-    if keep_objects:
-        result, from_cache = cached_access(cache_parts(inputs), compute, use_cache=False)
-    else:
-        result, from_cache = cached_access(cache_parts(inputs), compute, use_cache=use_cache)
+    use = use_cache and not keep_objects and parts is not None
+    result, from_cache = cached_access(parts or {}, compute, use_cache=use)
     return AccessRun(result=result, from_cache=from_cache, seconds=time.perf_counter() - t0,
                      steps=steps, **held)

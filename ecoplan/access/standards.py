@@ -24,11 +24,18 @@ from ecoplan.settings.access import Standard
 
 
 def qualifying_mask(sites: pd.DataFrame, *, min_ha: float = 0.0,
-                    kinds: frozenset[str] = cfg.ANY_KINDS) -> np.ndarray:
-    """Sites that count: accessible (not restricted), big enough, of a qualifying kind."""
+                    kinds: frozenset[str] = cfg.ANY_KINDS,
+                    parks_only: bool = False) -> np.ndarray:
+    """Sites that count: accessible (not restricted), big enough, of a qualifying kind (and
+    of the parks class when ``parks_only``; a table without ``park`` then has no parks)."""
     area = pd.to_numeric(sites["area_ha"], errors="coerce").fillna(0).to_numpy(float)
-    return (sites["access"].isin(cfg.ACCESSIBLE).to_numpy()
+    mask = (sites["access"].isin(cfg.ACCESSIBLE).to_numpy()
             & sites["kind"].isin(kinds).to_numpy() & (area >= min_ha))
+    if parks_only:
+        park = (sites["park"].fillna(False).to_numpy(bool) if "park" in sites.columns
+                else np.zeros(len(sites), dtype=bool))
+        mask &= park
+    return mask
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,13 +111,13 @@ class SiteIndex:
 
 def measure_class(graph: WalkGraph, index: SiteIndex, origins: gpd.GeoDataFrame,
                   kinds: frozenset[str], *, limit_m: float | None = None,
-                  min_ha: float = 0.0) -> pd.DataFrame:
+                  min_ha: float = 0.0, parks_only: bool = False) -> pd.DataFrame:
     """Per-origin nearest qualifying site along the network (one Dijkstra pass).
 
     Columns (on the origins' index): ``network_m`` (NaN where none within reach), ``site_id``,
     ``status`` ('ok' | 'unsnapped' | 'beyond_limit' | 'unreachable'), ``row``, ``snap_m``.
     """
-    mask = qualifying_mask(index.sites, min_ha=min_ha, kinds=kinds)
+    mask = qualifying_mask(index.sites, min_ha=min_ha, kinds=kinds, parks_only=parks_only)
     result = nearest_site(graph, index.entrances_of(mask), limit_m=limit_m)
     d = origin_distances(graph, result, origins)
     net = d["network_m"].to_numpy(float)
@@ -130,9 +137,10 @@ def measure_standard(graph: WalkGraph, index: SiteIndex, origins: gpd.GeoDataFra
     straight line to the site boundary, as the standard is written).
     """
     limit = standard.distance_m(speed_kmh)
-    mask = qualifying_mask(index.sites, min_ha=standard.min_ha, kinds=standard.kinds)
+    mask = qualifying_mask(index.sites, min_ha=standard.min_ha, kinds=standard.kinds,
+                           parks_only=standard.parks_only)
     net = measure_class(graph, index, origins, standard.kinds, limit_m=limit,
-                        min_ha=standard.min_ha)
+                        min_ha=standard.min_ha, parks_only=standard.parks_only)
     straight, _ = index.straight_line(mask, origin_xy, max_m=limit)
     k = standard.key
     return pd.DataFrame({

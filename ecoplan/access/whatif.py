@@ -17,8 +17,12 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from ecoplan.access.gaps import equity_table, flag_gaps, gap_stats
+from ecoplan.access.gaps import STAT_LABELS, equity_table, gap_stats
 from ecoplan.access.measure import AREA_ID_COLUMNS, AccessResult, measure_access
+from ecoplan.access.priorities import prioritise
+from ecoplan.access.summary import fmt
+from ecoplan.access.variants import label as variant_label
+from ecoplan.access.variants import with_contract
 from ecoplan.errors import AreaError
 from ecoplan.network.graph import WalkGraph
 from ecoplan.network.walkable import walkable_mask
@@ -48,6 +52,10 @@ def _as_polygon(polygon: BaseGeometry | gpd.GeoSeries | gpd.GeoDataFrame) -> Bas
         raise AreaError(f"The what-if site must be a polygon, not a {polygon.geom_type}: draw "
                         "its outline.")
     return polygon
+
+
+def _with(columns: list[str], extra: str) -> list[str]:
+    return columns if extra in columns else [*columns, extra]
 
 
 def next_site_id(sites: gpd.GeoDataFrame) -> str:
@@ -86,15 +94,20 @@ def add_site(sites: Sites, layers: OsmLayers,
     if len(ents) == 0:
         raise AreaError(f"The what-if site {name!r} has no way in: no walkable way crosses it or "
                         "passes within 30 m. Draw it up to a path, or add an entrance.")
-    ents = ents.to_crs(WGS84)
+    # A hypothetical site is public land: its entrances are confirmed access (issue 19), and
+    # a green one is a park (the parks measure counts it).
+    ents = ents.to_crs(WGS84).assign(confirmed=True)
     new: dict[str, Any] = {c: 0 for c in SITE_COLUMNS}
     new.update(site_id=sid, name=str(name), kind=kind, categories="whatif",
                area_ha=float(row.geometry.area.iloc[0]) / 10_000.0, access="public",
-               access_evidence="what-if site", park=False,
+               access_evidence="what-if site", park=kind != "blue",
                n_entrances=len(ents), components="", geometry=geom)
     new_row = gpd.GeoDataFrame([new], geometry="geometry", crs=WGS84)
-    out_sites = pd.concat([sites.sites, new_row[SITE_COLUMNS]], ignore_index=True)
-    out_ents = pd.concat([sites.entrances, ents[ENTRANCE_COLUMNS]], ignore_index=True)
+    base = with_contract(sites)
+    out_sites = pd.concat([base.sites, new_row[_with(SITE_COLUMNS, "park")]],
+                          ignore_index=True)
+    out_ents = pd.concat([base.entrances, ents[_with(ENTRANCE_COLUMNS, "confirmed")]],
+                         ignore_index=True)
     return replace(sites, sites=gpd.GeoDataFrame(out_sites, geometry="geometry", crs=WGS84),
                    entrances=gpd.GeoDataFrame(out_ents, geometry="geometry", crs=WGS84))
 
@@ -123,15 +136,19 @@ def add_entrance(sites: Sites, site_id: str, point: BaseGeometry, *,
         "site_id": site_id, "entrance_id": f"{site_id}/x{n_existing + 1}", "source": "whatif",
         "node_id": None, "edge_u": None, "edge_v": None, "dist_u_m": np.nan,
         "dist_v_m": np.nan, "snap_m": 0.0, "geometry": point,
-        # a new way in confirms access only where the land itself is public or permissive
-        "confirmed": bool(match["access"].isin(["public", "permissive"]).iloc[0])
-        if "access" in match.columns else True,
     }
     if layers is not None:
         row.update(_on_nearest_way(layers, pt, sites.crs, limit))
+    # An extra gate counts as confirmed access only into land the public may use already
+    # (or that the sites step confirmed through another entrance).
+    base = with_contract(sites)
+    row["confirmed"] = bool(base.entrances.loc[base.entrances["site_id"] == site_id,
+                                               "confirmed"].any()
+                            or match["access"].isin(cfg.CONFIRMED_ACCESS).any())
     ent = gpd.GeoDataFrame([row], geometry="geometry", crs=WGS84)
-    out_ents = pd.concat([sites.entrances, ent[ENTRANCE_COLUMNS]], ignore_index=True)
-    out_sites = sites.sites.copy()
+    out_ents = pd.concat([base.entrances, ent[_with(ENTRANCE_COLUMNS, "confirmed")]],
+                         ignore_index=True)
+    out_sites = base.sites.copy()
     out_sites.loc[out_sites["site_id"] == site_id, "n_entrances"] = n_existing + 1
     return replace(sites, sites=out_sites,
                    entrances=gpd.GeoDataFrame(out_ents, geometry="geometry", crs=WGS84))
@@ -168,25 +185,26 @@ def rerun(before: AccessResult, layers: OsmLayers, sites: Sites, *,
 
 @dataclass(frozen=True)
 class WhatIfComparison:
-    """Before/after gap statistics (:func:`ecoplan.access.gaps.gap_stats`) and equity tables."""
+    """Before/after statistics (:func:`ecoplan.access.gaps.gap_stats`) per access variant and
+    the equity tables (both variants side by side)."""
 
-    before: dict[str, float]
-    after: dict[str, float]
+    before: dict[str, dict[str, float]]  # variant → stats
+    after: dict[str, dict[str, float]]
     equity_before: pd.DataFrame
     equity_after: pd.DataFrame
-    no_longer_gaps: tuple[str, ...]
-    new_gaps: tuple[str, ...]
+    leave_tier1: tuple[str, ...]  # area codes no longer in tier 1 (default variant)
+    enter_tier1: tuple[str, ...]
     changed_areas: pd.DataFrame  # area_code, area_name, imd_decile, population, before/after
 
-    @property
-    def delta(self) -> dict[str, float]:
-        return {k: self.after[k] - self.before[k] for k in self.before}
+    def delta(self, variant: str = cfg.DEFAULT_VARIANT) -> dict[str, float]:
+        b, a = self.before[variant], self.after[variant]
+        return {k: a[k] - b[k] for k in b}
 
     def equity_change(self) -> pd.DataFrame:
         """Equity table with before, after and change for the shares and minutes."""
         b, a = self.equity_before, self.equity_after
         out = b[["decile", "n_areas", "population"]].copy()
-        for col in ("share_walk15", "share_local", "mean_minutes", "people_lacking"):
+        for col in [c for c in b.columns if c.startswith(("share_", "mean_minutes"))]:
             out[f"{col}_before"] = b[col].to_numpy()
             out[f"{col}_after"] = a[col].to_numpy()
             out[f"{col}_change"] = a[col].to_numpy() - b[col].to_numpy()
@@ -194,29 +212,67 @@ class WhatIfComparison:
 
 
 def compare(before: AccessResult, after: AccessResult, *,
-            deciles: int = cfg.DEFAULT_DEPRIVED_DECILES) -> WhatIfComparison:
-    """How gaps and equity change from ``before`` to ``after`` (same areas)."""
+            deciles: int = cfg.DEFAULT_DEPRIVED_DECILES,
+            include_partial: bool = False) -> WhatIfComparison:
+    """How priorities and equity change from ``before`` to ``after`` (same areas)."""
     b, a = before.table(), after.table()
     if list(b["area_code"]) != list(a["area_code"]):
         raise ValueError("before and after must cover the same areas in the same order")
-    fb, fa = flag_gaps(b, deciles=deciles), flag_gaps(a, deciles=deciles)
-    gb = fb["gap"].fillna(False).astype(bool).to_numpy()
-    ga = fa["gap"].fillna(False).astype(bool).to_numpy()
+    tb = prioritise(b, deciles=deciles)["priority_tier"].fillna(0).astype(int).to_numpy()
+    ta = prioritise(a, deciles=deciles)["priority_tier"].fillna(0).astype(int).to_numpy()
     codes = b["area_code"].to_numpy(object)
-    cols = ["share_walk15_any", "share_ags_local", "share_lacking", "minutes_any"]
+    cols = [c for c in ("share_walk15_any", "share_walk10_any", "share_park10",
+                        "share_ags_local", "minutes_any", "minutes_park")
+            for c in (c, c + "_incl_unknown")]
     diff = np.zeros(len(b), dtype=bool)
     for c in cols:
         x, y = b[c].to_numpy(float), a[c].to_numpy(float)
         diff |= ~np.isclose(x, y, equal_nan=True)
     changed = b.loc[diff, ["area_code", "area_name", "imd_decile", "population"]].copy()
+    changed["tier_before"] = tb[diff]
+    changed["tier_after"] = ta[diff]
     for c in cols:
         changed[f"{c}_before"] = b.loc[diff, c].to_numpy()
         changed[f"{c}_after"] = a.loc[diff, c].to_numpy()
     changed["nearest_site_after"] = a.loc[diff, "nearest_site_id"].to_numpy()
+    kw = {"deciles": deciles, "include_partial": include_partial}
     return WhatIfComparison(
-        before=gap_stats(b, deciles=deciles), after=gap_stats(a, deciles=deciles),
-        equity_before=equity_table(b, deciles=deciles),
-        equity_after=equity_table(a, deciles=deciles),
-        no_longer_gaps=tuple(codes[gb & ~ga]), new_gaps=tuple(codes[ga & ~gb]),
+        before={v: gap_stats(b, variant=v, **kw) for v in cfg.VARIANTS},
+        after={v: gap_stats(a, variant=v, **kw) for v in cfg.VARIANTS},
+        equity_before=equity_table(b, **kw), equity_after=equity_table(a, **kw),
+        leave_tier1=tuple(codes[(tb == 1) & (ta != 1)]),
+        enter_tier1=tuple(codes[(ta == 1) & (tb != 1)]),
         changed_areas=changed.reset_index(drop=True),
     )
+
+
+def whatif_summary(cmp: WhatIfComparison) -> pd.DataFrame:
+    """The before/after table both front ends show: one row per statistic and variant, as
+    strings (:func:`ecoplan.access.summary.fmt`; changes in percentage points for shares)."""
+    rows = []
+    for key, text, kind in STAT_LABELS:
+        for v in cfg.VARIANTS:
+            b, a = cmp.before[v][key], cmp.after[v][key]
+            ch = a - b
+            rows.append({"measure": text, "access": variant_label(v), "before": fmt(b, kind),
+                         "after": fmt(a, kind),
+                         "change": (f"{100 * ch:+.1f} pp" if kind == "share" else
+                                    f"{ch:+.1f} min" if kind == "minutes" else
+                                    f"{ch:+,.0f}") if ch == ch else "—"})
+    return pd.DataFrame(rows)
+
+
+def equity_change_strings(cmp: WhatIfComparison) -> pd.DataFrame:
+    """Before → after shares per decile, 'confirmed / including unknown' (both front ends)."""
+    b, a = cmp.equity_before, cmp.equity_after
+    keep = (b["n_areas"] > 0).to_numpy()
+    out = pd.DataFrame({"decile": b["decile"].astype(str).to_numpy()[keep],
+                        "population": [fmt(v, "count") for v in b["population"][keep]]})
+    for col, title in (("share_walk15", "15 min"), ("share_park10", "park 10 min"),
+                       ("share_local", "AGS local")):
+        for when, t in (("before", b), ("after", a)):
+            out[f"{title} {when}"] = [
+                f"{fmt(x, 'share')} / {fmt(y, 'share')}" for x, y in
+                zip(t[col].to_numpy()[keep], t[col + "_incl_unknown"].to_numpy()[keep],
+                    strict=True)]
+    return out

@@ -126,15 +126,13 @@ def _around(sites: Any, site_id: str, default: Any) -> tuple[float, float, float
 
 
 @st.cache_resource(show_spinner="Reading deprivation and boundary files…", max_entries=4)
-def load_iod_areas(boundaries_path: str, iod_paths: tuple[str, ...]) -> Any:
-    """Boundaries + IoD 2019/2025 files → ``AreasResult`` (areas with deprivation)."""
-    from ecoplan.need.areas import build_areas
-    from ecoplan.need.boundaries import read_boundaries
-    from ecoplan.need.iod import load_iod
+def load_iod_areas(boundaries_path: str, iod_paths: tuple[str, ...],
+                   lookup_path: str | None = None) -> Any:
+    """Boundaries + IoD 2019/2025 files (+ the ONS LSOA lookup) → ``AreasResult``, with the
+    loader the CLI uses (:func:`ecoplan.need.load.load_need_areas`)."""
+    from ecoplan.need.load import load_need_areas
 
-    need = load_iod(*iod_paths) if iod_paths else None
-    result = build_areas(read_boundaries(boundaries_path), need)
-    return result
+    return load_need_areas(boundaries_path, iod_paths, lookup=lookup_path)
 
 
 @st.cache_resource(show_spinner="Reading the need layer…", max_entries=4)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import html
-from pathlib import Path
 from typing import Any
 
 import folium
@@ -31,35 +30,26 @@ from ecoplan.settings import app_gaps as cfg
 from ecoplan.sites.build import Sites
 
 
-def source_identity(source: str) -> Any:
-    """What identifies a source's content on disk: a file fingerprint, 'demo', or None
-    (Overpass answers can be refreshed under the same key: no disk cache for them)."""
-    from ecoplan.access.cache import file_fingerprint
-
-    if source == "demo":
-        return "demo"
-    path = Path(source)
-    if path.is_file():
-        return file_fingerprint(path)
-    return None
-
-
 @st.cache_resource(show_spinner="Measuring walking access for every area…", max_entries=8)
 def access_for(source: str, need_key: str, speed: float | str, step_free: bool,
                _layers: OsmLayers, _sites: Sites, _graph: Any, _areas: Any) -> AccessResult:
-    """Access per area for this source, need data (by content digest), speed and mode."""
+    """Access per area for this source, need data (by content digest), speed and mode.
+
+    Cached on disk under the very key the CLI uses
+    (:func:`ecoplan.access.pipeline.cache_parts`), so the app and ``ecoplan access`` share
+    results for the same OSM file and need data.
+    """
     from ecoplan.access.cache import cached_access
     from ecoplan.access.measure import measure_access
+    from ecoplan.access.pipeline import cache_parts
+    from ecoplan.access.speeds import resolve_speed
 
     def compute() -> AccessResult:
         return measure_access(_layers, _sites, _areas, speed_kmh=speed, step_free=step_free,
                               graph=_graph)
 
-    ident = source_identity(source)
-    parts = {"app": "gaps", "source": ident, "need": need_key, "speed": speed,
-             "step_free": step_free, "n_sites": int(len(_sites.sites)),
-             "n_entrances": int(len(_sites.entrances))}
-    result, _hit = cached_access(parts, compute, use_cache=ident is not None)
+    parts = cache_parts(source, need_key, resolve_speed(speed), step_free)
+    result, _hit = cached_access(parts or {}, compute, use_cache=parts is not None)
     return result
 
 
@@ -95,8 +85,15 @@ def _gaps_map_template(map_key: str, _layers: OsmLayers, _areas: gpd.GeoDataFram
 
     m = maps.base_map(_layers.bounds)
     maps.add_basemap_layers(m, _light_layers(_layers))
+    style = dict(_style)
+    items = style.pop("legend_items", None)
     maps.choropleth(m, _areas, "value", label=label, id_column="tip",
-                    outline=_areas["deprived"].tolist(), name="Areas", **_style)
+                    outline=_areas["deprived"].tolist(), name="Areas",
+                    legend=items is None, **style)
+    if items is not None:
+        if _areas["value"].isna().any():
+            items = [*items, ("nodata", app_cfg.NO_DATA_LABEL)]
+        maps.add_legend(m, label, items)
     if _sites is not None and len(_sites):
         maps.add_sites(m, _sites, legend=False, name="Green and blue sites")
     if _whatif is not None:

@@ -7,7 +7,6 @@ No Streamlit here, so everything is unit-testable with plain DataFrames. The pag
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from collections.abc import Mapping
@@ -16,13 +15,17 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from ecoplan.access.gaps import H, L, equity_table, flag_gaps, gap_stats
+from ecoplan.access.export import area_table
+from ecoplan.access.priorities import prioritise
+from ecoplan.access.variants import NETWORK as NETWORK_WAY
+from ecoplan.access.variants import STRAIGHT as STRAIGHT_WAY
+from ecoplan.access.variants import label as variant_label
+from ecoplan.access.variants import view
 from ecoplan.errors import AreaError
 from ecoplan.io import csv_safe, write_layers
 from ecoplan.settings import access as access_cfg
@@ -31,6 +34,8 @@ from ecoplan.settings import app_gaps as cfg
 from ecoplan.settings import network as net_cfg
 
 CUSTOM = "custom"
+#: Map value of areas that pass every priority test ("no tier").
+NO_TIER = 4
 #: Speed profile choices shown on the page (presets, then a custom km/h).
 SPEED_CHOICES: tuple[str, ...] = (*net_cfg.SPEED_PRESETS_KMH, CUSTOM)
 NETWORK = "along the walking network"
@@ -70,12 +75,16 @@ class Measure:
 def measures() -> dict[str, Measure]:
     """Map choices in menu order: minutes to nearest, then every standard, then 'lacking'."""
     out = [
+        Measure("priority_tier", "Gap priority tier (1 = act first)", "priority_tier", False,
+                False, "Priority tier"),
         Measure("minutes_any", "Mean walking minutes to the nearest green or blue space",
                 "minutes_any", False, False, "Minutes to green/blue"),
         Measure("minutes_green", "Mean walking minutes to the nearest green space",
                 "minutes_green", False, False, "Minutes to green"),
         Measure("minutes_blue", "Mean walking minutes to the nearest blue space",
                 "minutes_blue", False, False, "Minutes to blue"),
+        Measure("minutes_park", "Mean walking minutes to the nearest park", "minutes_park",
+                False, False, "Minutes to a park"),
     ]
     for s in access_cfg.STANDARDS:
         out.append(Measure(f"share_{s.key}", f"Share of people meeting: {s.label}",
@@ -85,14 +94,22 @@ def measures() -> dict[str, Measure]:
     return {m.key: m for m in out}
 
 
-def map_values(areas: pd.DataFrame, measure: Measure, straight: bool) -> tuple[pd.Series, str]:
-    """(values to map, short legend label). Shares become per cent; straight line only for
-    shares that have it (minutes are always along the network)."""
-    col = measure.column
-    how = "network"
-    if straight and measure.has_straight:
-        col, how = f"{col}_straight", "straight line"
-    values = pd.to_numeric(areas[col], errors="coerce")
+def map_values(areas: pd.DataFrame, measure: Measure, straight: bool,
+               variant: str = access_cfg.DEFAULT_VARIANT,
+               deciles: int = access_cfg.DEFAULT_DEPRIVED_DECILES) -> tuple[pd.Series, str]:
+    """(values to map, short legend label) for one access variant. Shares become per cent;
+    straight line only for shares that have it (minutes are always along the network)."""
+    how = "straight line" if straight and measure.has_straight else "network"
+    table = view(pd.DataFrame(areas.drop(columns="geometry", errors="ignore")), variant,
+                 STRAIGHT_WAY if straight and measure.has_straight else NETWORK_WAY)
+    if measure.key == "priority_tier":
+        table = prioritise(table, deciles=deciles)
+        values = pd.to_numeric(table["priority_tier"], errors="coerce")
+        # Known areas passing every test are "no tier" (class 4), not "no data".
+        known = table["n_failed"].notna() & table["deprived"].notna()
+        values = values.where(values.notna() | ~known, float(NO_TIER))
+        return values, f"{measure.short} ({variant_label(variant)})"
+    values = pd.to_numeric(table[measure.column], errors="coerce")
     if measure.is_share:
         return values * 100.0, f"{measure.short}, % of people ({how})"
     return values, f"{measure.short} ({how})"
@@ -101,6 +118,13 @@ def map_values(areas: pd.DataFrame, measure: Measure, straight: bool) -> tuple[p
 def map_style(measure: Measure) -> dict[str, Any]:
     """Palette, breaks and format for :func:`ecoplan.app.maps.choropleth` (colour-blind safe:
     more access = darker blue; more minutes = darker red)."""
+    if measure.key == "priority_tier":
+        return {"palette": [*reversed(app_cfg.SEQUENTIAL_YLORRD[-5::2]), cfg.NO_TIER_COLOR],
+                "breaks": [0.5, 1.5, 2.5, 3.5, 4.5], "fmt": "{:.0f}",
+                "legend_items": [*((c, f"tier {access_cfg.PRIORITY_TIER_LABELS[t]}") for c, t
+                                   in zip(reversed(app_cfg.SEQUENTIAL_YLORRD[-5::2]),
+                                          (1, 2, 3), strict=True)),
+                                 (cfg.NO_TIER_COLOR, "no tier (passes all three tests)")]}
     if measure.key == "share_lacking":
         return {"palette": app_cfg.SEQUENTIAL_YLORRD, "breaks": list(cfg.SHARE_BREAKS_PCT),
                 "fmt": "{:.0f} %"}
@@ -129,81 +153,6 @@ def tooltip_labels(areas: pd.DataFrame) -> pd.Series:
 def deprived_mask(areas: pd.DataFrame, deciles: int) -> list[bool]:
     dec = pd.to_numeric(areas["imd_decile"], errors="coerce")
     return [bool(x) for x in (dec.notna() & (dec <= deciles))]
-
-
-# --- Network vs straight line ---------------------------------------------------------------
-
-
-def straight_variant(areas: pd.DataFrame, origins: pd.DataFrame | None) -> pd.DataFrame:
-    """The table with every standard's share replaced by its straight-line share, so the gap
-    and equity functions give their straight-line answers with the very same rules.
-
-    ``share_lacking`` is recounted per origin from ``origins`` (``<standard>_straight_ok``);
-    without origins it is left unknown (NaN), never guessed.
-    """
-    out = areas.copy()
-    for s in access_cfg.STANDARDS:
-        col = f"share_{s.key}"
-        if f"{col}_straight" in out.columns:
-            out[col] = out[f"{col}_straight"]
-    out["share_lacking"] = _straight_lacking(areas, origins)
-    return out
-
-
-def _straight_lacking(areas: pd.DataFrame, origins: pd.DataFrame | None) -> np.ndarray:
-    """Share of measured people failing the 15-minute or the local standard in a straight
-    line, weighted by origin share, as :func:`ecoplan.access.measure.aggregate_areas` does."""
-    n = len(areas)
-    hs = f"{access_cfg.HEADLINE_STANDARD}_straight_ok"
-    ls = f"{access_cfg.LOCAL_STANDARD}_straight_ok"
-    if origins is None or not {hs, ls, "share", "status", "area_code"} <= set(origins.columns):
-        return np.full(n, np.nan)
-    pos = pd.Index(areas["area_code"].to_numpy(object)).get_indexer(
-        origins["area_code"].to_numpy(object))
-    keep = pos >= 0
-    w = origins["share"].to_numpy(float)[keep]
-    measured = (origins["status"].to_numpy(object) != "unsnapped")[keep]
-    lacking = ~(origins[hs].to_numpy(bool) & origins[ls].to_numpy(bool))[keep]
-    pos = pos[keep]
-    den = np.bincount(pos, weights=np.where(measured, w, 0.0), minlength=n)
-    num = np.bincount(pos, weights=np.where(measured & lacking, w, 0.0), minlength=n)
-    share = np.divide(num, den, out=np.full(n, np.nan), where=den > 0)
-    inside = areas["status"].ne("outside data").to_numpy(bool)
-    return np.where(inside, share, np.nan)
-
-
-def population_share(areas: pd.DataFrame, column: str, mask: pd.Series | None = None) -> float:
-    """Population-weighted mean of a share over measured people (as the equity table does)."""
-    pop = pd.to_numeric(areas["population"], errors="coerce")
-    inside = areas["status"].ne("outside data")
-    w = (pop * (1 - areas["share_unsnapped"].fillna(1.0))).where(inside)
-    v = pd.to_numeric(areas[column], errors="coerce")
-    ok = v.notna() & w.notna() & (w > 0)
-    if mask is not None:
-        ok &= mask.astype(bool)
-    den = float(w[ok].sum())
-    return float((v[ok] * w[ok]).sum() / den) if den > 0 else float("nan")
-
-
-def headline(areas: pd.DataFrame, origins: pd.DataFrame | None, deciles: int) -> pd.DataFrame:
-    """Headline numbers along the network and in a straight line, one row per measure.
-
-    Rows: everyone within 15 min, everyone meeting AGS local, deprived within 15 min, deprived
-    meeting AGS local, gap areas, people in gap areas.
-    """
-    rows = []
-    for how, table in ((NETWORK, areas), (STRAIGHT, straight_variant(areas, origins))):
-        stats = gap_stats(table, deciles=deciles)
-        rows.append({
-            "how": how,
-            "share_walk15": population_share(table, H),
-            "share_local": population_share(table, L),
-            "deprived_share_walk15": stats["deprived_share_walk15"],
-            "deprived_share_local": stats["deprived_share_local"],
-            "n_gaps": stats["n_gaps"],
-            "gap_population": stats["gap_population"],
-        })
-    return pd.DataFrame(rows).set_index("how")
 
 
 def has_population(areas: pd.DataFrame) -> bool:
@@ -241,20 +190,6 @@ def standards_table(speed_kmh: float) -> pd.DataFrame:
 
 
 # --- Identity of the need data (cache keys) -------------------------------------------------
-
-
-def areas_digest(areas: gpd.GeoDataFrame) -> str:
-    """Content hash of the areas (codes, deciles, population, need source, geometry): two
-    loads of the same files give the same key, a different file never does."""
-    h = hashlib.sha256()
-    cols = [c for c in ("area_code", "imd_decile", "imd_rank", "population", "need_source")
-            if c in areas.columns]
-    frame = pd.DataFrame(areas[cols]).astype(str)
-    h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    for wkb in shapely.to_wkb(areas.geometry.to_numpy(), output_dimension=2):
-        h.update(hashlib.sha256(wkb if wkb is not None else b"").digest())
-    h.update(str(areas.crs).encode())
-    return h.hexdigest()[:24]
 
 
 def overlaps(areas: gpd.GeoDataFrame, bounds: tuple[float, float, float, float]) -> int:
@@ -313,13 +248,8 @@ def polygon_from_feature(feature: Mapping[str, Any]) -> BaseGeometry:
 
 
 def export_table(areas: gpd.GeoDataFrame, deciles: int) -> gpd.GeoDataFrame:
-    """Per-area results with the gap flags and an ``attribution`` column (EPSG:4326)."""
-    flagged = flag_gaps(pd.DataFrame(areas.drop(columns="geometry")), deciles=deciles)
-    for col in ("deprived", "fails_walk15", "fails_local", "gap"):
-        # nullable booleans → 'yes'/'no'/'' so CSV readers and GeoPackage agree
-        flagged[col] = flagged[col].map({True: "yes", False: "no"}).fillna("").astype(object)
-    flagged["attribution"] = cfg.EXPORT_ATTRIBUTION
-    return gpd.GeoDataFrame(flagged, geometry=areas.geometry.to_numpy(), crs=areas.crs)
+    """Per-area results both ways with priorities and attribution: what the CLI writes."""
+    return area_table(areas, deciles=deciles)
 
 
 def csv_bytes(table: gpd.GeoDataFrame) -> bytes:
@@ -341,43 +271,3 @@ def gpkg_bytes(table: gpd.GeoDataFrame, layer: str = "access_by_area") -> bytes:
             os.unlink(tmp)
 
 
-# --- What-if presentation ---------------------------------------------------------------------
-
-#: (gap_stats key, label, kind) shown before/after.
-WHATIF_STATS: tuple[tuple[str, str, str], ...] = (
-    ("deprived_share_walk15", "Deprived people within 15 min", "share"),
-    ("deprived_share_local", "Deprived people meeting AGS local", "share"),
-    ("deprived_mean_minutes", "Deprived mean minutes to nearest", "minutes"),
-    ("deprived_people_lacking", "Deprived people lacking access", "count"),
-    ("n_gaps", "Gap areas", "count"),
-)
-
-
-def fmt_stat(value: float, kind: str, *, delta: bool = False) -> str:
-    """'99.20 %', '4.4 min', '27' — and signed for a change (percentage points for shares)."""
-    if value is None or (isinstance(value, float) and not np.isfinite(value)):
-        return "—"
-    sign = "+" if delta else ""
-    if kind == "share":
-        return f"{100 * value:{sign}.2f} pp" if delta else f"{100 * value:.2f} %"
-    if kind == "minutes":
-        return f"{value:{sign}.2f} min"
-    return f"{value:{sign},.0f}"
-
-
-def equity_share_change(equity_change: pd.DataFrame) -> pd.DataFrame:
-    """Readable before/after equity table (per cent) from ``WhatIfComparison.equity_change``."""
-    eq = equity_change[equity_change["n_areas"] > 0]
-    out = pd.DataFrame({"decile": eq["decile"].astype(str), "areas": eq["n_areas"],
-                        "population": eq["population"]})
-    for col, name in (("share_walk15", "15 min"), ("share_local", "AGS local")):
-        out[f"{name} before %"] = 100 * eq[f"{col}_before"]
-        out[f"{name} after %"] = 100 * eq[f"{col}_after"]
-        out[f"{name} change pp"] = 100 * eq[f"{col}_change"]
-    return out.reset_index(drop=True)
-
-
-def equity_for(areas: pd.DataFrame, origins: pd.DataFrame | None, deciles: int,
-               straight: bool = False) -> pd.DataFrame:
-    table = straight_variant(areas, origins) if straight else areas
-    return equity_table(table, deciles=deciles)

@@ -103,6 +103,7 @@ def get_and_load(query: str, load_area: Callable[[str], bool]) -> bool:
                               step=lambda msg: st.write(md_escape(msg)))
             boundaries = man.path_of("lsoa2011")
             iod = (str(man.path_of("iod2019_file2")), str(man.path_of("iod2019_file6")))
+            lookup = str(man.path_of("lookup")) if "lookup" in man.files else None
         status.update(label=f"Downloaded the data for {man.name} ({man.code})",
                       state="complete", expanded=False)
     except EcoplanError as err:
@@ -113,7 +114,7 @@ def get_and_load(query: str, load_area: Callable[[str], bool]) -> bool:
     for note in man.notes:
         st.caption(md_escape(note))
     try:
-        res = data.load_iod_areas(str(boundaries), iod)
+        res = data.load_iod_areas(str(boundaries), iod, lookup)
     except EcoplanError as err:
         st.error(str(err))
         return False

@@ -44,6 +44,8 @@ def add_access_args(p: argparse.ArgumentParser) -> None:
                    help="walk only step-free paths (no steps, stiles, kissing gates)")
     p.add_argument("--deciles", type=int, default=None, metavar="N",
                    help="deprived = decile 1..N (default 3)")
+    p.add_argument("--include-partial", action="store_true",
+                   help="count areas mostly outside the OSM data in headline figures")
     p.add_argument("--no-cache", action="store_true", help="recompute even if cached")
 
 
@@ -76,7 +78,7 @@ def run_from_args(args: argparse.Namespace, *, keep_objects: bool = False):
 
 
 def deciles_of(args: argparse.Namespace) -> int:
-    from ecoplan.access.gaps import check_deciles
+    from ecoplan.access.priorities import check_deciles
     from ecoplan.settings import access as cfg
 
     return check_deciles(cfg.DEFAULT_DEPRIVED_DECILES if args.deciles is None else args.deciles)
@@ -95,7 +97,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ecoplan.access.gaps import flag_gaps
+    from ecoplan.access.export import area_table
     from ecoplan.io import check_output, write_csv, write_layers
 
     if args.out:
@@ -105,43 +107,45 @@ def run(args: argparse.Namespace) -> int:
     deciles = deciles_of(args)
     run_ = run_from_args(args)
     res = run_.result
-    table = flag_gaps(res.table(), deciles=deciles)
+    areas = area_table(res.areas, deciles=deciles)
     if args.out:
-        write_csv(args.out, table)
+        write_csv(args.out, areas.drop(columns="geometry"))
     if args.gpkg:
-        import geopandas as gpd
-
-        areas = gpd.GeoDataFrame(flag_gaps(res.areas, deciles=deciles), geometry="geometry",
-                                 crs=res.areas.crs)
-        for col in ("deprived", "fails_walk15", "fails_local", "gap"):
-            areas[col] = areas[col].astype(object).where(areas[col].notna(), None)
         write_layers(args.gpkg, {"areas": areas, "origins": res.origins})
-    print_summary(res, table, run_)
+    print_summary(res, run_, deciles=deciles, include_partial=args.include_partial)
     for path in (args.out, args.gpkg):
         if path:
             print(f"wrote {path}")
     return 0
 
 
-def print_summary(res, table: pd.DataFrame, run_) -> None:
-    from ecoplan.settings import access as cfg
+def print_summary(res, run_, *, deciles: int, include_partial: bool = False) -> None:
+    """The headline figures four ways (confirmed / incl. unknown × network / straight)."""
+    from ecoplan.access.priorities import tier_counts
+    from ecoplan.access.summary import WAYS, headline, headline_strings, partial_note, way_name
+    from ecoplan.access.variants import label, view
 
+    table = res.table()
     status = table["status"].value_counts().to_dict()
     pop = pd.to_numeric(table["population"], errors="coerce")
     print(f"{len(table)} areas ({', '.join(f'{n} {k}' for k, n in status.items())}); "
           f"population {pop.sum():,.0f}; walking {res.speed_kmh:g} km/h"
           f"{', step-free' if res.step_free else ''}")
-    for s in res.standard_objects:
-        share = _weighted(table[f"share_{s.key}"], pop)
-        straight = _weighted(table[f"share_{s.key}_straight"], pop)
-        print(f"  {s.describe(res.speed_kmh)}: {_pct(share)} {cfg.NETWORK_LABEL}; "
-              f"{_pct(straight)} {cfg.STRAIGHT_LABEL}")
-    mins = _weighted(table["minutes_any"], pop)
-    print(f"  mean walk to the nearest green or blue space: {mins:.1f} min "
-          f"({cfg.NETWORK_LABEL})")
-    if "gap" in table.columns:
-        print(f"  access gaps (deprived and failing the 15-minute or AGS local standard): "
-              f"{int(table['gap'].fillna(False).astype(bool).sum())} areas")
+    head = headline_strings(headline(table, speed_kmh=res.speed_kmh,
+                                     standards=res.standards, deciles=deciles,
+                                     include_partial=include_partial))
+    print("  " + " | ".join(way_name(v, h) for v, h in WAYS))
+    for _, row in head.iterrows():
+        print(f"  {row['measure']}: " + " | ".join(row[way_name(v, h)] for v, h in WAYS))
+    if pd.to_numeric(table["imd_decile"], errors="coerce").notna().any():
+        for v in ("confirmed", "all"):
+            c = tier_counts(view(table, v), deciles=deciles)
+            print(f"  priority tiers ({label(v)}): tier 1 {c['tier 1']}, tier 2 "
+                  f"{c['tier 2']}, tier 3 {c['tier 3']} areas; of the {c['deprived areas']} "
+                  f"deprived (decile ≤ {deciles}): {c['tier 1 deprived']} in tier 1")
+    note = partial_note(table, include_partial)
+    if note:
+        print(f"note: {note}")
     for w in res.warnings:
         print(f"note: {w}")
     how = ("from cache" if run_.from_cache else
@@ -156,16 +160,3 @@ def print_attribution(res) -> None:
 
     print(f"Data: {res.info.get('attribution') or ATTRIBUTION}; {IOD_ATTRIBUTION} "
           f"{ONS_BOUNDARY_ATTRIBUTION}.")
-
-
-def _weighted(values: pd.Series, weights: pd.Series) -> float:
-    v = pd.to_numeric(values, errors="coerce")
-    ok = v.notna() & weights.notna()
-    den = float(weights[ok].sum())
-    if den > 0:
-        return float((v[ok] * weights[ok]).sum() / den)
-    return float(v.mean()) if v.notna().any() else float("nan")
-
-
-def _pct(x: float) -> str:
-    return "n/a" if x != x else f"{100 * x:.1f} %"

@@ -1,4 +1,5 @@
-"""``ecoplan gaps``: the equity table by deprivation decile and the ranked access-gap list."""
+"""``ecoplan gaps``: the equity table by deprivation decile and the gap priority list, both ways
+(confirmed public access / including access unknown)."""
 
 from __future__ import annotations
 
@@ -10,19 +11,25 @@ from ecoplan.cli.access import add_access_args, deciles_of, print_attribution, r
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("gaps", help="equity table and ranked access gaps",
+    p = sub.add_parser("gaps", help="equity table and gap priority tiers",
                        description="Which deprived areas cannot walk to green or blue space: "
-                                   "an equity table by deprivation decile and the ranked list "
-                                   "of gap areas.")
+                                   "an equity table by deprivation decile and the gap areas "
+                                   "in priority tiers, each with the standard it fails.")
     add_access_args(p)
-    p.add_argument("--top", type=int, default=20, metavar="N", help="gaps to print (20)")
-    p.add_argument("--out", metavar="FILE.csv", help="write the full ranked gap list to CSV")
+    p.add_argument("--top", type=int, default=20, metavar="N", help="areas to print (20)")
+    p.add_argument("--out", metavar="FILE.csv",
+                   help="write the full priority list (tiers 1–2, both ways) to CSV")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ecoplan.access.gaps import equity_table, gap_list
+    from ecoplan.access.gaps import equity_table
+    from ecoplan.access.priorities import priority_list
+    from ecoplan.access.report import equity_strings, priority_strings, priority_title
+    from ecoplan.access.summary import partial_note
+    from ecoplan.access.variants import label, view
     from ecoplan.io import check_output, write_csv
+    from ecoplan.settings import access as cfg
 
     if args.out:
         check_output(args.out, (".csv",), label="--out")
@@ -30,20 +37,26 @@ def run(args: argparse.Namespace) -> int:
     run_ = run_from_args(args)
     table = run_.result.table()
     require_deciles(table)
-    equity = equity_table(table, deciles=deciles)
-    gaps = gap_list(table, deciles=deciles)
+    equity = equity_table(table, deciles=deciles, include_partial=args.include_partial)
     print(f"Access by deprivation decile (1 = most deprived), walking "
-          f"{run_.result.speed_kmh:g} km/h along the walking network:")
-    print(format_equity(equity))
+          f"{run_.result.speed_kmh:g} km/h along the walking network "
+          f"({label('confirmed')} / {label('all')}):")
+    print(equity_strings(equity).to_string(index=False))
     for w in equity.attrs.get("warnings", []):
         print(f"note: {w}")
-    print()
-    print(f"{len(gaps)} access gap(s): deprived (decile ≤ {deciles}) and failing the "
-          "15-minute or AGS local (2 ha within 300 m) standard, most people lacking first:")
-    if len(gaps):
-        print(format_gaps(gaps.head(max(args.top, 0))))
+    note = partial_note(table, args.include_partial)
+    if note:
+        print(f"note: {note}")
+    lists = []
+    for variant in cfg.VARIANTS:
+        gaps = priority_list(view(table, variant), deciles=deciles)
+        print()
+        print(priority_title(gaps, variant, deciles))
+        if len(gaps):
+            print(priority_strings(gaps.head(max(args.top, 0))).to_string(index=False))
+        lists.append(gaps.assign(access=variant))
     if args.out:
-        write_csv(args.out, gaps)
+        write_csv(args.out, pd.concat(lists, ignore_index=True))
         print(f"wrote {args.out}")
     for w in run_.result.warnings:
         print(f"note: {w}")
@@ -58,37 +71,3 @@ def require_deciles(table: pd.DataFrame) -> None:
         raise InputFileError("No area has a deprivation decile: give --deprivation files whose "
                              "codes match the areas (or --lookup for LSOA 2011↔2021), or a "
                              "generic layer with --need-column.")
-
-
-def format_equity(equity: pd.DataFrame) -> str:
-    out = pd.DataFrame({
-        "decile": equity["decile"],
-        "areas": equity["n_areas"],
-        "population": equity["population"].map(lambda v: f"{v:,.0f}"),
-        "within 15 min": equity["share_walk15"].map(_pct),
-        "AGS local": equity["share_local"].map(_pct),
-        "mean min": equity["mean_minutes"].map(lambda v: "" if v != v else f"{v:.1f}"),
-        "gaps": equity["n_gaps"],
-    })
-    return out.to_string(index=False)
-
-
-def format_gaps(gaps: pd.DataFrame) -> str:
-    out = pd.DataFrame({
-        "#": gaps["rank"],
-        "area": gaps["area_code"],
-        "name": gaps["area_name"].fillna(""),
-        "decile": gaps["imd_decile"].map(lambda v: "" if v != v else f"{v:.0f}"),
-        "people lacking": gaps["people_lacking"].map(
-            lambda v: "" if v != v else f"{v:,.0f}"),
-        "15 min": gaps["share_walk15_any"].map(_pct),
-        "AGS local": gaps["share_ags_local"].map(_pct),
-        "mean min": gaps["minutes_any"].map(lambda v: "" if v != v else f"{v:.1f}"),
-        "nearest site": gaps["nearest_site_name"].fillna("").where(
-            gaps["nearest_site_name"].fillna("") != "", gaps["nearest_site_id"].fillna("")),
-    })
-    return out.to_string(index=False)
-
-
-def _pct(x: float) -> str:
-    return "" if x != x else f"{100 * x:.0f} %"

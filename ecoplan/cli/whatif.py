@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-import pandas as pd
-
 from ecoplan.cli.access import add_access_args, deciles_of, print_attribution, run_from_args
 
 
@@ -28,7 +26,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ecoplan.access.whatif import add_entrance, add_site, compare, rerun
+    from ecoplan.access.whatif import (
+        add_entrance,
+        add_site,
+        compare,
+        equity_change_strings,
+        rerun,
+        whatif_summary,
+    )
 
     deciles = deciles_of(args)
     shape = _read_site(args.add_site) if args.add_site else None
@@ -46,62 +51,20 @@ def run(args: argparse.Namespace) -> int:
         sites = add_entrance(before.sites, site_id, pt, layers=before.layers)
         label = f"extra entrance into {site_id}"
     after = rerun(before.result, before.layers, sites, graph=before.graph)
-    cmp = compare(before.result, after, deciles=deciles)
+    cmp = compare(before.result, after, deciles=deciles, include_partial=args.include_partial)
     print(f"What if: {label}; deprived = decile 1..{deciles}; walking "
           f"{before.result.speed_kmh:g} km/h along the walking network")
-    print(format_stats(cmp.before, cmp.after))
+    print(whatif_summary(cmp).to_string(index=False))
     print()
-    print("Equity table, before → after:")
-    print(format_equity_change(cmp.equity_change()))
-    if cmp.no_longer_gaps:
-        print(f"no longer gaps: {', '.join(cmp.no_longer_gaps)}")
-    if cmp.new_gaps:
-        print(f"new gaps: {', '.join(cmp.new_gaps)}")
+    print("Equity table, before → after (confirmed / including access unknown):")
+    print(equity_change_strings(cmp).to_string(index=False))
+    if cmp.leave_tier1:
+        print(f"leave priority tier 1: {', '.join(cmp.leave_tier1)}")
+    if cmp.enter_tier1:
+        print(f"enter priority tier 1: {', '.join(cmp.enter_tier1)}")
     print(f"{len(cmp.changed_areas)} area(s) change.")
     print_attribution(before.result)
     return 0
-
-
-STAT_LABELS = {
-    "deprived_share_walk15": "deprived population within 15 min",
-    "deprived_share_local": "deprived population meeting AGS local",
-    "deprived_mean_minutes": "deprived mean minutes to nearest",
-    "deprived_people_lacking": "deprived people lacking access",
-    "n_gaps": "gap areas",
-    "gap_population": "population in gap areas",
-}
-
-
-def format_stats(before: dict, after: dict) -> str:
-    rows = []
-    for key, label in STAT_LABELS.items():
-        b, a = before[key], after[key]
-        rows.append({"measure": label, "before": _fmt(key, b), "after": _fmt(key, a),
-                     "change": _fmt(key, a - b)})
-    return pd.DataFrame(rows).to_string(index=False)
-
-
-def _fmt(key: str, v: float) -> str:
-    if v != v:
-        return ""
-    if key.startswith("deprived_share"):
-        return f"{100 * v:.2f} %"
-    if key == "deprived_mean_minutes":
-        return f"{v:.2f}"
-    return f"{v:,.0f}"
-
-
-def format_equity_change(eq: pd.DataFrame) -> str:
-    def pct(v: float) -> str:
-        return "" if v != v else f"{100 * v:.1f} %"
-
-    return pd.DataFrame({
-        "decile": eq["decile"], "population": eq["population"].map(lambda v: f"{v:,.0f}"),
-        "15 min before": eq["share_walk15_before"].map(pct),
-        "15 min after": eq["share_walk15_after"].map(pct),
-        "AGS local before": eq["share_local_before"].map(pct),
-        "AGS local after": eq["share_local_after"].map(pct),
-    }).to_string(index=False)
 
 
 def _read_site(path: str):

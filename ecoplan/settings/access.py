@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 #: Bump when a standard, a rule below or the result schema changes: cached results carry it,
 #: so old cache entries stop matching instead of showing stale numbers.
-STANDARDS_VERSION = "2026.1"
+STANDARDS_VERSION = "2026.2"
 
 #: Site kinds (``sites.kind``).
 GREEN_KINDS: frozenset[str] = frozenset({"green", "green+blue"})
@@ -46,6 +46,8 @@ class Standard:
     kinds: frozenset[str]
     source: str
     optional: bool = False
+    #: Only sites of the parks class (``sites.park``) qualify (the parks measure).
+    parks_only: bool = False
 
     def distance_m(self, speed_kmh: float) -> float:
         """Walking distance the standard allows at ``speed_kmh`` (km/h)."""
@@ -66,6 +68,7 @@ class Standard:
 
 
 _GIF = "Natural England Green Infrastructure Framework (2023), Accessible Greenspace Standard"
+_TPL = "Trust for Public Land ParkServe: a park within a 10-minute (half-mile) walk"
 _ANGST = "Natural England ANGSt (Accessible Natural Greenspace Standard), in the GI Framework"
 
 #: The standards measured, in report order. Green standards (AGS, ANGSt, WHO) count green and
@@ -90,6 +93,14 @@ STANDARDS: tuple[Standard, ...] = (
     Standard("who_300m", "WHO 0.5 ha within 300 m", 0.5, 300.0, None, GREEN_KINDS,
              "WHO Regional Office for Europe (2016) Urban green spaces and health",
              optional=True),
+    # The 10-minute walk is the Trust for Public Land ParkServe standard ("a park within a
+    # 10-minute walk", half a mile) and the Fields in Trust / ONS parks framing; used by the gap
+    # priority tiers below.
+    Standard("walk10_any", "10-minute walk to green or blue space", 0.0, None, 10.0,
+             ANY_KINDS, _TPL),
+    Standard("park10", "10-minute walk to a park", 0.0, None, 10.0, ANY_KINDS,
+             _TPL + "; parks as in ONS (2020) Access to public parks and playing fields",
+             parks_only=True),
 )
 STANDARD_KEYS: tuple[str, ...] = tuple(s.key for s in STANDARDS)
 
@@ -97,9 +108,58 @@ STANDARD_KEYS: tuple[str, ...] = tuple(s.key for s in STANDARDS)
 HEADLINE_STANDARD = "walk15_any"
 LOCAL_STANDARD = "ags_local"
 
-#: Site classes whose nearest-site minutes are reported per area (no distance limit).
-CLASSES: dict[str, frozenset[str]] = {"any": ANY_KINDS, "green": GREEN_KINDS,
-                                      "blue": BLUE_KINDS}
+
+
+@dataclass(frozen=True)
+class SiteClass:
+    """Sites whose nearest one is reported per area (walk metres and minutes, no limit)."""
+
+    kinds: frozenset[str]
+    min_ha: float = 0.0
+    parks_only: bool = False
+
+
+#: Site classes whose nearest-site metres/minutes are reported per area (no distance limit):
+#: any green or blue space, green, blue, parks (the ONS parks measure, issue 11 point 3) and
+#: green space of at least 2 ha (the AGS local size, used by the priority tiers).
+CLASSES: dict[str, SiteClass] = {
+    "any": SiteClass(ANY_KINDS), "green": SiteClass(GREEN_KINDS),
+    "blue": SiteClass(BLUE_KINDS), "park": SiteClass(ANY_KINDS, parks_only=True),
+    "large": SiteClass(GREEN_KINDS, min_ha=2.0),
+}
+
+# --- Confirmed public access vs including access unknown (issue 19) ----------------------------
+
+#: The two ways every figure is reported. 'confirmed': only entrances flagged ``confirmed``
+#: (into public/permissive land, or a public right of way into unknown/private land);
+#: 'all': every entrance of accessible land, access 'unknown' included (the pre-2026.2 figure).
+VARIANTS: tuple[str, ...] = ("confirmed", "all")
+#: The default (unsuffixed columns, headline first). Confirmed, because Defra (2026) "Access to
+#: green and blue space in England" counts only land the public may use, and counting untagged
+#: private woods and lakes overstates access most in rural, often deprived, areas (issue 19).
+DEFAULT_VARIANT = "confirmed"
+#: Column suffix of each variant in the per-area table, CSV and GeoPackage.
+VARIANT_SUFFIX: dict[str, str] = {"confirmed": "", "all": "_incl_unknown"}
+VARIANT_LABEL: dict[str, str] = {"confirmed": "confirmed public access",
+                                 "all": "including access unknown"}
+#: When the sites table has no ``confirmed`` entrance column (older sites builds), an entrance
+#: is confirmed when its site's access is one of these (OSM access=yes/permissive or a public
+#: land class: parks, commons, reserves, beaches).
+CONFIRMED_ACCESS: frozenset[str] = frozenset({"public", "permissive"})
+#: When the sites table has no ``park`` column, a site is a park when one of its OSM
+#: categories is one of these (ONS parks: "public parks and gardens, playing fields";
+#: our fallback list; the sites step owns the real parks class).
+PARK_CATEGORIES: frozenset[str] = frozenset({
+    "park", "garden", "recreation_ground", "village_green", "common", "playing_field",
+    "pitch"})
+
+# --- Data extent (issue 11 point 6) -------------------------------------------------------------
+
+#: An area is 'partial' when less than this share of its ground lies inside the OSM data's
+#: extent (the clip box/polygon, else the walkable network's bounding box). Our choice: "mostly
+#: outside" = under half; distances near the edge are wrong because sites and paths beyond it
+#: are missing. Partial areas are left out of headline figures unless asked for.
+PARTIAL_INSIDE_SHARE = 0.5
 
 #: Default deprivation cut-off: deciles 1..3 = the 30 % most deprived (issue #3).
 DEFAULT_DEPRIVED_DECILES = 3
@@ -115,3 +175,26 @@ BOUNDARY_SAMPLE_M = 20.0
 #: A what-if entrance may lie at most this far from the walking network, metres (our choice:
 #: beyond 200 m it is not on a path anyone could use; the user should move it).
 WHATIF_ENTRANCE_MAX_SNAP_M = 200.0
+
+# --- Gap priority tiers (issue 11 point 5) ------------------------------------------------------
+# As Trust for Public Land ParkServe's priority areas: combine need (deprivation) with the
+# access deficits that matter most for daily use, so the top tier holds the few areas to act on
+# first; the AGS/ANGSt/WHO shares stay as reported measures (AGS local fails almost everywhere
+# in England's towns, so it cannot rank).
+
+#: The walk behind the three access tests, minutes at the chosen speed: ParkServe's "park
+#: within a 10-minute walk" (TPL, 2023; also the ONS parks framing).
+PRIORITY_WALK_MINUTES = 10.0
+#: Size of the "large site" test: the AGS local size (Natural England GI Framework 2023, 2 ha).
+PRIORITY_LARGE_HA = 2.0
+#: An area fails a test when fewer than this share of its people pass it (majority rule, as
+#: ``AREA_MEETS_SHARE``), or, for the large-site test, when its people's mean walk to the
+#: nearest site ≥ 2 ha is longer than the priority walk.
+PRIORITY_FAILS_BELOW_SHARE = AREA_MEETS_SHARE
+#: Tiers (1 = act first). Deprived = IMD decile ≤ the cut-off (default 3).
+#: 1: deprived and failing at least ``PRIORITY_TIER1_MIN_FAILED`` of the three tests;
+#: 2: deprived and failing one test, or not deprived and failing all three;
+#: 3: any other area failing a test; no tier: passes all three.
+PRIORITY_TIER1_MIN_FAILED = 2
+PRIORITY_TIER_LABELS: dict[int, str] = {
+    1: "1 – act first", 2: "2 – high", 3: "3 – watch"}

@@ -33,3 +33,7 @@ BASEMAP_KEEP_HIGHWAYS: tuple[str, ...] = (
 
 #: Name given to a drawn what-if site until the user types one.
 DEFAULT_WHATIF_NAME = "New site"
+
+#: Fill of areas in no priority tier on the tiers map (our choice: a pale neutral, so the three
+#: tiers stand out and "no tier" is never read as "no data", which is hatched).
+NO_TIER_COLOR = "#f0f0f0"

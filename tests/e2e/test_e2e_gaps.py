@@ -10,7 +10,7 @@ from streamlit_ui import settle, shot, upload
 
 pytestmark = pytest.mark.e2e
 
-TOP_GAP = "E01017345"  # Isle of Wight 007E: rank 1 of the gap list (most people lacking)
+TOP_GAP = "E01017332"  # Isle of Wight 008D (Newport): rank 1 of priority tier 1 (confirmed)
 
 
 
@@ -43,8 +43,8 @@ def test_iow_files_through_the_area_page_show_the_gap_map(streamlit_server, page
     assert "OpenStreetMap contributors" in \
         frame.locator(".leaflet-control-attribution").inner_text()
     main = page.locator("main")
-    assert "Gap areas" in main.inner_text()  # headline metric
-    page.get_by_text("Gap areas, most people lacking access first").wait_for()
+    assert "15-minute walk: everyone" in main.inner_text()  # headline metric
+    page.get_by_text("Gap priorities", exact=True).wait_for()
     # The equity chart (Vega-Lite, bundled with Streamlit) and the tables (headline, equity,
     # gap list) are drawn; table cells live on a canvas, so count the grids.
     main.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=30_000)
@@ -80,9 +80,8 @@ def test_iow_files_through_the_area_page_show_the_gap_map(streamlit_server, page
     page.get_by_label("Name of the new site").fill("Newport green")
     page.get_by_role("button", name="Test this site").click()
     page.get_by_text("What if: new site", exact=False).wait_for(timeout=60_000)
-    assert "Deprived people within 15 min" in main.inner_text()
-    # A 28 ha park over the worst gap (Ryde) takes that area off the gap list.
-    done = page.locator('[data-testid="stAlert"]').filter(has_text="No longer gaps")
+    # A park over the top priority area (Newport) takes it out of tier 1.
+    done = page.locator('[data-testid="stAlert"]').filter(has_text="Leave priority tier 1")
     assert TOP_GAP in done.first.inner_text()
     settle(page, 1500)
     shot(page, artifacts_dir / "app_gaps_whatif.png")

@@ -74,7 +74,7 @@ def test_new_user_plans_a_thursday_step_free_walk_near_a_gap_and_prints_it(
     # 2. Access gaps: the choropleth of the 89 areas and a non-empty gap list.
     page.get_by_role("link", name="Next: see the access gaps").click()
     frame = _map_shapes(page)
-    page.get_by_text("Gap areas, most people lacking access first").wait_for(timeout=120_000)
+    page.get_by_text("Gap priorities", exact=True).wait_for(timeout=120_000)
     assert frame.locator("path.leaflet-interactive").count() >= 89
     assert main.locator('[data-testid="stDataFrame"]').count() >= 3  # headline, equity, gaps
     picker = page.get_by_text("Nearest site for ", exact=False).first

@@ -24,10 +24,24 @@ from shapely.geometry import Point, mapping
 from shapely.geometry.base import BaseGeometry
 from streamlit_folium import st_folium
 
-from ecoplan.access.gaps import gap_list
+from ecoplan.access.gaps import equity_table
 from ecoplan.access.measure import AccessResult
+from ecoplan.access.pipeline import areas_digest
+from ecoplan.access.priorities import priority_list, tier_counts
+from ecoplan.access.report import equity_strings, priority_strings, priority_title
 from ecoplan.access.speeds import resolve_speed
-from ecoplan.access.whatif import WhatIfComparison, add_entrance, add_site, compare, rerun
+from ecoplan.access.summary import headline, headline_strings, partial_note, way_name
+from ecoplan.access.variants import label as variant_label
+from ecoplan.access.variants import view
+from ecoplan.access.whatif import (
+    WhatIfComparison,
+    add_entrance,
+    add_site,
+    compare,
+    equity_change_strings,
+    rerun,
+    whatif_summary,
+)
 from ecoplan.app import data, gaps_data, maps, state, ui
 from ecoplan.app import gaps_logic as logic
 from ecoplan.errors import EcoplanError
@@ -79,11 +93,36 @@ def _empty_state(source: str) -> None:
     ui.page_link("area", "Go to Area & data to load need data", icon=":material/map:")
 
 
+def _no_need_view(source: str) -> None:
+    """Without need data (the demo): people placed at homes, walking minutes and shares within
+    the standards for the whole loaded area — no deprivation, which needs IoD files."""
+    from ecoplan.access.summary import extent_area, home_summary
+
+    layers = data.load_source(source, state.source_offline())
+    built = data.sites_for(source, layers)
+    if len(built.sites) == 0:
+        st.warning(EMPTY_SITES)
+        return
+    st.subheader("Walking access from homes in this area")
+    graph = data.walk_graph_for(source, layers, False)
+    area = extent_area(layers.bounds)
+    key = "extent:" + ",".join(f"{b:.5f}" for b in layers.bounds)
+    result = gaps_data.access_for(source, key, "default", False, layers, built, graph, area)
+    table = home_summary(result.origins)
+    st.dataframe(table, hide_index=True, width="stretch", key="gaps_homes")
+    st.caption(f"Shares of homes: {table.attrs['n_homes']:,} mapped homes (or street points "
+               "where homes are not mapped), each walking at "
+               f"{net_cfg.DEFAULT_SPEED_KMH:g} km/h along paths to the nearest entrance. "
+               "Without population and deprivation data these are shares of homes, not of "
+               "people, and nothing can be said about deprived areas: **deprivation overlays "
+               "need IoD files or your own need layer** (Area & data).")
+
+
 def _need_key(nd: state.NeedData) -> str:
     held = st.session_state.get(NEED_KEY)
     if isinstance(held, tuple) and held[0] is nd:
         return held[1]
-    key = logic.areas_digest(nd.areas.areas)
+    key = areas_digest(nd.areas.areas)
     st.session_state[NEED_KEY] = (nd, key)
     return key
 
@@ -91,7 +130,7 @@ def _need_key(nd: state.NeedData) -> str:
 # --- Controls --------------------------------------------------------------------------------
 
 
-def _controls() -> tuple[float, bool, int, logic.Measure, bool, bool]:
+def _controls() -> tuple[float, bool, int, logic.Measure, bool, bool, str, bool]:
     c1, c2, c3 = st.columns([2, 1.3, 2])  # wide enough for the step-free label
     choice = c1.selectbox("Walking speed", logic.SPEED_CHOICES, key="gaps_speed",
                           format_func=logic.speed_label,
@@ -119,7 +158,19 @@ def _controls() -> tuple[float, bool, int, logic.Measure, bool, bool]:
                    key="gaps_how", help="Standards are written as straight-line distances; "
                    "ecoplan measures along paths too. Minutes are always along the network.")
     show_sites = c6.checkbox("Show sites", key="gaps_show_sites")
-    return speed, step_free, int(deciles), options[key], how == logic.STRAIGHT, show_sites
+    c7, c8 = st.columns([3, 2])
+    variant = c7.radio("Access counted on the map and lists", list(access_cfg.VARIANTS),
+                       horizontal=True, key="gaps_variant", format_func=variant_label,
+                       help="Confirmed public access (the default): land the public may "
+                            "use (public or permissive, or reached by a public right of way). "
+                            "Including access unknown: also untagged woods, lakes and banks, "
+                            "many of them private.")
+    include_partial = c8.checkbox("Count partial areas in headline figures",
+                                  key="gaps_include_partial",
+                                  help="Areas mostly outside the OSM data have distances "
+                                       "that are too long near the edge; left out by default.")
+    return (speed, step_free, int(deciles), options[key], how == logic.STRAIGHT, show_sites,
+            variant, include_partial)
 
 
 # --- Sections --------------------------------------------------------------------------------
@@ -129,49 +180,47 @@ def _pct(v: float) -> str:
     return "—" if v is None or pd.isna(v) else f"{100 * v:.1f} %"
 
 
-def _headline(result: AccessResult, deciles: int) -> None:
-    areas = result.table()
-    head = logic.headline(areas, result.origins, deciles)
-    net, line = head.loc[logic.NETWORK], head.loc[logic.STRAIGHT]
-    n_dep = int(sum(logic.deprived_mask(areas, deciles)))
-    c = st.columns(4)
-    c[0].metric("Within 15 min: everyone", _pct(net["share_walk15"]),
-                help="Share of all people within a 15-minute walk of green or blue space. "
-                     f"Straight line: {_pct(line['share_walk15'])}")
-    c[1].metric("AGS local: everyone", _pct(net["share_local"]),
-                help="Share of all people with 2 ha of green space within 300 m. "
-                     f"Straight line: {_pct(line['share_local'])}")
-    c[2].metric("Within 15 min: deprived", _pct(net["deprived_share_walk15"]),
-                help=f"People in deprived areas (decile ≤ {deciles}). "
-                     f"Straight line: {_pct(line['deprived_share_walk15'])}")
-    c[3].metric("Gap areas / deprived", f"{int(net['n_gaps'])} / {n_dep}",
-                help=f"Deprived areas failing the 15-minute or AGS local standard. "
-                     f"Straight line: {int(line['n_gaps'])}")
-    table = pd.DataFrame({
-        "measure": ["Everyone within a 15-min walk", "Everyone meeting AGS local",
-                    f"Deprived (decile ≤ {deciles}) within 15 min",
-                    "Deprived meeting AGS local", "Gap areas", "People in gap areas"],
-        logic.NETWORK: [_pct(net["share_walk15"]), _pct(net["share_local"]),
-                        _pct(net["deprived_share_walk15"]), _pct(net["deprived_share_local"]),
-                        f"{int(net['n_gaps'])}", f"{net['gap_population']:,.0f}"],
-        logic.STRAIGHT: [_pct(line["share_walk15"]), _pct(line["share_local"]),
-                         _pct(line["deprived_share_walk15"]),
-                         _pct(line["deprived_share_local"]), f"{int(line['n_gaps'])}",
-                         f"{line['gap_population']:,.0f}"],
-    })
-    st.dataframe(table, hide_index=True, width="stretch", key="gaps_headline")
+def _headline(result: AccessResult, deciles: int, include_partial: bool) -> None:
+    table = result.table()
+    head = headline_strings(headline(table, speed_kmh=result.speed_kmh,
+                                     standards=result.standards, deciles=deciles,
+                                     include_partial=include_partial))
+    conf, other = way_name("confirmed", "network"), way_name("all", "network")
+    first = head.set_index("measure")
+    c = st.columns(3)
+    for col, i in zip(c, range(3), strict=True):
+        key = ["15-minute walk", "10-minute walk to a park", "AGS local"][i]
+        row = next((r for r in first.index if r.startswith(key)), None)
+        if row is not None:
+            col.metric(f"{key}: everyone", first.loc[row, conf],
+                       help=f"Confirmed public access, along the walking network. Including "
+                            f"access unknown: {first.loc[row, other]}.")
+    st.dataframe(head, hide_index=True, width="stretch", key="gaps_headline")
     st.caption(f"Walking {result.speed_kmh:g} km/h"
                + (", step-free routes only" if result.step_free else "")
-               + f". An area is a gap when it is deprived and fewer than "
-               f"{access_cfg.AREA_MEETS_SHARE:.0%} of its people meet the 15-minute or the "
-               "AGS local standard. Straight-line figures are what the standards are written "
-               "against; along the network is what people actually walk.")
+               + ". **Confirmed public access** counts only land the public may use (public or "
+               "permissive, or entered by a public right of way) — the default, as Defra's "
+               "statistic; **including access unknown** also counts untagged woods, lakes and "
+               "banks, many of them private. Straight-line figures are what the standards are "
+               "written against; along the network is what people actually walk. Shares are "
+               "of the people placed on the walking network.")
+    tiers = []
+    for v in access_cfg.VARIANTS:
+        c_ = tier_counts(view(table, v), deciles=deciles)
+        tiers.append({"access": variant_label(v), "tier 1": str(c_["tier 1"]),
+                      "tier 2": str(c_["tier 2"]), "tier 3": str(c_["tier 3"]),
+                      f"deprived (decile ≤ {deciles})": str(c_["deprived areas"]),
+                      "deprived in tier 1": str(c_["tier 1 deprived"])})
+    st.dataframe(pd.DataFrame(tiers), hide_index=True, width="stretch", key="gaps_tiers")
+    note = partial_note(table, include_partial)
+    if note:
+        st.warning(note)
 
 
 def _map_frame(result: AccessResult, measure: logic.Measure, straight: bool,
-               deciles: int) -> gpd.GeoDataFrame:
+               deciles: int, variant: str) -> gpd.GeoDataFrame:
     areas = result.areas
-    values, label = logic.map_values(areas, measure, straight)
+    values, label = logic.map_values(areas, measure, straight, variant, deciles)
     frame = gpd.GeoDataFrame({"value": values.to_numpy(),
                               "tip": logic.tooltip_labels(areas).to_numpy(),
                               "deprived": logic.deprived_mask(areas, deciles)},
@@ -182,12 +231,12 @@ def _map_frame(result: AccessResult, measure: logic.Measure, straight: bool,
 
 def _map(source: str, need_key: str, layers: Any, built: Any, result: AccessResult,
          measure: logic.Measure, straight: bool, deciles: int, show_sites: bool,
-         whatif: WhatIf | None) -> Mapping[str, Any] | None:
-    frame = _map_frame(result, measure, straight, deciles)
+         whatif: WhatIf | None, variant: str) -> Mapping[str, Any] | None:
+    frame = _map_frame(result, measure, straight, deciles, variant)
     label = frame.attrs["label"]
     over = (whatif.geometry, whatif.name) if whatif and whatif.geometry is not None else None
     map_key = "|".join(map(str, (source, need_key, result.speed_kmh, result.step_free,
-                                 measure.key, straight, deciles, show_sites,
+                                 measure.key, straight, deciles, show_sites, variant,
                                  over[0].wkt if over else "", over[1] if over else "")))
     m, has_draw = gaps_data.gaps_map(map_key, _layers=layers, _areas=frame,
                                      _sites=built.sites if show_sites else None,
@@ -217,9 +266,11 @@ def _remember_drawing(out: Mapping[str, Any] | None, has_draw: bool) -> None:
                 {"lat": float(click["lat"]), "lng": float(click["lng"])})
 
 
-def _equity(result: AccessResult, deciles: int, straight: bool) -> None:
-    eq = logic.equity_for(result.table(), result.origins, deciles, straight)
+def _equity(result: AccessResult, deciles: int, straight: bool,
+            include_partial: bool) -> None:
     how = logic.STRAIGHT if straight else logic.NETWORK
+    eq = equity_table(result.table(), deciles=deciles, how="straight" if straight else "network",
+                      include_partial=include_partial)
     st.subheader("Equity by deprivation decile")
     long = logic.equity_long(eq)
     if long["percent"].notna().any():
@@ -228,7 +279,7 @@ def _equity(result: AccessResult, deciles: int, straight: bool) -> None:
             x=alt.X("decile:N", sort=order, title="Deprivation decile (1 = most deprived)",
                     axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("standard:N"),
-            y=alt.Y("percent:Q", title=f"% of people meeting ({how})",
+            y=alt.Y("percent:Q", title=f"% of people meeting ({how}, confirmed access)",
                     scale=alt.Scale(domain=[0, 100])),
             color=alt.Color("standard:N", title="Standard", scale=alt.Scale(
                 domain=["15-minute walk", "AGS local"],
@@ -236,54 +287,36 @@ def _equity(result: AccessResult, deciles: int, straight: bool) -> None:
             tooltip=["decile", "standard", alt.Tooltip("percent:Q", format=".1f")],
         ).properties(height=280)
         st.altair_chart(chart, width="stretch")
-    notes = list(eq.attrs.get("warnings", []))
-    empty = [str(d) for d, n in zip(eq["decile"], eq["n_areas"], strict=True) if n == 0]
-    eq = eq[(eq["n_areas"] > 0) | (eq["decile"] == "all")]
-    table = pd.DataFrame({
-        "decile": eq["decile"].astype(str), "areas": eq["n_areas"],
-        "population": eq["population"],
-        "within 15 min %": 100 * eq["share_walk15"], "AGS local %": 100 * eq["share_local"],
-        "mean minutes": eq["mean_minutes"], "people lacking": eq["people_lacking"],
-        "gap areas": eq["n_gaps"]})
-    st.dataframe(table, hide_index=True, width="stretch", key="gaps_equity_table",
-                 column_config={
-                     "population": st.column_config.NumberColumn(format="%,.0f"),
-                     "within 15 min %": st.column_config.NumberColumn(format="%.1f"),
-                     "AGS local %": st.column_config.NumberColumn(format="%.1f"),
-                     "mean minutes": st.column_config.NumberColumn(format="%.1f"),
-                     "people lacking": st.column_config.NumberColumn(format="%,.0f")})
-    st.caption(f"Shares {how}, weighted by the people measured in each area; mean minutes to "
-               "the nearest green or blue space among those who reach one.")
-    if empty:
-        st.caption(f"No areas in decile(s) {', '.join(empty)}.")
-    for w in notes:
+    st.dataframe(equity_strings(eq), hide_index=True, width="stretch",
+                 key="gaps_equity_table")
+    st.caption(f"Each cell: confirmed public access / including access unknown; shares {how}, "
+               "weighted by the people measured in each area; mean minutes to the nearest "
+               "green or blue space among those who reach one.")
+    for w in eq.attrs.get("warnings", []):
         st.caption(f"Note: {_md_escape(w)}")
 
 
-def _gap_list(result: AccessResult, deciles: int) -> None:
-    st.subheader("Gap areas, most people lacking access first")
-    gaps = gap_list(result.table(), deciles=deciles)
-    if not len(gaps):
-        st.success(f"No gap areas: every deprived area (decile ≤ {deciles}) has at least "
-                   f"{access_cfg.AREA_MEETS_SHARE:.0%} of its people within a 15-minute walk "
-                   "and meeting the AGS local standard.")
-        return
-    show = gaps.copy()
-    for col in ("share_lacking", logic.H, logic.L):
-        if col in show:
-            show[col] = 100 * show[col]
-    show = show.rename(columns={"share_lacking": "lacking %", logic.H: "within 15 min %",
-                                logic.L: "AGS local %", "minutes_any": "minutes to nearest",
-                                "imd_decile": "decile"})
-    st.dataframe(show, hide_index=True, width="stretch", key="gaps_gap_list",
-                 column_config={
-                     "population": st.column_config.NumberColumn(format="%,.0f"),
-                     "people_lacking": st.column_config.NumberColumn(format="%,.0f"),
-                     "lacking %": st.column_config.NumberColumn(format="%.1f"),
-                     "within 15 min %": st.column_config.NumberColumn(format="%.1f"),
-                     "AGS local %": st.column_config.NumberColumn(format="%.1f"),
-                     "minutes to nearest": st.column_config.NumberColumn(format="%.1f")})
-    _site_for_gap(gaps)
+def _gap_list(result: AccessResult, deciles: int, variant: str) -> None:
+    st.subheader("Gap priorities")
+    st.caption(f"Tier 1 (act first): deprived (decile ≤ {deciles}) and failing at least "
+               f"{access_cfg.PRIORITY_TIER1_MIN_FAILED} of three tests — most people without "
+               f"a {access_cfg.PRIORITY_WALK_MINUTES:g}-minute walk to green or blue space, most "
+               f"without one to a park, and the nearest ≥{access_cfg.PRIORITY_LARGE_HA:g} ha "
+               "green space more than that walk away. Tier 2: deprived and failing one, or "
+               "failing all three. The AGS, ANGSt and WHO shares stay in the tables above.")
+    tabs = st.tabs([variant_label(v) for v in access_cfg.VARIANTS])
+    chosen = None
+    for tab, v in zip(tabs, access_cfg.VARIANTS, strict=True):
+        gaps = priority_list(view(result.table(), v), deciles=deciles)
+        if v == variant:
+            chosen = gaps
+        with tab:
+            st.write(priority_title(gaps, v, deciles))
+            if len(gaps):
+                st.dataframe(priority_strings(gaps), hide_index=True, width="stretch",
+                             key=f"gaps_priority_{v}")
+    if chosen is not None and len(chosen):
+        _site_for_gap(chosen)
 
 
 def _site_for_gap(gaps: pd.DataFrame) -> None:
@@ -298,7 +331,7 @@ def _site_for_gap(gaps: pd.DataFrame) -> None:
     code = st.selectbox(
         "Find a site for a gap area", list(by_code.index), key="gaps_pick_area",
         format_func=lambda c: f"{by_code.loc[c, 'rank']}. {by_code.loc[c, 'area_name'] or c} "
-                              f"({c})",
+                              f"({c}), tier {by_code.loc[c, 'priority_tier']}",
         help="The nearest green or blue space by walking from the people in that area.")
     row = by_code.loc[code]
     sid = str(row["nearest_site_id"])
@@ -368,7 +401,7 @@ def _site_label(sites: pd.DataFrame) -> dict[str, str]:
 def _entrance_default(site_geom: BaseGeometry, result: AccessResult,
                       deciles: int) -> tuple[float, float]:
     """A point on the site's edge nearest to the worst gap area (else the site's edge)."""
-    gaps = gap_list(result.table(), deciles=deciles)
+    gaps = priority_list(view(result.table()), deciles=deciles)
     target = site_geom.representative_point()
     if len(gaps):
         top = result.areas.set_index("area_code").loc[gaps.iloc[0]["area_code"], "geometry"]
@@ -378,7 +411,7 @@ def _entrance_default(site_geom: BaseGeometry, result: AccessResult,
 
 
 def _whatif_controls(*, source: str, need_key: str, result: AccessResult, layers: Any,
-                     built: Any, graph: Any, deciles: int) -> None:
+                     built: Any, graph: Any, deciles: int, include_partial: bool) -> None:
     ctx = _context(source, need_key, result)
     st.subheader("What if we opened a new site, or a new gate?")
     site_tab, gate_tab = st.tabs(["Draw a new site", "Add an entrance to a site"])
@@ -448,7 +481,7 @@ def _whatif_controls(*, source: str, need_key: str, result: AccessResult, layers
                     st.rerun()
     w = current_whatif(ctx)
     if w is not None:
-        _whatif_result(result, w, deciles)
+        _whatif_result(result, w, deciles, include_partial)
 
 
 def assets_draw() -> bool:
@@ -457,32 +490,25 @@ def assets_draw() -> bool:
     return assets.draw_available()
 
 
-def _whatif_result(before: AccessResult, w: WhatIf, deciles: int) -> None:
-    cmp: WhatIfComparison = compare(before, w.after, deciles=deciles)
+def _whatif_result(before: AccessResult, w: WhatIf, deciles: int,
+                   include_partial: bool) -> None:
+    cmp: WhatIfComparison = compare(before, w.after, deciles=deciles,
+                                    include_partial=include_partial)
     st.session_state[COMPARE] = cmp
     st.markdown(f"**What if: {_md_escape(w.label)}** — deprived = decile 1 to {deciles}")
-    delta = cmp.delta
-    cols = [c for _ in range(2) for c in st.columns(3)]  # 3 per row: labels stay readable
-    for col, (key, label, kind) in zip(cols, logic.WHATIF_STATS, strict=False):
-        worse_up = key in ("deprived_mean_minutes", "deprived_people_lacking", "n_gaps")
-        unchanged = not abs(delta[key]) > 0
-        col.metric(label, logic.fmt_stat(cmp.after[key], kind),
-                   delta=logic.fmt_stat(delta[key], kind, delta=True),
-                   delta_color="off" if unchanged else ("inverse" if worse_up else "normal"),
-                   help=f"Before: {logic.fmt_stat(cmp.before[key], kind)}")
+    st.dataframe(whatif_summary(cmp), hide_index=True, width="stretch",
+                 key="gaps_whatif_summary")
     names = before.areas.set_index("area_code")["area_name"]
-    if cmp.no_longer_gaps:
-        listed = ", ".join(f"{names.get(c) or c} ({c})" for c in cmp.no_longer_gaps)
-        st.success(f"No longer gaps: {_md_escape(listed)}.")
+    if cmp.leave_tier1:
+        listed = ", ".join(f"{names.get(c) or c} ({c})" for c in cmp.leave_tier1)
+        st.success(f"Leave priority tier 1: {_md_escape(listed)}.")
     else:
-        st.info("No area stops being a gap with this change.")
-    if cmp.new_gaps:
-        st.warning(f"New gaps: {_md_escape(', '.join(cmp.new_gaps))}.")
-    st.caption("Equity by decile, before and after")
-    eq = logic.equity_share_change(cmp.equity_change())
-    st.dataframe(eq, hide_index=True, width="stretch", key="gaps_whatif_equity",
-                 column_config={c: st.column_config.NumberColumn(format="%.2f")
-                                for c in eq.columns if c.endswith((" %", " pp"))})
+        st.info("No area leaves priority tier 1 with this change.")
+    if cmp.enter_tier1:
+        st.warning(f"Enter priority tier 1: {_md_escape(', '.join(cmp.enter_tier1))}.")
+    st.caption("Equity by decile, before and after (confirmed / including access unknown)")
+    st.dataframe(equity_change_strings(cmp), hide_index=True, width="stretch",
+                 key="gaps_whatif_equity")
     with st.expander(f"{len(cmp.changed_areas)} area(s) change"):
         st.dataframe(cmp.changed_areas, hide_index=True, width="stretch")
     if st.button("Clear the what-if", key="gaps_whatif_clear"):
@@ -514,7 +540,10 @@ def _downloads(result: AccessResult, deciles: int, w: WhatIf | None) -> None:
         c3.download_button("CSV with the what-if", logic.csv_bytes(after),
                            file_name="ecoplan_access_by_area_whatif.csv", mime="text/csv",
                            key="gaps_dl_whatif", on_click="ignore")
-    st.caption("Every row carries an `attribution` column: " + cfg.EXPORT_ATTRIBUTION
+    st.caption("Every figure both ways: plain columns = confirmed public access, "
+               "`…_incl_unknown` = including access unknown; `partial` marks areas mostly "
+               "outside the OSM data. Every row carries an `attribution` column: "
+               + cfg.EXPORT_ATTRIBUTION
                + " Text cells that a spreadsheet would run as a formula are prefixed with '.")
 
 
@@ -527,6 +556,7 @@ def render() -> None:
     nd = state.need()
     if nd is None:
         _empty_state(source)
+        _no_need_view(source)
         return
     layers = data.load_source(source, state.source_offline())
     areas = nd.areas.areas
@@ -544,7 +574,8 @@ def render() -> None:
         return
     st.caption(_md_escape(f"Need data: {nd.edition} · {len(areas):,} areas · "
                           f"{', '.join(nd.files)}"))
-    speed, step_free, deciles, measure, straight, show_sites = _controls()
+    (speed, step_free, deciles, measure, straight, show_sites, variant,
+     include_partial) = _controls()
     need_key = _need_key(nd)
     graph = data.walk_graph_for(source, layers, step_free)
     result = gaps_data.access_for(source, need_key, speed, step_free, layers, built, graph,
@@ -558,14 +589,15 @@ def render() -> None:
         with st.expander(f"{len(result.warnings)} note(s) about this measurement"):
             for w in result.warnings:
                 st.caption(_md_escape(w))
-    _headline(result, deciles)
+    _headline(result, deciles, include_partial)
     whatif = current_whatif(_context(source, need_key, result))
     _map(source, need_key, layers, built, result, measure, straight, deciles, show_sites,
-         whatif)
+         whatif, variant)
     _whatif_controls(source=source, need_key=need_key, result=result, layers=layers,
-                     built=built, graph=graph, deciles=deciles)
-    _equity(result, deciles, straight)
-    _gap_list(result, deciles)
+                     built=built, graph=graph, deciles=deciles,
+                     include_partial=include_partial)
+    _equity(result, deciles, straight, include_partial)
+    _gap_list(result, deciles, variant)
     _standards(speed)
     _downloads(result, deciles, current_whatif(_context(source, need_key, result)))
     for a in nd.attributions:

@@ -1,0 +1,41 @@
+"""The per-area table every export writes (CLI ``--out``/``--gpkg``, the app's downloads).
+
+Why one function: the CSV and the GeoPackage from the CLI and from the app must hold the same
+columns and values — every figure both ways (confirmed public access under the plain names,
+including access unknown with ``_incl_unknown``), the priority tier and failed standards per
+variant, ``share_inside_data`` / ``partial``, and an ``attribution`` column.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+from ecoplan.access.priorities import PRIORITY_COLUMNS, prioritise, tier_label
+from ecoplan.access.variants import suffix, view
+from ecoplan.settings import access as cfg
+from ecoplan.settings import app_gaps as app_cfg
+
+_BOOLS = ("deprived", "fails_walk10", "fails_park10", "fails_large", "partial")
+
+
+def area_table(areas: gpd.GeoDataFrame, *,
+               deciles: int = cfg.DEFAULT_DEPRIVED_DECILES) -> gpd.GeoDataFrame:
+    """Per-area results + priorities for both variants + attribution (EPSG:4326)."""
+    base = pd.DataFrame(areas.drop(columns="geometry"))
+    out = base.copy()
+    for variant in cfg.VARIANTS:
+        p = prioritise(view(base, variant), deciles=deciles)
+        sfx = suffix(variant)
+        for col in PRIORITY_COLUMNS:
+            if col == "deprived" and sfx:
+                continue
+            out[col + sfx] = p[col].to_numpy()
+        out["priority" + sfx] = [tier_label(t) for t in p["priority_tier"]]
+    for col in list(out.columns):
+        if col.startswith(_BOOLS):
+            # nullable booleans → 'yes'/'no'/'' so CSV readers and GeoPackage agree
+            vals = pd.Series(pd.array(out[col], dtype="boolean"), index=out.index)
+            out[col] = vals.map({True: "yes", False: "no"}).fillna("").astype(object)
+    out["attribution"] = app_cfg.EXPORT_ATTRIBUTION
+    return gpd.GeoDataFrame(out, geometry=areas.geometry.to_numpy(), crs=areas.crs)

@@ -1,0 +1,121 @@
+"""Confirmed public access vs including access unknown; network vs straight line (issue 19).
+
+Why one place: every figure (CLI summary, CSV, GeoPackage, the app's headline, equity and
+priority tables) is reported both ways, and the same per-area table serves every view. The
+table holds each variant's columns side by side — the default variant (``confirmed``) under
+the plain names, the other with a suffix (``share_walk15_any_incl_unknown``) — and
+:func:`view` renames one variant's columns (and, for straight-line figures, the ``_straight``
+twins) back to the plain names, so the summary, gap and priority functions are written once.
+
+Column contract with the sites step: ``sites.park`` (bool, the parks class) and
+``entrances.confirmed`` (bool: the entrance leads into land the public may confirmedly use).
+Older sites tables without them get documented fallbacks (:func:`with_contract`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from ecoplan.errors import EcoplanError
+from ecoplan.settings import access as cfg
+from ecoplan.sites.build import Sites
+
+VARIANTS = cfg.VARIANTS
+DEFAULT = cfg.DEFAULT_VARIANT
+NETWORK, STRAIGHT = "network", "straight"
+
+
+def check_variant(variant: str) -> str:
+    if variant not in cfg.VARIANTS:
+        raise EcoplanError(f"Unknown access variant {variant!r}: use one of "
+                           f"{', '.join(cfg.VARIANTS)}.")
+    return variant
+
+
+def suffix(variant: str) -> str:
+    return cfg.VARIANT_SUFFIX[check_variant(variant)]
+
+
+def label(variant: str) -> str:
+    return cfg.VARIANT_LABEL[check_variant(variant)]
+
+
+def with_contract(sites: Sites) -> Sites:
+    """``sites`` with boolean ``sites.park`` and ``entrances.confirmed`` (fallbacks if absent).
+
+    Fallbacks: a park is a site with a category in ``PARK_CATEGORIES``; an entrance is
+    confirmed when its site's access is in ``CONFIRMED_ACCESS``.
+    """
+    s, e = sites.sites, sites.entrances
+    if "park" not in s.columns:
+        cats = s["categories"].fillna("").astype(str).str.split(";")
+        s = s.assign(park=[bool(cfg.PARK_CATEGORIES & set(c)) for c in cats])
+    else:
+        s = s.assign(park=s["park"].fillna(False).astype(bool))
+    if "confirmed" not in e.columns:
+        ok = set(s.loc[s["access"].isin(cfg.CONFIRMED_ACCESS), "site_id"])
+        e = e.assign(confirmed=e["site_id"].isin(ok).to_numpy())
+    else:
+        e = e.assign(confirmed=e["confirmed"].fillna(False).astype(bool))
+    return replace(sites, sites=s, entrances=e)
+
+
+def variant_sites(sites: Sites, variant: str) -> Sites:
+    """The sites and entrances that count in ``variant``.
+
+    'all': every site and entrance. 'confirmed': only confirmed entrances, and only sites that
+    keep at least one (their straight-line distance counts too: a private wood crossed by a
+    public footpath is reached by the path, and so is near in a straight line).
+    """
+    sites = with_contract(sites)
+    if check_variant(variant) == "all":
+        return sites
+    ents = sites.entrances[sites.entrances["confirmed"].to_numpy(bool)]
+    keep = sites.sites["site_id"].isin(set(ents["site_id"]))
+    return replace(sites, sites=sites.sites[keep.to_numpy()], entrances=ents)
+
+
+def metric_columns(table: pd.DataFrame) -> list[str]:
+    """Per-area columns that differ between the variants (the plain, default-variant names)."""
+    per_variant = ("minutes_", "metres_", "share_", "nearest_site_", "status", "priority_",
+                   "fails_", "failed_", "people_")
+    skip = {"share_unsnapped", "share_inside_data"}
+    sfx = tuple(s for s in cfg.VARIANT_SUFFIX.values() if s)
+    return [c for c in table.columns
+            if c.startswith(per_variant) and c not in skip and not c.endswith(sfx)]
+
+
+def view(table: pd.DataFrame, variant: str = DEFAULT, how: str = NETWORK) -> pd.DataFrame:
+    """The table as one variant and one way of measuring, under the plain column names.
+
+    ``how='straight'`` puts each standard's straight-line share (``…_straight``) in place of
+    its network share, so the same rules give the straight-line answers. Minutes and metres
+    are always along the network.
+    """
+    sfx = suffix(variant)
+    out = table.copy()
+    if sfx:
+        for col in metric_columns(table):
+            if col + sfx in table.columns:
+                out[col] = table[col + sfx].to_numpy()
+    if how == STRAIGHT:
+        for col in list(out.columns):
+            if col.startswith("share_") and col.endswith("_straight"):
+                out[col[: -len("_straight")]] = out[col].to_numpy()
+    elif how != NETWORK:
+        raise EcoplanError(f"Unknown measuring {how!r}: use {NETWORK!r} or {STRAIGHT!r}.")
+    drop = [c for c in out.columns if any(c.endswith(s) for s in cfg.VARIANT_SUFFIX.values()
+                                          if s)]
+    return out.drop(columns=drop)
+
+
+def both_ways(values: dict[str, float]) -> str:
+    """'a (confirmed) / b (incl. unknown)' helper for one-line summaries."""
+    return " / ".join(f"{v}" for v in values.values())
+
+
+def as_nullable_bool(values: np.ndarray | pd.Series) -> pd.array:
+    return pd.array(values, dtype="boolean")
