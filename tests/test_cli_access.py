@@ -171,3 +171,22 @@ def test_whatif_site_takes_its_name_from_the_file():
     named = gpd.GeoDataFrame({"name": ["Pan Meadows (proposed)"]}, geometry=[box(0, 0, 1, 1)])
     assert _name_of(named) == "Pan Meadows (proposed)"
     assert _name_of(gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1)])) == "New site"
+
+
+def test_a_clip_box_marks_areas_mostly_outside_as_partial(inputs, capsys) -> None:
+    """Issue 11 point 6: areas mostly outside the clip are flagged and left out of headlines."""
+    d, areas_path, _ = inputs
+    out = d / "bbox.csv"
+    args = ["access", *_base(areas_path), "--bbox=-1.35,50.62,-1.15,50.75", "--out", str(out)]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    rows = list(csv.DictReader(out.read_text().splitlines()))
+    partial = [r for r in rows if r["partial"] == "yes"]
+    inside = [r for r in rows if r["partial"] == "no"]
+    assert 0 < len(partial) < len(rows) and inside
+    assert all(float(r["share_inside_data"]) < 0.5 for r in partial)
+    assert all(float(r["share_inside_data"]) >= 0.5 for r in inside)
+    assert f"note: {len(partial)} area(s) lie mostly outside the OSM data (partial" in text
+    assert "left out of the headline figures" in text
+    assert main([*args, "--include-partial"]) == 0
+    assert "are included in the headline figures" in capsys.readouterr().out

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
 import pandas as pd
 
 from ecoplan.errors import EcoplanError
@@ -111,11 +110,3 @@ def view(table: pd.DataFrame, variant: str = DEFAULT, how: str = NETWORK) -> pd.
                                           if s)]
     return out.drop(columns=drop)
 
-
-def both_ways(values: dict[str, float]) -> str:
-    """'a (confirmed) / b (incl. unknown)' helper for one-line summaries."""
-    return " / ".join(f"{v}" for v in values.values())
-
-
-def as_nullable_bool(values: np.ndarray | pd.Series) -> pd.array:
-    return pd.array(values, dtype="boolean")

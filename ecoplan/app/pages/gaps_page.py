@@ -1,11 +1,13 @@
 """Access gaps page: who is deprived *and* cannot walk to green or blue space, and what a new
 site or gate would change.
 
-Needs need data (boundaries + deprivation, or a generic need layer) from the *Area & data*
-page and an OSM area covering it. Shows a choropleth of the chosen measure (deprived areas
-outlined), headline numbers along the walking network and in a straight line, the equity table
-by decile (chart + table), the ranked gap list, the standards with their sources, a what-if
-(draw a site, or add an entrance to an existing one) and CSV / GeoPackage downloads.
+Every figure comes from the access core (:mod:`ecoplan.access.summary`, ``priorities``,
+``gaps``, ``report``, ``whatif``, ``export``), so the page shows the very strings ``ecoplan
+access`` / ``ecoplan gaps`` print: headline figures four ways (confirmed public access /
+including access unknown × network / straight line), priority tier counts, the equity table,
+the gap priorities with the failed standard, a what-if and CSV / GeoPackage downloads. The map
+shows the priority tiers (or any measure) for the chosen access variant. Without need data
+(the demo) it shows what homes can reach and says that deprivation needs IoD files.
 """
 
 from __future__ import annotations
