@@ -55,19 +55,20 @@ def prioritise(table: pd.DataFrame, *,
     f_walk = np.where(known & np.isfinite(walk), walk < below, False)
     f_park = np.where(known & np.isfinite(park), park < below, False)
     f_large = known & (~np.isfinite(large) | (large > limit))
-    out["deprived"] = pd.array(np.where(dec.notna(), dec <= deciles, None), dtype="boolean")
-    out["fails_walk10"] = pd.array(np.where(known, f_walk, None), dtype="boolean")
-    out["fails_park10"] = pd.array(np.where(known, f_park, None), dtype="boolean")
-    out["fails_large"] = pd.array(np.where(known, f_large, None), dtype="boolean")
+    out["deprived"] = _where(dec.notna().to_numpy(bool), (dec <= deciles).to_numpy(bool),
+                             "boolean")
+    out["fails_walk10"] = _where(known, f_walk, "boolean")
+    out["fails_park10"] = _where(known, f_park, "boolean")
+    out["fails_large"] = _where(known, f_large, "boolean")
     n_failed = f_walk.astype(int) + f_park.astype(int) + f_large.astype(int)
-    out["n_failed"] = pd.array(np.where(known, n_failed, None), dtype="Int64")
+    out["n_failed"] = _where(known, n_failed, "Int64")
     dep = (dec <= deciles).to_numpy(bool)
     tier = np.full(len(out), 0, dtype=int)
     tier[n_failed > 0] = 3
     tier[(dep & (n_failed == 1)) | (~dep & (n_failed >= 3))] = 2
     tier[dep & (n_failed >= cfg.PRIORITY_TIER1_MIN_FAILED)] = 1
     valid = known & dec.notna().to_numpy(bool)
-    out["priority_tier"] = pd.array(np.where(valid & (tier > 0), tier, None), dtype="Int64")
+    out["priority_tier"] = _where(valid & (tier > 0), tier, "Int64")
     out["failed_standards"] = [
         _failed_text(fw, fp, fl, w, p, lg, mp) if ok else ""
         for ok, fw, fp, fl, w, p, lg, mp in zip(
@@ -97,10 +98,17 @@ def _failed_text(f_walk: bool, f_park: bool, f_large: bool, walk: float, park: f
     return "; ".join(parts)
 
 
+def _where(mask: np.ndarray, values: np.ndarray, dtype: str) -> pd.api.extensions.ExtensionArray:
+    """``values`` where ``mask`` holds, missing (NA) elsewhere, as a nullable array."""
+    arr = pd.array(np.asarray(values), dtype=dtype)
+    arr[~np.asarray(mask, dtype=bool)] = pd.NA
+    return arr
+
+
 def tier_label(tier: object) -> str:
     if tier is None or pd.isna(tier):
         return ""
-    return cfg.PRIORITY_TIER_LABELS.get(int(tier), str(tier))
+    return cfg.PRIORITY_TIER_LABELS.get(int(str(tier)), str(tier))
 
 
 def priority_list(table: pd.DataFrame, *,

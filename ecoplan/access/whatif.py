@@ -235,11 +235,14 @@ def compare(before: AccessResult, after: AccessResult, *,
         changed[f"{c}_before"] = b.loc[diff, c].to_numpy()
         changed[f"{c}_after"] = a.loc[diff, c].to_numpy()
     changed["nearest_site_after"] = a.loc[diff, "nearest_site_id"].to_numpy()
-    kw = {"deciles": deciles, "include_partial": include_partial}
+    dec, part = deciles, include_partial
     return WhatIfComparison(
-        before={v: gap_stats(b, variant=v, **kw) for v in cfg.VARIANTS},
-        after={v: gap_stats(a, variant=v, **kw) for v in cfg.VARIANTS},
-        equity_before=equity_table(b, **kw), equity_after=equity_table(a, **kw),
+        before={v: gap_stats(b, variant=v, deciles=dec, include_partial=part)
+                for v in cfg.VARIANTS},
+        after={v: gap_stats(a, variant=v, deciles=dec, include_partial=part)
+               for v in cfg.VARIANTS},
+        equity_before=equity_table(b, deciles=dec, include_partial=part),
+        equity_after=equity_table(a, deciles=dec, include_partial=part),
         leave_tier1=tuple(codes[(tb == 1) & (ta != 1)]),
         enter_tier1=tuple(codes[(ta == 1) & (tb != 1)]),
         changed_areas=changed.reset_index(drop=True),

@@ -42,7 +42,7 @@ def load_need_areas(areas: str, deprivation: Sequence[str] = (), *,
         missing = int(merged["population"].isna().sum())
         notes = [w for w in res.warnings if "population" not in w.lower()]
         if missing:
-            notes.append(f"{missing} area(s) have no row in {Path(population).name}; "
+            notes.append(f"{missing} area(s) have no row in {Path(str(population)).name}; "
                          "population left unknown (NaN).")
         return AreasResult(merged, tuple(notes), (), 0, res.n_fixed)
     boundaries = read_boundaries(areas, id_column=id_column, name_column=name_column)
