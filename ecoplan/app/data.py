@@ -153,3 +153,11 @@ def plan_store(url: str) -> Any:
     from ecoplan.plans.store import PlanStore
 
     return PlanStore(url)
+
+
+@st.cache_resource
+def project_store(url: str) -> Any:
+    """One ProjectStore per database URL (the plans database) for the whole server."""
+    from ecoplan.projects.store import ProjectStore
+
+    return ProjectStore(url)

@@ -60,7 +60,8 @@ def read_pbf(path: str | Path, *, bbox: tuple[float, float, float, float] | None
         nodes=normalise_nodes(nodes),
         pois=normalise_pois(pois),
         buildings=L.conform(_with_osm_type(buildings), L.building_columns()),
-        source=L.SourceInfo("pbf", path.name, data_date=header_date(path) or _newest(ways, features, pois),
+        source=L.SourceInfo("pbf", path.name,
+                            data_date=header_date(path) or _newest(ways, features, pois),
                             warnings=incomplete_note(incomplete)),
     )
     return result.clip(area) if area is not None else result
@@ -243,7 +244,9 @@ def header_date(path: Path) -> datetime | None:
                    or "")
         finally:
             reader.close()
-        return datetime.fromisoformat(raw.replace("Z", "+00:00")).astimezone(UTC) if raw else None
+        if not raw:
+            return None
+        return datetime.fromisoformat(raw.replace("Z", "+00:00")).astimezone(UTC)
     except (ImportError, RuntimeError, OSError, ValueError):
         return None
 
