@@ -177,7 +177,11 @@ def rank_scores(scores: SiteScores, purpose: str,
                                  {c: w.values[c] for c in comps})
     out = out.sort_values(["score", "site_id"], ascending=[False, True], kind="stable")
     if one_per_place:
-        place = out["name"].where(out["name"].astype(str).str.strip() != "", out["site_id"])
+        # Unnamed pieces of one OSM way (w123-1, w123-2: a coast strip cut into 1 km
+        # pieces) are one place too.
+        base = out["site_id"].astype(str).str.replace(r"-\d+$", "", regex=True)
+        named = out["name"].notna() & (out["name"].astype(str).str.strip() != "")
+        place = out["name"].astype(str).where(named, "\x00" + base)
         pieces = place.map(place.value_counts())
         keep = ~place.duplicated()
         out = out[keep].assign(more_pieces=(pieces[keep] - 1).astype(int))
