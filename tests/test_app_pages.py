@@ -60,7 +60,7 @@ def test_choosing_a_site_shows_its_details(app_run):
     at.selectbox(key="sites_select").set_value(biggest["site_id"]).run()
     no_exception(at)
     assert state.selected_site(at.session_state) == biggest["site_id"]
-    assert any(s.value == md_escape(biggest["name"] or "Unnamed site") for s in at.subheader)
+    assert any(s.value == md_escape(biggest["label"]) for s in at.subheader)
     details = "\n".join(texts(at, "markdown"))
     assert f"**Area:** {biggest['area_ha']:,.2f} ha" in details
     assert "**Entrances:**" in details and "**Access:** public" in details
@@ -328,7 +328,7 @@ def test_ranking_panel_ranks_for_a_purpose_and_explains_a_site():
     # Moving a weight re-ranks without error: all weight on one component → that order.
     for s in at.slider:
         if not s.disabled:
-            s.set_value(1.0 if s.label == "facilities" else 0.0)
+            s.set_value(1.0 if s.label == "Facilities" else 0.0)
     at.run()
     no_exception(at)
     assert at.dataframe[0].value["facilities"].is_monotonic_decreasing

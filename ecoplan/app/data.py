@@ -107,9 +107,25 @@ def _sites_map_template(source: str, _layers: OsmLayers, _sites: Sites, selected
     else:
         name = "Entrances"
     if len(ent):
-        maps.add_points(m, ent, label_column="entrance_id", color_by="source", name=name,
+        if len(ent) <= cfg.MAX_OVERVIEW_ENTRANCES:  # named after the street they are on
+            from ecoplan.sites.describe import entrance_labels
+
+            ent = ent.assign(label=entrance_labels(ent, _layers.ways, _sites.crs))
+        else:
+            ent = ent.assign(label="Entrance")
+        maps.add_points(m, ent, label_column="label", color_by="source", name=name,
                         legend=True)
     return maps.finish(m)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def site_labels(source: str, include_restricted: bool, _layers: OsmLayers,
+                _sites: Sites) -> dict[str, str]:
+    """site_id → its name, or kind and nearest named place for unnamed sites."""
+    from ecoplan.sites.describe import describe_unnamed
+
+    labels = describe_unnamed(_sites.sites, _layers, _sites.crs)
+    return dict(zip(_sites.sites["site_id"].astype(str), labels, strict=True))
 
 
 def _around(sites: Any, site_id: str, default: Any) -> tuple[float, float, float, float]:

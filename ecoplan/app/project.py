@@ -35,7 +35,7 @@ QUERY = "project"  # ?project=<id>
 
 #: Widget keys whose values belong to the project (a choice of how to work, not a result).
 SETTING_KEYS: tuple[str, ...] = (
-    "sites_color_by", "rank_on", "rank_purpose",
+    "sites_color_by", "rank_on", "rank_purpose", "rank_all_pieces",
     "route_start_mode", "route_atob", "route_click_target", "route_minutes", "route_pace",
     "route_custom_kmh", "route_step_free", "route_lit", "route_avoid_roads",
     "route_alternatives", "route_title",

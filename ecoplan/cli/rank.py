@@ -53,13 +53,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ecoplan.errors import EcoplanError, InputFileError
-    from ecoplan.messages import HintedError, word
-    from ecoplan.sites.describe import describe_unnamed
     from ecoplan.io import check_output
+    from ecoplan.messages import HintedError, word
     from ecoplan.ranking.explain import display_name
     from ecoplan.ranking.rank import rank_scores, score_sites
     from ecoplan.ranking.weights import parse_weights, resolve_weights
     from ecoplan.sites.build import build_sites
+    from ecoplan.sites.describe import describe_unnamed
 
     if args.out:
         check_output(args.out, OUT_SUFFIXES, label="--out")

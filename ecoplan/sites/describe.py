@@ -103,3 +103,43 @@ def describe_unnamed(sites: gpd.GeoDataFrame, layers: OsmLayers | None,
                                                                             strict=True)]
     labels.loc[unnamed.index] = np.where(found != "", kinds + " " + found, fallback)
     return labels
+
+
+#: Plain words for unnamed ways an entrance is on (OSM wiki Key:highway).
+WAY_WORDS: dict[str, str] = {
+    "footway": "a footpath", "path": "a path", "bridleway": "a bridleway", "track": "a track",
+    "steps": "steps", "cycleway": "a cycle path", "pedestrian": "a pedestrian street",
+    "living_street": "a street", "residential": "a street", "service": "a service road",
+}
+#: An entrance is "on" a way within this distance (our choice: entrances are snapped to the
+#: network, so the way they belong to is within a few metres; 30 m allows for wide verges).
+ENTRANCE_WAY_M = 30.0
+
+
+def entrance_labels(entrances: gpd.GeoDataFrame, ways: gpd.GeoDataFrame | None,
+                    crs: object | None = None) -> pd.Series:
+    """'Entrance on Castle Road' / 'Entrance from a footpath' / 'Entrance' per entrance."""
+    out = pd.Series("Entrance", index=entrances.index, dtype=object)
+    if ways is None or len(ways) == 0 or len(entrances) == 0:
+        return out
+    metric = crs or entrances.estimate_utm_crs()
+    pts = entrances[["geometry"]].to_crs(metric)
+    w = ways[[c for c in ("name", "highway", "geometry") if c in ways.columns]]
+    w = w.cx[slice(*_span(entrances, 0)), slice(*_span(entrances, 1))].to_crs(metric)
+    if len(w) == 0:
+        return out
+    hit = gpd.sjoin_nearest(pts, w, how="left", max_distance=ENTRANCE_WAY_M)
+    hit = hit[~hit.index.duplicated()]
+    for idx, row in hit.iterrows():
+        name = str(row.get("name") or "").strip() if pd.notna(row.get("name")) else ""
+        if name:
+            out.loc[idx] = f"Entrance on {name}"
+        elif pd.notna(row.get("highway")) and str(row.get("highway")) in WAY_WORDS:
+            out.loc[idx] = f"Entrance from {WAY_WORDS[str(row['highway'])]}"
+    return out
+
+
+def _span(frame: gpd.GeoDataFrame, axis: int) -> tuple[float, float]:
+    """Lon (0) or lat (1) range of ``frame`` in EPSG:4326, padded by ≈ 100 m."""
+    b = frame.to_crs(4326).total_bounds
+    return float(b[axis] - 0.0015), float(b[axis + 2] + 0.0015)
