@@ -45,11 +45,13 @@ for module, title, url, icon in PAGES:
 # A project named in the URL (?project=…) is opened once per session: a reload, a second tab
 # or tomorrow's visit finds the area, need data, chosen site and settings as they were.
 project.begin_run()
+ui.accessible_styles()
 with st.sidebar:
     project_panel.render()
     st.toggle("Offline (cache only)", key=state.OFFLINE,
               help="Use only cached OpenStreetMap places and forecasts; no internet requests.")
-    st.caption(f"Area: {ui.md_escape(data.describe_source(state.source()))}")
+    # Not st.caption: its grey on the sidebar background fails contrast (axe-core).
+    st.markdown(f":small[Area: {ui.md_escape(data.describe_source(state.source()))}]")
 
 try:
     st.navigation(pages).run()
