@@ -18,14 +18,15 @@ from streamlit_ui import page_shot, settle
 
 pytestmark = pytest.mark.e2e
 
-#: url path → a text the page shows once it has run on the island with need data.
+#: page → (url path, a text the page shows once it has run on the island with need data).
+#: The Sites page is the app's default page, served at "/" (not "/sites").
 PAGES = {
-    "area": "Need data loaded: 89 areas",
-    "sites": "All sites",
-    "gaps": "Access gaps",
-    "plan": "1. Site",
-    "route": "Walking route",
-    "programme": "Programme",
+    "area": ("area", "Need data loaded: 89 areas"),
+    "sites": ("", "All sites"),
+    "gaps": ("gaps", "Access gaps"),
+    "plan": ("plan", "1. Site"),
+    "route": ("route", "Walking route"),
+    "programme": ("programme", "Programme"),
 }
 
 
@@ -103,11 +104,12 @@ def test_reload_loses_nothing_and_every_page_is_accessible(app_url, page, artifa
     assert "not given" not in page.get_by_text("Population:", exact=False).first.inner_text()
 
     # Every page, opened from the project's URL: as it was, accessible, photographed.
-    for i, (path, marker) in enumerate(PAGES.items(), start=1):
+    for i, (name, (path, marker)) in enumerate(PAGES.items(), start=1):
         page.goto(f"{app_url}/{path}?project={pid}")
         page.get_by_text(marker, exact=False).first.wait_for(timeout=180_000)
         settle(page, wait_start=True, ms=1500)
         page.get_by_text(f"Area: {IOW_PBF.name}").wait_for()
-        assert_accessible(page, path)
-        page_shot(page, artifacts_dir / f"workspace_{i}_{path}.png")
+        assert page.get_by_text("Page not found").count() == 0, name
+        assert_accessible(page, name)
+        page_shot(page, artifacts_dir / f"workspace_{i}_{name}.png")
     assert page.blocked_requests == [], page.blocked_requests
