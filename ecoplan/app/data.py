@@ -120,12 +120,13 @@ def _sites_map_template(source: str, _layers: OsmLayers, _sites: Sites, selected
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def site_labels(source: str, include_restricted: bool, _layers: OsmLayers,
-                _sites: Sites) -> dict[str, str]:
+                _sites: Any) -> dict[str, str]:
     """site_id → its name, or kind and nearest named place for unnamed sites."""
     from ecoplan.sites.describe import describe_unnamed
 
-    labels = describe_unnamed(_sites.sites, _layers, _sites.crs)
-    return dict(zip(_sites.sites["site_id"].astype(str), labels, strict=True))
+    frame = getattr(_sites, "sites", _sites)  # a Sites object or its sites frame
+    labels = describe_unnamed(frame, _layers, getattr(_sites, "crs", None))
+    return dict(zip(frame["site_id"].astype(str), labels, strict=True))
 
 
 def _around(sites: Any, site_id: str, default: Any) -> tuple[float, float, float, float]:
