@@ -85,3 +85,16 @@ def test_label_helpers():
     assert out.loc[0, "categories"] == "village green"
     assert labels.label("bus_stops_400m") == "Bus stops within 400 m"
     assert labels.label("something_new") == "Something new"
+
+
+def test_each_uploader_states_the_real_limit_for_its_kind():
+    from ecoplan.settings.app import MAX_UPLOAD_MB
+
+    at = page("area_page").run()
+    limits = {u.proto.id.rsplit("-", 1)[-1]: u.proto.max_upload_size_mb
+              for u in at.get("file_uploader")}
+    assert limits == {"area_osm_upload": MAX_UPLOAD_MB["osm"],
+                      "need_boundaries": MAX_UPLOAD_MB["boundaries"],
+                      "need_iod": MAX_UPLOAD_MB["table"],
+                      "need_generic_file": MAX_UPLOAD_MB["boundaries"]}
+    assert MAX_UPLOAD_MB["table"] == 100  # not the server-wide 200 MB

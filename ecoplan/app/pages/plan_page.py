@@ -209,7 +209,8 @@ def _weather(site: SiteContext, area_tz: str) -> state.ForecastChoice | None:
             _manual_form(site, area_tz)
         else:
             f = st.file_uploader("Recorded Open-Meteo forecast (.json)", type=["json"],
-                                 key="plan_fc_file")
+                                 key="plan_fc_file",
+                                 max_upload_size=uploads.limit_mb("forecast"))
             if f is not None:
                 choice = state.plan_forecast()
                 label = f"recorded forecast file {uploads.safe_name(f.name)}"
