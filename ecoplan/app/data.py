@@ -60,9 +60,19 @@ def load_source(source: str, offline: bool = False) -> OsmLayers:
 
 @st.cache_resource(show_spinner="Finding green and blue space…", max_entries=6)
 def sites_for(source: str, _layers: OsmLayers, include_restricted: bool = False) -> Sites:
+    from ecoplan.app import sites_cache
     from ecoplan.sites.build import build_sites
 
-    return build_sites(_layers, include_restricted=include_restricted, require_any=False)
+    # On disk too (GeoParquet, keyed by the file and the site rules): a project reopened
+    # after the server restarted gets its sites in ≈ 0.1 s instead of seconds.
+    key = sites_cache.key_for(source, include_restricted)
+    hit = sites_cache.load(key) if key else None
+    if hit is not None:
+        return hit
+    built = build_sites(_layers, include_restricted=include_restricted, require_any=False)
+    if key:
+        sites_cache.save(key, built)
+    return built
 
 
 @st.cache_resource(show_spinner="Building the walking network…", max_entries=6)
