@@ -125,4 +125,5 @@ def test_areas_outside_the_osm_data_are_counted_on_the_area_page(env):
     at.text_area(key="need_iod_paths").set_value(str(FILE1))
     at.button(key="need_load").click().run()
     ok(at)
-    assert "None of the 89 need areas overlap the loaded OpenStreetMap area" in texts(at, "error")
+    assert "None of the 89 need areas overlap the loaded OpenStreetMap area" in texts(
+        at, "warning")

@@ -234,7 +234,7 @@ def _overlap_warning(nd: state.NeedData) -> None:
         return
     inside, total = need_check.overlap(nd.areas.areas, layers)
     if total and inside == 0:
-        st.error(f"None of the {total:,} need areas overlap the loaded OpenStreetMap area "
+        st.warning(f"None of the {total:,} need areas overlap the loaded OpenStreetMap area "
                  f"({md_escape(data.describe_source(state.source()))}): load the OSM extract "
                  "for the same place, or boundaries for this area.")
     elif inside < total:
