@@ -127,3 +127,18 @@ def test_areas_outside_the_osm_data_are_counted_on_the_area_page(env):
     ok(at)
     assert "None of the 89 need areas overlap the loaded OpenStreetMap area" in texts(
         at, "warning")
+
+
+def test_settings_survive_leaving_their_page_in_one_session():
+    """Streamlit drops a widget's value when its page is not drawn; the project keeps it and
+    puts it back before the next page runs."""
+    s = {"sites_color_by": "access", "rank_w_therapy_calm": 0.4, "unrelated": 1,
+         "route.map_start": (24.9, 60.1)}
+    snap = project.snapshot(s)
+    assert snap["settings"] == {"sites_color_by": "access", "rank_w_therapy_calm": 0.4}
+    assert snap["route"] == {"route.map_start": [24.9, 60.1]}  # JSON-able
+    del s["sites_color_by"]  # the Area page ran: the Sites widget's value is gone
+    project.reseed(s)
+    assert s["sites_color_by"] == "access"
+    s["sites_color_by"] = "kind"  # changed again on the Sites page
+    assert project.snapshot(s)["settings"]["sites_color_by"] == "kind"

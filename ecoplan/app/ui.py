@@ -41,7 +41,9 @@ def md_escape(value: object) -> str:
 
 def show_error(err: BaseException | str) -> None:
     """An error message in the page; messages quote file and place names, so escaped."""
-    st.error(md_escape(err))
+    from ecoplan.messages import word  # a hint is worded for the app, never as CLI flags
+
+    st.error(md_escape(word(err, "app")))
 
 LICENCES_MD = f"""
 - **OpenStreetMap** map data © OpenStreetMap contributors, available under the
