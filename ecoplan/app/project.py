@@ -91,7 +91,15 @@ def reseed(s: MutableMapping[str, Any]) -> None:
 
 
 def _default_name(source: str) -> str:
-    return data.describe_source(source) if source != "demo" else "Demo area"
+    """'isle-of-wight 2015-01-01' for isle-of-wight_2015-01-01.osm.pbf; 'Demo area'."""
+    if source == "demo":
+        return "Demo area"
+    text = data.describe_source(source)
+    for suffix in (".osm.pbf", ".osm.bz2", ".osm.gz", ".osm", ".pbf"):
+        if text.lower().endswith(suffix):
+            text = text[: -len(suffix)]
+            break
+    return " ".join(text.replace("_", " ").split()) or "Project"
 
 
 # --- need layers rebuilt from a spec --------------------------------------------------------
