@@ -35,7 +35,7 @@ browser:
 axe:
 	@[ -f $(AXE) ] && grep -q '"version": "$(AXE_VERSION)"' .axe/node_modules/axe-core/package.json \
 		|| { command -v npm >/dev/null 2>&1 && npm install --prefix .axe --no-save --no-audit \
-		--no-fund --silent axe-core@$(AXE_VERSION) || echo "npm not found: axe checks will skip"; }
+		--no-fund --silent axe-core@$(AXE_VERSION) || echo "axe-core not installed (no npm or no network): axe checks will skip"; }
 
 test: $(STAMP) browser axe
 	$(PY) -m pytest
