@@ -9,10 +9,11 @@ critical violations) and save a 1400 × 1000 screenshot of it (artifacts/workspa
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
-from axe import assert_accessible
+from axe import AXE_JS, axe_violations
 from iow_files import APP, BOUNDS, FILE1, FILE6, IOW_PBF
 from streamlit_ui import page_shot, settle
 
@@ -104,12 +105,18 @@ def test_reload_loses_nothing_and_every_page_is_accessible(app_url, page, artifa
     assert "not given" not in page.get_by_text("Population:", exact=False).first.inner_text()
 
     # Every page, opened from the project's URL: as it was, accessible, photographed.
+    violations: dict[str, list[dict]] = {}
     for i, (name, (path, marker)) in enumerate(PAGES.items(), start=1):
         page.goto(f"{app_url}/{path}?project={pid}")
         page.get_by_text(marker, exact=False).first.wait_for(timeout=180_000)
         settle(page, wait_start=True, ms=1500)
         page.get_by_text(f"Area: {IOW_PBF.name}").wait_for()
         assert page.get_by_text("Page not found").count() == 0, name
-        assert_accessible(page, name)
+        if AXE_JS.is_file():
+            violations[name] = axe_violations(page)
         page_shot(page, artifacts_dir / f"workspace_{i}_{name}.png")
     assert page.blocked_requests == [], page.blocked_requests
+    if not AXE_JS.is_file():  # everything else was checked; say what was not
+        pytest.skip(f"axe-core not installed at {AXE_JS} (run `make axe`)")
+    bad = {k: v for k, v in violations.items() if v}
+    assert not bad, "axe-core serious/critical violations:\n" + json.dumps(bad, indent=1)
