@@ -5,8 +5,11 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
+# axe-core (accessibility rules) for the browser tests, installed locally into .axe/ (pinned).
+AXE_VERSION := 4.14.1
+AXE := .axe/node_modules/axe-core/axe.min.js
 
-.PHONY: run test install browser lint bench clean
+.PHONY: run test install browser axe lint bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +31,15 @@ browser:
 	@command -v pdftoppm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null || true; }
 
+# axe-core from npm into .axe/ (git-ignored); without npm the accessibility checks skip.
+axe:
+	@[ -f $(AXE) ] && grep -q '"version": "$(AXE_VERSION)"' .axe/node_modules/axe-core/package.json \
+		|| { command -v npm >/dev/null 2>&1 && npm install --prefix .axe --no-save --no-audit \
+		--no-fund --silent axe-core@$(AXE_VERSION) || echo "axe-core not installed (no npm or no network): axe checks will skip"; }
+
 # ruff (incl. C901, complexity ≤ 15) and mypy over ecoplan/ (config in pyproject.toml) run
 # before the tests: a finding fails `make test`.
-test: $(STAMP) browser lint
+test: $(STAMP) browser axe lint
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -42,4 +51,4 @@ bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) static artifacts .pytest_cache .hypothesis .mypy_cache
+	rm -rf $(VENV) static artifacts .axe .pytest_cache .hypothesis .mypy_cache

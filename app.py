@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ecoplan.app import assets, data, state, ui
+from ecoplan.app import assets, data, project, project_panel, state, ui
 from ecoplan.app.pages import (
     area_page,
     gaps_page,
@@ -44,9 +44,18 @@ for module, title, url, icon in PAGES:
     ui.PAGES[url] = page
     pages.append(page)
 
+# A project named in the URL (?project=…) is opened once per session: a reload, a second tab
+# or tomorrow's visit finds the area, need data, chosen site and settings as they were.
+project.begin_run()
+ui.accessible_styles()
 with st.sidebar:
+    project_panel.render()
     st.toggle("Offline (cache only)", key=state.OFFLINE,
               help="Use only cached OpenStreetMap places and forecasts; no internet requests.")
-    st.caption(f"Area: {ui.md_escape(data.describe_source(state.source()))}")
+    # Not st.caption: its grey on the sidebar background fails contrast (axe-core).
+    st.markdown(f":small[Area: {ui.md_escape(data.describe_source(state.source()))}]")
 
-st.navigation(pages).run()
+try:
+    st.navigation(pages).run()
+finally:
+    project.end_run()  # save what changed, also when the page asked for a rerun

@@ -4,6 +4,7 @@ the user is working on, and thousands of entrances do not hide the sites."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import folium
@@ -60,9 +61,13 @@ def test_network_down_says_so_and_switches_to_the_hand_form(monkeypatch):
 def test_the_plan_page_follows_the_site_chosen_elsewhere_and_shows_the_weekday():
     at = _plan().run()
     box_ = at.selectbox(key="plan_site")
-    label = box_.options[-1]  # "Name (site id) · 0.1 ha": the smallest, not the default
-    sid = label.rsplit("(", 1)[1].split(")")[0]
+    from ecoplan.osm.load import load_layers
+    from ecoplan.sites.build import build_sites
+
+    sites = build_sites(load_layers("demo")).sites  # the list shows names, not ids
+    sid = str(sites.sort_values(["area_ha", "site_id"]).iloc[0]["site_id"])  # the smallest
     assert box_.value != sid
+    assert not re.search(r"\([wr]\d", box_.options[-1])  # "Name · 0.1 ha", no id
     at.session_state[state.SELECTED_SITE] = sid  # chosen on Sites / Access gaps
     at.run()
     assert at.selectbox(key="plan_site").value == sid

@@ -212,3 +212,25 @@ def test_routes_of_another_area_are_forgotten():
     s[rp.K_MAP_START] = (24.9, 60.1)
     rp.forget_other_area("demo", s)  # same area: kept
     assert s[rp.K_MAP_START] == (24.9, 60.1)
+
+
+def test_a_to_b_finish_can_be_chosen_with_the_keyboard():
+    """Everything a map click chooses can also be chosen from a list: the finish too."""
+    at = page().run()
+    rp.handle_click(click(24.9474, 60.1734), at.session_state)
+    at.run()
+    at.checkbox(key=rp.K_ATOB).check().run()
+    from ecoplan.app import route_logic
+    from ecoplan.osm.load import load_layers
+
+    assert at.selectbox(key=rp.K_FINISH).value == rp.MAP_MODE  # by default: a map click
+    stops = route_logic.poi_options(load_layers("demo"), "highway", "bus_stop")
+    assert len(at.selectbox(key=rp.K_FINISH).options) > len(stops) > 0
+    at.session_state[rp.K_FINISH] = next(iter(stops))  # what choosing it from the list does
+    at.run()
+    no_exception(at)
+    assert any(plain(c.value).startswith("Finish: ") for c in at.caption)
+    at.button(key=rp.K_PLAN).click().run()
+    no_exception(at)
+    res = rp.result(at.session_state)
+    assert res is not None and res.request.end is not None

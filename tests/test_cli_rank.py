@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import geopandas as gpd
 import pandas as pd
@@ -81,3 +82,31 @@ def test_csv_output_is_formula_safe(tmp_path):
     df = pd.read_csv(out)
     assert df.loc[0, "name"].startswith("'=") and df.loc[0, "explanation"] == "'+1 toilet"
     assert df.loc[0, "lon"] == pytest.approx(-1.3)
+
+
+def test_one_row_per_place_by_default_and_every_piece_on_request(tmp_path, capsys):
+    """The demo's coast is cut into 1 km pieces: listed once unless --all-pieces."""
+    one, every = tmp_path / "one.csv", tmp_path / "every.csv"
+    assert main(["rank", "demo", "--purpose", "group-walk", "--top", "0", "--out",
+                 str(one)]) == 0
+    assert main(["rank", "demo", "--purpose", "group-walk", "--top", "0", "--all-pieces",
+                 "--out", str(every)]) == 0
+    text = capsys.readouterr().out
+    a, b = pd.read_csv(one), pd.read_csv(every)
+    assert len(a) < len(b)
+    base = b["site_id"].str.replace(r"-\d+$", "", regex=True)
+    assert base.duplicated().any() and not a["site_id"].str.replace(
+        r"-\d+$", "", regex=True).duplicated().any()
+    named = a["name"].fillna("").str.strip() != ""
+    assert not a.loc[named, "name"].duplicated().any()
+    assert a["more_pieces"].sum() == len(b) - len(a)
+    # unnamed sites are described, never listed as a blank or an id
+    assert "unnamed " not in text and re.search(r"^\s*\d+\. [wr]\d", text, re.M) is None
+    assert re.search(r"^\s*\d+\. (Coast|Wood|Lake|Beach|Grass|Park)\w* (near|by) ", text, re.M)
+
+
+def test_cli_notes_word_the_hint_as_flags(capsys):
+    assert main(["rank", "demo", "--purpose", "public-health", "--top", "1"]) == 0
+    text = capsys.readouterr().out
+    assert "reach not computed (needs deprivation areas)" in text
+    assert "give --areas and --deprivation (or --la NAME)" in text

@@ -122,10 +122,16 @@ def get_and_load(query: str, load_area: Callable[[str], bool]) -> bool:
     attributions = tuple(dict.fromkeys(
         [need_cfg.IOD_ATTRIBUTION, need_cfg.ONS_BOUNDARY_ATTRIBUTION]
         + [rec["attribution"] for rec in man.files.values()]))
-    state.set_need(state.NeedData(
-        res, (f"LSOA 2011 boundaries of {man.name} (ONS)", "IoD 2019 File 2 (gov.uk)",
-              "IoD 2019 File 6 population (gov.uk)"),
-        ", ".join(editions) or "IoD2019", attributions))
+    shown = (f"LSOA 2011 boundaries of {man.name} (ONS)", "IoD 2019 File 2 (gov.uk)",
+             "IoD 2019 File 6 population (gov.uk)")
+    from ecoplan.app import project  # the spec lets a project rebuild this need layer
+    from ecoplan.projects import FileRef
+
+    spec = project.iod_spec(FileRef(shown[0], str(boundaries)),
+                            [FileRef(n, p) for n, p in zip(shown[1:], iod, strict=True)],
+                            labels=list(shown), attributions=list(attributions))
+    state.set_need(state.NeedData(res, shown, ", ".join(editions) or "IoD2019", attributions,
+                                  spec))
     return load_area(data.source_key_for_la(man.code))
 
 

@@ -76,11 +76,11 @@ def pool_table(programme: Programme) -> pd.DataFrame:
     rows = []
     for p in programme.pool:
         r = p.route or {}
-        rows.append({"site": p.name, "site_id": p.site_id, "habitat": p.habitat,
-                     "score": round(p.score, 2), "sessions": int(used.get(p.site_id, 0)),
-                     "km": round(r.get("length_m", 0) / 1000, 2) if r else None,
+        rows.append({"site": p.name, "habitat": p.habitat,
+                     "score (0–1)": round(p.score, 2), "sessions": int(used.get(p.site_id, 0)),
+                     "loop (km)": round(r.get("length_m", 0) / 1000, 1) if r else None,
                      "toilets on route": p.route_toilets, "benches on route": p.route_benches,
-                     "why not": p.note})
+                     "why not": p.note, "OSM id": p.site_id})
     return pd.DataFrame(rows)
 
 

@@ -15,12 +15,14 @@ import streamlit as st
 
 from ecoplan.app import data, state, ui
 from ecoplan.errors import EcoplanError
+from ecoplan.messages import word
 from ecoplan.ranking import rank
 from ecoplan.settings import ranking as rcfg
 
 #: Columns of a ranked table shown before the site columns (when present).
 EXTRA_COLUMNS: list[str] = ["rank", "score"]
 TOGGLE_KEY = "rank_on"
+PIECES_KEY = "rank_all_pieces"
 
 
 @st.cache_resource(show_spinner="Scoring the sites…", max_entries=8)
@@ -45,7 +47,7 @@ def render(built: Any, *, layers: Any, source: str) -> pd.DataFrame | None:
         try:
             scores = _scores(source, nd.files if nd else (), built, layers, areas)
         except EcoplanError as err:
-            ui.show_error(err)
+            ui.show_error(word(err, "app"))
             return None
         st.caption("Weights (relative; 0 leaves a part out):")
         cols = st.columns(4)
@@ -53,18 +55,23 @@ def render(built: Any, *, layers: Any, source: str) -> pd.DataFrame | None:
         for i, comp in enumerate(rcfg.COMPONENTS):
             disabled = comp not in scores.available
             weights[comp] = cols[i % 4].slider(
-                comp, 0.0, 1.0, float(rcfg.PURPOSE_WEIGHTS[purpose].get(comp, 0.0)), 0.05,
+                comp.capitalize(), 0.0, 1.0,
+                float(rcfg.PURPOSE_WEIGHTS[purpose].get(comp, 0.0)), 0.05,
                 key=f"rank_w_{purpose}_{comp}", disabled=disabled,
                 help=rcfg.COMPONENT_HELP.get(comp, "")
                 + (" — needs deprivation data (Area & data page)" if disabled else ""))
         weights = {k: v for k, v in weights.items() if k in scores.available}
+        pieces = st.checkbox(
+            "Show every piece of rivers and coasts", key=PIECES_KEY,
+            help="Rivers and coasts are cut into 1 km pieces; by default each place is "
+                 "listed once, at its best piece.")
         try:
-            ranked = rank.rank_scores(scores, purpose, weights)
+            ranked = rank.rank_scores(scores, purpose, weights, one_per_place=not pieces)
         except EcoplanError as err:
-            ui.show_error(err)
+            ui.show_error(word(err, "app"))
             return None
         for note in ranked.notes:
-            st.caption(f"Note: {ui.md_escape(note)}")
+            st.caption(f"Note: {ui.md_escape(word(note, 'app'))}")
         for a in ranked.attributions:
             st.caption(a)
         return pd.DataFrame(ranked.table)
@@ -72,7 +79,7 @@ def render(built: Any, *, layers: Any, source: str) -> pd.DataFrame | None:
 
 def table_columns(ranked: pd.DataFrame) -> list[str]:
     """Ranking columns to show first: rank, score and each computed component score."""
-    return [c for c in [*EXTRA_COLUMNS, *rcfg.COMPONENTS] if c in ranked.columns]
+    return [c for c in [*EXTRA_COLUMNS, *rcfg.COMPONENTS, "more_pieces"] if c in ranked.columns]
 
 
 def explain(site_id: str, ranked: pd.DataFrame | None) -> None:
@@ -84,6 +91,7 @@ def explain(site_id: str, ranked: pd.DataFrame | None) -> None:
         st.caption("Not ranked (restricted access).")
         return
     row = hit.iloc[0]
-    st.markdown(f"**Rank {int(row['rank'])} of {len(ranked)}**, score {row['score']:.2f}")
+    st.markdown(f"**Rank {int(row['rank'])} of {len(ranked)}**, score {row['score']:.2f} "
+                "(0–1)")
     if row.get("explanation"):
         st.caption(ui.md_escape(row["explanation"]))

@@ -33,6 +33,9 @@ class NeedData:
     files: tuple[str, ...]  # names of the files used, for display
     edition: str  # 'IoD2019', 'IoD2025', 'generic:<column>' …
     attributions: tuple[str, ...] = ()
+    #: How to build it again (kind, kept files with their shown names …): saved with the
+    #: project so a reload or a later visit rebuilds the same need layer (ecoplan.app.project).
+    spec: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

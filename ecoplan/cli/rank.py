@@ -41,20 +41,25 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="deprivation deciles counted as deprived: 1..N (default %(default)s)")
     p.add_argument("--top", type=int, default=10, metavar="N",
                    help="show (and write) the best N sites (default %(default)s; 0 = all)")
-    p.add_argument("--one-per-place", action="store_true",
-                   help="list only the best piece of each named place (rivers and coasts are "
-                        "cut into 1 km pieces)")
+    pieces = p.add_mutually_exclusive_group()
+    pieces.add_argument("--all-pieces", action="store_true",
+                        help="list every piece of a place (rivers and coasts are cut into 1 km "
+                             "pieces); by default each place is listed once, at its best piece")
+    pieces.add_argument("--one-per-place", action="store_true",
+                        help="one row per place (the default; kept for older scripts)")
     p.add_argument("--out", metavar="FILE", help="write the ranking (.csv, .geojson, .gpkg)")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ecoplan.errors import InputFileError
+    from ecoplan.errors import EcoplanError, InputFileError
     from ecoplan.io import check_output
+    from ecoplan.messages import HintedError, word
     from ecoplan.ranking.explain import display_name
     from ecoplan.ranking.rank import rank_scores, score_sites
     from ecoplan.ranking.weights import parse_weights, resolve_weights
     from ecoplan.sites.build import build_sites
+    from ecoplan.sites.describe import describe_unnamed
 
     if args.out:
         check_output(args.out, OUT_SUFFIXES, label="--out")
@@ -65,6 +70,12 @@ def run(args: argparse.Namespace) -> int:
         raise InputFileError("--population needs --areas and --deprivation")
     if args.top < 0:
         raise InputFileError(f"--top {args.top}: give 0 (all) or a positive number")
+    if not 1 <= args.deciles <= 10:
+        raise InputFileError(f"--deciles {args.deciles}: give a whole number from 1 to 10 "
+                             "(1 = the 10 % most deprived areas)")
+    if not (args.minutes == args.minutes and 0 < args.minutes <= 120):
+        raise InputFileError(f"--minutes {args.minutes:g}: give a walking time between 1 and "
+                             "120 minutes")
     overrides = parse_weights(args.weights)
     resolve_weights(args.purpose, overrides)  # bad purpose/weights fail before loading data
     areas = _load_areas(args) if args.areas else None
@@ -74,10 +85,14 @@ def run(args: argparse.Namespace) -> int:
     sites = build_sites(loaded.layers)
     t1 = time.perf_counter()
     speed = args.speed if args.speed is not None else args.profile
-    scores = score_sites(sites, loaded.layers, areas=areas, minutes=args.minutes, speed=speed,
-                         deciles=args.deciles)
-    ranked = rank_scores(scores, args.purpose, overrides, top=args.top or None,
-                         one_per_place=args.one_per_place)
+    try:
+        scores = score_sites(sites, loaded.layers, areas=areas, minutes=args.minutes,
+                             speed=speed, deciles=args.deciles)
+        ranked = rank_scores(scores, args.purpose, overrides, top=args.top or None,
+                             one_per_place=not args.all_pieces)
+    except HintedError as err:
+        raise EcoplanError(word(err, "cli")) from None
+    labels = describe_unnamed(ranked.table, loaded.layers, sites.crs)
     t2 = time.perf_counter()
 
     table = ranked.table
@@ -87,9 +102,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"reach: walking {scores.minutes:g} min at {scores.speed_kmh:g} km/h "
               f"({scores.limit_m:,.0f} m), deprived = IoD deciles 1–{scores.deciles}")
     for note in ranked.notes:
-        print(f"note: {note}")
-    for _, row in table.iterrows():
-        name = display_name(row["name"], row["site_id"], row["categories"])
+        print(f"note: {word(note, 'cli')}")
+    for i, row in table.iterrows():
+        name = labels.loc[i] or display_name(row["name"], row["site_id"], row["categories"])
         more = int(row.get("more_pieces", 0) or 0)
         extra = f" (+{more} more piece{'s' if more > 1 else ''})" if more else ""
         print(f"{row['rank']:>3}. {name} — score {row['score']:.2f}{extra}")

@@ -61,7 +61,8 @@ def read_pbf(path: str | Path, *, bbox: tuple[float, float, float, float] | None
         nodes=normalise_nodes(nodes),
         pois=normalise_pois(pois),
         buildings=L.conform(_with_osm_type(buildings), L.building_columns()),
-        source=L.SourceInfo("pbf", path.name, data_date=_newest(ways, features, pois),
+        source=L.SourceInfo("pbf", path.name,
+                            data_date=header_date(path) or _newest(ways, features, pois),
                             warnings=incomplete_note(incomplete)),
     )
     return result.clip(area) if area is not None else result
@@ -229,6 +230,26 @@ def _as_line(geom: BaseGeometry) -> BaseGeometry:
     if geom.geom_type == "MultiPolygon":
         return MultiLineString([LineString(p.exterior.coords) for p in geom.geoms])
     return geom
+
+
+def header_date(path: Path) -> datetime | None:
+    """``osmosis_replication_timestamp`` (else ``timestamp``) from the PBF header: the date
+    the extract was cut (Geofabrik writes it); None when the header has neither."""
+    try:
+        import osmium
+
+        reader = osmium.io.Reader(str(path), osmium.osm.osm_entity_bits.NOTHING)
+        try:
+            header = reader.header()
+            raw = (header.get("osmosis_replication_timestamp") or header.get("timestamp")
+                   or "")
+        finally:
+            reader.close()
+        if not raw:
+            return None
+        return datetime.fromisoformat(raw.replace("Z", "+00:00")).astimezone(UTC)
+    except (ImportError, RuntimeError, OSError, ValueError):
+        return None
 
 
 def _newest(*frames: gpd.GeoDataFrame | None) -> datetime | None:

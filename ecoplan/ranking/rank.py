@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from ecoplan.access.speeds import metres, resolve_speed
-from ecoplan.errors import EcoplanError, NoGreenSpaceError
+from ecoplan.errors import NoGreenSpaceError
+from ecoplan.messages import DECILES, MINUTES, NEED_DATA, POPULATION, TOP, HintedError, Message
 from ecoplan.network.graph import WalkGraph, build_walk_graph
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.ranking import components as C
@@ -84,11 +85,11 @@ def score_sites(sites: Sites, layers: OsmLayers, *, graph: WalkGraph | None = No
     number or a profile name (``settings.network.SPEED_PRESETS_KMH``).
     """
     if not (isinstance(deciles, int | np.integer) and 1 <= int(deciles) <= 10):
-        raise EcoplanError(f"--deciles {deciles}: give a whole number from 1 to 10 (1 = the "
-                           "10 % most deprived areas)")
+        raise HintedError(f"deprived deciles {deciles}: give a whole number from 1 to 10 "
+                          "(1 = the 10 % most deprived areas)", DECILES)
     if not (np.isfinite(minutes) and 0 < minutes <= 120):
-        raise EcoplanError(f"--minutes {minutes}: give a walking time between 1 and 120 "
-                           "minutes")
+        raise HintedError(f"walking time {minutes} min: give a walking time between 1 and "
+                          "120 minutes", MINUTES)
     kmh = resolve_speed(speed)
     limit_m = float(metres(minutes, kmh))
     cand = sites.sites[sites.sites["access"] != "restricted"].reset_index(drop=True)
@@ -132,12 +133,12 @@ def _reach(graph: WalkGraph, ents: pd.DataFrame, cand: pd.DataFrame, areas: gpd.
            layers: OsmLayers, origins: gpd.GeoDataFrame | None, deciles: int,
            limit_m: float, notes: list[str]) -> pd.DataFrame:
     if "imd_decile" not in areas.columns or areas["imd_decile"].notna().sum() == 0:
-        raise EcoplanError("the areas carry no deprivation deciles: give --deprivation with "
-                           "an IoD file (File 1 or the IoD2025 table)")
+        raise HintedError("the areas carry no deprivation deciles: an IoD file (File 1 or 2 "
+                          "of IoD 2019, or IoD 2025) is needed", NEED_DATA)
     pop = pd.to_numeric(areas.get("population"), errors="coerce")
     if pop is None or pop.notna().sum() == 0:
-        raise EcoplanError("the areas have no population, so reach cannot count people: add "
-                           "--population (IoD2019 File 6) or an IoD file with population")
+        raise HintedError("the areas have no population, so reach cannot count people",
+                          POPULATION)
     if pop.isna().any():
         notes.append(f"{int(pop.isna().sum())} areas have no population and count 0 people")
     if origins is None:
@@ -167,15 +168,20 @@ def rank_scores(scores: SiteScores, purpose: str,
     score = vals @ np.array([w.values[c] for c in comps])
     notes = list(scores.notes)
     if w.dropped:
-        notes.append(f"{', '.join(w.dropped)} not computed (no --areas/--deprivation): its "
-                     f"weight was shared among the others ({w.describe()})")
+        notes.append(Message(f"{', '.join(w.dropped)} not computed (needs deprivation "
+                             f"areas): its weight was shared among the others "
+                             f"({w.describe()})", NEED_DATA))
     out = t.copy()
     out["score"] = score
     out["explanation"] = combine(t[comps], t[[f"why_{c}" for c in comps]],
                                  {c: w.values[c] for c in comps})
     out = out.sort_values(["score", "site_id"], ascending=[False, True], kind="stable")
     if one_per_place:
-        place = out["name"].where(out["name"].astype(str).str.strip() != "", out["site_id"])
+        # Unnamed pieces of one OSM way (w123-1, w123-2: a coast strip cut into 1 km
+        # pieces) are one place too.
+        base = out["site_id"].astype(str).str.replace(r"-\d+$", "", regex=True)
+        named = out["name"].notna() & (out["name"].astype(str).str.strip() != "")
+        place = out["name"].astype(str).where(named, "\x00" + base)
         pieces = place.map(place.value_counts())
         keep = ~place.duplicated()
         out = out[keep].assign(more_pieces=(pieces[keep] - 1).astype(int))
@@ -187,7 +193,7 @@ def rank_scores(scores: SiteScores, purpose: str,
     out = out[[*front, *rest, "geometry"]].reset_index(drop=True)
     if top is not None:
         if top < 1:
-            raise EcoplanError(f"--top {top}: give a number of sites, 1 or more")
+            raise HintedError(f"{top} sites: give a number of sites, 1 or more", TOP)
         out = out.head(int(top))
     return RankedSites(table=gpd.GeoDataFrame(out, geometry="geometry", crs=t.crs),
                        weights=w, scores=scores, notes=tuple(notes))

@@ -52,3 +52,17 @@ def upload(page, label: str, paths: list[Path], *, timeout_ms: int = 60_000) -> 
     page.locator('[data-testid="stFileChipIconSpinner"]').first.wait_for(
         state="detached", timeout=timeout_ms)
     settle(page, 300, wait_start=True)
+
+
+#: Size of the per-page screenshots kept as test artifacts (issue 14: 1400 × 1000).
+SHOT_SIZE = {"width": 1400, "height": 1000}
+
+
+def page_shot(page, path: Path) -> None:
+    """A 1400 × 1000 screenshot of what a user sees first on the page (``artifacts/``)."""
+    before = page.viewport_size
+    page.set_viewport_size(SHOT_SIZE)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(path))
+    if before:
+        page.set_viewport_size(before)

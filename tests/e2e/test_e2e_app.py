@@ -53,7 +53,7 @@ def test_clicking_a_site_on_the_map_shows_its_details(app_url, page, wait_for_ma
     frame = wait_for_map(page)
     page.get_by_text("No site chosen yet.").wait_for()
     shapes = frame.locator("path.leaflet-interactive")
-    details = page.get_by_text("Site id ", exact=False)
+    details = page.get_by_text("OpenStreetMap id ", exact=False)
     for i in range(min(shapes.count(), 8)):  # a concave shape's box centre may miss it
         box = shapes.nth(i).bounding_box()
         if not box or box["width"] < 8 or box["height"] < 8:

@@ -91,12 +91,21 @@ def test_new_user_plans_a_thursday_step_free_walk_near_a_gap_and_prints_it(
 
     # 3. Sites: that site is chosen, its details shown and the map zoomed to it.
     page.get_by_role("button", name="Choose this site").click()
-    page.get_by_text(f"Site id {site_id}").wait_for(timeout=90_000)
-    assert site_name in main.inner_text()
+    page.get_by_text(f"OpenStreetMap id {site_id}").wait_for(timeout=90_000)
+    assert unnamed or site_name in main.inner_text()  # unnamed: described by kind and place
     page.get_by_text("Entrances:", exact=False).first.wait_for()
     _map_shapes(page)
     settle(page, wait_start=True, ms=1500)
     shot(page, artifacts_dir / "journey_3_sites.png")
+
+    # 3b. A browser reload mid-way loses nothing: the project in the URL brings back the
+    # island, its need data and the chosen site.
+    assert "project=" in page.url
+    page.reload()
+    page.get_by_text(f"OpenStreetMap id {site_id}").wait_for(timeout=120_000)
+    page.get_by_text(f"Area: {IOW_PBF.name}").wait_for()
+    assert unnamed or site_name in main.inner_text()
+    settle(page, wait_start=True, ms=500)
 
     # 4. Plan a session for Thursday: conditions by hand (no forecast offline), 45 min, 12
     # walkers with 1 leader (1 per 20 is enough, so no leader warning).

@@ -12,10 +12,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ecoplan.app import data, downloads, la_data, state, ui, uploads
+from ecoplan.app import data, downloads, la_data, need_check, project, state, ui, uploads
 from ecoplan.app.ui import md_escape
 from ecoplan.errors import EcoplanError
 from ecoplan.osm.load import DEMO
+from ecoplan.projects import FileRef
+from ecoplan.projects import files as projects_files
 from ecoplan.settings import app as cfg
 from ecoplan.settings import need as need_cfg
 
@@ -101,7 +103,8 @@ def _choose_area() -> None:
     with upload:
         st.write(f"An OpenStreetMap extract (.osm.pbf, .osm, .osm.bz2 or .osm.gz), up to "
                  f"{uploads.limit_mb('osm')} MB — e.g. a county from download.geofabrik.de.")
-        f = st.file_uploader("OSM file", type=_suffix_types("osm"), key="area_osm_upload")
+        f = st.file_uploader("OSM file", type=_suffix_types("osm"), key="area_osm_upload",
+                             max_upload_size=uploads.limit_mb("osm"))
         if f is not None and st.button("Load this file", key="area_load_upload"):
             try:
                 uploads.check_upload(f.name, f.size, "osm")
@@ -156,6 +159,7 @@ def _need_summary(nd: state.NeedData) -> None:
                    "same LSOA vintage (2011 for IoD 2019, 2021 for IoD 2025).")
     for w in res.warnings:
         st.caption(md_escape(f"Note: {w}"))
+    _overlap_warning(nd)
     for a in nd.attributions:
         st.caption(a)
     ui.page_link("gaps", "Next: see the access gaps", icon=":material/bar_chart:")
@@ -169,6 +173,76 @@ def _saved_upload(f, kind: str) -> Path:
     return uploads.save_upload(f.name, f.getvalue(), kind)
 
 
+def _kept(f, kind: str) -> FileRef:
+    """An uploaded file, checked, then kept by the project under the name the user gave it."""
+    return projects_files.keep(_saved_upload(f, kind), f.name)
+
+
+def _kept_path(text: str, kind: str) -> FileRef:
+    path = uploads.check_local_path(text, kind)
+    return projects_files.keep(path, path.name)
+
+
+def _paths(text: str) -> list[str]:
+    return [line.strip() for line in str(text or "").splitlines() if line.strip()]
+
+
+def _kept_need_files() -> tuple[FileRef | None, list[FileRef]]:
+    """Boundaries and tables already in the project (so adding a file never means
+    uploading the others again)."""
+    nd = state.need()
+    spec = nd.spec if nd is not None and nd.spec else None
+    if not spec or spec.get("kind") != "iod":
+        return None, []
+    return (FileRef.from_dict(spec["boundaries"]),
+            [FileRef.from_dict(t) for t in spec.get("tables") or []])
+
+
+def _load_iod(bfile, ifiles, bpath_text: str, ipaths_text: str, use_dl: bool) -> None:
+    kept_b, kept_t = _kept_need_files()
+    if bfile is not None:
+        boundaries = _kept(bfile, "boundaries")
+    elif bpath_text.strip():
+        boundaries = _kept_path(bpath_text, "boundaries")
+    elif kept_b is not None:
+        boundaries = kept_b
+    else:
+        raise EcoplanError("Choose an area boundaries file first (e.g. the ONS LSOA "
+                           "boundaries for your area), by upload or by path.")
+    tables = list(kept_t)
+    tables += [_kept(f, "table") for f in (ifiles or [])]
+    tables += [_kept_path(t, "table") for t in _paths(ipaths_text)]
+    if use_dl:
+        tables.append(FileRef("IoD 2025 File 7 (downloaded)", str(downloads.iod2025_path())))
+    tables = list({t.path: t for t in tables}.values())  # the same file once
+    if not tables:
+        raise EcoplanError("Add at least one IoD file (File 1 or 2 of IoD 2019, or IoD 2025), "
+                           "or use the generic need layer tab.")
+    spec = project.iod_spec(boundaries, tables)
+    with st.status("Reading boundaries and deprivation…") as status:
+        nd = project.need_from_spec(spec)
+        status.update(label="Need data read", state="complete")
+    state.set_need(nd)
+    st.rerun()
+
+
+def _overlap_warning(nd: state.NeedData) -> None:
+    """Areas outside the loaded OSM data would silently count as 'no access'; say so here."""
+    try:
+        layers = data.load_source(state.source(), state.source_offline())
+    except EcoplanError:
+        return
+    inside, total = need_check.overlap(nd.areas.areas, layers)
+    if total and inside == 0:
+        st.warning(f"None of the {total:,} need areas overlap the loaded OpenStreetMap area "
+                 f"({md_escape(data.describe_source(state.source()))}): load the OSM extract "
+                 "for the same place, or boundaries for this area.")
+    elif inside < total:
+        st.warning(f"{total - inside:,} of {total:,} need areas do not overlap the loaded "
+                   "OpenStreetMap area; their access cannot be measured (only the "
+                   f"{inside:,} that overlap are). Load a larger OSM extract to include them.")
+
+
 def _need_data() -> None:
     st.subheader("Deprivation, population and boundaries")
     st.write("Needed for the access-gap measures. Use area boundaries (e.g. ONS LSOA 2011 or "
@@ -180,40 +254,39 @@ def _need_data() -> None:
     iod, generic, online = st.tabs(["Boundaries + IoD files", "Generic need layer",
                                     "Download IoD 2025 (online)"])
     with iod:
-        bfile = st.file_uploader("Area boundaries (GeoJSON, GeoPackage or zipped shapefile)",
-                                 type=_suffix_types("boundaries"), key="need_boundaries")
+        kept_b, kept_t = _kept_need_files()
+        if kept_b is not None:
+            st.caption(md_escape(
+                f"Kept in this project: {kept_b.name} (boundaries); "
+                + ", ".join(t.name for t in kept_t)
+                + ". Add a file (e.g. the population, IoD 2019 File 6) and load again — the "
+                "others need not be given again."))
+        bfile = st.file_uploader(
+            "Area boundaries (GeoJSON, GeoPackage or zipped shapefile)",
+            type=_suffix_types("boundaries"), key="need_boundaries",
+            max_upload_size=uploads.limit_mb("boundaries"),
+            help=f"Up to {uploads.limit_mb('boundaries')} MB; larger files: give the path below.")
         ifiles = st.file_uploader(
             "IoD files (CSV): IoD 2019 File 1/2 (+ File 6 for population) or IoD 2025",
-            type=_suffix_types("table"), accept_multiple_files=True, key="need_iod")
+            type=_suffix_types("table"), accept_multiple_files=True, key="need_iod",
+            max_upload_size=uploads.limit_mb("table"),
+            help=f"Up to {uploads.limit_mb('table')} MB each.")
+        with st.expander("…or give the files' paths on this computer"):
+            bpath = st.text_input("Path of the area boundaries file", key="need_boundaries_path",
+                                  placeholder="/data/lsoa2011_boundaries.geojson")
+            ipaths = st.text_area("Paths of the IoD files (one per line)", key="need_iod_paths",
+                                  placeholder="/data/File_2_-_IoD2019_Domains.csv", height=90)
         use_dl = downloads.iod2025_path().is_file() and st.checkbox(
             "Also use the downloaded IoD 2025 file", key="need_use_download")
         if st.button("Load need data", key="need_load"):
             try:
-                if bfile is None:
-                    raise EcoplanError("Choose an area boundaries file first (e.g. the ONS "
-                                       "LSOA boundaries for your area).")
-                bpath = _saved_upload(bfile, "boundaries")
-                paths = [str(_saved_upload(f, "table")) for f in (ifiles or [])]
-                if use_dl:
-                    paths.append(str(downloads.iod2025_path()))
-                if not paths:
-                    raise EcoplanError("Add at least one IoD file (File 1 or 2 of IoD 2019, or "
-                                       "IoD 2025), or use the generic need layer tab.")
-                with st.status("Reading boundaries and deprivation…") as status:
-                    res = data.load_iod_areas(str(bpath), tuple(paths))
-                    status.update(label="Need data read", state="complete")
-                editions = sorted({str(v) for v in res.areas["need_source"].dropna().unique()})
-                state.set_need(state.NeedData(
-                    res, tuple([bfile.name] + [f.name for f in ifiles or []]
-                               + (["IoD 2025 File 7 (downloaded)"] if use_dl else [])),
-                    ", ".join(editions) or "IoD",
-                    (need_cfg.IOD_ATTRIBUTION, need_cfg.ONS_BOUNDARY_ATTRIBUTION)))
-                st.rerun()
+                _load_iod(bfile, ifiles, bpath, ipaths, use_dl)
             except EcoplanError as err:
                 ui.show_error(err)
     with generic:
         gfile = st.file_uploader("Polygon layer with a need value (GeoJSON/GeoPackage/zip)",
-                                 type=_suffix_types("boundaries"), key="need_generic_file")
+                                 type=_suffix_types("boundaries"), key="need_generic_file",
+                                 max_upload_size=uploads.limit_mb("boundaries"))
         c1, c2 = st.columns(2)
         id_col = c1.text_input("Area id column", key="need_generic_id")
         need_col = c2.text_input("Need value column", key="need_generic_value")
@@ -225,11 +298,12 @@ def _need_data() -> None:
             try:
                 if gfile is None or not id_col.strip() or not need_col.strip():
                     raise EcoplanError("Choose the file and type the id and need column names.")
-                path = _saved_upload(gfile, "boundaries")
-                res = data.load_generic_areas(str(path), id_col.strip(), need_col.strip(),
-                                              worse == "more need", name_col.strip() or None,
-                                              pop_col.strip() or None)
-                state.set_need(state.NeedData(res, (gfile.name,), f"generic: {need_col}"))
+                spec = project.generic_spec(
+                    _kept(gfile, "boundaries"), id_column=id_col.strip(),
+                    need_column=need_col.strip(), higher_is_worse=worse == "more need",
+                    name_column=name_col.strip() or None,
+                    population_column=pop_col.strip() or None)
+                state.set_need(project.need_from_spec(spec))
                 st.rerun()
             except EcoplanError as err:
                 ui.show_error(err)

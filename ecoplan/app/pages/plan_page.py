@@ -130,6 +130,8 @@ def _site_choice(sites: pd.DataFrame, layers: Any = None) -> SiteContext | None:
     by_id = sites.set_index(sites["site_id"].astype(str))
     ids = sites.sort_values(["area_ha", "site_id"], ascending=[False, True])["site_id"] \
         .astype(str).tolist()
+    names = data.site_labels(state.source(), False, layers, sites) if layers is not None \
+        else {}
     chosen = state.selected_site()
     if chosen in ids:  # the site chosen on Sites / Access gaps (kept in step with this list)
         st.session_state["plan_site"] = chosen
@@ -138,7 +140,7 @@ def _site_choice(sites: pd.DataFrame, layers: Any = None) -> SiteContext | None:
     sid = st.selectbox(
         "Site", ids, key="plan_site",
         on_change=lambda: state.select_site(st.session_state.get("plan_site")),
-        format_func=lambda s: f"{by_id.loc[s, 'name'] or 'Unnamed site'} ({s}) · "
+        format_func=lambda s: f"{names.get(s) or by_id.loc[s, 'name'] or s} · "
                               f"{by_id.loc[s, 'area_ha']:,.1f} ha",
         help="Type to search by name. The Walking route page starts from the same site.")
     state.select_site(sid)
@@ -225,7 +227,7 @@ def _cached_forecast(site: SiteContext, area_tz: str) -> None:
 
 def _file_forecast() -> None:
     f = st.file_uploader("Recorded Open-Meteo forecast (.json)", type=["json"],
-                         key="plan_fc_file")
+                         key="plan_fc_file", max_upload_size=uploads.limit_mb("forecast"))
     if f is not None:
         choice = state.plan_forecast()
         label = f"recorded forecast file {uploads.safe_name(f.name)}"
@@ -349,9 +351,9 @@ def _alternatives(fc: Forecast, session: Session, group: Group, site: SiteContex
     st.markdown("**Sites better suited to these conditions:**")
     st.dataframe(pd.DataFrame([{
         "site": a.name if a.name and a.name != a.site_id else "unnamed site",
-        "site_id": a.site_id, "verdict there": a.level,
+        "verdict there": a.level,
         "distance (km)": None if a.distance_m is None else round(a.distance_m / 1000, 1),
-        "distance is": a.distance_kind, "why": a.why} for a in alts]),
+        "distance is": a.distance_kind, "why": a.why, "OSM id": a.site_id} for a in alts]),
         hide_index=True, width="stretch")
 
 

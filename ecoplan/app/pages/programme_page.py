@@ -13,7 +13,7 @@ from datetime import date, time
 
 import streamlit as st
 
-from ecoplan.app import data, programme_logic, ranking_panel, state, ui
+from ecoplan.app import data, programme_logic, ranking_panel, state, ui, uploads
 from ecoplan.app.pages.route_page import route_planner
 from ecoplan.app.ui import md_escape
 from ecoplan.errors import EcoplanError
@@ -179,7 +179,8 @@ def _weather(p: Programme, tz: str) -> None:
     upload = None
     if mode == programme_logic.FORECAST_MODES[2]:
         upload = st.file_uploader("Recorded Open-Meteo forecast (.json)", type=["json"],
-                                  key="prog_fc_file")
+                                  key="prog_fc_file",
+                                  max_upload_size=uploads.limit_mb("forecast"))
     if st.button("Check the coming sessions", key="prog_check"):
         get, label = programme_logic.forecast_getter(mode, tz=tz, offline=state.offline(),
                                                      upload=upload)

@@ -89,13 +89,12 @@ def _start(layers: OsmLayers, built) -> tuple[tuple[float, float] | None, str]:
                 return None, ""
             ids = sites.sort_values(["area_ha", "site_id"], ascending=[False, True])[
                 "site_id"].astype(str).tolist()
-            names = dict(zip(sites["site_id"].astype(str), sites["name"].fillna(""),
-                             strict=True))
+            names = data.site_labels(state.source(), False, layers, built)
             if ss.get(K_SITE) not in ids:
                 sel = state.selected_site()
                 ss[K_SITE] = sel if sel in ids else ids[0]
             sid = st.selectbox("Site", ids, key=K_SITE,
-                               format_func=lambda s: f"{names.get(s) or 'Unnamed site'} ({s})")
+                               format_func=lambda s: names.get(s) or s)
             return site_start(built, sid)
         key, value, wkey, what = (("highway", "bus_stop", K_BUS, "bus stops")
                                   if mode == BUS_MODE else
@@ -138,6 +137,25 @@ def _speed() -> float | None:
         return None
 
 
+K_FINISH = "route_finish"
+
+
+def _finish_choice(layers: OsmLayers) -> tuple[tuple[float, float], str] | None:
+    """The finish of an A-to-B walk chosen from a list (what the map click does, by keyboard):
+    None means 'a point I click on the map'."""
+    opts = {MAP_MODE: MAP_MODE}
+    for key, value in (("highway", "bus_stop"), ("amenity", "parking")):
+        opts.update(_poi_options(state.source(), layers, key, value))
+    pick = st.selectbox("Finish at", list(opts), key=K_FINISH, format_func=opts.get)
+    if pick == MAP_MODE:
+        return None
+    try:
+        return poi_start(layers, pick)
+    except EcoplanError as err:
+        ui.show_error(err)
+        return None
+
+
 def _form(layers: OsmLayers, built) -> RouteRequest | None:
     """The route form; returns the request (None while the start or finish is missing)."""
     ss = st.session_state
@@ -148,13 +166,19 @@ def _form(layers: OsmLayers, built) -> RouteRequest | None:
     atob = st.checkbox("End somewhere else (A-to-B route)", key=K_ATOB)
     end = None
     if atob:
-        st.radio("Map clicks set the", (CLICK_START, CLICK_END), key=K_CLICK_TARGET,
-                 horizontal=True)
-        end = ss.get(K_MAP_END)
-        if end is None:
-            st.info("Choose 'finish' above and click the map where the walk should end.")
+        finish = _finish_choice(layers)  # keyboard: a bus stop or car park from a list
+        if finish is not None:
+            end = finish[0]
+            st.caption(ui.md_escape(f"Finish: {finish[1]}"))
         else:
-            st.caption(f"Finish: ({end[1]:.5f}, {end[0]:.5f})")
+            st.radio("Map clicks set the", (CLICK_START, CLICK_END), key=K_CLICK_TARGET,
+                     horizontal=True)
+            end = ss.get(K_MAP_END)
+            if end is None:
+                st.info("Choose 'finish' above and click the map where the walk should end, "
+                        "or pick a bus stop or car park under 'Finish at'.")
+            else:
+                st.caption(f"Finish: ({end[1]:.5f}, {end[0]:.5f})")
         minutes = float(cfg.DURATION_DEFAULT)
     else:
         minutes = float(st.slider("Duration (minutes)", cfg.DURATION_MIN, cfg.DURATION_MAX,

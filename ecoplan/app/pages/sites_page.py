@@ -11,10 +11,10 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ecoplan.app import data, maps, ranking_panel, state, support_panel, ui
+from ecoplan.app import data, labels, maps, ranking_panel, state, support_panel, ui
 from ecoplan.settings import app as cfg
 
-TABLE_COLUMNS = ["site_id", "name", "kind", "categories", "area_ha", "access", "n_entrances",
+TABLE_COLUMNS = ["name", "kind", "categories", "area_ha", "access", "n_entrances",
                  "toilets", "benches", "shelters", "drinking_water", "parking",
                  "bus_stops_400m"]
 FACILITIES = {"toilets": "Toilets", "benches": "Benches", "shelters": "Shelters",
@@ -28,14 +28,16 @@ _LAST_MAP_CLICK = "sites._last_map_click"
 _LAST_TABLE_PICK = "sites._last_table_pick"
 
 
-def site_label(row: pd.Series) -> str:
-    name = row.get("name") or "Unnamed site"
-    return f"{name} ({row['site_id']}) · {row['area_ha']:,.1f} ha"
+def site_label(row: pd.Series, names: dict[str, str] | None = None) -> str:
+    """'Ryde Canoe Lake · 2.1 ha'; unnamed sites by kind and nearest named place."""
+    name = (names or {}).get(str(row["site_id"])) or row.get("name") or "Unnamed site"
+    return f"{name} · {row['area_ha']:,.1f} ha"
 
 
 def details_markdown(row: pd.Series, entrances: pd.DataFrame) -> str:
     """Markdown details of one site; every value from the data is escaped."""
     cats = ui.md_escape(str(row.get("categories") or "").replace(";", ", ")) or "—"
+    cats = cats.replace("\\_", " ")
     lines = [f"**Kind:** {ui.md_escape(row['kind'])}  ", f"**Categories:** {cats}  ",
              f"**Area:** {row['area_ha']:,.2f} ha  ",
              f"**Access:** {ui.md_escape(row['access'])}  "]
@@ -76,6 +78,7 @@ def render() -> None:
     table = ranked if ranked is not None else sites.sort_values(
         ["area_ha", "site_id"], ascending=[False, True])
     ids = table["site_id"].astype(str).tolist()
+    names = data.site_labels(source, False, layers, built)
 
     sel = state.selected_site()
     if sel not in ids:
@@ -104,14 +107,14 @@ def render() -> None:
         by_id = sites.set_index(sites["site_id"].astype(str))
         st.session_state[SELECT_KEY] = sel
         st.selectbox("Site", ids, key=SELECT_KEY, on_change=_select_from_widget,
-                     format_func=lambda sid: site_label(by_id.loc[sid]),
+                     format_func=lambda sid: site_label(by_id.loc[sid], names),
                      placeholder="Choose a site…")
         if sel is None:
             st.info("No site chosen yet.")
         else:
             row = by_id.loc[sel]
-            st.subheader(ui.md_escape(row["name"] or "Unnamed site"))
-            st.caption(f"Site id {ui.md_escape(sel)}")
+            st.subheader(ui.md_escape(names.get(sel) or row["name"] or "Unnamed site"))
+            st.caption(f"OpenStreetMap id {ui.md_escape(sel)}")
             ents = built.entrances[built.entrances["site_id"].astype(str) == sel]
             st.markdown(details_markdown(row, ents))
             ranking_panel.explain(sel, ranked)
@@ -121,11 +124,11 @@ def render() -> None:
     st.subheader("All sites")
     first = ranking_panel.table_columns(table) if ranked is not None else []
     cols = first + [c for c in TABLE_COLUMNS if c in table.columns and c not in first]
+    shown = labels.site_table(table, ["site_id", *cols], names)
     event = st.dataframe(
-        pd.DataFrame(table[cols]), hide_index=True, width="stretch",
+        shown, hide_index=True, width="stretch",
         key=TABLE_KEY, on_select="rerun", selection_mode="single-row",
-        column_config={"area_ha": st.column_config.NumberColumn("area (ha)", format="%.2f"),
-                       "score": st.column_config.NumberColumn("score", format="%.2f")})
+        column_config=labels.column_config(shown))
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     if rows:
         picked = ids[rows[0]]
