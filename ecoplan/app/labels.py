@@ -8,6 +8,7 @@ format with the precision the data supports. One mapping, used by every page.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -67,9 +68,9 @@ def site_table(table: pd.DataFrame, columns: list[str],
     return out
 
 
-def column_config(frame: pd.DataFrame) -> dict[str, object]:
+def column_config(frame: pd.DataFrame) -> dict[str, Any]:
     """``st.dataframe`` column_config giving each known column its label and format."""
-    cfg: dict[str, object] = {}
+    cfg: dict[str, Any] = {}
     for col in frame.columns:
         name, fmt = COLUMNS.get(col, (label(col), None))
         if fmt is not None and pd.api.types.is_numeric_dtype(frame[col]):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import streamlit as st
 
@@ -155,7 +155,7 @@ def need_from_spec(spec: dict[str, Any]) -> state.NeedData:
 
 def open_project(pid: str, s: MutableMapping[str, Any] | None = None) -> Project:
     """Load a saved project into the session (area, need, site, settings, route start)."""
-    s = st.session_state if s is None else s
+    s = cast(MutableMapping[str, Any], st.session_state) if s is None else s
     proj = store().get(pid)
     state.set_source(proj.source, offline=proj.source_offline, state=s)
     for key in [k for k in list(s.keys()) if isinstance(k, str) and _is_setting(k)]:
@@ -184,7 +184,7 @@ def open_project(pid: str, s: MutableMapping[str, Any] | None = None) -> Project
 
 def begin_run() -> None:
     """Before the page: open the project in the URL (once), keep the URL naming it."""
-    s = st.session_state
+    s = cast(MutableMapping[str, Any], st.session_state)
     wanted = st.query_params.get(QUERY)
     if wanted and wanted != s.get(RESTORED):
         try:
@@ -201,7 +201,7 @@ def begin_run() -> None:
 
 def end_run() -> None:
     """After the page: save what changed (start a project once there is real work)."""
-    s = st.session_state
+    s = cast(MutableMapping[str, Any], st.session_state)
     snap = snapshot(s)
     pid = s.get(PROJECT)
     if pid is None:
@@ -230,7 +230,7 @@ def end_run() -> None:
 
 def start_new(s: MutableMapping[str, Any] | None = None) -> None:
     """Close the open project and go back to the demo (the project stays in the list)."""
-    s = st.session_state if s is None else s
+    s = cast(MutableMapping[str, Any], st.session_state) if s is None else s
     for key in [k for k in list(s.keys()) if isinstance(k, str) and _is_setting(k)]:
         del s[key]
     for key in (PROJECT, SAVED, SETTINGS, *ROUTE_KEYS):

@@ -43,6 +43,7 @@ def code_digest() -> str:
 
 def key_for(source: str, include_restricted: bool) -> str | None:
     """Cache key of a source, or None for sources that are not a local file (Overpass)."""
+    ident: dict[str, object]
     if source == "demo":
         ident = {"demo": True}
     else:

@@ -129,7 +129,7 @@ class ProjectStore:
                   "data_json": json.dumps(project.data()), "created_at": now,
                   "updated_at": now, "opened_at": now, "version": 1}
         self._run(lambda conn: conn.execute(insert(projects_table).values(**values)))
-        return replace(project, id=pid, name=values["name"], created_at=now, updated_at=now,
+        return replace(project, id=pid, name=str(values["name"]), created_at=now, updated_at=now,
                        version=1)
 
     def get(self, project_id: str) -> Project:

@@ -143,10 +143,10 @@ K_FINISH = "route_finish"
 def _finish_choice(layers: OsmLayers) -> tuple[tuple[float, float], str] | None:
     """The finish of an A-to-B walk chosen from a list (what the map click does, by keyboard):
     None means 'a point I click on the map'."""
-    opts = {MAP_MODE: MAP_MODE}
+    opts: dict[str, str] = {MAP_MODE: MAP_MODE}
     for key, value in (("highway", "bus_stop"), ("amenity", "parking")):
         opts.update(_poi_options(state.source(), layers, key, value))
-    pick = st.selectbox("Finish at", list(opts), key=K_FINISH, format_func=opts.get)
+    pick = st.selectbox("Finish at", list(opts), key=K_FINISH, format_func=lambda k: opts.get(k, k))
     if pick == MAP_MODE:
         return None
     try:
