@@ -39,10 +39,12 @@ import shapely
 from folium.plugins import Draw
 from shapely.geometry import Polygon, mapping
 
+from ecoplan import mapstyle
 from ecoplan.app import assets
 from ecoplan.errors import AreaError
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.settings import app as cfg
+from ecoplan.settings import map_style as style
 
 _CSS = """
 .leaflet-container { background: %(bg)s; }
@@ -78,6 +80,13 @@ class _Script(folium.MacroElement):
         super().__init__()
         self._name = "EcoplanScript"
         self.code = code
+
+
+def _js_json(value: Any) -> str:
+    """JSON of lists, strings and numbers (no dicts: braces are escaped) for an inline
+    <script>: no '</script>' breakout, no '{map}' placeholder hit."""
+    return (json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("{", "\\u007b").replace("}", "\\u007d"))
 
 
 def _js_str(text: str) -> str:
@@ -178,14 +187,6 @@ def _esc(v: Any) -> str:
 # --- Basemap from OSM layers ----------------------------------------------------------------------
 
 
-def _tag_mask(gdf: gpd.GeoDataFrame, spec: Mapping[str, Sequence[str]]) -> pd.Series:
-    mask = pd.Series(False, index=gdf.index)
-    for key, values in spec.items():
-        if key in gdf.columns:
-            mask |= gdf[key].isin(list(values))
-    return mask
-
-
 def _merged(geoms: gpd.GeoSeries, *, polygons: bool, limit: int | None = None) -> list:
     """One multi-geometry per class keeps the GeoJSON small (no per-feature overhead)."""
     if not len(geoms):
@@ -226,8 +227,28 @@ def _static_layer(geoms: list, style: Mapping[str, object], name: str) -> folium
                           control=False, smooth_factor=1.0)
 
 
-def add_basemap_layers(m: folium.Map, layers: OsmLayers) -> folium.FeatureGroup:
-    """Draw a light, non-clickable basemap from OSM layers: water, green, buildings, roads, paths.
+def _basemap_styles() -> dict[str, dict[str, object]]:
+    """Leaflet path options per basemap class, from the one map style (shared with the PDF)."""
+    c = style.STYLE.colours
+    return {
+        "green": {"color": c["green_edge"], "fillColor": c["green"], "weight": 0.5,
+                  "fillOpacity": 1.0},
+        "water": {"color": c["blue_edge"], "fillColor": c["blue"], "weight": 0.5,
+                  "fillOpacity": 1.0},
+        "waterways": {"color": c["water_line"], "weight": style.WEB_WATERWAY_PX, "opacity": 1.0},
+        "buildings": {"color": c["building_edge"], "fillColor": c["building"], "weight": 0.5,
+                      "fillOpacity": 1.0},
+        "roads": {"color": c["road"], "weight": style.WEB_ROAD_PX, "opacity": 1.0},
+        "major_roads": {"color": c["road"], "weight": style.WEB_MAJOR_ROAD_PX, "opacity": 1.0},
+        "paths": {"color": c["path"], "weight": style.WEB_PATH_PX, "opacity": 0.9,
+                  "dashArray": style.WEB_PATH_DASH},
+    }
+
+
+def add_basemap_layers(m: folium.Map, layers: OsmLayers, *, labels: bool = True
+                       ) -> folium.FeatureGroup:
+    """Draw a light, non-clickable basemap from OSM layers: water, green, buildings, roads,
+    paths, and (``labels``) place and major-road names — classes from the one map style.
 
     Each class becomes one simplified multi-geometry; at most ``MAX_BUILDINGS`` buildings
     (largest first) are drawn so the page stays small.
@@ -236,32 +257,114 @@ def add_basemap_layers(m: folium.Map, layers: OsmLayers) -> folium.FeatureGroup:
     f = layers.features
     polys = f[f.geom_type.isin(["Polygon", "MultiPolygon"])] if len(f) else f
     lines = f[f.geom_type.isin(["LineString", "MultiLineString"])] if len(f) else f
-    order: list[tuple[str, list, bool]] = []
+    order: list[tuple[str, list]] = []
     if len(polys):
-        order.append(("green", _merged(polys[_tag_mask(polys, cfg.BASEMAP_GREEN)].geometry,
-                                       polygons=True), True))
-        order.append(("water", _merged(polys[_tag_mask(polys, cfg.BASEMAP_WATER)].geometry,
-                                       polygons=True), True))
-    if len(lines) and "waterway" in lines.columns:
-        ww = lines[lines["waterway"].isin(list(cfg.BASEMAP_WATERWAY_LINES))]
-        order.append(("waterways", _merged(ww.geometry, polygons=False), False))
+        order.append(("green", _merged(polys[mapstyle.is_green(polys)].geometry, polygons=True)))
+        order.append(("water", _merged(polys[mapstyle.is_blue(polys)].geometry, polygons=True)))
+    if len(lines):
+        order.append(("waterways", _merged(lines[mapstyle.is_waterway_line(lines)].geometry,
+                                           polygons=False)))
     if len(layers.buildings):
         order.append(("buildings", _merged(layers.buildings.geometry, polygons=True,
-                                           limit=cfg.MAX_BUILDINGS), True))
+                                           limit=cfg.MAX_BUILDINGS)))
     w = layers.ways
     if len(w) and "highway" in w.columns:
-        roads = _merged(w[w["highway"].isin(list(cfg.BASEMAP_ROADS))].geometry, polygons=False)
-        order.append(("roads", roads, False))
-        order.append(("paths", _merged(w[w["highway"].isin(list(cfg.BASEMAP_PATHS))].geometry,
-                                       polygons=False), False))
-    for name, geoms, _is_poly in order:
-        if not geoms:
-            continue
-        style = cfg.BASEMAP_STYLE.get(name) or {
-            "color": cfg.BASEMAP_STYLE["water"]["color"], "weight": 1.5, "opacity": 1.0}
-        _static_layer(geoms, style, name).add_to(group)
+        road = mapstyle.is_road(w["highway"])
+        major = mapstyle.is_major_road(w["highway"])
+        order.append(("roads", _merged(w[road & ~major].geometry, polygons=False)))
+        order.append(("major_roads", _merged(w[major].geometry, polygons=False)))
+        order.append(("paths", _merged(w[mapstyle.is_path(w["highway"])].geometry,
+                                       polygons=False)))
+    styles = _basemap_styles()
+    for name, geoms in order:
+        if geoms:
+            _static_layer(geoms, styles[name], name).add_to(group)
     group.add_to(m)
+    if labels:
+        add_labels(m, layers)
     return group
+
+
+# --- Labels (offline, from OSM names) -------------------------------------------------------------
+
+_LABEL_CSS = """
+.ecoplan-label { background: none; border: none; }
+.ecoplan-label span { position: absolute; transform: translate(-50%%, -50%%) rotate(var(--a));
+  white-space: nowrap; font: %(px)spx/1.1 sans-serif; color: %(fg)s; pointer-events: none;
+  text-shadow: -1px -1px 0 %(halo)s, 1px -1px 0 %(halo)s, -1px 1px 0 %(halo)s,
+  1px 1px 0 %(halo)s, 0 0 3px %(halo)s; }
+.ecoplan-label.place span { font-weight: bold; }
+"""
+
+
+def label_data(layers: OsmLayers, *, road_limit: int | None = style.MAX_ROAD_LABELS,
+               streets: gpd.GeoDataFrame | None = None, street_min_zoom: int | None = None
+               ) -> list[list]:
+    """Compact label rows ``[lat, lon, text, min_zoom, px, angle, kind]`` (text escaped).
+
+    Place names at their zoom (``PLACE_LABELS``), names of the major roads (longest first,
+    at most ``road_limit``) from ``ROAD_LABEL_MIN_ZOOM``, and ``streets`` (named ways, e.g.
+    the streets a route uses) from ``street_min_zoom`` (default: always).
+    """
+    rows: list[list] = []
+    places = mapstyle.place_labels(layers)
+    for r in places.itertuples(index=False):
+        zoom, px = style.PLACE_LABELS[r.place]
+        rows.append([round(float(r.lat), 5), round(float(r.lon), 5), html.escape(r.name),
+                     zoom, px, 0, "place"])
+    w = layers.ways
+    if road_limit and len(w) and {"highway", "name"} <= set(w.columns):
+        major = w[mapstyle.is_major_road(w["highway"])]
+        rows += _street_rows(major.to_crs(major.estimate_utm_crs()) if len(major) else major,
+                             road_limit, style.ROAD_LABEL_MIN_ZOOM)
+    if streets is not None and len(streets):
+        rows += _street_rows(streets.to_crs(streets.estimate_utm_crs()), None,
+                             street_min_zoom or 0)
+    return rows
+
+
+def _street_rows(ways: gpd.GeoDataFrame, limit: int | None, min_zoom: int) -> list[list]:
+    if not len(ways):
+        return []
+    lines = mapstyle.named_lines(ways, limit=limit)
+    lines = lines[lines["length"] > 0]
+    if not len(lines):
+        return []
+    to_ll = lines.to_crs(4326)
+    out = []
+    for name, geom in zip(to_ll["name"], to_ll.geometry, strict=True):
+        x, y, ang = mapstyle.label_anchor(geom)
+        # Angle on screen: Web Mercator stretches N–S by 1/cos(lat); CSS rotates clockwise.
+        k = 1 / math.cos(math.radians(y))
+        a = math.degrees(math.atan2(math.tan(math.radians(ang)) * k, 1))
+        out.append([round(y, 5), round(x, 5), html.escape(name), min_zoom, style.ROAD_LABEL_PX,
+                    round(-a, 1), "road"])
+    return out
+
+
+def add_labels(m: folium.Map, layers: OsmLayers, **kwargs: Any) -> None:
+    """Name labels drawn by Leaflet (DivIcon markers in their own pane, shown by zoom)."""
+    rows = label_data(layers, **kwargs)
+    if not rows:
+        return
+    c = style.STYLE.colours
+    m.get_root().header.add_child(folium.Element(
+        "<style>" + _LABEL_CSS % {"px": style.ROAD_LABEL_PX, "fg": c["label"],
+                                  "halo": c["label_halo"]} + "</style>"),
+        name="ecoplan_label_css")
+    m.add_child(_Script(
+        "(function(){var map={map};var rows=" + _js_json(rows) + ";"
+        "if(!map.getPane('ecoplanLabels')){var p=map.createPane('ecoplanLabels');"
+        "p.style.zIndex=450;p.style.pointerEvents='none';}"
+        "var ms=rows.map(function(r){var s=document.createElement('span');"
+        "s.innerHTML=r[2];s.style.setProperty('--a',r[5]+'deg');s.style.fontSize=r[4]+'px';"
+        "return [r[3],L.marker([r[0],r[1]],{pane:'ecoplanLabels',interactive:false,"
+        "keyboard:false,icon:L.divIcon({className:'ecoplan-label '+r[6],html:s.outerHTML,"
+        "iconSize:[0,0]})})];});"
+        "function upd(){var z=map.getZoom();ms.forEach(function(x){var on=z>=x[0];"
+        "if(on&&!map.hasLayer(x[1]))x[1].addTo(map);else if(!on&&map.hasLayer(x[1]))"
+        "map.removeLayer(x[1]);});}map.on('zoomend',upd);map.whenReady(upd);})();"),
+        name="ecoplan_labels")
 
 
 # --- Sites, points, areas -------------------------------------------------------------------------
