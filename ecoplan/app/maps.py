@@ -146,11 +146,24 @@ def _simplify(gdf: gpd.GeoDataFrame, tolerance_m: float = cfg.SIMPLIFY_M) -> gpd
         geom = geom.set_crs(4326)
     geom = geom.to_crs(4326)
     if len(geom) and tolerance_m > 0:
-        utm = geom.estimate_utm_crs()
-        geom = geom.to_crs(utm).simplify(tolerance_m, preserve_topology=True).to_crs(4326)
+        geom = geom.to_crs(utm_crs(geom)).simplify(tolerance_m, preserve_topology=True).to_crs(4326)
     dec = cfg.COORD_DECIMALS
     rounded = shapely.transform(geom.values, lambda c: np.round(c, dec))
     return gpd.GeoSeries(rounded, index=gdf.index, crs=4326)
+
+
+def utm_crs(geom: gpd.GeoSeries) -> str:
+    """The WGS 84 UTM zone of the geometries' centre, computed (``estimate_utm_crs`` queries
+    the PROJ database: ≈ 0.3 s a call, too slow for a click). Metres for simplifying only."""
+    w, s, e, n = geom.to_crs(4326).total_bounds
+    lon, lat = (w + e) / 2, (s + n) / 2
+    zone = min(max(int((lon + 180) // 6) + 1, 1), 60)
+    return f"EPSG:{32600 + zone if lat >= 0 else 32700 + zone}"
+
+
+def simplified(gdf: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """Geometries as drawn on the web maps (simplified to ``SIMPLIFY_M``, EPSG:4326)."""
+    return _simplify(gdf)
 
 
 def _clean(v: Any) -> Any:
@@ -196,7 +209,7 @@ def _merged(geoms: gpd.GeoSeries, *, polygons: bool, limit: int | None = None) -
         gdf = gdf[gdf.geom_type.isin(["Polygon", "MultiPolygon"])]
         if not len(gdf):
             return []
-        area = gdf.to_crs(gdf.estimate_utm_crs()).area
+        area = gdf.to_crs(utm_crs(gdf.geometry)).area
         gdf = gdf[area >= cfg.MIN_BASEMAP_AREA_M2]
         if limit is not None and len(gdf) > limit:
             gdf = gdf.loc[area[gdf.index].sort_values(ascending=False).index[:limit]]
@@ -315,10 +328,10 @@ def label_data(layers: OsmLayers, *, road_limit: int | None = style.MAX_ROAD_LAB
     w = layers.ways
     if road_limit and len(w) and {"highway", "name"} <= set(w.columns):
         major = w[mapstyle.is_major_road(w["highway"])]
-        rows += _street_rows(major.to_crs(major.estimate_utm_crs()) if len(major) else major,
+        rows += _street_rows(major.to_crs(utm_crs(major.geometry)) if len(major) else major,
                              road_limit, style.ROAD_LABEL_MIN_ZOOM)
     if streets is not None and len(streets):
-        rows += _street_rows(streets.to_crs(streets.estimate_utm_crs()), None,
+        rows += _street_rows(streets.to_crs(utm_crs(streets.geometry)), None,
                              street_min_zoom or 0)
     return rows
 

@@ -168,7 +168,7 @@ def selection_overlay(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame,
     if selected is not None:
         hit = sites[sites["site_id"].astype(str) == str(selected)]
         if len(hit):
-            geom = hit.to_crs(4326).geometry.iloc[0]
+            geom = maps.simplified(hit).iloc[0]
             folium.GeoJson(
                 {"type": "Feature", "geometry": mapping(geom), "properties": {}},
                 style_function=lambda _f: {"color": cfg.SELECTED_COLOR, "fill": False,
@@ -177,13 +177,9 @@ def selection_overlay(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame,
             ).add_to(group)
         ent = entrances[entrances["site_id"].astype(str) == str(selected)] \
             if len(entrances) else entrances
-        for _, row in ent.to_crs(4326).iterrows() if len(ent) else []:
-            colour = cfg.POINT_COLORS.get(str(row.get("source")), cfg.FALLBACK_COLOR)
-            folium.CircleMarker(
-                (row.geometry.y, row.geometry.x), radius=cfg.POINT_RADIUS_PX, color="#000000",
-                weight=1, fill=True, fill_color=colour, fill_opacity=1.0,
-                tooltip=html.escape(f"Entrance ({str(row.get('source')).replace('_', ' ')})"),
-            ).add_to(group)
+        if len(ent):  # one GeoJSON layer: hundreds of markers would each render a template
+            maps.add_points(group, ent.assign(kind="entrance"), label_column="kind",  # type: ignore[arg-type]
+                            color_by="source", name="Entrances of the chosen site")
     return group
 
 
