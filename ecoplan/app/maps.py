@@ -50,7 +50,8 @@ _CSS = """
 .leaflet-container { background: %(bg)s; }
 .ecoplan-legend { background: #fff; padding: 6px 8px; font: 14px/1.4 sans-serif;
   border-radius: 4px; box-shadow: 0 0 4px rgba(0,0,0,.35); color: #222; }
-.ecoplan-legend .title { font-weight: bold; margin-bottom: 2px; }
+.ecoplan-legend .title { font-weight: bold; margin-bottom: 2px; cursor: pointer; }
+.ecoplan-legend details:not([open]) .title { margin-bottom: 0; }
 .ecoplan-legend i { display: inline-block; width: 14px; height: 14px; margin-right: 6px;
   vertical-align: -2px; border: 1px solid #555; }
 .ecoplan-legend i.nodata, .leaflet-pane path.ecoplan-nodata { fill: url(#ecoplan-hatch); }
@@ -126,8 +127,31 @@ def base_map(bounds: Sequence[float], *, online_tiles: bool = False,
         folium.TileLayer(tiles=cfg.ONLINE_TILES_URL, attr=cfg.ONLINE_TILES_ATTRIBUTION,
                          name=cfg.ONLINE_TILES_NAME, overlay=True, show=False,
                          max_zoom=cfg.MAP_MAX_ZOOM).add_to(m)
-    m.fit_bounds([[s, w], [n, e]])
+    fit(m, (w, s, e, n))
     return m
+
+
+def fit(m: folium.Map, bounds: Sequence[float], padding_px: int = 10) -> None:
+    """Open the map on ``bounds`` (w, s, e, n), replacing any earlier fit.
+
+    Leaflet fits once, at creation, when streamlit-folium's frame may not have its final
+    width yet (the map then opens cropped or zoomed out); so the fit is repeated whenever the
+    map's box changes size, until the user pans or zooms.
+    """
+    w, s, e, n = (float(v) for v in bounds)
+    for name in [k for k, v in m._children.items()
+                 if isinstance(v, folium.FitBounds) or k == "ecoplan_fit"]:
+        del m._children[name]
+    m.fit_bounds([[s, w], [n, e]], padding=(padding_px, padding_px))
+    b = _js_json([[s, w], [n, e]])
+    m.add_child(_Script(
+        "(function(){var map={map};var b=" + b + ";var moved=false;"
+        "['mousedown','touchstart','wheel','keydown'].forEach(function(ev){"
+        "map.getContainer().addEventListener(ev,function(){moved=true;},{once:true});});"
+        "if(window.ResizeObserver){new ResizeObserver(function(){if(moved)return;"
+        "map.invalidateSize();map.fitBounds(b,{padding:[" + str(padding_px) + ","
+        + str(padding_px) + "],animate:false});}).observe(map.getContainer());}})();"),
+        name="ecoplan_fit")
 
 
 def finish(m: folium.Map) -> folium.Map:
@@ -307,10 +331,12 @@ _LABEL_CSS = """
   text-shadow: -1px -1px 0 %(halo)s, 1px -1px 0 %(halo)s, -1px 1px 0 %(halo)s,
   1px 1px 0 %(halo)s, 0 0 3px %(halo)s; }
 .ecoplan-label.place span { font-weight: bold; }
+.ecoplan-label.route span { font-weight: bold; color: #000; }
 """
 
 
-def label_data(layers: OsmLayers, *, road_limit: int | None = style.MAX_ROAD_LABELS,
+def label_data(layers: OsmLayers, *, places: bool = True,
+               road_limit: int | None = style.MAX_ROAD_LABELS,
                streets: gpd.GeoDataFrame | None = None, street_min_zoom: int | None = None
                ) -> list[list]:
     """Compact label rows ``[lat, lon, text, min_zoom, px, angle, kind]`` (text escaped).
@@ -320,11 +346,11 @@ def label_data(layers: OsmLayers, *, road_limit: int | None = style.MAX_ROAD_LAB
     the streets a route uses) from ``street_min_zoom`` (default: always).
     """
     rows: list[list] = []
-    places = mapstyle.place_labels(layers)
-    for r in places.itertuples(index=False):
-        zoom, px = style.PLACE_LABELS[r.place]
-        rows.append([round(float(r.lat), 5), round(float(r.lon), 5), html.escape(r.name),
-                     zoom, px, 0, "place"])
+    if places:
+        for r in mapstyle.place_labels(layers).itertuples(index=False):
+            zoom, px = style.PLACE_LABELS[r.place]
+            rows.append([round(float(r.lat), 5), round(float(r.lon), 5), html.escape(r.name),
+                         zoom, px, 0, "place"])
     w = layers.ways
     if road_limit and len(w) and {"highway", "name"} <= set(w.columns):
         major = w[mapstyle.is_major_road(w["highway"])]
@@ -332,11 +358,12 @@ def label_data(layers: OsmLayers, *, road_limit: int | None = style.MAX_ROAD_LAB
                              road_limit, style.ROAD_LABEL_MIN_ZOOM)
     if streets is not None and len(streets):
         rows += _street_rows(streets.to_crs(utm_crs(streets.geometry)), None,
-                             street_min_zoom or 0)
+                             street_min_zoom or 0, kind="road route")
     return rows
 
 
-def _street_rows(ways: gpd.GeoDataFrame, limit: int | None, min_zoom: int) -> list[list]:
+def _street_rows(ways: gpd.GeoDataFrame, limit: int | None, min_zoom: int,
+                 kind: str = "road") -> list[list]:
     if not len(ways):
         return []
     lines = mapstyle.named_lines(ways, limit=limit)
@@ -351,12 +378,14 @@ def _street_rows(ways: gpd.GeoDataFrame, limit: int | None, min_zoom: int) -> li
         k = 1 / math.cos(math.radians(y))
         a = math.degrees(math.atan2(math.tan(math.radians(ang)) * k, 1))
         out.append([round(y, 5), round(x, 5), html.escape(name), min_zoom, style.ROAD_LABEL_PX,
-                    round(-a, 1), "road"])
+                    round(-a, 1), kind])
     return out
 
 
-def add_labels(m: folium.Map, layers: OsmLayers, **kwargs: Any) -> None:
-    """Name labels drawn by Leaflet (DivIcon markers in their own pane, shown by zoom)."""
+def add_labels(m: folium.Map, layers: OsmLayers, *, name: str = "ecoplan_labels",
+               **kwargs: Any) -> None:
+    """Name labels drawn by Leaflet (DivIcon markers in their own pane, shown by zoom);
+    ``kwargs`` go to :func:`label_data`. ``name`` tells apart several label sets on a map."""
     rows = label_data(layers, **kwargs)
     if not rows:
         return
@@ -377,7 +406,7 @@ def add_labels(m: folium.Map, layers: OsmLayers, **kwargs: Any) -> None:
         "function upd(){var z=map.getZoom();ms.forEach(function(x){var on=z>=x[0];"
         "if(on&&!map.hasLayer(x[1]))x[1].addTo(map);else if(!on&&map.hasLayer(x[1]))"
         "map.removeLayer(x[1]);});}map.on('zoomend',upd);map.whenReady(upd);})();"),
-        name="ecoplan_labels")
+        name=name)
 
 
 # --- Sites, points, areas -------------------------------------------------------------------------
@@ -589,21 +618,24 @@ def choropleth(m: folium.Map, areas: gpd.GeoDataFrame, column: str, *, label: st
 
 
 def add_legend(m: folium.Map, title: str, items: Sequence[tuple[str, str]],
-               position: str = "bottomright") -> None:
-    """A Leaflet control listing (colour, label); colour 'nodata' draws the hatch swatch."""
-    rows = [f'<div class="title">{html.escape(title)}</div>']
+               position: str = "bottomright", *, collapsed: bool = False) -> None:
+    """A collapsible Leaflet control listing (colour, label) under its title (a
+    ``<details>``: click or press Enter on the title to fold it away so it never hides the
+    map); colour 'nodata' draws the hatch swatch."""
+    rows = [f'<summary class="title">{html.escape(title)}</summary>']
     for color, text in items:
         if color == "nodata":
             swatch = '<i class="nodata"></i>'
         else:
             swatch = f'<i style="background:{html.escape(color)}"></i>'
         rows.append(f"<div>{swatch}{html.escape(str(text))}</div>")
-    body = _js_str("".join(rows))
+    body = _js_str(f"<details{'' if collapsed else ' open'}>" + "".join(rows) + "</details>")
     m.add_child(_Script(
         "(function(){var c=L.control({position:" + _js_str(position) + "});"
         "c.onAdd=function(){var d=L.DomUtil.create('div','ecoplan-legend');"
-        f"d.setAttribute('role','img');d.setAttribute('aria-label',{_js_str(title)});"
-        f"d.innerHTML={body};return d;}};c.addTo({{map}});}})();"))
+        f"d.innerHTML={body};L.DomEvent.disableClickPropagation(d);"
+        "L.DomEvent.disableScrollPropagation(d);return d;};"
+        "c.addTo({map});})();"))
 
 
 # --- Drawing a what-if site -----------------------------------------------------------------------
