@@ -69,8 +69,9 @@ def describe(route, index: int | None = None) -> list[str]:
     lines = [
         f"{head}{route.length_m / 1000:.2f} km {kind}, about {route.minutes:.0f} min at "
         f"{route.speed_kmh:g} km/h",
-        f"  green/blue {s.get('share_green_blue', 0):.0%}, busy roads "
-        f"{s.get('share_on_roads', 0):.0%}, retraced {s.get('share_retraced', 0):.0%}, "
+        f"  green/blue {s.get('share_green_blue', 0):.0%}, roads "
+        f"{s.get('share_any_road', 0):.0%} (busy roads {s.get('share_on_roads', 0):.0%}), "
+        f"retraced {s.get('share_retraced', 0):.0%}, "
         f"lit {s.get('share_lit', 0):.0%}",
         f"  step-free: {'yes' if route.step_free else 'no'}"
         + ("" if route.step_free else f" ({s.get('obstacles', 0):.0f} obstacle segments)")
