@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -283,8 +283,8 @@ def _words(path: Path) -> tuple[list[tuple[str, float, float, float, float]], fl
     """Words with their boxes (xMin, yMin, xMax, yMax, points) and the page size."""
     import re
 
-    html = subprocess.run([_tool("pdftotext"), "-bbox", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    html = subprocess.run([_tool("pdftotext"), "-f", "1", "-l", "1", "-bbox", str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout  # the map page
     page = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', html)
     words = [(w, float(a), float(b), float(c), float(d)) for a, b, c, d, w in re.findall(
         r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
@@ -303,7 +303,7 @@ def test_long_titles_stay_on_the_page(tall_route, iow_layers, tmp_path, title):
 
     out = render_route_pdf(tall_route, iow_layers, tmp_path / "long.pdf", title=title)
     words, width, height = _words(out)
-    assert _page(out) == (1, (595, 842))
+    assert _page(out)[1] == (595, 842)
     for _, x0, y0, x1, y1 in words:
         assert x0 >= 0 and x1 <= width and y0 >= 0 and y1 <= height
     top = sorted(words, key=lambda w: w[2])
@@ -331,3 +331,14 @@ def test_fit_title_shrinks_then_wraps_then_cuts():
     assert text.count("\n") == 1 and text.endswith("…") and size == rcfg.TITLE_MIN_TWO_LINE_PT
     for line in text.split("\n"):
         assert _title_width_pt(line, size) <= width
+
+
+def test_long_title_fits_a_landscape_page_too(wide_route, iow_layers, tmp_path):
+    title = ("Ryde seafront, Appley Tower, the canoe lake, Puckpool Park and back along the "
+             "Esplanade past the pier — a gentle walk for the Tuesday morning group")
+    out = render_route_pdf(wide_route, iow_layers, tmp_path / "wide.pdf", title=title)
+    words, width, height = _words(out)
+    assert (round(width), round(height)) == (842, 595)
+    for _, x0, y0, x1, y1 in words:
+        assert x0 >= 0 and x1 <= width and y0 >= 0 and y1 <= height
+    assert "Ryde" in {w[0] for w in words} and "group" in {w[0] for w in words}
