@@ -14,6 +14,7 @@ import copy
 import html
 
 import folium
+import geopandas as gpd
 import streamlit as st
 
 from ecoplan.app import maps
@@ -49,7 +50,8 @@ def _route_map_template(source: str, start: LonLat | None, end: LonLat | None, r
     routes = list(_result.routes) if _result is not None else []
     add_routes(m, routes, picked, not_step_free=_result is not None and _result.fallback)
     if 0 <= picked < len(routes):  # the names of the streets the picked route uses
-        streets = route_streets(routes[picked], _layers, "EPSG:4326")
+        line = gpd.GeoSeries([routes[picked].geometry], crs="EPSG:4326")
+        streets = route_streets(routes[picked], _layers, maps.utm_crs(line))
         maps.add_labels(m, _layers, name="ecoplan_route_labels", places=False, road_limit=0,
                         streets=streets, street_min_zoom=0)
     if start is not None:
