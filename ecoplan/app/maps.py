@@ -136,7 +136,8 @@ def fit(m: folium.Map, bounds: Sequence[float], padding_px: int = 10) -> None:
 
     Leaflet fits once, at creation, when streamlit-folium's frame may not have its final
     width yet (the map then opens cropped or zoomed out); so the fit is repeated whenever the
-    map's box changes size, until the user pans or zooms.
+    map's box changes size, until the user (or the page, e.g. zooming to a chosen site)
+    moves the view.
     """
     w, s, e, n = (float(v) for v in bounds)
     for name in [k for k, v in m._children.items()
@@ -145,12 +146,15 @@ def fit(m: folium.Map, bounds: Sequence[float], padding_px: int = 10) -> None:
     m.fit_bounds([[s, w], [n, e]], padding=(padding_px, padding_px))
     b = _js_json([[s, w], [n, e]])
     m.add_child(_Script(
-        "(function(){var map={map};var b=" + b + ";var moved=false;"
+        "(function(){var map={map};var b=" + b + ";var moved=false,ours=false;"
         "['mousedown','touchstart','wheel','keydown'].forEach(function(ev){"
         "map.getContainer().addEventListener(ev,function(){moved=true;},{once:true});});"
+        # any other view change (the page zooming to a chosen site) also ends refitting
+        "map.on('movestart',function(){if(!ours)moved=true;});"
         "if(window.ResizeObserver){new ResizeObserver(function(){if(moved)return;"
-        "map.invalidateSize();map.fitBounds(b,{padding:[" + str(padding_px) + ","
-        + str(padding_px) + "],animate:false});}).observe(map.getContainer());}})();"),
+        "ours=true;map.invalidateSize();map.fitBounds(b,{padding:[" + str(padding_px) + ","
+        + str(padding_px) + "],animate:false});ours=false;}).observe(map.getContainer());}"
+        "})();"),
         name="ecoplan_fit")
 
 
