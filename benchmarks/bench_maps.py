@@ -81,8 +81,11 @@ def main() -> None:
         print("API: ecoplan.app.site_map (render once, overlay per selection)")
     print(f"sites: {len(built.sites):,}; entrances: {len(built.entrances):,}")
     print(f"first build + render: {build:.2f} s; map script {size / 1e6:.2f} MB")
-    print(f"choose a new site (server work per run): {choose:.2f} s; new map bytes sent: "
-          f"{sent / 1e3:,.0f} kB")
+    what = ("the whole map, re-created by the browser" if site_map is None else
+            "the unchanged map script (the browser keeps its map) + the chosen site's overlay")
+    print(f"choose a new site (server work per run): {choose:.2f} s; the browser receives "
+          f"{what}: {size / 1e6:.2f} MB" + ("" if site_map is None else
+                                              f" + {sent / 1e3:,.0f} kB"))
     print(f"rerun, same selection (server work): {same:.3f} s")
 
 

@@ -33,7 +33,7 @@ import streamlit_folium as stf
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from ecoplan.app import maps
+from ecoplan.app import maps, ui
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.settings import app as cfg
 
@@ -259,6 +259,10 @@ def sites_map(source: str, layers: OsmLayers, built: Any, selected: str | None, 
     colouring; a new selection sends only its outline and entrances."""
     pm = sites_base(source, layers, built, color_by)
     focus = current_focus()
+    if focus and st.button(f"Hide the outline of {ui.md_escape(focus.get('label') or 'the area')}",
+                           key=f"{key}_hide_focus", icon=":material/visibility_off:"):
+        clear_focus()
+        focus = None
     ident = (source, selected, repr(focus))
     cached = st.session_state.get(_OVERLAY_CACHE)
     if not (isinstance(cached, tuple) and cached[0] == ident):

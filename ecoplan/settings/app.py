@@ -103,8 +103,11 @@ SIMPLIFY_M = 5.0
 COORD_DECIMALS = 5
 #: Drop basemap polygons smaller than this (m²); our choice: ~ a 10 m × 10 m square.
 MIN_BASEMAP_AREA_M2 = 100.0
-#: At most this many buildings are drawn (largest first); buildings are context only.
-MAX_BUILDINGS = 20_000
+#: At most this many buildings are drawn (largest first); buildings are context only. Our
+#: choice: on the Isle of Wight 20,000 buildings were 1.16 MB of a 3.5 MB Sites map (sent to
+#: the browser with every change of selection) and at island zoom (10–12, 20–80 m a pixel) a
+#: house is one pixel; the 5,000 largest still outline the towns (benchmarks/bench_maps.py).
+MAX_BUILDINGS = 5_000
 # Which OSM tags are drawn as green, water, roads and paths, and in which colours, is the one
 # basemap style shared with the printed map: ecoplan.settings.map_style (matched by
 # ecoplan.mapstyle).
