@@ -381,3 +381,20 @@ def test_a_gap_area_can_be_shown_on_the_sites_map(sites):
     assert -1.25 < lon < -1.24 and zoom >= 14
     site_map.clear_focus(state)
     assert site_map.current_focus(state) is None
+
+
+def test_categories_fill_tiers_in_order_and_hatch_unknown(sites):
+    areas = sites.assign(tier=["Priority 1", None, "<b>odd</b>"])
+    m = maps.base_map(sites.total_bounds)
+    colors = {"Priority 1": "#b10026", "Priority 2": "#fd8d3c"}
+    layer = maps.categories(m, areas, "tier", label="Priority", colors=colors,
+                            id_column="site_id")
+    feats = layer.data["features"]
+    assert [f["properties"]["_fill"] for f in feats] == ["#b10026", cfg.NO_DATA_COLOR,
+                                                          cfg.NO_DATA_COLOR]
+    assert [f["properties"]["value"] for f in feats] == ["Priority 1", None, None]
+    page = m.get_root().render()
+    assert "<b>odd</b>" not in page
+    legend = next(c.code for c in m._children.values() if "ecoplan-legend" in
+                  getattr(c, "code", ""))
+    assert legend.index("Priority 1") < legend.index("Priority 2") < legend.index("no data")

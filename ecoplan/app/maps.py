@@ -621,6 +621,57 @@ def choropleth(m: folium.Map, areas: gpd.GeoDataFrame, column: str, *, label: st
     return layer
 
 
+def categories(m: folium.Map, areas: gpd.GeoDataFrame, column: str, *, label: str,
+               colors: Mapping[str, str], id_column: str | None = None,
+               name: str | None = None, legend: bool = True,
+               collapsed_legend: bool = False) -> folium.GeoJson:
+    """Areas filled by a category of ``column`` (e.g. priority tiers), in ``colors``' order.
+
+    ``colors`` maps each category, as text, to its fill, in the order the legend lists them.
+    Values not in ``colors`` (and missing ones) are hatched grey as "no data", so a tier the
+    caller forgot is visible rather than silently coloured like another. Every value and id
+    is escaped; feature properties carry ``area_id`` and ``value`` for reading clicks back.
+    """
+    if column not in areas.columns:
+        raise ValueError(f"no column {column!r}")
+    geoms = _simplify(areas)
+    props, ids = [], []
+    for i, (idx, row) in enumerate(areas.iterrows()):
+        area_id = _clean(row.get(id_column)) if id_column else idx
+        val = _clean(row[column])
+        key = None if val is None else str(val)
+        known = key in colors
+        shown = key if known else cfg.NO_DATA_LABEL
+        text = f"{area_id}: {label} {shown}" if id_column else f"{label}: {shown}"
+        props.append({"area_id": _clean(area_id), "value": key if known else None,
+                      "tooltip": html.escape(text),
+                      "_fill": colors[key] if known else cfg.NO_DATA_COLOR,  # type: ignore[index]
+                      "_nodata": not known})
+        ids.append(f"cat-{i}")
+    data = _collection(geoms.values, props, ids)
+
+    def style(feature: dict) -> dict:
+        p = feature["properties"]
+        st: dict[str, object] = {"fillColor": p["_fill"], "color": "#666666", "weight": 0.6,
+                                 "fillOpacity": cfg.CHOROPLETH_FILL_OPACITY}
+        if p["_nodata"]:
+            st["className"] = "ecoplan-nodata"
+            st["fillOpacity"] = 0.9
+        return st
+
+    layer = folium.GeoJson(
+        data, name=name or label, style_function=style,
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
+    )
+    layer.add_to(m)
+    if legend:
+        items = [(c, k) for k, c in colors.items()]
+        if any(p["_nodata"] for p in props):
+            items.append(("nodata", cfg.NO_DATA_LABEL))
+        add_legend(m, label, items, collapsed=collapsed_legend)
+    return layer
+
+
 def add_legend(m: folium.Map, title: str, items: Sequence[tuple[str, str]],
                position: str = "bottomright", *, collapsed: bool = False) -> None:
     """A collapsible Leaflet control listing (colour, label) under its title (a
