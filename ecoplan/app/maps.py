@@ -111,6 +111,7 @@ def base_map(bounds: Sequence[float], *, online_tiles: bool = False,
     w, s, e, n = (float(v) for v in bounds)
     if not all(math.isfinite(v) for v in (w, s, e, n)) or w > e or s > n:
         raise AreaError(f"Cannot draw a map for bounds {tuple(bounds)}: choose a valid area.")
+    map_kwargs.setdefault("zoom_snap", style.ZOOM_SNAP)
     m = folium.Map(location=[(s + n) / 2, (w + e) / 2], tiles=None, zoom_start=13,
                    control_scale=True, max_zoom=cfg.MAP_MAX_ZOOM, **map_kwargs)
     # Instance attributes (new lists): folium's add_js_link would mutate the class lists.

@@ -23,6 +23,7 @@ from ecoplan.osm.layers import OsmLayers
 from ecoplan.routes.model import Route
 from ecoplan.routes.streets import route_streets
 from ecoplan.settings import app_route as cfg
+from ecoplan.settings import map_style
 
 ROUTE_CLASS = "ecoplan-route"  # CSS class of route lines (the e2e test looks for it)
 _KIND_LABEL = {"toilets": "Toilets", "bench": "Bench"}
@@ -52,6 +53,8 @@ def _route_map_template(source: str, start: LonLat | None, end: LonLat | None, r
     if 0 <= picked < len(routes):  # the names of the streets the picked route uses
         line = gpd.GeoSeries([routes[picked].geometry], crs="EPSG:4326")
         streets = route_streets(routes[picked], _layers, maps.utm_crs(line))
+        streets = streets[streets["length"] >= map_style.WEB_ROUTE_STREET_MIN_M].iloc[
+            :map_style.WEB_ROUTE_STREET_LABELS]
         maps.add_labels(m, _layers, name="ecoplan_route_labels", places=False, road_limit=0,
                         streets=streets, street_min_zoom=0)
     if start is not None:
