@@ -219,3 +219,182 @@ def test_iow_basemap_is_small(iow_layers):
     assert external_refs(page) == []
     # basemap shapes never take clicks (they would replace the clicked site)
     assert page.count('"interactive": false') >= len(names)
+
+
+# --- one map style, labels, legends, fitting ----------------------------------------------------
+
+
+def _layers(features=None, ways=None, pois=None):
+    from ecoplan.osm.layers import OsmLayers
+
+    empty = gpd.GeoDataFrame(geometry=[], crs=4326)
+    return OsmLayers(features if features is not None else empty,
+                     ways if ways is not None else empty, empty,
+                     pois if pois is not None else empty, empty)
+
+
+def test_web_and_print_maps_classify_with_the_same_style():
+    from ecoplan import mapstyle
+    from ecoplan.routes import printmap
+
+    feats = gpd.GeoDataFrame(
+        {"natural": ["beach", None, "wood"], "landuse": [None, "cemetery", None],
+         "leisure": [None, None, None]},
+        geometry=[box(-1.300, 50.70, -1.298, 50.702), box(-1.296, 50.70, -1.294, 50.702),
+                  box(-1.292, 50.70, -1.290, 50.702)], crs=4326)
+    assert mapstyle.is_blue(feats).tolist() == [True, False, False]
+    assert mapstyle.is_green(feats).tolist() == [False, True, True]
+    hw = pd.Series(["residential", "service", "primary", "footway", "pedestrian"])
+    assert mapstyle.is_road(hw).tolist() == [True, True, True, False, False]
+    assert mapstyle.is_path(hw).tolist() == [False, False, False, True, True]
+    # no second copy of the tag lists in either renderer's settings
+    from ecoplan.settings import routes as rcfg
+
+    for name in ("BASEMAP_ROADS", "BASEMAP_GREEN", "BASEMAP_WATER", "BASEMAP_PATHS"):
+        assert not hasattr(cfg, name), name
+    for name in ("ROAD_WIDTH_PT", "GREEN_LEISURE", "BLUE_NATURAL", "PATH_HIGHWAYS"):
+        assert not hasattr(rcfg, name), name
+    assert printmap.mapstyle is mapstyle
+
+
+def test_labels_name_places_and_major_roads_and_are_escaped():
+    from shapely.geometry import LineString
+
+    pois = gpd.GeoDataFrame({"place": ["town", "hamlet", None], "name": [HOSTILE, "Ashey", "x"]},
+                            geometry=[Point(-1.29, 50.70), Point(-1.28, 50.71),
+                                      Point(-1.27, 50.70)], crs=4326)
+    ways = gpd.GeoDataFrame(
+        {"highway": ["primary", "primary", "residential"],
+         "name": ["Ryde Road", "Ryde Road", "Quiet Close"]},
+        geometry=[LineString([(-1.30, 50.70), (-1.29, 50.70)]),
+                  LineString([(-1.29, 50.70), (-1.28, 50.70)]),
+                  LineString([(-1.28, 50.70), (-1.28, 50.71)])], crs=4326)
+    rows = maps.label_data(_layers(ways=ways, pois=pois))
+    by_text = {r[2]: r for r in rows}
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in by_text and HOSTILE not in by_text
+    assert by_text["Ashey"][3] > by_text["&lt;script&gt;alert(1)&lt;/script&gt;"][3]  # zoom
+    assert [r[2] for r in rows].count("Ryde Road") == 1  # one label per merged street
+    assert "Quiet Close" not in by_text  # minor streets: only when a route uses them
+    m = maps.base_map((-1.31, 50.69, -1.26, 50.72))
+    maps.add_labels(m, _layers(ways=ways, pois=pois))
+    page = m.get_root().render()
+    assert HOSTILE not in page and "alert(1)" in page
+    assert "ecoplanLabels" in page
+
+
+def test_iow_map_labels_towns(iow_layers):
+    rows = maps.label_data(iow_layers)
+    places = {r[2] for r in rows if r[6] == "place"}
+    assert {"Newport", "Ryde", "Cowes", "Sandown"} <= places
+    roads = [r for r in rows if r[6] == "road"]
+    assert 0 < len(roads) <= maps.style.MAX_ROAD_LABELS
+
+
+def test_legends_fold_away():
+    m = maps.base_map((-1.31, 50.69, -1.26, 50.72))
+    maps.add_legend(m, "Kind <b>", [("#000000", "green")])
+    maps.add_legend(m, "Other", [("#000000", "x")], collapsed=True)
+    page = m.get_root().render()
+    assert "<details open><summary" in page.replace("\\u003c", "<").replace("\\u003e", ">")
+    assert "<details><summary" in page.replace("\\u003c", "<").replace("\\u003e", ">")
+    assert "Kind &lt;b&gt;" in page.replace("\\u0026", "&")
+
+
+def test_map_refits_once_and_keeps_one_fit():
+    m = maps.base_map((-1.31, 50.69, -1.26, 50.72))
+    maps.fit(m, (-1.30, 50.70, -1.29, 50.71))
+    fits = [c for c in m._children.values() if isinstance(c, folium.FitBounds)]
+    assert len(fits) == 1 and fits[0].bounds == [[50.70, -1.30], [50.71, -1.29]]
+    page = m.get_root().render()
+    assert page.count(".observe(map.getContainer())") == 1
+
+
+# --- the Sites map: rendered once, the selection as an overlay -------------------------------
+
+
+def test_prepared_map_is_what_st_folium_sends(sites, monkeypatch):
+    from ecoplan.app import site_map
+
+    sent = []
+    monkeypatch.setattr(streamlit_folium, "_component_func",
+                        lambda **kw: sent.append(kw) or kw.get("default"))
+    m = full_map(sites)
+    streamlit_folium.st_folium(m, key="k", returned_objects=["last_active_drawing"],
+                               use_container_width=True)
+    pm = site_map.prepare(full_map(sites))
+    site_map.show_prepared(pm, key="k", returned_objects=["last_active_drawing"],
+                           height=700)
+    ref, ours = sent
+
+    def norm(text):  # folium element ids are random per build
+        return re.sub(r"_[0-9a-f]{32}", "_ID", text)
+
+    for k in ("script", "header", "html"):
+        assert norm(ours[k]) == norm(ref[k]), k
+    for k in ("css_links", "js_links", "returned_objects", "default", "height", "width",
+              "zoom", "center", "feature_group", "return_on_hover", "layer_control",
+              "pixelated", "wrap_longitude"):
+        assert ours[k] == ref[k], k
+    assert set(ours) == set(ref)
+
+
+def test_choosing_a_site_sends_only_its_outline_and_entrances(sites):
+    from ecoplan.app import site_map
+
+    ents = gpd.GeoDataFrame({"site_id": ["r2", "r2", "w1"], "entrance_id": ["a", "b", "c"],
+                             "source": ["tagged", "crossing", "tagged"]},
+                            geometry=[Point(-1.28, 50.705), Point(-1.27, 50.705),
+                                      Point(-1.30, 50.705)], crs=4326)
+    group = site_map.selection_overlay(sites, ents, "r2")
+    script = site_map.overlay_script(group)
+    assert "-1.28" in script and "-1.27" in script  # r2's outline and entrances
+    assert "-1.29" not in script and "-1.3," not in script  # nothing of w1 (or its entrance)
+    assert "feature_group_feature_group_0" in script
+    assert len(script) < 20_000
+    assert site_map.selection_overlay(sites, ents, None) is None
+    (lat, lon), zoom = site_map.selection_view(sites, "r2")
+    assert 50.70 < lat < 50.71 and -1.28 < lon < -1.27 and zoom >= 14
+    assert site_map.selection_view(sites, None) == (None, None)
+
+
+def test_view_of_fits_bounds():
+    from ecoplan.app import site_map
+
+    center, z = site_map.view_of((-1.6, 50.57, -1.07, 50.77), width_px=700, height_px=520)
+    assert z == 10  # the Isle of Wight (≈ 37 km wide) in a 700 px map
+    assert site_map.view_of((-1.16, 50.73, -1.15, 50.735))[1] > z
+
+
+def test_a_gap_area_can_be_shown_on_the_sites_map(sites):
+    from ecoplan.app import site_map
+
+    state: dict = {}
+    area = gpd.GeoDataFrame(geometry=[box(-1.25, 50.70, -1.24, 50.71)], crs=4326)
+    site_map.focus_area(area, label="Gap <E01017284>", state=state)
+    focus = site_map.current_focus(state)
+    assert focus["bounds"] == pytest.approx((-1.25, 50.70, -1.24, 50.71))
+    group = site_map.selection_overlay(sites, sites.iloc[:0], None, focus)
+    script = site_map.overlay_script(group)
+    assert "-1.245" in script or "-1.25" in script
+    assert "Gap <E01017284>" not in script and "E01017284" in script
+    (lat, lon), zoom = site_map.selection_view(sites, None, focus)
+    assert -1.25 < lon < -1.24 and zoom >= 14
+    site_map.clear_focus(state)
+    assert site_map.current_focus(state) is None
+
+
+def test_categories_fill_tiers_in_order_and_hatch_unknown(sites):
+    areas = sites.assign(tier=["Priority 1", None, "<b>odd</b>"])
+    m = maps.base_map(sites.total_bounds)
+    colors = {"Priority 1": "#b10026", "Priority 2": "#fd8d3c"}
+    layer = maps.categories(m, areas, "tier", label="Priority", colors=colors,
+                            id_column="site_id")
+    feats = layer.data["features"]
+    assert [f["properties"]["_fill"] for f in feats] == ["#b10026", cfg.NO_DATA_COLOR,
+                                                          cfg.NO_DATA_COLOR]
+    assert [f["properties"]["value"] for f in feats] == ["Priority 1", None, None]
+    page = m.get_root().render()
+    assert "<b>odd</b>" not in page
+    legend = next(c.code for c in m._children.values() if "ecoplan-legend" in
+                  getattr(c, "code", ""))
+    assert legend.index("Priority 1") < legend.index("Priority 2") < legend.index("no data")

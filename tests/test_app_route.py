@@ -234,3 +234,50 @@ def test_a_to_b_finish_can_be_chosen_with_the_keyboard():
     no_exception(at)
     res = rp.result(at.session_state)
     assert res is not None and res.request.end is not None
+
+
+def test_route_map_names_the_streets_of_the_picked_route_and_shows_every_route(planned,
+                                                                             demo_layers):
+    from ecoplan.app import route_map
+    from ecoplan.routes.streets import route_streets
+    from ecoplan.settings import app_route as rcfg
+
+    res = rp.result(planned.session_state)
+    m = route_map.route_map("demo", demo_layers, DEMO_START, None, res, 0)
+    page_html = m.get_root().render()
+    used = set(route_streets(res.routes[0], demo_layers, "EPSG:3067")["name"])
+    assert used, "the demo loop walks named streets or paths"
+    script = m._children["ecoplan_route_labels"].code
+    assert sum(name in script for name in used) >= min(2, len(used))
+    assert "ecoplanLabels" in page_html
+    group = next(c for c in m._children.values() if getattr(c, "layer_name", "") == "Routes")
+    lines = [c for c in group._children.values()
+             if getattr(c, "options", {}).get("className") == route_map.ROUTE_CLASS]
+    assert len(lines) == len(res.routes)
+    # routes 2 and 3 stay clearly visible: nearly opaque, each over a white casing
+    assert all(c.options["opacity"] >= rcfg.ROUTE_OTHER_OPACITY >= 0.9 for c in lines)
+    casings = [c for c in group._children.values()
+               if getattr(c, "options", {}).get("color") == "#ffffff"]
+    assert len(casings) == len(res.routes)
+
+
+def test_the_start_entrance_can_be_chosen_on_the_page(demo_layers):
+    from ecoplan.routes.planner import site_entrances
+    from ecoplan.sites.build import build_sites
+
+    built = build_sites(demo_layers)
+    counts = built.entrances["site_id"].astype(str).value_counts()
+    sid = str(counts.index[0])
+    choices = site_entrances(built, sid, demo_layers)
+    assert len(choices) >= 2
+    at = page().run()
+    at.radio(key=rp.K_MODE).set_value(rp.SITE_MODE).run()
+    at.selectbox(key=rp.K_SITE).set_value(sid).run()
+    no_exception(at)
+    box = at.selectbox(key=rp.K_ENTRANCE)
+    assert box.value == choices[0].entrance_id  # the best one by default
+    box.set_value(choices[1].entrance_id).run()
+    no_exception(at)
+    lon, lat = choices[1].lonlat
+    shown = [c.value.replace("\\", "") for c in at.caption]  # captions are md-escaped
+    assert any(f"({lat:.5f}, {lon:.5f})" in c for c in shown), shown

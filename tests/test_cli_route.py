@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import gpxpy
 import pytest
 
@@ -59,3 +61,56 @@ def test_site_start_uses_an_entrance(iow_sites):
     assert ((ent.geometry.x - lon).abs() < 1e-9).any()
     with pytest.raises(Exception, match="No site with id"):
         site_start(iow_sites, "w0")
+
+
+def test_entrance_needs_a_site(capsys, tmp_path):
+    code = main(["route", str(tmp_path / "missing.osm.pbf"), "--start", "50.7,-1.1",
+                 "--minutes", "30", "--entrance", "2"])
+    assert code == 2
+    assert "--entrance needs --site" in capsys.readouterr().err
+
+
+def _site_with_entrances(sites, n: int = 3, bbox: str = RYDE_BBOX) -> str:
+    w, s, e, north = (float(v) for v in bbox.split(","))
+    ent = sites.entrances.to_crs(4326)
+    inside = ent[ent.geometry.x.between(w + 0.01, e - 0.01)
+                 & ent.geometry.y.between(s + 0.005, north - 0.005)]
+    counts = inside["site_id"].value_counts()
+    return str(counts[counts >= n].index[0])
+
+
+def test_the_start_entrance_can_be_chosen(iow_sites, iow_layers):
+    from ecoplan.routes.planner import site_entrances
+
+    sid = _site_with_entrances(iow_sites)
+    choices = site_entrances(iow_sites, sid, iow_layers)
+    assert len(choices) >= 3
+    assert [c.label.split(".")[0] for c in choices] == [str(i) for i in
+                                                        range(1, len(choices) + 1)]
+    assert site_start(iow_sites, sid)[0] == choices[0].lonlat  # default: the best one
+    assert site_start(iow_sites, sid, 2)[0] == choices[1].lonlat
+    assert site_start(iow_sites, sid, choices[2].entrance_id)[0] == choices[2].lonlat
+    assert len({c.lonlat for c in choices}) == len(choices)
+    with pytest.raises(Exception, match=f"choose 1 to {len(choices)}"):
+        site_start(iow_sites, sid, len(choices) + 1)
+
+
+def test_route_from_a_chosen_entrance(iow_pbf, iow_sites, tmp_path, capsys):
+    sid = _site_with_entrances(iow_sites, 2)
+    gpx = tmp_path / "e2.gpx"
+    code = main(["route", str(iow_pbf), f"--bbox={RYDE_BBOX}", "--site", sid,
+                 "--entrance", "2", "--minutes", "20", "--alternatives", "1",
+                 "--gpx", str(gpx)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "choose with --entrance N" in out
+    def latlon(line: str) -> tuple[float, float]:
+        lat, lon = (float(v) for v in line.rsplit("(", 1)[1].rstrip(")").split(", "))
+        return lat, lon
+
+    chosen = next(line for line in out.splitlines() if line.startswith(" * "))
+    best = next(line for line in out.splitlines() if line.startswith("   1. "))
+    assert chosen.startswith(" * 2. ")
+    start = gpxpy.parse(gpx.read_text(encoding="utf-8")).tracks[0].segments[0].points[0]
+    d2, d1 = (math.dist((start.latitude, start.longitude), latlon(x)) for x in (chosen, best))
+    assert d2 < 0.002 and d2 < d1  # the walk starts at entrance 2, not at the best one

@@ -119,3 +119,14 @@ def test_end_beside_a_path_fragment_snaps_to_the_real_network():
                      nodes=pd.concat([square.nodes, frag.nodes]))
     r = plan_route(layers, None, _ll(0, 0), _ll(SIDE + 60, SIDE + 20), speed_kmh=4.0)
     assert r.length_m == pytest.approx(1000, rel=0.02)
+
+
+def test_residential_and_service_streets_count_as_roads_but_not_busy_roads():
+    # the whole square is residential (south, east) and service (north, west) streets
+    tags = {i: {"highway": "residential" if i <= 8 else "service", "name": f"Street {i // 4}"}
+            for i in range(1, 17)}
+    r = plan_route(_square(tags), None, _ll(0, 0), _ll(SIDE, SIDE))
+    assert r.scores["share_any_road"] == pytest.approx(1.0)
+    assert r.scores["share_on_roads"] == 0  # busy roads only: what the ranking penalises
+    footpaths = plan_route(_square(), None, _ll(0, 0), _ll(SIDE, SIDE))
+    assert footpaths.scores["share_any_road"] == 0

@@ -181,7 +181,7 @@ def test_gpx_matches_route(loops):
     assert any(w.type == "start" for w in gpx.waypoints)
 
 
-def test_pdf_is_one_a4_page(loops, iow_layers, tmp_path):
+def test_pdf_is_an_a4_map_page_with_every_direction(loops, iow_layers, tmp_path):
     from ecoplan.routes.printmap import render_route_pdf
 
     route = loops["ryde", 30]["pref"][0]
@@ -192,8 +192,13 @@ def test_pdf_is_one_a4_page(loops, iow_layers, tmp_path):
         pytest.skip("pdfinfo not installed")
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True,
                           check=True).stdout
-    assert "Pages:           1" in info
+    pages = int(info.split("Pages:")[1].split()[0])
+    assert 1 <= pages <= 2  # the map page; directions that do not fit beside it go overleaf
     assert "(A4)" in info
+    text = " ".join(subprocess.run(["pdftotext", "-raw", str(out), "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())
+    n = len(route.directions)
+    assert f"{n}. " in text  # the last step is printed
 
 
 def test_gpx_tracks_read_back_valid_in_every_crs(loops, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -45,6 +46,12 @@ def _page(path: Path) -> tuple[int, tuple[int, int]]:
 
 def _text(path: Path) -> str:
     return subprocess.run([_tool("pdftotext"), "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def _raw_text(path: Path) -> str:
+    """Text in drawing order (column by column), not laid out side by side."""
+    return subprocess.run([_tool("pdftotext"), "-raw", str(path), "-"], capture_output=True,
                           text=True, check=True).stdout
 
 
@@ -109,11 +116,13 @@ def wide_pdf(tmp_path_factory, wide_route: Route, iow_layers: L.OsmLayers) -> Pa
 def test_one_a4_page_in_either_orientation(wide_pdf: Path, tall_route: Route,
                                            iow_layers: L.OsmLayers, tmp_path: Path) -> None:
     pages, size = _page(wide_pdf)
-    assert pages == 1
+    # the map page; 9 of its 24 Ryde street steps fit beside a landscape map, the rest are
+    # overleaf
+    assert pages == 2
     assert size == (842, 595)  # east-west route → landscape
     tall = render_route_pdf(tall_route, iow_layers, tmp_path / "tall.pdf")
     pages, size = _page(tall)
-    assert pages == 1
+    assert pages == 2  # 29 steps: 10 beside the map, the rest overleaf
     assert size == (595, 842)  # north-south route → portrait
     assert size in A4
 
@@ -138,7 +147,7 @@ def test_pdf_text_has_title_attribution_grid_ref_and_blocks(wide_pdf: Path,
 def test_rendering_shows_route_and_is_print_friendly(wide_pdf: Path, tmp_path: Path) -> None:
     exe = _tool("pdftoppm")
     subprocess.run([exe, "-png", "-r", "40", str(wide_pdf), str(tmp_path / "page")], check=True)
-    png = next(tmp_path.glob("page*.png"))
+    png = sorted(tmp_path.glob("page*.png"))[0]  # the map page
     img = imread(png)[..., :3]
     # Route colour (Okabe-Ito vermillion #d55e00) clearly present.
     route_rgb = np.array([0xD5, 0x5E, 0x00]) / 255
@@ -210,24 +219,72 @@ def test_no_data_around_route_raises_and_leaves_no_file(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_directions_are_capped_to_fit_one_page() -> None:
+def _many_steps(route: Route, n: int = 60) -> Route:
+    steps = [Step(f"Turn left into Very Long Named Street Number {i + 1} by the church", 150.0)
+             for i in range(n)]
+    return replace(route, directions=steps)
+
+
+def test_directions_that_do_not_fit_say_where_they_continue() -> None:
     line = LineString([(-1.16, 50.73), (-1.15, 50.73)])
-    steps = [Step(f"Turn left into Very Long Named Street Number {i} by the church", 150.0)
-             for i in range(60)]
-    r = Route(line, 700.0, 10.0, 4.8, True, Point(-1.16, 50.73), directions=steps)
+    r = _many_steps(Route(line, 700.0, 10.0, 4.8, True, Point(-1.16, 50.73)))
     lines = direction_lines(r, 40, 12)
     assert len(lines) <= 12
-    assert lines[-1].startswith("…") and "more steps" in lines[-1]
+    assert lines[-1].startswith("Steps ") and lines[-1].endswith("–60 continue overleaf.")
     assert all(len(x) <= 40 for x in lines)
     assert lines[0].startswith("1. Turn left")
+    first_left = int(lines[-1].split()[1].split("–")[0])
+    assert f"{first_left - 1}. Turn left" in " ".join(lines)  # no step skipped
+
+
+def test_every_direction_is_printed(tall_route, iow_layers, tmp_path) -> None:
+    out = render_route_pdf(_many_steps(tall_route, 90), iow_layers, tmp_path / "steps.pdf")
+    pages, size = _page(out)
+    assert pages >= 2 and size == (595, 842)
+    flat = " ".join(_raw_text(out).split())
+    for i in range(1, 91):
+        assert f"{i}. Turn left into Very Long Named Street Number {i} by" in flat, i
+    assert "continue overleaf" in flat
+    assert "© OpenStreetMap contributors" in flat
+
+
+def test_few_directions_keep_one_page(wide_route, iow_layers, tmp_path) -> None:
+    r = replace(wide_route, directions=wide_route.directions[:5])
+    out = render_route_pdf(r, iow_layers, tmp_path / "few.pdf")
+    assert _page(out)[0] == 1
+    assert "overleaf" not in _text(out)
+
+
+def test_streets_the_route_uses_are_named_on_the_map(tall_route, iow_layers) -> None:
+    from matplotlib.figure import Figure
+
+    from ecoplan.routes.printmap import draw_route_map, map_crs
+    from ecoplan.routes.streets import route_streets
+
+    used = set(route_streets(tall_route, iow_layers, map_crs(tall_route))["name"])
+    assert len(used) >= 3  # the test route walks several named Ryde streets
+    fig = Figure(figsize=(8, 8))
+    ax = fig.add_axes((0.05, 0.05, 0.9, 0.9))
+    draw_route_map(ax, tall_route, iow_layers)
+    labels = {t.get_text() for t in ax.texts}
+    assert len(labels & used) >= 2, (labels, used)
+    # streets next to the route but not on it are not labelled as route streets
+    near = iow_layers.ways[iow_layers.ways["name"].notna()]["name"].unique()
+    assert labels & set(near) <= used
+
+
+def test_on_roads_counts_every_road_class(tall_route, iow_layers, tmp_path) -> None:
+    r = replace(tall_route, scores={"share_any_road": 1.0, "share_on_roads": 0.0})
+    flat = " ".join(_raw_text(render_route_pdf(r, iow_layers, tmp_path / "r.pdf")).split())
+    assert "100 % on roads (0 % on busy roads)" in flat
 
 
 def _words(path: Path) -> tuple[list[tuple[str, float, float, float, float]], float, float]:
     """Words with their boxes (xMin, yMin, xMax, yMax, points) and the page size."""
     import re
 
-    html = subprocess.run([_tool("pdftotext"), "-bbox", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    html = subprocess.run([_tool("pdftotext"), "-f", "1", "-l", "1", "-bbox", str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout  # the map page
     page = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', html)
     words = [(w, float(a), float(b), float(c), float(d)) for a, b, c, d, w in re.findall(
         r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
@@ -246,7 +303,7 @@ def test_long_titles_stay_on_the_page(tall_route, iow_layers, tmp_path, title):
 
     out = render_route_pdf(tall_route, iow_layers, tmp_path / "long.pdf", title=title)
     words, width, height = _words(out)
-    assert _page(out) == (1, (595, 842))
+    assert _page(out)[1] == (595, 842)
     for _, x0, y0, x1, y1 in words:
         assert x0 >= 0 and x1 <= width and y0 >= 0 and y1 <= height
     top = sorted(words, key=lambda w: w[2])
@@ -274,3 +331,14 @@ def test_fit_title_shrinks_then_wraps_then_cuts():
     assert text.count("\n") == 1 and text.endswith("…") and size == rcfg.TITLE_MIN_TWO_LINE_PT
     for line in text.split("\n"):
         assert _title_width_pt(line, size) <= width
+
+
+def test_long_title_fits_a_landscape_page_too(wide_route, iow_layers, tmp_path):
+    title = ("Ryde seafront, Appley Tower, the canoe lake, Puckpool Park and back along the "
+             "Esplanade past the pier — a gentle walk for the Tuesday morning group")
+    out = render_route_pdf(wide_route, iow_layers, tmp_path / "wide.pdf", title=title)
+    words, width, height = _words(out)
+    assert (round(width), round(height)) == (842, 595)
+    for _, x0, y0, x1, y1 in words:
+        assert x0 >= 0 and x1 <= width and y0 >= 0 and y1 <= height
+    assert "Ryde" in {w[0] for w in words} and "group" in {w[0] for w in words}

@@ -39,16 +39,19 @@ import shapely
 from folium.plugins import Draw
 from shapely.geometry import Polygon, mapping
 
+from ecoplan import mapstyle
 from ecoplan.app import assets
 from ecoplan.errors import AreaError
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.settings import app as cfg
+from ecoplan.settings import map_style as style
 
 _CSS = """
 .leaflet-container { background: %(bg)s; }
 .ecoplan-legend { background: #fff; padding: 6px 8px; font: 14px/1.4 sans-serif;
   border-radius: 4px; box-shadow: 0 0 4px rgba(0,0,0,.35); color: #222; }
-.ecoplan-legend .title { font-weight: bold; margin-bottom: 2px; }
+.ecoplan-legend .title { font-weight: bold; margin-bottom: 2px; cursor: pointer; }
+.ecoplan-legend details:not([open]) .title { margin-bottom: 0; }
 .ecoplan-legend i { display: inline-block; width: 14px; height: 14px; margin-right: 6px;
   vertical-align: -2px; border: 1px solid #555; }
 .ecoplan-legend i.nodata, .leaflet-pane path.ecoplan-nodata { fill: url(#ecoplan-hatch); }
@@ -80,6 +83,13 @@ class _Script(folium.MacroElement):
         self.code = code
 
 
+def _js_json(value: Any) -> str:
+    """JSON of lists, strings and numbers (no dicts: braces are escaped) for an inline
+    <script>: no '</script>' breakout, no '{map}' placeholder hit."""
+    return (json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("{", "\\u007b").replace("}", "\\u007d"))
+
+
 def _js_str(text: str) -> str:
     """A JS string literal safe inside an inline <script> (no '</script>' breakout)."""
     return json.dumps(text).replace("<", "\\u003c").replace(">", "\\u003e")
@@ -101,6 +111,7 @@ def base_map(bounds: Sequence[float], *, online_tiles: bool = False,
     w, s, e, n = (float(v) for v in bounds)
     if not all(math.isfinite(v) for v in (w, s, e, n)) or w > e or s > n:
         raise AreaError(f"Cannot draw a map for bounds {tuple(bounds)}: choose a valid area.")
+    map_kwargs.setdefault("zoom_snap", style.ZOOM_SNAP)
     m = folium.Map(location=[(s + n) / 2, (w + e) / 2], tiles=None, zoom_start=13,
                    control_scale=True, max_zoom=cfg.MAP_MAX_ZOOM, **map_kwargs)
     # Instance attributes (new lists): folium's add_js_link would mutate the class lists.
@@ -117,8 +128,35 @@ def base_map(bounds: Sequence[float], *, online_tiles: bool = False,
         folium.TileLayer(tiles=cfg.ONLINE_TILES_URL, attr=cfg.ONLINE_TILES_ATTRIBUTION,
                          name=cfg.ONLINE_TILES_NAME, overlay=True, show=False,
                          max_zoom=cfg.MAP_MAX_ZOOM).add_to(m)
-    m.fit_bounds([[s, w], [n, e]])
+    fit(m, (w, s, e, n))
     return m
+
+
+def fit(m: folium.Map, bounds: Sequence[float], padding_px: int = 10) -> None:
+    """Open the map on ``bounds`` (w, s, e, n), replacing any earlier fit.
+
+    Leaflet fits once, at creation, when streamlit-folium's frame may not have its final
+    width yet (the map then opens cropped or zoomed out); so the fit is repeated whenever the
+    map's box changes size, until the user (or the page, e.g. zooming to a chosen site)
+    moves the view.
+    """
+    w, s, e, n = (float(v) for v in bounds)
+    for name in [k for k, v in m._children.items()
+                 if isinstance(v, folium.FitBounds) or k == "ecoplan_fit"]:
+        del m._children[name]
+    m.fit_bounds([[s, w], [n, e]], padding=(padding_px, padding_px))
+    b = _js_json([[s, w], [n, e]])
+    m.add_child(_Script(
+        "(function(){var map={map};var b=" + b + ";var moved=false,ours=false;"
+        "['mousedown','touchstart','wheel','keydown'].forEach(function(ev){"
+        "map.getContainer().addEventListener(ev,function(){moved=true;},{once:true});});"
+        # any other view change (the page zooming to a chosen site) also ends refitting
+        "map.on('movestart',function(){if(!ours)moved=true;});"
+        "if(window.ResizeObserver){new ResizeObserver(function(){if(moved)return;"
+        "ours=true;map.invalidateSize();map.fitBounds(b,{padding:[" + str(padding_px) + ","
+        + str(padding_px) + "],animate:false});ours=false;}).observe(map.getContainer());}"
+        "})();"),
+        name="ecoplan_fit")
 
 
 def finish(m: folium.Map) -> folium.Map:
@@ -137,11 +175,24 @@ def _simplify(gdf: gpd.GeoDataFrame, tolerance_m: float = cfg.SIMPLIFY_M) -> gpd
         geom = geom.set_crs(4326)
     geom = geom.to_crs(4326)
     if len(geom) and tolerance_m > 0:
-        utm = geom.estimate_utm_crs()
-        geom = geom.to_crs(utm).simplify(tolerance_m, preserve_topology=True).to_crs(4326)
+        geom = geom.to_crs(utm_crs(geom)).simplify(tolerance_m, preserve_topology=True).to_crs(4326)
     dec = cfg.COORD_DECIMALS
     rounded = shapely.transform(geom.values, lambda c: np.round(c, dec))
     return gpd.GeoSeries(rounded, index=gdf.index, crs=4326)
+
+
+def utm_crs(geom: gpd.GeoSeries) -> str:
+    """The WGS 84 UTM zone of the geometries' centre, computed (``estimate_utm_crs`` queries
+    the PROJ database: ≈ 0.3 s a call, too slow for a click). Metres for simplifying only."""
+    w, s, e, n = geom.to_crs(4326).total_bounds
+    lon, lat = (w + e) / 2, (s + n) / 2
+    zone = min(max(int((lon + 180) // 6) + 1, 1), 60)
+    return f"EPSG:{32600 + zone if lat >= 0 else 32700 + zone}"
+
+
+def simplified(gdf: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """Geometries as drawn on the web maps (simplified to ``SIMPLIFY_M``, EPSG:4326)."""
+    return _simplify(gdf)
 
 
 def _clean(v: Any) -> Any:
@@ -178,14 +229,6 @@ def _esc(v: Any) -> str:
 # --- Basemap from OSM layers ----------------------------------------------------------------------
 
 
-def _tag_mask(gdf: gpd.GeoDataFrame, spec: Mapping[str, Sequence[str]]) -> pd.Series:
-    mask = pd.Series(False, index=gdf.index)
-    for key, values in spec.items():
-        if key in gdf.columns:
-            mask |= gdf[key].isin(list(values))
-    return mask
-
-
 def _merged(geoms: gpd.GeoSeries, *, polygons: bool, limit: int | None = None) -> list:
     """One multi-geometry per class keeps the GeoJSON small (no per-feature overhead)."""
     if not len(geoms):
@@ -195,7 +238,7 @@ def _merged(geoms: gpd.GeoSeries, *, polygons: bool, limit: int | None = None) -
         gdf = gdf[gdf.geom_type.isin(["Polygon", "MultiPolygon"])]
         if not len(gdf):
             return []
-        area = gdf.to_crs(gdf.estimate_utm_crs()).area
+        area = gdf.to_crs(utm_crs(gdf.geometry)).area
         gdf = gdf[area >= cfg.MIN_BASEMAP_AREA_M2]
         if limit is not None and len(gdf) > limit:
             gdf = gdf.loc[area[gdf.index].sort_values(ascending=False).index[:limit]]
@@ -226,8 +269,28 @@ def _static_layer(geoms: list, style: Mapping[str, object], name: str) -> folium
                           control=False, smooth_factor=1.0)
 
 
-def add_basemap_layers(m: folium.Map, layers: OsmLayers) -> folium.FeatureGroup:
-    """Draw a light, non-clickable basemap from OSM layers: water, green, buildings, roads, paths.
+def _basemap_styles() -> dict[str, dict[str, object]]:
+    """Leaflet path options per basemap class, from the one map style (shared with the PDF)."""
+    c = style.STYLE.colours
+    return {
+        "green": {"color": c["green_edge"], "fillColor": c["green"], "weight": 0.5,
+                  "fillOpacity": 1.0},
+        "water": {"color": c["blue_edge"], "fillColor": c["blue"], "weight": 0.5,
+                  "fillOpacity": 1.0},
+        "waterways": {"color": c["water_line"], "weight": style.WEB_WATERWAY_PX, "opacity": 1.0},
+        "buildings": {"color": c["building_edge"], "fillColor": c["building"], "weight": 0.5,
+                      "fillOpacity": 1.0},
+        "roads": {"color": c["road"], "weight": style.WEB_ROAD_PX, "opacity": 1.0},
+        "major_roads": {"color": c["road"], "weight": style.WEB_MAJOR_ROAD_PX, "opacity": 1.0},
+        "paths": {"color": c["path"], "weight": style.WEB_PATH_PX, "opacity": 0.9,
+                  "dashArray": style.WEB_PATH_DASH},
+    }
+
+
+def add_basemap_layers(m: folium.Map, layers: OsmLayers, *, labels: bool = True
+                       ) -> folium.FeatureGroup:
+    """Draw a light, non-clickable basemap from OSM layers: water, green, buildings, roads,
+    paths, and (``labels``) place and major-road names — classes from the one map style.
 
     Each class becomes one simplified multi-geometry; at most ``MAX_BUILDINGS`` buildings
     (largest first) are drawn so the page stays small.
@@ -236,32 +299,120 @@ def add_basemap_layers(m: folium.Map, layers: OsmLayers) -> folium.FeatureGroup:
     f = layers.features
     polys = f[f.geom_type.isin(["Polygon", "MultiPolygon"])] if len(f) else f
     lines = f[f.geom_type.isin(["LineString", "MultiLineString"])] if len(f) else f
-    order: list[tuple[str, list, bool]] = []
+    order: list[tuple[str, list]] = []
     if len(polys):
-        order.append(("green", _merged(polys[_tag_mask(polys, cfg.BASEMAP_GREEN)].geometry,
-                                       polygons=True), True))
-        order.append(("water", _merged(polys[_tag_mask(polys, cfg.BASEMAP_WATER)].geometry,
-                                       polygons=True), True))
-    if len(lines) and "waterway" in lines.columns:
-        ww = lines[lines["waterway"].isin(list(cfg.BASEMAP_WATERWAY_LINES))]
-        order.append(("waterways", _merged(ww.geometry, polygons=False), False))
+        order.append(("green", _merged(polys[mapstyle.is_green(polys)].geometry, polygons=True)))
+        order.append(("water", _merged(polys[mapstyle.is_blue(polys)].geometry, polygons=True)))
+    if len(lines):
+        order.append(("waterways", _merged(lines[mapstyle.is_waterway_line(lines)].geometry,
+                                           polygons=False)))
     if len(layers.buildings):
         order.append(("buildings", _merged(layers.buildings.geometry, polygons=True,
-                                           limit=cfg.MAX_BUILDINGS), True))
+                                           limit=cfg.MAX_BUILDINGS)))
     w = layers.ways
     if len(w) and "highway" in w.columns:
-        roads = _merged(w[w["highway"].isin(list(cfg.BASEMAP_ROADS))].geometry, polygons=False)
-        order.append(("roads", roads, False))
-        order.append(("paths", _merged(w[w["highway"].isin(list(cfg.BASEMAP_PATHS))].geometry,
-                                       polygons=False), False))
-    for name, geoms, _is_poly in order:
-        if not geoms:
-            continue
-        style = cfg.BASEMAP_STYLE.get(name) or {
-            "color": cfg.BASEMAP_STYLE["water"]["color"], "weight": 1.5, "opacity": 1.0}
-        _static_layer(geoms, style, name).add_to(group)
+        road = mapstyle.is_road(w["highway"])
+        major = mapstyle.is_major_road(w["highway"])
+        order.append(("roads", _merged(w[road & ~major].geometry, polygons=False)))
+        order.append(("major_roads", _merged(w[major].geometry, polygons=False)))
+        order.append(("paths", _merged(w[mapstyle.is_path(w["highway"])].geometry,
+                                       polygons=False)))
+    styles = _basemap_styles()
+    for name, geoms in order:
+        if geoms:
+            _static_layer(geoms, styles[name], name).add_to(group)
     group.add_to(m)
+    if labels:
+        add_labels(m, layers)
     return group
+
+
+# --- Labels (offline, from OSM names) -------------------------------------------------------------
+
+_LABEL_CSS = """
+.ecoplan-label { background: none; border: none; }
+.ecoplan-label span { position: absolute; transform: translate(-50%%, -50%%) rotate(var(--a));
+  white-space: nowrap; font: %(px)spx/1.1 sans-serif; color: %(fg)s; pointer-events: none;
+  text-shadow: -1px -1px 0 %(halo)s, 1px -1px 0 %(halo)s, -1px 1px 0 %(halo)s,
+  1px 1px 0 %(halo)s, 0 0 3px %(halo)s; }
+.ecoplan-label.place span { font-weight: bold; }
+.ecoplan-label.route span { font-weight: bold; color: #000; }
+"""
+
+
+def label_data(layers: OsmLayers, *, places: bool = True,
+               road_limit: int | None = style.MAX_ROAD_LABELS,
+               streets: gpd.GeoDataFrame | None = None, street_min_zoom: int | None = None
+               ) -> list[list]:
+    """Compact label rows ``[lat, lon, text, min_zoom, px, angle, kind]`` (text escaped).
+
+    Place names at their zoom (``PLACE_LABELS``), names of the major roads (longest first,
+    at most ``road_limit``) from ``ROAD_LABEL_MIN_ZOOM``, and ``streets`` (named ways, e.g.
+    the streets a route uses) from ``street_min_zoom`` (default: always).
+    """
+    rows: list[list] = []
+    if places:
+        for r in mapstyle.place_labels(layers).itertuples(index=False):
+            zoom, px = style.PLACE_LABELS[r.place]
+            rows.append([round(float(r.lat), 5), round(float(r.lon), 5), html.escape(r.name),
+                         zoom, px, 0, "place"])
+    w = layers.ways
+    if road_limit and len(w) and {"highway", "name"} <= set(w.columns):
+        major = w[mapstyle.is_major_road(w["highway"])]
+        rows += _street_rows(major.to_crs(utm_crs(major.geometry)) if len(major) else major,
+                             road_limit, style.ROAD_LABEL_MIN_ZOOM)
+    if streets is not None and len(streets):
+        rows += _street_rows(streets.to_crs(utm_crs(streets.geometry)), None,
+                             street_min_zoom or 0, kind="road route")
+    return rows
+
+
+def _street_rows(ways: gpd.GeoDataFrame, limit: int | None, min_zoom: int,
+                 kind: str = "road") -> list[list]:
+    if not len(ways):
+        return []
+    lines = mapstyle.named_lines(ways, limit=limit)
+    lines = lines[lines["length"] > 0]
+    if not len(lines):
+        return []
+    to_ll = lines.to_crs(4326)
+    out = []
+    for name, geom in zip(to_ll["name"], to_ll.geometry, strict=True):
+        x, y, ang = mapstyle.label_anchor(geom)
+        # Angle on screen: Web Mercator stretches N–S by 1/cos(lat); CSS rotates clockwise.
+        k = 1 / math.cos(math.radians(y))
+        a = math.degrees(math.atan2(math.tan(math.radians(ang)) * k, 1))
+        out.append([round(y, 5), round(x, 5), html.escape(name), min_zoom, style.ROAD_LABEL_PX,
+                    round(-a, 1), kind])
+    return out
+
+
+def add_labels(m: folium.Map, layers: OsmLayers, *, name: str = "ecoplan_labels",
+               **kwargs: Any) -> None:
+    """Name labels drawn by Leaflet (DivIcon markers in their own pane, shown by zoom);
+    ``kwargs`` go to :func:`label_data`. ``name`` tells apart several label sets on a map."""
+    rows = label_data(layers, **kwargs)
+    if not rows:
+        return
+    c = style.STYLE.colours
+    root: Any = m.get_root()  # a Figure: it has a header
+    root.header.add_child(folium.Element(
+        "<style>" + _LABEL_CSS % {"px": style.ROAD_LABEL_PX, "fg": c["label"],
+                                  "halo": c["label_halo"]} + "</style>"),
+        name="ecoplan_label_css")
+    m.add_child(_Script(
+        "(function(){var map={map};var rows=" + _js_json(rows) + ";"
+        "if(!map.getPane('ecoplanLabels')){var p=map.createPane('ecoplanLabels');"
+        "p.style.zIndex=450;p.style.pointerEvents='none';}"
+        "var ms=rows.map(function(r){var s=document.createElement('span');"
+        "s.innerHTML=r[2];s.style.setProperty('--a',r[5]+'deg');s.style.fontSize=r[4]+'px';"
+        "return [r[3],L.marker([r[0],r[1]],{pane:'ecoplanLabels',interactive:false,"
+        "keyboard:false,icon:L.divIcon({className:'ecoplan-label '+r[6],html:s.outerHTML,"
+        "iconSize:[0,0]})})];});"
+        "function upd(){var z=map.getZoom();ms.forEach(function(x){var on=z>=x[0];"
+        "if(on&&!map.hasLayer(x[1]))x[1].addTo(map);else if(!on&&map.hasLayer(x[1]))"
+        "map.removeLayer(x[1]);});}map.on('zoomend',upd);map.whenReady(upd);})();"),
+        name=name)
 
 
 # --- Sites, points, areas -------------------------------------------------------------------------
@@ -472,22 +623,76 @@ def choropleth(m: folium.Map, areas: gpd.GeoDataFrame, column: str, *, label: st
     return layer
 
 
+def categories(m: folium.Map, areas: gpd.GeoDataFrame, column: str, *, label: str,
+               colors: Mapping[str, str], id_column: str | None = None,
+               name: str | None = None, legend: bool = True,
+               collapsed_legend: bool = False) -> folium.GeoJson:
+    """Areas filled by a category of ``column`` (e.g. priority tiers), in ``colors``' order.
+
+    ``colors`` maps each category, as text, to its fill, in the order the legend lists them.
+    Values not in ``colors`` (and missing ones) are hatched grey as "no data", so a tier the
+    caller forgot is visible rather than silently coloured like another. Every value and id
+    is escaped; feature properties carry ``area_id`` and ``value`` for reading clicks back.
+    """
+    if column not in areas.columns:
+        raise ValueError(f"no column {column!r}")
+    geoms = _simplify(areas)
+    props, ids = [], []
+    for i, (idx, row) in enumerate(areas.iterrows()):
+        area_id = _clean(row.get(id_column)) if id_column else idx
+        val = _clean(row[column])
+        key = None if val is None else str(val)
+        known = key in colors
+        shown = key if known else cfg.NO_DATA_LABEL
+        text = f"{area_id}: {label} {shown}" if id_column else f"{label}: {shown}"
+        props.append({"area_id": _clean(area_id), "value": key if known else None,
+                      "tooltip": html.escape(text),
+                      "_fill": colors[key] if known else cfg.NO_DATA_COLOR,  # type: ignore[index]
+                      "_nodata": not known})
+        ids.append(f"cat-{i}")
+    data = _collection(geoms.values, props, ids)
+
+    def style(feature: dict) -> dict:
+        p = feature["properties"]
+        st: dict[str, object] = {"fillColor": p["_fill"], "color": "#666666", "weight": 0.6,
+                                 "fillOpacity": cfg.CHOROPLETH_FILL_OPACITY}
+        if p["_nodata"]:
+            st["className"] = "ecoplan-nodata"
+            st["fillOpacity"] = 0.9
+        return st
+
+    layer = folium.GeoJson(
+        data, name=name or label, style_function=style,
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
+    )
+    layer.add_to(m)
+    if legend:
+        items = [(c, k) for k, c in colors.items()]
+        if any(p["_nodata"] for p in props):
+            items.append(("nodata", cfg.NO_DATA_LABEL))
+        add_legend(m, label, items, collapsed=collapsed_legend)
+    return layer
+
+
 def add_legend(m: folium.Map, title: str, items: Sequence[tuple[str, str]],
-               position: str = "bottomright") -> None:
-    """A Leaflet control listing (colour, label); colour 'nodata' draws the hatch swatch."""
-    rows = [f'<div class="title">{html.escape(title)}</div>']
+               position: str = "bottomright", *, collapsed: bool = False) -> None:
+    """A collapsible Leaflet control listing (colour, label) under its title (a
+    ``<details>``: click or press Enter on the title to fold it away so it never hides the
+    map); colour 'nodata' draws the hatch swatch."""
+    rows = [f'<summary class="title">{html.escape(title)}</summary>']
     for color, text in items:
         if color == "nodata":
             swatch = '<i class="nodata"></i>'
         else:
             swatch = f'<i style="background:{html.escape(color)}"></i>'
         rows.append(f"<div>{swatch}{html.escape(str(text))}</div>")
-    body = _js_str("".join(rows))
+    body = _js_str(f"<details{'' if collapsed else ' open'}>" + "".join(rows) + "</details>")
     m.add_child(_Script(
         "(function(){var c=L.control({position:" + _js_str(position) + "});"
         "c.onAdd=function(){var d=L.DomUtil.create('div','ecoplan-legend');"
-        f"d.setAttribute('role','img');d.setAttribute('aria-label',{_js_str(title)});"
-        f"d.innerHTML={body};return d;}};c.addTo({{map}});}})();"))
+        f"d.innerHTML={body};L.DomEvent.disableClickPropagation(d);"
+        "L.DomEvent.disableScrollPropagation(d);return d;};"
+        "c.addTo({map});})();"))
 
 
 # --- Drawing a what-if site -----------------------------------------------------------------------

@@ -14,13 +14,16 @@ import copy
 import html
 
 import folium
+import geopandas as gpd
 import streamlit as st
 
 from ecoplan.app import maps
 from ecoplan.app.route_logic import LonLat, RouteResult
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.routes.model import Route
+from ecoplan.routes.streets import route_streets
 from ecoplan.settings import app_route as cfg
+from ecoplan.settings import map_style
 
 ROUTE_CLASS = "ecoplan-route"  # CSS class of route lines (the e2e test looks for it)
 _KIND_LABEL = {"toilets": "Toilets", "bench": "Bench"}
@@ -47,6 +50,13 @@ def _route_map_template(source: str, start: LonLat | None, end: LonLat | None, r
     m = copy.deepcopy(_base_template(source, _layers))
     routes = list(_result.routes) if _result is not None else []
     add_routes(m, routes, picked, not_step_free=_result is not None and _result.fallback)
+    if 0 <= picked < len(routes):  # the names of the streets the picked route uses
+        line = gpd.GeoSeries([routes[picked].geometry], crs="EPSG:4326")
+        streets = route_streets(routes[picked], _layers, maps.utm_crs(line))
+        streets = streets[streets["length"] >= map_style.WEB_ROUTE_STREET_MIN_M].iloc[
+            :map_style.WEB_ROUTE_STREET_LABELS]
+        maps.add_labels(m, _layers, name="ecoplan_route_labels", places=False, road_limit=0,
+                        streets=streets, street_min_zoom=0)
     if start is not None:
         _marker(m, start, "Start", fill=cfg.START_COLOR, ring="#ffffff")
     if end is not None:
@@ -70,9 +80,8 @@ def _route_map_template(source: str, start: LonLat | None, end: LonLat | None, r
 def _refit(m: folium.Map, bounds: list[list[float]]) -> None:
     """Fit the map to ``bounds`` *instead of* the data's extent set by the base template: a
     second ``fitBounds`` in the same script is lost (Leaflet animates it from the first)."""
-    for name in [k for k, v in m._children.items() if isinstance(v, folium.FitBounds)]:
-        del m._children[name]
-    m.fit_bounds(bounds, padding=(20, 20))
+    (s, w), (n, e) = bounds
+    maps.fit(m, (w, s, e, n), padding_px=20)
 
 
 def add_routes(m: folium.Map, routes: list[Route], picked: int, *,
@@ -88,8 +97,14 @@ def add_routes(m: folium.Map, routes: list[Route], picked: int, *,
         step = "step-free" if r.step_free else "NOT step-free"
         tip = (f"Route {i + 1}: {r.length_m / 1000:.1f} km, {r.minutes:.0f} min, {step}"
                + (" (step-free was not possible)" if not_step_free else ""))
+        latlon = [(lat, lon) for lon, lat in r.geometry.coords]
+        # A white casing under every line keeps routes 2 and 3 visible on any ground and
+        # where they run beside route 1.
+        folium.PolyLine(latlon, color="#ffffff", opacity=1.0, interactive=False,
+                        weight=(cfg.ROUTE_SELECTED_WEIGHT_PX if sel else cfg.ROUTE_WEIGHT_PX)
+                        + cfg.ROUTE_CASING_PX).add_to(group)
         folium.PolyLine(
-            [(lat, lon) for lon, lat in r.geometry.coords], color=colour,
+            latlon, color=colour,
             weight=cfg.ROUTE_SELECTED_WEIGHT_PX if sel else cfg.ROUTE_WEIGHT_PX,
             opacity=1.0 if sel else cfg.ROUTE_OTHER_OPACITY,
             dash_array=None if r.step_free else "10 6",

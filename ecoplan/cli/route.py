@@ -24,6 +24,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                                      "(see `ecoplan sites`)")
     start.add_argument("--poi", metavar="OSM_ID", help="start at a bus stop, car park or "
                                                        "other point, e.g. n123456")
+    p.add_argument("--entrance", metavar="N|ID",
+                   help="with --site: start at entrance N (1 = the best, the default; the "
+                        "list is printed) or at the entrance with this id")
     p.add_argument("--minutes", type=float, help="target walk time for a loop (minutes)")
     speed = p.add_mutually_exclusive_group()
     speed.add_argument("--speed", type=float, metavar="KMH", help="walking speed, km/h")
@@ -69,8 +72,9 @@ def describe(route, index: int | None = None) -> list[str]:
     lines = [
         f"{head}{route.length_m / 1000:.2f} km {kind}, about {route.minutes:.0f} min at "
         f"{route.speed_kmh:g} km/h",
-        f"  green/blue {s.get('share_green_blue', 0):.0%}, busy roads "
-        f"{s.get('share_on_roads', 0):.0%}, retraced {s.get('share_retraced', 0):.0%}, "
+        f"  green/blue {s.get('share_green_blue', 0):.0%}, roads "
+        f"{s.get('share_any_road', 0):.0%} (busy roads {s.get('share_on_roads', 0):.0%}), "
+        f"retraced {s.get('share_retraced', 0):.0%}, "
         f"lit {s.get('share_lit', 0):.0%}",
         f"  step-free: {'yes' if route.step_free else 'no'}"
         + ("" if route.step_free else f" ({s.get('obstacles', 0):.0f} obstacle segments)")
@@ -88,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     from ecoplan.routes.gpx import route_to_gpx
     from ecoplan.routes.loops import plan_loops
     from ecoplan.routes.network import NoStepFreeRouteError
-    from ecoplan.routes.planner import RoutePlanner, poi_start, site_start
+    from ecoplan.routes.planner import RoutePlanner, poi_start, site_entrances, site_start
     from ecoplan.routes.printmap import render_route_pdf
 
     gpx_out = _check_out(args.gpx, ".gpx", "--gpx")
@@ -97,6 +101,8 @@ def run(args: argparse.Namespace) -> int:
         raise EcoplanError("give --minutes N for a loop, or --to LAT,LON for a walk to a point")
     if args.alternatives < 1:
         raise EcoplanError("--alternatives must be at least 1")
+    if args.entrance is not None and not args.site:
+        raise EcoplanError("--entrance needs --site ID (the site whose entrance to start at)")
     speed = resolve_speed(args.speed if args.speed is not None else args.profile)
     end = parse_latlon(args.to, "--to") if args.to else None
     start = parse_latlon(args.start) if args.start else None
@@ -108,7 +114,13 @@ def run(args: argparse.Namespace) -> int:
     sites = build_sites(layers)  # green/blue space: what the router prefers
     name = "Start"
     if args.site:
-        start, name = site_start(sites, args.site)
+        start, name = site_start(sites, args.site, args.entrance)
+        choices = site_entrances(sites, args.site, layers)
+        if len(choices) > 1:
+            print(f"Entrances of site {args.site} (choose with --entrance N):")
+            for ch in choices:
+                mark = "*" if ch.lonlat == start else " "
+                print(f" {mark} {ch.label} ({ch.lonlat[1]:.5f}, {ch.lonlat[0]:.5f})")
     elif args.poi:
         start, name = poi_start(layers, args.poi)
     assert start is not None  # --start, --site or --poi is required

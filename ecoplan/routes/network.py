@@ -25,6 +25,7 @@ import numpy as np
 import shapely
 from scipy.sparse import csr_array
 
+from ecoplan import mapstyle
 from ecoplan.errors import AreaError, EcoplanError
 from ecoplan.network.graph import WalkGraph, build_walk_graph
 from ecoplan.osm.layers import OsmLayers
@@ -62,6 +63,14 @@ class RouteNetwork:
     @property
     def length(self) -> np.ndarray:
         return self.graph.edges["length_m"].to_numpy(dtype=float)
+
+    @property
+    def road(self) -> np.ndarray:
+        """(E,) bool: the edge is a road of any class the maps draw as a road (residential
+        and service streets included; :mod:`ecoplan.mapstyle`)."""
+        if "road" not in self._cache:
+            self._cache["road"] = mapstyle.is_road(self.graph.edges["highway"]).to_numpy()
+        return self._cache["road"]
 
     def loop_core(self, usable: np.ndarray, key: str) -> tuple[np.ndarray, np.ndarray]:
         """Where loops can turn: each node's 2-edge-connected block (-1 = on no cycle) and each

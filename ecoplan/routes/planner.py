@@ -9,6 +9,8 @@ over the same data, so they keep one :class:`RoutePlanner` (in Streamlit via
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from shapely.geometry import LineString, Point
@@ -54,10 +56,84 @@ def make_route(net: RouteNetwork, path: np.ndarray, metrics: dict[str, float], *
     )
 
 
-def site_start(sites, site_id: str) -> tuple[tuple[float, float], str]:
+def site_start(sites, site_id: str, entrance: int | str | None = None
+               ) -> tuple[tuple[float, float], str]:
     """A start point (lon, lat) and name for a site id: its best entrance (tagged first, then
-    the one nearest the network), else a point inside the site."""
-    return site_starts(sites, site_id, limit=1)[0]
+    the one nearest the network), else a point inside the site. ``entrance`` chooses another
+    one: its number in :func:`site_entrances` (1 = best) or its ``entrance_id``."""
+    if entrance is None:
+        return site_starts(sites, site_id, limit=1)[0]
+    choices = site_entrances(sites, site_id)
+    key = str(entrance).strip()
+    for i, ch in enumerate(choices, 1):
+        if key in (str(i), ch.entrance_id):
+            return ch.lonlat, ch.name
+    raise EcoplanError(f"Site {site_id} has no entrance {key!r}: choose 1 to {len(choices)} "
+                       "(1 = the best).")
+
+
+@dataclass(frozen=True)
+class EntranceChoice:
+    """An entrance a walk can start from, described for a person choosing it."""
+
+    lonlat: tuple[float, float]
+    name: str  # e.g. "Entrance to Appley Park" (the route's start name)
+    entrance_id: str
+    label: str  # e.g. "2. Mapped entrance on Appley Lane"
+
+
+#: How each kind of entrance (``entrances.source``) is described to a person.
+ENTRANCE_KINDS = {"tagged": "Mapped entrance", "crossing": "Path into the site",
+                  "near_network": "Edge point near a path"}
+#: An entrance is "on" a named street within this distance, metres (our choice: the width
+#: of a road and its pavement).
+ENTRANCE_STREET_M = 40.0
+
+
+def site_entrances(sites, site_id: str, layers: OsmLayers | None = None
+                   ) -> list[EntranceChoice]:
+    """Every entrance of a site, best first (the order :func:`site_start` picks from), with a
+    label naming its kind and, given ``layers``, the street it is on; a site without
+    entrances gives one point inside it."""
+    starts = site_starts(sites, site_id)
+    entrances = getattr(sites, "entrances", None)
+    ent = (entrances[entrances["site_id"].astype(str) == str(site_id)]
+           if entrances is not None and len(entrances) else None)
+    if ent is None or not len(ent):
+        (lonlat, name), = starts
+        return [EntranceChoice(lonlat, name, "", f"1. A point inside {name}")]
+    ent = ent.assign(_tagged=(ent["source"] != "tagged").astype(int))
+    ent = ent.sort_values(["_tagged", "snap_m"], kind="stable").to_crs("EPSG:4326")
+    streets = _nearest_street_names(ent.geometry, layers) if layers is not None else None
+    out = []
+    for i, ((lonlat, name), (_, row)) in enumerate(zip(starts, ent.iterrows(), strict=True), 1):
+        kind = ENTRANCE_KINDS.get(str(row["source"]), "Entrance")
+        where = f" on {streets[i - 1]}" if streets is not None and streets[i - 1] else ""
+        out.append(EntranceChoice(lonlat, name, str(row["entrance_id"]),
+                                  f"{i}. {kind}{where}"))
+    return out
+
+
+def _nearest_street_names(points, layers: OsmLayers) -> list[str]:
+    ways = layers.ways
+    if not len(ways) or "name" not in ways.columns:
+        return [""] * len(points)
+    named = ways[text(ways["name"]) != ""]
+    if not len(named):
+        return [""] * len(points)
+    crs = named.estimate_utm_crs()
+    pts = points.to_crs(crs)
+    near = named.iloc[named.sindex.query(points.union_all().buffer(0.001),
+                                         predicate="intersects")].to_crs(crs)
+    if not len(near):
+        return [""] * len(points)
+    names = text(near["name"]).to_numpy()
+    out = []
+    for p in pts:
+        d = near.distance(p).to_numpy()
+        j = int(np.argmin(d))
+        out.append(str(names[j]) if d[j] <= ENTRANCE_STREET_M else "")
+    return out
 
 
 def site_starts(sites, site_id: str, *, limit: int | None = None

@@ -27,23 +27,29 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import shapely
+from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrow, Patch, Rectangle
+from matplotlib.patheffects import withStroke
 from matplotlib.textpath import text_to_path
 from pyproj import CRS, Transformer
 from shapely import box, clip_by_rect, line_merge
 from shapely import transform as shp_transform_xy
 from shapely.geometry import LineString
 
+from ecoplan import mapstyle
 from ecoplan.errors import AreaError
 from ecoplan.io import atomic_path
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.routes.gridref import grid_reference
 from ecoplan.routes.model import Route, geodesic_length_m
+from ecoplan.routes.streets import route_streets
+from ecoplan.settings import map_style as style
 from ecoplan.settings import routes as cfg
+from ecoplan.settings.map_style import STYLE
 
 PT_PER_IN = 72.0
 _MPL_RC: Any = {  # matplotlib rc settings (its stubs want literal keys)
@@ -92,13 +98,27 @@ def render_route_pdf(route: Route, layers: OsmLayers, path: str | Path, *, title
     layers hold nothing around the route (wrong file for this route).
     """
     path = Path(path)
-    fig = build_route_figure(route, layers, title=title, leader_phone_blank=leader_phone_blank,
+    figs = build_route_pages(route, layers, title=title, leader_phone_blank=leader_phone_blank,
                              date=date)
     meta = {"Title": _clean(title or route.title) or "Walking route", "Creator": "ecoplan",
             "Subject": f"Walking route map. Map data {cfg.ATTRIBUTION}"}
-    with atomic_path(path) as tmp, mpl.rc_context(_MPL_RC):
-        fig.savefig(tmp, format="pdf", metadata=meta)
+    with (atomic_path(path) as tmp, mpl.rc_context(_MPL_RC),
+          PdfPages(tmp, metadata=meta) as pdf):
+        for fig in figs:
+            pdf.savefig(fig)
     return path
+
+
+def build_route_pages(route: Route, layers: OsmLayers, *, title: str | None = None,
+                      leader_phone_blank: bool = True,
+                      date: Date | datetime | str | None = None) -> list[Figure]:
+    """The map page, then as many pages as the directions that did not fit on it need (none
+    for most walks): every step is printed."""
+    with mpl.rc_context(_MPL_RC):
+        fig = build_route_figure(route, layers, title=title,
+                                 leader_phone_blank=leader_phone_blank, date=date)
+        first = getattr(fig, "_ecoplan_steps_shown", len(route.directions))
+        return [fig, *_direction_pages(route, first, title or route.title)]
 
 
 def build_route_figure(route: Route, layers: OsmLayers, *, title: str | None = None,
@@ -110,7 +130,7 @@ def build_route_figure(route: Route, layers: OsmLayers, *, title: str | None = N
         line = _reproject(route.geometry, Transformer.from_crs("EPSG:4326", crs, always_xy=True))
         layout = _choose_layout(line)
         fig = Figure(figsize=layout.size_in)
-        fig.patch.set_facecolor(cfg.COLOURS["background"])
+        fig.patch.set_facecolor(STYLE.colours["background"])
         ax = fig.add_axes(layout.map_rect)
         draw_route_map(ax, route, layers)
         _legend(fig, layout, route)
@@ -138,6 +158,36 @@ def draw_route_map(ax, route: Route, layers: OsmLayers, *, min_pt: float = 0.0) 
         raise AreaError("the OSM data holds nothing around this route; load the extract "
                         "that covers the route's area and try again")
     _draw_map(ax, drawn, line, route, to_map, view, crs, min_pt)
+    _draw_street_labels(ax, route, layers, crs, view, max(style.PRINT_STREET_LABEL_PT, min_pt))
+
+
+def _draw_street_labels(ax, route: Route, layers: OsmLayers, crs: CRS,
+                        view: tuple[float, float, float, float], size_pt: float) -> None:
+    """The names of the streets the route uses, along them, longest stretch first, skipping
+    a name that would sit on one already written (directions are by street name)."""
+    streets = route_streets(route, layers, crs)
+    if not len(streets):
+        return
+    fw, _fh = ax.figure.get_size_inches()
+    m_per_pt = (view[2] - view[0]) / (ax.get_position().width * fw * PT_PER_IN)
+    placed: list[tuple[float, float, float]] = []  # x, y, half-length of each label
+    vx0, vy0, vx1, vy1 = view
+    for name, geom in zip(streets["name"], streets.geometry, strict=True):
+        if len(placed) >= style.PRINT_MAX_STREET_LABELS:
+            break
+        label = _clean(name)
+        half = 0.55 * size_pt * len(label) * m_per_pt / 2
+        if geom.length < half:  # far shorter than its name: the directions carry it
+            continue
+        x, y, ang = mapstyle.label_anchor(geom)
+        if not (vx0 + half * 0.5 < x < vx1 - half * 0.5 and vy0 < y < vy1):
+            continue
+        if any(math.hypot(x - px, y - py) < h + half for px, py, h in placed):
+            continue
+        placed.append((x, y, half))
+        _text(ax, x, y, label, ha="center", va="center", rotation=ang,
+              rotation_mode="anchor", fontsize=size_pt, color="#000000", zorder=12.5,
+              path_effects=[withStroke(linewidth=2.5, foreground="white")])
 
 
 # --- geometry helpers ---------------------------------------------------------------------------
@@ -211,15 +261,15 @@ def _layers_in_view(layers: OsmLayers, view: tuple[float, float, float, float],
     polys = features[features.geom_type.isin(["Polygon", "MultiPolygon"])]
     lines = features[~features.index.isin(polys.index)]
     ways = _merge_ways(pick(layers.ways))
-    highway = ways["highway"].astype("string").fillna("") if len(ways) else pd.Series(dtype=str)
+    highway = ways["highway"] if len(ways) else pd.Series(dtype=str)
     pois = pick(layers.pois)
     return _Drawn(
-        green=polys[_is_green(polys) & ~_is_blue(polys)],
-        blue=polys[_is_blue(polys)],
-        blue_lines=lines[_is_blue(lines)],
+        green=polys[mapstyle.is_green(polys)],
+        blue=polys[mapstyle.is_blue(polys)],
+        blue_lines=lines[mapstyle.is_blue(lines) | mapstyle.is_waterway_line(lines)],
         buildings=pick(layers.buildings),
-        roads=ways[highway.isin(list(cfg.ROAD_WIDTH_PT))] if len(ways) else ways,
-        paths=ways[highway.isin(list(cfg.PATH_HIGHWAYS))] if len(ways) else ways,
+        roads=ways[mapstyle.is_road(highway)] if len(ways) else ways,
+        paths=ways[mapstyle.is_path(highway)] if len(ways) else ways,
         toilets=_poi(pois, "amenity", {"toilets"}),
         benches=_poi(pois, "amenity", {"bench"}),
     )
@@ -234,35 +284,15 @@ def _merge_ways(ways: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return merged
 
 
-def _col(gdf: gpd.GeoDataFrame, name: str) -> pd.Series:
-    if name in gdf.columns:
-        return gdf[name].astype("string").fillna("")
-    return pd.Series("", index=gdf.index, dtype="string")
-
-
-def _is_blue(gdf: gpd.GeoDataFrame) -> pd.Series:
-    return (_col(gdf, "natural").isin(list(cfg.BLUE_NATURAL))
-            | _col(gdf, "waterway").isin(list(cfg.BLUE_WATERWAY))
-            | _col(gdf, "landuse").isin(list(cfg.BLUE_LANDUSE))
-            | (_col(gdf, "water") != "")
-            | _col(gdf, "wetland").isin(["saltmarsh", "tidalflat"]))
-
-
-def _is_green(gdf: gpd.GeoDataFrame) -> pd.Series:
-    return (_col(gdf, "leisure").isin(list(cfg.GREEN_LEISURE))
-            | _col(gdf, "landuse").isin(list(cfg.GREEN_LANDUSE))
-            | _col(gdf, "natural").isin(list(cfg.GREEN_NATURAL)))
-
-
 def _poi(pois: gpd.GeoDataFrame, key: str, values: set[str]) -> gpd.GeoDataFrame:
-    return pois[_col(pois, key).isin(list(values))] if len(pois) else pois
+    return pois[mapstyle.column(pois, key).isin(list(values))] if len(pois) else pois
 
 
 # --- drawing ------------------------------------------------------------------------------------
 
 def _draw_map(ax, drawn: _Drawn, line: LineString, route: Route, to_map: Transformer,
               view: tuple[float, float, float, float], crs: CRS, min_pt: float = 0.0) -> None:
-    c = cfg.COLOURS
+    c = STYLE.colours
     ax.set_facecolor(c["background"])
     if len(drawn.green):
         drawn.green.plot(ax=ax, color=c["green"], edgecolor=c["green_edge"], linewidth=0.4,
@@ -276,14 +306,14 @@ def _draw_map(ax, drawn: _Drawn, line: LineString, route: Route, to_map: Transfo
         drawn.buildings.plot(ax=ax, color=c["building"], edgecolor=c["building_edge"],
                              linewidth=0.3, zorder=2)
     if len(drawn.roads):
-        widths = drawn.roads["highway"].map(cfg.ROAD_WIDTH_PT).astype(float).to_numpy()
+        widths = drawn.roads["highway"].map(STYLE.road_width_pt).astype(float).to_numpy()
         segs = _segments(drawn.roads.geometry)
         seg_w = np.repeat(widths, [len(s) for s in segs])
         flat = [p for s in segs for p in s]
         ax.add_collection(LineCollection(flat, linewidths=seg_w + 1.0, colors=c["road"],
                                          capstyle="round", zorder=3))
         ax.add_collection(LineCollection(flat, linewidths=np.maximum(seg_w - 0.6, 0.4),
-                                         colors="#f2f2f2", capstyle="round", zorder=3.1))
+                                         colors=c["road_fill"], capstyle="round", zorder=3.1))
     if len(drawn.paths):
         flat = [p for s in _segments(drawn.paths.geometry) for p in s]
         ax.add_collection(LineCollection(flat, linewidths=0.9, colors=c["path"],
@@ -438,7 +468,7 @@ def _north_arrow(ax, view: tuple[float, float, float, float], crs: CRS,
 
 def legend_handles(route: Route) -> list:
     """The map key's entries (what :func:`draw_route_map` draws), for any page's legend."""
-    c = cfg.COLOURS
+    c = {**STYLE.colours, **cfg.COLOURS}
     handles = [
         Line2D([], [], color=c["route"], linewidth=cfg.ROUTE_WIDTH_PT, label="Route"),
         Line2D([], [], linestyle="none", marker=r"$\rightarrow$", color="black",
@@ -611,8 +641,12 @@ def _info_lines(route: Route, date: Date | datetime | str | None,
     parts = []
     if "share_green_blue" in s:
         parts.append(f"{100 * s['share_green_blue']:.0f} % green/blue space")
-    if "share_on_roads" in s:
-        parts.append(f"{100 * s['share_on_roads']:.0f} % on roads")
+    if "share_any_road" in s:
+        busy = (f" ({100 * s['share_on_roads']:.0f} % on busy roads)"
+                if "share_on_roads" in s else "")
+        parts.append(f"{100 * s['share_any_road']:.0f} % on roads{busy}")
+    elif "share_on_roads" in s:  # a route stored before any-road shares were measured
+        parts.append(f"{100 * s['share_on_roads']:.0f} % on busy roads")
     if "toilets_passed" in s:
         n = int(s["toilets_passed"])
         parts.append(f"{n} toilet{'s' if n != 1 else ''} on the way")
@@ -643,8 +677,11 @@ def _draw_text_blocks(fig: Figure, layout: _Layout, route: Route, leader_phone_b
     if directions is info:
         directions.gap()
     directions.heading("Directions")
-    for text in direction_lines(route, directions.chars(cfg.BODY_PT), directions.lines_left()):
+    lines, shown = directions_on_page(route, directions.chars(cfg.BODY_PT),
+                                      directions.lines_left())
+    for text in lines:
         directions.line(text)
+    fig._ecoplan_steps_shown = shown  # type: ignore[attr-defined]  # read by build_route_pages
     # Attribution across the foot of the page, where it cannot be pushed off.
     _text(fig, layout.map_rect[0], 0.012, _attribution(layers), fontsize=cfg.SMALL_PT,
           va="bottom", color="#333333")
@@ -655,21 +692,63 @@ def _wrap_chars(width_pt: float, size_pt: float) -> int:
     return max(int(width_pt / (0.55 * size_pt)), 10)
 
 
-def direction_lines(route: Route, width_chars: int, max_lines: int) -> list[str]:
-    """Numbered, wrapped direction lines, cut to ``max_lines`` with a note of what was left."""
+def _step_lines(route: Route, i: int, width_chars: int) -> list[str]:
+    """Wrapped lines of direction step ``i`` (0-based), numbered from 1."""
+    step = route.directions[i]
+    dist = _fmt_dist(step.distance_m)
+    text = f"{i + 1}. {_clean(step.text)}" + (f" ({dist})" if dist else "")
+    return textwrap.wrap(text, width_chars, subsequent_indent="    ") or [f"{i + 1}."]
+
+
+def directions_on_page(route: Route, width_chars: int, max_lines: int, first: int = 0
+                       ) -> tuple[list[str], int]:
+    """(lines, next step): the numbered, wrapped steps from ``first`` that fit in
+    ``max_lines``; when some are left, the last line says where they continue."""
     if not route.directions:
-        return ["Follow the orange line on the map from the start (S)."]
+        return ["Follow the orange line on the map from the start (S)."], 0
     out: list[str] = []
-    for i, step in enumerate(route.directions, 1):
-        dist = _fmt_dist(step.distance_m)
-        text = f"{i}. {_clean(step.text)}" + (f" ({dist})" if dist else "")
-        wrapped = textwrap.wrap(text, width_chars, subsequent_indent="    ") or [f"{i}."]
-        if len(out) + len(wrapped) > max_lines - 1 and i < len(route.directions):
-            left = len(route.directions) - i + 1
-            out.append(f"… {left} more step{'s' if left > 1 else ''}: follow the map line.")
-            return out
+    n = len(route.directions)
+    for i in range(first, n):
+        wrapped = _step_lines(route, i, width_chars)
+        room = max_lines - (0 if i == n - 1 else 1)  # keep a line for the "continues" note
+        if len(out) + len(wrapped) > room:
+            out.append(f"Steps {i + 1}–{n} continue overleaf.")
+            return out, i
         out.extend(wrapped)
-    return out[:max_lines]
+    return out, n
+
+
+def direction_lines(route: Route, width_chars: int, max_lines: int) -> list[str]:
+    """Numbered, wrapped direction lines that fit ``max_lines`` (the map page's column); the
+    steps left over are printed on the next page (:func:`build_route_pages`)."""
+    return directions_on_page(route, width_chars, max_lines)[0]
+
+
+def _direction_pages(route: Route, first: int, title: str) -> list[Figure]:
+    """Portrait A4 pages with the steps from ``first`` on, in two columns."""
+    pages: list[Figure] = []
+    n = len(route.directions)
+    while first < n:
+        fig = Figure(figsize=cfg.A4_IN)
+        fig.patch.set_facecolor(STYLE.colours["background"])
+        head = _Column(fig, (0.07, 0.965, 0.86, 0.05))
+        head.line(f"{_clean(title) or 'Walking route'}: directions, steps {first + 1}–{n}"
+                  if len(_clean(title)) <= 60 else f"Directions, steps {first + 1}–{n}",
+                  cfg.SUBTITLE_PT, weight="bold")
+        for rect in ((0.07, 0.925, 0.41, 0.05), (0.52, 0.925, 0.41, 0.05)):
+            col = _Column(fig, rect)
+            lines, first = directions_on_page(route, col.chars(cfg.BODY_PT), col.lines_left(),
+                                              first)
+            if first < n and lines and lines[-1].startswith("Steps "):
+                lines = lines[:-1]  # the next column (or page) simply carries on
+            for text in lines:
+                col.line(text)
+            if first >= n:
+                break
+        _text(fig, 0.07, 0.012, f"Map data {cfg.ATTRIBUTION} (ODbL).", fontsize=cfg.SMALL_PT,
+              va="bottom", color="#333333")
+        pages.append(fig)
+    return pages
 
 
 def _fmt_dist(m: float) -> str:

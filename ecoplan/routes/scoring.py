@@ -4,7 +4,10 @@ Every number a leader sees comes from here, measured on the edges the route real
 
 * ``share_green_blue`` — length-weighted mean of the edges' green share (see
   :mod:`ecoplan.routes.network`);
-* ``share_on_roads`` — share of length on busy roads (``BUSY_ROADS``);
+* ``share_on_roads`` — share of length on busy roads (``BUSY_ROADS``), what the ranking
+  penalises;
+* ``share_any_road`` — share of length on roads of any class, residential and service
+  streets included (what the printed map calls "on roads": a walker shares them with cars);
 * ``share_retraced`` — share of the length walked on an edge the route uses more than once
   (an out-and-back spur counts fully: both passes are retraced walking);
 * ``length_error`` — ``|length − target| / target``;
@@ -38,6 +41,7 @@ def measure(network: RouteNetwork, path: np.ndarray, target_m: float | None = No
         "length_m": total,
         "share_green_blue": float((length * network.green[rows]).sum() / denom),
         "share_on_roads": float(length[network.busy[rows]].sum() / denom),
+        "share_any_road": float(length[network.road[rows]].sum() / denom),
         "share_retraced": float(length[counts > 1].sum() / denom),
         "share_lit": float(length[network.lit[rows]].sum() / denom),
         "toilets": float(kinds.get("toilets", 0)),

@@ -103,39 +103,14 @@ SIMPLIFY_M = 5.0
 COORD_DECIMALS = 5
 #: Drop basemap polygons smaller than this (m²); our choice: ~ a 10 m × 10 m square.
 MIN_BASEMAP_AREA_M2 = 100.0
-#: At most this many buildings are drawn (largest first); buildings are context only.
-MAX_BUILDINGS = 20_000
-#: Highway classes drawn as roads vs paths (OSM wiki Key:highway).
-BASEMAP_ROADS: tuple[str, ...] = (
-    "motorway", "trunk", "primary", "secondary", "tertiary", "unclassified", "residential",
-    "motorway_link", "trunk_link", "primary_link", "secondary_link", "tertiary_link",
-    "living_street", "pedestrian", "service",
-)
-BASEMAP_PATHS: tuple[str, ...] = (
-    "footway", "path", "bridleway", "track", "steps", "cycleway",
-)
-BASEMAP_STYLE: dict[str, dict[str, object]] = {
-    "water": {"color": "#9ccbe4", "fillColor": "#aad3df", "weight": 1, "fillOpacity": 1.0},
-    "green": {"color": "#b5d29f", "fillColor": "#cdebb0", "weight": 0, "fillOpacity": 1.0},
-    "buildings": {"color": "#c4b6ab", "fillColor": "#d9d0c9", "weight": 0.5, "fillOpacity": 1.0},
-    "roads": {"color": "#c8bfb5", "weight": 2.5, "opacity": 1.0},
-    "paths": {"color": "#a07a5a", "weight": 1.2, "opacity": 0.9, "dashArray": "3 3"},
-}
-#: Feature tag values drawn as basemap water / green (OSM wiki Key:natural, Key:landuse).
-BASEMAP_WATER: dict[str, tuple[str, ...]] = {
-    "natural": ("water", "bay", "wetland"),
-    "waterway": ("riverbank",),
-    "landuse": ("reservoir",),
-}
-BASEMAP_GREEN: dict[str, tuple[str, ...]] = {
-    "leisure": ("park", "garden", "nature_reserve", "common", "recreation_ground",
-                "golf_course", "dog_park"),
-    "landuse": ("forest", "grass", "meadow", "recreation_ground", "village_green",
-                "allotments"),
-    "natural": ("wood", "heath", "grassland", "scrub", "fell", "moor"),
-}
-#: Waterway lines (rivers, streams) drawn as thin blue lines.
-BASEMAP_WATERWAY_LINES: tuple[str, ...] = ("river", "canal", "stream", "tidal_channel")
+#: At most this many buildings are drawn (largest first); buildings are context only. Our
+#: choice: on the Isle of Wight 20,000 buildings were 1.16 MB of a 3.5 MB Sites map (sent to
+#: the browser with every change of selection) and at island zoom (10–12, 20–80 m a pixel) a
+#: house is one pixel; the 5,000 largest still outline the towns (benchmarks/bench_maps.py).
+MAX_BUILDINGS = 5_000
+# Which OSM tags are drawn as green, water, roads and paths, and in which colours, is the one
+# basemap style shared with the printed map: ecoplan.settings.map_style (matched by
+# ecoplan.mapstyle).
 
 # --- App pages: uploads, defaults, downloads ----------------------------------------------------
 

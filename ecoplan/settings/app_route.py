@@ -29,9 +29,12 @@ ROUTE_COLORS: tuple[str, ...] = (
     OKABE_ITO["blue"], OKABE_ITO["vermillion"], OKABE_ITO["reddish_purple"],
     OKABE_ITO["orange"], OKABE_ITO["bluish_green"],
 )
-ROUTE_WEIGHT_PX = 4
+ROUTE_WEIGHT_PX = 5
 ROUTE_SELECTED_WEIGHT_PX = 7  # the route picked in the table is drawn thicker
-ROUTE_OTHER_OPACITY = 0.55
+#: Routes not picked stay nearly opaque (at 0.55 routes 2 and 3 were barely visible on the
+#: basemap, issue 14), each over a white casing this many px wider (our choice).
+ROUTE_OTHER_OPACITY = 0.9
+ROUTE_CASING_PX = 3
 #: Half-height of the map view around a start before a route is planned, degrees of latitude
 #: (the width is 1.5× for mid-latitudes). Our choice: 0.01° ≈ 1.1 km, the reach of a 45-minute
 #: loop at 3 km/h (2.25 km round trip), so the streets of the walk are readable.

@@ -94,7 +94,9 @@ POI_FILTER: dict[str, list[str] | bool] = {
     "healthcare": True,
     # named landmarks that can name an unnamed site (a down mapped only as its summit)
     "natural": ["peak", "hill"],
-    "place": ["locality"],
+    # and place names (towns, villages, suburbs) for the map labels and "near Ryde" names
+    "place": ["city", "town", "village", "suburb", "quarter", "neighbourhood", "hamlet",
+              "locality"],
     # conservation volunteer bases have no settled tag; these are the ones used (OSM taginfo)
     "office": ["ngo", "charity", "association"],
     "club": ["conservation", "environment"],

@@ -87,19 +87,10 @@ ARROW_COUNT = 8
 #: Landscape when the route's bounding box is wider than tall by this factor (our choice).
 LANDSCAPE_ASPECT = 1.15
 
-#: Colours — Okabe & Ito (2008) colour-blind-safe palette for the route and symbols, pale
-#: ColorBrewer tints (Brewer, colorbrewer2.org, print-friendly) for the ground.
+#: Colours of the route and its symbols — Okabe & Ito (2008) colour-blind-safe palette. The
+#: ground (green, water, roads, paths, buildings) and which tags are drawn as what is the one
+#: basemap style shared with the web map: ecoplan.settings.map_style.
 COLOURS: dict[str, str] = {
-    "green": "#c7e9c0",          # ColorBrewer Greens-3 light
-    "green_edge": "#74c476",
-    "blue": "#c6dbef",           # ColorBrewer Blues-3 light
-    "blue_edge": "#6baed6",
-    "water_line": "#6baed6",
-    "building": "#d9d9d9",
-    "building_edge": "#bdbdbd",
-    "road": "#8c8c8c",
-    "road_casing": "#ffffff",
-    "path": "#525252",
     "route": "#d55e00",          # Okabe-Ito vermillion: visible on green and blue
     "route_casing": "#ffffff",
     "marker": "#000000",
@@ -107,37 +98,7 @@ COLOURS: dict[str, str] = {
     "toilets": "#0072b2",        # Okabe-Ito blue
     "bench": "#cc79a7",          # Okabe-Ito reddish purple
     "entrance": "#e69f00",       # Okabe-Ito orange
-    "background": "#ffffff",
 }
-#: Feature tags drawn as blue space (water, wetland, beach, coast; OSM wiki natural=*).
-BLUE_NATURAL: frozenset[str] = frozenset({"water", "wetland", "beach", "bay", "coastline"})
-BLUE_WATERWAY: frozenset[str] = frozenset({"riverbank", "river", "canal", "stream",
-                                           "tidal_channel"})
-BLUE_LANDUSE: frozenset[str] = frozenset({"reservoir", "basin"})
-#: Feature tags drawn as green space.
-GREEN_LEISURE: frozenset[str] = frozenset({
-    "park", "garden", "nature_reserve", "common", "recreation_ground", "golf_course",
-    "dog_park", "playground", "pitch",
-})
-GREEN_LANDUSE: frozenset[str] = frozenset({
-    "forest", "grass", "meadow", "recreation_ground", "village_green", "allotments", "common",
-    "cemetery",
-})
-GREEN_NATURAL: frozenset[str] = frozenset({
-    "wood", "heath", "grassland", "scrub", "fell", "moor",
-})
-#: Highway values drawn as roads (solid grey, width by class in points) — the rest of the
-#: network is drawn as paths (dashed).
-ROAD_WIDTH_PT: dict[str, float] = {
-    "motorway": 3.2, "trunk": 3.0, "primary": 2.8, "secondary": 2.5, "tertiary": 2.2,
-    "motorway_link": 2.0, "trunk_link": 2.0, "primary_link": 2.0, "secondary_link": 1.8,
-    "tertiary_link": 1.8, "unclassified": 1.6, "residential": 1.6, "living_street": 1.4,
-    "road": 1.4, "service": 1.0, "busway": 1.2,
-}
-PATH_HIGHWAYS: frozenset[str] = frozenset({
-    "footway", "path", "pedestrian", "steps", "bridleway", "track", "cycleway", "byway",
-    "corridor", "crossing", "platform",
-})
 ROUTE_WIDTH_PT = 4.0
 
 # ==============================================================================================

@@ -15,7 +15,7 @@ from ecoplan.app import data, route_logic, route_map, state, ui
 from ecoplan.app.route_logic import RouteRequest, RouteResult
 from ecoplan.errors import EcoplanError
 from ecoplan.osm.layers import OsmLayers
-from ecoplan.routes.planner import RoutePlanner, poi_start, site_start
+from ecoplan.routes.planner import RoutePlanner, poi_start, site_entrances, site_start
 from ecoplan.settings import app as app_cfg
 from ecoplan.settings import app_route as cfg
 from ecoplan.settings import network as net_cfg
@@ -28,6 +28,7 @@ START_MODES = (MAP_MODE, SITE_MODE, BUS_MODE, PARK_MODE)
 
 K_MODE = "route_start_mode"
 K_SITE = "route_start_site"
+K_ENTRANCE = "route_start_entrance"
 K_BUS = "route_start_bus"
 K_PARK = "route_start_park"
 K_ATOB = "route_atob"
@@ -95,7 +96,7 @@ def _start(layers: OsmLayers, built) -> tuple[tuple[float, float] | None, str]:
                 ss[K_SITE] = sel if sel in ids else ids[0]
             sid = st.selectbox("Site", ids, key=K_SITE,
                                format_func=lambda s: names.get(s) or s)
-            return site_start(built, sid)
+            return _entrance(layers, built, sid)
         key, value, wkey, what = (("highway", "bus_stop", K_BUS, "bus stops")
                                   if mode == BUS_MODE else
                                   ("amenity", "parking", K_PARK, "car parks"))
@@ -109,6 +110,27 @@ def _start(layers: OsmLayers, built) -> tuple[tuple[float, float] | None, str]:
     except EcoplanError as err:
         ui.show_error(err)
         return None, ""
+
+
+def _entrance(layers: OsmLayers, built, sid: str) -> tuple[tuple[float, float], str]:
+    """The start entrance of site ``sid``: the best one, or the one chosen in the list."""
+    choices = _entrance_choices(state.source(), sid, layers, built)
+    if len(choices) < 2:
+        return site_start(built, sid)
+    ids = [c.entrance_id for c in choices]
+    ss = st.session_state
+    if ss.get(K_ENTRANCE) not in ids:
+        ss[K_ENTRANCE] = ids[0]
+    by_id = {c.entrance_id: c for c in choices}
+    eid = st.selectbox("Start at entrance", ids, key=K_ENTRANCE,
+                       format_func=lambda e: by_id[e].label,
+                       help="1 is the best: a mapped entrance, else the one nearest a path.")
+    return by_id[eid].lonlat, by_id[eid].name
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _entrance_choices(source: str, sid: str, _layers: OsmLayers, _built) -> list:
+    return site_entrances(_built, sid, _layers)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -271,11 +293,15 @@ def render() -> None:
     col_form, col_map = st.columns([2, 3], gap="medium")
     with col_form:
         req = _form(layers, built)
-        if st.button("Plan the route", key=K_PLAN, type="primary",
-                     disabled=req is None) and req is not None:
-            with st.spinner("Planning routes…"):
+        if st.button("Plan the route", key=K_PLAN, type="primary", disabled=req is None) \
+                and req is not None:
+            with st.status("Planning routes…", expanded=True) as status:
+                st.write("Preparing the walking network (once per area)…")
                 planner = route_planner(source, layers, built)
+                planner.network(step_free=req.step_free)
+                st.write("Searching for routes and writing their directions…")
                 ss[K_RESULT] = route_logic.plan(req, layers, built, planner)
+                status.update(label="Routes planned", state="complete", expanded=False)
             ss[K_PICK] = 0
     res = result()
     with col_map:

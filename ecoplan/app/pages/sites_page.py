@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from ecoplan.app import data, labels, maps, ranking_panel, state, support_panel, ui
+from ecoplan.app import data, labels, maps, ranking_panel, site_map, state, support_panel, ui
 from ecoplan.settings import app as cfg
 
 TABLE_COLUMNS = ["name", "kind", "categories", "area_ha", "access", "n_entrances",
@@ -88,10 +87,7 @@ def render() -> None:
                         key="sites_color_by")
     col_map, col_info = st.columns([3, 2], gap="medium")
     with col_map:
-        m = data.sites_map(source, layers, built, sel, color_by)
-        out = st_folium(m, key=MAP_KEY, height=cfg.MAP_HEIGHT_PX, use_container_width=True,
-                        returned_objects=["last_object_clicked_tooltip",
-                                          "last_active_drawing"])
+        out = site_map.sites_map(source, layers, built, sel, key=MAP_KEY, color_by=color_by)
         hint = "Click a site on the map, or pick it in the list (type to search) or the table."
         if sel is None and len(built.entrances) > cfg.MAX_OVERVIEW_ENTRANCES:
             hint += (f" Its entrances are drawn once it is chosen ({len(built.entrances):,} in "
