@@ -378,3 +378,20 @@ def test_entrance_default_lies_on_the_site_edge():
     site = box(0, 0, 1, 1)
     lon, lat = _entrance_default(site, R(), 3)
     assert site.boundary.distance(Point(lon, lat)) < 1e-6
+
+
+def test_choose_this_site_outlines_the_gap_area_on_the_sites_map(iow_page):
+    """Issue 14: "Choose this site" from a gap selects the site and hands its area to the
+    Sites map (outline + zoom), not only the site id."""
+    from ecoplan.app import site_map
+
+    at = iow_page
+    at.button(key="gaps_choose_site").click().run()
+    no_exception(at)
+    code = at.selectbox(key="gaps_pick_area").value
+    focus = at.session_state[site_map.FOCUS_KEY]
+    assert focus["label"].startswith("Gap area: ")
+    west, south, east, north = focus["bounds"]
+    assert -1.65 < west < east < -1.0 and 50.5 < south < north < 50.8  # an island LSOA
+    assert focus["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    assert at.session_state[state.SELECTED_SITE], f"no site chosen for {code}"

@@ -131,3 +131,29 @@ def test_form_values_make_the_request():
     assert (spec.weekday, spec.every_days, spec.sessions, spec.minutes) == (3, 14, 6, 45)
     assert programme_logic.default_first(date(2030, 1, 1)).weekday() == 3
     assert programme_logic.default_first(date(2030, 1, 1)) > date(2030, 1, 7)
+
+
+def test_the_picker_lists_this_areas_programmes_and_counts_the_others(db):
+    """Programmes belong to the area (the project's OSM source): another area's programme is
+    not offered until the leader asks for it, and is counted, never silently hidden."""
+    import sqlalchemy as sa
+
+    at = _build(page().run(), "Demo walks")
+    next(b for b in at.button if b.label == "Save the programme").click()
+    at = at.run()
+    no_exception(at)
+    fresh = page().run()
+    assert any(o.endswith(": Demo walks") for o in fresh.selectbox(key="prog_pick").options)
+    assert not [c for c in fresh.checkbox if c.key == "prog_other_areas"]  # none elsewhere
+
+    engine = sa.create_engine(db)
+    with engine.begin() as conn:  # the same programme, as if built on another area's file
+        conn.execute(sa.text("UPDATE programmes SET source_key = 'other-area.osm.pbf'"))
+    engine.dispose()
+    other = page().run()
+    no_exception(other)
+    assert other.selectbox(key="prog_pick").options == [other.selectbox(key="prog_pick").options[0]]
+    box = other.checkbox(key="prog_other_areas")
+    assert "(1)" in box.label
+    other = box.check().run()
+    assert any(o.endswith(": Demo walks") for o in other.selectbox(key="prog_pick").options)

@@ -200,8 +200,8 @@ class ProgrammeSession:
 
 @dataclass(frozen=True)
 class Programme:
-    """A season of sessions. ``source`` identifies the area's data (see programmes.source) so a
-    later project can own the programme; ``id``/``version`` are set by the store."""
+    """A season of sessions. ``source`` identifies the area's data (see programmes.source) so the
+    area's project owns the programme; ``id``/``version`` are set by the store."""
 
     spec: ProgrammeSpec
     source: dict[str, Any]

@@ -1,9 +1,10 @@
-"""Which data a programme was built from, so a later project can own it and an export can
+"""Which data a programme was built from, so the area's project owns it and an export can
 find (and check) the same file again.
 
-Projects do not exist yet (issue 14): the programme keeps the area's source identity — kind,
-name, path, size and SHA-256 of the file, the data date, any clip — and the project that later
-owns the area can claim programmes by it.
+The programme keeps the area's source identity — kind, name, path, size and SHA-256 of the
+file, the data date, any clip. A project is an area (its OSM source) with its need data and
+choices, so the app's Programme page lists the programmes whose source key is the open
+project's source, and counts the others.
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ programmes_table = Table(
     "programmes", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("name", String(200), nullable=False, unique=True),
-    Column("source_key", Text, nullable=False, default=""),  # for a later project to claim it
+    Column("source_key", Text, nullable=False, default=""),  # its area (a project's source)
     Column("first_start", String(40), nullable=False),
     Column("sessions", Integer, nullable=False),
     Column("content_json", Text, nullable=False),

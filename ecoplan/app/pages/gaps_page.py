@@ -44,7 +44,7 @@ from ecoplan.access.whatif import (
     rerun,
     whatif_summary,
 )
-from ecoplan.app import data, gaps_data, maps, state, ui
+from ecoplan.app import data, gaps_data, maps, site_map, state, ui
 from ecoplan.app import gaps_logic as logic
 from ecoplan.errors import EcoplanError
 from ecoplan.settings import access as access_cfg
@@ -318,12 +318,13 @@ def _gap_list(result: AccessResult, deciles: int, variant: str) -> None:
                 st.dataframe(priority_strings(gaps), hide_index=True, width="stretch",
                              key=f"gaps_priority_{v}")
     if chosen is not None and len(chosen):
-        _site_for_gap(chosen)
+        _site_for_gap(chosen, result.areas)
 
 
-def _site_for_gap(gaps: pd.DataFrame) -> None:
+def _site_for_gap(gaps: pd.DataFrame, areas: gpd.GeoDataFrame) -> None:
     """From a gap area to a site to work in: its nearest green or blue space, one click away
-    from the Sites page (and from there the planner and the walking route)."""
+    from the Sites page (and from there the planner and the walking route). The Sites map
+    then outlines the gap area beside the chosen site."""
     if "nearest_site_id" not in gaps:
         return
     rows = gaps[gaps["nearest_site_id"].notna()]
@@ -344,6 +345,9 @@ def _site_for_gap(gaps: pd.DataFrame) -> None:
                 f"**{_md_escape(name)}** ({_md_escape(sid)}){walk}.")
     if st.button("Choose this site", key="gaps_choose_site", icon=":material/park:"):
         state.select_site(sid)
+        outline = areas[areas["area_code"].astype(str) == str(code)]
+        if len(outline):
+            site_map.focus_area(outline.geometry, f"Gap area: {row['area_name'] or code}")
         ui.switch_page("sites")
 
 

@@ -35,6 +35,7 @@ K_CHECK = "programme.check"  # the last CheckResult for it
 K_FILES = "programme._files"  # downloads made for (id, version)
 K_AREA = "programme._source"
 K_PICK = "prog_pick"
+K_OTHERS = "prog_other_areas"
 K_SELECT = "programme._select"  # the saved programme to select in the picker on the next run
 NEW = "— build a new programme —"
 
@@ -251,9 +252,15 @@ def _downloads(p: Programme, layers) -> None:
                "session with its map. " + app_cfg.ATTRIBUTION_OSM)
 
 
-def _saved() -> None:
+def _saved(source: str) -> None:
+    """The picker: programmes belong to an area (the project's OSM source), so the list shows
+    this area's programmes; the others are one tick away, never hidden without a count."""
     rows = _store().list()
-    options = [NEW] + [f"{r['id']}: {r['name']}" for r in rows]
+    mine = [r for r in rows if r["source_key"] == str(source)]
+    others = len(rows) - len(mine)
+    if others and st.checkbox(f"Show programmes of other areas ({others})", key=K_OTHERS):
+        mine = rows
+    options = [NEW] + [f"{r['id']}: {r['name']}" for r in mine]
     ss = st.session_state
     pending = ss.pop(K_SELECT, None)  # a programme was just saved, loaded or deleted
     if pending in options:
@@ -298,7 +305,7 @@ def render() -> None:
     st.caption("Plan a weekly season of walks or sessions: a site for each date (variety, "
                "toilets, benches, daylight), a loop of the right length from a named meeting "
                "point, weather checks, and a printed programme for participants.")
-    _saved()
+    _saved(source)
     p = work()
     if p is None:
         values = _form(built, tz)
