@@ -6,10 +6,13 @@ partitions — relations only (cheap: node and way blocks are skipped), then nod
 decide what each partition needs, then everything to write it — and every object goes to every
 partition that needs it.
 
-What a partition gets (osmium's "smart" strategy): every node inside its region, every way
-with at least one node inside, complete (all its nodes, also those outside), every relation
-with a member inside, and multipolygon/boundary relations complete (all member ways and their
-nodes) so an area feature crossing the edge keeps its real size. The region is rounded out to a
+What a partition gets (osmium's "smart" strategy, plus large areas): every node inside its
+region, every way with at least one node inside, complete (all its nodes, also those outside),
+every relation with a member inside, and multipolygon/boundary relations complete (all member
+ways and their nodes) so an area feature crossing the edge keeps its real size; closed ways and
+area relations larger than a grid cell whose extent touches the region are kept too, since
+they can reach into it with every node outside (their edge counts for straight-line
+distances). The region is rounded out to a
 grid of :data:`CELL_DEG` cells, so a partition may get a little more than asked, never less.
 """
 
@@ -25,6 +28,7 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 from ecoplan.errors import InputFileError
+from ecoplan.settings.osm import FEATURE_FILTER
 
 #: Grid cell (degrees) used to test whether a node lies in a region: a dictionary lookup per
 #: node instead of a point-in-polygon test. 0.01° ≈ 1.1 km north–south, 0.7 km east–west at
@@ -33,6 +37,9 @@ CELL_DEG = 0.01
 
 #: Relation types whose member ways are all kept, so the area they outline is whole.
 AREA_RELATION_TYPES = frozenset({"multipolygon", "boundary"})
+
+#: Keys whose areas can become sites (values as in ``settings.osm.FEATURE_FILTER``).
+SITE_KEYS = ("leisure", "landuse", "natural", "waterway")
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,7 @@ def cut_pbf(source: str | os.PathLike, regions: Sequence[BaseGeometry],
 
     import osmium
     from osmium.index import IdSet
+    from shapely.prepared import prep
 
     if len(regions) != len(outputs):
         raise ValueError("one output per region")
@@ -84,12 +92,15 @@ def cut_pbf(source: str | os.PathLike, regions: Sequence[BaseGeometry],
     cells = cell_map(regions)
     # read 1: which ways are members of area relations (their nodes must be found in read 2)
     area_members: IdSet = IdSet()
+    site_rels: dict[int, list[int]] = {}  # site-feature multipolygon → its member ways
     try:
         for rel in osmium.FileProcessor(src, osmium.osm.RELATION):
             if rel.tags.get("type") in AREA_RELATION_TYPES:
-                for m in rel.members:
-                    if m.type == "w":
-                        area_members.set(m.ref)
+                members = [m.ref for m in rel.members if m.type == "w"]
+                for ref in members:
+                    area_members.set(ref)
+                if is_site_feature(rel.tags):
+                    site_rels[rel.id] = members
     except RuntimeError as err:
         raise InputFileError(f"{Path(src).name} is not a readable OSM PBF file ({err})") from err
 
@@ -99,6 +110,9 @@ def cut_pbf(source: str | os.PathLike, regions: Sequence[BaseGeometry],
     any_extra = IdSet()
     rels = [IdSet() for _ in range(n)]
     member_refs: dict[int, list[int]] = {}  # area-relation member way → its node ids
+    member_box: dict[int, tuple[float, float, float, float]] = {}  # … and its extent
+    fast = [prep(r) for r in regions]
+    feats = _Outlines()
     key = _cell_key
     fp = osmium.FileProcessor(src, osmium.osm.NODE | osmium.osm.WAY | osmium.osm.RELATION)
     for obj in fp.with_locations():
@@ -106,30 +120,51 @@ def cut_pbf(source: str | os.PathLike, regions: Sequence[BaseGeometry],
             continue
         if obj.is_way():
             refs: list[int] = []
+            lons: list[float] = []
+            lats: list[float] = []
             parts: set[int] = set()
             for nd in obj.nodes:
                 refs.append(nd.ref)
                 loc = nd.location
                 if loc.valid():
+                    lons.append(loc.lon)
+                    lats.append(loc.lat)
                     parts.update(cells.get(key(loc.lon, loc.lat), ()))
+            ext = (min(lons), min(lats), max(lons), max(lats)) if lons else None
             if obj.id in area_members:
                 member_refs[obj.id] = refs
+                member_box[obj.id] = ext
+            if len(refs) > 3 and refs[0] == refs[-1]:  # an area: it may cover the region
+                parts.update(_covering(ext, fast, parts))
+                if len(lons) > 1 and is_site_feature(obj.tags):
+                    feats.add(obj.id, refs, lons, lats)
+            elif obj.id in area_members and len(lons) > 1:
+                feats.add(obj.id, refs, lons, lats)
             for k in parts:
                 _add_way(obj.id, refs, k, ways, extra_nodes, any_extra)
             continue
+        whole = obj.tags.get("type") in AREA_RELATION_TYPES
         rparts = set()
+        boxes = []
         for m in obj.members:
             if m.type == "w":
                 rparts.update(k for k in range(n) if m.ref in ways[k])
+                if whole and member_box.get(m.ref):
+                    boxes.append(member_box[m.ref])
             elif m.type == "n":
                 rparts.update(k for k in range(n) if m.ref in extra_nodes[k])
-        whole = obj.tags.get("type") in AREA_RELATION_TYPES
+        if boxes:
+            ext = (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                   max(b[2] for b in boxes), max(b[3] for b in boxes))
+            rparts.update(_covering(ext, fast, rparts))
         for k in rparts:
             rels[k].set(obj.id)
             if whole:
                 for m in obj.members:
                     if m.type == "w" and m.ref in member_refs:
                         _add_way(m.ref, member_refs[m.ref], k, ways, extra_nodes, any_extra)
+
+    feats.complete_clusters(site_rels, ways, rels, extra_nodes, any_extra)
 
     # read 3: write every object to every partition that needs it
     tmp = [Path(o).with_name(f"tmp-{Path(o).name}") for o in outputs]
@@ -162,6 +197,89 @@ def cut_pbf(source: str | os.PathLike, regions: Sequence[BaseGeometry],
         os.replace(t, o)
     return CutStats(tuple(c[0] for c in counts), tuple(c[1] for c in counts),
                     tuple(c[2] for c in counts), time.perf_counter() - t0)
+
+
+def is_site_feature(tags) -> bool:
+    """Tags that can make a site polygon (the keys :mod:`ecoplan.sites` builds areas from)."""
+    for key in SITE_KEYS:
+        value = tags.get(key)
+        if value is not None and value != "coastline":
+            allowed = FEATURE_FILTER.get(key)
+            if allowed is True or (isinstance(allowed, list) and value in allowed):
+                return True
+    return False
+
+
+class _Outlines:
+    """Outlines of site-feature areas, to keep touching clusters whole.
+
+    Why: touching or overlapping green polygons are dissolved into one site, whose size the
+    standards test (ANGSt: 500 ha). A cluster reaching beyond the buffer would otherwise be
+    cut short (measured on the Isle of Wight: a 518 ha site seen as 361 ha). Outlines, not
+    filled areas, are compared: a polygon wholly inside another changes nothing.
+    """
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+        self.refs: list[list[int]] = []
+        self.lines: list = []
+
+    def add(self, way_id: int, refs: list[int], lons: list[float], lats: list[float]) -> None:
+        from shapely import linestrings
+
+        self.ids.append(way_id)
+        self.refs.append(refs)
+        self.lines.append(linestrings(lons, lats))
+
+    def complete_clusters(self, site_rels: dict[int, list[int]], ways, rels, extra_nodes,
+                          any_extra) -> None:
+        """Give each partition every way and relation of each cluster it touches."""
+        import numpy as np
+        import shapely
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        n_ways = len(self.ids)
+        if n_ways == 0:
+            return
+        geoms = np.array(self.lines, dtype=object)
+        left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+        pos = {w: i for i, w in enumerate(self.ids)}
+        rel_ids = list(site_rels)
+        rl, rr = [], []  # a relation is a node of the graph joined to its member ways
+        for j, rid in enumerate(rel_ids):
+            for ref in site_rels[rid]:
+                if ref in pos:
+                    rl.append(n_ways + j)
+                    rr.append(pos[ref])
+        size = n_ways + len(rel_ids)
+        graph = coo_matrix((np.ones(len(left) + len(rl)),
+                            (np.concatenate([left, rl]).astype(int),
+                             np.concatenate([right, rr]).astype(int))), shape=(size, size))
+        _, label = connected_components(graph, directed=False)
+        members: dict[int, list[int]] = {}
+        for i, lab in enumerate(label):
+            members.setdefault(int(lab), []).append(i)
+        for k in range(len(ways)):
+            touched = {int(label[i]) for i, w in enumerate(self.ids) if w in ways[k]}
+            touched |= {int(label[n_ways + j]) for j, rid in enumerate(rel_ids)
+                        if rid in rels[k]}
+            for lab in touched:
+                for i in members[lab]:
+                    if i < n_ways:
+                        _add_way(self.ids[i], self.refs[i], k, ways, extra_nodes, any_extra)
+                    else:
+                        rels[k].set(rel_ids[i - n_ways])
+
+
+def _covering(ext: tuple[float, float, float, float] | None, regions: list,
+              already: set[int]) -> list[int]:
+    """Regions an area larger than a grid cell may overlap with none of its nodes inside (a
+    big wood around a town): tested on its extent, so never missed, sometimes kept needlessly."""
+    if ext is None or (ext[2] - ext[0] < CELL_DEG and ext[3] - ext[1] < CELL_DEG):
+        return []
+    shape = box(*ext)
+    return [k for k, r in enumerate(regions) if k not in already and r.intersects(shape)]
 
 
 def _cell_key(lon: float, lat: float) -> tuple[int, int]:
