@@ -40,6 +40,9 @@ def main() -> int:
     ap.add_argument("--partitions", type=int, default=4)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = ap.parse_args()
+    root = str(Path(__file__).resolve().parents[1])
+    sys.path.insert(0, root)  # this checkout's ecoplan, here and in the Dask workers
+    os.environ["PYTHONPATH"] = root
     os.environ.setdefault("ECOPLAN_CACHE_DIR", tempfile.mkdtemp(prefix="ecoplan-bench-"))
     import numpy as np
 
@@ -152,7 +155,7 @@ def _idle_worker_mb() -> float:
             "ecoplan.sites.build, ecoplan.osm.pbf, pyrosm, distributed; "
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
+                         check=True, env=os.environ)
     return int(out.stdout.strip()) / 1024
 
 
