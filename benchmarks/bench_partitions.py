@@ -76,6 +76,8 @@ def main() -> int:
     cuts = [tmp / f"cut-{k}.osm.pbf" for k in range(n)]
     many = cut_pbf(pbf, regions, cuts)
     per_extra = max(0.0, (many.seconds - one.seconds) / max(1, n - 1))
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work "
+          "shares them: every time below includes it)")
     print(f"Isle of Wight: {len(areas)} LSOAs, {pbf.name} {pbf_mb:.1f} MB; "
           f"{n} partitions, buffer {buffer / 1000:g} km")
     print(f"cut, 1 partition: {one.seconds:.1f} s; {n} partitions: {many.seconds:.1f} s "
@@ -97,13 +99,13 @@ def main() -> int:
             return 1
         stats = [store.stats(k) for k in range(n)]
         print(f"\n{w} worker(s): {n} partitions in {walls[w]:.1f} s wall (cluster start "
-              "included)")
-        print("  part  LSOAs  people   cut MB   seconds  peak MB")
+              f"included); load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print("  part  LSOAs  people   cut MB   seconds  start MB  peak MB")
         for k, s in enumerate(stats):
             pop = float(groups[k]["population"].sum())
             print(f"  {k:>4}  {len(groups[k]):>5}  {pop:>6,.0f}  "
                   f"{cuts[k].stat().st_size / 2**20:>7.2f}  {s['seconds']:>8.1f}  "
-                  f"{s['peak_mb']:>7.0f}")
+                  f"{s['start_mb']:>8.0f}  {s['peak_mb']:>7.0f}")
     if len(walls) > 1:
         ws = sorted(walls)
         print(f"speed-up {ws[0]}→{ws[-1]} workers: {walls[ws[0]] / walls[ws[-1]]:.2f}× "
@@ -113,9 +115,10 @@ def main() -> int:
     cut_mb = np.array([c.stat().st_size / 2**20 for c in cuts])
     secs = np.array([s["seconds"] for s in stats])
     peaks = np.array([s["peak_mb"] for s in stats])
-    idle = _idle_worker_mb()
+    starts = np.array([s["start_mb"] for s in stats])
+    idle = float(starts.min())  # a fresh worker before its first partition
     s_per_mb = secs.sum() / cut_mb.sum()
-    mem_per_mb = max(0.0, float(np.median((peaks - idle) / cut_mb)))
+    mem_per_mb = max(0.0, float(np.median((peaks - starts) / cut_mb)))
     s_per_lsoa = secs.sum() / len(areas)
     people = float(areas["population"].sum())
     cut_s_per_mb = one.seconds / pbf_mb
@@ -144,19 +147,6 @@ def main() -> int:
           f"{s_per_lsoa * ENGLAND_LSOAS / 3600 / 2:.1f} h on 2 cores, "
           f"{s_per_lsoa * ENGLAND_LSOAS / 3600 / 32:.1f} h on 32")
     return 0
-
-
-def _idle_worker_mb() -> float:
-    """Resident memory of a fresh Python with ecoplan's access stack imported (what a Dask
-    worker holds before its first partition)."""
-    import subprocess
-
-    code = ("import resource, ecoplan.partition.task, ecoplan.access.measure, "
-            "ecoplan.sites.build, ecoplan.osm.pbf, pyrosm, distributed; "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, env=os.environ)
-    return int(out.stdout.strip()) / 1024
 
 
 if __name__ == "__main__":

@@ -58,7 +58,8 @@ class RunStore:
 
     def save(self, res: PartitionResult) -> None:
         _write_json(self._stats(res.pid), {"pid": res.pid, "seconds": res.seconds,
-                                           "peak_mb": res.peak_mb, "steps": res.steps,
+                                           "peak_mb": res.peak_mb, "start_mb": res.start_mb,
+                                           "steps": res.steps,
                                            "warnings": list(res.warnings),
                                            "n_areas": len(res.areas)})
         _write_parquet(self._origins(res.pid), res.origins)

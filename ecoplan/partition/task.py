@@ -24,6 +24,7 @@ class PartitionResult:
     origins: gpd.GeoDataFrame
     seconds: float
     peak_mb: float
+    start_mb: float = 0.0  # resident memory when the task began (the worker's baseline)
     steps: dict[str, float] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
 
@@ -49,7 +50,7 @@ class PeakRss:
             self._stop.wait(self._every)
 
     def __enter__(self) -> PeakRss:
-        self.peak = self._proc.memory_info().rss
+        self.start = self.peak = self._proc.memory_info().rss
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
         return self
@@ -86,7 +87,7 @@ def compute_partition(pid: int, pbf: str, areas: gpd.GeoDataFrame, speed_kmh: fl
         steps["origins + standards + areas"] = time.perf_counter() - t
     return PartitionResult(pid=pid, areas=res.areas, origins=res.origins,
                            seconds=time.perf_counter() - t0, peak_mb=mem.peak / 2**20,
-                           steps=steps, warnings=tuple(res.warnings))
+                           start_mb=mem.start / 2**20, steps=steps, warnings=tuple(res.warnings))
 
 
 __all__ = ["PartitionResult", "PeakRss", "compute_partition"]
