@@ -1,6 +1,6 @@
 """Cold ``ecoplan access … --no-cache`` on the Isle of Wight against the pyrosm floor.
 
-    .venv/bin/python benchmarks/bench_cold.py [--repeat 2]
+    .venv/bin/python benchmarks/bench_cold.py [--repeat 2] [--checkout DIR]
 
 The floor is what any run must at least do: pyrosm reading the walking network and the green
 and blue polygons from the same file (``OSM(path).get_network("walking")`` and the
@@ -39,9 +39,13 @@ print(time.perf_counter() - t, len(net), len(polys))
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--checkout", metavar="DIR",
+                    help="time the ecoplan of another checkout (e.g. a worktree of an older "
+                         "commit) for a before/after; default: this one")
     args = ap.parse_args()
-    root = Path(__file__).resolve().parents[1]
-    sys.path.insert(0, str(root))
+    here = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(here))
+    root = Path(args.checkout).resolve() if args.checkout else here
     from ecoplan.settings.paths import shared_data_dir
 
     d = shared_data_dir()
@@ -69,6 +73,8 @@ def main() -> int:
         steps = next((ln for ln in res.stdout.splitlines() if ln.startswith("took")), "")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     floor, cold = min(floors), min(colds)
+    print(f"ecoplan from {root}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} "
+          "cores (other work shares them)")
     print(f"pyrosm floor (walking network + green/blue polygons): {floor:.2f} s "
           f"(runs: {', '.join(f'{x:.2f}' for x in floors)})")
     print(f"cold `ecoplan access --no-cache` (wall, start-up included): {cold:.2f} s "

@@ -14,7 +14,7 @@ The England projection (printed with its formula): England is ``ENGLAND_KM2`` of
 ``ENGLAND_PBF_MB`` of PBF; N compact groups of ``ENGLAND_KM2 / N`` km² (squares of side s)
 each read their square grown by the buffer B, ((s + 2B) / s)² times their share of the PBF.
 A partition's time and memory follow the size of its cut at the rates measured here (seconds
-per MB of cut; MB of memory per MB of cut above the idle worker). The cut pass scales with the
+per MB of cut; MB of memory per MB of cut above a fresh worker, the worst partition). The cut pass scales with the
 PBF's size. Island data (rural, 2015) is sparser than England's towns today, so the per-MB
 rates are the better basis; the per-LSOA rate is printed as a cross-check.
 """
@@ -118,7 +118,9 @@ def main() -> int:
     starts = np.array([s["start_mb"] for s in stats])
     idle = float(starts.min())  # a fresh worker before its first partition
     s_per_mb = secs.sum() / cut_mb.sum()
-    mem_per_mb = max(0.0, float(np.median((peaks - starts) / cut_mb)))
+    # worst case: a worker keeps what earlier partitions left, so peak above the fresh
+    # worker's memory, per MB of the partition's cut
+    mem_per_mb = max(0.0, float(np.max((peaks - idle) / cut_mb)))
     s_per_lsoa = secs.sum() / len(areas)
     people = float(areas["population"].sum())
     cut_s_per_mb = one.seconds / pbf_mb
