@@ -92,13 +92,15 @@ def cut_pbf(source: str | os.PathLike, regions: Sequence[BaseGeometry],
     cells = cell_map(regions)
     # read 1: which ways are members of area relations (their nodes must be found in read 2)
     area_members: IdSet = IdSet()
-    site_rels: dict[int, list[int]] = {}  # site-feature multipolygon → its member ways
+    area_rels: dict[int, list[int]] = {}  # area relation → its member ways
+    site_rels: dict[int, list[int]] = {}  # … those that can be sites
     try:
         for rel in osmium.FileProcessor(src, osmium.osm.RELATION):
             if rel.tags.get("type") in AREA_RELATION_TYPES:
                 members = [m.ref for m in rel.members if m.type == "w"]
                 for ref in members:
                     area_members.set(ref)
+                area_rels[rel.id] = members
                 if is_site_feature(rel.tags):
                     site_rels[rel.id] = members
     except RuntimeError as err:
@@ -109,7 +111,8 @@ def cut_pbf(source: str | os.PathLike, regions: Sequence[BaseGeometry],
     extra_nodes = [IdSet() for _ in range(n)]  # nodes outside the region, to complete ways
     any_extra = IdSet()
     rels = [IdSet() for _ in range(n)]
-    member_refs: dict[int, list[int]] = {}  # area-relation member way → its node ids
+    # area-relation member way → its node ids and the partitions of each node's cell
+    member_refs: dict[int, tuple[list[int], list[tuple[int, ...]]]] = {}
     member_box: dict[int, tuple[float, float, float, float]] = {}  # … and its extent
     fast = [prep(r) for r in regions]
     feats = _Outlines()
@@ -120,6 +123,7 @@ def cut_pbf(source: str | os.PathLike, regions: Sequence[BaseGeometry],
             continue
         if obj.is_way():
             refs: list[int] = []
+            ref_parts: list[tuple[int, ...]] = []
             lons: list[float] = []
             lats: list[float] = []
             parts: set[int] = set()
@@ -129,19 +133,23 @@ def cut_pbf(source: str | os.PathLike, regions: Sequence[BaseGeometry],
                 if loc.valid():
                     lons.append(loc.lon)
                     lats.append(loc.lat)
-                    parts.update(cells.get(key(loc.lon, loc.lat), ()))
+                    here = cells.get(key(loc.lon, loc.lat), ())
+                    parts.update(here)
+                    ref_parts.append(here)
+                else:
+                    ref_parts.append(())
             ext = (min(lons), min(lats), max(lons), max(lats)) if lons else None
             if obj.id in area_members:
-                member_refs[obj.id] = refs
+                member_refs[obj.id] = (refs, ref_parts)
                 member_box[obj.id] = ext
-            if len(refs) > 3 and refs[0] == refs[-1]:  # an area: it may cover the region
+            closed = len(refs) > 3 and refs[0] == refs[-1]
+            if closed:  # an area: it may cover the region
                 parts.update(_covering(ext, fast, parts))
-                if len(lons) > 1 and is_site_feature(obj.tags):
-                    feats.add(obj.id, refs, lons, lats)
-            elif obj.id in area_members and len(lons) > 1:
-                feats.add(obj.id, refs, lons, lats)
+            if len(lons) > 1 and (obj.id in area_members
+                                  or (closed and is_site_feature(obj.tags))):
+                feats.add(obj.id, refs, ref_parts, lons, lats)
             for k in parts:
-                _add_way(obj.id, refs, k, ways, extra_nodes, any_extra)
+                _add_way(obj.id, refs, ref_parts, k, ways, extra_nodes, any_extra)
             continue
         whole = obj.tags.get("type") in AREA_RELATION_TYPES
         rparts = set()
@@ -162,9 +170,16 @@ def cut_pbf(source: str | os.PathLike, regions: Sequence[BaseGeometry],
             if whole:
                 for m in obj.members:
                     if m.type == "w" and m.ref in member_refs:
-                        _add_way(m.ref, member_refs[m.ref], k, ways, extra_nodes, any_extra)
+                        _add_way(m.ref, *member_refs[m.ref], k, ways, extra_nodes,
+                                 any_extra)
 
     feats.complete_clusters(site_rels, ways, rels, extra_nodes, any_extra)
+    for k in range(n):  # every area relation a partition holds, whole
+        for rid, members in area_rels.items():
+            if rid in rels[k]:
+                for ref in members:
+                    if ref in member_refs and ref not in ways[k]:
+                        _add_way(ref, *member_refs[ref], k, ways, extra_nodes, any_extra)
 
     # read 3: write every object to every partition that needs it
     tmp = [Path(o).with_name(f"tmp-{Path(o).name}") for o in outputs]
@@ -222,13 +237,16 @@ class _Outlines:
     def __init__(self) -> None:
         self.ids: list[int] = []
         self.refs: list[list[int]] = []
+        self.ref_parts: list[list[tuple[int, ...]]] = []
         self.lines: list = []
 
-    def add(self, way_id: int, refs: list[int], lons: list[float], lats: list[float]) -> None:
+    def add(self, way_id: int, refs: list[int], ref_parts: list[tuple[int, ...]],
+            lons: list[float], lats: list[float]) -> None:
         from shapely import linestrings
 
         self.ids.append(way_id)
         self.refs.append(refs)
+        self.ref_parts.append(ref_parts)
         self.lines.append(linestrings(lons, lats))
 
     def complete_clusters(self, site_rels: dict[int, list[int]], ways, rels, extra_nodes,
@@ -267,7 +285,8 @@ class _Outlines:
             for lab in touched:
                 for i in members[lab]:
                     if i < n_ways:
-                        _add_way(self.ids[i], self.refs[i], k, ways, extra_nodes, any_extra)
+                        _add_way(self.ids[i], self.refs[i], self.ref_parts[i], k, ways,
+                                 extra_nodes, any_extra)
                     else:
                         rels[k].set(rel_ids[i - n_ways])
 
@@ -286,12 +305,16 @@ def _cell_key(lon: float, lat: float) -> tuple[int, int]:
     return (math.floor(lon / CELL_DEG), math.floor(lat / CELL_DEG))
 
 
-def _add_way(way_id: int, refs: list[int], k: int, ways, extra_nodes, any_extra) -> None:
-    """Put a way and all its nodes (also those beyond the region's cells) into partition k."""
+def _add_way(way_id: int, refs: list[int], ref_parts: list[tuple[int, ...]], k: int, ways,
+             extra_nodes, any_extra) -> None:
+    """Put a way into partition ``k`` with all its nodes: those in ``k``'s cells are written
+    anyway, the others (beyond the region) are remembered — few, so writing stays one lookup
+    per node whatever the number of partitions."""
     ways[k].set(way_id)
-    for r in refs:
-        extra_nodes[k].set(r)
-        any_extra.set(r)
+    for r, here in zip(refs, ref_parts, strict=True):
+        if k not in here:
+            extra_nodes[k].set(r)
+            any_extra.set(r)
 
 
 __all__ = ["AREA_RELATION_TYPES", "CELL_DEG", "CutStats", "cell_map", "cut_pbf"]
