@@ -4,19 +4,20 @@ workers on the Isle of Wight, and a projection for all of England from the measu
     .venv/bin/python benchmarks/bench_partitions.py [--partitions 4] [--workers 1 2]
 
 What it measures (real data: the Isle of Wight extract, 89 LSOAs, IoD 2019):
-- the cut: one sweep over the PBF for 1 partition and for N (the slope is the cost of each
-  extra partition), in seconds per MB of PBF read;
+- the cut: one sweep over the PBF for 1 partition and for N, solved for seconds per MB read
+  and per MB written;
 - each partition's time and peak resident memory (sampled in the worker while it runs), and
   the size of its cut;
 - the wall time of the N partitions on 1 and on 2 local Dask workers.
 
-The England projection (printed with its formula): England is ``ENGLAND_KM2`` of land and
-``ENGLAND_PBF_MB`` of PBF; N compact groups of ``ENGLAND_KM2 / N`` km² (squares of side s)
-each read their square grown by the buffer B, ((s + 2B) / s)² times their share of the PBF.
-A partition's time and memory follow the size of its cut at the rates measured here (seconds
-per MB of cut; MB of memory per MB of cut above a fresh worker, the worst partition). The cut pass scales with the
-PBF's size. Island data (rural, 2015) is sparser than England's towns today, so the per-MB
-rates are the better basis; the per-LSOA rate is printed as a cross-check.
+The England projection (printed): England is ``ENGLAND_KM2`` of land and ``ENGLAND_PBF_MB``
+of PBF; N compact groups of ``ENGLAND_KM2 / N`` km² (squares of side s) each read their
+square grown by the buffer B, g = ((s + 2B) / s)² times their share of the PBF. The cut sweep
+reads the PBF once and writes g times it. A partition's time and memory follow the size of
+its cut at the rates measured here (seconds per MB of cut; MB of memory per MB of cut above a
+fresh worker, worst partition). Island data (rural, 2015) is sparser than England's towns
+today, so per-MB rates are the better basis; the per-LSOA rate is printed as a cross-check.
+Everything runs on a machine shared with other work: the load average is printed.
 """
 
 from __future__ import annotations
@@ -75,13 +76,18 @@ def main() -> int:
     regions = _regions(areas, labels, list(range(n)), buffer)
     cuts = [tmp / f"cut-{k}.osm.pbf" for k in range(n)]
     many = cut_pbf(pbf, regions, cuts)
-    per_extra = max(0.0, (many.seconds - one.seconds) / max(1, n - 1))
+    # cut time = read · PBF MB + write · MB written: two sweeps writing different amounts
+    out_one = (tmp / "all.osm.pbf").stat().st_size / 2**20
+    out_many = sum(c.stat().st_size for c in cuts) / 2**20
+    write_s = max(0.0, (many.seconds - one.seconds) / max(out_many - out_one, 1e-9))
+    read_s = max(0.0, (one.seconds - write_s * out_one) / pbf_mb)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work "
           "shares them: every time below includes it)")
     print(f"Isle of Wight: {len(areas)} LSOAs, {pbf.name} {pbf_mb:.1f} MB; "
           f"{n} partitions, buffer {buffer / 1000:g} km")
-    print(f"cut, 1 partition: {one.seconds:.1f} s; {n} partitions: {many.seconds:.1f} s "
-          f"(+{per_extra:.2f} s per extra partition)")
+    print(f"cut, 1 partition: {one.seconds:.1f} s writing {out_one:.1f} MB; {n} partitions: "
+          f"{many.seconds:.1f} s writing {out_many:.1f} MB → {read_s:.2f} s per MB read + "
+          f"{write_s:.2f} s per MB written")
 
     walls: dict[int, float] = {}
     stats: list[dict] = []
@@ -123,12 +129,9 @@ def main() -> int:
     mem_per_mb = max(0.0, float(np.max((peaks - idle) / cut_mb)))
     s_per_lsoa = secs.sum() / len(areas)
     people = float(areas["population"].sum())
-    cut_s_per_mb = one.seconds / pbf_mb
     print(f"\nrates: {s_per_mb:.1f} s per MB of cut; {s_per_lsoa:.2f} s per LSOA "
           f"({secs.sum() / people * 1000:.2f} s per 1,000 people) incl. the buffer; peak "
-          f"memory {idle:.0f} MB idle worker + {mem_per_mb:.0f} MB per MB of cut; cut pass "
-          f"{cut_s_per_mb:.1f} s per MB of PBF (+{per_extra / pbf_mb:.2f} s per MB per extra "
-          "partition)")
+          f"memory {idle:.0f} MB fresh worker + {mem_per_mb:.0f} MB per MB of cut")
     print(f"\nEngland projection ({ENGLAND_LSOAS:,} LSOAs, ~{ENGLAND_PEOPLE / 1e6:.0f} M people, "
           f"{ENGLAND_PBF_MB:,} MB PBF, {ENGLAND_KM2:,} km², buffer {buffer / 1000:g} km)")
     print("  N parts  km²/part  grow×  cut MB/part  s/part  peak GB/worker  cut pass h  "
@@ -139,7 +142,7 @@ def main() -> int:
         mb = ENGLAND_PBF_MB / parts * grow
         t_part = s_per_mb * mb
         peak_gb = (idle + mem_per_mb * mb) / 1024
-        cut_h = (cut_s_per_mb + per_extra / pbf_mb * (parts - 1)) * ENGLAND_PBF_MB / 3600
+        cut_h = (read_s + write_s * grow) * ENGLAND_PBF_MB / 3600
         total2 = cut_h + t_part * parts / 2 / 3600
         total32 = cut_h + t_part * math.ceil(parts / 32) / 3600
         print(f"  {parts:>7}  {ENGLAND_KM2 / parts:>8,.0f}  {grow:>5.2f}  {mb:>11.1f}  "
