@@ -176,7 +176,11 @@ def compute(store: RunStore, todo: list[int], groups: dict[int, gpd.GeoDataFrame
     task = task or compute_partition
     failed: dict[int, str] = {}
     if scheduler:
-        client, cluster = Client(scheduler, timeout="30s"), None
+        try:
+            client, cluster = Client(scheduler, timeout="30s"), None
+        except (OSError, ValueError) as err:
+            raise InputFileError(f"cannot reach the Dask scheduler at {scheduler} ({err}); "
+                                 "start it (`dask scheduler`) or check the address") from None
     else:
         n_workers = workers or min(len(todo), os.cpu_count() or 1)
         cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
