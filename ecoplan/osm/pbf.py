@@ -164,7 +164,7 @@ def _open(path: Path, area: BaseGeometry | None):
             # areas instead of 7.
             # progress=False: no timing lines on stderr, where a user error must be one line.
             osm = pyrosm.OSM(str(path), bounding_box=area, complete_relations=area is not None,
-                             progress=False)
+                             progress=False, engine=_engine(path))
             osm._read_pbf()  # parse now so a corrupt file fails here, with our message
     except Exception as err:  # noqa: BLE001 - pyrosm raises many types for bad files
         if looks_like_xml(path):
@@ -175,6 +175,14 @@ def _open(path: Path, area: BaseGeometry | None):
             f"{str(err).split('. ')[0]}); it may be truncated or corrupt — download it "
             "again") from err
     return osm
+
+
+def _engine(path: Path) -> str:
+    """pyrosm's in-memory engine for files up to ``cfg.PBF_IN_MEMORY_MB``: its default
+    out-of-core engine writes every read's result to a GeoParquet cache first, which a cold
+    run pays for and never reuses; above the limit (a region, a country) memory matters more.
+    """
+    return "in_memory" if path.stat().st_size <= cfg.PBF_IN_MEMORY_MB * 2**20 else "out_of_core"
 
 
 def normalise_features(gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
