@@ -235,3 +235,18 @@ def test_iow_step_free_is_a_subgraph(iow_layers: L.OsmLayers) -> None:
     on_net = set(stiles.osm_id) & set(g.node_ids.tolist())
     assert on_net, "the island has stiles/kissing gates on paths"
     assert not on_net & set(s.node_ids.tolist())
+
+
+def test_utm_zone_is_the_one_geopandas_estimates() -> None:
+    """The computed zone equals geopandas' PROJ lookup on random points worldwide."""
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    from ecoplan.network.graph import utm_crs_at
+
+    rng = np.random.default_rng(0)
+    for lon, lat in zip(rng.uniform(-179.9, 179.9, 60), rng.uniform(-79, 83, 60), strict=True):
+        expected = gpd.GeoSeries([shapely.Point(lon, lat)], crs=4326).estimate_utm_crs()
+        assert utm_crs_at(float(lon), float(lat)) == expected.to_string()
+    assert utm_crs_at(-1.3, 50.7) == "EPSG:32630"  # Isle of Wight

@@ -93,6 +93,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="FILE.csv", help="write one row per area to a CSV file")
     p.add_argument("--gpkg", metavar="FILE.gpkg",
                    help="write areas (with results) and origin points to a GeoPackage")
+    from ecoplan.partition.run import add_partition_args
+
+    add_partition_args(p)  # --partitions N [--workers W | --scheduler ADDR] [--buffer-km K]
     p.set_defaults(run=run)
 
 
@@ -100,6 +103,10 @@ def run(args: argparse.Namespace) -> int:
     from ecoplan.access.export import area_table
     from ecoplan.io import check_output, write_csv, write_layers
 
+    if args.partitions is not None:  # a partitioned run on Dask (ecoplan.partition)
+        from ecoplan.partition.run import run_partitioned
+
+        return run_partitioned(args)
     if args.out:
         check_output(args.out, (".csv",), label="--out")
     if args.gpkg:

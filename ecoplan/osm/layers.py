@@ -131,9 +131,16 @@ def conform(gdf: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:
     if "tags" in gdf.columns:
         wanted = [c for c in columns if c not in gdf.columns and c != "geometry"]
         if wanted:
-            extra = gdf["tags"].map(_parse_tags)
+            # Parsed once per distinct tag string: a way's segments all repeat its tags
+            # (Isle of Wight: 53,616 segments, far fewer distinct strings), and filled as
+            # object arrays (mapping an Arrow string column cast every value back).
+            codes, uniq = pd.factorize(gdf["tags"].astype(object), use_na_sentinel=True)
+            parsed = [_parse_tags(raw) for raw in uniq]
             for col in wanted:
-                gdf[col] = extra.map(lambda d, col=col: d.get(col))
+                vals = np.array([d.get(col) for d in parsed] + [None], dtype=object)
+                # inferred as a per-row map infers it (str where any value is; tag values
+                # are JSON strings)
+                gdf[col] = pd.Series(vals[codes], index=gdf.index)
     for col in columns:
         if col not in gdf.columns:
             gdf[col] = None

@@ -307,3 +307,10 @@ ENTRANCE_TAGS: tuple[tuple[str, str | None], ...] = (
 GRID_M = 0.01
 #: Grid for lon/lat geometries (files in EPSG:4326): OSM's own 1e-7 degree.
 GRID_DEG = 1e-7
+
+#: PBF files up to this size (MB) are read with pyrosm's in-memory engine (ecoplan.osm.pbf):
+#: no per-read GeoParquet cache to write. Our choice: county extracts (Geofabrik: 5–60 MB) and
+#: partition cuts are far below it; a region (South East 450 MB) or England (1.4 GB) above,
+#: where the out-of-core engine keeps memory bounded. Measured on the Isle of Wight (2 MB,
+#: benchmarks/bench_cold.py, empty pyrosm cache): see the README.
+PBF_IN_MEMORY_MB = 200

@@ -128,8 +128,8 @@ def _union_sites(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Dissolve overlapping or touching polygons into sites, keeping component tags."""
     if len(areas) == 0:
         return _empty_sites(areas.crs)
-    merged = shapely.union_all(areas.geometry.to_numpy())
-    raw = [g for g in getattr(merged, "geoms", [merged]) if g.area > 0]
+    raw = [g for merged in _local_unions(areas.geometry.to_numpy())
+           for g in getattr(merged, "geoms", [merged]) if g.area > 0]
     # Snapped before measuring, so area and the written shape are the same valid polygon;
     # features are matched to the unsnapped pieces (a neighbour a few mm away is not a part).
     snapped = clean_geometries(raw, cfg.GRID_M)
@@ -152,6 +152,21 @@ def _union_sites(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if not rows:
         return _empty_sites(areas.crs)
     return _unique_ids(gpd.GeoDataFrame(rows, geometry="geometry", crs=areas.crs))
+
+
+def _local_unions(geoms: np.ndarray) -> list:
+    """``union_all`` per group of touching polygons, in input order: a site's outline then
+    depends only on its own features, not on the rest of the map (one global union's float
+    noise does, which moved entrances when a partitioned run read only part of the map)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    n = len(geoms)
+    _, label = connected_components(coo_matrix((np.ones(len(left)), (left, right)),
+                                               shape=(n, n)), directed=False)
+    groups = pd.Series(np.arange(n)).groupby(label).indices
+    return [shapely.union_all(geoms[np.sort(idx)]) for idx in groups.values()]
 
 
 def _unique_ids(sites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

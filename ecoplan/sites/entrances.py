@@ -225,7 +225,12 @@ def _open_edges(samples: dict[str, np.ndarray], use: np.ndarray,
     pts = samples["point"][idx]
     edge_geom = edges.geometry.to_numpy()
     (pi, ei), dist = shapely.STRtree(edge_geom).query_nearest(
-        pts, max_distance=cfg.OPEN_EDGE_MAX_M, return_distance=True, all_matches=False)
+        pts, max_distance=cfg.OPEN_EDGE_MAX_M, return_distance=True, all_matches=True)
+    # A tie (the nearest point is a node two segments share) goes to the first segment, not
+    # to whichever the tree finds first, so it does not depend on the rest of the map.
+    order = np.lexsort((ei, pi))
+    first = order[np.r_[True, pi[order][1:] != pi[order][:-1]]] if len(pi) else order
+    pi, ei, dist = pi[first], ei[first], dist[first]
     if len(pi) == 0:
         return pd.DataFrame(), length
     step = shapely.shortest_line(pts[pi], edge_geom[ei])
