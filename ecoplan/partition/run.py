@@ -68,7 +68,7 @@ def run_partitioned(args: argparse.Namespace) -> int:
     deciles = deciles_of(args)
     inputs = inputs_from_args(args)
     speed = inputs.speed_kmh
-    from ecoplan.access.pipeline import cache_parts, load_areas
+    from ecoplan.access.pipeline import cache_parts, load_areas, need_files_key
     from ecoplan.fetch.clip import osm_buffer_m
     from ecoplan.partition.groups import split_areas
 
@@ -76,7 +76,8 @@ def run_partitioned(args: argparse.Namespace) -> int:
     areas = areas_res.areas
     labels = split_areas(areas, n, _lad_codes(inputs, areas))
     buffer_m = (args.buffer_km * 1000 if args.buffer_km is not None else osm_buffer_m(speed))
-    plan = {"parts": cache_parts(inputs), "partitions": n, "buffer_m": buffer_m,
+    parts = cache_parts(inputs.source, need_files_key(inputs), speed, inputs.step_free)
+    plan = {"parts": parts, "partitions": n, "buffer_m": buffer_m,
             "groups": [list(areas.loc[labels == k, "area_code"].astype(str))
                        for k in range(n)]}
     store = RunStore(args.work_dir or _default_dir(plan))
@@ -207,8 +208,9 @@ def compute(store: RunStore, todo: list[int], groups: dict[int, gpd.GeoDataFrame
 
 
 def gather(store: RunStore, n: int, order: pd.Series, deciles: int):
-    """All partitions' areas as one table in the input order, gaps flagged; and the layers."""
-    from ecoplan.access.gaps import flag_gaps
+    """All partitions' areas as one table in the input order, with the priority tiers and
+    export columns of a whole run (:func:`ecoplan.access.export.area_table`); and the layer."""
+    from ecoplan.access.export import area_table
 
     parts = [store.areas(k) for k in range(n)]
     areas = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry",
@@ -216,8 +218,7 @@ def gather(store: RunStore, n: int, order: pd.Series, deciles: int):
     pos = pd.Series(np.arange(len(order)), index=order.astype(str).to_numpy())
     areas = areas.iloc[np.argsort(pos.loc[areas["area_code"].astype(str)].to_numpy(),
                                   kind="stable")].reset_index(drop=True)
-    areas = gpd.GeoDataFrame(flag_gaps(areas, deciles=deciles), geometry="geometry",
-                             crs=areas.crs)
+    areas = area_table(areas, deciles=deciles)
     return pd.DataFrame(areas.drop(columns="geometry")), areas
 
 
@@ -235,19 +236,12 @@ def write_outputs(args: argparse.Namespace, table: pd.DataFrame, areas: gpd.GeoD
             raise OutputFileError(f"cannot write {args.out}: {err}") from err
     if args.gpkg:
         origins = pd.concat([store.origins(k) for k in range(n)], ignore_index=True)
-        write_layers(args.gpkg, {"areas": _for_gpkg(areas),
+        write_layers(args.gpkg, {"areas": areas,
                                  "origins": gpd.GeoDataFrame(origins, geometry="geometry",
                                                              crs=areas.crs)})
     for path in (args.out, args.gpkg):
         if path:
             print(f"wrote {path}")
-
-
-def _for_gpkg(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    out = areas.copy()
-    for col in ("deprived", "fails_walk15", "fails_local", "gap"):
-        out[col] = out[col].astype(object).where(out[col].notna(), None)
-    return out
 
 
 def _for_parquet(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -257,6 +251,7 @@ def _for_parquet(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _summary(table: pd.DataFrame, store: RunStore, n: int, seconds: float) -> None:
+    from ecoplan.access.priorities import tier_label
     from ecoplan.osm.layers import ATTRIBUTION
     from ecoplan.settings.need import IOD_ATTRIBUTION, ONS_BOUNDARY_ATTRIBUTION
 
@@ -265,8 +260,8 @@ def _summary(table: pd.DataFrame, store: RunStore, n: int, seconds: float) -> No
     secs = [s["seconds"] for s in stats]
     print(f"{len(table)} areas; population {pop.sum():,.0f}; {n} partitions, "
           f"{min(secs):.1f}–{max(secs):.1f} s each, peak {max(s['peak_mb'] for s in stats):,.0f}"
-          f" MB per worker; access gaps: {int(table['gap'].fillna(False).astype(bool).sum())} "
-          f"areas; took {seconds:.1f} s")
+          f" MB per worker; priority tier 1 (confirmed access): "
+          f"{int((table['priority'] == tier_label(1)).sum())} areas; took {seconds:.1f} s")
     print(f"Data: {ATTRIBUTION}; {IOD_ATTRIBUTION} {ONS_BOUNDARY_ATTRIBUTION}.")
 
 
