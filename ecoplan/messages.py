@@ -9,11 +9,12 @@ strings; :class:`HintedError` is an :class:`EcoplanError` carrying the same hint
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeVar
 
 from ecoplan.errors import EcoplanError
 
 Front = Literal["cli", "app"]
+E = TypeVar("E", bound=BaseException)
 
 #: Hints: what would fix it. Keys are stable names used by the library.
 NEED_DATA = "need_data"  # area boundaries + deprivation (IoD) files
@@ -21,6 +22,10 @@ POPULATION = "population"  # a population table (IoD 2019 File 6)
 DECILES = "deciles"  # how many deciles count as deprived
 MINUTES = "minutes"  # the walking time for reach
 TOP = "top"  # how many sites to list
+LOOKUP = "lookup"  # population and deprivation on different LSOA vintages
+GENERIC_NEED = "generic_need"  # a need layer of the user's own: which columns mean what
+NEED_EITHER = "need_either"  # IoD files and a need layer given together
+DATABASE = "database"  # the plans database path cannot be used
 
 HINTS: dict[str, dict[str, str]] = {
     NEED_DATA: {"cli": "give --areas and --deprivation (or --la NAME)",
@@ -30,6 +35,15 @@ HINTS: dict[str, dict[str, str]] = {
     DECILES: {"cli": "set --deciles", "app": "change the number of deprived deciles"},
     MINUTES: {"cli": "set --minutes", "app": "change the walking time"},
     TOP: {"cli": "set --top", "app": "change how many sites are listed"},
+    LOOKUP: {"cli": "pass the population with --population and the ONS lookup with --lookup",
+             "app": "add the population file and the ONS LSOA 2011→2021 lookup on the "
+                    "Area & data page"},
+    GENERIC_NEED: {"cli": "give --id-column and --higher-is-worse or --lower-is-worse",
+                   "app": "choose the area id column and whether higher values mean more need"},
+    NEED_EITHER: {"cli": "give either --deprivation files or --need-column",
+                  "app": "load either IoD files or your own need layer"},
+    DATABASE: {"cli": "give another path with --db sqlite:///PATH or set ECOPLAN_DB_URL",
+               "app": "set ECOPLAN_DB_URL to another database and restart the app"},
 }
 
 
@@ -50,6 +64,12 @@ class HintedError(EcoplanError):
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
         self.hint = hint
+
+
+def hinted(err: E, hint: str) -> E:
+    """``err`` (any exception type, so callers' ``except`` clauses still match) with ``hint``."""
+    err.hint = hint  # type: ignore[attr-defined]
+    return err
 
 
 def word(msg: object, front: Front) -> str:

@@ -398,3 +398,19 @@ def test_categories_fill_tiers_in_order_and_hatch_unknown(sites):
     legend = next(c.code for c in m._children.values() if "ecoplan-legend" in
                   getattr(c, "code", ""))
     assert legend.index("Priority 1") < legend.index("Priority 2") < legend.index("no data")
+
+
+def test_sites_map_tooltips_describe_unnamed_sites(demo_layers):
+    """Issue 14 (words): an unnamed site is "Wood near …", not "Unnamed site", on the map as
+    in the tables."""
+    from ecoplan.app import site_map
+    from ecoplan.sites.build import build_sites
+    from ecoplan.sites.describe import describe_unnamed
+
+    built = build_sites(demo_layers)
+    unnamed = built.sites["name"].isna() | (built.sites["name"].astype(str).str.strip() == "")
+    assert unnamed.any(), "the demo has unnamed sites"
+    pm = site_map.sites_base("demo-test", demo_layers, built)
+    assert "Unnamed site" not in pm.script
+    described = describe_unnamed(built.sites, demo_layers)[unnamed]
+    assert sum(html.escape(d) in pm.script for d in described.head(20)) >= 1

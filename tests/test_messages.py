@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ecoplan.errors import InputFileError
 from ecoplan.messages import NEED_DATA, HintedError, Message, with_file_names, word
 
@@ -27,3 +29,30 @@ def test_stored_names_are_replaced_by_the_users_file_names():
     out = with_file_names(err, {stored: "File_2 - IoD2019.csv.gz"})
     assert isinstance(out, InputFileError)
     assert "64df" not in str(out) and str(out).count("File_2 - IoD2019.csv.gz") == 2
+
+
+def test_library_errors_carry_hints_not_flags(tmp_path):
+    """Database and need-data errors say what is wrong in neutral words; each front end words
+    the fix (flags for the CLI, the page for the app)."""
+    from ecoplan.messages import DATABASE, HINTS
+    from ecoplan.plans.store import StoreError, check_sqlite_file
+    from ecoplan.settings import plans as pcfg
+
+    bad = tmp_path / "notes.txt"
+    bad.write_text("not a database")
+    with pytest.raises(StoreError) as info:
+        check_sqlite_file(bad)
+    assert "--" not in str(info.value)
+    assert "--db" in word(info.value, "cli") and "--db" not in word(info.value, "app")
+    assert pcfg.DB_URL_ENV in HINTS[DATABASE]["cli"] and pcfg.DB_URL_ENV in HINTS[DATABASE]["app"]
+    assert bad.read_text() == "not a database"  # left untouched
+
+
+def test_the_cli_words_hints_as_flags(tmp_path, capsys):
+    from ecoplan.cli import main
+
+    bad = tmp_path / "plans.db"
+    bad.write_text("not a database")
+    assert main(["plans", "--db", f"sqlite:///{bad}", "list"]) == 2
+    err = capsys.readouterr().err
+    assert "not an ecoplan plans database" in err and "--db sqlite:///PATH" in err

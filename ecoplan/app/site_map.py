@@ -147,8 +147,13 @@ def build_sites_base(layers: OsmLayers, sites: gpd.GeoDataFrame, entrances: gpd.
 @st.cache_resource(show_spinner="Drawing the map (once per area)…", max_entries=6)
 def sites_base(source: str, _layers: OsmLayers, _sites: Any, color_by: str = "kind"
                ) -> PreparedMap:
-    """The Sites map of an area, rendered once per colouring."""
-    return prepare(build_sites_base(_layers, _sites.sites, _sites.entrances, color_by))
+    """The Sites map of an area, rendered once per colouring. Unnamed sites are labelled by
+    kind and nearest named place (:mod:`ecoplan.sites.describe`), as in the tables."""
+    from ecoplan.sites.describe import describe_unnamed
+
+    frame = _sites.sites
+    named = frame.assign(name=describe_unnamed(frame, _layers, getattr(_sites, "crs", None)))
+    return prepare(build_sites_base(_layers, named, _sites.entrances, color_by))
 
 
 def selection_overlay(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame,

@@ -29,6 +29,7 @@ from ecoplan.cli import (
     whatif,
 )
 from ecoplan.errors import EcoplanError
+from ecoplan.messages import word
 
 #: Sub-command modules under ``ecoplan.cli``, in the order of the data flow.
 COMMANDS: tuple[ModuleType, ...] = (
@@ -89,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         apply_la(args)
         return int(args.run(args) or 0)
     except EcoplanError as err:
-        print(f"ecoplan {args.command}: error: {_one_line(str(err))}", file=sys.stderr)
+        print(f"ecoplan {args.command}: error: {_one_line(word(err, 'cli'))}", file=sys.stderr)
         return 2
     except OSError as err:
         # The file system refused something no check foresaw (a folder made read-only, a disk

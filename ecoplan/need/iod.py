@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ecoplan.errors import InputFileError
+from ecoplan.messages import LOOKUP, hinted
 from ecoplan.need._io import (
     TableSource,
     check_counts,
@@ -130,11 +131,10 @@ def load_iod(*sources: TableSource) -> pd.DataFrame:
         warnings.extend(extra.warnings)
     for pop in pops:
         if pop.vintage != ranks[0].vintage:
-            raise InputFileError(
+            raise hinted(InputFileError(
                 f"{WHAT}: population file {pop.layout} uses LSOA {pop.vintage} codes but "
-                f"{ranks[0].layout} uses LSOA {ranks[0].vintage}; pass the population "
-                "separately with the ONS LSOA 2011→2021 lookup (--population and --lookup)."
-            )
+                f"{ranks[0].layout} uses LSOA {ranks[0].vintage}; the population must be "
+                "matched through the ONS LSOA 2011→2021 lookup"), LOOKUP)
         merged = table.drop(columns=["population"]).merge(
             pop.table[["area_code", "population"]], on="area_code", how="left")
         missing = merged["population"].isna().sum()

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ecoplan.errors import InputFileError
+from ecoplan.messages import GENERIC_NEED, NEED_EITHER, hinted
 from ecoplan.need.areas import AreasResult
 
 
@@ -27,11 +28,12 @@ def load_need_areas(areas: str, deprivation: Sequence[str] = (), *,
         from ecoplan.need.generic import read_generic_need
 
         if id_column is None or higher_is_worse is None:
-            raise InputFileError("A generic need layer needs --id-column and either "
-                                 "--higher-is-worse or --lower-is-worse.")
+            raise hinted(InputFileError("A need layer of your own needs its area id column "
+                                        "and whether higher values mean more need."),
+                         GENERIC_NEED)
         if deprivation:
-            raise InputFileError("Give either --deprivation files or a generic --need-column, "
-                                 "not both.")
+            raise hinted(InputFileError("Deprivation (IoD) files and a need layer of your own "
+                                        "were both given; use one of them."), NEED_EITHER)
         res = read_generic_need(areas, id_column=id_column, need_column=need_column,
                                 higher_is_worse=higher_is_worse, name_column=name_column,
                                 population_column=population_column)

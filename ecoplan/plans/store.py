@@ -39,6 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
 
 from ecoplan.errors import EcoplanError
+from ecoplan.messages import DATABASE, hinted
 from ecoplan.settings import paths
 from ecoplan.settings import plans as pcfg
 
@@ -70,8 +71,8 @@ def _sqlite_path(url: str) -> Path | None:
 def check_sqlite_file(path: Path) -> None:
     """Refuse, untouched, a file that is not an SQLite database (never overwrite it)."""
     if path.is_dir():
-        raise StoreError(f"the plans database path {path} is a folder; give a file path with "
-                         "--db sqlite:///PATH or set " + pcfg.DB_URL_ENV)
+        raise hinted(StoreError(f"the plans database path {path} is a folder, not a file"),
+                     DATABASE)
     if not path.exists():
         return
     try:
@@ -81,9 +82,8 @@ def check_sqlite_file(path: Path) -> None:
         raise StoreError(f"cannot read the plans database {path} ({err.strerror or err}); "
                          "check its permissions") from None
     if head and head != SQLITE_MAGIC:
-        raise StoreError(f"{path} is not an ecoplan plans database (it is not SQLite); it was "
-                         "left untouched — give another path with --db or set "
-                         f"{pcfg.DB_URL_ENV}")
+        raise hinted(StoreError(f"{path} is not an ecoplan plans database (it is not SQLite); "
+                                "it was left untouched"), DATABASE)
     if not head:
         return  # an empty file is an empty SQLite database: ours to set up
     # Look, read-only, before our connection switches the file to WAL mode (which rewrites its
@@ -101,9 +101,9 @@ def check_sqlite_file(path: Path) -> None:
         raise StoreError(f"cannot open the plans database {path} ({err}); it is damaged or "
                          "not an ecoplan database — it was left untouched") from None
     if tables and "schema_version" not in tables:
-        raise StoreError(f"{path} is a database but not an ecoplan one (it has tables "
-                         f"{', '.join(sorted(tables)[:3])} and no ecoplan schema); it was left "
-                         f"untouched — give another path with --db or set {pcfg.DB_URL_ENV}")
+        raise hinted(StoreError(f"{path} is a database but not an ecoplan one (it has tables "
+                                f"{', '.join(sorted(tables)[:3])} and no ecoplan schema); it was "
+                                "left untouched"), DATABASE)
 
 
 @dataclass(frozen=True)
@@ -242,10 +242,10 @@ class PlanStore:
             with self.engine.begin() as conn:
                 tables = set(inspect(conn).get_table_names())
                 if tables and "schema_version" not in tables:
-                    raise StoreError(
+                    raise hinted(StoreError(
                         f"'{self.url}' is a database but not an ecoplan one (it has tables "
                         f"{', '.join(sorted(tables)[:3])} and no ecoplan schema); it was left "
-                        f"untouched — give another path with --db or set {pcfg.DB_URL_ENV}")
+                        "untouched"), DATABASE)
                 schema_version.create(conn, checkfirst=True)
         except DatabaseError as err:
             raise StoreError(f"cannot open the plans database '{self.url}' ({err.orig}); it "
