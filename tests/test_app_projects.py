@@ -142,3 +142,30 @@ def test_settings_survive_leaving_their_page_in_one_session():
     assert s["sites_color_by"] == "access"
     s["sites_color_by"] = "kind"  # changed again on the Sites page
     assert project.snapshot(s)["settings"]["sites_color_by"] == "kind"
+
+
+def test_a_planned_route_is_planned_again_when_the_project_reopens(env):
+    """A reload keeps the route too: the project keeps the start and the fact that a route
+    was planned, and the Walking route page plans the same request again on reopening."""
+    from ecoplan.app.pages import route_page as rp
+    from ecoplan.projects.model import Project
+
+    pid = project.store().create(Project(name="Demo walk", source="demo")).id
+    at = session("route_page", pid)
+    ok(at)
+    assert rp.result(at.session_state) is None
+    assert rp.handle_click({"last_clicked": {"lat": 60.1716, "lng": 24.9443}}, at.session_state)
+    at.run()
+    at.slider(key=rp.K_MINUTES).set_value(45)
+    at.button(key=rp.K_PLAN).click().run()
+    ok(at)
+    first = rp.result(at.session_state)
+    assert first is not None and first.routes
+
+    again = session("route_page", pid)  # the reload: a new session with only the URL
+    ok(again)
+    assert again.session_state[rp.K_MAP_START] == (24.9443, 60.1716)
+    assert again.slider(key=rp.K_MINUTES).value == 45
+    second = rp.result(again.session_state)
+    assert second is not None, "the route was not planned again"
+    assert [round(r.length_m) for r in second.routes] == [round(r.length_m) for r in first.routes]

@@ -42,7 +42,7 @@ SETTING_KEYS: tuple[str, ...] = (
 )
 SETTING_PREFIXES: tuple[str, ...] = ("rank_w_",)
 #: Non-widget route state kept with the project: the clicked start and finish (lon, lat).
-ROUTE_KEYS: tuple[str, ...] = ("route.map_start", "route.map_end")
+ROUTE_KEYS: tuple[str, ...] = ("route.map_start", "route.map_end", "route.planned")
 
 
 def store() -> Any:

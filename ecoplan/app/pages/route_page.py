@@ -53,6 +53,9 @@ K_SWITCH = "route._switch_to_map"
 K_RESULT = "route.result"
 K_FILES = "route._files"
 K_AREA = "route._source"  # the area the start and routes above belong to
+#: A route was planned with the current choices: saved with the project, so a reopened
+#: project plans the same request again (same request and data → the same routes).
+K_PLANNED = "route.planned"
 
 CLICK_START, CLICK_END = "start", "finish"
 
@@ -295,14 +298,9 @@ def render() -> None:
         req = _form(layers, built)
         if st.button("Plan the route", key=K_PLAN, type="primary", disabled=req is None) \
                 and req is not None:
-            with st.status("Planning routes…", expanded=True) as status:
-                st.write("Preparing the walking network (once per area)…")
-                planner = route_planner(source, layers, built)
-                planner.network(step_free=req.step_free)
-                st.write("Searching for routes and writing their directions…")
-                ss[K_RESULT] = route_logic.plan(req, layers, built, planner)
-                status.update(label="Routes planned", state="complete", expanded=False)
-            ss[K_PICK] = 0
+            _plan(req, source, layers, built, "Planning routes…")
+        elif ss.get(K_PLANNED) and result() is None and req is not None:
+            _plan(req, source, layers, built, "Planning this project's route again…")
     res = result()
     with col_map:
         start = req.start if req is not None else _current_start()
@@ -323,10 +321,24 @@ def render() -> None:
     ui.page_link("sites", "Back to the sites", icon=":material/park:")
 
 
+def _plan(req, source: str, layers: OsmLayers, built, label: str) -> None:
+    """Plan ``req`` with its steps shown (network, then routes and directions)."""
+    ss = st.session_state
+    with st.status(label, expanded=True) as status:
+        st.write("Preparing the walking network (once per area)…")
+        planner = route_planner(source, layers, built)
+        planner.network(step_free=req.step_free)
+        st.write("Searching for routes and writing their directions…")
+        ss[K_RESULT] = route_logic.plan(req, layers, built, planner)
+        status.update(label="Routes planned", state="complete", expanded=False)
+    ss[K_PICK] = 0
+    ss[K_PLANNED] = True
+
+
 def forget_other_area(source: str, s) -> None:
     """Drop the start, finish and routes of another area (the user switched areas)."""
     if s.get(K_AREA) not in (None, source):
-        for k in (K_RESULT, K_MAP_START, K_MAP_END, K_FILES):
+        for k in (K_RESULT, K_MAP_START, K_MAP_END, K_FILES, K_PLANNED):
             s.pop(k, None)
     s[K_AREA] = source
 
