@@ -20,15 +20,20 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 from ecoplan.errors import InputFileError
 from ecoplan.settings.osm import FEATURE_FILTER
+
+if TYPE_CHECKING:  # osmium itself is imported where used: only the cut needs it
+    import osmium
+    from osmium.index import IdSet
 
 #: Grid cell (degrees) used to test whether a node lies in a region: a dictionary lookup per
 #: node instead of a point-in-polygon test. 0.01° ≈ 1.1 km north–south, 0.7 km east–west at
@@ -80,138 +85,255 @@ def cut_pbf(source: str | os.PathLike, regions: Sequence[BaseGeometry],
     """
     import time
 
-    import osmium
-    from osmium.index import IdSet
-    from shapely.prepared import prep
-
     if len(regions) != len(outputs):
         raise ValueError("one output per region")
     t0 = time.perf_counter()
     src = str(source)
-    n = len(regions)
     cells = cell_map(regions)
-    # read 1: which ways are members of area relations (their nodes must be found in read 2)
-    area_members: IdSet = IdSet()
-    area_rels: dict[int, list[int]] = {}  # area relation → its member ways
-    site_rels: dict[int, list[int]] = {}  # … those that can be sites
+    areas = _read_area_relations(src)  # read 1
+    sel = _Selection.empty(len(regions))
+    feats = _Outlines()
+    _read_nodes_ways_relations(src, regions, cells, areas, sel, feats)  # read 2
+    feats.complete_clusters(areas.site_rels, sel.ways, sel.rels, sel.extra_nodes, sel.any_extra)
+    _complete_area_relations(areas, sel)
+    counts = _write_partitions(src, outputs, cells, sel)  # read 3
+    return CutStats(tuple(c[0] for c in counts), tuple(c[1] for c in counts),
+                    tuple(c[2] for c in counts), time.perf_counter() - t0)
+
+
+def _osm_objects(processor: Iterable[object]) -> Iterator[Any]:
+    """Iterate ``processor`` with its objects typed ``Any``.
+
+    pyosmium types every object a FileProcessor yields as the union of all OSM kinds (node,
+    way, relation, area, changeset), but the processor's entity selection decides which kinds
+    arrive: relations only in read 1, and the reads that take several kinds branch on
+    ``is_node()``/``is_way()`` themselves. A cast, not a wrapping generator: no cost per object.
+    """
+    return cast("Iterator[Any]", iter(processor))
+
+
+@dataclass
+class _AreaRelations:
+    """Read 1's result: the area relations (multipolygons, boundaries) and their member ways."""
+
+    member_ways: IdSet  # ways that are members of an area relation
+    rels: dict[int, list[int]] = field(default_factory=dict)  # area relation → its member ways
+    site_rels: dict[int, list[int]] = field(default_factory=dict)  # … those that can be sites
+
+
+def _read_area_relations(src: str) -> _AreaRelations:
+    """Read 1 (relations only; node and way blocks skipped): which ways are members of area
+    relations, so that read 2 finds their nodes."""
+    import osmium
+    from osmium.index import IdSet
+
+    areas = _AreaRelations(IdSet())
     try:
-        for rel in osmium.FileProcessor(src, osmium.osm.RELATION):
+        for rel in _osm_objects(osmium.FileProcessor(src, osmium.osm.RELATION)):
             if rel.tags.get("type") in AREA_RELATION_TYPES:
                 members = [m.ref for m in rel.members if m.type == "w"]
                 for ref in members:
-                    area_members.set(ref)
-                area_rels[rel.id] = members
+                    areas.member_ways.set(ref)
+                areas.rels[rel.id] = members
                 if is_site_feature(rel.tags):
-                    site_rels[rel.id] = members
+                    areas.site_rels[rel.id] = members
     except RuntimeError as err:
         raise InputFileError(f"{Path(src).name} is not a readable OSM PBF file ({err})") from err
+    return areas
 
-    # read 2: node cells → ways per partition, their nodes; relations per partition
-    ways = [IdSet() for _ in range(n)]
-    extra_nodes = [IdSet() for _ in range(n)]  # nodes outside the region, to complete ways
-    any_extra = IdSet()
-    rels = [IdSet() for _ in range(n)]
+
+#: An extent in degrees: west, south, east, north.
+_Extent = tuple[float, float, float, float]
+
+
+@dataclass
+class _Selection:
+    """Read 2's result: what each partition ``k`` gets."""
+
+    ways: list[IdSet]
+    extra_nodes: list[IdSet]  # nodes outside the region, to complete ways
+    any_extra: IdSet  # … in any partition
+    rels: list[IdSet]
     # area-relation member way → its node ids and the partitions of each node's cell
-    member_refs: dict[int, tuple[list[int], list[tuple[int, ...]]]] = {}
-    member_box: dict[int, tuple[float, float, float, float]] = {}  # … and its extent
+    member_refs: dict[int, tuple[list[int], list[tuple[int, ...]]]] = field(
+        default_factory=dict)
+    member_box: dict[int, _Extent] = field(default_factory=dict)  # … and its extent
+
+    @classmethod
+    def empty(cls, n: int) -> _Selection:
+        from osmium.index import IdSet
+
+        return cls([IdSet() for _ in range(n)], [IdSet() for _ in range(n)], IdSet(),
+                   [IdSet() for _ in range(n)])
+
+    def add_way(self, way_id: int, refs: list[int], ref_parts: list[tuple[int, ...]],
+                k: int) -> None:
+        """Put a way into partition ``k`` with all its nodes (see :func:`_add_way`)."""
+        _add_way(way_id, refs, ref_parts, k, self.ways, self.extra_nodes, self.any_extra)
+
+
+def _read_nodes_ways_relations(src: str, regions: Sequence[BaseGeometry],
+                               cells: dict[tuple[int, int], tuple[int, ...]],
+                               areas: _AreaRelations, sel: _Selection,
+                               feats: _Outlines) -> None:
+    """Read 2 (nodes with locations, ways, relations): node cells → ways per partition, their
+    nodes; relations per partition; site outlines into ``feats``."""
+    import osmium
+    from shapely.prepared import prep
+
     fast = [prep(r) for r in regions]
-    feats = _Outlines()
-    key = _cell_key
     fp = osmium.FileProcessor(src, osmium.osm.NODE | osmium.osm.WAY | osmium.osm.RELATION)
-    for obj in fp.with_locations():
+    for obj in _osm_objects(fp.with_locations()):
         if obj.is_node():
             continue
         if obj.is_way():
-            refs: list[int] = []
-            ref_parts: list[tuple[int, ...]] = []
-            lons: list[float] = []
-            lats: list[float] = []
-            parts: set[int] = set()
-            for nd in obj.nodes:
-                refs.append(nd.ref)
-                loc = nd.location
-                if loc.valid():
-                    lons.append(loc.lon)
-                    lats.append(loc.lat)
-                    here = cells.get(key(loc.lon, loc.lat), ())
-                    parts.update(here)
-                    ref_parts.append(here)
-                else:
-                    ref_parts.append(())
-            ext = (min(lons), min(lats), max(lons), max(lats)) if lons else None
-            if obj.id in area_members:
-                member_refs[obj.id] = (refs, ref_parts)
-                member_box[obj.id] = ext
-            closed = len(refs) > 3 and refs[0] == refs[-1]
-            if closed:  # an area: it may cover the region
-                parts.update(_covering(ext, fast, parts))
-            if len(lons) > 1 and (obj.id in area_members
-                                  or (closed and is_site_feature(obj.tags))):
-                feats.add(obj.id, refs, ref_parts, lons, lats)
-            for k in parts:
-                _add_way(obj.id, refs, ref_parts, k, ways, extra_nodes, any_extra)
-            continue
-        whole = obj.tags.get("type") in AREA_RELATION_TYPES
-        rparts = set()
-        boxes = []
-        for m in obj.members:
-            if m.type == "w":
-                rparts.update(k for k in range(n) if m.ref in ways[k])
-                if whole and member_box.get(m.ref):
-                    boxes.append(member_box[m.ref])
-            elif m.type == "n":
-                rparts.update(k for k in range(n) if m.ref in extra_nodes[k])
-        if boxes:
-            ext = (min(b[0] for b in boxes), min(b[1] for b in boxes),
-                   max(b[2] for b in boxes), max(b[3] for b in boxes))
-            rparts.update(_covering(ext, fast, rparts))
-        for k in rparts:
-            rels[k].set(obj.id)
-            if whole:
-                for m in obj.members:
-                    if m.type == "w" and m.ref in member_refs:
-                        _add_way(m.ref, *member_refs[m.ref], k, ways, extra_nodes,
-                                 any_extra)
+            _select_way(obj, cells, fast, areas, sel, feats)
+        else:
+            _select_relation(obj, fast, sel)
 
-    feats.complete_clusters(site_rels, ways, rels, extra_nodes, any_extra)
-    for k in range(n):  # every area relation a partition holds, whole
-        for rid, members in area_rels.items():
-            if rid in rels[k]:
+
+class _WayNodes(NamedTuple):
+    """A way's nodes as read 2 sees them."""
+
+    refs: list[int]  # node ids
+    ref_parts: list[tuple[int, ...]]  # partitions of each node's cell (() without location)
+    lons: list[float]  # coordinates of the nodes with a location
+    lats: list[float]
+    parts: set[int]  # every partition one of its nodes lies in
+
+
+def _way_nodes(way: osmium.osm.Way, cells: dict[tuple[int, int], tuple[int, ...]]) -> _WayNodes:
+    """A way's node ids, locations and the partitions of their grid cells."""
+    key = _cell_key
+    nodes = _WayNodes([], [], [], [], set())
+    for nd in way.nodes:
+        nodes.refs.append(nd.ref)
+        loc = nd.location
+        if loc.valid():
+            nodes.lons.append(loc.lon)
+            nodes.lats.append(loc.lat)
+            here = cells.get(key(loc.lon, loc.lat), ())
+            nodes.parts.update(here)
+            nodes.ref_parts.append(here)
+        else:
+            nodes.ref_parts.append(())
+    return nodes
+
+
+def _select_way(way: osmium.osm.Way, cells: dict[tuple[int, int], tuple[int, ...]],
+                fast: list, areas: _AreaRelations, sel: _Selection, feats: _Outlines) -> None:
+    """Give a way to every partition one of its nodes lies in (and, closed, those it may
+    cover); remember it if an area relation needs it, and its outline if it can be a site."""
+    refs, ref_parts, lons, lats, parts = _way_nodes(way, cells)
+    ext = (min(lons), min(lats), max(lons), max(lats)) if lons else None
+    if way.id in areas.member_ways:
+        sel.member_refs[way.id] = (refs, ref_parts)
+        if ext is not None:
+            sel.member_box[way.id] = ext
+    closed = len(refs) > 3 and refs[0] == refs[-1]
+    if closed:  # an area: it may cover the region
+        parts.update(_covering(ext, fast, parts))
+    if len(lons) > 1 and (way.id in areas.member_ways
+                          or (closed and is_site_feature(way.tags))):
+        feats.add(way.id, refs, ref_parts, lons, lats)
+    for k in parts:
+        sel.add_way(way.id, refs, ref_parts, k)
+
+
+def _select_relation(rel: osmium.osm.Relation, fast: list, sel: _Selection) -> None:
+    """Give a relation to the partitions of its members (see :func:`_relation_parts`); an area
+    relation goes whole, with all its member ways."""
+    whole = rel.tags.get("type") in AREA_RELATION_TYPES
+    for k in _relation_parts(rel, whole, fast, sel):
+        sel.rels[k].set(rel.id)
+        if whole:
+            for m in rel.members:
+                if m.type == "w" and m.ref in sel.member_refs:
+                    sel.add_way(m.ref, *sel.member_refs[m.ref], k)
+
+
+def _relation_parts(rel: osmium.osm.Relation, whole: bool, fast: list,
+                    sel: _Selection) -> set[int]:
+    """Partitions holding one of a relation's member ways or (extra) nodes, plus, for an area
+    relation (``whole``), those its member ways' joint extent may cover."""
+    n = len(sel.ways)
+    rparts: set[int] = set()
+    boxes: list[_Extent] = []
+    for m in rel.members:
+        if m.type == "w":
+            rparts.update(k for k in range(n) if m.ref in sel.ways[k])
+            member_box = sel.member_box.get(m.ref) if whole else None
+            if member_box:
+                boxes.append(member_box)
+        elif m.type == "n":
+            rparts.update(k for k in range(n) if m.ref in sel.extra_nodes[k])
+    if boxes:
+        ext = (min(b[0] for b in boxes), min(b[1] for b in boxes),
+               max(b[2] for b in boxes), max(b[3] for b in boxes))
+        rparts.update(_covering(ext, fast, rparts))
+    return rparts
+
+
+def _complete_area_relations(areas: _AreaRelations, sel: _Selection) -> None:
+    """Every area relation a partition holds, whole: all its member ways (and their nodes)."""
+    for k in range(len(sel.ways)):
+        for rid, members in areas.rels.items():
+            if rid in sel.rels[k]:
                 for ref in members:
-                    if ref in member_refs and ref not in ways[k]:
-                        _add_way(ref, *member_refs[ref], k, ways, extra_nodes, any_extra)
+                    if ref in sel.member_refs and ref not in sel.ways[k]:
+                        sel.add_way(ref, *sel.member_refs[ref], k)
 
-    # read 3: write every object to every partition that needs it
+
+def _write_partitions(src: str, outputs: Sequence[str | os.PathLike],
+                      cells: dict[tuple[int, int], tuple[int, ...]],
+                      sel: _Selection) -> list[list[int]]:
+    """Read 3: write each partition's objects to a temporary file, renamed to its output when
+    complete; nodes, ways and relations written per partition."""
+    import osmium
+
     tmp = [Path(o).with_name(f"tmp-{Path(o).name}") for o in outputs]
     writers = [osmium.SimpleWriter(str(t), overwrite=True) for t in tmp]
-    counts = [[0, 0, 0] for _ in range(n)]
     try:
-        for obj in osmium.FileProcessor(src):
-            if obj.is_node():
-                loc = obj.location
-                targets = set(cells.get(key(loc.lon, loc.lat), ())) if loc.valid() else set()
-                if obj.id in any_extra:
-                    targets.update(k for k in range(n) if obj.id in extra_nodes[k])
-                for k in targets:
-                    writers[k].add_node(obj)
-                    counts[k][0] += 1
-            elif obj.is_way():
-                for k in range(n):
-                    if obj.id in ways[k]:
-                        writers[k].add_way(obj)
-                        counts[k][1] += 1
-            elif obj.is_relation():
-                for k in range(n):
-                    if obj.id in rels[k]:
-                        writers[k].add_relation(obj)
-                        counts[k][2] += 1
+        counts = _write_objects(src, writers, cells, sel)
     finally:
         for w in writers:
             w.close()
     for t, o in zip(tmp, outputs, strict=True):
         os.replace(t, o)
-    return CutStats(tuple(c[0] for c in counts), tuple(c[1] for c in counts),
-                    tuple(c[2] for c in counts), time.perf_counter() - t0)
+    return counts
+
+
+def _write_objects(src: str, writers: list[osmium.SimpleWriter],
+                   cells: dict[tuple[int, int], tuple[int, ...]],
+                   sel: _Selection) -> list[list[int]]:
+    """Read everything once and hand every object to the writer of every partition that needs
+    it: a node by its cell (and as an extra node), a way or relation if selected."""
+    import osmium
+
+    n = len(writers)
+    key = _cell_key
+    ways, rels, extra_nodes, any_extra = sel.ways, sel.rels, sel.extra_nodes, sel.any_extra
+    counts = [[0, 0, 0] for _ in range(n)]
+    for obj in _osm_objects(osmium.FileProcessor(src)):
+        if obj.is_node():
+            loc = obj.location
+            targets = set(cells.get(key(loc.lon, loc.lat), ())) if loc.valid() else set()
+            if obj.id in any_extra:
+                targets.update(k for k in range(n) if obj.id in extra_nodes[k])
+            for k in targets:
+                writers[k].add_node(obj)
+                counts[k][0] += 1
+        elif obj.is_way():
+            for k in range(n):
+                if obj.id in ways[k]:
+                    writers[k].add_way(obj)
+                    counts[k][1] += 1
+        elif obj.is_relation():
+            for k in range(n):
+                if obj.id in rels[k]:
+                    writers[k].add_relation(obj)
+                    counts[k][2] += 1
+    return counts
 
 
 def is_site_feature(tags) -> bool:
