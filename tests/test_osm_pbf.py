@@ -92,3 +92,22 @@ def test_wrong_suffix_and_folder(tmp_path):
         read_pbf(p)
     with pytest.raises(InputFileError, match="folder"):
         read_pbf(tmp_path)
+
+
+def test_the_declared_extent_comes_from_the_header_and_a_clip_drops_it(iow_pbf, iow_layers):
+    """The data extent ("inside the data") is the box the extract declares, the same for the
+    whole file and any cut of it; a clipped layer set falls back to its network box."""
+    from shapely.geometry import box
+
+    from ecoplan.access.measure import data_extent
+    from ecoplan.osm.pbf import header_bounds
+
+    b = header_bounds(iow_pbf)
+    assert b is not None
+    w, s, e, n = b
+    assert -1.7 < w < -1.6 and -1.05 < e < -1.0 and 50.50 < s < 50.51 and 50.80 < n < 50.81
+    assert iow_layers.source.bounds == b
+    assert data_extent(iow_layers).equals(box(*b))
+    clipped = iow_layers.clip(box(-1.35, 50.62, -1.15, 50.75))
+    assert clipped.source.bounds is None
+    assert box(-1.35, 50.62, -1.15, 50.75).buffer(0.02).contains(data_extent(clipped))

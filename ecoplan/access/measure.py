@@ -217,8 +217,13 @@ def _measure_origins(graph: WalkGraph, index: SiteIndex, origins: gpd.GeoDataFra
 
 
 def data_extent(layers: OsmLayers) -> shapely.Geometry | None:
-    """Where the OSM data ends: the bounding box of the walkable network (clipped layers are
-    cut to the clip box or polygon, so this is the clip when one was given)."""
+    """Where the OSM data ends: the bounding box the file declares (a PBF header's, as
+    extracts carry), else the bounding box of the walkable network (clipped layers drop the
+    declared box and are cut to the clip box or polygon, so this is the clip when one was
+    given)."""
+    declared = getattr(layers.source, "bounds", None)
+    if declared is not None:
+        return shapely.box(*declared)
     try:
         w, s, e, n = layers.bounds
     except (ValueError, TypeError):

@@ -48,6 +48,9 @@ class SourceInfo:
     attribution: str = ATTRIBUTION
     #: What the reader left out or repaired, one sentence each (shown as notes with results).
     warnings: tuple[str, ...] = ()
+    #: (west, south, east, north) the file declares it covers (a PBF header's bounding box, as
+    #: Geofabrik and osmium write it), or None. Dropped by :meth:`OsmLayers.clip`.
+    bounds: tuple[float, float, float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ class OsmLayers:
         pois = self.pois[self.pois.intersects(area)]
         buildings = self.buildings[self.buildings.intersects(area)]
         return replace(self, features=features, ways=ways, nodes=nodes, pois=pois,
-                       buildings=buildings)
+                       buildings=buildings, source=replace(self.source, bounds=None))
 
 
 def _clip(gdf: gpd.GeoDataFrame, area: BaseGeometry) -> gpd.GeoDataFrame:

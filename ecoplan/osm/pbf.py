@@ -65,7 +65,7 @@ def read_pbf(path: str | Path, *, bbox: tuple[float, float, float, float] | None
         buildings=L.conform(_with_osm_type(buildings), L.building_columns()),
         source=L.SourceInfo("pbf", path.name,
                             data_date=header_date(path) or _newest(ways, features, pois),
-                            warnings=incomplete_note(incomplete)),
+                            warnings=incomplete_note(incomplete), bounds=header_bounds(path)),
     )
     return result.clip(area) if area is not None else result
 
@@ -268,6 +268,30 @@ def header_date(path: Path) -> datetime | None:
         return datetime.fromisoformat(raw.replace("Z", "+00:00")).astimezone(UTC)
     except (ImportError, RuntimeError, OSError, ValueError):
         return None
+
+
+def header_bounds(path: str | Path) -> tuple[float, float, float, float] | None:
+    """The bounding box a PBF header declares (west, south, east, north), or None. It is the
+    extent the extract was cut to, the same for the whole file and for any cut of it — so a
+    partitioned run measures "inside the data" exactly as the whole run does."""
+    try:
+        import osmium
+
+        reader = osmium.io.Reader(str(path), osmium.osm.osm_entity_bits.NOTHING)
+        try:
+            box = reader.header().box()
+        finally:
+            reader.close()
+        if not box.valid():
+            return None
+        bl, tr = box.bottom_left, box.top_right
+        out = (float(bl.lon), float(bl.lat), float(tr.lon), float(tr.lat))
+    except (ImportError, RuntimeError, OSError, ValueError):
+        return None
+    w, s, e, n = out
+    if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
+        return None
+    return out
 
 
 def _newest(*frames: gpd.GeoDataFrame | None) -> datetime | None:

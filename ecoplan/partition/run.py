@@ -97,8 +97,11 @@ def run_partitioned(args: argparse.Namespace) -> int:
             stats = cut_pbf(inputs.source, regions, [store.pbf(k) for k in need_cut])
             print(f"cut {len(need_cut)} partition(s) from {Path(inputs.source).name} in "
                   f"{stats.seconds:.1f} s")
+        from ecoplan.osm.pbf import header_bounds
+
         failed = compute(store, todo, {k: areas[labels == k] for k in todo}, speed,
-                         inputs.step_free, workers=args.workers, scheduler=args.scheduler)
+                         inputs.step_free, workers=args.workers, scheduler=args.scheduler,
+                         bounds=header_bounds(inputs.source))
     for k, msg in sorted(failed.items()):
         print(f"partition {k} failed: {msg}", file=sys.stderr)
     if failed:
@@ -163,8 +166,12 @@ def _default_dir(plan: dict) -> Path:
 
 def compute(store: RunStore, todo: list[int], groups: dict[int, gpd.GeoDataFrame],
             speed: float, step_free: bool, *, workers: int | None = None,
-            scheduler: str | None = None, task=None) -> dict[int, str]:
+            scheduler: str | None = None, task=None,
+            bounds: tuple[float, float, float, float] | None = None) -> dict[int, str]:
     """Run ``todo`` on Dask, storing each result as it arrives; failures by id → message.
+
+    ``bounds``: the whole source's declared extent (its PBF header box), so each partition
+    measures areas' share inside the data against the same extent as the whole run.
 
     ``task`` replaces :func:`ecoplan.partition.task.compute_partition` (tests inject one that
     fails for a given partition).
@@ -189,7 +196,8 @@ def compute(store: RunStore, todo: list[int], groups: dict[int, gpd.GeoDataFrame
         client = Client(cluster)
     try:
         futures = {client.submit(task, k, str(store.pbf(k)), groups[k], speed, step_free,
-                                 key=f"ecoplan-partition-{k}-{store.root.name}", pure=False): k
+                                 bounds=bounds, key=f"ecoplan-partition-{k}-{store.root.name}",
+                                 pure=False): k
                    for k in todo}
         bar = tqdm(total=len(todo), desc="partitions", unit="part", file=sys.stderr)
         for fut in as_completed(futures):

@@ -62,8 +62,14 @@ class PeakRss:
 
 
 def compute_partition(pid: int, pbf: str, areas: gpd.GeoDataFrame, speed_kmh: float,
-                      step_free: bool) -> PartitionResult:
-    """Measure access for ``areas`` from the partition's cut ``pbf``."""
+                      step_free: bool, *,
+                      bounds: tuple[float, float, float, float] | None = None
+                      ) -> PartitionResult:
+    """Measure access for ``areas`` from the partition's cut ``pbf``. ``bounds`` is the whole
+    source's declared extent: the cut's own would make edge areas' share inside the data
+    differ from the whole run's (without it, the cut's network box is used)."""
+    from dataclasses import replace
+
     from ecoplan.access.measure import measure_access
     from ecoplan.network.graph import build_walk_graph
     from ecoplan.osm.load import load_layers
@@ -74,6 +80,8 @@ def compute_partition(pid: int, pbf: str, areas: gpd.GeoDataFrame, speed_kmh: fl
     with PeakRss() as mem:
         t = time.perf_counter()
         layers = load_layers(pbf)
+        if bounds is not None:
+            layers = replace(layers, source=replace(layers.source, bounds=bounds))
         steps["read OSM"] = time.perf_counter() - t
         t = time.perf_counter()
         sites = build_sites(layers)
