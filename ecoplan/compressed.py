@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 from ecoplan.errors import InputFileError
-from ecoplan.settings import limits as cfg
+from ecoplan.settings import limits as limits_cfg
 
 MB = 1024 * 1024
 
@@ -47,18 +47,19 @@ def compression_of(name: str | Path) -> str | None:
 
 def limit_mb(kind: str) -> int:
     """The cap for ``kind`` ('table', 'osm', 'boundaries'), or the environment's override."""
-    env = os.environ.get(cfg.ENV_VAR, "").strip()
+    env = os.environ.get(limits_cfg.ENV_VAR, "").strip()
     if env:
         try:
             value = int(float(env))
         except ValueError:
-            raise InputFileError(f"{cfg.ENV_VAR}={env!r} is not a number of megabytes; set it "
+            raise InputFileError(f"{limits_cfg.ENV_VAR}={env!r} is not a number of megabytes; set "
+                                 f"it "
                                  "to e.g. 2000, or unset it.") from None
         if value <= 0:
-            raise InputFileError(f"{cfg.ENV_VAR}={env!r} must be a positive number of "
+            raise InputFileError(f"{limits_cfg.ENV_VAR}={env!r} must be a positive number of "
                                  "megabytes.")
         return value
-    return int(cfg.MAX_DECOMPRESSED_MB[kind])
+    return int(limits_cfg.MAX_DECOMPRESSED_MB[kind])
 
 
 #: How each kind of input is named in messages.
@@ -71,7 +72,8 @@ def too_big(name: str, kind: str, limit: int, *, compressed: bool) -> InputFileE
         f"{name} {what} {limit:,} MB, the limit for {_KIND_LABELS.get(kind, kind)} — use a "
         "smaller file "
         f"(e.g. cut it to your area), or raise the limit by setting the environment variable "
-        f"{cfg.ENV_VAR} (e.g. {cfg.ENV_VAR}={max(limit * 4, 1000)}) if the file is genuine.")
+        f"{limits_cfg.ENV_VAR} (e.g. {limits_cfg.ENV_VAR}={max(limit * 4, 1000)}) if the file is "
+        f"genuine.")
 
 
 def unreadable(path: Path | str, err: OSError) -> InputFileError:
@@ -184,7 +186,7 @@ def open_input(path: str | Path, kind: str) -> Iterator[BinaryIO]:
             yield raw
         return
     capped = _Capped(raw, name=path.name, kind=kind, limit_mb=limit, compression=compression)
-    with io.BufferedReader(capped, buffer_size=cfg.CHUNK_BYTES) as stream:
+    with io.BufferedReader(capped, buffer_size=limits_cfg.CHUNK_BYTES) as stream:
         yield stream
 
 
@@ -252,7 +254,7 @@ def _zip_size(fileobj: BinaryIO, label: str, kind: str, limit: int) -> int:
 
 
 def _drain(stream: _Capped) -> int:
-    buf = bytearray(cfg.CHUNK_BYTES)
+    buf = bytearray(limits_cfg.CHUNK_BYTES)
     with stream:
         while stream.readinto(buf):
             pass
@@ -274,7 +276,7 @@ def plain_copy(path: str | Path, kind: str, *, suffix: str = "") -> Iterator[Pat
     tmp = Path(name)
     try:
         with open_input(path, kind) as src, os.fdopen(fd, "wb") as dst:
-            shutil.copyfileobj(src, dst, cfg.CHUNK_BYTES)
+            shutil.copyfileobj(src, dst, limits_cfg.CHUNK_BYTES)
         yield tmp
     finally:
         tmp.unlink(missing_ok=True)

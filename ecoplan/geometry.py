@@ -17,7 +17,7 @@ import shapely
 from pyproj import CRS as ProjCRS
 from shapely.geometry.base import BaseGeometry
 
-from ecoplan.settings import osm as cfg
+from ecoplan.settings import osm as osm_cfg
 
 __all__ = ["clean_geometries", "clean_frame", "grid_size", "same_dimension"]
 
@@ -25,9 +25,9 @@ __all__ = ["clean_geometries", "clean_frame", "grid_size", "same_dimension"]
 def grid_size(crs) -> float:
     """Grid in the units of ``crs``: OSM's own 1e-7° for lon/lat, 1 cm for metric CRSs."""
     if crs is None:
-        return cfg.GRID_DEG
+        return osm_cfg.GRID_DEG
     crs = ProjCRS.from_user_input(crs)
-    return cfg.GRID_DEG if crs.is_geographic else cfg.GRID_M
+    return osm_cfg.GRID_DEG if crs.is_geographic else osm_cfg.GRID_M
 
 
 def clean_geometries(geoms, grid: float) -> np.ndarray:

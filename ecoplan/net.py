@@ -32,7 +32,7 @@ from typing import Any
 import requests
 
 from ecoplan.errors import NotInCacheError, ServiceError
-from ecoplan.settings import net as cfg
+from ecoplan.settings import net as net_cfg
 from ecoplan.settings import paths
 
 log = logging.getLogger(__name__)
@@ -44,17 +44,17 @@ Sleep = Callable[[float], None]
 class Policy:
     """How patient one service call is. ``max_retries`` counts retries after the first try."""
 
-    connect_timeout_s: float = cfg.CONNECT_TIMEOUT_S
-    read_timeout_s: float = cfg.READ_TIMEOUT_S
-    max_retries: int = cfg.MAX_RETRIES
-    retry_status: frozenset[int] = cfg.RETRY_STATUS
+    connect_timeout_s: float = net_cfg.CONNECT_TIMEOUT_S
+    read_timeout_s: float = net_cfg.READ_TIMEOUT_S
+    max_retries: int = net_cfg.MAX_RETRIES
+    retry_status: frozenset[int] = net_cfg.RETRY_STATUS
     #: Also retry timeouts, refused and dropped connections (downloads and Open-Meteo: yes;
     #: Overpass: no — a timed-out query will time out again, and the user should shrink it).
     retry_network_errors: bool = True
-    backoff_base_s: float = cfg.BACKOFF_BASE_S
-    backoff_max_s: float = cfg.BACKOFF_MAX_S
+    backoff_base_s: float = net_cfg.BACKOFF_BASE_S
+    backoff_max_s: float = net_cfg.BACKOFF_MAX_S
     #: Seconds we are prepared to sleep across all retries of one call.
-    total_wait_max_s: float = cfg.BACKOFF_TOTAL_MAX_S
+    total_wait_max_s: float = net_cfg.BACKOFF_TOTAL_MAX_S
 
     @property
     def timeout(self) -> tuple[float, float]:
@@ -88,7 +88,7 @@ def offline_mode(flag: bool = False) -> bool:
 
 def user_agent() -> str:
     """The User-Agent every request carries (see :func:`ecoplan.settings.net.user_agent`)."""
-    return cfg.user_agent()
+    return net_cfg.user_agent()
 
 
 # --- retries ------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from scipy.spatial import cKDTree
 from ecoplan.access.speeds import metres, minutes, resolve_speed
 from ecoplan.network.graph import WalkGraph
 from ecoplan.network.snap import points_xy, snap_xy
-from ecoplan.settings import network as cfg
+from ecoplan.settings import network as network_cfg
 
 __all__ = ["NearestResult", "nearest_site", "origin_distances", "minutes", "metres",
            "resolve_speed", "PLACED_HOW"]
@@ -113,7 +113,7 @@ def nearest_site(graph: WalkGraph, entrances: pd.DataFrame, *,
 
 def origin_distances(graph: WalkGraph, result: NearestResult,
                      origins: gpd.GeoDataFrame | gpd.GeoSeries, *,
-                     max_snap_m: float | None = cfg.ORIGIN_MAX_SNAP_M,
+                     max_snap_m: float | None = network_cfg.ORIGIN_MAX_SNAP_M,
                      main_component: bool = False) -> pd.DataFrame:
     """Network and straight-line distance from each origin point to the nearest site.
 
@@ -204,7 +204,7 @@ def place_entrances(graph: WalkGraph, entrances: pd.DataFrame) -> pd.DataFrame:
           else np.full((k, 2), np.nan))
     rest = (how == "unplaced") & ~np.isnan(xy).any(axis=1)
     if rest.any():
-        r, d = snap_xy(graph, xy[rest], max_snap_m=cfg.ENTRANCE_RESNAP_MAX_M)
+        r, d = snap_xy(graph, xy[rest], max_snap_m=network_cfg.ENTRANCE_RESNAP_MAX_M)
         idx = np.flatnonzero(rest)[r >= 0]
         how[idx] = "resnap"
         row_u[idx] = r[r >= 0]

@@ -13,18 +13,18 @@ import pandas as pd
 
 from ecoplan.access.priorities import PRIORITY_COLUMNS, prioritise, tier_label
 from ecoplan.access.variants import suffix, view
-from ecoplan.settings import access as cfg
+from ecoplan.settings import access as access_cfg
 from ecoplan.settings import app_gaps as app_cfg
 
 _BOOLS = ("deprived", "fails_walk10", "fails_park10", "fails_large", "partial")
 
 
 def area_table(areas: gpd.GeoDataFrame, *,
-               deciles: int = cfg.DEFAULT_DEPRIVED_DECILES) -> gpd.GeoDataFrame:
+               deciles: int = access_cfg.DEFAULT_DEPRIVED_DECILES) -> gpd.GeoDataFrame:
     """Per-area results + priorities for both variants + attribution (EPSG:4326)."""
     base = pd.DataFrame(areas.drop(columns="geometry"))
     out = base.copy()
-    for variant in cfg.VARIANTS:
+    for variant in access_cfg.VARIANTS:
         p = prioritise(view(base, variant), deciles=deciles)
         sfx = suffix(variant)
         for col in PRIORITY_COLUMNS:

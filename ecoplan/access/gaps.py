@@ -15,12 +15,12 @@ import pandas as pd
 from ecoplan.access.priorities import check_deciles, prioritise
 from ecoplan.access.summary import deprived, mean_of_reaching, share_of_people, weights
 from ecoplan.access.variants import NETWORK, suffix, view
-from ecoplan.settings import access as cfg
+from ecoplan.settings import access as access_cfg
 
 __all__ = ["check_deciles", "equity_table", "gap_stats", "EQUITY_SHARES", "H", "L"]
 
-H = f"share_{cfg.HEADLINE_STANDARD}"
-L = f"share_{cfg.LOCAL_STANDARD}"
+H = f"share_{access_cfg.HEADLINE_STANDARD}"
+L = f"share_{access_cfg.LOCAL_STANDARD}"
 #: Equity columns → per-area share column they average.
 EQUITY_SHARES: dict[str, str] = {"share_walk15": H, "share_local": L,
                                  "share_walk10": "share_walk10_any",
@@ -50,7 +50,7 @@ def _equity_one(t: pd.DataFrame, deciles: int, include_partial: bool) -> pd.Data
     return pd.DataFrame(rows)
 
 
-def equity_table(areas: pd.DataFrame, *, deciles: int = cfg.DEFAULT_DEPRIVED_DECILES,
+def equity_table(areas: pd.DataFrame, *, deciles: int = access_cfg.DEFAULT_DEPRIVED_DECILES,
                  how: str = NETWORK, include_partial: bool = False) -> pd.DataFrame:
     """Access by deprivation decile 1..10 plus 'all', both variants side by side.
 
@@ -58,7 +58,7 @@ def equity_table(areas: pd.DataFrame, *, deciles: int = cfg.DEFAULT_DEPRIVED_DEC
     """
     deciles = check_deciles(deciles)
     out: pd.DataFrame | None = None
-    for variant in cfg.VARIANTS:
+    for variant in access_cfg.VARIANTS:
         one = _equity_one(view(areas, variant, how), deciles, include_partial)
         if out is None:
             out = one
@@ -96,8 +96,8 @@ STAT_LABELS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def gap_stats(areas: pd.DataFrame, *, deciles: int = cfg.DEFAULT_DEPRIVED_DECILES,
-              variant: str = cfg.DEFAULT_VARIANT,
+def gap_stats(areas: pd.DataFrame, *, deciles: int = access_cfg.DEFAULT_DEPRIVED_DECILES,
+              variant: str = access_cfg.DEFAULT_VARIANT,
               include_partial: bool = False) -> dict[str, float]:
     """Headline numbers for the deprived areas (decile ≤ ``deciles``), for before/after."""
     t = prioritise(view(areas, variant), deciles=check_deciles(deciles))

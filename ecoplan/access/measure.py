@@ -36,7 +36,7 @@ from ecoplan.need.areas import AreasResult
 from ecoplan.network.graph import WalkGraph, build_walk_graph
 from ecoplan.network.snap import points_xy
 from ecoplan.osm.layers import OsmLayers
-from ecoplan.settings import access as cfg
+from ecoplan.settings import access as access_cfg
 from ecoplan.settings import network as net_cfg
 from ecoplan.settings.access import Standard
 from ecoplan.sites.build import Sites
@@ -49,10 +49,11 @@ ORIGIN_STATUS = ("ok", "unsnapped", "unreachable")
 AREA_STATUS = ("ok", "some unmeasured", "unreachable", "outside data")
 
 
-def result_columns(standards: tuple[Standard, ...] = cfg.STANDARDS) -> list[str]:
+def result_columns(standards: tuple[Standard, ...] = access_cfg.STANDARDS) -> list[str]:
     """Per-area result columns, in CSV order (without geometry)."""
     cols = list(AREA_ID_COLUMNS)
-    cols += [f"minutes_{c}" for c in cfg.CLASSES] + [f"metres_{c}" for c in cfg.CLASSES]
+    cols += [f"minutes_{c}" for c in access_cfg.CLASSES]
+    cols += [f"metres_{c}" for c in access_cfg.CLASSES]
     cols += ["nearest_site_id", "nearest_site_name"]
     for s in standards:
         cols += [f"share_{s.key}", f"share_{s.key}_straight"]
@@ -82,13 +83,13 @@ class AccessResult:
     origins: gpd.GeoDataFrame
     speed_kmh: float
     step_free: bool
-    standards: tuple[str, ...] = cfg.STANDARD_KEYS
+    standards: tuple[str, ...] = access_cfg.STANDARD_KEYS
     warnings: tuple[str, ...] = ()
     info: dict[str, Any] = field(default_factory=dict)
 
     @property
     def standard_objects(self) -> tuple[Standard, ...]:
-        by_key = {s.key: s for s in cfg.STANDARDS}
+        by_key = {s.key: s for s in access_cfg.STANDARDS}
         return tuple(by_key[k] for k in self.standards)
 
     def table(self) -> pd.DataFrame:
@@ -102,8 +103,8 @@ class AccessResult:
 def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | AreasResult, *,
                    speed_kmh: float | str | None = None, step_free: bool = False,
                    origins: gpd.GeoDataFrame | None = None, graph: WalkGraph | None = None,
-                   standards: tuple[Standard, ...] = cfg.STANDARDS,
-                   variants: tuple[str, ...] = cfg.VARIANTS,
+                   standards: tuple[Standard, ...] = access_cfg.STANDARDS,
+                   variants: tuple[str, ...] = access_cfg.VARIANTS,
                    extent: shapely.Geometry | None = None) -> AccessResult:
     """Measure every standard for every area, once per access variant (module docstring).
 
@@ -123,7 +124,7 @@ def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | Ar
         areas = areas.areas
     areas = _checked_areas(areas)
     speed = resolve_speed(speed_kmh)
-    variants = tuple(dict.fromkeys((cfg.DEFAULT_VARIANT, *variants)))
+    variants = tuple(dict.fromkeys((access_cfg.DEFAULT_VARIANT, *variants)))
     seconds: dict[str, float] = {}
     if graph is None:
         graph = build_walk_graph(layers, step_free=step_free)
@@ -142,7 +143,7 @@ def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | Ar
     per_all = origins.copy()
     table: gpd.GeoDataFrame | None = None
     for variant in variants:
-        sfx = cfg.VARIANT_SUFFIX[variant]
+        sfx = access_cfg.VARIANT_SUFFIX[variant]
         vs = variant_sites(sites, variant)
         index = SiteIndex.build(vs.sites, vs.entrances, graph.crs)
         per = _measure_origins(graph, index, origins, xy, speed, standards)
@@ -152,14 +153,14 @@ def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | Ar
             per_all[c + sfx] = per[c].to_numpy()
         if table is None:
             table = tab
-            if variant == cfg.DEFAULT_VARIANT:
+            if variant == access_cfg.DEFAULT_VARIANT:
                 warnings.extend(_status_warnings(tab, per))
         else:
             for c in variant_columns(standards):
                 table[c + sfx] = tab[c].to_numpy()
     assert table is not None
     table["share_inside_data"] = share_in
-    table["partial"] = share_in < cfg.PARTIAL_INSIDE_SHARE
+    table["partial"] = share_in < access_cfg.PARTIAL_INSIDE_SHARE
     seconds["standards"] = time.perf_counter() - t
     per_all = gpd.GeoDataFrame(per_all, geometry="geometry", crs=origins.crs)
     info = {
@@ -168,14 +169,14 @@ def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | Ar
         "n_sites": int(len(sites.sites)), "n_entrances": int(len(sites.entrances)),
         "n_nodes": int(graph.n_nodes), "n_edges": int(graph.n_edges),
         "n_origins": int(len(per_all)), "seconds": seconds,
-        "standards_version": cfg.STANDARDS_VERSION, "variants": list(variants),
+        "standards_version": access_cfg.STANDARDS_VERSION, "variants": list(variants),
     }
     return AccessResult(areas=table, origins=per_all, speed_kmh=speed, step_free=step_free,
                         standards=tuple(s.key for s in standards), warnings=tuple(warnings),
                         info=info)
 
 
-def variant_columns(standards: tuple[Standard, ...] = cfg.STANDARDS) -> list[str]:
+def variant_columns(standards: tuple[Standard, ...] = access_cfg.STANDARDS) -> list[str]:
     """Per-area columns measured once per access variant (suffixed for non-default ones)."""
     ident = set(AREA_ID_COLUMNS) | {"share_unsnapped", "n_origins", "origin_method"}
     return [c for c in result_columns(standards) if c not in ident]
@@ -186,7 +187,7 @@ def _measure_origins(graph: WalkGraph, index: SiteIndex, origins: gpd.GeoDataFra
                      standards: tuple[Standard, ...]) -> pd.DataFrame:
     """Per-origin results for one set of sites: every class (no limit), every standard."""
     per = origins.copy()
-    for name, cls in cfg.CLASSES.items():
+    for name, cls in access_cfg.CLASSES.items():
         m = measure_class(graph, index, origins, cls.kinds, min_ha=cls.min_ha,
                           parks_only=cls.parks_only)
         if name == "any":
@@ -198,15 +199,15 @@ def _measure_origins(graph: WalkGraph, index: SiteIndex, origins: gpd.GeoDataFra
         per[f"{name}_m"] = m["network_m"].to_numpy()
         per[f"{name}_site"] = m["site_id"].to_numpy(object)
         per[f"{name}_min"] = minutes(m["network_m"].to_numpy(), speed)
-    mask_any = np.asarray(index.sites["access"].isin(cfg.ACCESSIBLE).to_numpy()
-                          & index.sites["kind"].isin(cfg.ANY_KINDS).to_numpy(), dtype=bool)
+    mask_any = np.asarray(index.sites["access"].isin(access_cfg.ACCESSIBLE).to_numpy()
+                          & index.sites["kind"].isin(access_cfg.ANY_KINDS).to_numpy(), dtype=bool)
     per["any_straight_m"], _ = index.straight_line(mask_any, xy)
     for s in standards:
         res = measure_standard(graph, index, origins, xy, s, speed)
         for col in res.columns:
             per[col] = res[col].to_numpy()
     keys = {s.key for s in standards}
-    h, loc = cfg.HEADLINE_STANDARD, cfg.LOCAL_STANDARD
+    h, loc = access_cfg.HEADLINE_STANDARD, access_cfg.LOCAL_STANDARD
     if {h, loc} <= keys:
         per["lacking"] = ~(per[f"{h}_ok"] & per[f"{loc}_ok"])
         per["lacking_straight"] = ~(per[f"{h}_straight_ok"] & per[f"{loc}_straight_ok"])
@@ -285,7 +286,7 @@ def aggregate_areas(areas: gpd.GeoDataFrame, per: pd.DataFrame,
 
     out = pd.DataFrame({c: areas[c].to_numpy() if c in areas.columns else np.nan
                         for c in AREA_ID_COLUMNS})
-    for name in cfg.CLASSES:
+    for name in access_cfg.CLASSES:
         out[f"minutes_{name}"] = mean_of(per[f"{name}_min"].to_numpy(float))
         out[f"metres_{name}"] = mean_of(per[f"{name}_m"].to_numpy(float))
     out["nearest_site_id"] = _main_site(pos, w, per["any_site"].to_numpy(object), reach, n)

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ecoplan.errors import EcoplanError
-from ecoplan.settings import access as cfg
+from ecoplan.settings import access as access_cfg
 
 PRIORITY_COLUMNS = ["deprived", "fails_walk10", "fails_park10", "fails_large", "n_failed",
                     "priority_tier", "failed_standards", "people_without_walk10",
@@ -40,17 +40,17 @@ def check_deciles(deciles: int) -> int:
 
 
 def prioritise(table: pd.DataFrame, *,
-               deciles: int = cfg.DEFAULT_DEPRIVED_DECILES) -> pd.DataFrame:
+               deciles: int = access_cfg.DEFAULT_DEPRIVED_DECILES) -> pd.DataFrame:
     """Copy of one variant's per-area table with :data:`PRIORITY_COLUMNS` added."""
     deciles = check_deciles(deciles)
     out = table.copy()
     dec = pd.to_numeric(out["imd_decile"], errors="coerce")
     known = out["status"].ne("outside data").to_numpy(bool)
-    below = cfg.PRIORITY_FAILS_BELOW_SHARE
+    below = access_cfg.PRIORITY_FAILS_BELOW_SHARE
     walk = pd.to_numeric(out["share_walk10_any"], errors="coerce").to_numpy(float)
     park = pd.to_numeric(out["share_park10"], errors="coerce").to_numpy(float)
     large = pd.to_numeric(out["minutes_large"], errors="coerce").to_numpy(float)
-    limit = cfg.PRIORITY_WALK_MINUTES
+    limit = access_cfg.PRIORITY_WALK_MINUTES
     # No reachable large site (NaN minutes) inside the data fails the test.
     f_walk = np.where(known & np.isfinite(walk), walk < below, False)
     f_park = np.where(known & np.isfinite(park), park < below, False)
@@ -66,7 +66,7 @@ def prioritise(table: pd.DataFrame, *,
     tier = np.full(len(out), 0, dtype=int)
     tier[n_failed > 0] = 3
     tier[(dep & (n_failed == 1)) | (~dep & (n_failed >= 3))] = 2
-    tier[dep & (n_failed >= cfg.PRIORITY_TIER1_MIN_FAILED)] = 1
+    tier[dep & (n_failed >= access_cfg.PRIORITY_TIER1_MIN_FAILED)] = 1
     valid = known & dec.notna().to_numpy(bool)
     out["priority_tier"] = _where(valid & (tier > 0), tier, "Int64")
     out["failed_standards"] = [
@@ -83,7 +83,7 @@ def prioritise(table: pd.DataFrame, *,
 def _failed_text(f_walk: bool, f_park: bool, f_large: bool, walk: float, park: float,
                  large: float, park_min: float) -> str:
     """'no park within 10 min for 62 % (nearest 14.0 min, +4.0)' …, joined by '; '."""
-    lim = cfg.PRIORITY_WALK_MINUTES
+    lim = access_cfg.PRIORITY_WALK_MINUTES
     parts = []
     if f_walk:
         parts.append(f"no green/blue space within {lim:g} min for {100 * (1 - walk):.0f} %")
@@ -92,7 +92,7 @@ def _failed_text(f_walk: bool, f_park: bool, f_large: bool, walk: float, park: f
                 if np.isfinite(park_min) and park_min > lim else "")
         parts.append(f"no park within {lim:g} min for {100 * (1 - park):.0f} %{near}")
     if f_large:
-        parts.append(f"nearest ≥{cfg.PRIORITY_LARGE_HA:g} ha green space "
+        parts.append(f"nearest ≥{access_cfg.PRIORITY_LARGE_HA:g} ha green space "
                      + (f"{large:.1f} min (+{large - lim:.1f})" if np.isfinite(large)
                         else "not reachable"))
     return "; ".join(parts)
@@ -108,11 +108,11 @@ def _where(mask: np.ndarray, values: np.ndarray, dtype: str) -> pd.api.extension
 def tier_label(tier: object) -> str:
     if tier is None or pd.isna(tier):
         return ""
-    return cfg.PRIORITY_TIER_LABELS.get(int(str(tier)), str(tier))
+    return access_cfg.PRIORITY_TIER_LABELS.get(int(str(tier)), str(tier))
 
 
 def priority_list(table: pd.DataFrame, *,
-                  deciles: int = cfg.DEFAULT_DEPRIVED_DECILES,
+                  deciles: int = access_cfg.DEFAULT_DEPRIVED_DECILES,
                   max_tier: int = 2) -> pd.DataFrame:
     """Areas in tiers 1..``max_tier``: tier first, then most people without a 10-minute walk
     to a park, then to any green or blue space; ``rank`` from 1."""
@@ -133,13 +133,13 @@ def priority_list(table: pd.DataFrame, *,
     return pd.DataFrame(sel[[c for c in cols if c in sel.columns]]).reset_index(drop=True)
 
 
-def tier_counts(table: pd.DataFrame, *, deciles: int = cfg.DEFAULT_DEPRIVED_DECILES
+def tier_counts(table: pd.DataFrame, *, deciles: int = access_cfg.DEFAULT_DEPRIVED_DECILES
                 ) -> dict[str, int]:
     """Areas per tier, all and deprived only: {'tier 1': n, …, 'deprived': n, …}."""
     p = prioritise(table, deciles=deciles)
     dep = p["deprived"].fillna(False).astype(bool)
     out = {"deprived areas": int(dep.sum())}
-    for t in sorted(cfg.PRIORITY_TIER_LABELS):
+    for t in sorted(access_cfg.PRIORITY_TIER_LABELS):
         hit = p["priority_tier"].fillna(0).astype(int) == t
         out[f"tier {t}"] = int(hit.sum())
         out[f"tier {t} deprived"] = int((hit & dep).sum())

@@ -8,7 +8,7 @@ import pandas as pd
 from ecoplan.access.priorities import tier_label
 from ecoplan.access.summary import fmt
 from ecoplan.access.variants import label, suffix
-from ecoplan.settings import access as cfg
+from ecoplan.settings import access as access_cfg
 
 #: Equity columns shown, with their titles.
 EQUITY_SHOWN: tuple[tuple[str, str, str], ...] = (
@@ -40,8 +40,8 @@ def equity_strings(equity: pd.DataFrame) -> pd.DataFrame:
 
 def priority_title(gaps: pd.DataFrame, variant: str, deciles: int) -> str:
     return (f"Gap priorities ({label(variant)}): {len(gaps)} area(s) in tiers 1–2 "
-            f"(deprived = decile ≤ {deciles}; tests: a {cfg.PRIORITY_WALK_MINUTES:g}-minute "
-            f"walk to green/blue space and to a park, and to ≥{cfg.PRIORITY_LARGE_HA:g} ha "
+            f"(deprived = decile ≤ {deciles}; tests: a {access_cfg.PRIORITY_WALK_MINUTES:g}-minute "
+            f"walk to green/blue space and to a park, and to ≥{access_cfg.PRIORITY_LARGE_HA:g} ha "
             "green space):")
 
 

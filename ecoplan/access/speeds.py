@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from ecoplan.errors import EcoplanError
-from ecoplan.settings import network as cfg
+from ecoplan.settings import network as network_cfg
 
 
 def resolve_speed(profile_or_number: str | float | int | None = None) -> float:
@@ -18,16 +18,16 @@ def resolve_speed(profile_or_number: str | float | int | None = None) -> float:
     "3.5") must lie in ``MIN_SPEED_KMH..MAX_SPEED_KMH``.
     """
     if profile_or_number is None:
-        return cfg.DEFAULT_SPEED_KMH
+        return network_cfg.DEFAULT_SPEED_KMH
     value: float
     if isinstance(profile_or_number, str):
         key = profile_or_number.strip().lower().replace("_", "-").replace(" ", "-")
-        if key in cfg.SPEED_PRESETS_KMH:
-            return cfg.SPEED_PRESETS_KMH[key]
+        if key in network_cfg.SPEED_PRESETS_KMH:
+            return network_cfg.SPEED_PRESETS_KMH[key]
         try:
             value = float(key)
         except ValueError:
-            names = ", ".join(f"{k} ({v} km/h)" for k, v in cfg.SPEED_PRESETS_KMH.items())
+            names = ", ".join(f"{k} ({v} km/h)" for k, v in network_cfg.SPEED_PRESETS_KMH.items())
             raise EcoplanError(
                 f"Unknown walking speed profile {profile_or_number!r}: use one of {names}, "
                 "or a number of km/h."
@@ -36,10 +36,11 @@ def resolve_speed(profile_or_number: str | float | int | None = None) -> float:
         raise EcoplanError("Walking speed must be a profile name or a number of km/h.")
     else:
         value = float(profile_or_number)
-    if not math.isfinite(value) or not cfg.MIN_SPEED_KMH <= value <= cfg.MAX_SPEED_KMH:
+    low, high = network_cfg.MIN_SPEED_KMH, network_cfg.MAX_SPEED_KMH
+    if not math.isfinite(value) or not low <= value <= high:
         raise EcoplanError(
             f"Walking speed {profile_or_number!r} km/h is out of range: give a speed between "
-            f"{cfg.MIN_SPEED_KMH} and {cfg.MAX_SPEED_KMH} km/h."
+            f"{network_cfg.MIN_SPEED_KMH} and {network_cfg.MAX_SPEED_KMH} km/h."
         )
     return value
 

@@ -19,17 +19,17 @@ from scipy.spatial import cKDTree
 
 from ecoplan.access.engine import nearest_site, origin_distances
 from ecoplan.network.graph import WalkGraph
-from ecoplan.settings import access as cfg
+from ecoplan.settings import access as access_cfg
 from ecoplan.settings.access import Standard
 
 
 def qualifying_mask(sites: pd.DataFrame, *, min_ha: float = 0.0,
-                    kinds: frozenset[str] = cfg.ANY_KINDS,
+                    kinds: frozenset[str] = access_cfg.ANY_KINDS,
                     parks_only: bool = False) -> np.ndarray:
     """Sites that count: accessible (not restricted), big enough, of a qualifying kind (and
     of the parks class when ``parks_only``; a table without ``park`` then has no parks)."""
     area = pd.to_numeric(sites["area_ha"], errors="coerce").fillna(0).to_numpy(float)
-    mask = (sites["access"].isin(cfg.ACCESSIBLE).to_numpy()
+    mask = (sites["access"].isin(access_cfg.ACCESSIBLE).to_numpy()
             & sites["kind"].isin(kinds).to_numpy() & (area >= min_ha))
     if parks_only:
         park = (sites["park"].fillna(False).to_numpy(bool) if "park" in sites.columns
@@ -59,7 +59,7 @@ class SiteIndex:
               crs: str) -> SiteIndex:
         sites = sites.reset_index(drop=True)
         polys = sites.geometry.to_crs(crs).to_numpy() if len(sites) else np.empty(0, object)
-        dense = shapely.segmentize(shapely.boundary(polys), cfg.BOUNDARY_SAMPLE_M)
+        dense = shapely.segmentize(shapely.boundary(polys), access_cfg.BOUNDARY_SAMPLE_M)
         xy, owner = shapely.get_coordinates(dense, return_index=True)
         return cls(sites, entrances, polys, xy, owner)
 
@@ -81,7 +81,7 @@ class SiteIndex:
         keep = np.isin(self.sample_site, pos)
         if len(pos) == 0 or not keep.any() or not ok.any():
             return dist, sid
-        half = cfg.BOUNDARY_SAMPLE_M / 2
+        half = access_cfg.BOUNDARY_SAMPLE_M / 2
         pts_xy = xy[ok]
         d, i = cKDTree(self.sample_xy[keep]).query(pts_xy, k=1)
         owner = self.sample_site[keep][i]

@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 
 from ecoplan.access.variants import NETWORK, STRAIGHT, label, view
-from ecoplan.settings import access as cfg
+from ecoplan.settings import access as access_cfg
 
 #: The four ways each figure is reported, in column order.
-WAYS: tuple[tuple[str, str], ...] = tuple((v, h) for v in cfg.VARIANTS
+WAYS: tuple[tuple[str, str], ...] = tuple((v, h) for v in access_cfg.VARIANTS
                                           for h in (NETWORK, STRAIGHT))
 
 
@@ -83,7 +83,7 @@ def has_deciles(table: pd.DataFrame) -> bool:
 def headline_rows(speed_kmh: float, standards: tuple[str, ...],
                   deciles: int | None) -> list[tuple[str, str, str, str]]:
     """(key, label, kind, column) of each headline figure, in print order."""
-    by_key = {s.key: s for s in cfg.STANDARDS}
+    by_key = {s.key: s for s in access_cfg.STANDARDS}
     rows = [(f"share_{k}", by_key[k].describe(speed_kmh), "share", f"share_{k}")
             for k in standards]
     rows += [("minutes_any", "mean walk to the nearest green or blue space", "minutes",
@@ -92,16 +92,16 @@ def headline_rows(speed_kmh: float, standards: tuple[str, ...],
              ("metres_park", "mean walking distance to the nearest park", "metres",
               "metres_park")]
     if deciles is not None:
-        h, loc = f"share_{cfg.HEADLINE_STANDARD}", f"share_{cfg.LOCAL_STANDARD}"
+        h, loc = f"share_{access_cfg.HEADLINE_STANDARD}", f"share_{access_cfg.LOCAL_STANDARD}"
         rows += [(f"deprived_{h}", f"deprived areas (decile ≤ {deciles}): "
-                  f"{by_key[cfg.HEADLINE_STANDARD].label}", "share", h),
+                  f"{by_key[access_cfg.HEADLINE_STANDARD].label}", "share", h),
                  (f"deprived_{loc}", f"deprived areas (decile ≤ {deciles}): "
-                  f"{by_key[cfg.LOCAL_STANDARD].label}", "share", loc)]
+                  f"{by_key[access_cfg.LOCAL_STANDARD].label}", "share", loc)]
     return rows
 
 
 def headline(table: pd.DataFrame, *, speed_kmh: float,
-             standards: tuple[str, ...] = cfg.STANDARD_KEYS, deciles: int | None = None,
+             standards: tuple[str, ...] = access_cfg.STANDARD_KEYS, deciles: int | None = None,
              include_partial: bool = False) -> pd.DataFrame:
     """One row per headline figure: ``key, label, kind`` and one value column per way
     (:data:`WAYS`, named by :func:`way_name`). Minutes and metres have no straight-line value.
@@ -194,8 +194,8 @@ def home_summary(origins: pd.DataFrame) -> pd.DataFrame:
              ("mean walk to the nearest park", "park_min", "minutes"))
     for text, col, kind in specs:
         row = {"measure": text}
-        for v in cfg.VARIANTS:
-            c = col + cfg.VARIANT_SUFFIX[v]
+        for v in access_cfg.VARIANTS:
+            c = col + access_cfg.VARIANT_SUFFIX[v]
             measured = origins["status"].ne("unsnapped") if "status" in origins else True
             vals = pd.to_numeric(origins[c], errors="coerce").astype(float) \
                 if c in origins else pd.Series(np.nan, index=origins.index)

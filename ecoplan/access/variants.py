@@ -19,27 +19,27 @@ from dataclasses import replace
 import pandas as pd
 
 from ecoplan.errors import EcoplanError
-from ecoplan.settings import access as cfg
+from ecoplan.settings import access as access_cfg
 from ecoplan.sites.build import Sites
 
-VARIANTS = cfg.VARIANTS
-DEFAULT = cfg.DEFAULT_VARIANT
+VARIANTS = access_cfg.VARIANTS
+DEFAULT = access_cfg.DEFAULT_VARIANT
 NETWORK, STRAIGHT = "network", "straight"
 
 
 def check_variant(variant: str) -> str:
-    if variant not in cfg.VARIANTS:
+    if variant not in access_cfg.VARIANTS:
         raise EcoplanError(f"Unknown access variant {variant!r}: use one of "
-                           f"{', '.join(cfg.VARIANTS)}.")
+                           f"{', '.join(access_cfg.VARIANTS)}.")
     return variant
 
 
 def suffix(variant: str) -> str:
-    return cfg.VARIANT_SUFFIX[check_variant(variant)]
+    return access_cfg.VARIANT_SUFFIX[check_variant(variant)]
 
 
 def label(variant: str) -> str:
-    return cfg.VARIANT_LABEL[check_variant(variant)]
+    return access_cfg.VARIANT_LABEL[check_variant(variant)]
 
 
 def with_contract(sites: Sites) -> Sites:
@@ -51,11 +51,11 @@ def with_contract(sites: Sites) -> Sites:
     s, e = sites.sites, sites.entrances
     if "park" not in s.columns:
         cats = s["categories"].fillna("").astype(str).str.split(";")
-        s = s.assign(park=[bool(cfg.PARK_CATEGORIES & set(c)) for c in cats])
+        s = s.assign(park=[bool(access_cfg.PARK_CATEGORIES & set(c)) for c in cats])
     else:
         s = s.assign(park=s["park"].fillna(False).astype(bool))
     if "confirmed" not in e.columns:
-        ok = set(s.loc[s["access"].isin(cfg.CONFIRMED_ACCESS), "site_id"])
+        ok = set(s.loc[s["access"].isin(access_cfg.CONFIRMED_ACCESS), "site_id"])
         e = e.assign(confirmed=e["site_id"].isin(ok).to_numpy())
     else:
         e = e.assign(confirmed=e["confirmed"].fillna(False).astype(bool))
@@ -82,7 +82,7 @@ def metric_columns(table: pd.DataFrame) -> list[str]:
     per_variant = ("minutes_", "metres_", "share_", "nearest_site_", "status", "priority_",
                    "fails_", "failed_", "people_")
     skip = {"share_unsnapped", "share_inside_data"}
-    sfx = tuple(s for s in cfg.VARIANT_SUFFIX.values() if s)
+    sfx = tuple(s for s in access_cfg.VARIANT_SUFFIX.values() if s)
     return [c for c in table.columns
             if c.startswith(per_variant) and c not in skip and not c.endswith(sfx)]
 
@@ -106,7 +106,7 @@ def view(table: pd.DataFrame, variant: str = DEFAULT, how: str = NETWORK) -> pd.
                 out[col[: -len("_straight")]] = out[col].to_numpy()
     elif how != NETWORK:
         raise EcoplanError(f"Unknown measuring {how!r}: use {NETWORK!r} or {STRAIGHT!r}.")
-    drop = [c for c in out.columns if any(c.endswith(s) for s in cfg.VARIANT_SUFFIX.values()
+    drop = [c for c in out.columns if any(c.endswith(s) for s in access_cfg.VARIANT_SUFFIX.values()
                                           if s)]
     return out.drop(columns=drop)
 

@@ -27,7 +27,7 @@ from ecoplan.errors import AreaError
 from ecoplan.network.graph import WalkGraph
 from ecoplan.network.walkable import walkable_mask
 from ecoplan.osm.layers import OsmLayers
-from ecoplan.settings import access as cfg
+from ecoplan.settings import access as access_cfg
 from ecoplan.sites.build import SITE_COLUMNS, Sites
 from ecoplan.sites.entrances import ENTRANCE_COLUMNS, find_entrances
 
@@ -76,8 +76,8 @@ def add_site(sites: Sites, layers: OsmLayers,
     like real sites' (tagged gates, walkable ways crossing the boundary, else boundary points
     near a way). Raises :class:`AreaError` if no walkable way reaches it.
     """
-    if kind not in cfg.ANY_KINDS:
-        raise AreaError(f"Unknown site kind {kind!r}: use one of {sorted(cfg.ANY_KINDS)}.")
+    if kind not in access_cfg.ANY_KINDS:
+        raise AreaError(f"Unknown site kind {kind!r}: use one of {sorted(access_cfg.ANY_KINDS)}.")
     geom = _as_polygon(polygon)
     try:
         w, s, e, n = layers.bounds
@@ -125,7 +125,7 @@ def add_entrance(sites: Sites, site_id: str, point: BaseGeometry, *,
         raise AreaError(f"No site {site_id!r}: pick a site id from the sites table.")
     if point is None or point.is_empty or point.geom_type != "Point":
         raise AreaError("The new entrance must be a single point (lon, lat).")
-    limit = cfg.WHATIF_ENTRANCE_MAX_SNAP_M
+    limit = access_cfg.WHATIF_ENTRANCE_MAX_SNAP_M
     pt = gpd.GeoSeries([point], crs=WGS84).to_crs(sites.crs).iloc[0]
     site_geom = match.geometry.to_crs(sites.crs).iloc[0]
     if site_geom.distance(pt) > limit:
@@ -144,7 +144,7 @@ def add_entrance(sites: Sites, site_id: str, point: BaseGeometry, *,
     base = with_contract(sites)
     row["confirmed"] = bool(base.entrances.loc[base.entrances["site_id"] == site_id,
                                                "confirmed"].any()
-                            or match["access"].isin(cfg.CONFIRMED_ACCESS).any())
+                            or match["access"].isin(access_cfg.CONFIRMED_ACCESS).any())
     ent = gpd.GeoDataFrame([row], geometry="geometry", crs=WGS84)
     out_ents = pd.concat([base.entrances, ent[_with(ENTRANCE_COLUMNS, "confirmed")]],
                          ignore_index=True)
@@ -196,7 +196,7 @@ class WhatIfComparison:
     enter_tier1: tuple[str, ...]
     changed_areas: pd.DataFrame  # area_code, area_name, imd_decile, population, before/after
 
-    def delta(self, variant: str = cfg.DEFAULT_VARIANT) -> dict[str, float]:
+    def delta(self, variant: str = access_cfg.DEFAULT_VARIANT) -> dict[str, float]:
         b, a = self.before[variant], self.after[variant]
         return {k: a[k] - b[k] for k in b}
 
@@ -212,7 +212,7 @@ class WhatIfComparison:
 
 
 def compare(before: AccessResult, after: AccessResult, *,
-            deciles: int = cfg.DEFAULT_DEPRIVED_DECILES,
+            deciles: int = access_cfg.DEFAULT_DEPRIVED_DECILES,
             include_partial: bool = False) -> WhatIfComparison:
     """How priorities and equity change from ``before`` to ``after`` (same areas)."""
     b, a = before.table(), after.table()
@@ -238,9 +238,9 @@ def compare(before: AccessResult, after: AccessResult, *,
     dec, part = deciles, include_partial
     return WhatIfComparison(
         before={v: gap_stats(b, variant=v, deciles=dec, include_partial=part)
-                for v in cfg.VARIANTS},
+                for v in access_cfg.VARIANTS},
         after={v: gap_stats(a, variant=v, deciles=dec, include_partial=part)
-               for v in cfg.VARIANTS},
+               for v in access_cfg.VARIANTS},
         equity_before=equity_table(b, deciles=dec, include_partial=part),
         equity_after=equity_table(a, deciles=dec, include_partial=part),
         leave_tier1=tuple(codes[(tb == 1) & (ta != 1)]),
@@ -254,7 +254,7 @@ def whatif_summary(cmp: WhatIfComparison) -> pd.DataFrame:
     strings (:func:`ecoplan.access.summary.fmt`; changes in percentage points for shares)."""
     rows = []
     for key, text, kind in STAT_LABELS:
-        for v in cfg.VARIANTS:
+        for v in access_cfg.VARIANTS:
             b, a = cmp.before[v][key], cmp.after[v][key]
             ch = a - b
             rows.append({"measure": text, "access": variant_label(v), "before": fmt(b, kind),

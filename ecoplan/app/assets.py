@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ecoplan.errors import EcoplanError
 from ecoplan.io import atomic_path
-from ecoplan.settings import app as cfg
+from ecoplan.settings import app as app_cfg
 
 
 class AssetError(EcoplanError):
@@ -116,7 +116,7 @@ def ensure_static_assets(static_dir: str | Path) -> AssetReport:
                 )
             report.missing[group.name] = group.package
             continue
-        dest = static_dir / cfg.VENDOR_SUBDIR / group.name
+        dest = static_dir / app_cfg.VENDOR_SUBDIR / group.name
         for rel in group.files:
             report.copied += _sync(src / rel, dest / rel)
         report.available.add(group.name)
@@ -154,8 +154,8 @@ def url(group: str, rel: str, prefix: str | None = None) -> str:
     """URL of a vendored file as the browser sees it (``/app/static/vendor/<group>/<rel>``)."""
     if group not in _BY_NAME:
         raise KeyError(group)
-    base = (cfg.STATIC_URL_PREFIX if prefix is None else prefix).rstrip("/")
-    return f"{base}/{cfg.VENDOR_SUBDIR}/{group}/{rel}"
+    base = (app_cfg.STATIC_URL_PREFIX if prefix is None else prefix).rstrip("/")
+    return f"{base}/{app_cfg.VENDOR_SUBDIR}/{group}/{rel}"
 
 
 def map_js(prefix: str | None = None) -> list[tuple[str, str]]:

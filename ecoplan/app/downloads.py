@@ -14,7 +14,7 @@ import requests
 from ecoplan import net
 from ecoplan.errors import ServiceError
 from ecoplan.io import atomic_path
-from ecoplan.settings import app as cfg
+from ecoplan.settings import app as app_cfg
 from ecoplan.settings.paths import cache_dir
 
 _MANUAL = ("download File 7 (CSV) from gov.uk 'English indices of deprivation 2025' in a "
@@ -23,12 +23,12 @@ _MANUAL = ("download File 7 (CSV) from gov.uk 'English indices of deprivation 20
 
 def iod2025_path(root: Path | None = None) -> Path:
     """Where the downloaded File 7 is kept (present once a download succeeded)."""
-    return (root or cache_dir()) / "downloads" / Path(cfg.IOD2025_FILE7_URL).name
+    return (root or cache_dir()) / "downloads" / Path(app_cfg.IOD2025_FILE7_URL).name
 
 
-def download_iod2025(*, url: str = cfg.IOD2025_FILE7_URL, root: Path | None = None,
+def download_iod2025(*, url: str = app_cfg.IOD2025_FILE7_URL, root: Path | None = None,
                      offline: bool = False,
-                     timeout: tuple[float, float] = cfg.DOWNLOAD_TIMEOUT_S,
+                     timeout: tuple[float, float] = app_cfg.DOWNLOAD_TIMEOUT_S,
                      session: requests.Session | None = None) -> Path:
     """Fetch the IoD 2025 File 7 CSV (≈ 20 MB) once; later calls return the cached copy."""
     path = iod2025_path(root)

@@ -26,7 +26,7 @@ from shapely.geometry.base import BaseGeometry
 from ecoplan.access.measure import AccessResult
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.settings import app as app_cfg
-from ecoplan.settings import app_gaps as cfg
+from ecoplan.settings import app_gaps as app_gaps_cfg
 from ecoplan.sites.build import Sites
 
 
@@ -57,8 +57,9 @@ def _light_layers(layers: OsmLayers) -> OsmLayers:
     """Layers for the basemap under the choropleth: no buildings, main roads only."""
     ways = layers.ways
     if len(ways) and "highway" in ways.columns:
-        ways = ways[ways["highway"].isin(list(cfg.BASEMAP_KEEP_HIGHWAYS))]
-    buildings = layers.buildings.iloc[:0] if cfg.BASEMAP_DROP_BUILDINGS else layers.buildings
+        ways = ways[ways["highway"].isin(list(app_gaps_cfg.BASEMAP_KEEP_HIGHWAYS))]
+    drop = app_gaps_cfg.BASEMAP_DROP_BUILDINGS
+    buildings = layers.buildings.iloc[:0] if drop else layers.buildings
     return dataclasses.replace(layers, ways=ways, buildings=buildings)
 
 

@@ -43,7 +43,7 @@ from ecoplan import mapstyle
 from ecoplan.app import assets
 from ecoplan.errors import AreaError
 from ecoplan.osm.layers import OsmLayers
-from ecoplan.settings import app as cfg
+from ecoplan.settings import app as app_cfg
 from ecoplan.settings import map_style as style
 
 _CSS = """
@@ -113,21 +113,22 @@ def base_map(bounds: Sequence[float], *, online_tiles: bool = False,
         raise AreaError(f"Cannot draw a map for bounds {tuple(bounds)}: choose a valid area.")
     map_kwargs.setdefault("zoom_snap", style.ZOOM_SNAP)
     m = folium.Map(location=[(s + n) / 2, (w + e) / 2], tiles=None, zoom_start=13,
-                   control_scale=True, max_zoom=cfg.MAP_MAX_ZOOM, **map_kwargs)
+                   control_scale=True, max_zoom=app_cfg.MAP_MAX_ZOOM, **map_kwargs)
     # Instance attributes (new lists): folium's add_js_link would mutate the class lists.
     m.default_js = assets.map_js(static_prefix)
     m.default_css = assets.map_css(static_prefix)
     root: Any = m.get_root()  # a branca Figure: has header and html
     root.header.add_child(
-        folium.Element(f"<style>{_CSS % {'bg': cfg.MAP_BACKGROUND, 'nd': cfg.NO_DATA_COLOR}}"
-                       "</style>"), name="ecoplan_css")
-    root.html.add_child(folium.Element(_HATCH % cfg.NO_DATA_COLOR), name="ecoplan_hatch")
+        folium.Element("<style>" + _CSS % {"bg": app_cfg.MAP_BACKGROUND,
+                                           "nd": app_cfg.NO_DATA_COLOR}
+                       + "</style>"), name="ecoplan_css")
+    root.html.add_child(folium.Element(_HATCH % app_cfg.NO_DATA_COLOR), name="ecoplan_hatch")
     m.add_child(_Script(f"{{map}}.attributionControl.addAttribution("
-                        f"{_js_str(cfg.ATTRIBUTION_OSM)});"), name="ecoplan_attribution")
+                        f"{_js_str(app_cfg.ATTRIBUTION_OSM)});"), name="ecoplan_attribution")
     if online_tiles:
-        folium.TileLayer(tiles=cfg.ONLINE_TILES_URL, attr=cfg.ONLINE_TILES_ATTRIBUTION,
-                         name=cfg.ONLINE_TILES_NAME, overlay=True, show=False,
-                         max_zoom=cfg.MAP_MAX_ZOOM).add_to(m)
+        folium.TileLayer(tiles=app_cfg.ONLINE_TILES_URL, attr=app_cfg.ONLINE_TILES_ATTRIBUTION,
+                         name=app_cfg.ONLINE_TILES_NAME, overlay=True, show=False,
+                         max_zoom=app_cfg.MAP_MAX_ZOOM).add_to(m)
     fit(m, (w, s, e, n))
     return m
 
@@ -168,7 +169,7 @@ def finish(m: folium.Map) -> folium.Map:
 # --- Geometry → compact GeoJSON -------------------------------------------------------------------
 
 
-def _simplify(gdf: gpd.GeoDataFrame, tolerance_m: float = cfg.SIMPLIFY_M) -> gpd.GeoSeries:
+def _simplify(gdf: gpd.GeoDataFrame, tolerance_m: float = app_cfg.SIMPLIFY_M) -> gpd.GeoSeries:
     """Simplify in metres (local UTM) and round coordinates; returns EPSG:4326 geometries."""
     geom = gdf.geometry
     if geom.crs is None:
@@ -176,7 +177,7 @@ def _simplify(gdf: gpd.GeoDataFrame, tolerance_m: float = cfg.SIMPLIFY_M) -> gpd
     geom = geom.to_crs(4326)
     if len(geom) and tolerance_m > 0:
         geom = geom.to_crs(utm_crs(geom)).simplify(tolerance_m, preserve_topology=True).to_crs(4326)
-    dec = cfg.COORD_DECIMALS
+    dec = app_cfg.COORD_DECIMALS
     rounded = shapely.transform(geom.values, lambda c: np.round(c, dec))
     return gpd.GeoSeries(rounded, index=gdf.index, crs=4326)
 
@@ -239,7 +240,7 @@ def _merged(geoms: gpd.GeoSeries, *, polygons: bool, limit: int | None = None) -
         if not len(gdf):
             return []
         area = gdf.to_crs(utm_crs(gdf.geometry)).area
-        gdf = gdf[area >= cfg.MIN_BASEMAP_AREA_M2]
+        gdf = gdf[area >= app_cfg.MIN_BASEMAP_AREA_M2]
         if limit is not None and len(gdf) > limit:
             gdf = gdf.loc[area[gdf.index].sort_values(ascending=False).index[:limit]]
     else:
@@ -308,7 +309,7 @@ def add_basemap_layers(m: folium.Map, layers: OsmLayers, *, labels: bool = True
                                            polygons=False)))
     if len(layers.buildings):
         order.append(("buildings", _merged(layers.buildings.geometry, polygons=True,
-                                           limit=cfg.MAX_BUILDINGS)))
+                                           limit=app_cfg.MAX_BUILDINGS)))
     w = layers.ways
     if len(w) and "highway" in w.columns:
         road = mapstyle.is_road(w["highway"])
@@ -420,11 +421,11 @@ def add_labels(m: folium.Map, layers: OsmLayers, *, name: str = "ecoplan_labels"
 
 def category_colors(values: pd.Series, by: str) -> dict[str, str]:
     """Colour per distinct value: the configured palette for ``by``, else Okabe–Ito in turn."""
-    fixed = cfg.SITE_COLORS.get(by, {})
+    fixed = app_cfg.SITE_COLORS.get(by, {})
     out: dict[str, str] = {}
-    cycle = iter(cfg.CATEGORY_CYCLE)
+    cycle = iter(app_cfg.CATEGORY_CYCLE)
     for v in pd.unique(values.astype(str)):
-        out[v] = fixed.get(v) or next(cycle, cfg.FALLBACK_COLOR)
+        out[v] = fixed.get(v) or next(cycle, app_cfg.FALLBACK_COLOR)
     return out
 
 
@@ -473,7 +474,7 @@ def add_sites(m: folium.Map, sites: gpd.GeoDataFrame, *, color_by: str = "kind",
     props = []
     for _, row in sites.iterrows():
         sid = str(row["site_id"])
-        fill = colors.get(str(row.get(color_by)), cfg.FALLBACK_COLOR)
+        fill = colors.get(str(row.get(color_by)), app_cfg.FALLBACK_COLOR)
         props.append({"site_id": sid, "tooltip": html.escape(site_label(row)),
                       "popup": site_popup_html(row), "_fill": fill,
                       "_selected": selected is not None and sid == str(selected)})
@@ -482,13 +483,13 @@ def add_sites(m: folium.Map, sites: gpd.GeoDataFrame, *, color_by: str = "kind",
     def style(feature: dict) -> dict:
         p = feature["properties"]
         sel = p["_selected"]
-        return {"color": cfg.SELECTED_COLOR if sel else p["_fill"], "fillColor": p["_fill"],
-                "weight": cfg.SITE_LINE_WEIGHT * (2 if sel else 1),
-                "fillOpacity": cfg.SITE_FILL_OPACITY}
+        return {"color": app_cfg.SELECTED_COLOR if sel else p["_fill"], "fillColor": p["_fill"],
+                "weight": app_cfg.SITE_LINE_WEIGHT * (2 if sel else 1),
+                "fillOpacity": app_cfg.SITE_FILL_OPACITY}
 
     layer = folium.GeoJson(
         data, name=name, style_function=style,
-        highlight_function=lambda _f: {"weight": cfg.SITE_LINE_WEIGHT * 2},
+        highlight_function=lambda _f: {"weight": app_cfg.SITE_LINE_WEIGHT * 2},
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
         popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=320),
     )
@@ -501,19 +502,19 @@ def add_sites(m: folium.Map, sites: gpd.GeoDataFrame, *, color_by: str = "kind",
 
 def add_points(m: folium.Map, points: gpd.GeoDataFrame, *, label_column: str | None = None,
                color_by: str | None = None, name: str = "Points",
-               palette: Mapping[str, str] | None = None, radius: float = cfg.POINT_RADIUS_PX,
+               palette: Mapping[str, str] | None = None, radius: float = app_cfg.POINT_RADIUS_PX,
                id_column: str | None = None, legend: bool = False) -> folium.GeoJson:
     """Small circles for entrances or amenities, with escaped tooltips.
 
     ``color_by`` picks the colour per value (``palette`` or settings.app.POINT_COLORS).
     """
     pts = points[points.geom_type == "Point"] if len(points) else points
-    palette = dict(palette or cfg.POINT_COLORS)
+    palette = dict(palette or app_cfg.POINT_COLORS)
     colors: dict[str, str] = {}
     if color_by and color_by in pts.columns:
-        cyc = iter(cfg.CATEGORY_CYCLE)
+        cyc = iter(app_cfg.CATEGORY_CYCLE)
         for v in pd.unique(pts[color_by].astype(str)):
-            colors[v] = palette.get(v) or next(cyc, cfg.FALLBACK_COLOR)
+            colors[v] = palette.get(v) or next(cyc, app_cfg.FALLBACK_COLOR)
     geoms = _simplify(pts, 0)
     props = []
     ids = []
@@ -524,7 +525,7 @@ def add_points(m: folium.Map, points: gpd.GeoDataFrame, *, label_column: str | N
         pid = str(row[id_column]) if id_column else f"{idx}"
         ids.append(f"{name}-{i}")
         props.append({"id": pid, "tooltip": html.escape(text),
-                      "_fill": colors.get(cat or "", cfg.OKABE_ITO["black"])})
+                      "_fill": colors.get(cat or "", app_cfg.OKABE_ITO["black"])})
     data = _collection(geoms.values, props, ids)
     layer = folium.GeoJson(
         data, name=name,
@@ -568,7 +569,7 @@ def classify(values: pd.Series, edges: Sequence[float]) -> np.ndarray:
 
 
 def choropleth(m: folium.Map, areas: gpd.GeoDataFrame, column: str, *, label: str,
-               id_column: str | None = None, palette: Sequence[str] = cfg.SEQUENTIAL_YLGNBU,
+               id_column: str | None = None, palette: Sequence[str] = app_cfg.SEQUENTIAL_YLGNBU,
                breaks: Sequence[float] | None = None, fmt: str = "{:,.0f}",
                name: str | None = None, outline: Sequence[bool] | None = None,
                legend: bool = True) -> folium.GeoJson:
@@ -589,11 +590,11 @@ def choropleth(m: folium.Map, areas: gpd.GeoDataFrame, column: str, *, label: st
     for i, ((idx, row), c, out) in enumerate(zip(areas.iterrows(), cls, outline, strict=True)):
         area_id = _clean(row.get(id_column)) if id_column else idx
         val = _clean(row[column])
-        shown = cfg.NO_DATA_LABEL if c < 0 else fmt.format(val)
+        shown = app_cfg.NO_DATA_LABEL if c < 0 else fmt.format(val)
         text = f"{area_id}: {label} {shown}" if id_column else f"{label}: {shown}"
         props.append({"area_id": _clean(area_id), "value": val if c >= 0 else None,
                       "tooltip": html.escape(text),
-                      "_fill": cfg.NO_DATA_COLOR if c < 0 else colours[int(c)],
+                      "_fill": app_cfg.NO_DATA_COLOR if c < 0 else colours[int(c)],
                       "_nodata": bool(c < 0), "_outline": bool(out)})
         ids.append(f"area-{i}")
     data = _collection(geoms.values, props, ids)
@@ -601,7 +602,7 @@ def choropleth(m: folium.Map, areas: gpd.GeoDataFrame, column: str, *, label: st
     def style(feature: dict) -> dict:
         p = feature["properties"]
         st: dict[str, object] = {"fillColor": p["_fill"], "fillOpacity":
-                                 cfg.CHOROPLETH_FILL_OPACITY,
+                                 app_cfg.CHOROPLETH_FILL_OPACITY,
                                  "color": "#000000" if p["_outline"] else "#666666",
                                  "weight": 3 if p["_outline"] else 0.6}
         if p["_nodata"]:
@@ -618,7 +619,7 @@ def choropleth(m: folium.Map, areas: gpd.GeoDataFrame, column: str, *, label: st
         items = [(colours[i], f"{fmt.format(edges[i])} – {fmt.format(edges[i + 1])}")
                  for i in range(n) if len(edges) >= 2]
         if (cls < 0).any():
-            items.append(("nodata", cfg.NO_DATA_LABEL))
+            items.append(("nodata", app_cfg.NO_DATA_LABEL))
         add_legend(m, label, items)
     return layer
 
@@ -643,11 +644,11 @@ def categories(m: folium.Map, areas: gpd.GeoDataFrame, column: str, *, label: st
         val = _clean(row[column])
         key = None if val is None else str(val)
         known = key in colors
-        shown = key if known else cfg.NO_DATA_LABEL
+        shown = key if known else app_cfg.NO_DATA_LABEL
         text = f"{area_id}: {label} {shown}" if id_column else f"{label}: {shown}"
         props.append({"area_id": _clean(area_id), "value": key if known else None,
                       "tooltip": html.escape(text),
-                      "_fill": colors[key] if known else cfg.NO_DATA_COLOR,  # type: ignore[index]
+                      "_fill": colors[key] if known else app_cfg.NO_DATA_COLOR,  # type: ignore[index]
                       "_nodata": not known})
         ids.append(f"cat-{i}")
     data = _collection(geoms.values, props, ids)
@@ -655,7 +656,7 @@ def categories(m: folium.Map, areas: gpd.GeoDataFrame, column: str, *, label: st
     def style(feature: dict) -> dict:
         p = feature["properties"]
         st: dict[str, object] = {"fillColor": p["_fill"], "color": "#666666", "weight": 0.6,
-                                 "fillOpacity": cfg.CHOROPLETH_FILL_OPACITY}
+                                 "fillOpacity": app_cfg.CHOROPLETH_FILL_OPACITY}
         if p["_nodata"]:
             st["className"] = "ecoplan-nodata"
             st["fillOpacity"] = 0.9
@@ -669,7 +670,7 @@ def categories(m: folium.Map, areas: gpd.GeoDataFrame, column: str, *, label: st
     if legend:
         items = [(c, k) for k, c in colors.items()]
         if any(p["_nodata"] for p in props):
-            items.append(("nodata", cfg.NO_DATA_LABEL))
+            items.append(("nodata", app_cfg.NO_DATA_LABEL))
         add_legend(m, label, items, collapsed=collapsed_legend)
     return layer
 

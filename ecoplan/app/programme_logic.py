@@ -13,7 +13,7 @@ import pandas as pd
 from ecoplan.errors import EcoplanError
 from ecoplan.programmes.facts import table
 from ecoplan.programmes.model import Programme, ProgrammeSpec
-from ecoplan.settings import programmes as cfg
+from ecoplan.settings import programmes as programmes_cfg
 
 #: Forecast choices for a weather check (the first needs the internet).
 FORECAST_MODES = ("Online forecast (Open-Meteo)", "Cached forecasts (offline)",
@@ -53,12 +53,12 @@ def default_first(today: date, weekday: int = 3) -> date:
 
 
 def spec_from_form(v: FormValues) -> ProgrammeSpec:
-    if v.weekday not in cfg.WEEKDAYS or v.every not in cfg.EVERY_DAYS:
+    if v.weekday not in programmes_cfg.WEEKDAYS or v.every not in programmes_cfg.EVERY_DAYS:
         raise EcoplanError("choose a weekday and how often the sessions repeat")
     return ProgrammeSpec(
         name=v.name, first=v.first, sessions=int(v.sessions), start=v.start,
         minutes=int(v.minutes), group_size=int(v.group_size), leaders=int(v.leaders),
-        every_days=cfg.EVERY_DAYS[v.every], weekday=cfg.WEEKDAYS[v.weekday],
+        every_days=programmes_cfg.EVERY_DAYS[v.every], weekday=programmes_cfg.WEEKDAYS[v.weekday],
         profile=v.profile, step_free=bool(v.step_free), site_ids=tuple(v.site_ids),
         top=int(v.top), timezone=v.timezone, leader_name=v.leader_name,
         leader_contact=v.leader_contact)

@@ -21,7 +21,7 @@ from ecoplan.access.speeds import resolve_speed
 from ecoplan.errors import EcoplanError
 from ecoplan.osm.layers import OsmLayers, text
 from ecoplan.routes.model import Route
-from ecoplan.settings import app_route as cfg
+from ecoplan.settings import app_route as app_route_cfg
 from ecoplan.settings import network as net_cfg
 
 LonLat = tuple[float, float]
@@ -104,12 +104,12 @@ class RouteRequest:
 
     start: LonLat
     start_name: str = "Start"
-    minutes: float = cfg.DURATION_DEFAULT
+    minutes: float = app_route_cfg.DURATION_DEFAULT
     speed_kmh: float = net_cfg.DEFAULT_SPEED_KMH
     step_free: bool = False
     lit_only: bool = False
     avoid_roads: bool = False
-    n_alternatives: int = cfg.ALTERNATIVES_DEFAULT
+    n_alternatives: int = app_route_cfg.ALTERNATIVES_DEFAULT
     end: LonLat | None = None  # an A-to-B route when given
     end_name: str = "Finish"
 
@@ -178,7 +178,7 @@ def plan(req: RouteRequest, layers: OsmLayers, sites: Any, planner: Any = None) 
 
 def route_label(result: RouteResult, i: int) -> str:
     r = result.routes[i]
-    colour = cfg.ROUTE_COLOR_NAMES[i % len(cfg.ROUTE_COLOR_NAMES)]
+    colour = app_route_cfg.ROUTE_COLOR_NAMES[i % len(app_route_cfg.ROUTE_COLOR_NAMES)]
     step = "step-free" if r.step_free else "NOT step-free"
     return (f"Route {i + 1} ({colour}) · {r.length_m / 1000:.1f} km · {r.minutes:.0f} min · "
             f"{step}")
@@ -191,7 +191,7 @@ def scores_table(result: RouteResult) -> pd.DataFrame:
         s = r.scores
         rows.append({
             "route": f"Route {i + 1}",
-            "colour": cfg.ROUTE_COLOR_NAMES[i % len(cfg.ROUTE_COLOR_NAMES)],
+            "colour": app_route_cfg.ROUTE_COLOR_NAMES[i % len(app_route_cfg.ROUTE_COLOR_NAMES)],
             "length (km)": round(r.length_m / 1000, 2),
             "time (min)": round(r.minutes),
             "green/blue (%)": _pct(s.get("share_green_blue")),

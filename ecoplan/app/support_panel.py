@@ -23,7 +23,7 @@ from ecoplan.errors import AreaError, EcoplanError
 from ecoplan.io import csv_safe
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.settings import app_route as app_cfg
-from ecoplan.settings import support as cfg
+from ecoplan.settings import support as support_cfg
 from ecoplan.support.directory import DirectoryEntry, DirectoryStore
 from ecoplan.support.help import distance_text, fmt_distance
 from ecoplan.support.report import SupportData, SupportReport, report_frame, support_around
@@ -152,8 +152,8 @@ def _render(site_id: str, key: str) -> None:
     layers = data.load_source(source, state.source_offline())
     built = data.sites_for(source, layers)
     radius = float(st.number_input(
-        "Search radius for community resources (m)", min_value=cfg.MIN_RADIUS_M,
-        max_value=cfg.MAX_RADIUS_M, value=cfg.DEFAULT_RADIUS_M,
+        "Search radius for community resources (m)", min_value=support_cfg.MIN_RADIUS_M,
+        max_value=support_cfg.MAX_RADIUS_M, value=support_cfg.DEFAULT_RADIUS_M,
         step=app_cfg.SUPPORT_RADIUS_STEP_M, key=f"{key}_radius"))
     store = directory_store(_db_url())
     entries = store.list(site_id=site_id)
@@ -213,12 +213,12 @@ def _add_form(store: DirectoryStore, site_id: str, key: str) -> None:
     with st.form(f"{key}_dir_form", clear_on_submit=True):
         st.markdown("Add an entry to your directory")
         c1, c2 = st.columns(2)
-        name = c1.text_input("Name", max_chars=cfg.MAX_NAME_LEN, key=f"{key}_dir_name")
-        category = c2.selectbox("Type", cfg.DIRECTORY_CATEGORIES, key=f"{key}_dir_cat")
-        phone = c1.text_input("Phone", max_chars=cfg.MAX_FIELD_LEN, key=f"{key}_dir_phone")
+        name = c1.text_input("Name", max_chars=support_cfg.MAX_NAME_LEN, key=f"{key}_dir_name")
+        category = c2.selectbox("Type", support_cfg.DIRECTORY_CATEGORIES, key=f"{key}_dir_cat")
+        phone = c1.text_input("Phone", max_chars=support_cfg.MAX_FIELD_LEN, key=f"{key}_dir_phone")
         url = c2.text_input("Web or e-mail (https:, mailto:, tel:)",
-                            max_chars=cfg.MAX_FIELD_LEN, key=f"{key}_dir_url")
-        notes = st.text_area("Notes", max_chars=cfg.MAX_NOTES_LEN, key=f"{key}_dir_notes")
+                            max_chars=support_cfg.MAX_FIELD_LEN, key=f"{key}_dir_url")
+        notes = st.text_area("Notes", max_chars=support_cfg.MAX_NOTES_LEN, key=f"{key}_dir_notes")
         only_here = st.checkbox("Show only for this site (untick for every site, e.g. a "
                                 "crisis line)", value=True, key=f"{key}_dir_here")
         if st.form_submit_button("Add to my directory"):

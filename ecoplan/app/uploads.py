@@ -18,7 +18,7 @@ from pathlib import Path
 from ecoplan.compressed import check_expanded_size, compression_of, unreadable
 from ecoplan.errors import InputFileError
 from ecoplan.io import write_atomic
-from ecoplan.settings import app as cfg
+from ecoplan.settings import app as app_cfg
 from ecoplan.settings import limits as limits_cfg
 from ecoplan.settings.paths import cache_dir
 
@@ -29,7 +29,7 @@ _GZIP, _BZIP2, _ZIP, _SQLITE = b"\x1f\x8b", b"BZh", b"PK\x03\x04", b"SQLite form
 
 
 def limit_mb(kind: str) -> int:
-    return int(cfg.MAX_UPLOAD_MB[kind])
+    return int(app_cfg.MAX_UPLOAD_MB[kind])
 
 
 def safe_name(name: str) -> str:
@@ -38,7 +38,7 @@ def safe_name(name: str) -> str:
     the readers go by."""
     base = Path(str(name).replace("\\", "/")).name
     base = re.sub(r"[^A-Za-z0-9._-]+", "_", base).lstrip(".")
-    limit = cfg.UPLOAD_NAME_MAX_CHARS
+    limit = app_cfg.UPLOAD_NAME_MAX_CHARS
     if len(base) > limit:
         suffix = _type_suffix(base)
         base = base[:limit - len(suffix)].rstrip(".") + suffix
@@ -48,7 +48,7 @@ def safe_name(name: str) -> str:
 def _type_suffix(name: str) -> str:
     """The longest accepted suffix ``name`` ends with, else its last suffix (if short)."""
     lower = name.lower()
-    known = [s for kind in cfg.UPLOAD_SUFFIXES.values() for s in kind if lower.endswith(s)]
+    known = [s for kind in app_cfg.UPLOAD_SUFFIXES.values() for s in kind if lower.endswith(s)]
     if known:
         return name[-max(map(len, known)):]
     last = Path(name).suffix
@@ -57,10 +57,10 @@ def _type_suffix(name: str) -> str:
 
 def check_upload(name: str, size: int, kind: str) -> None:
     """Raise InputFileError if a ``kind`` upload called ``name`` of ``size`` bytes is unusable."""
-    if kind not in cfg.MAX_UPLOAD_MB:
+    if kind not in app_cfg.MAX_UPLOAD_MB:
         raise ValueError(f"unknown upload kind {kind!r}")
     lower = str(name).lower()
-    suffixes = cfg.UPLOAD_SUFFIXES[kind]
+    suffixes = app_cfg.UPLOAD_SUFFIXES[kind]
     if not lower.endswith(suffixes):
         raise InputFileError(f"{safe_name(name)}: not an accepted file type here — give a "
                              f"{', '.join(suffixes)} file.")
@@ -114,7 +114,7 @@ def save_upload(name: str, data: bytes, kind: str, *, root: Path | None = None) 
     if compression_of(name) is not None and kind in limits_cfg.MAX_DECOMPRESSED_MB:
         check_expanded_size(data, kind, name=safe_name(name))  # a small file can expand a lot
     digest = hashlib.sha256(data).hexdigest()[:16]
-    folder = (root or cache_dir()) / cfg.UPLOAD_SUBDIR
+    folder = (root or cache_dir()) / app_cfg.UPLOAD_SUBDIR
     path = folder / f"{digest}-{safe_name(name)}"
     if not path.is_file() or path.stat().st_size != len(data):
         folder.mkdir(parents=True, exist_ok=True)
@@ -131,9 +131,9 @@ def check_local_path(text: str, kind: str) -> Path:
     if not path.is_file():
         raise InputFileError(f"{path} is not a file on this computer — check the path "
                              "(copy it from your file manager).")
-    if not path.name.lower().endswith(cfg.UPLOAD_SUFFIXES[kind]):
+    if not path.name.lower().endswith(app_cfg.UPLOAD_SUFFIXES[kind]):
         raise InputFileError(f"{path.name}: not an accepted file type here — give a "
-                             f"{', '.join(cfg.UPLOAD_SUFFIXES[kind])} file.")
+                             f"{', '.join(app_cfg.UPLOAD_SUFFIXES[kind])} file.")
     try:
         with path.open("rb") as fh:
             head = fh.read(4096)

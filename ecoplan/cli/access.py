@@ -79,9 +79,10 @@ def run_from_args(args: argparse.Namespace, *, keep_objects: bool = False):
 
 def deciles_of(args: argparse.Namespace) -> int:
     from ecoplan.access.priorities import check_deciles
-    from ecoplan.settings import access as cfg
+    from ecoplan.settings import access as access_cfg
 
-    return check_deciles(cfg.DEFAULT_DEPRIVED_DECILES if args.deciles is None else args.deciles)
+    given = args.deciles
+    return check_deciles(access_cfg.DEFAULT_DEPRIVED_DECILES if given is None else given)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from ecoplan.access.summary import partial_note
     from ecoplan.access.variants import label, view
     from ecoplan.io import check_output, write_csv
-    from ecoplan.settings import access as cfg
+    from ecoplan.settings import access as access_cfg
 
     if args.out:
         check_output(args.out, (".csv",), label="--out")
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     if note:
         print(f"note: {note}")
     lists = []
-    for variant in cfg.VARIANTS:
+    for variant in access_cfg.VARIANTS:
         gaps = priority_list(view(table, variant), deciles=deciles)
         print()
         print(priority_title(gaps, variant, deciles))

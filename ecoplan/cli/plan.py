@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from ecoplan.errors import EcoplanError, InputFileError
 from ecoplan.settings import plans as pcfg
-from ecoplan.settings import weather as cfg
+from ecoplan.settings import weather as weather_cfg
 
 
 def add_parser(subparsers: Any) -> None:
@@ -32,7 +32,7 @@ def add_parser(subparsers: Any) -> None:
     when.add_argument("--minutes", required=True, type=int, help="session length")
     when.add_argument("--tz", default=None,
                       help="IANA time zone of --start (default: the site's, from its location; "
-                           f"else the forecast's, else {cfg.DEFAULT_TIMEZONE})")
+                           f"else the forecast's, else {weather_cfg.DEFAULT_TIMEZONE})")
     who = p.add_argument_group("who")
     who.add_argument("--group-size", type=int, default=10)
     who.add_argument("--leaders", type=int, default=1)
@@ -179,10 +179,11 @@ def run(args: argparse.Namespace) -> int:
     if args.forecast:
         fc = load_forecast_file(args.forecast)
     elif conditions is not None:
-        fc = Forecast.from_conditions(tz=tz or cfg.DEFAULT_TIMEZONE, lat=site.lat, lon=site.lon,
+        fc = Forecast.from_conditions(tz=tz or weather_cfg.DEFAULT_TIMEZONE, lat=site.lat,
+                                      lon=site.lon,
                                       **conditions)
     else:
-        fc = load_forecast(site.lat, site.lon, tz=tz or cfg.DEFAULT_TIMEZONE,
+        fc = load_forecast(site.lat, site.lon, tz=tz or weather_cfg.DEFAULT_TIMEZONE,
                            offline=args.offline)
     check_place(fc.latitude, fc.longitude, fc.is_manual, site.lat, site.lon)
     start = parse_start(args.date, args.start, tz or fc.timezone)

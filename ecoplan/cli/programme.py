@@ -18,7 +18,7 @@ from typing import Any
 from ecoplan.cli.common import add_source_args, load_from_args
 from ecoplan.errors import EcoplanError, InputFileError
 from ecoplan.settings import plans as pcfg
-from ecoplan.settings import programmes as cfg
+from ecoplan.settings import programmes as programmes_cfg
 from ecoplan.settings import ranking as rcfg
 from ecoplan.settings import weather as wcfg
 
@@ -37,7 +37,7 @@ def add_parser(subparsers: Any) -> None:
     add_source_args(new)
     new.add_argument("--name", required=True, help="programme name, e.g. 'Winter walks'")
     new.add_argument("--first", required=True, metavar="DATE", help="first date, YYYY-MM-DD")
-    new.add_argument("--every", default="week", choices=tuple(cfg.EVERY_DAYS),
+    new.add_argument("--every", default="week", choices=tuple(programmes_cfg.EVERY_DAYS),
                      help="how often (default: week)")
     new.add_argument("--day", metavar="DAY", help="weekday, e.g. thu (default: that of "
                      "--first; a later first date moves to it)")
@@ -50,7 +50,7 @@ def add_parser(subparsers: Any) -> None:
     who = new.add_argument_group("group")
     who.add_argument("--group-size", type=int, required=True)
     who.add_argument("--leaders", type=int, default=1)
-    who.add_argument("--profile", default="default", choices=tuple(cfg.PROFILE_SPEED),
+    who.add_argument("--profile", default="default", choices=tuple(programmes_cfg.PROFILE_SPEED),
                      help="walking pace and weather sensitivity (default: default)")
     who.add_argument("--step-free", action="store_true",
                      help="routes without steps, stiles or kissing gates")
@@ -59,8 +59,8 @@ def add_parser(subparsers: Any) -> None:
     pool = new.add_argument_group("sites (default: the best --top for --purpose)")
     pool.add_argument("--sites", metavar="ID,...", help="use these sites (ids from "
                       "'ecoplan sites' or 'ecoplan rank')")
-    pool.add_argument("--purpose", default=cfg.DEFAULT_PURPOSE, choices=rcfg.PURPOSES)
-    pool.add_argument("--top", type=int, default=cfg.DEFAULT_TOP,
+    pool.add_argument("--purpose", default=programmes_cfg.DEFAULT_PURPOSE, choices=rcfg.PURPOSES)
+    pool.add_argument("--top", type=int, default=programmes_cfg.DEFAULT_TOP,
                       help="ranked sites to try (default %(default)s)")
     pool.add_argument("--areas", metavar="FILE", help="area boundaries: with --deprivation, "
                       "the ranking counts who lives within reach")
@@ -96,9 +96,9 @@ def add_parser(subparsers: Any) -> None:
     exp = sub.add_parser("export", help="write the leaflet (PDF), calendar (.ics), GPX files")
     exp.add_argument("name", metavar="NAME")
     exp.add_argument("--pdf", metavar="FILE.pdf", help="the printed programme leaflet")
-    exp.add_argument("--paper", default="A4", choices=tuple(cfg.PAPER_IN))
+    exp.add_argument("--paper", default="A4", choices=tuple(programmes_cfg.PAPER_IN))
     exp.add_argument("--large-print", action="store_true",
-                     help=f"every text at least {cfg.LARGE_BODY_PT:g} pt")
+                     help=f"every text at least {programmes_cfg.LARGE_BODY_PT:g} pt")
     exp.add_argument("--ics", metavar="FILE.ics", help="one calendar with every session")
     exp.add_argument("--gpx-dir", metavar="DIR", help="one GPX file per session")
     exp.add_argument("--source", metavar="FILE", help="the OSM file for the leaflet's maps "

@@ -7,37 +7,37 @@ import time
 from pathlib import Path
 
 from ecoplan.cli.common import add_source_args, load_from_args
-from ecoplan.settings import ranking as cfg
+from ecoplan.settings import ranking as ranking_cfg
 
 OUT_SUFFIXES = (".csv", ".geojson", ".json", ".gpkg")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    comps = "; ".join(f"{k}: {v}" for k, v in cfg.COMPONENT_HELP.items())
+    comps = "; ".join(f"{k}: {v}" for k, v in ranking_cfg.COMPONENT_HELP.items())
     p = sub.add_parser(
         "rank", help="rank sites for therapy, group walks or public-health priority",
         description="Rank green and blue sites for a purpose and explain each score. "
                     f"Components — {comps}.")
     add_source_args(p)
-    p.add_argument("--purpose", required=True, choices=cfg.PURPOSES,
+    p.add_argument("--purpose", required=True, choices=ranking_cfg.PURPOSES,
                    help="whose needs the ranking serves (sets the default weights)")
     p.add_argument("--weights", metavar="K=V,...",
                    help=f"change weights, e.g. calm=2,privacy=0 (names: "
-                        f"{', '.join(cfg.COMPONENTS)}); they are normalised to sum 1")
+                        f"{', '.join(ranking_cfg.COMPONENTS)}); they are normalised to sum 1")
     p.add_argument("--areas", metavar="FILE",
                    help="area boundaries (e.g. LSOA GeoJSON); with --deprivation enables reach")
     p.add_argument("--deprivation", metavar="FILE", action="append",
                    help="IoD file (File 1, File 2, IoD2025 table); repeat for more files")
     p.add_argument("--population", metavar="FILE",
                    help="population by area (e.g. IoD2019 File 6)")
-    p.add_argument("--minutes", type=float, default=cfg.DEFAULT_MINUTES,
+    p.add_argument("--minutes", type=float, default=ranking_cfg.DEFAULT_MINUTES,
                    help="walking time for reach, minutes (default %(default)g)")
     speed = p.add_mutually_exclusive_group()
     speed.add_argument("--speed", metavar="KMH", type=float, help="walking speed, km/h")
     speed.add_argument("--profile", metavar="NAME",
                        help="walking-speed profile: default, natural-england, older-adults, "
                             "frail")
-    p.add_argument("--deciles", type=int, default=cfg.DEFAULT_DECILES,
+    p.add_argument("--deciles", type=int, default=ranking_cfg.DEFAULT_DECILES,
                    help="deprivation deciles counted as deprived: 1..N (default %(default)s)")
     p.add_argument("--top", type=int, default=10, metavar="N",
                    help="show (and write) the best N sites (default %(default)s; 0 = all)")

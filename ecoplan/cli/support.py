@@ -14,7 +14,7 @@ from ecoplan.cli.common import add_source_args, load_from_args
 from ecoplan.errors import EcoplanError
 from ecoplan.io import check_output
 from ecoplan.settings import plans as pcfg
-from ecoplan.settings import support as cfg
+from ecoplan.settings import support as support_cfg
 
 _DB_HELP = f"SQLAlchemy URL (default ${pcfg.DB_URL_ENV} or SQLite in the user data folder)"
 
@@ -30,10 +30,10 @@ def add_parser(subparsers: Any) -> None:
     where.add_argument("--site", metavar="ID", help="site id from 'ecoplan sites'")
     where.add_argument("--lat", type=float, help="latitude of a chosen point (with --lon)")
     p.add_argument("--lon", type=float, help="longitude of a chosen point (with --lat)")
-    p.add_argument("--radius", type=float, default=cfg.DEFAULT_RADIUS_M, metavar="M",
+    p.add_argument("--radius", type=float, default=support_cfg.DEFAULT_RADIUS_M, metavar="M",
                    help=f"search radius for community resources, metres "
-                        f"({cfg.MIN_RADIUS_M:.0f}–{cfg.MAX_RADIUS_M:.0f}; default "
-                        f"{cfg.DEFAULT_RADIUS_M:.0f})")
+                        f"({support_cfg.MIN_RADIUS_M:.0f}–{support_cfg.MAX_RADIUS_M:.0f}; default "
+                        f"{support_cfg.DEFAULT_RADIUS_M:.0f})")
     p.add_argument("--speed", default=None, metavar="PROFILE|KMH",
                    help="walking speed for minutes: default, natural-england, older-adults, "
                         "frail or km/h")
@@ -48,7 +48,8 @@ def add_parser(subparsers: Any) -> None:
     add = sub.add_parser("add", help="add an entry")
     add.add_argument("--name", required=True)
     add.add_argument("--category", default="Other",
-                     help=f"e.g. {', '.join(repr(c) for c in cfg.DIRECTORY_CATEGORIES[:3])}")
+                     help=f"e.g. "
+                          f"{', '.join(repr(c) for c in support_cfg.DIRECTORY_CATEGORIES[:3])}")
     add.add_argument("--phone", default="")
     add.add_argument("--url", default="")
     add.add_argument("--notes", default="")
@@ -121,7 +122,7 @@ def _print(rep: Any) -> None:
     mp = rep.meeting_points
     if len(mp):
         print("Meeting points:")
-        for _, m in mp.head(cfg.SHEET_MEETING_POINTS).iterrows():
+        for _, m in mp.head(support_cfg.SHEET_MEETING_POINTS).iterrows():
             ref = f"{m['grid_ref']}  " if m["grid_ref"] else ""
             print(f"  {m['name']}: {ref}({m['lat']:.5f}, {m['lon']:.5f})")
     print(f"\nCommunity resources within {fmt_distance(rep.radius_m)}:")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ecoplan.errors import EcoplanError
-from ecoplan.settings import fetch as cfg
+from ecoplan.settings import fetch as fetch_cfg
 
 _GSS = re.compile(r"^[EWSN]\d{8}$")
 
@@ -50,7 +50,7 @@ def authorities_from_lookup(lookup: pd.DataFrame) -> pd.DataFrame:
     table = (lookup[[code_col, name_col]].dropna().astype(str)
              .rename(columns={code_col: "code", name_col: "name"})
              .drop_duplicates("code"))
-    table = table[table["code"].str.startswith(cfg.ENGLISH_LAD_PREFIXES)]
+    table = table[table["code"].str.startswith(fetch_cfg.ENGLISH_LAD_PREFIXES)]
     return table.sort_values("name", key=lambda s: s.str.casefold()).reset_index(drop=True)
 
 
@@ -73,7 +73,7 @@ def resolve(query: str, table: pd.DataFrame) -> Authority:
         code = text.upper()
         if code in codes:
             return Authority(code, codes[code])
-        if not code.startswith(cfg.ENGLISH_LAD_PREFIXES):
+        if not code.startswith(fetch_cfg.ENGLISH_LAD_PREFIXES):
             raise UnknownAuthorityError(
                 f"{code} is not an English local authority district code (E06…, E07…, E08…, "
                 "E09…) — the English Indices of Deprivation cover England only")
@@ -114,12 +114,12 @@ def _short(key: str) -> str:
     return key
 
 
-def suggest(text: str, table: pd.DataFrame, n: int = cfg.SUGGESTIONS) -> list[str]:
+def suggest(text: str, table: pd.DataFrame, n: int = fetch_cfg.SUGGESTIONS) -> list[str]:
     """The closest authority names to ``text`` (best first)."""
     names = list(table["name"])
     by_norm = {normalise(x): x for x in names}
     close = difflib.get_close_matches(normalise(text), list(by_norm), n=n,
-                                      cutoff=cfg.SUGGEST_CUTOFF)
+                                      cutoff=fetch_cfg.SUGGEST_CUTOFF)
     return [by_norm[c] for c in close]
 
 

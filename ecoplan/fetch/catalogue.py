@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ecoplan.errors import InputFileError
-from ecoplan.settings import net as cfg
+from ecoplan.settings import net as net_cfg
 
 KINDS = ("json", "osm-extract", "arcgis-table", "arcgis-features", "xlsx", "csv")
 REQUIRED_KEYS = ("title", "kind", "url", "publisher", "licence", "attribution")
@@ -85,7 +85,7 @@ def builtin_path() -> Path:
 
 def catalogue_path(override: str | Path | None = None) -> Path:
     """``override``, else ``ECOPLAN_DATA_CATALOGUE``, else the built-in catalogue."""
-    chosen = override or os.environ.get(cfg.CATALOGUE_ENV)
+    chosen = override or os.environ.get(net_cfg.CATALOGUE_ENV)
     return Path(chosen) if chosen else builtin_path()
 
 
@@ -96,7 +96,7 @@ def load_catalogue(override: str | Path | None = None) -> Catalogue:
         raw = path.read_bytes()
     except OSError as err:
         raise InputFileError(f"data catalogue {path} cannot be read ({err.strerror or err}); "
-                             f"check {cfg.CATALOGUE_ENV} or --catalogue") from None
+                             f"check {net_cfg.CATALOGUE_ENV} or --catalogue") from None
     try:
         doc = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
@@ -148,7 +148,7 @@ def _source(key: str, value: Any, path: Path) -> Source:
 
 
 def mirror_base() -> str | None:
-    base = os.environ.get(cfg.MIRROR_ENV, "").strip()
+    base = os.environ.get(net_cfg.MIRROR_ENV, "").strip()
     return base.rstrip("/") or None
 
 

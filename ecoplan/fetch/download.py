@@ -26,7 +26,7 @@ import requests
 from ecoplan import net
 from ecoplan.errors import NotInCacheError, ServiceError
 from ecoplan.fetch.catalogue import Source, mirror_url
-from ecoplan.settings import net as cfg
+from ecoplan.settings import net as net_cfg
 
 #: ``progress(label, bytes_done, bytes_total_or_None)`` — called as bytes arrive.
 Progress = Callable[[str, int, int | None], None]
@@ -61,7 +61,7 @@ class FileRecord:
         return {k: v for k, v in asdict(self).items() if v not in ("", None)}
 
 
-def sha256_of(path: Path, chunk: int = cfg.CHUNK_BYTES) -> str:
+def sha256_of(path: Path, chunk: int = net_cfg.CHUNK_BYTES) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(chunk), b""):
@@ -107,7 +107,7 @@ class NetDownloader:
                     total = _total(resp, done)
                     self.progress(self.label, done, total)
                     try:
-                        for block in resp.iter_content(chunk_size=cfg.CHUNK_BYTES):
+                        for block in resp.iter_content(chunk_size=net_cfg.CHUNK_BYTES):
                             fh.write(block)
                             done += len(block)
                             self.progress(self.label, done, total)
@@ -123,9 +123,9 @@ class NetDownloader:
     def _resume(self, url: str, done: int, err: Exception | None) -> None:
         self.resumes += 1
         why = type(err).__name__ if err else "connection closed early"
-        if self.resumes > cfg.MAX_RESUMES:
+        if self.resumes > net_cfg.MAX_RESUMES:
             raise ServiceError(f"{self.what}: the connection kept dropping ({why}) after "
-                               f"{done:,} bytes, {cfg.MAX_RESUMES} resumes — try again later")
+                               f"{done:,} bytes, {net_cfg.MAX_RESUMES} resumes — try again later")
         log.warning("%s: connection dropped after %d bytes (%s); resuming", self.what, done,
                     why)
 

@@ -18,7 +18,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ecoplan.errors import ServiceError
 from ecoplan.osm.geocode import area_km2
-from ecoplan.settings import fetch as cfg
+from ecoplan.settings import fetch as fetch_cfg
 
 _MD5 = re.compile(r"^\s*([0-9a-fA-F]{32})\b")
 
@@ -75,7 +75,7 @@ def choose_extract(index: Any, area: BaseGeometry, label: str) -> Extract:
     for ex in extracts(index):
         if not shapely.intersects(ex.geometry, area):
             continue
-        if covered_share(ex.geometry, area) >= cfg.COVER_MIN_SHARE:
+        if covered_share(ex.geometry, area) >= fetch_cfg.COVER_MIN_SHARE:
             found.append(ex)
     if not found:
         raise ServiceError(f"no Geofabrik extract covers {label} — give an .osm.pbf that "

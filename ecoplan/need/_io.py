@@ -12,7 +12,7 @@ import pandas as pd
 
 from ecoplan.compressed import check_expanded_size, compression_of, open_input
 from ecoplan.errors import InputFileError
-from ecoplan.settings import need as cfg
+from ecoplan.settings import need as need_cfg
 
 TableSource: TypeAlias = str | Path | pd.DataFrame
 
@@ -103,7 +103,7 @@ def codes_as_text(values: pd.Series) -> pd.Series:
 
 def non_lsoa_codes(codes: pd.Series) -> list[str]:
     """Codes that do not look like E01…/W01… LSOA codes."""
-    ok = codes.fillna("").map(lambda c: bool(cfg.LSOA_CODE.match(str(c))))
+    ok = codes.fillna("").map(lambda c: bool(need_cfg.LSOA_CODE.match(str(c))))
     return [str(c) for c in codes[~ok]]
 
 
@@ -159,5 +159,5 @@ def check_counts(values: pd.Series, *, what: str, column: str) -> pd.Series:
 
 def decile_from_rank(rank: pd.Series, n_ranked: int) -> pd.Series:
     """IoD deciles are rank bands of N/10: decile = ceil(rank * 10 / N) (1 = most deprived)."""
-    return pd.Series(np.clip(np.ceil(rank.to_numpy(float) * cfg.N_DECILES / n_ranked), 1,
-                             cfg.N_DECILES), index=rank.index, dtype=float)
+    return pd.Series(np.clip(np.ceil(rank.to_numpy(float) * need_cfg.N_DECILES / n_ranked), 1,
+                             need_cfg.N_DECILES), index=rank.index, dtype=float)

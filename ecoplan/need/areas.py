@@ -25,7 +25,7 @@ from ecoplan.errors import InputFileError
 from ecoplan.need._io import examples
 from ecoplan.need.boundaries import Boundaries
 from ecoplan.need.lookup import carry_counts, carry_iod, infer_vintage
-from ecoplan.settings import need as cfg
+from ecoplan.settings import need as need_cfg
 
 AREA_COLUMNS = ["area_code", "area_name", "population", "imd_decile", "imd_rank", "imd_score",
                 "need_source", "geometry"]
@@ -73,7 +73,7 @@ def build_areas(boundaries: Boundaries | gpd.GeoDataFrame, need: pd.DataFrame | 
     need_pop = None
     if need is not None and len(need):
         edition = str(need["edition"].dropna().iloc[0])
-        need_vintage = cfg.EDITION_VINTAGE.get(edition)
+        need_vintage = need_cfg.EDITION_VINTAGE.get(edition)
         table = need
         n_outside = int((~need["area_code"].isin(areas["area_code"])).sum())
         if lookup is not None and area_vintage and need_vintage and area_vintage != need_vintage:

@@ -20,7 +20,7 @@ from shapely.geometry.base import BaseGeometry
 from ecoplan.compressed import check_expanded_size
 from ecoplan.errors import InputFileError
 from ecoplan.need._io import codes_as_text, examples, find_column
-from ecoplan.settings import need as cfg
+from ecoplan.settings import need as need_cfg
 
 CRS = "EPSG:4326"
 WHAT = "Boundaries file"
@@ -93,7 +93,7 @@ def read_frame(source: str | Path | gpd.GeoDataFrame, *, what: str = WHAT,
 
 def _guess_crs(gdf: gpd.GeoDataFrame, name: str, what: str) -> str:
     w, s, e, n = gdf.total_bounds
-    x0, y0, x1, y1 = cfg.LONLAT_BOUNDS
+    x0, y0, x1, y1 = need_cfg.LONLAT_BOUNDS
     if x0 <= w and e <= x1 and y0 <= s and n <= y1:
         return CRS
     raise InputFileError(
@@ -111,10 +111,10 @@ def _check_degrees(gdf: gpd.GeoDataFrame, name: str, what: str) -> None:
     if not np.isfinite(bounds).all():
         return
     w, s, e, n = (float(v) for v in bounds)
-    x0, y0, x1, y1 = cfg.LONLAT_BOUNDS
+    x0, y0, x1, y1 = need_cfg.LONLAT_BOUNDS
     if x0 <= w and e <= x1 and y0 <= s and n <= y1:
         return
-    bx0, by0, bx1, by1 = cfg.BNG_BOUNDS
+    bx0, by0, bx1, by1 = need_cfg.BNG_BOUNDS
     bng = bx0 <= w and e <= bx1 and by0 <= s and n <= by1
     looks = " — they look like British National Grid metres (EPSG:27700)" if bng else ""
     crs = "EPSG:27700" if bng else "EPSG:<its code>"
@@ -182,7 +182,7 @@ def read_boundaries(source: str | Path | gpd.GeoDataFrame, *, id_column: str | N
     cols = [c for c in gdf.columns if c != gdf.geometry.name]
     code_col = _code_column(gdf, cols, id_column)
     name_col = (find_column(cols, name_column) if name_column
-                else find_column(cols, *cfg.BOUNDARY_NAME_COLUMNS))
+                else find_column(cols, *need_cfg.BOUNDARY_NAME_COLUMNS))
     if name_column and name_col is None:
         raise InputFileError(f"{WHAT}: no column '{name_column}' (columns: {examples(cols, 8)}).")
     gdf, n_fixed, notes = clean_polygons(gdf)
@@ -219,12 +219,12 @@ def _code_column(gdf: pd.DataFrame, cols: list[str], id_column: str | None) -> s
                 "these as the id column."
             )
         return col
-    col = find_column(cols, *cfg.BOUNDARY_CODE_COLUMNS)
+    col = find_column(cols, *need_cfg.BOUNDARY_CODE_COLUMNS)
     if col is not None:
         return col
     for col in cols:  # any column holding LSOA-like codes
         values = gdf[col].dropna().astype(str)
-        if len(values) and values.map(lambda v: bool(cfg.LSOA_CODE.match(v))).mean() > 0.9:
+        if len(values) and values.map(lambda v: bool(need_cfg.LSOA_CODE.match(v))).mean() > 0.9:
             return col
     raise InputFileError(
         f"{WHAT}: could not tell which column holds the area codes (columns: "

@@ -32,7 +32,7 @@ from ecoplan.need._io import (
     read_table,
     to_number,
 )
-from ecoplan.settings import need as cfg
+from ecoplan.settings import need as need_cfg
 
 WHAT = "Deprivation file"
 CORE_COLUMNS = ["area_code", "area_name", "lad_code", "lad_name", "imd_rank", "imd_decile",
@@ -63,7 +63,7 @@ class IodFile:
     @property
     def vintage(self) -> str:
         """LSOA vintage of the codes ('2011' | '2021')."""
-        return cfg.EDITION_VINTAGE[self.edition]
+        return need_cfg.EDITION_VINTAGE[self.edition]
 
 
 def read_iod_file(source: TableSource, *, name: str | None = None) -> IodFile:
@@ -152,7 +152,7 @@ def load_iod(*sources: TableSource) -> pd.DataFrame:
 
 
 def _edition_for_vintage(year: str, label: object) -> str:
-    for edition, vintage in cfg.EDITION_VINTAGE.items():
+    for edition, vintage in need_cfg.EDITION_VINTAGE.items():
         if vintage == year:
             return edition
     raise InputFileError(
@@ -170,9 +170,9 @@ def _govuk(df: pd.DataFrame, code_col: str, edition: str) -> tuple[pd.DataFrame,
     lad_name = find_column(cols, "local authority district name", prefix=True)
     out["lad_code"] = df[lad_code].astype(object) if lad_code else None
     out["lad_name"] = df[lad_name].astype(object) if lad_name else None
-    rank = find_column(cols, cfg.IOD2019_IMD_RANK, prefix=True)
-    decile = find_column(cols, cfg.IOD2019_IMD_DECILE, prefix=True)
-    pop = find_column(cols, cfg.IOD2019_POPULATION, "total population", prefix=True)
+    rank = find_column(cols, need_cfg.IOD2019_IMD_RANK, prefix=True)
+    decile = find_column(cols, need_cfg.IOD2019_IMD_DECILE, prefix=True)
+    pop = find_column(cols, need_cfg.IOD2019_POPULATION, "total population", prefix=True)
     label = f"{edition} File"
     if rank and decile:
         out["imd_rank"] = to_number(df[rank], what=WHAT, column=rank)
@@ -181,7 +181,7 @@ def _govuk(df: pd.DataFrame, code_col: str, edition: str) -> tuple[pd.DataFrame,
         out["imd_score"] = to_number(df[score], what=WHAT, column=score) if score else np.nan
         out["population"] = np.nan
         n_domains = 0
-        for prefix, key in cfg.IOD2019_DOMAINS.items():
+        for prefix, key in need_cfg.IOD2019_DOMAINS.items():
             for part in ("rank", "decile", "score"):
                 col = find_column(cols, f"{prefix} {part}", prefix=True)
                 if col:
@@ -220,7 +220,7 @@ def _humaniverse(df: pd.DataFrame, code_col: str, edition: str,
     score = find_column(cols, "IMD_score")
     out["imd_score"] = to_number(df[score], what=WHAT, column=score) if score else np.nan
     out["population"] = np.nan
-    for prefix, key in cfg.IOD2025_DOMAINS.items():
+    for prefix, key in need_cfg.IOD2025_DOMAINS.items():
         for part in ("rank", "decile", "score"):
             col = find_column(cols, f"{prefix}_{part}")
             if col:
@@ -231,16 +231,16 @@ def _humaniverse(df: pd.DataFrame, code_col: str, edition: str,
 
 def _check_ranks(out: pd.DataFrame, rank: str, decile: str, edition: str) -> None:
     dec = out["imd_decile"].dropna()
-    if len(dec) and (~dec.isin(range(1, cfg.N_DECILES + 1))).any():
+    if len(dec) and (~dec.isin(range(1, need_cfg.N_DECILES + 1))).any():
         bad = sorted(set(dec[~dec.isin(range(1, 11))]))
         raise InputFileError(
             f"{WHAT}: '{decile}' must hold deciles 1-10 but has {examples(bad, 3)}; is this the "
             "right column?"
         )
     rk = out["imd_rank"].dropna()
-    if len(rk) and ((rk < 1) | (rk > cfg.N_RANKED[edition])).any():
+    if len(rk) and ((rk < 1) | (rk > need_cfg.N_RANKED[edition])).any():
         raise InputFileError(
-            f"{WHAT}: '{rank}' must hold ranks 1-{cfg.N_RANKED[edition]:,} for {edition}; "
+            f"{WHAT}: '{rank}' must hold ranks 1-{need_cfg.N_RANKED[edition]:,} for {edition}; "
             "check the file is the IoD table."
         )
 

@@ -25,7 +25,7 @@ import pandas as pd
 from ecoplan.errors import InputFileError
 from ecoplan.need._io import TableSource, codes_as_text, decile_from_rank, examples, find_column
 from ecoplan.need._io import read_table as _read
-from ecoplan.settings import need as cfg
+from ecoplan.settings import need as need_cfg
 
 WHAT = "LSOA lookup"
 VINTAGES = ("2011", "2021")
@@ -104,7 +104,7 @@ def carry_iod(iod: pd.DataFrame, lookup: pd.DataFrame, *, to_vintage: str) -> Ca
     if len(editions) != 1:
         raise InputFileError("Deprivation table must hold exactly one edition to be carried.")
     edition = editions.pop()
-    from_vintage = cfg.EDITION_VINTAGE[edition]
+    from_vintage = need_cfg.EDITION_VINTAGE[edition]
     if from_vintage == to_vintage:
         return Carried(iod.copy(), (), ())
     pairs = _pairs(lookup, from_vintage, to_vintage)
@@ -114,7 +114,7 @@ def carry_iod(iod: pd.DataFrame, lookup: pd.DataFrame, *, to_vintage: str) -> Ca
     groups = joined.groupby("target", sort=True)
     n_src = groups["source"].nunique()
     out = groups[[c for c in value_cols if not c.endswith("_decile")]].mean()
-    n_ranked = cfg.N_RANKED[edition]
+    n_ranked = need_cfg.N_RANKED[edition]
     for col in value_cols:
         if col.endswith("_rank"):
             out[col] = out[col].round()

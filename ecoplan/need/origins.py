@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ecoplan.osm.layers import OsmLayers
-from ecoplan.settings import need as cfg
+from ecoplan.settings import need as need_cfg
 
 CRS = "EPSG:4326"
 METHODS = ("buildings", "network_nodes", "representative_point")
@@ -45,12 +45,12 @@ def residential_buildings(buildings: gpd.GeoDataFrame, metric_crs: object) -> gp
         return gpd.GeoDataFrame({"weight": []}, geometry=gpd.GeoSeries([], crs=metric_crs))
     tag = buildings["building"].astype(object).map(
         lambda v: str(v).strip().lower() if v is not None and v == v else "")
-    keep = tag.isin(cfg.RESIDENTIAL_BUILDINGS) & buildings.geometry.geom_type.isin(
+    keep = tag.isin(need_cfg.RESIDENTIAL_BUILDINGS) & buildings.geometry.geom_type.isin(
         ["Polygon", "MultiPolygon"])
     sel = buildings.loc[keep, ["geometry"]].to_crs(metric_crs)
     area = sel.geometry.area.to_numpy()
     untyped = (tag[keep] == "yes").to_numpy()
-    ok = (area > 0) & ~(untyped & (area < cfg.MIN_UNTYPED_FOOTPRINT_M2))
+    ok = (area > 0) & ~(untyped & (area < need_cfg.MIN_UNTYPED_FOOTPRINT_M2))
     pts = sel.geometry[ok].representative_point()
     return gpd.GeoDataFrame({"weight": area[ok]}, geometry=pts.to_numpy(), crs=metric_crs)
 
@@ -64,7 +64,7 @@ def street_nodes(nodes: gpd.GeoDataFrame, ways: gpd.GeoDataFrame | None,
     if populated_only:
         if ways is None or len(ways) == 0 or "highway" not in ways.columns:
             return gpd.GeoDataFrame({"weight": []}, geometry=gpd.GeoSeries([], crs=metric_crs))
-        streets = ways[ways["highway"].isin(cfg.POPULATED_STREETS)]
+        streets = ways[ways["highway"].isin(need_cfg.POPULATED_STREETS)]
         ids = pd.Index(np.unique(np.concatenate([streets["u"].to_numpy(),
                                                  streets["v"].to_numpy()])))
         sel = nodes[nodes.index.isin(ids)]
@@ -120,13 +120,13 @@ def split_population(weights: np.ndarray, population: float) -> tuple[np.ndarray
 def enough_buildings(n_buildings: int, population: float) -> bool:
     """Are enough homes mapped for buildings to stand for the area (see settings)?"""
     if not np.isfinite(population):
-        return n_buildings >= cfg.MIN_BUILDINGS_WITHOUT_POPULATION
-    expected = population / cfg.HOUSEHOLD_SIZE
-    return n_buildings > 0 and n_buildings >= cfg.MIN_BUILDING_COVERAGE * expected
+        return n_buildings >= need_cfg.MIN_BUILDINGS_WITHOUT_POPULATION
+    expected = population / need_cfg.HOUSEHOLD_SIZE
+    return n_buildings > 0 and n_buildings >= need_cfg.MIN_BUILDING_COVERAGE * expected
 
 
 def place_origins(areas: gpd.GeoDataFrame, layers: OsmLayers | None = None, *,
-                  max_points: int = cfg.MAX_ORIGIN_POINTS) -> gpd.GeoDataFrame:
+                  max_points: int = need_cfg.MAX_ORIGIN_POINTS) -> gpd.GeoDataFrame:
     """Origins for every area (see module docstring); every area gets at least one point.
 
     ``layers`` may be None (all areas then use their representative point).

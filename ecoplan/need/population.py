@@ -19,7 +19,7 @@ from ecoplan.need._io import (
     to_number,
 )
 from ecoplan.need.iod import read_iod_file
-from ecoplan.settings import need as cfg
+from ecoplan.settings import need as need_cfg
 
 WHAT = "Population file"
 _VALUE_COLUMNS = ("population", "total population", "pop", "usual residents", "count", "value")
@@ -41,7 +41,7 @@ def read_population(source: TableSource, *, code_column: str | None = None,
             return out
     cols = list(df.columns)
     code = find_column(cols, code_column) if code_column else find_column(
-        cols, *cfg.BOUNDARY_CODE_COLUMNS, "lsoa code (2011)", "lsoa code (2021)")
+        cols, *need_cfg.BOUNDARY_CODE_COLUMNS, "lsoa code (2011)", "lsoa code (2021)")
     if code is None:
         raise InputFileError(
             f"{WHAT}: no area code column{f' {code_column!r}' if code_column else ''} "

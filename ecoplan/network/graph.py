@@ -27,7 +27,7 @@ from scipy.spatial import cKDTree
 from ecoplan.errors import AreaError
 from ecoplan.network.walkable import step_free_mask, walkable_mask
 from ecoplan.osm.layers import OsmLayers
-from ecoplan.settings import network as cfg
+from ecoplan.settings import network as network_cfg
 from ecoplan.settings import osm as osm_cfg
 
 WGS84 = "EPSG:4326"
@@ -141,7 +141,7 @@ def build_walk_graph(layers: OsmLayers, *, step_free: bool = False) -> WalkGraph
     crs = _utm_crs(lonlat)
     xy = _project(lonlat, crs)
     length = _lengths(kept.geometry.to_numpy(), crs, fallback=np.hypot(*(xy[ui] - xy[vi]).T))
-    length = np.where(length > 0, length, cfg.ZERO_LENGTH_M)
+    length = np.where(length > 0, length, network_cfg.ZERO_LENGTH_M)
 
     # Shortest of parallel segments: sort by (pair, length) and keep the first of each pair.
     lo, hi = np.minimum(ui, vi), np.maximum(ui, vi)
@@ -173,7 +173,7 @@ def build_walk_graph(layers: OsmLayers, *, step_free: bool = False) -> WalkGraph
 def _step_free_flags(ways: pd.DataFrame, pois: pd.DataFrame) -> np.ndarray:
     """Step-free segments: step_free_mask and not touching (or being) a blocking barrier."""
     ok = step_free_mask(ways).to_numpy().copy()
-    blocking = cfg.STEP_FREE_BLOCKING_BARRIERS
+    blocking = network_cfg.STEP_FREE_BLOCKING_BARRIERS
     if "barrier" in ways.columns:
         ok &= ~ways["barrier"].isin(blocking).to_numpy()
     if len(pois) and {"osm_type", "osm_id", "barrier"} <= set(pois.columns):

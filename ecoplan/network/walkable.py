@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ecoplan.settings import network as cfg
+from ecoplan.settings import network as network_cfg
 
 
 def walkable_mask(ways: pd.DataFrame) -> pd.Series:
@@ -18,14 +18,14 @@ def walkable_mask(ways: pd.DataFrame) -> pd.Series:
     foot = ways["foot"].fillna("")
     access = ways["access"].fillna("")
     service = ways["service"].fillna("") if "service" in ways else pd.Series("", index=ways.index)
-    foot_ok = foot.isin(cfg.FOOT_ALLOWED)
-    ok = hw.isin(cfg.WALK_HIGHWAYS)
-    ok |= hw.isin(cfg.WALK_IF_FOOT_ALLOWED) & foot_ok
-    ok &= ~foot.isin(cfg.FOOT_FORBIDDEN)
+    foot_ok = foot.isin(network_cfg.FOOT_ALLOWED)
+    ok = hw.isin(network_cfg.WALK_HIGHWAYS)
+    ok |= hw.isin(network_cfg.WALK_IF_FOOT_ALLOWED) & foot_ok
+    ok &= ~foot.isin(network_cfg.FOOT_FORBIDDEN)
     # access=private|no closes a way unless foot=* reopens it (public footpaths over farmland).
-    ok &= ~(access.isin(cfg.ACCESS_CLOSED) & ~foot_ok)
+    ok &= ~(access.isin(network_cfg.ACCESS_CLOSED) & ~foot_ok)
     # Private service roads (driveways, car-park aisles behind gates) are not walking routes.
-    ok &= ~((hw == "service") & (service == "driveway") & access.isin(cfg.ACCESS_CLOSED))
+    ok &= ~((hw == "service") & (service == "driveway") & access.isin(network_cfg.ACCESS_CLOSED))
     return ok
 
 
@@ -37,4 +37,4 @@ def step_free_mask(ways: pd.DataFrame) -> pd.Series:
     """
     hw = ways["highway"].fillna("")
     sac = ways["sac_scale"].fillna("")
-    return walkable_mask(ways) & (hw != "steps") & ~sac.isin(cfg.ROUGH_SAC_SCALE)
+    return walkable_mask(ways) & (hw != "steps") & ~sac.isin(network_cfg.ROUGH_SAC_SCALE)

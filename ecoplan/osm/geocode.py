@@ -29,7 +29,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ecoplan import net
 from ecoplan.errors import AreaError, NotInCacheError, ServiceError
-from ecoplan.settings import overpass as cfg
+from ecoplan.settings import overpass as overpass_cfg
 from ecoplan.settings import paths
 
 Bbox = tuple[float, float, float, float]
@@ -91,7 +91,7 @@ def area_km2(geom: BaseGeometry) -> float:
 
 def check_area_size(geom: BaseGeometry, label: str, *, max_km2: float | None = None) -> float:
     """Raise :class:`AreaError` when ``geom`` is larger than ``max_km2``; return its km²."""
-    limit = cfg.MAX_AREA_KM2 if max_km2 is None else max_km2
+    limit = overpass_cfg.MAX_AREA_KM2 if max_km2 is None else max_km2
     km2 = area_km2(geom)
     if km2 > limit:
         raise AreaError(
@@ -117,8 +117,8 @@ def geocode_place(name: str, *, offline: bool = False, timeout: float | None = N
         raise AreaError("the place name is empty — give a place name or a bbox W,S,E,N")
     params = {
         "q": query, "format": "jsonv2", "polygon_geojson": "1",
-        "polygon_threshold": str(cfg.NOMINATIM_POLYGON_THRESHOLD),
-        "limit": str(cfg.NOMINATIM_LIMIT),
+        "polygon_threshold": str(overpass_cfg.NOMINATIM_POLYGON_THRESHOLD),
+        "limit": str(overpass_cfg.NOMINATIM_LIMIT),
     }
     cache_file = _cache_path(params)
     cached = _read_cache(cache_file)
@@ -129,8 +129,8 @@ def geocode_place(name: str, *, offline: bool = False, timeout: float | None = N
             f"'{query}' has not been looked up before, so it is not in the offline cache — "
             "search once with the network on (offline mode off), or give a bbox W,S,E,N")
     else:
-        results = _search(params, base_url or cfg.nominatim_url(),
-                          timeout or cfg.NOMINATIM_TIMEOUT_S, sleep, clock)
+        results = _search(params, base_url or overpass_cfg.nominatim_url(),
+                          timeout or overpass_cfg.NOMINATIM_TIMEOUT_S, sleep, clock)
         _write_cache(cache_file, {"fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
                                   "params": params, "response": results})
     return _pick_area(query, results)
@@ -139,14 +139,14 @@ def geocode_place(name: str, *, offline: bool = False, timeout: float | None = N
 def _policy(timeout: float) -> net.Policy:
     """Nominatim is asked once per search: its usage policy forbids repeated requests, so no
     retries; every HTTP answer goes back to :func:`_search` to explain."""
-    return net.Policy(connect_timeout_s=cfg.CONNECT_TIMEOUT_S, read_timeout_s=timeout,
+    return net.Policy(connect_timeout_s=overpass_cfg.CONNECT_TIMEOUT_S, read_timeout_s=timeout,
                       max_retries=0, retry_status=frozenset(), retry_network_errors=False)
 
 
 def _search(params: dict[str, str], url: str, timeout: float,
             sleep: Callable[[float], None], clock: Callable[[], float]) -> list[dict[str, Any]]:
     with _rate_lock:  # at most one request per second, across threads
-        wait = _last_request[0] + cfg.NOMINATIM_MIN_INTERVAL_S - clock()
+        wait = _last_request[0] + overpass_cfg.NOMINATIM_MIN_INTERVAL_S - clock()
         if wait > 0:
             sleep(wait)
         try:

@@ -31,7 +31,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from ecoplan.settings import osm as cfg
+from ecoplan.settings import osm as osm_cfg
 
 CRS = "EPSG:4326"
 ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"
@@ -107,15 +107,15 @@ def empty_layer(columns: Iterable[str], index_name: str | None = None) -> gpd.Ge
 
 
 def feature_columns() -> list[str]:
-    return ["osm_type", "osm_id", *cfg.FEATURE_TAGS, "geometry"]
+    return ["osm_type", "osm_id", *osm_cfg.FEATURE_TAGS, "geometry"]
 
 
 def way_columns() -> list[str]:
-    return ["u", "v", "osm_id", "length_m", *cfg.WAY_TAGS, "geometry"]
+    return ["u", "v", "osm_id", "length_m", *osm_cfg.WAY_TAGS, "geometry"]
 
 
 def poi_columns() -> list[str]:
-    return ["osm_type", "osm_id", *cfg.POI_TAGS, "geometry"]
+    return ["osm_type", "osm_id", *osm_cfg.POI_TAGS, "geometry"]
 
 
 def building_columns() -> list[str]:

@@ -36,7 +36,7 @@ from ecoplan.errors import AreaError, NotInCacheError, ServiceError
 from ecoplan.io import atomic_path
 from ecoplan.osm import geocode
 from ecoplan.settings import osm as osm_cfg
-from ecoplan.settings import overpass as cfg
+from ecoplan.settings import overpass as overpass_cfg
 
 if TYPE_CHECKING:
     from ecoplan.osm.layers import OsmLayers
@@ -75,8 +75,8 @@ def describe_area(area: Area) -> str:
 
 # --- query ---------------------------------------------------------------------------------
 
-def build_query(area: Area, *, timeout: int = cfg.TIMEOUT_S,
-                buildings: bool = cfg.INCLUDE_BUILDINGS) -> str:
+def build_query(area: Area, *, timeout: int = overpass_cfg.TIMEOUT_S,
+                buildings: bool = overpass_cfg.INCLUDE_BUILDINGS) -> str:
     """Overpass QL selecting everything the readers need inside ``area``.
 
     A bbox becomes ``(S,W,N,E)``; a polygon becomes ``poly:"lat lon …"`` per part, simplified
@@ -99,7 +99,7 @@ def _statements(buildings: bool) -> list[str]:
     if buildings:
         way_f["building"] = True
         rel_f["building"] = True
-    rel_types = f'["type"~"{_regex(cfg.RELATION_TYPES)}"]'
+    rel_types = f'["type"~"{_regex(overpass_cfg.RELATION_TYPES)}"]'
     out: list[str] = []
     for key in sorted(set(node_f) | set(way_f)):
         n, w = node_f.get(key), way_f.get(key)
@@ -113,7 +113,7 @@ def _statements(buildings: bool) -> list[str]:
     for key in sorted(rel_f):
         extra = ""
         if key == "boundary":  # keep only small admin units (see settings.overpass)
-            extra = f'["admin_level"~"{_regex(cfg.ADMIN_LEVELS)}"]'
+            extra = f'["admin_level"~"{_regex(overpass_cfg.ADMIN_LEVELS)}"]'
         out.append(f"rel{_tag_filter(key, rel_f[key])}{rel_types}{extra}")
     return out
 
@@ -161,9 +161,9 @@ def _spatial_filters(area: Area) -> list[str]:
         return [f"({s:.7f},{w:.7f},{n:.7f},{e:.7f})"]
     geom = area_geometry(area)
     parts = list(geom.geoms) if isinstance(geom, MultiPolygon) else [geom]
-    if len(parts) > cfg.POLY_MAX_PARTS:
+    if len(parts) > overpass_cfg.POLY_MAX_PARTS:
         parts = [geom.convex_hull]
-    budget = max(8, cfg.POLY_MAX_VERTICES // len(parts))
+    budget = max(8, overpass_cfg.POLY_MAX_VERTICES // len(parts))
     out = []
     for part in parts:
         ring = simplify_cover(part, budget).exterior.coords
@@ -182,7 +182,7 @@ def simplify_cover(poly: Polygon, max_vertices: int) -> Polygon:
     shell = Polygon(poly.exterior)
     if len(shell.exterior.coords) - 1 <= max_vertices:
         return shell
-    tol = cfg.POLY_SIMPLIFY_START_DEG
+    tol = overpass_cfg.POLY_SIMPLIFY_START_DEG
     while True:
         cover = shell.buffer(tol, join_style="mitre").simplify(tol, preserve_topology=True)
         if isinstance(cover, Polygon) and len(cover.exterior.coords) - 1 <= max_vertices:
@@ -199,9 +199,9 @@ def query_key(query: str) -> str:
 
 # --- fetch ---------------------------------------------------------------------------------
 
-def fetch_osm_json(area: Area, *, offline: bool = False, timeout: int = cfg.TIMEOUT_S,
-                   max_retries: int = cfg.MAX_RETRIES, base_url: str | None = None,
-                   buildings: bool = cfg.INCLUDE_BUILDINGS,
+def fetch_osm_json(area: Area, *, offline: bool = False, timeout: int = overpass_cfg.TIMEOUT_S,
+                   max_retries: int = overpass_cfg.MAX_RETRIES, base_url: str | None = None,
+                   buildings: bool = overpass_cfg.INCLUDE_BUILDINGS,
                    sleep: Callable[[float], None] = time.sleep) -> dict[str, Any]:
     """Overpass JSON for ``area``, from the disk cache or the API.
 
@@ -223,7 +223,7 @@ def fetch_osm_json(area: Area, *, offline: bool = False, timeout: int = cfg.TIME
             raise NotInCacheError(
                 f"Overpass data for {label} is not in the offline cache — run once without "
                 f"offline mode (cache only) to download it, or {_ADVICE_LOCAL}")
-        url = base_url or cfg.overpass_url()
+        url = base_url or overpass_cfg.overpass_url()
         response = _post(url, query, label=label, timeout=timeout, max_retries=max_retries,
                          sleep=sleep)
         entry = {"fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -238,14 +238,16 @@ def fetch_osm_json(area: Area, *, offline: bool = False, timeout: int = cfg.TIME
     return data
 
 
-def policy(timeout: int = cfg.TIMEOUT_S, max_retries: int = cfg.MAX_RETRIES) -> net.Policy:
+def policy(timeout: int = overpass_cfg.TIMEOUT_S,
+           max_retries: int = overpass_cfg.MAX_RETRIES) -> net.Policy:
     """Overpass's patience: retry busy answers (queue slots free within a minute), never a
     timeout or a refused connection (the same query would fail the same way)."""
-    return net.Policy(connect_timeout_s=cfg.CONNECT_TIMEOUT_S,
-                      read_timeout_s=timeout + cfg.READ_TIMEOUT_MARGIN_S,
-                      max_retries=max_retries, retry_status=cfg.RETRY_STATUS,
-                      retry_network_errors=False, backoff_base_s=cfg.BACKOFF_BASE_S,
-                      backoff_max_s=cfg.BACKOFF_MAX_S, total_wait_max_s=cfg.BACKOFF_TOTAL_MAX_S)
+    return net.Policy(connect_timeout_s=overpass_cfg.CONNECT_TIMEOUT_S,
+                      read_timeout_s=timeout + overpass_cfg.READ_TIMEOUT_MARGIN_S,
+                      max_retries=max_retries, retry_status=overpass_cfg.RETRY_STATUS,
+                      retry_network_errors=False, backoff_base_s=overpass_cfg.BACKOFF_BASE_S,
+                      backoff_max_s=overpass_cfg.BACKOFF_MAX_S,
+                      total_wait_max_s=overpass_cfg.BACKOFF_TOTAL_MAX_S)
 
 
 def _post(url: str, query: str, *, label: str, timeout: int, max_retries: int,
@@ -258,7 +260,8 @@ def _post(url: str, query: str, *, label: str, timeout: int, max_retries: int,
     except net.HttpFailure as err:
         if err.kind == "timeout":
             raise ServiceError(
-                f"Overpass did not answer within {timeout + cfg.READ_TIMEOUT_MARGIN_S} s for "
+                f"Overpass did not answer within {timeout + overpass_cfg.READ_TIMEOUT_MARGIN_S} s "
+                f"for "
                 f"{label} — try a smaller area or {_ADVICE_LOCAL}") from err
         if err.kind == "connection":
             raise ServiceError(

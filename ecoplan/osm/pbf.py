@@ -17,7 +17,7 @@ from ecoplan.errors import AreaError, InputFileError
 from ecoplan.osm import layers as L
 from ecoplan.osm.relations import Incomplete, incomplete_multipolygons
 from ecoplan.osm.relations import describe as describe_incomplete
-from ecoplan.settings import osm as cfg
+from ecoplan.settings import osm as osm_cfg
 
 #: Tags whose closed ways are lines, not areas (a closed coastline ring is an island outline).
 LINE_TAGS: tuple[tuple[str, str], ...] = (("natural", "coastline"), ("waterway", "river"),
@@ -43,7 +43,7 @@ def read_pbf(path: str | Path, *, bbox: tuple[float, float, float, float] | None
             net = osm.get_network(network_type="all", nodes=True)
             features = _read_features(osm)
             pois = osm.get_data_by_custom_criteria(
-                custom_filter=cfg.POI_FILTER, filter_type="keep",
+                custom_filter=osm_cfg.POI_FILTER, filter_type="keep",
                 keep_nodes=True, keep_ways=True, keep_relations=False)
             buildings = osm.get_buildings()
     except (ValueError, KeyError, OSError, RuntimeError, IndexError, TypeError) as err:
@@ -79,7 +79,7 @@ def _read_features(osm) -> gpd.GeoDataFrame | None:
     parts = []
     for ways, rels in ((True, False), (False, True)):
         gdf = osm.get_data_by_custom_criteria(
-            custom_filter=cfg.FEATURE_FILTER, filter_type="keep",
+            custom_filter=osm_cfg.FEATURE_FILTER, filter_type="keep",
             keep_nodes=False, keep_ways=ways, keep_relations=rels)
         if gdf is None or len(gdf) == 0:
             continue
@@ -180,11 +180,11 @@ def _open(path: Path, area: BaseGeometry | None):
 
 
 def _engine(path: Path) -> str:
-    """pyrosm's in-memory engine for files up to ``cfg.PBF_IN_MEMORY_MB``: its default
+    """pyrosm's in-memory engine for files up to ``osm_cfg.PBF_IN_MEMORY_MB``: its default
     out-of-core engine writes every read's result to a GeoParquet cache first, which a cold
     run pays for and never reuses; above the limit (a region, a country) memory matters more.
     """
-    return "in_memory" if path.stat().st_size <= cfg.PBF_IN_MEMORY_MB * 2**20 else "out_of_core"
+    return "in_memory" if path.stat().st_size <= osm_cfg.PBF_IN_MEMORY_MB * 2**20 else "out_of_core"
 
 
 def normalise_features(gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:

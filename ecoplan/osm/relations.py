@@ -19,7 +19,7 @@ from typing import Any, cast
 import numpy as np
 
 from ecoplan.errors import InputFileError
-from ecoplan.settings import osm as cfg
+from ecoplan.settings import osm as osm_cfg
 
 #: Relation types that describe areas (osmnx builds these two; pyrosm also these).
 AREA_RELATION_TYPES = frozenset({"multipolygon", "boundary"})
@@ -98,7 +98,7 @@ def _present(have: np.ndarray, refs: np.ndarray) -> np.ndarray:
 
 
 def _is_feature(tags) -> bool:
-    for key, values in cfg.FEATURE_FILTER.items():
+    for key, values in osm_cfg.FEATURE_FILTER.items():
         value = tags.get(key)
         if value is not None and (values is True or value in values):  # type: ignore[operator]
             return True

@@ -28,7 +28,7 @@ from ecoplan.osm.pbf import (
     normalise_pois,
 )
 from ecoplan.osm.relations import incomplete_multipolygons
-from ecoplan.settings import osm as cfg
+from ecoplan.settings import osm as osm_cfg
 
 XML_SUFFIXES = (".osm", ".osm.bz2", ".osm.gz", ".xml")
 
@@ -77,13 +77,13 @@ def read_xml(path: str | Path, *, bbox: tuple[float, float, float, float] | None
 
 
 def _configure_osmnx(ox) -> None:
-    ox.settings.useful_tags_way = list(dict.fromkeys(["oneway", *cfg.WAY_TAGS]))
+    ox.settings.useful_tags_way = list(dict.fromkeys(["oneway", *osm_cfg.WAY_TAGS]))
     ox.settings.log_console = False
 
 
 def _all_tags() -> dict[str, list[str] | bool]:
     merged: dict[str, list[str] | bool] = {}
-    for filt in (cfg.FEATURE_FILTER, cfg.POI_FILTER, {"building": True}):
+    for filt in (osm_cfg.FEATURE_FILTER, osm_cfg.POI_FILTER, {"building": True}):
         for key, values in filt.items():
             have = merged.get(key)
             if values is True or have is True:
@@ -112,7 +112,7 @@ def _graph_layers(ox, graph) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     b = edges[["u", "v"]].max(axis=1)
     edges = edges.assign(u=a, v=b).drop_duplicates(["u", "v", "osmid"])
     edges = edges.rename(columns={"osmid": "osm_id", "length": "length_m"})
-    for col in cfg.WAY_TAGS:  # osmnx gives lists where merged; we keep plain tags
+    for col in osm_cfg.WAY_TAGS:  # osmnx gives lists where merged; we keep plain tags
         if col in edges:
             edges[col] = edges[col].map(lambda x: x[0] if isinstance(x, list) else x)
     ways = L.conform(gpd.GeoDataFrame(edges, geometry="geometry", crs=L.CRS), L.way_columns())
@@ -134,8 +134,8 @@ def _split_features(feats: gpd.GeoDataFrame
     feats = feats.reset_index().rename(columns={"element": "osm_type", "id": "osm_id"})
     if "element_type" in feats.columns:  # osmnx < 2 naming
         feats = feats.rename(columns={"element_type": "osm_type", "osmid": "osm_id"})
-    feature_mask = _matches(feats, cfg.FEATURE_FILTER) & (feats.osm_type != "node")
-    poi_mask = _matches(feats, cfg.POI_FILTER)
+    feature_mask = _matches(feats, osm_cfg.FEATURE_FILTER) & (feats.osm_type != "node")
+    poi_mask = _matches(feats, osm_cfg.POI_FILTER)
     building_mask = feats["building"].notna() if "building" in feats else feature_mask & False
     features = normalise_features(feats[feature_mask])
     pois = normalise_pois(feats[poi_mask])

@@ -11,7 +11,7 @@ from typing import Any
 from ecoplan.errors import EcoplanError
 from ecoplan.settings import advice as acfg
 from ecoplan.settings import plans as pcfg
-from ecoplan.settings import weather as cfg
+from ecoplan.settings import weather as weather_cfg
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,9 @@ class Session:
     def __post_init__(self) -> None:
         if self.start.tzinfo is None:
             raise EcoplanError("session start has no time zone; give a local time with its zone")
-        if not 0 < self.minutes <= cfg.value("max_session_min"):
+        if not 0 < self.minutes <= weather_cfg.RULES.max_session_min:
             raise EcoplanError(f"session length {self.minutes} min is impossible; give 1–"
-                               f"{cfg.value('max_session_min'):.0f} minutes")
+                               f"{weather_cfg.RULES.max_session_min:.0f} minutes")
 
     @property
     def end(self) -> datetime:
@@ -132,7 +132,7 @@ class SiteContext:
     def unsurfaced(self) -> bool:
         """Paths likely earth or grass: known share below the threshold, else by category."""
         if self.surfaced_share is not None and math.isfinite(self.surfaced_share):
-            return self.surfaced_share < cfg.value("surfaced_share_ok")
+            return self.surfaced_share < weather_cfg.RULES.surfaced_share_ok
         return bool(set(self.categories) & pcfg.UNSURFACED_CATS)
 
     @property

@@ -33,7 +33,7 @@ from ecoplan.plans.validate import (
     words,
 )
 from ecoplan.settings import paths
-from ecoplan.settings import weather as cfg
+from ecoplan.settings import weather as weather_cfg
 
 #: Keys accepted by ``--conditions k=v,...`` → hourly column they fill.
 CONDITION_KEYS: dict[str, str] = {
@@ -70,7 +70,7 @@ class Forecast:
     notes: list[str] = field(default_factory=list)
     raw: dict[str, Any] | None = None
     conditions: dict[str, float] | None = None
-    attribution: str = cfg.ATTRIBUTION
+    attribution: str = weather_cfg.ATTRIBUTION
 
     @property
     def tz(self) -> ZoneInfo:
@@ -121,7 +121,7 @@ class Forecast:
         fetched = snap.get("fetched_at")
         fetched_at = datetime.fromisoformat(fetched) if fetched else None
         if snap.get("conditions") is not None and snap.get("raw") is None:
-            fc = cls.from_conditions(tz=snap.get("timezone") or cfg.DEFAULT_TIMEZONE,
+            fc = cls.from_conditions(tz=snap.get("timezone") or weather_cfg.DEFAULT_TIMEZONE,
                                      lat=snap.get("latitude"), lon=snap.get("longitude"),
                                      **snap["conditions"])
         else:
@@ -134,7 +134,7 @@ class Forecast:
 
     @classmethod
     def from_conditions(
-        cls, *, tz: str = cfg.DEFAULT_TIMEZONE, lat: float | None = None,
+        cls, *, tz: str = weather_cfg.DEFAULT_TIMEZONE, lat: float | None = None,
         lon: float | None = None, **conditions: float | None,
     ) -> Forecast:
         """Expected conditions typed in by the leader; they apply to any session time."""
@@ -226,7 +226,7 @@ def check_tz(name: Any) -> str:
 
 
 def _renamed(section: Mapping[str, Any]) -> dict[str, Any]:
-    return {cfg.LEGACY_NAMES.get(k, k): v for k, v in section.items()}
+    return {weather_cfg.LEGACY_NAMES.get(k, k): v for k, v in section.items()}
 
 
 def parse_forecast(
@@ -261,7 +261,7 @@ def parse_forecast(
     hourly = pd.DataFrame({"time": _localize(times, tzname)})
     notes: list[str] = []
     missing: list[str] = []
-    for var in cfg.HOURLY_VARS:
+    for var in weather_cfg.HOURLY_VARS:
         arr = numbers(hourly_in.get(var), n, var, error_cls)
         if units.get(var) == "undefined":
             arr = np.full(n, np.nan)
@@ -277,7 +277,7 @@ def parse_forecast(
         ct = _localize([cur["time"]], tzname).iloc[0]
         if pd.notna(ct) and not (hourly["time"] == ct).any():
             row = {"time": ct}
-            for var in cfg.HOURLY_VARS:
+            for var in weather_cfg.HOURLY_VARS:
                 v = numbers([cur.get(var)], 1, f"current {var}", error_cls)
                 check_column(v, var, [cur["time"]], error_cls)
                 row[var] = float(v[0])
@@ -305,7 +305,7 @@ def _parse_daily(section: Any, tzname: str, error_cls: type[EcoplanError]) -> pd
             out[key] = [t.to_pydatetime() if pd.notna(t) else None for t in loc]
         else:
             out[key] = None
-    for var in cfg.DAILY_FALLBACK_VARS:
+    for var in weather_cfg.DAILY_FALLBACK_VARS:
         out[var] = numbers(section.get(var), n, var, error_cls) if isinstance(
             section.get(var), list) and len(section[var]) == n else np.full(n, np.nan)
         check_column(out[var].to_numpy(), var, section["time"], error_cls)
@@ -320,9 +320,10 @@ def load_forecast_file(path: str | Path) -> Forecast:
                              "Open-Meteo JSON response")
     try:
         size = p.stat().st_size
-        if size > cfg.MAX_FORECAST_BYTES:  # refuse before reading it into memory
+        if size > weather_cfg.MAX_FORECAST_BYTES:  # refuse before reading it into memory
             raise InputFileError(f"forecast file {p} is {size / 1e6:.1f} MB, over the "
-                                 f"{cfg.MAX_FORECAST_BYTES / 1e6:.0f} MB limit for a forecast; "
+                                 f"{weather_cfg.MAX_FORECAST_BYTES / 1e6:.0f} MB limit for a "
+                                 f"forecast; "
                                  "save only the Open-Meteo response")
         payload = p.read_bytes()
     except OSError as err:
@@ -338,16 +339,17 @@ def load_forecast_file(path: str | Path) -> Forecast:
 def request_params(lat: float, lon: float, tz: str) -> dict[str, str]:
     return {
         "latitude": f"{lat:.4f}", "longitude": f"{lon:.4f}",
-        "hourly": ",".join(cfg.HOURLY_VARS), "daily": ",".join(cfg.DAILY_VARS),
-        "timezone": tz, "forecast_days": str(cfg.FORECAST_DAYS),
+        "hourly": ",".join(weather_cfg.HOURLY_VARS), "daily": ",".join(weather_cfg.DAILY_VARS),
+        "timezone": tz, "forecast_days": str(weather_cfg.FORECAST_DAYS),
     }
 
 
 def fetch_forecast(
-    lat: float, lon: float, *, tz: str = cfg.DEFAULT_TIMEZONE, base_url: str = cfg.FORECAST_URL,
+    lat: float, lon: float, *, tz: str = weather_cfg.DEFAULT_TIMEZONE,
+    base_url: str = weather_cfg.FORECAST_URL,
     session: requests.Session | None = None,
-    timeout: tuple[float, float] = (cfg.CONNECT_TIMEOUT_S, cfg.READ_TIMEOUT_S),
-    max_attempts: int = cfg.MAX_ATTEMPTS, backoff_s: float = cfg.BACKOFF_S,
+    timeout: tuple[float, float] = (weather_cfg.CONNECT_TIMEOUT_S, weather_cfg.READ_TIMEOUT_S),
+    max_attempts: int = weather_cfg.MAX_ATTEMPTS, backoff_s: float = weather_cfg.BACKOFF_S,
     sleep: Callable[[float], None] = time.sleep,
 ) -> dict[str, Any]:
     """GET /v1/forecast through :mod:`ecoplan.net` (bounded timeouts, retries with exponential
@@ -360,8 +362,8 @@ def fetch_forecast(
     policy = net.Policy(connect_timeout_s=timeout[0], read_timeout_s=timeout[1],
                         max_retries=attempts - 1, retry_status=_RETRY_STATUS,
                         retry_network_errors=True, backoff_base_s=backoff_s,
-                        backoff_max_s=cfg.MAX_RETRY_AFTER_S,
-                        total_wait_max_s=cfg.MAX_RETRY_AFTER_S * attempts)
+                        backoff_max_s=weather_cfg.MAX_RETRY_AFTER_S,
+                        total_wait_max_s=weather_cfg.MAX_RETRY_AFTER_S * attempts)
     try:
         resp = net.request("GET", base_url, what="Open-Meteo forecast", policy=policy,
                            params=params, session=session, sleep=sleep)
@@ -392,7 +394,7 @@ _RETRY_STATUS: frozenset[int] = frozenset({429, *range(500, 600)})
 
 
 def _cache_root(root: Path | None) -> Path:
-    return Path(root) if root else paths.cache_dir() / cfg.CACHE_SUBDIR
+    return Path(root) if root else paths.cache_dir() / weather_cfg.CACHE_SUBDIR
 
 
 def _cache_prefix(lat: float, lon: float, tz: str) -> str:
@@ -442,7 +444,7 @@ def load_forecast(
     ``offline=True`` never touches the network. Extra keyword arguments go to
     :func:`fetch_forecast` (``base_url``, ``timeout``, ``max_attempts``, ``backoff_s``, …).
     """
-    tz = _check_tz(tz or cfg.DEFAULT_TIMEZONE)
+    tz = _check_tz(tz or weather_cfg.DEFAULT_TIMEZONE)
     now = now or datetime.now(UTC)
     if offline:
         fc = latest_cached(lat, lon, tz, cache_root)

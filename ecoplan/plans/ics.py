@@ -11,7 +11,7 @@ from icalendar import Calendar, Event
 
 from ecoplan.io import write_atomic
 from ecoplan.plans.store import Plan
-from ecoplan.settings import weather as cfg
+from ecoplan.settings import weather as weather_cfg
 
 #: RFC 5545 §3.3.11: TEXT values may not hold control characters (CONTROL = %x00-08 / %x0A-1F
 #: / %x7F; HTAB allowed, line breaks written escaped). C1 controls and the Unicode line/paragraph
@@ -46,7 +46,7 @@ def _description(plan: Plan) -> str:
     if plan.notes:
         lines += ["", f"Notes: {plan.notes}"]
     if _is_open_meteo(plan):  # hand-entered conditions are not Open-Meteo's data
-        lines += ["", cfg.ATTRIBUTION]
+        lines += ["", weather_cfg.ATTRIBUTION]
     elif plan.forecast:
         lines += ["", "Weather: conditions entered by hand."]
     return clean_text("\n".join(lines), keep_newlines=True)

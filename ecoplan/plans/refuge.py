@@ -16,7 +16,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ecoplan.network.graph import utm_crs_at
 from ecoplan.osm.layers import OsmLayers, text
-from ecoplan.settings import weather as cfg
+from ecoplan.settings import weather as weather_cfg
 
 #: A named point this close (m) to a building names it (our choice: a POI mapped as a node is
 #: usually inside the outline or at its door).
@@ -24,12 +24,12 @@ NAME_SNAP_M = 15.0
 
 
 def nearest_building(layers: OsmLayers | None, site: BaseGeometry | None,
-                     *, search_m: float = cfg.REFUGE_SEARCH_M) -> str:
+                     *, search_m: float = weather_cfg.REFUGE_SEARCH_M) -> str:
     """'Ryde Library (library), 140 m from the site' — or '' when none is mapped nearby."""
     if layers is None or site is None or site.is_empty or len(layers.buildings) == 0:
         return ""
     b = layers.buildings
-    b = b[~text(b["building"]).isin(cfg.UNSAFE_BUILDINGS)]
+    b = b[~text(b["building"]).isin(weather_cfg.UNSAFE_BUILDINGS)]
     c = site.representative_point()
     dlat = search_m / 111_320 + 0.001
     dlon = dlat / max(math.cos(math.radians(c.y)), 0.05)

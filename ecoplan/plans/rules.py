@@ -41,7 +41,7 @@ from ecoplan.plans.daylight import Daylight, max_sun_elevation, session_daylight
 from ecoplan.plans.forecast import Forecast
 from ecoplan.plans.validate import words
 from ecoplan.settings import plans as pcfg
-from ecoplan.settings import weather as cfg
+from ecoplan.settings import weather as weather_cfg
 
 __all__ = [
     "Level", "GO", "CARE", "UNKNOWN", "RETHINK", "LEVELS", "Reason", "Assessment",
@@ -156,7 +156,7 @@ def _range_text(fc: Forecast) -> str:
 def _daily_ok(daily: pd.Series | None, var: str) -> bool:
     if daily is None:
         return False
-    return all(math.isfinite(float(daily[f])) for f in cfg.DAILY_STANDS_IN.get(var, ()))
+    return all(math.isfinite(float(daily[f])) for f in weather_cfg.DAILY_STANDS_IN.get(var, ()))
 
 
 def session_weather(fc: Forecast, session: Session) -> SessionWeather:
@@ -203,14 +203,14 @@ def session_weather(fc: Forecast, session: Session) -> SessionWeather:
     sw.uv_max = _nanmax(*_col(rows, "uv_index"))
     codes = _col(rows, "weather_code")
     sw.codes = frozenset(int(c) for c in codes if math.isfinite(c))
-    hourly_ok = {v for v in cfg.HOURLY_VARS
+    hourly_ok = {v for v in weather_cfg.HOURLY_VARS
                  if len(rows) and np.isfinite(_col(rows, v)).all()}
     if basis == "manual":
         sw.available = frozenset(hourly_ok)
         return sw
     if basis != "hourly":
         hourly_ok = set()  # some hours are missing altogether
-    fill = {v for v in cfg.DAILY_STANDS_IN if v not in hourly_ok and _daily_ok(daily, v)}
+    fill = {v for v in weather_cfg.DAILY_STANDS_IN if v not in hourly_ok and _daily_ok(daily, v)}
     sw.available = frozenset(hourly_ok | fill)
     if fill:
         assert daily is not None  # _daily_ok found the day
@@ -252,12 +252,12 @@ def missing_inputs(sw: SessionWeather, site: SiteContext, session: Session) -> d
     index cannot then reach the "high" band.
     """
     out: dict[str, list[str]] = {}
-    for family, needs in cfg.RULE_NEEDS.items():
+    for family, needs in weather_cfg.RULE_NEEDS.items():
         if any(v in sw.available for v in needs):
             continue
         if family == "UV" and site.lat is not None and site.lon is not None:
             elev = max_sun_elevation(site.lat, site.lon, session.start, session.end)
-            if elev < cfg.UV_LOW_SUN_ELEVATION_DEG:
+            if elev < weather_cfg.UV_LOW_SUN_ELEVATION_DEG:
                 continue
         out[family] = list(needs)
     return out
@@ -307,36 +307,38 @@ def _shade_text(site: SiteContext) -> str:
 def rule_heat(inp: RuleInput) -> list[Reason]:
     w, site = inp.weather, inp.site
     hot = _nanmax(w.t_max, w.app_max)
-    if not math.isfinite(hot) or hot < cfg.value("heat_care_c"):
+    if not math.isfinite(hot) or hot < weather_cfg.RULES.heat_care_c:
         return []
     feels = f" (feels like {_fmt(w.app_max)} °C)" if math.isfinite(w.app_max) else ""
     shade = _shade_text(site)
-    if hot >= cfg.value("heat_rethink_c"):
+    if hot >= weather_cfg.RULES.heat_rethink_c:
         # the open part of a mixed site has no shade: its hazard applies too
         unshaded = not site.shade or site.exposed
         level = RETHINK if (unshaded or inp.group.vulnerable) else CARE
         return [Reason("heat", level, f"Up to {_fmt(w.t_max)} °C{feels} during the session — "
-                       f"at or above the {_fmt(cfg.value('heat_rethink_c'))} °C heat-health "
+                       f"at or above the {_fmt(weather_cfg.RULES.heat_rethink_c)} °C "
+                       f"heat-health "
                        f"trigger{_cite(inp, 'UKHSA/Met Office')}; {shade}.")]
     return [Reason("heat", CARE, f"Warm: up to {_fmt(w.t_max)} °C{feels} — from "
-                   f"{_fmt(cfg.value('heat_care_c'))} °C walkers need water and rest in shade; "
+                   f"{_fmt(weather_cfg.RULES.heat_care_c)} °C walkers need water and rest in "
+                   f"shade; "
                    f"{shade}.")]
 
 
 def rule_uv(inp: RuleInput) -> list[Reason]:
     uv = inp.weather.uv_max
     site = inp.site
-    if not math.isfinite(uv) or uv < cfg.value("uv_high"):
+    if not math.isfinite(uv) or uv < weather_cfg.RULES.uv_high:
         return []
     if site.mixed:
         shade = f"; little shade on the {site.open_words}"
     else:
         shade = "" if site.shade else "; little shade here"
-    if uv >= cfg.value("uv_extreme"):
+    if uv >= weather_cfg.RULES.uv_extreme:
         sheltered = site.shade and not site.exposed
         return [Reason("uv", CARE if sheltered else RETHINK,
                        f"UV index up to {_fmt(uv)} (extreme, WHO UV index band 11+){shade}.")]
-    band = "very high, WHO UV index band 8–10" if uv >= cfg.value("uv_very_high") else (
+    band = "very high, WHO UV index band 8–10" if uv >= weather_cfg.RULES.uv_very_high else (
         "high, WHO UV index band 6–7")
     return [Reason("uv", CARE, f"UV index up to {_fmt(uv)} ({band}){shade}.")]
 
@@ -346,8 +348,10 @@ def rule_cold(inp: RuleInput) -> list[Reason]:
     feels, what = (w.app_min, "Feels like") if math.isfinite(w.app_min) else (w.t_min, "Air")
     if not math.isfinite(feels):
         return []
-    care = cfg.value("cold_care_vulnerable_c" if g.vulnerable else "cold_care_c")
-    rethink = cfg.value("cold_rethink_vulnerable_c" if g.vulnerable else "cold_rethink_c")
+    care = (weather_cfg.RULES.cold_care_vulnerable_c if g.vulnerable
+            else weather_cfg.RULES.cold_care_c)
+    rethink = (weather_cfg.RULES.cold_rethink_vulnerable_c if g.vulnerable
+               else weather_cfg.RULES.cold_rethink_c)
     if feels > care:
         return []
     air = f" (air {_fmt(w.t_min, 1)} °C)" if math.isfinite(w.t_min) and what != "Air" else ""
@@ -361,19 +365,20 @@ def rule_cold(inp: RuleInput) -> list[Reason]:
 def rule_ice_snow(inp: RuleInput) -> list[Reason]:
     w, g = inp.weather, inp.group
     out: list[Reason] = []
-    freezing = sorted(w.codes & cfg.FREEZING_CODES)
-    snow = sorted(w.codes & cfg.SNOW_CODES)
+    freezing = sorted(w.codes & weather_cfg.FREEZING_CODES)
+    snow = sorted(w.codes & weather_cfg.SNOW_CODES)
     src = _cite(inp, "UKHSA: snow and ice")
     if freezing:
         out.append(Reason("ice_snow", RETHINK, f"Freezing drizzle/rain forecast "
-                          f"({', '.join(cfg.CODE_TEXT[c] for c in freezing)}) — glaze ice on "
+                          f"({', '.join(weather_cfg.CODE_TEXT[c] for c in freezing)}) — glaze ice "
+                          f"on "
                           f"paths{src}."))
     if snow:
         level = RETHINK if g.profile in pcfg.ICE_RETHINK_PROFILES else CARE
-        what = ", ".join(cfg.CODE_TEXT[c] for c in snow)
+        what = ", ".join(weather_cfg.CODE_TEXT[c] for c in snow)
         out.append(Reason("ice_snow", level, f"Snow forecast ({what})"
                           f" — slippery, slower walking{src}."))
-    if not out and math.isfinite(w.t_min) and w.t_min <= cfg.value("frost_c"):
+    if not out and math.isfinite(w.t_min) and w.t_min <= weather_cfg.RULES.frost_c:
         out.append(Reason("ice_snow", CARE, f"Air down to {_fmt(w.t_min, 1)} °C — frost and icy "
                           "patches likely on paths, bridges and steps."))
     return out
@@ -381,13 +386,13 @@ def rule_ice_snow(inp: RuleInput) -> list[Reason]:
 
 def _is_wet(w: SessionWeather) -> tuple[bool, str]:
     parts = []
-    if math.isfinite(w.precip_total) and w.precip_total >= cfg.value("rain_mm"):
+    if math.isfinite(w.precip_total) and w.precip_total >= weather_cfg.RULES.rain_mm:
         parts.append(f"{_fmt(w.precip_total, 1)} mm of rain")
-    if math.isfinite(w.prob_max) and w.prob_max >= cfg.value("rain_prob_pct"):
+    if math.isfinite(w.prob_max) and w.prob_max >= weather_cfg.RULES.rain_prob_pct:
         parts.append(f"{_fmt(w.prob_max)} % chance of rain")
-    rain_codes = sorted(w.codes & cfg.DRIZZLE_RAIN_CODES)
+    rain_codes = sorted(w.codes & weather_cfg.DRIZZLE_RAIN_CODES)
     if rain_codes:
-        parts.append(", ".join(cfg.CODE_TEXT[c] for c in rain_codes))
+        parts.append(", ".join(weather_cfg.CODE_TEXT[c] for c in rain_codes))
     return bool(parts), "; ".join(parts)
 
 
@@ -396,10 +401,11 @@ def rule_rain(inp: RuleInput) -> list[Reason]:
     wet, what = _is_wet(w)
     if not wet:
         return []
-    heavy = (math.isfinite(w.precip_max_h) and w.precip_max_h >= cfg.value("rain_heavy_mm")) or \
-        bool(w.codes & cfg.HEAVY_RAIN_CODES)
+    heavy = (math.isfinite(w.precip_max_h)
+             and w.precip_max_h >= weather_cfg.RULES.rain_heavy_mm) or \
+        bool(w.codes & weather_cfg.HEAVY_RAIN_CODES)
     text = f"Rain during the session ({what})"
-    text += (f" — heavy at times (over {_fmt(cfg.value('rain_heavy_mm'))} mm/h"
+    text += (f" — heavy at times (over {_fmt(weather_cfg.RULES.rain_heavy_mm)} mm/h"
              f"{', Met Office' if inp.site.advice.uk else ''})." if heavy
              else " — paths will be wet.")
     if not inp.site.has_shelter:
@@ -412,7 +418,8 @@ def rule_wet_paths(inp: RuleInput) -> list[Reason]:
     if not site.unsurfaced:
         return []
     wet, what = _is_wet(w)
-    prior = math.isfinite(w.prior_24h_mm) and w.prior_24h_mm >= cfg.value("mud_prior_24h_mm")
+    prior = (math.isfinite(w.prior_24h_mm)
+             and w.prior_24h_mm >= weather_cfg.RULES.mud_prior_24h_mm)
     if not (wet or prior):
         return []
     why = what if wet else ""
@@ -427,16 +434,16 @@ def rule_wet_paths(inp: RuleInput) -> list[Reason]:
 
 def rule_gust_woodland(inp: RuleInput) -> list[Reason]:
     g = inp.weather.gust_max
-    if not inp.site.woodland or not math.isfinite(g) or g < cfg.value("gust_wood_care_kmh"):
+    if not inp.site.woodland or not math.isfinite(g) or g < weather_cfg.RULES.gust_wood_care_kmh:
         return []
     where = "in the wooded part" if inp.site.mixed else "in woodland"
-    close = cfg.value("gust_wood_rethink_kmh")
+    close = weather_cfg.RULES.gust_wood_rethink_kmh
     if g >= close:
         hours = _hours_where(inp, "wind_gusts_10m", close)
         return [Reason("gust_woodland", RETHINK, f"Gusts up to {_fmt(g)} km/h {where}{hours} "
                        f"— woodland sites close at {_fmt(close)} km/h"
                        f"{_cite(inp, 'Forestry England')}: falling branches and trees.")]
-    hours = _hours_where(inp, "wind_gusts_10m", cfg.value("gust_wood_care_kmh"))
+    hours = _hours_where(inp, "wind_gusts_10m", weather_cfg.RULES.gust_wood_care_kmh)
     return [Reason("gust_woodland", CARE, f"Gusts up to {_fmt(g)} km/h {where}{hours} — "
                    f"below the {_fmt(close)} km/h closure level but branches can fall; keep to "
                    "wide rides.")]
@@ -444,10 +451,10 @@ def rule_gust_woodland(inp: RuleInput) -> list[Reason]:
 
 def rule_gust_coast(inp: RuleInput) -> list[Reason]:
     g = inp.weather.gust_max
-    if not inp.site.coast or not math.isfinite(g) or g < cfg.value("gust_coast_care_kmh"):
+    if not inp.site.coast or not math.isfinite(g) or g < weather_cfg.RULES.gust_coast_care_kmh:
         return []
-    level = RETHINK if g > cfg.value("gust_coast_rethink_kmh") else CARE
-    hours = _hours_where(inp, "wind_gusts_10m", cfg.value("gust_coast_care_kmh"))
+    level = RETHINK if g > weather_cfg.RULES.gust_coast_rethink_kmh else CARE
+    hours = _hours_where(inp, "wind_gusts_10m", weather_cfg.RULES.gust_coast_care_kmh)
     where = "on the coastal part" if inp.site.mixed else "on the coast"
     who = "RNLI: " if inp.site.advice.uk else ""
     return [Reason("gust_coast", level, f"Gusts up to {_fmt(g)} km/h ({g / 1.609:.0f} mph) "
@@ -460,7 +467,7 @@ def rule_wind_open(inp: RuleInput) -> list[Reason]:
     s = inp.site
     # open ground, water, or a plain park; the coast has its own rule, woodland its own
     applies = (s.open_ground or s.water or not s.woodland) and not s.coast
-    if not applies or not math.isfinite(g) or g < cfg.value("gust_open_care_kmh"):
+    if not applies or not math.isfinite(g) or g < weather_cfg.RULES.gust_open_care_kmh:
         return []
     where = f" on the {s.open_words}" if s.mixed else " on open ground"
     return [Reason("wind", CARE, f"Gusts up to {_fmt(g)} km/h ({g / 1.609:.0f} mph) — strong "
@@ -470,10 +477,10 @@ def rule_wind_open(inp: RuleInput) -> list[Reason]:
 def rule_thunder(inp: RuleInput) -> list[Reason]:
     """Any thunderstorm code during the session: rethink at every outdoor site (trees, open
     shelters and open ground give no protection from lightning)."""
-    codes = sorted(inp.weather.codes & cfg.THUNDER_CODES)
+    codes = sorted(inp.weather.codes & weather_cfg.THUNDER_CODES)
     if not codes:
         return []
-    what = ", ".join(cfg.CODE_TEXT[c] for c in codes)
+    what = ", ".join(weather_cfg.CODE_TEXT[c] for c in codes)
     building = inp.site.nearest_building
     refuge = (f" Nearest mapped building: {building}." if building else
               " Find the nearest substantial building before you go (none is mapped in the "
@@ -484,12 +491,13 @@ def rule_thunder(inp: RuleInput) -> list[Reason]:
 
 
 def rule_fog(inp: RuleInput) -> list[Reason]:
-    codes = sorted(inp.weather.codes & cfg.FOG_CODES)
+    codes = sorted(inp.weather.codes & weather_cfg.FOG_CODES)
     s = inp.site
     if not codes or not (s.coast or s.open_ground):
         return []
     where = f"on the {s.open_words}" if s.mixed else "on open ground/coast"
-    return [Reason("fog", CARE, f"Fog forecast ({', '.join(cfg.CODE_TEXT[c] for c in codes)}) "
+    return [Reason("fog", CARE,
+                   f"Fog forecast ({', '.join(weather_cfg.CODE_TEXT[c] for c in codes)}) "
                    f"{where} — easy to lose the path or the group near edges.")]
 
 
@@ -498,7 +506,7 @@ def rule_daylight(inp: RuleInput) -> list[Reason]:
     if dl is None or dl.sunset is None or dl.sunrise is None:
         return []
     start, end = inp.session.start, inp.session.end
-    margin = cfg.value("daylight_margin_min")
+    margin = weather_cfg.RULES.daylight_margin_min
     sunset = dl.sunset
     dusk = f", civil dusk {dl.dusk:%H:%M}" if dl.dusk else ""
     out: list[Reason] = []
@@ -518,7 +526,7 @@ def rule_daylight(inp: RuleInput) -> list[Reason]:
 
 
 def rule_toilets(inp: RuleInput) -> list[Reason]:
-    limit = cfg.value("toilet_session_min")
+    limit = weather_cfg.RULES.toilet_session_min
     if inp.session.minutes <= limit or inp.site.has_toilets:
         return []
     return [Reason("toilets", CARE, f"{inp.session.minutes} min session and no toilets mapped at "
@@ -527,7 +535,7 @@ def rule_toilets(inp: RuleInput) -> list[Reason]:
 
 def rule_leaders(inp: RuleInput) -> list[Reason]:
     g = inp.group
-    per = cfg.value("walkers_per_leader")
+    per = weather_cfg.RULES.walkers_per_leader
     need = math.ceil(g.size / per)
     if g.leaders >= need:
         return []
@@ -610,7 +618,7 @@ class Assessment:
     site: dict[str, Any]
     session: dict[str, Any]
     group: dict[str, Any]
-    attribution: str = cfg.ATTRIBUTION
+    attribution: str = weather_cfg.ATTRIBUTION
     missing: list[str] = field(default_factory=list)  # forecast variables lacking, plain words
 
     def __post_init__(self) -> None:

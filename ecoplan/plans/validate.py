@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ecoplan.errors import EcoplanError
-from ecoplan.settings import weather as cfg
+from ecoplan.settings import weather as weather_cfg
 
 #: Plain words for each forecast variable, for messages a leader reads.
 VARIABLE_WORDS: dict[str, str] = {
@@ -43,9 +43,9 @@ def _no_constant(name: str) -> float:
 def load_json(payload: bytes | str, what: str, error_cls: type[EcoplanError]) -> Any:
     """Parse a forecast JSON document: size-capped, no NaN/Infinity, bounded nesting."""
     size = len(payload.encode("utf-8") if isinstance(payload, str) else payload)
-    if size > cfg.MAX_FORECAST_BYTES:
+    if size > weather_cfg.MAX_FORECAST_BYTES:
         raise error_cls(f"{what} is {size / 1e6:.1f} MB, over the "
-                        f"{cfg.MAX_FORECAST_BYTES / 1e6:.0f} MB limit for a forecast; save "
+                        f"{weather_cfg.MAX_FORECAST_BYTES / 1e6:.0f} MB limit for a forecast; save "
                         "only the Open-Meteo response")
     if isinstance(payload, bytes):
         try:
@@ -107,9 +107,9 @@ def check_schema(data: Any, error_cls: type[EcoplanError]) -> None:
         times = block.get("time")
         if times is not None and not isinstance(times, list):
             raise error_cls(f"forecast {section} 'time' is not a list; fetch the forecast again")
-        if times is not None and len(times) > cfg.MAX_FORECAST_ROWS:
+        if times is not None and len(times) > weather_cfg.MAX_FORECAST_ROWS:
             raise error_cls(f"forecast {section} has {len(times):,} rows, more than the "
-                            f"{cfg.MAX_FORECAST_ROWS:,} an Open-Meteo forecast can hold")
+                            f"{weather_cfg.MAX_FORECAST_ROWS:,} an Open-Meteo forecast can hold")
         if times is not None and not all(isinstance(t, str) and len(t) <= 40 for t in times):
             raise error_cls(f"forecast {section} 'time' holds values that are not dates; "
                             "fetch the forecast again")
@@ -137,8 +137,8 @@ def numbers(values: Any, n: int, name: str, error_cls: type[EcoplanError]) -> np
 
 def _range(var: str) -> tuple[str, float, float, str]:
     if var == "precipitation_sum":
-        return cfg.DAILY_PRECIP_RANGE
-    return cfg.PHYSICAL_RANGES[cfg.DAILY_RANGE_OF.get(var, var)]
+        return weather_cfg.DAILY_PRECIP_RANGE
+    return weather_cfg.PHYSICAL_RANGES[weather_cfg.DAILY_RANGE_OF.get(var, var)]
 
 
 def check_value(var: str, value: float, where: str, error_cls: type[EcoplanError],
@@ -196,10 +196,11 @@ def check_place(fc_lat: float | None, fc_lon: float | None, manual: bool,
                            "longitude); fetch a forecast for the site, or enter the expected "
                            "conditions by hand")
     far = distance_km(site_lat, site_lon, fc_lat, fc_lon)
-    if far > cfg.FORECAST_FAR_KM:
+    if far > weather_cfg.FORECAST_FAR_KM:
         raise EcoplanError(
             f"this forecast is for {fc_lat:.2f}, {fc_lon:.2f}, {far:,.0f} km from the site "
-            f"({site_lat:.2f}, {site_lon:.2f}) — more than {cfg.FORECAST_FAR_KM:.0f} km, so it "
+            f"({site_lat:.2f}, {site_lon:.2f}) — more than {weather_cfg.FORECAST_FAR_KM:.0f} km, "
+            f"so it "
             "is for somewhere else; fetch a forecast for the site or enter the expected "
             "conditions by hand")
 

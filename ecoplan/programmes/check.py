@@ -28,7 +28,7 @@ from ecoplan.programmes.model import (
     ProgrammeSession,
     Verdict,
 )
-from ecoplan.settings import programmes as cfg
+from ecoplan.settings import programmes as programmes_cfg
 
 GOOD = frozenset({GO, CARE})
 
@@ -136,7 +136,7 @@ def _site_swaps(fcs: _Forecasts, programme: Programme, session: ProgrammeSession
                      session.start, v,
                      f"Session {session.number} ({session.start:%a %-d %b}): move from {here} "
                      f"to {site.name} ({site.habitat}) — {v.summary}")
-            for *_, site, v in found[:cfg.MAX_SITE_SWAPS]]
+            for *_, site, v in found[:programmes_cfg.MAX_SITE_SWAPS]]
 
 
 def _time_swaps(fcs: _Forecasts, programme: Programme, session: ProgrammeSession,
@@ -148,10 +148,11 @@ def _time_swaps(fcs: _Forecasts, programme: Programme, session: ProgrammeSession
     if sunrise is None or sunset is None:
         return []
     tz = session.start.tzinfo
-    earliest = max(datetime(day.year, day.month, day.day, cfg.EARLIEST_START_HOUR, tzinfo=tz),
-                   sunrise + timedelta(minutes=cfg.AFTER_SUNRISE_MIN))
-    latest = sunset - timedelta(minutes=cfg.DAYLIGHT_MARGIN_MIN + session.minutes)
-    step = timedelta(minutes=cfg.TIME_SWAP_STEP_MIN)
+    earliest = max(datetime(day.year, day.month, day.day, programmes_cfg.EARLIEST_START_HOUR,
+                            tzinfo=tz),
+                   sunrise + timedelta(minutes=programmes_cfg.AFTER_SUNRISE_MIN))
+    latest = sunset - timedelta(minutes=programmes_cfg.DAYLIGHT_MARGIN_MIN + session.minutes)
+    step = timedelta(minutes=programmes_cfg.TIME_SWAP_STEP_MIN)
     # Candidate starts on the half-hour grid, nearest to the planned time first.
     t = datetime(day.year, day.month, day.day, tzinfo=tz)
     grid = []
@@ -168,7 +169,7 @@ def _time_swaps(fcs: _Forecasts, programme: Programme, session: ProgrammeSession
                 f"{session.number}/{start:%H:%M}", session.number, "time", site.site_id, start,
                 v, f"Session {session.number} ({start:%a %-d %b}): same place ({site.name}), "
                    f"start at {start:%H:%M} instead of {session.start:%H:%M} — {v.summary}"))
-            if len(out) >= cfg.MAX_TIME_SWAPS:
+            if len(out) >= programmes_cfg.MAX_TIME_SWAPS:
                 break
     return out
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ecoplan.errors import EcoplanError
 from ecoplan.programmes.model import ProgrammeSpec
-from ecoplan.settings import programmes as cfg
+from ecoplan.settings import programmes as programmes_cfg
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -21,18 +21,18 @@ DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 def parse_weekday(text: str) -> int:
     """'thu', 'Thursday' → 3 (Monday = 0)."""
     key = str(text).strip().lower()[:3]
-    if key not in cfg.WEEKDAYS:
+    if key not in programmes_cfg.WEEKDAYS:
         raise EcoplanError(f"--day {text!r} is not a weekday; use one of "
-                           f"{', '.join(cfg.WEEKDAYS)}")
-    return cfg.WEEKDAYS[key]
+                           f"{', '.join(programmes_cfg.WEEKDAYS)}")
+    return programmes_cfg.WEEKDAYS[key]
 
 
 def parse_every(text: str) -> int:
     """'week' → 7, 'fortnight' → 14 days."""
     key = str(text).strip().lower()
-    if key not in cfg.EVERY_DAYS:
-        raise EcoplanError(f"--every {text!r}: use one of {', '.join(cfg.EVERY_DAYS)}")
-    return cfg.EVERY_DAYS[key]
+    if key not in programmes_cfg.EVERY_DAYS:
+        raise EcoplanError(f"--every {text!r}: use one of {', '.join(programmes_cfg.EVERY_DAYS)}")
+    return programmes_cfg.EVERY_DAYS[key]
 
 
 def parse_date(text: str, what: str = "--first") -> date:
@@ -63,7 +63,7 @@ def validate(spec: ProgrammeSpec, *, now: datetime | None = None) -> tuple[Progr
                                                                           list[str]]:
     """A checked copy of ``spec`` (first date moved to the weekday, text cleaned) and notes."""
     notes: list[str] = []
-    name = clean_text(spec.name, "the programme name", cfg.MAX_NAME_LEN)
+    name = clean_text(spec.name, "the programme name", programmes_cfg.MAX_NAME_LEN)
     if not name:
         raise EcoplanError("a programme needs a name; give --name, e.g. --name 'Winter walks'")
     if name.isdigit():
@@ -75,7 +75,7 @@ def validate(spec: ProgrammeSpec, *, now: datetime | None = None) -> tuple[Progr
         raise EcoplanError(f"time zone {spec.timezone!r} is unknown; give an IANA zone such as "
                            "Europe/London") from None
     notes += _check_limits(spec)
-    step_free = spec.step_free or spec.profile in cfg.ALWAYS_STEP_FREE_PROFILES
+    step_free = spec.step_free or spec.profile in programmes_cfg.ALWAYS_STEP_FREE_PROFILES
     if step_free and not spec.step_free:
         notes.append(f"A {spec.profile} group is always planned on step-free routes.")
     first = spec.first
@@ -94,9 +94,10 @@ def validate(spec: ProgrammeSpec, *, now: datetime | None = None) -> tuple[Progr
                            f"(now {now.astimezone(tz):%-d %b %Y %H:%M}); give a --first date "
                            "from today on")
     out = replace(spec, name=name, first=first, weekday=weekday, step_free=step_free,
-                  leader_name=clean_text(spec.leader_name, "--leader", cfg.MAX_CONTACT_LEN),
+                  leader_name=clean_text(spec.leader_name, "--leader",
+                                         programmes_cfg.MAX_CONTACT_LEN),
                   leader_contact=clean_text(spec.leader_contact, "--contact",
-                                            cfg.MAX_CONTACT_LEN),
+                                            programmes_cfg.MAX_CONTACT_LEN),
                   site_ids=tuple(dict.fromkeys(s.strip() for s in spec.site_ids if s.strip())))
     return out, notes
 
@@ -104,28 +105,31 @@ def validate(spec: ProgrammeSpec, *, now: datetime | None = None) -> tuple[Progr
 def _check_limits(spec: ProgrammeSpec) -> list[str]:
     """Refuse counts and lengths outside their limits; notes on the unusual but allowed."""
     notes: list[str] = []
-    if not cfg.MIN_SESSIONS <= spec.sessions <= cfg.MAX_SESSIONS:
-        raise EcoplanError(f"--sessions {spec.sessions}: give {cfg.MIN_SESSIONS} to "
-                           f"{cfg.MAX_SESSIONS} sessions (ecotherapy groups typically meet "
-                           f"{cfg.TYPICAL_SESSIONS[0]}–{cfg.TYPICAL_SESSIONS[1]} times)")
-    if spec.minutes > cfg.MAX_SESSION_MIN:
+    if not programmes_cfg.MIN_SESSIONS <= spec.sessions <= programmes_cfg.MAX_SESSIONS:
+        low, high = programmes_cfg.TYPICAL_SESSIONS
+        raise EcoplanError(f"--sessions {spec.sessions}: give {programmes_cfg.MIN_SESSIONS} to "
+                           f"{programmes_cfg.MAX_SESSIONS} sessions (ecotherapy groups typically "
+                           f"meet {low}–{high} times)")
+    if spec.minutes > programmes_cfg.MAX_SESSION_MIN:
         raise EcoplanError(f"--minutes {spec.minutes}: Walking for Health walks last at most "
-                           f"{cfg.MAX_SESSION_MIN} minutes; choose {cfg.MAX_SESSION_MIN} or less")
-    if spec.minutes < cfg.MIN_SESSION_MIN:
+                           f"{programmes_cfg.MAX_SESSION_MIN} minutes; choose "
+                           f"{programmes_cfg.MAX_SESSION_MIN} or less")
+    if spec.minutes < programmes_cfg.MIN_SESSION_MIN:
         raise EcoplanError(f"--minutes {spec.minutes}: a session needs at least "
-                           f"{cfg.MIN_SESSION_MIN} minutes for a loop walk")
-    if spec.minutes < cfg.WFH_SHORTEST_MIN:
-        notes.append(f"{spec.minutes}-minute walks are shorter than the {cfg.WFH_SHORTEST_MIN}-"
+                           f"{programmes_cfg.MIN_SESSION_MIN} minutes for a loop walk")
+    if spec.minutes < programmes_cfg.WFH_SHORTEST_MIN:
+        notes.append(f"{spec.minutes}-minute walks are shorter than the "
+                     f"{programmes_cfg.WFH_SHORTEST_MIN}-"
                      "minute walk Walking for Health schemes offer each week.")
-    if spec.every_days not in cfg.EVERY_DAYS.values():
+    if spec.every_days not in programmes_cfg.EVERY_DAYS.values():
         raise EcoplanError(f"sessions every {spec.every_days} days: use every week or "
                            "fortnight")
     if spec.group_size < 1 or spec.leaders < 0:
         raise EcoplanError(f"a group of {spec.group_size} with {spec.leaders} leader(s) is "
                            "impossible; give --group-size 1 or more and --leaders 0 or more")
-    if spec.profile not in cfg.PROFILE_SPEED:
+    if spec.profile not in programmes_cfg.PROFILE_SPEED:
         raise EcoplanError(f"--profile {spec.profile!r}: use one of "
-                           f"{', '.join(cfg.PROFILE_SPEED)}")
+                           f"{', '.join(programmes_cfg.PROFILE_SPEED)}")
     if spec.top < 1:
         raise EcoplanError(f"--top {spec.top}: give the number of ranked sites to try, 1 or "
                            "more")

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from ecoplan.errors import EcoplanError
 from ecoplan.programmes import weather
-from ecoplan.settings import programmes as cfg
+from ecoplan.settings import programmes as programmes_cfg
 
 
 class DaylightError(EcoplanError):
@@ -27,21 +27,22 @@ def daylight_problem(start: datetime, minutes: int, lat: float, lon: float, tz: 
     if sunset is None or sunrise is None:
         return None, ""
     end = start + timedelta(minutes=minutes)
-    margin = timedelta(minutes=cfg.DAYLIGHT_MARGIN_MIN)
+    margin = timedelta(minutes=programmes_cfg.DAYLIGHT_MARGIN_MIN)
     latest_end = sunset - margin
     if end > latest_end:
         latest_start = latest_end - timedelta(minutes=minutes)
         return sunset, (
             f"session {number} on {start:%a %-d %b %Y} ends at {end:%H:%M}, but sunset there "
-            f"is {sunset:%H:%M} and walks finish {cfg.DAYLIGHT_MARGIN_MIN:.0f} min before "
+            f"is {sunset:%H:%M} and walks finish {programmes_cfg.DAYLIGHT_MARGIN_MIN:.0f} min "
+            f"before "
             f"sunset (by {latest_end:%H:%M}): start by {latest_start:%H:%M}, or shorten the "
             "walks")
-    earliest = sunrise + timedelta(minutes=cfg.AFTER_SUNRISE_MIN)
+    earliest = sunrise + timedelta(minutes=programmes_cfg.AFTER_SUNRISE_MIN)
     if start < earliest:
         return sunset, (
             f"session {number} on {start:%a %-d %b %Y} starts at {start:%H:%M}, but sunrise "
             f"there is {sunrise:%H:%M}: start at {earliest:%H:%M} or later "
-            f"({cfg.AFTER_SUNRISE_MIN:.0f} min after sunrise)")
+            f"({programmes_cfg.AFTER_SUNRISE_MIN:.0f} min after sunrise)")
     return sunset, ""
 
 

@@ -22,7 +22,7 @@ from ecoplan.programmes.model import (
     Programme,
     ProgrammeSession,
 )
-from ecoplan.settings import programmes as cfg
+from ecoplan.settings import programmes as programmes_cfg
 from ecoplan.support.help import fmt_distance
 
 
@@ -53,17 +53,17 @@ def _dist(metres: float | None, basis: str) -> str:
 
 
 def season(session: ProgrammeSession) -> str:
-    return cfg.SEASONS[session.start.month]
+    return programmes_cfg.SEASONS[session.start.month]
 
 
 def what_to_bring(programme: Programme, session: ProgrammeSession) -> tuple[str, ...]:
     """Seasonal list, the site's extras (mud, no toilets) and the weather note if checked."""
     site = programme.site(session.site_id)
-    items = list(cfg.BRING[season(session)])
+    items = list(programmes_cfg.BRING[season(session)])
     if weather.unsurfaced(site.categories):
-        items.append(cfg.BRING_UNSURFACED)
+        items.append(programmes_cfg.BRING_UNSURFACED)
     if not _has_toilets(site):
-        items.append(cfg.BRING_NO_TOILETS)
+        items.append(programmes_cfg.BRING_NO_TOILETS)
     v = session.verdict
     if v is not None and v.participant_note and v.level in (GO, CARE, RETHINK):
         items.append(f"For the forecast: {v.participant_note}")
@@ -89,7 +89,8 @@ def toilets_text(site: PoolSite) -> str:
     elif site.toilets:
         parts.append("at the site (see the map)")
     if not parts:
-        return (f"none mapped within {fmt_distance(cfg.TOILETS_MAX_M)} — use one before you "
+        return (f"none mapped within {fmt_distance(programmes_cfg.TOILETS_MAX_M)} — use one "
+                f"before you "
                 "come")
     return "; ".join(parts)
 
@@ -125,7 +126,7 @@ def facts(programme: Programme, session: ProgrammeSession) -> SessionFacts:
         latlon = f"lat {m.lat:.5f}, lon {m.lon:.5f}"
         bus = (f"Nearest bus stop: {m.bus_stop}, {_dist(m.bus_stop_m, m.bus_stop_basis)}"
                if m.bus_stop_m is not None
-               else f"No bus stop mapped within {fmt_distance(cfg.BUS_STOP_MAX_M)}")
+               else f"No bus stop mapped within {fmt_distance(programmes_cfg.BUS_STOP_MAX_M)}")
         meeting = m.name
     else:
         grid = latlon = bus = ""

@@ -35,7 +35,7 @@ from ecoplan.routes.printmap import (
     page_text,
     wrap_chars,
 )
-from ecoplan.settings import programmes as cfg
+from ecoplan.settings import programmes as programmes_cfg
 from ecoplan.settings import routes as route_cfg
 
 PT_PER_IN = 72.0
@@ -54,12 +54,13 @@ class LeafletOptions:
     large_print: bool = False
 
     def __post_init__(self) -> None:
-        if self.paper not in cfg.PAPER_IN:
-            raise EcoplanError(f"paper {self.paper!r}: choose {' or '.join(cfg.PAPER_IN)}")
+        if self.paper not in programmes_cfg.PAPER_IN:
+            raise EcoplanError(f"paper {self.paper!r}: choose "
+                               f"{' or '.join(programmes_cfg.PAPER_IN)}")
 
     @property
     def pt(self) -> dict[str, float]:
-        return cfg.LARGE_PT if self.large_print else cfg.STANDARD_PT
+        return programmes_cfg.LARGE_PT if self.large_print else programmes_cfg.STANDARD_PT
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class _Page:
     def __init__(self, opts: LeafletOptions, footer: str) -> None:
         self.opts = opts
         self.footer_text = footer
-        self.w_in, self.h_in = cfg.PAPER_IN[opts.paper]
+        self.w_in, self.h_in = programmes_cfg.PAPER_IN[opts.paper]
         self.fig = Figure(figsize=(self.w_in, self.h_in))
         self.fig.patch.set_facecolor("white")
         self.margin_pt = MARGIN_IN[opts.paper] * PT_PER_IN
@@ -283,7 +284,7 @@ def _session_pages(programme: Programme, session: ProgrammeSession, layers: OsmL
     key_h = math.ceil(len(keys) / ncols) * pt["body"] * 1.45 + pt["body"] * 0.6
     page_h = pg.h_in * PT_PER_IN
     W = pg.w_in * PT_PER_IN
-    share = cfg.MAP_SHARE[(opts.paper, opts.large_print)]
+    share = programmes_cfg.MAP_SHARE[(opts.paper, opts.large_print)]
     room = pg.left_pt() - key_h - pt["body"]
     if room - pg.height(text) >= MIN_MAP_SHARE * page_h:  # all on one page
         map_h = min(share * page_h, room - pg.height(text))

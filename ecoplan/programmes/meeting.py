@@ -20,7 +20,7 @@ from ecoplan.osm.layers import OsmLayers, text
 from ecoplan.programmes.model import MeetingPoint
 from ecoplan.routes.gridref import grid_reference
 from ecoplan.routes.landmarks import POI_KINDS
-from ecoplan.settings import programmes as cfg
+from ecoplan.settings import programmes as programmes_cfg
 from ecoplan.support.nearby import (
     Reach,
     choose_distance,
@@ -74,15 +74,15 @@ def meeting_point(layers: OsmLayers, graph: WalkGraph | None, lon: float, lat: f
                   name: str, found: Amenities) -> MeetingPoint:
     """The meeting point at (lon, lat) with grid reference, nearest bus stop and toilets."""
     ref = grid_reference(lon, lat, figures=8)
-    limit = max(cfg.BUS_STOP_MAX_M, cfg.TOILETS_MAX_M)
+    limit = max(programmes_cfg.BUS_STOP_MAX_M, programmes_cfg.TOILETS_MAX_M)
     try:
         origin = point_origin(layers, lon, lat, name)
         reach = reach_from(graph, origin, limit_m=limit)
     except AreaError as err:  # off the network: straight lines, said so by ``basis``
         origin = point_origin(layers, lon, lat, name)
         reach = Reach(None, None, limit, frozenset(), str(err))
-    bus, bus_m, bus_basis = _nearest(found.bus_stops, origin, reach, cfg.BUS_STOP_MAX_M)
-    wc, wc_m, wc_basis = _nearest(found.toilets, origin, reach, cfg.TOILETS_MAX_M)
+    bus, bus_m, bus_basis = _nearest(found.bus_stops, origin, reach, programmes_cfg.BUS_STOP_MAX_M)
+    wc, wc_m, wc_basis = _nearest(found.toilets, origin, reach, programmes_cfg.TOILETS_MAX_M)
     if bus_m is not None and not bus:
         bus = "Bus stop"
     if wc_m is not None and not wc:

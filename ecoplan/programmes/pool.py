@@ -26,7 +26,7 @@ from ecoplan.routes.loops import plan_loops
 from ecoplan.routes.model import route_to_dict
 from ecoplan.routes.network import NoStepFreeRouteError
 from ecoplan.routes.planner import RoutePlanner, site_starts
-from ecoplan.settings import programmes as cfg
+from ecoplan.settings import programmes as programmes_cfg
 from ecoplan.settings import routes as route_cfg
 from ecoplan.sites.build import Sites
 
@@ -42,7 +42,7 @@ class Candidate:
 
 
 def speed_for(spec: ProgrammeSpec) -> float:
-    return resolve_speed(cfg.PROFILE_SPEED.get(spec.profile, "default"))
+    return resolve_speed(programmes_cfg.PROFILE_SPEED.get(spec.profile, "default"))
 
 
 def candidates(spec: ProgrammeSpec, sites: Sites, scores=None) -> tuple[list[Candidate],
@@ -92,7 +92,7 @@ class Namer:
                    if names is not None else ways.iloc[0:0][["geometry"]].assign(name=""))
         pois = layers.pois
         if "place" in pois.columns and len(pois):
-            hit = pois[pois["place"].isin(cfg.PLACE_KINDS) & (text(pois["name"]) != "")]
+            hit = pois[pois["place"].isin(programmes_cfg.PLACE_KINDS) & (text(pois["name"]) != "")]
             places = gpd.GeoDataFrame({"name": text(hit["name"]).to_numpy()},
                                       geometry=hit.geometry.to_numpy(), crs=pois.crs)
         else:
@@ -108,7 +108,7 @@ class Namer:
         pt = gpd.GeoSeries(gpd.points_from_xy([entrance_lonlat[0]], [entrance_lonlat[1]]),
                            crs="EPSG:4326").to_crs(self.crs).iloc[0]
         near = self.streets.iloc[self.streets.sindex.query(
-            pt, predicate="dwithin", distance=cfg.NEAR_STREET_MAX_M)] if len(
+            pt, predicate="dwithin", distance=programmes_cfg.NEAR_STREET_MAX_M)] if len(
             self.streets) else self.streets
         if len(near):
             street = near["name"].iloc[int(np.argmin(near.distance(pt).to_numpy()))]
@@ -116,7 +116,7 @@ class Namer:
         if len(self.places):
             d = self.places.distance(pt).to_numpy()
             i = int(np.argmin(d))
-            if d[i] <= cfg.NEAR_PLACE_MAX_M:
+            if d[i] <= programmes_cfg.NEAR_PLACE_MAX_M:
                 return f"{what} near {self.places['name'].iloc[i]}"
         return display_name("", str(row["site_id"]), str(row.get("categories") or ""))
 
@@ -145,7 +145,7 @@ def build_pool(spec: ProgrammeSpec, layers: OsmLayers, sites: Sites, *,
     for cand in cands:
         row = frame.loc[cand.site_id].copy()
         row["site_id"] = cand.site_id
-        starts = site_starts(sites, cand.site_id, limit=cfg.ENTRANCES_TRIED)
+        starts = site_starts(sites, cand.site_id, limit=programmes_cfg.ENTRANCES_TRIED)
         label = namer.label(row, starts[0][0])
         rep = row.geometry.representative_point()
         base: dict[str, Any] = dict(

@@ -29,7 +29,7 @@ from ecoplan.programmes.daylight import DaylightError, check_daylight, daylight_
 from ecoplan.programmes.model import PoolSite, Programme, ProgrammeSession, ProgrammeSpec
 from ecoplan.programmes.pool import build_pool
 from ecoplan.routes.planner import RoutePlanner
-from ecoplan.settings import programmes as cfg
+from ecoplan.settings import programmes as programmes_cfg
 from ecoplan.sites.build import Sites
 
 #: ``forecast_for(lat, lon)`` → a ``plans.forecast.Forecast`` or None (none available).
@@ -38,14 +38,15 @@ ForecastFor = Callable[[float, float], Any]
 
 def facility_score(site: PoolSite) -> float:
     """0..1: toilets on the route or at the site, benches, shelter (FACILITY_PARTS)."""
-    p = cfg.FACILITY_PARTS
+    p = programmes_cfg.FACILITY_PARTS
     toilets = (site.toilets + site.route_toilets) > 0
-    benches = min(site.benches + site.route_benches, cfg.BENCHES_ENOUGH) / cfg.BENCHES_ENOUGH
+    benches = min(site.benches + site.route_benches,
+                  programmes_cfg.BENCHES_ENOUGH) / programmes_cfg.BENCHES_ENOUGH
     return p["toilets"] * toilets + p["benches"] * benches + p["shelter"] * (site.shelters > 0)
 
 
 def choice_score(site: PoolSite, previous: PoolSite | None) -> float:
-    w = cfg.CHOICE_WEIGHTS
+    w = programmes_cfg.CHOICE_WEIGHTS
     new_habitat = previous is None or site.habitat != previous.habitat
     return (w["rank"] * site.score + w["new_habitat"] * new_habitat
             + w["facilities"] * facility_score(site))

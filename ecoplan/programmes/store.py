@@ -42,7 +42,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from ecoplan.errors import EcoplanError
 from ecoplan.plans.store import PlanStore, StoreError, component_version, migrate_component
 from ecoplan.programmes.model import Programme
-from ecoplan.settings import programmes as cfg
+from ecoplan.settings import programmes as programmes_cfg
 
 
 class ProgrammeNotFoundError(EcoplanError):
@@ -111,7 +111,7 @@ class ProgrammeStore:
         self._plans = PlanStore(url)  # URL resolution, driver errors, SQLite pragmas
         self.url = self._plans.url
         self.engine = self._plans.engine
-        migrate_component(self.engine, cfg.SCHEMA_COMPONENT, SCHEMA_VERSION, MIGRATIONS,
+        migrate_component(self.engine, programmes_cfg.SCHEMA_COMPONENT, SCHEMA_VERSION, MIGRATIONS,
                           what=f"the programmes in '{self.url}'")
 
     def close(self) -> None:
@@ -124,7 +124,7 @@ class ProgrammeStore:
         self.close()
 
     def schema_version(self) -> int:
-        return component_version(self.engine, cfg.SCHEMA_COMPONENT)
+        return component_version(self.engine, programmes_cfg.SCHEMA_COMPONENT)
 
     def _run(self, fn: Callable[[Connection], Any]) -> Any:
         try:

@@ -18,7 +18,7 @@ from ecoplan.plans.alternatives import haversine_m
 from ecoplan.plans.daylight import astral_daylight
 from ecoplan.plans.rules import Group, Session, SiteContext, assess
 from ecoplan.programmes.model import CARE, CHECK, GO, LATER, RETHINK, PoolSite, Verdict
-from ecoplan.settings import programmes as cfg
+from ecoplan.settings import programmes as programmes_cfg
 from ecoplan.settings import weather as wcfg
 
 #: Planner level (its value or its name, lower case) → programme level.
@@ -103,7 +103,7 @@ def session_verdict(fc: Any, start: datetime, minutes: int, site: PoolSite, grou
         if (fc.latitude is not None and fc.longitude is not None and site.lat is not None
                 and site.lon is not None):
             km = haversine_m(site.lat, site.lon, fc.latitude, fc.longitude) / 1000
-            if km > cfg.FORECAST_MAX_KM:
+            if km > programmes_cfg.FORECAST_MAX_KM:
                 why = (f"the forecast is for {fc.latitude:.2f}, {fc.longitude:.2f}, {km:,.0f} km "
                        f"from {site.name}")
                 return Verdict(CHECK, f"check again: {why}", (why,), checked_at=now)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ecoplan.ranking import explain as fmt
-from ecoplan.settings import ranking as cfg
+from ecoplan.settings import ranking as ranking_cfg
 
 
 def _frame(m: pd.DataFrame, name: str, score, why) -> pd.DataFrame:
@@ -27,7 +27,7 @@ def reach(m: pd.DataFrame, *, deciles: int, minutes: float) -> pd.DataFrame:
     tot_w = m["reach_total_weighted"].to_numpy(dtype=float)
     dep_n = dep_w / dep_w.max() if len(dep_w) and dep_w.max() > 0 else np.zeros(len(m))
     tot_n = tot_w / tot_w.max() if len(tot_w) and tot_w.max() > 0 else np.zeros(len(m))
-    score = (1 - cfg.REACH_TOTAL_SHARE) * dep_n + cfg.REACH_TOTAL_SHARE * tot_n
+    score = (1 - ranking_cfg.REACH_TOTAL_SHARE) * dep_n + ranking_cfg.REACH_TOTAL_SHARE * tot_n
     share = f"{deciles * 10} % most deprived neighbourhoods"
     mins = f"{minutes:g} minutes"
     why = []
@@ -47,7 +47,7 @@ def reach(m: pd.DataFrame, *, deciles: int, minutes: float) -> pd.DataFrame:
 def natural_share(m: pd.DataFrame) -> np.ndarray:
     """Natural cover share, counting a nature reserve's unmapped ground as natural."""
     nat = m["natural_share"].to_numpy(dtype=float)
-    if cfg.RESERVE_UNMAPPED_IS_NATURAL:
+    if ranking_cfg.RESERVE_UNMAPPED_IS_NATURAL:
         rest = np.clip(1 - nat - m["mown_share"].to_numpy(dtype=float), 0, 1)
         nat = nat + rest * m["nature_reserve"].to_numpy(dtype=bool)
     return np.clip(nat, 0, 1)
@@ -56,10 +56,10 @@ def natural_share(m: pd.DataFrame) -> np.ndarray:
 def nature(m: pd.DataFrame) -> pd.DataFrame:
     """Size (log scale), natural cover share and blue space."""
     ha = m["area_ha"].to_numpy(dtype=float)
-    size = np.minimum(1.0, np.log10(1 + ha) / np.log10(1 + cfg.NATURE_SIZE_REF_HA))
+    size = np.minimum(1.0, np.log10(1 + ha) / np.log10(1 + ranking_cfg.NATURE_SIZE_REF_HA))
     nat = natural_share(m)
     blue = m["blue"].to_numpy(dtype=bool)
-    p = cfg.NATURE_PARTS
+    p = ranking_cfg.NATURE_PARTS
     score = p["size"] * size + p["natural"] * nat + p["blue"] * blue
     why = []
     for i, (a, kinds, reserve) in enumerate(zip(ha, m["natural_kinds"], m["nature_reserve"],
@@ -79,19 +79,19 @@ def calm(m: pd.DataFrame) -> pd.DataFrame:
     """Share of the site away from busy roads, distance of its centre from one, airfields."""
     quiet = m["quiet_share"].to_numpy(dtype=float)
     road = m["road_m"].to_numpy(dtype=float)
-    far = np.minimum(1.0, road / cfg.CALM_FAR_M)
+    far = np.minimum(1.0, road / ranking_cfg.CALM_FAR_M)
     aero = m["aerodrome_share"].to_numpy(dtype=float)
-    q = cfg.QUIET_SHARE_PART
-    score = (q * quiet + (1 - q) * far) * (1 - cfg.AERODROME_PENALTY * aero)
+    q = ranking_cfg.QUIET_SHARE_PART
+    score = (q * quiet + (1 - q) * far) * (1 - ranking_cfg.AERODROME_PENALTY * aero)
     why = []
     for i in range(len(m)):
-        text = (f"{fmt.pct(quiet[i])} of the site over {cfg.QUIET_ROAD_M:g} m from busy "
+        text = (f"{fmt.pct(quiet[i])} of the site over {ranking_cfg.QUIET_ROAD_M:g} m from busy "
                 "roads, railways and industry")
         text += (f" (nearest busy road {fmt.metres(road[i])} from its centre)"
                  if np.isfinite(road[i]) else " (no busy road in the data)")
         if aero[i] > 0:
-            text += f", {fmt.pct(aero[i])} within {fmt.metres(cfg.AERODROME_NOISE_M)} of an " \
-                    "airfield"
+            noise = fmt.metres(ranking_cfg.AERODROME_NOISE_M)
+            text += f", {fmt.pct(aero[i])} within {noise} of an airfield"
         why.append(text)
     return _frame(m, "calm", score, why)
 
@@ -99,27 +99,27 @@ def calm(m: pd.DataFrame) -> pd.DataFrame:
 def facilities(m: pd.DataFrame) -> pd.DataFrame:
     """Toilets, benches, shelters, drinking water, parking, each capped at its 'enough'."""
     score = np.zeros(len(m))
-    for col, (part, full) in cfg.FACILITY_PARTS.items():
+    for col, (part, full) in ranking_cfg.FACILITY_PARTS.items():
         score += part * np.minimum(1.0, m[col].to_numpy(dtype=float) / full)
     names = {"toilets": ("toilet", "toilets"), "benches": ("bench", "benches"),
              "shelters": ("shelter", "shelters"),
              "drinking_water": ("drinking-water tap", "drinking-water taps"),
              "parking": ("car park", "car parks")}
     why = []
-    for _, row in m[list(cfg.FACILITY_PARTS)].iterrows():
-        bits = [fmt.count(row[c], *names[c]) for c in cfg.FACILITY_PARTS if row[c] > 0]
+    for _, row in m[list(ranking_cfg.FACILITY_PARTS)].iterrows():
+        bits = [fmt.count(row[c], *names[c]) for c in ranking_cfg.FACILITY_PARTS if row[c] > 0]
         why.append(", ".join(bits) if bits else "no toilets, benches, shelter or parking mapped")
     return _frame(m, "facilities", score, why)
 
 
 def accessibility(m: pd.DataFrame) -> pd.DataFrame:
     """Step-free, surfaced and lit shares of the paths inside; a bus stop near an entrance."""
-    p = cfg.ACCESS_PARTS
+    p = ranking_cfg.ACCESS_PARTS
     free = m["step_free_share"].to_numpy(dtype=float)
     surf = m["surfaced_share"].to_numpy(dtype=float)
     lit = m["lit_share"].to_numpy(dtype=float)
     bus_m = m["bus_m"].to_numpy(dtype=float)
-    bus = bus_m <= cfg.BUS_NEAR_M
+    bus = bus_m <= ranking_cfg.BUS_NEAR_M
     score = p["step_free"] * free + p["surfaced"] * surf + p["bus"] * bus + p["lit"] * lit
     why = []
     for i, (path_m, gate) in enumerate(zip(m["path_m"], m["bus_gate"], strict=True)):
@@ -135,7 +135,7 @@ def accessibility(m: pd.DataFrame) -> pd.DataFrame:
             where = f"the {gate} entrance" if gate else "the entrance"
             bits.append(f"bus stop {fmt.metres(bus_m[i])} from {where}")
         else:
-            bits.append(f"no bus stop within {fmt.metres(cfg.BUS_NEAR_M)} of an entrance")
+            bits.append(f"no bus stop within {fmt.metres(ranking_cfg.BUS_NEAR_M)} of an entrance")
         why.append(", ".join(bits))
     return _frame(m, "accessibility", score, why)
 
@@ -148,19 +148,20 @@ def entrance_density(m: pd.DataFrame) -> np.ndarray:
 
 def privacy(m: pd.DataFrame) -> pd.DataFrame:
     """Quiet corners away from playgrounds/pitches, ground away from paths, few entrances."""
-    p = cfg.PRIVACY_PARTS
+    p = ranking_cfg.PRIVACY_PARTS
     corners = m["quiet_corner_share"].to_numpy(dtype=float)
     secluded = m["secluded_share"].to_numpy(dtype=float)
     density = entrance_density(m)
-    ent = 1.0 / (1.0 + density / cfg.ENTRANCES_PER_HA_HALF)
+    ent = 1.0 / (1.0 + density / ranking_cfg.ENTRANCES_PER_HA_HALF)
     score = p["quiet_corners"] * corners + p["secluded"] * secluded + p["entrances"] * ent
     why = []
     for i, (spots, n_ent) in enumerate(zip(m["busy_spots"], m["n_entrances"], strict=True)):
-        bits = [f"{fmt.pct(secluded[i])} of the site over {cfg.SECLUDED_PATH_M:g} m from any "
+        bits = [f"{fmt.pct(secluded[i])} of the site over {ranking_cfg.SECLUDED_PATH_M:g} m from "
+                f"any "
                 "path"]
         if spots > 0:
             bits.append(f"{fmt.count(spots, 'playground or pitch', 'playgrounds or pitches')}"
-                        f" nearby, {fmt.pct(corners[i])} over {cfg.QUIET_SPOT_M:g} m away")
+                        f" nearby, {fmt.pct(corners[i])} over {ranking_cfg.QUIET_SPOT_M:g} m away")
         bits.append(f"{fmt.count(n_ent, 'entrance')} ({fmt.density(density[i])} per ha)")
         why.append(", ".join(bits))
     return _frame(m, "privacy", score, why)
@@ -168,10 +169,10 @@ def privacy(m: pd.DataFrame) -> pd.DataFrame:
 
 def paths(m: pd.DataFrame) -> pd.DataFrame:
     """Length of paths inside (up to PATHS_FULL_M) and whether they form a loop."""
-    p = cfg.PATHS_PARTS
+    p = ranking_cfg.PATHS_PARTS
     length = m["path_m"].to_numpy(dtype=float)
     loop = m["loops"].to_numpy(dtype=int) > 0
-    score = p["length"] * np.minimum(1.0, length / cfg.PATHS_FULL_M) + p["loop"] * loop
+    score = p["length"] * np.minimum(1.0, length / ranking_cfg.PATHS_FULL_M) + p["loop"] * loop
     why = [("no mapped paths inside" if length[i] <= 0 else
             f"{fmt.metres(length[i])} of paths inside" + (", with a loop" if loop[i]
                                                           else ", no loop"))

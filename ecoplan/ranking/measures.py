@@ -22,7 +22,7 @@ from ecoplan.network.graph import WalkGraph
 from ecoplan.osm.layers import OsmLayers, text
 from ecoplan.ranking.sampling import grid_points
 from ecoplan.settings import osm as osm_cfg
-from ecoplan.settings import ranking as cfg
+from ecoplan.settings import ranking as ranking_cfg
 from ecoplan.sites import classify as C
 from ecoplan.sites.amenities import poi_mask
 
@@ -39,7 +39,7 @@ def measure_sites(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, crs: str
     out = pd.DataFrame(index=pd.Index(sites["site_id"].to_numpy(), name="site_id"))
     out["area_ha"] = sites["area_ha"].to_numpy(dtype=float)
     out["n_entrances"] = sites["n_entrances"].to_numpy(dtype=int)
-    for col in cfg.FACILITY_PARTS:
+    for col in ranking_cfg.FACILITY_PARTS:
         out[col] = pd.to_numeric(sites[col], errors="coerce").fillna(0).to_numpy(dtype=int)
     out["categories"] = sites["categories"].fillna("").to_numpy()
     out = out.join(_nature(sites, geoms, layers, crs))
@@ -82,20 +82,20 @@ def _nature(sites: gpd.GeoDataFrame, geoms: np.ndarray, layers: OsmLayers,
         if not poly_ids:
             # A river/coast bank strip: its cover is the water's edge itself.
             own = [c for c in cats[i].split(";") if c]
-            if own and all(c in cfg.NATURAL_COVER for c in own):
+            if own and all(c in ranking_cfg.NATURAL_COVER for c in own):
                 natural[i] = 1.0
                 kinds[i] = ";".join(own)
             continue
         by_cat: dict[str, list] = {}
         for c in poly_ids:
             by_cat.setdefault(fcat[c], []).append(fgeom[c])
-        nat = [g for k, gs in by_cat.items() if k in cfg.NATURAL_COVER for g in gs]
-        mow = [g for k, gs in by_cat.items() if k in cfg.MOWN_COVER for g in gs]
+        nat = [g for k, gs in by_cat.items() if k in ranking_cfg.NATURAL_COVER for g in gs]
+        mow = [g for k, gs in by_cat.items() if k in ranking_cfg.MOWN_COVER for g in gs]
         nat_u = shapely.intersection(shapely.union_all(nat), geoms[i]) if nat else None
         if nat_u is not None:
             natural[i] = min(1.0, nat_u.area / site_area)
             areas = {k: shapely.union_all(gs).intersection(geoms[i]).area
-                     for k, gs in by_cat.items() if k in cfg.NATURAL_COVER}
+                     for k, gs in by_cat.items() if k in ranking_cfg.NATURAL_COVER}
             kinds[i] = ";".join(k for k, a in sorted(areas.items(), key=lambda t: -t[1])
                                 if a > 0)
         if mow:
@@ -103,7 +103,7 @@ def _nature(sites: gpd.GeoDataFrame, geoms: np.ndarray, layers: OsmLayers,
             if nat_u is not None:
                 m = m.difference(nat_u)
             mown[i] = min(1.0 - natural[i], m.area / site_area)
-    blue = np.array([bool(set(c.split(";")) & cfg.BLUE_CATEGORIES) for c in cats])
+    blue = np.array([bool(set(c.split(";")) & ranking_cfg.BLUE_CATEGORIES) for c in cats])
     reserve = np.array(["nature_reserve" in c.split(";") for c in cats])
     return pd.DataFrame({"natural_share": natural, "mown_share": mown, "natural_kinds": kinds,
                          "blue": blue, "nature_reserve": reserve},
@@ -120,7 +120,7 @@ def _point_shares(sites: gpd.GeoDataFrame, geoms: np.ndarray, layers: OsmLayers,
     secluded_share (>SECLUDED_PATH_M from any path), busy_spots (playgrounds/pitches inside
     or within QUIET_SPOT_M)."""
     n = len(sites)
-    xy, owner = grid_points(geoms, cfg.SAMPLE_POINTS)
+    xy, owner = grid_points(geoms, ranking_cfg.SAMPLE_POINTS)
     pts = shapely.points(xy)
     counts = np.bincount(owner, minlength=n).astype(float)
 
@@ -133,16 +133,16 @@ def _point_shares(sites: gpd.GeoDataFrame, geoms: np.ndarray, layers: OsmLayers,
         return np.divide(far, counts, out=np.ones(n), where=counts > 0)
 
     ways = layers.ways
-    busy = ways[text(ways["highway"]).isin(cfg.BUSY_HIGHWAYS)] if len(ways) else ways
+    busy = ways[text(ways["highway"]).isin(ranking_cfg.BUSY_HIGHWAYS)] if len(ways) else ways
     busy_lines = busy.geometry.to_crs(crs).to_numpy() if len(busy) else np.empty(0, object)
     feats = layers.features
     noisy = feats.iloc[0:0]
     if len(feats) and {"railway", "landuse"} <= set(feats.columns):
-        noisy = feats[text(feats["railway"]).isin(cfg.NOISY_RAILWAY)
-                      | text(feats["landuse"]).isin(cfg.NOISY_LANDUSE)]
+        noisy = feats[text(feats["railway"]).isin(ranking_cfg.NOISY_RAILWAY)
+                      | text(feats["landuse"]).isin(ranking_cfg.NOISY_LANDUSE)]
     noise = np.concatenate([busy_lines, noisy.geometry.to_crs(crs).to_numpy()]) if len(
         noisy) else busy_lines
-    quiet = share_far(noise, cfg.QUIET_ROAD_M)
+    quiet = share_far(noise, ranking_cfg.QUIET_ROAD_M)
     centre = shapely.point_on_surface(geoms)
     road_m = np.full(n, np.inf)
     if len(busy_lines):
@@ -152,20 +152,20 @@ def _point_shares(sites: gpd.GeoDataFrame, geoms: np.ndarray, layers: OsmLayers,
     aero = feats[text(feats["aeroway"]).isin({"aerodrome", "airfield"})] if (
         len(feats) and "aeroway" in feats.columns) else feats.iloc[0:0]
     aero_geoms = aero.geometry.to_crs(crs).to_numpy() if len(aero) else np.empty(0, object)
-    aero_share = 1.0 - share_far(aero_geoms, cfg.AERODROME_NOISE_M)
+    aero_share = 1.0 - share_far(aero_geoms, ranking_cfg.AERODROME_NOISE_M)
 
     pois = layers.pois
-    spots = pois[text(pois["leisure"]).isin(cfg.BUSY_LEISURE)] if len(pois) else pois
+    spots = pois[text(pois["leisure"]).isin(ranking_cfg.BUSY_LEISURE)] if len(pois) else pois
     spot_geoms = spots.geometry.to_crs(crs).to_numpy() if len(spots) else np.empty(0, object)
-    corners = share_far(spot_geoms, cfg.QUIET_SPOT_M)
+    corners = share_far(spot_geoms, ranking_cfg.QUIET_SPOT_M)
     n_spots = np.zeros(n, dtype=int)
     if len(spot_geoms):
         hit = shapely.STRtree(spot_geoms).query(geoms, predicate="dwithin",
-                                                distance=cfg.QUIET_SPOT_M)
+                                                distance=ranking_cfg.QUIET_SPOT_M)
         n_spots = np.bincount(hit[0], minlength=n)
 
     edges = _edge_lines(graph, crs)
-    secluded = share_far(edges, cfg.SECLUDED_PATH_M)
+    secluded = share_far(edges, ranking_cfg.SECLUDED_PATH_M)
     return pd.DataFrame({
         "quiet_share": quiet, "road_m": road_m, "aerodrome_share": aero_share,
         "quiet_corner_share": corners, "busy_spots": n_spots, "secluded_share": secluded,
@@ -197,14 +197,14 @@ def _paths(sites: gpd.GeoDataFrame, geoms: np.ndarray, graph: WalkGraph,
     e = graph.edges
     u, v = e["u_idx"].to_numpy(), e["v_idx"].to_numpy()
     mid = shapely.points((xy[u] + xy[v]) / 2)
-    zones = shapely.buffer(geoms, cfg.INSIDE_TOLERANCE_M)
+    zones = shapely.buffer(geoms, ranking_cfg.INSIDE_TOLERANCE_M)
     hit = shapely.STRtree(zones).query(mid, predicate="within")
     pe, ps = hit[0], hit[1]  # edge row, site row
     length = e["length_m"].to_numpy(dtype=float)[pe]
     free = e["step_free"].to_numpy(dtype=bool)[pe]
-    surf = text(e["surface"]).str.lower().isin(cfg.SURFACED).to_numpy()[pe] if (
+    surf = text(e["surface"]).str.lower().isin(ranking_cfg.SURFACED).to_numpy()[pe] if (
         "surface" in e.columns) else np.zeros(len(pe), bool)
-    lit = text(e["lit"]).str.lower().isin(cfg.LIT_VALUES).to_numpy()[pe] if (
+    lit = text(e["lit"]).str.lower().isin(ranking_cfg.LIT_VALUES).to_numpy()[pe] if (
         "lit" in e.columns) else np.zeros(len(pe), bool)
     total = np.bincount(ps, weights=length, minlength=n)
 

@@ -30,7 +30,7 @@ from ecoplan.ranking.measures import measure_sites
 from ecoplan.ranking.reach import REACH_COLUMNS, origin_table, site_reach
 from ecoplan.ranking.weights import Weights, resolve_weights
 from ecoplan.settings import need as need_cfg
-from ecoplan.settings import ranking as cfg
+from ecoplan.settings import ranking as ranking_cfg
 from ecoplan.sites.build import Sites
 
 #: Site columns carried into the ranking table.
@@ -76,8 +76,8 @@ class RankedSites:
 def score_sites(sites: Sites, layers: OsmLayers, *, graph: WalkGraph | None = None,
                 areas: gpd.GeoDataFrame | None = None,
                 origins: gpd.GeoDataFrame | None = None,
-                minutes: float = cfg.DEFAULT_MINUTES, speed: str | float | None = None,
-                deciles: int = cfg.DEFAULT_DECILES) -> SiteScores:
+                minutes: float = ranking_cfg.DEFAULT_MINUTES, speed: str | float | None = None,
+                deciles: int = ranking_cfg.DEFAULT_DECILES) -> SiteScores:
     """Measure and score every non-restricted site (see module docstring).
 
     ``areas`` (:func:`ecoplan.need.areas.build_areas` ``.areas``) enables ``reach``; origins
@@ -163,7 +163,7 @@ def rank_scores(scores: SiteScores, purpose: str,
     """
     w = resolve_weights(purpose, weights, available=scores.available)
     t = scores.table
-    comps = [c for c in cfg.COMPONENTS if c in scores.available]
+    comps = [c for c in ranking_cfg.COMPONENTS if c in scores.available]
     vals = t[comps].to_numpy(dtype=float)
     score = vals @ np.array([w.values[c] for c in comps])
     notes = list(scores.notes)

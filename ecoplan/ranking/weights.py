@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ecoplan.errors import EcoplanError
-from ecoplan.settings import ranking as cfg
+from ecoplan.settings import ranking as ranking_cfg
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def parse_weights(text: str | None) -> dict[str, float]:
         key = key.strip().lower()
         if not sep:
             raise EcoplanError(f"weight {item!r} has no value: write it as name=number, e.g. "
-                               f"calm=2 (names: {', '.join(cfg.COMPONENTS)})")
+                               f"calm=2 (names: {', '.join(ranking_cfg.COMPONENTS)})")
         try:
             out[key] = float(value)
         except ValueError:
@@ -55,29 +55,29 @@ def parse_weights(text: str | None) -> dict[str, float]:
 
 def check_weights(weights: Mapping[str, float]) -> None:
     """Unknown names, negative or non-finite values → EcoplanError naming the valid ones."""
-    unknown = [k for k in weights if k not in cfg.COMPONENTS]
+    unknown = [k for k in weights if k not in ranking_cfg.COMPONENTS]
     if unknown:
         raise EcoplanError(f"unknown weight name(s) {', '.join(map(repr, unknown))}: use "
-                           f"{', '.join(cfg.COMPONENTS)}")
+                           f"{', '.join(ranking_cfg.COMPONENTS)}")
     for k, v in weights.items():
         if not math.isfinite(float(v)) or float(v) < 0:
             raise EcoplanError(f"weight {k}={v}: weights must be 0 or a positive number")
 
 
 def resolve_weights(purpose: str, overrides: Mapping[str, float] | None = None, *,
-                    available: Iterable[str] = cfg.COMPONENTS) -> Weights:
+                    available: Iterable[str] = ranking_cfg.COMPONENTS) -> Weights:
     """The purpose's defaults, with ``overrides`` applied, restricted to ``available``
     components and normalised to sum 1."""
     key = str(purpose).strip().lower()
-    if key not in cfg.PURPOSE_WEIGHTS:
+    if key not in ranking_cfg.PURPOSE_WEIGHTS:
         raise EcoplanError(f"unknown purpose {purpose!r}: use one of "
-                           f"{', '.join(cfg.PURPOSES)}")
+                           f"{', '.join(ranking_cfg.PURPOSES)}")
     overrides = dict(overrides or {})
     check_weights(overrides)
-    raw = {**cfg.PURPOSE_WEIGHTS[key], **{k: float(v) for k, v in overrides.items()}}
+    raw = {**ranking_cfg.PURPOSE_WEIGHTS[key], **{k: float(v) for k, v in overrides.items()}}
     avail = set(available)
-    dropped = tuple(k for k in cfg.COMPONENTS if raw.get(k, 0) > 0 and k not in avail)
-    kept = {k: (raw.get(k, 0.0) if k in avail else 0.0) for k in cfg.COMPONENTS}
+    dropped = tuple(k for k in ranking_cfg.COMPONENTS if raw.get(k, 0) > 0 and k not in avail)
+    kept = {k: (raw.get(k, 0.0) if k in avail else 0.0) for k in ranking_cfg.COMPONENTS}
     total = sum(kept.values())
     if total <= 0:
         hint = (f" ({', '.join(dropped)} cannot be computed without deprivation data)"

@@ -13,7 +13,7 @@ from ecoplan.routes.model import Route
 from ecoplan.routes.network import NoStepFreeRouteError, RouteError, RouteNetwork, snap_start
 from ecoplan.routes.planner import RoutePlanner, make_route
 from ecoplan.routes.scoring import measure
-from ecoplan.settings import routes as cfg
+from ecoplan.settings import routes as routes_cfg
 
 
 def plan_route(layers, sites, start_lonlat: tuple[float, float], end_lonlat: tuple[float, float],
@@ -63,9 +63,9 @@ def find_path(net: RouteNetwork, start_lonlat: tuple[float, float],
     kind = "lit" if lit_only else "walkable"
     # Both ends prefer a real network over a nearby mapping fragment (loops do the same).
     a, _ = snap_start(net, *start_lonlat, allowed=usable, kind=kind,
-                      min_component_m=cfg.ATOB_MIN_COMPONENT_M)
+                      min_component_m=routes_cfg.ATOB_MIN_COMPONENT_M)
     b, _ = snap_start(net, *end_lonlat, what="destination", allowed=usable, kind=kind,
-                      min_component_m=cfg.ATOB_MIN_COMPONENT_M)
+                      min_component_m=routes_cfg.ATOB_MIN_COMPONENT_M)
     if a == b:
         raise RouteError("The start and destination are at the same place on the path "
                          "network: choose points farther apart.")

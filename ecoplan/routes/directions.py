@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ecoplan.routes.model import Step
-from ecoplan.settings import routes as cfg
+from ecoplan.settings import routes as routes_cfg
 
 _COMPASS = ("north", "north-east", "east", "south-east", "south", "south-west", "west",
             "north-west")
@@ -38,7 +38,7 @@ def edge_labels(edges: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     ref = (edges["ref"].fillna("").astype(str).str.strip() if "ref" in edges
            else pd.Series("", index=edges.index))
     hw = edges["highway"].fillna("").astype(str)
-    generic = hw.map(cfg.UNNAMED_LABELS).fillna("road").astype(str)
+    generic = hw.map(routes_cfg.UNNAMED_LABELS).fillna("road").astype(str)
     key = np.where(name != "", name, np.where(ref != "", ref, "~" + generic))
     label = np.where(name != "", name, np.where(ref != "", ref, "the " + generic))
     return key.astype(object), label.astype(object)
@@ -93,7 +93,7 @@ def _fold_short(segs: list[_Seg]) -> list[_Seg]:
     sandwiched: list[_Seg] = []
     for i, seg in enumerate(segs):
         nxt = segs[i + 1] if i + 1 < len(segs) else None
-        if (sandwiched and nxt is not None and seg.length < cfg.DIRECTIONS_MIN_STEP_M
+        if (sandwiched and nxt is not None and seg.length < routes_cfg.DIRECTIONS_MIN_STEP_M
                 and sandwiched[-1].key == nxt.key):
             sandwiched[-1].last = seg.last
             sandwiched[-1].length += seg.length
@@ -110,7 +110,7 @@ def _fold_short(segs: list[_Seg]) -> list[_Seg]:
         if carry is not None:
             seg = _Seg(seg.key, seg.label, carry.first, seg.last, seg.length + carry.length)
             carry = None
-        short = seg.length < cfg.DIRECTIONS_MIN_STEP_M and seg.key.startswith("~")
+        short = seg.length < routes_cfg.DIRECTIONS_MIN_STEP_M and seg.key.startswith("~")
         if short and seg is not segs[-1]:
             carry = seg
             continue
@@ -133,7 +133,7 @@ def _bearing(xy: np.ndarray, path: np.ndarray, first: int, last: int, *,
         pts = pts[::-1]
     step = np.hypot(*(pts[1:] - pts[:-1]).T)
     cum = np.concatenate([[0.0], np.cumsum(step)])
-    j = int(np.searchsorted(cum, cfg.TURN_BEARING_SPAN_M))
+    j = int(np.searchsorted(cum, routes_cfg.TURN_BEARING_SPAN_M))
     j = min(max(j, 1), len(pts) - 1)
     d = pts[j] - pts[0]
     if not forward:
@@ -149,11 +149,11 @@ def _turn(delta: float) -> str:
     d = (delta + 180.0) % 360.0 - 180.0  # right turns are positive (bearings run clockwise)
     side = "right" if d > 0 else "left"
     a = abs(d)
-    if a <= cfg.TURN_STRAIGHT_DEG:
+    if a <= routes_cfg.TURN_STRAIGHT_DEG:
         return "Continue"
-    if a <= cfg.TURN_SLIGHT_DEG:
+    if a <= routes_cfg.TURN_SLIGHT_DEG:
         return f"Bear {side}"
-    if a <= cfg.TURN_BACK_DEG:
+    if a <= routes_cfg.TURN_BACK_DEG:
         return f"Turn {side}"
     return f"Turn sharp {side}"
 

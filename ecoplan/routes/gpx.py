@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import gpxpy.gpx as gpxmod
 
 from ecoplan.routes.model import Route, Waypoint
-from ecoplan.settings import routes as cfg
+from ecoplan.settings import routes as routes_cfg
 
 #: Characters XML 1.0 forbids even when escaped (C0 controls except tab/newline/CR, and
 #: U+FFFE/U+FFFF); an OSM name carrying one would make the whole file unreadable.
@@ -40,16 +40,16 @@ def route_to_gpx(route: Route, *, time: datetime | None = None) -> str:
         raise ValueError("a route needs at least two points to be written as GPX")
     gpx = gpxmod.GPX()
     gpx.version = "1.1"
-    gpx.creator = cfg.GPX_CREATOR
+    gpx.creator = routes_cfg.GPX_CREATOR
     title = _clean(route.title) or "Walking route"
     gpx.name = title
-    gpx.description = f"{route_summary(route)}. Map data {cfg.ATTRIBUTION}, ODbL."
+    gpx.description = f"{route_summary(route)}. Map data {routes_cfg.ATTRIBUTION}, ODbL."
     gpx.time = time or datetime.now(UTC).replace(microsecond=0)
-    gpx.copyright_author = cfg.OSM_COPYRIGHT_AUTHOR
+    gpx.copyright_author = routes_cfg.OSM_COPYRIGHT_AUTHOR
     gpx.copyright_year = str(gpx.time.year)
-    gpx.copyright_license = cfg.OSM_LICENSE_URL
-    gpx.link = cfg.OSM_COPYRIGHT_URL
-    gpx.link_text = cfg.ATTRIBUTION
+    gpx.copyright_license = routes_cfg.OSM_LICENSE_URL
+    gpx.link = routes_cfg.OSM_COPYRIGHT_URL
+    gpx.link_text = routes_cfg.ATTRIBUTION
     gpx.keywords = "walk, loop, OpenStreetMap" if route.is_loop else "walk, OpenStreetMap"
 
     track = gpxmod.GPXTrack(name=title, description=route_summary(route))
@@ -64,7 +64,7 @@ def route_to_gpx(route: Route, *, time: datetime | None = None) -> str:
     for wp in _waypoints(route):
         point = gpxmod.GPXWaypoint(latitude=float(wp.lat), longitude=float(wp.lon),
                                    name=_clean(wp.name) or _default_name(wp.kind),
-                                   symbol=cfg.GPX_SYMBOLS.get(wp.kind), type=wp.kind)
+                                   symbol=routes_cfg.GPX_SYMBOLS.get(wp.kind), type=wp.kind)
         gpx.waypoints.append(point)
     return gpx.to_xml(version="1.1")
 
@@ -77,7 +77,7 @@ def _default_name(kind: str) -> str:
 
 def _waypoints(route: Route) -> list[Waypoint]:
     """The route's waypoints of the kinds GPX carries, with a start added if missing."""
-    kept = [w for w in route.waypoints if w.kind in cfg.GPX_WAYPOINT_KINDS]
+    kept = [w for w in route.waypoints if w.kind in routes_cfg.GPX_WAYPOINT_KINDS]
     if not any(w.kind == "start" for w in kept):
         kept.insert(0, Waypoint("start", "Start", float(route.start.x), float(route.start.y)))
     return kept

@@ -19,7 +19,7 @@ from pyproj import Transformer
 from shapely.geometry import Point, Polygon
 from shapely.prepared import prep
 
-from ecoplan.settings import routes as cfg
+from ecoplan.settings import routes as routes_cfg
 
 #: Letters of the 5×5 grid, I omitted (OS guide).
 _LETTERS = "ABCDEFGHJKLMNOPQRSTUVWXYZ"
@@ -41,17 +41,17 @@ class GridRef:
 
 @lru_cache(maxsize=1)
 def _to_grid() -> Transformer:
-    return Transformer.from_crs("EPSG:4326", cfg.GB_GRID_CRS, always_xy=True)
+    return Transformer.from_crs("EPSG:4326", routes_cfg.GB_GRID_CRS, always_xy=True)
 
 
 @lru_cache(maxsize=1)
 def _from_grid() -> Transformer:
-    return Transformer.from_crs(cfg.GB_GRID_CRS, "EPSG:4326", always_xy=True)
+    return Transformer.from_crs(routes_cfg.GB_GRID_CRS, "EPSG:4326", always_xy=True)
 
 
 @lru_cache(maxsize=1)
 def _not_gb() -> tuple[tuple[str, object], ...]:
-    return tuple((name, prep(Polygon(ring))) for name, ring in cfg.NOT_GB_AREAS.items())
+    return tuple((name, prep(Polygon(ring))) for name, ring in routes_cfg.NOT_GB_AREAS.items())
 
 
 def grid_reference(lon: float, lat: float, figures: int = 6) -> GridRef:
@@ -60,11 +60,11 @@ def grid_reference(lon: float, lat: float, figures: int = 6) -> GridRef:
     ``figures`` is the total number of digits (0, 2, 4, 6, 8 or 10). Truncates, as the OS
     convention does: the reference names the square the point lies in.
     """
-    if figures not in cfg.GRID_FIGURES:
-        raise ValueError(f"figures must be one of {cfg.GRID_FIGURES}, not {figures}")
+    if figures not in routes_cfg.GRID_FIGURES:
+        raise ValueError(f"figures must be one of {routes_cfg.GRID_FIGURES}, not {figures}")
     if not (math.isfinite(lon) and math.isfinite(lat)) or abs(lat) > 90 or abs(lon) > 180:
         return GridRef(None, reason=f"({lon}, {lat}) is not a valid longitude/latitude")
-    w, s, e, n = cfg.GRID_AREA_OF_USE
+    w, s, e, n = routes_cfg.GRID_AREA_OF_USE
     if not (w <= lon <= e and s <= lat <= n):
         return GridRef(None, reason="outside Great Britain: the OS National Grid covers GB only")
     pt = Point(lon, lat)
@@ -82,9 +82,9 @@ def grid_reference(lon: float, lat: float, figures: int = 6) -> GridRef:
 
 def format_grid_ref(easting: float, northing: float, figures: int = 6) -> str | None:
     """Letters + digits for National Grid metres, or None outside the 700 × 1300 km grid."""
-    if figures not in cfg.GRID_FIGURES:
-        raise ValueError(f"figures must be one of {cfg.GRID_FIGURES}, not {figures}")
-    if not (0 <= easting < cfg.GRID_MAX_E_M and 0 <= northing < cfg.GRID_MAX_N_M):
+    if figures not in routes_cfg.GRID_FIGURES:
+        raise ValueError(f"figures must be one of {routes_cfg.GRID_FIGURES}, not {figures}")
+    if not (0 <= easting < routes_cfg.GRID_MAX_E_M and 0 <= northing < routes_cfg.GRID_MAX_N_M):
         return None
     e100k, n100k = int(easting // 100_000), int(northing // 100_000)
     # 500 km square (S, T, N, O, H, J) then the 100 km square within it (OS guide, Annex).

@@ -18,7 +18,7 @@ import shapely
 from ecoplan.network.graph import WalkGraph
 from ecoplan.osm.layers import text
 from ecoplan.routes.model import Waypoint
-from ecoplan.settings import routes as cfg
+from ecoplan.settings import routes as routes_cfg
 
 #: (waypoint kind, [(poi tag key, value), ...]) in the order they are listed.
 POI_KINDS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
@@ -89,7 +89,7 @@ def find_landmarks(graph: WalkGraph, pois: gpd.GeoDataFrame | None,
     table = pd.concat(frames, ignore_index=True)
     table["name"] = table["name"].fillna("").astype(str)
     xy = graph.project(table[["lon", "lat"]].to_numpy())
-    near = graph.kdtree.query_ball_point(xy, r=cfg.LANDMARK_NEAR_M)
+    near = graph.kdtree.query_ball_point(xy, r=routes_cfg.LANDMARK_NEAR_M)
     lens = np.array([len(x) for x in near], dtype=np.int64)
     lm = np.repeat(np.arange(len(table)), lens)
     node = (np.concatenate([np.asarray(x, dtype=np.int64) for x in near])

@@ -51,7 +51,7 @@ from ecoplan.routes.network import (
 )
 from ecoplan.routes.planner import RoutePlanner, make_route
 from ecoplan.routes.scoring import measure, overlap_share, score
-from ecoplan.settings import routes as cfg
+from ecoplan.settings import routes as routes_cfg
 
 
 @dataclass(frozen=True)
@@ -78,10 +78,10 @@ def plan_loops(layers, sites, start_lonlat: tuple[float, float], minutes_: float
     when only a step-free loop was impossible.
     """
     speed = resolve_speed(speed_kmh)
-    if not (cfg.MIN_LOOP_MINUTES <= float(minutes_) <= cfg.MAX_LOOP_MINUTES):
+    if not (routes_cfg.MIN_LOOP_MINUTES <= float(minutes_) <= routes_cfg.MAX_LOOP_MINUTES):
         raise RouteError(
             f"A {float(minutes_):g}-minute loop is outside what we plan: choose between "
-            f"{cfg.MIN_LOOP_MINUTES:g} and {cfg.MAX_LOOP_MINUTES:g} minutes."
+            f"{routes_cfg.MIN_LOOP_MINUTES:g} and {routes_cfg.MAX_LOOP_MINUTES:g} minutes."
         )
     if n_alternatives < 1:
         raise ValueError("n_alternatives must be at least 1")
@@ -130,7 +130,7 @@ def find_loops(net: RouteNetwork, start_lonlat: tuple[float, float], target_m: f
                          if lit_only else "No usable paths in the data.")
     s, _snap = snap_start(net, *start_lonlat, allowed=usable,
                           kind="lit" if lit_only else "walkable",
-                          min_component_m=target_m * (1 - cfg.LENGTH_TOLERANCE))
+                          min_component_m=target_m * (1 - routes_cfg.LENGTH_TOLERANCE))
     costm = net.cost_matrix(cost)
     d_s, pred_s = dijkstra(costm, indices=s, return_predecessors=True)
     reach = np.isfinite(d_s)
@@ -138,7 +138,7 @@ def find_loops(net: RouteNetwork, start_lonlat: tuple[float, float], target_m: f
     e_reach = reach[net.graph.edges["u_idx"].to_numpy()] & np.isfinite(cost)
     total = float(length[e_reach].sum())
     what = "lit paths" if lit_only else "paths"
-    if total < target_m * (1 - cfg.LENGTH_TOLERANCE):
+    if total < target_m * (1 - routes_cfg.LENGTH_TOLERANCE):
         raise RouteError(
             f"The target is too long for the network: the {what} connected to the start "
             f"total only {total / 1000:.1f} km, so the longest possible loop is under "
@@ -147,15 +147,15 @@ def find_loops(net: RouteNetwork, start_lonlat: tuple[float, float], target_m: f
     len_s = _tree_lengths(net, pred_s, s)
     labels, block_len = net.loop_core(np.isfinite(cost), f"lit={lit_only}")
     junction = (labels >= 0) & reach
-    junction[junction] = block_len[labels[junction]] >= cfg.LOOP_MIN_BLOCK_SHARE * target_m
+    junction[junction] = block_len[labels[junction]] >= routes_cfg.LOOP_MIN_BLOCK_SHARE * target_m
     cands: list[Candidate] = []
-    for share in (cfg.LOOP_LEG_SHARE, 0.25, 0.4):
+    for share in (routes_cfg.LOOP_LEG_SHARE, 0.25, 0.4):
         cands += _candidates(net, cost, s, (d_s, pred_s, len_s), junction, target_m, share,
                              preferences)
-        good = [c for c in cands if c.metrics["length_error"] <= cfg.LENGTH_TOLERANCE]
+        good = [c for c in cands if c.metrics["length_error"] <= routes_cfg.LENGTH_TOLERANCE]
         if len(_diverse(net, good, n)) >= n:
             break
-    good = [c for c in cands if c.metrics["length_error"] <= cfg.LENGTH_TOLERANCE]
+    good = [c for c in cands if c.metrics["length_error"] <= routes_cfg.LENGTH_TOLERANCE]
     if not good:
         if not cands:
             raise RouteError(
@@ -164,7 +164,7 @@ def find_loops(net: RouteNetwork, start_lonlat: tuple[float, float], target_m: f
             )
         lens = sorted(c.metrics["length_m"] for c in cands)
         raise RouteError(
-            f"No loop within ±{cfg.LENGTH_TOLERANCE:.0%} of {target_m / 1000:.1f} km on the "
+            f"No loop within ±{routes_cfg.LENGTH_TOLERANCE:.0%} of {target_m / 1000:.1f} km on the "
             f"{what} around the start (loops found: {lens[0] / 1000:.1f}–{lens[-1] / 1000:.1f} "
             "km): choose a walk length in that range or another start."
         )
@@ -226,9 +226,10 @@ def _candidates(net: RouteNetwork, cost: np.ndarray, s: int,
         return []
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(len_s > 0, d_s / np.maximum(len_s, 1e-9), np.inf)
-    sector = ((ang + np.pi) / (2 * np.pi) * cfg.LOOP_HEADINGS).astype(int) % cfg.LOOP_HEADINGS
+    headings = routes_cfg.LOOP_HEADINGS
+    sector = ((ang + np.pi) / (2 * np.pi) * headings).astype(int) % headings
     out: list[Candidate] = []
-    for k in range(cfg.LOOP_HEADINGS):
+    for k in range(routes_cfg.LOOP_HEADINGS):
         pick = np.flatnonzero(band & (sector == k))
         if len(pick) == 0:
             continue
@@ -244,7 +245,7 @@ def _loops_via(net: RouteNetwork, cost: np.ndarray, s: int, a: int, pred_s: np.n
     leg1 = _path(pred_s, s, a)
     used = net.graph.edge_rows(np.asarray(leg1))
     pen = cost.copy()
-    pen[used] *= cfg.RETRACE_FACTOR
+    pen[used] *= routes_cfg.RETRACE_FACTOR
     costm = net.cost_matrix(pen)
     d = dijkstra(costm, indices=[a, s], return_predecessors=True)
     (d_a, d_r), (pred_a, pred_r) = d
@@ -252,7 +253,7 @@ def _loops_via(net: RouteNetwork, cost: np.ndarray, s: int, a: int, pred_s: np.n
     len_r = _tree_lengths(net, pred_r, s)
     len1 = float(net.length[used].sum())
     est = len1 + len_a + len_r
-    tol = cfg.LENGTH_TOLERANCE / 4
+    tol = routes_cfg.LENGTH_TOLERANCE / 4
     ok = turnable & np.isfinite(est) & (np.abs(est - target) <= tol * target)
     ok[s] = ok[a] = False
     ok[leg1] = False
@@ -284,7 +285,7 @@ def _diverse(net: RouteNetwork, cands: list[Candidate], n: int) -> list[Candidat
     ranked = sorted(cands, key=lambda c: -c.score)
     chosen: list[Candidate] = []
     for c in ranked:
-        if all(overlap_share(net, c.rows, o.rows) <= cfg.ALTERNATIVE_MAX_OVERLAP
+        if all(overlap_share(net, c.rows, o.rows) <= routes_cfg.ALTERNATIVE_MAX_OVERLAP
                for o in chosen):
             chosen.append(c)
         if len(chosen) == n:

@@ -30,7 +30,7 @@ from ecoplan.errors import AreaError, EcoplanError
 from ecoplan.network.graph import WalkGraph, build_walk_graph
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.routes.landmarks import Landmarks, find_landmarks
-from ecoplan.settings import routes as cfg
+from ecoplan.settings import routes as routes_cfg
 
 
 class RouteError(EcoplanError):
@@ -89,10 +89,10 @@ class RouteNetwork:
         length = self.length
         factor = np.ones(len(length))
         if preferences:
-            factor = factor + (cfg.NON_GREEN_FACTOR - 1.0) * (1.0 - self.green)
-            factor = np.where(self.busy, factor * cfg.BUSY_ROAD_FACTOR, factor)
+            factor = factor + (routes_cfg.NON_GREEN_FACTOR - 1.0) * (1.0 - self.green)
+            factor = np.where(self.busy, factor * routes_cfg.BUSY_ROAD_FACTOR, factor)
         if avoid_roads:
-            factor = np.where(self.busy, factor * cfg.AVOID_ROAD_FACTOR, factor)
+            factor = np.where(self.busy, factor * routes_cfg.AVOID_ROAD_FACTOR, factor)
         cost = length * factor
         if lit_only:
             cost = np.where(self.lit, cost, np.inf)
@@ -127,8 +127,8 @@ def prepare_network(layers: OsmLayers, sites: gpd.GeoDataFrame | object | None, 
         raise ValueError("graph.step_free does not match step_free")
     edges = graph.edges
     hw = edges["highway"].fillna("").astype(str)
-    busy = hw.isin(cfg.BUSY_ROADS).to_numpy()
-    lit = edges["lit"].fillna("").astype(str).str.lower().isin(cfg.LIT_VALUES).to_numpy()
+    busy = hw.isin(routes_cfg.BUSY_ROADS).to_numpy()
+    lit = edges["lit"].fillna("").astype(str).str.lower().isin(routes_cfg.LIT_VALUES).to_numpy()
     steps = (hw == "steps").to_numpy() | ~edges["step_free"].to_numpy(dtype=bool)
     g = graph.csr
     lookup = graph.edge_lookup
@@ -164,14 +164,14 @@ def green_share(graph: WalkGraph, sites: gpd.GeoDataFrame | None) -> np.ndarray:
     u = graph.edges["u_idx"].to_numpy()
     v = graph.edges["v_idx"].to_numpy()
     length = graph.edges["length_m"].to_numpy(dtype=float)
-    n = np.maximum(1, np.ceil(length / cfg.GREEN_SAMPLE_STEP_M).astype(np.int64))
+    n = np.maximum(1, np.ceil(length / routes_cfg.GREEN_SAMPLE_STEP_M).astype(np.int64))
     owner = np.repeat(np.arange(n_edges), n)
     first = np.cumsum(n) - n
     t = (np.arange(int(n.sum())) - first[owner] + 0.5) / n[owner]
     a, b = graph.xy[u][owner], graph.xy[v][owner]
     pts = shapely.points(a + t[:, None] * (b - a))
     hit_idx, _ = shapely.STRtree(polys).query(pts, predicate="dwithin",
-                                              distance=cfg.GREEN_BUFFER_M)
+                                              distance=routes_cfg.GREEN_BUFFER_M)
     hit = np.zeros(len(pts), dtype=bool)
     hit[hit_idx] = True
     return np.bincount(owner, weights=hit, minlength=n_edges) / n
@@ -240,7 +240,7 @@ def snap_start(network: RouteNetwork, lon: float, lat: float, *, what: str = "st
     check_inside(network, lon, lat, what)
     graph = network.graph
     xy = graph.project(np.array([[lon, lat]]))[0]
-    limit = cfg.MAX_START_SNAP_M
+    limit = routes_cfg.MAX_START_SNAP_M
     idx = np.asarray(graph.kdtree.query_ball_point(xy, r=limit), dtype=np.int64)
     if allowed is not None:
         idx = idx[allowed[idx]]

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from ecoplan.routes.network import RouteNetwork, node_path_edges
-from ecoplan.settings import routes as cfg
+from ecoplan.settings import routes as routes_cfg
 
 
 def measure(network: RouteNetwork, path: np.ndarray, target_m: float | None = None
@@ -57,13 +57,13 @@ def measure(network: RouteNetwork, path: np.ndarray, target_m: float | None = No
 def score(m: dict[str, float], *, preferences: bool = True) -> float:
     """Higher is better. With ``preferences`` off only length error and retracing count (the
     baseline a "shortest loop" finder would optimise)."""
-    w = cfg.SCORE_WEIGHTS
+    w = routes_cfg.SCORE_WEIGHTS
     s = w["share_retraced"] * m["share_retraced"] + w["length_error"] * m.get("length_error", 0)
     if preferences:
         s += w["share_green_blue"] * m["share_green_blue"]
         s += w["share_on_roads"] * m["share_on_roads"]
-        s += w["toilets"] * min(m["toilets"], cfg.SCORE_MAX_TOILETS)
-        s += w["benches"] * min(m["benches"], cfg.SCORE_MAX_BENCHES)
+        s += w["toilets"] * min(m["toilets"], routes_cfg.SCORE_MAX_TOILETS)
+        s += w["benches"] * min(m["benches"], routes_cfg.SCORE_MAX_BENCHES)
     return float(s)
 
 

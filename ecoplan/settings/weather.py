@@ -165,9 +165,39 @@ THRESHOLDS: tuple[Threshold, ...] = (
 _BY_KEY: dict[str, Threshold] = {t.key: t for t in THRESHOLDS}
 
 
-def value(key: str) -> float:
-    """Threshold value by key (KeyError for a typo, so mistakes fail loudly)."""
-    return _BY_KEY[key].value
+@dataclass(frozen=True)
+class RuleThresholds:
+    """The table above as typed attributes (``weather.RULES.heat_care_c``): a typo is a type
+    error before anything runs, and a row added above without a field here (or the reverse)
+    fails at import."""
+
+    heat_care_c: float
+    heat_rethink_c: float
+    uv_high: float
+    uv_very_high: float
+    uv_extreme: float
+    cold_care_c: float
+    cold_care_vulnerable_c: float
+    cold_rethink_c: float
+    cold_rethink_vulnerable_c: float
+    frost_c: float
+    rain_mm: float
+    rain_heavy_mm: float
+    rain_prob_pct: float
+    mud_prior_24h_mm: float
+    surfaced_share_ok: float
+    gust_wood_rethink_kmh: float
+    gust_wood_care_kmh: float
+    gust_coast_care_kmh: float
+    gust_coast_rethink_kmh: float
+    gust_open_care_kmh: float
+    daylight_margin_min: float
+    toilet_session_min: float
+    walkers_per_leader: float
+    max_session_min: float
+
+
+RULES = RuleThresholds(**{t.key: t.value for t in THRESHOLDS})
 
 
 def source(key: str) -> str:

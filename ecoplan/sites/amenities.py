@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from ecoplan.settings import osm as cfg
+from ecoplan.settings import osm as osm_cfg
 
 
 def poi_mask(pois: pd.DataFrame, tags) -> pd.Series:
@@ -26,13 +26,13 @@ def count_amenities(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame,
     """Add one count column per amenity kind and ``bus_stops_400m`` (all in one CRS)."""
     sites = sites.copy()
     zone = gpd.GeoDataFrame({"site_id": sites.site_id.to_numpy()},
-                            geometry=sites.geometry.buffer(cfg.AMENITY_NEAR_M).to_numpy(),
+                            geometry=sites.geometry.buffer(osm_cfg.AMENITY_NEAR_M).to_numpy(),
                             crs=sites.crs)
-    for column, tags in cfg.AMENITY_KINDS.items():
+    for column, tags in osm_cfg.AMENITY_KINDS.items():
         sites[column] = _count_within(pois[poi_mask(pois, tags)], zone, sites.site_id)
-    stops = pois[poi_mask(pois, cfg.BUS_STOP_TAGS)
+    stops = pois[poi_mask(pois, osm_cfg.BUS_STOP_TAGS)
                  | (pois["public_transport"].eq("platform") & pois["bus"].eq("yes"))]
-    sites["bus_stops_400m"] = _count_near(stops, entrances, sites.site_id, cfg.BUS_STOP_NEAR_M)
+    sites["bus_stops_400m"] = _count_near(stops, entrances, sites.site_id, osm_cfg.BUS_STOP_NEAR_M)
     return sites
 
 

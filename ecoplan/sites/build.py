@@ -21,7 +21,7 @@ from shapely.ops import substring
 from ecoplan.errors import NoGreenSpaceError
 from ecoplan.geometry import clean_geometries
 from ecoplan.osm.layers import CRS, OsmLayers, text
-from ecoplan.settings import osm as cfg
+from ecoplan.settings import osm as osm_cfg
 from ecoplan.settings import public_access as pa
 from ecoplan.sites import classify as C
 from ecoplan.sites.amenities import count_amenities, poi_mask
@@ -118,7 +118,7 @@ def _mark_zone_restricted(features: gpd.GeoDataFrame, zones: gpd.GeoDataFrame
     area = geoms.area.to_numpy()
     inside = shapely.area(shapely.intersection(geoms.to_numpy(), zone))
     share = np.divide(inside, area, out=np.zeros_like(area), where=area > 0)
-    hit = geoms.index[share >= cfg.RESTRICTED_ZONE_OVERLAP]
+    hit = geoms.index[share >= osm_cfg.RESTRICTED_ZONE_OVERLAP]
     # Zones are not themselves categories, but amenity=school etc. are not sites either.
     features.loc[hit, "access"] = C.RESTRICTED
     return features
@@ -132,7 +132,7 @@ def _union_sites(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
            for g in getattr(merged, "geoms", [merged]) if g.area > 0]
     # Snapped before measuring, so area and the written shape are the same valid polygon;
     # features are matched to the unsnapped pieces (a neighbour a few mm away is not a part).
-    snapped = clean_geometries(raw, cfg.GRID_M)
+    snapped = clean_geometries(raw, osm_cfg.GRID_M)
     keep = [i for i, g in enumerate(snapped) if g.area > 0]
     comps, raw = [snapped[i] for i in keep], [raw[i] for i in keep]
     comp_gdf = gpd.GeoDataFrame({"comp": range(len(raw))}, geometry=raw, crs=areas.crs)
@@ -197,7 +197,7 @@ def _site_row(parts: list[dict], geom, suffix: str = "") -> dict:
     parts = sorted(parts, key=lambda p: (-p["part_area"], p["osm_id"]))
     lead = parts[0]
     named = [p for p in parts if p["name"]]
-    public_named = [p for p in named if p["category"] in cfg.PUBLIC_CATEGORIES]
+    public_named = [p for p in named if p["category"] in osm_cfg.PUBLIC_CATEGORIES]
     name_src = public_named or named
     access = C.best_access(pd.Series([p["access"] for p in parts]))
     why = next(p["access_evidence"] for p in parts if p["access"] == access)
@@ -239,7 +239,7 @@ def _linear_sites(lines: gpd.GeoDataFrame, polys: gpd.GeoDataFrame) -> gpd.GeoDa
     lines = lines.assign(part_area=0.0)
     for record, row in zip(_records(lines), lines.itertuples(), strict=True):
         geoms = getattr(row.geometry, "geoms", [row.geometry])
-        pieces = [p for g in geoms for p in _cut(g, cfg.LINEAR_PIECE_M)]
+        pieces = [p for g in geoms for p in _cut(g, osm_cfg.LINEAR_PIECE_M)]
         for i, piece in enumerate(pieces, start=1):
             strip = _strip(piece, row.category)
             if tree is not None:
@@ -251,7 +251,7 @@ def _linear_sites(lines: gpd.GeoDataFrame, polys: gpd.GeoDataFrame) -> gpd.GeoDa
                     strip = strip.difference(other)
             # A difference can leave stray points/lines and near-touching vertices that turn
             # invalid when reprojected (River Medina, Caul Bourne): keep a snapped polygon.
-            strip = clean_geometries([strip], cfg.GRID_M)[0]
+            strip = clean_geometries([strip], osm_cfg.GRID_M)[0]
             if strip.is_empty or strip.area <= 0:
                 continue
             accepted.append(strip)
@@ -269,7 +269,7 @@ def _strip(line: LineString, category: str):
     TopologyException, so the line is snapped to the grid first and, if GEOS still fails,
     cut at its self-crossings and buffered piece by piece.
     """
-    line = shapely.set_precision(line, cfg.GRID_M)
+    line = shapely.set_precision(line, osm_cfg.GRID_M)
     if line.is_empty:
         return shapely.Polygon()
     try:
@@ -281,8 +281,8 @@ def _strip(line: LineString, category: str):
 
 def _buffer(line: LineString, category: str):
     if category == "coast":
-        return line.buffer(cfg.COAST_STRIP_M, single_sided=True, cap_style="flat")
-    return line.buffer(cfg.BANK_WIDTH_M.get(category, 10.0), cap_style="flat")
+        return line.buffer(osm_cfg.COAST_STRIP_M, single_sided=True, cap_style="flat")
+    return line.buffer(osm_cfg.BANK_WIDTH_M.get(category, 10.0), cap_style="flat")
 
 
 def _cut(line: LineString, max_len: float) -> list[LineString]:
@@ -299,7 +299,7 @@ def _add_linear_categories(polys: gpd.GeoDataFrame, lines: gpd.GeoDataFrame
     # Within the snap tolerance: a stream ending on a lake's outline shares a node with it,
     # which the 1 cm grid may have moved by millimetres.
     hits = gpd.sjoin(polys[["geometry"]], lines[["category", "geometry"]],
-                     predicate="dwithin", distance=cfg.BOUNDARY_TOUCH_M, how="inner")
+                     predicate="dwithin", distance=osm_cfg.BOUNDARY_TOUCH_M, how="inner")
     if len(hits) == 0:
         return polys
     extra = hits.groupby(level=0)["category"].agg(lambda s: list(dict.fromkeys(s)))
@@ -307,7 +307,7 @@ def _add_linear_categories(polys: gpd.GeoDataFrame, lines: gpd.GeoDataFrame
     for idx, cats in extra.items():
         have = polys.at[idx, "categories"].split(";")
         polys.at[idx, "categories"] = ";".join(dict.fromkeys(have + cats))
-        if polys.at[idx, "kind"] == cfg.GREEN:
+        if polys.at[idx, "kind"] == osm_cfg.GREEN:
             polys.at[idx, "kind"] = "green+blue"
     return polys
 
@@ -315,7 +315,7 @@ def _add_linear_categories(polys: gpd.GeoDataFrame, lines: gpd.GeoDataFrame
 def _name_from_landmarks(sites: gpd.GeoDataFrame, pois: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Give an unnamed site the name of a named summit or locality inside it."""
     unnamed = text(sites["name"]) == ""
-    marks = pois[poi_mask(pois, cfg.NAMING_LANDMARKS) & (text(pois["name"]) != "")]
+    marks = pois[poi_mask(pois, osm_cfg.NAMING_LANDMARKS) & (text(pois["name"]) != "")]
     if not unnamed.any() or len(marks) == 0:
         return sites
     hits = gpd.sjoin(marks[["name", "geometry"]], sites.loc[unnamed, ["geometry"]],
@@ -328,8 +328,8 @@ def _name_from_landmarks(sites: gpd.GeoDataFrame, pois: gpd.GeoDataFrame) -> gpd
 
 def _drop_small(sites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     cats = sites.categories.str.split(";")
-    always = cats.map(lambda c: bool(set(c) & cfg.ALWAYS_KEEP_CATEGORIES))
-    return sites[(sites.area_ha >= cfg.MIN_SITE_HA) | always]
+    always = cats.map(lambda c: bool(set(c) & osm_cfg.ALWAYS_KEEP_CATEGORIES))
+    return sites[(sites.area_ha >= osm_cfg.MIN_SITE_HA) | always]
 
 
 def _empty_sites(crs) -> gpd.GeoDataFrame:

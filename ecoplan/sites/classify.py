@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ecoplan.osm.layers import text
-from ecoplan.settings import osm as cfg
+from ecoplan.settings import osm as osm_cfg
 from ecoplan.settings import public_access as pa
 
 PUBLIC, PERMISSIVE, UNKNOWN, RESTRICTED = "public", "permissive", "unknown", "restricted"
@@ -29,7 +29,7 @@ def classify(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = features.copy()
     category = pd.Series(None, index=out.index, dtype=object)
     kind = pd.Series(None, index=out.index, dtype=object)
-    for key, value, cat, knd in cfg.CATEGORY_RULES:
+    for key, value, cat, knd in osm_cfg.CATEGORY_RULES:
         if key not in out.columns:
             continue
         col = out[key]
@@ -37,7 +37,7 @@ def classify(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         hit &= category.isna()
         category[hit] = cat
         kind[hit] = knd
-    excluded_water = text(out["water"]).isin(cfg.EXCLUDED_WATER)
+    excluded_water = text(out["water"]).isin(osm_cfg.EXCLUDED_WATER)
     out["category"] = category
     out["kind"] = kind
     out = out[category.notna() & ~excluded_water & ~is_hard_pitch(out)].copy()
@@ -71,23 +71,23 @@ def access_with_evidence(features: pd.DataFrame) -> pd.DataFrame:
         level[m] = lvl
         why[m] = reason[m] if isinstance(reason, np.ndarray) else reason
 
-    put(cat.isin(cfg.PUBLIC_CATEGORIES), PUBLIC,
+    put(cat.isin(osm_cfg.PUBLIC_CATEGORIES), PUBLIC,
         ("public by type: " + cat.astype(str).str.replace("_", " ")).to_numpy())
     op_level, op_label = operator_access(features)
     for lvl in (PERMISSIVE, PUBLIC):
         put(op_level.eq(lvl), lvl, ("operator " + op_label).to_numpy())
     put(designation.isin(pa.OPEN_ACCESS_DESIGNATIONS), PUBLIC,
         ("designation=" + designation).to_numpy())
-    for tags, lvl in ((cfg.ACCESS_PUBLIC, PUBLIC), (cfg.ACCESS_PERMISSIVE, PERMISSIVE)):
+    for tags, lvl in ((osm_cfg.ACCESS_PUBLIC, PUBLIC), (osm_cfg.ACCESS_PERMISSIVE, PERMISSIVE)):
         put(foot.isin(tags), lvl, ("foot=" + foot).to_numpy())
         put(access.isin(tags), lvl, ("access=" + access).to_numpy())
-    closed = access.isin(cfg.ACCESS_RESTRICTED) & ~foot.isin(
-        cfg.ACCESS_PUBLIC | cfg.ACCESS_PERMISSIVE)
+    closed = access.isin(osm_cfg.ACCESS_RESTRICTED) & ~foot.isin(
+        osm_cfg.ACCESS_PUBLIC | osm_cfg.ACCESS_PERMISSIVE)
     put(closed, RESTRICTED, ("access=" + access).to_numpy())
-    put(foot.isin(cfg.ACCESS_RESTRICTED), RESTRICTED, ("foot=" + foot).to_numpy())
-    put(cat.isin(cfg.RESTRICTED_CATEGORIES), RESTRICTED,
+    put(foot.isin(osm_cfg.ACCESS_RESTRICTED), RESTRICTED, ("foot=" + foot).to_numpy())
+    put(cat.isin(osm_cfg.RESTRICTED_CATEGORIES), RESTRICTED,
         ("closed by type: " + cat.astype(str).str.replace("_", " ")).to_numpy())
-    put((cat == "garden") & garden_type.isin(cfg.PRIVATE_GARDEN_TYPES), RESTRICTED,
+    put((cat == "garden") & garden_type.isin(osm_cfg.PRIVATE_GARDEN_TYPES), RESTRICTED,
         "private garden")
     return pd.DataFrame({"access": level, "access_evidence": why}, index=features.index)
 
@@ -121,7 +121,7 @@ def is_hard_pitch(features: pd.DataFrame) -> pd.Series:
 def restricted_zones(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Areas whose green space is out of bounds: airfields, school grounds, military land."""
     hit = pd.Series(False, index=features.index)
-    for key, value in cfg.RESTRICTED_ZONES:
+    for key, value in osm_cfg.RESTRICTED_ZONES:
         if key in features.columns:
             hit |= features[key].eq(value)
     zones = features[hit]
@@ -136,6 +136,6 @@ def best_access(levels: pd.Series) -> str:
 
 def site_kind(kinds: pd.Series) -> str:
     present = set(kinds)
-    if {cfg.GREEN, cfg.BLUE} <= present:
+    if {osm_cfg.GREEN, osm_cfg.BLUE} <= present:
         return "green+blue"
-    return cfg.BLUE if cfg.BLUE in present else cfg.GREEN
+    return osm_cfg.BLUE if osm_cfg.BLUE in present else osm_cfg.GREEN

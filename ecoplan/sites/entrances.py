@@ -30,7 +30,7 @@ import shapely
 
 from ecoplan.network.walkable import walkable_mask
 from ecoplan.osm.layers import OsmLayers, text
-from ecoplan.settings import osm as cfg
+from ecoplan.settings import osm as osm_cfg
 
 ENTRANCE_COLUMNS = ["site_id", "entrance_id", "source", "node_id", "edge_u", "edge_v",
                     "dist_u_m", "dist_v_m", "snap_m", "confirmed", "geometry"]
@@ -83,9 +83,9 @@ def site_entrances(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str, *,
     cand = pd.concat([f for f in found if len(f)], ignore_index=True) if any(
         len(f) for f in found) else empty_entrances(crs)
 
-    samples = _samples(boundaries, cfg.OPEN_EDGE_SPACING_M)
+    samples = _samples(boundaries, osm_cfg.OPEN_EDGE_SPACING_M)
     barriers = _barrier_lines(layers, crs)
-    fenced = _near_any(samples["point"], barriers, cfg.FENCE_NEAR_M)
+    fenced = _near_any(samples["point"], barriers, osm_cfg.FENCE_NEAR_M)
     entry["fenced_share"] = _share_by_site(samples, fenced, len(sites))
     gated = _gated(sites, entry["fenced_share"].to_numpy(), tagged)
     entry["entry"] = np.where(gated, GATED, OPEN)
@@ -108,7 +108,7 @@ def site_entrances(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str, *,
     parts = []
     if len(cand):
         parts.append(_merge_close(gpd.GeoDataFrame(cand, geometry="geometry", crs=crs),
-                                  cfg.ENTRANCE_MERGE_M))
+                                  osm_cfg.ENTRANCE_MERGE_M))
     if len(edge_pts):
         parts.append(edge_pts)
     out = pd.concat(parts, ignore_index=True)
@@ -144,10 +144,10 @@ def _gated(sites: gpd.GeoDataFrame, fenced_share: np.ndarray, tagged: pd.DataFra
         open_land = np.ones(len(sites), dtype=bool)
     else:
         lead = text(sites["categories"]).str.split(";").str[0]
-        open_land = lead.isin(cfg.OPEN_LAND_CATEGORIES).to_numpy()
+        open_land = lead.isin(osm_cfg.OPEN_LAND_CATEGORIES).to_numpy()
     has_gate = sites.site_id.isin(tagged.site_id if len(tagged) else []).to_numpy()
-    gates_fence = lead.isin(cfg.GATES_MEAN_FENCED).to_numpy() & has_gate
-    return (fenced_share >= cfg.FENCED_SHARE) | ~open_land | gates_fence
+    gates_fence = lead.isin(osm_cfg.GATES_MEAN_FENCED).to_numpy() & has_gate
+    return (fenced_share >= osm_cfg.FENCED_SHARE) | ~open_land | gates_fence
 
 
 def _samples(boundaries: gpd.GeoDataFrame, spacing: float) -> dict[str, np.ndarray]:
@@ -183,7 +183,7 @@ def _barrier_lines(layers: OsmLayers, crs: str) -> np.ndarray:
     feats = layers.features
     if "barrier" not in feats.columns or len(feats) == 0:
         return np.empty(0, dtype=object)
-    hit = feats[text(feats["barrier"]).isin(cfg.FENCE_BARRIERS)]
+    hit = feats[text(feats["barrier"]).isin(osm_cfg.FENCE_BARRIERS)]
     if len(hit) == 0:
         return np.empty(0, dtype=object)
     geoms = hit.geometry.to_crs(crs).to_numpy()
@@ -193,13 +193,13 @@ def _barrier_lines(layers: OsmLayers, crs: str) -> np.ndarray:
 
 
 def _step_blockers(layers: OsmLayers, crs: str, barriers: np.ndarray) -> np.ndarray:
-    """What the step from a path onto open land may not cross (``cfg.STEP_BLOCKERS``)."""
+    """What the step from a path onto open land may not cross (``osm_cfg.STEP_BLOCKERS``)."""
     parts = [barriers]
     if len(layers.buildings):
         parts.append(layers.buildings.geometry.to_crs(crs).to_numpy())
     feats = layers.features
     hit = pd.Series(False, index=feats.index)
-    for key, value in cfg.STEP_BLOCKERS:
+    for key, value in osm_cfg.STEP_BLOCKERS:
         if key in feats.columns:
             hit |= text(feats[key]).eq(value)
     if hit.any():
@@ -225,7 +225,7 @@ def _open_edges(samples: dict[str, np.ndarray], use: np.ndarray,
     pts = samples["point"][idx]
     edge_geom = edges.geometry.to_numpy()
     (pi, ei), dist = shapely.STRtree(edge_geom).query_nearest(
-        pts, max_distance=cfg.OPEN_EDGE_MAX_M, return_distance=True, all_matches=True)
+        pts, max_distance=osm_cfg.OPEN_EDGE_MAX_M, return_distance=True, all_matches=True)
     # A tie (the nearest point is a node two segments share) goes to the first segment, not
     # to whichever the tree finds first, so it does not depend on the rest of the map.
     order = np.lexsort((ei, pi))
@@ -269,14 +269,14 @@ def _tagged(boundaries: gpd.GeoDataFrame, layers: OsmLayers, edges: gpd.GeoDataF
             crs: str) -> pd.DataFrame:
     pois = layers.pois
     hit = pd.Series(False, index=pois.index)
-    for key, value in cfg.ENTRANCE_TAGS:
+    for key, value in osm_cfg.ENTRANCE_TAGS:
         hit |= pois[key].notna() if value is None else pois[key].eq(value)
     network_nodes = set(edges.u) | set(edges.v)
     gates = pois[hit & pois.osm_type.eq("node") & pois.osm_id.isin(network_nodes)]
     if len(gates) == 0:
         return pd.DataFrame()
     gates = gates[["osm_id", "geometry"]].to_crs(crs)
-    near = gpd.sjoin_nearest(gates, boundaries, max_distance=cfg.ENTRANCE_TAGGED_MAX_M,
+    near = gpd.sjoin_nearest(gates, boundaries, max_distance=osm_cfg.ENTRANCE_TAGGED_MAX_M,
                              distance_col="d", how="inner")
     return pd.DataFrame({
         "site_id": near.site_id.to_numpy(), "source": "tagged",
@@ -289,7 +289,7 @@ def _crossings(boundaries: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> pd.Data
     # Site outlines are snapped to a 1 cm grid (ecoplan.geometry), so a path that shares its
     # nodes with the outline may now miss it by millimetres: match within the snap tolerance
     # and snap the path onto the outline before intersecting.
-    tol = cfg.BOUNDARY_TOUCH_M
+    tol = osm_cfg.BOUNDARY_TOUCH_M
     pairs = gpd.sjoin(edges, boundaries, predicate="dwithin", distance=tol, how="inner")
     if len(pairs) == 0:
         return pd.DataFrame()
@@ -323,12 +323,12 @@ def _near_network(boundaries: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> pd.D
         return pd.DataFrame()
     rows_site, rows_pt = [], []
     for site_id, geom in zip(boundaries.site_id, boundaries.geometry, strict=True):
-        dense = shapely.segmentize(geom, cfg.FALLBACK_SPACING_M)
+        dense = shapely.segmentize(geom, osm_cfg.FALLBACK_SPACING_M)
         coords = shapely.get_coordinates(dense)
         rows_site.extend([site_id] * len(coords))
         rows_pt.extend(shapely.points(coords))
     pts = gpd.GeoDataFrame({"site_id": rows_site}, geometry=rows_pt, crs=boundaries.crs)
-    near = gpd.sjoin_nearest(pts, edges, max_distance=cfg.FALLBACK_MAX_SNAP_M,
+    near = gpd.sjoin_nearest(pts, edges, max_distance=osm_cfg.FALLBACK_MAX_SNAP_M,
                              distance_col="snap", how="inner")
     near = near[~near.index.duplicated()]
     if len(near) == 0:

@@ -24,7 +24,7 @@ import shapely
 
 from ecoplan.network.walkable import walkable_mask
 from ecoplan.osm.layers import OsmLayers, text
-from ecoplan.settings import osm as cfg
+from ecoplan.settings import osm as osm_cfg
 from ecoplan.settings import public_access as pa
 from ecoplan.sites.classify import PERMISSIVE, PUBLIC, RESTRICTED, UNKNOWN
 
@@ -75,13 +75,13 @@ def _open_gates(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str, kind: pd.S
     if not unknown.any() or len(pois) == 0:
         return
     gate = pd.Series(False, index=pois.index)
-    for key, value in cfg.ENTRANCE_TAGS:
+    for key, value in osm_cfg.ENTRANCE_TAGS:
         gate |= pois[key].notna() if value is None else pois[key].eq(value)
     tag = text(pois["access"]).str.lower()
     foot = text(pois["foot"]).str.lower()
     lvl = pd.Series("", index=pois.index, dtype=object)
     why = pd.Series("", index=pois.index, dtype=object)
-    for values, level in ((cfg.ACCESS_PERMISSIVE, PERMISSIVE), (cfg.ACCESS_PUBLIC, PUBLIC)):
+    for values, level in ((osm_cfg.ACCESS_PERMISSIVE, PERMISSIVE), (osm_cfg.ACCESS_PUBLIC, PUBLIC)):
         for key, col in (("access", tag), ("foot", foot)):
             hit = col.isin(values) & lvl.eq("")
             lvl[hit], why[hit] = level, f"gate with {key}=" + col[hit]
@@ -100,7 +100,7 @@ def _open_gates(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str, kind: pd.S
                              geometry=gates.geometry.to_crs(crs).to_numpy(), crs=crs)
     rims = gpd.GeoDataFrame({"row": sites.index[unknown]},
                             geometry=sites.geometry[unknown].boundary.to_numpy(), crs=crs)
-    hits = gpd.sjoin(gates, rims, predicate="dwithin", distance=cfg.ENTRANCE_TAGGED_MAX_M)
+    hits = gpd.sjoin(gates, rims, predicate="dwithin", distance=osm_cfg.ENTRANCE_TAGGED_MAX_M)
     # Public before permissive, so a site with both kinds of gate is public.
     hits = hits.assign(_r=hits["lvl"].ne(PUBLIC)).sort_values(["row", "_r"]).drop_duplicates(
         "row")
@@ -152,7 +152,7 @@ def _right_of_way(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, layers: 
         return confirmed
     ei, si = shapely.STRtree(hits.geometry.to_numpy()).query(
         entrances.geometry.to_numpy()[ent_idx], predicate="dwithin",
-        distance=cfg.ENTRANCE_MERGE_M)
+        distance=osm_cfg.ENTRANCE_MERGE_M)
     same = entrances["site_id"].to_numpy()[ent_idx[ei]] == seg_site[si]
     confirmed[ent_idx[ei[same]]] = True
     return confirmed

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ecoplan.osm.layers import OsmLayers, text
-from ecoplan.settings import support as cfg
+from ecoplan.settings import support as support_cfg
 
 #: Columns of :func:`support_features`.
 COLUMNS: tuple[str, ...] = (
@@ -49,8 +49,8 @@ def rule_mask(df: pd.DataFrame, rules: tuple[tuple[str, str | None], ...]) -> pd
 
 def labels() -> dict[str, str]:
     """Category key → plain label, community then help, in display order."""
-    out = {k: label for k, label, _ in cfg.COMMUNITY_CATEGORIES}
-    out |= {k: label for k, label, *_ in cfg.HELP_CATEGORIES}
+    out = {k: label for k, label, _ in support_cfg.COMMUNITY_CATEGORIES}
+    out |= {k: label for k, label, *_ in support_cfg.HELP_CATEGORIES}
     return out
 
 
@@ -67,19 +67,20 @@ def _words(df: pd.DataFrame, words: tuple[str, ...], keys: tuple[str, ...]) -> p
 def community_category(df: pd.DataFrame) -> pd.Series:
     """Community category key per row ('' = not a community resource)."""
     cat = pd.Series("", index=df.index, dtype=object)
-    for key, _label, rules in cfg.COMMUNITY_CATEGORIES:
+    for key, _label, rules in support_cfg.COMMUNITY_CATEGORIES:
         hit = rule_mask(df, rules) & (cat == "")
         if key == "gardens":
             garden = tag(df, "leisure") == "garden"
-            hit |= (cat == "") & garden & _words(df, cfg.COMMUNITY_GARDEN_WORDS,
+            hit |= (cat == "") & garden & _words(df, support_cfg.COMMUNITY_GARDEN_WORDS,
                                                  ("name", "operator"))
         elif key == "community":
-            hit &= ~tag(df, "social_facility").isin(cfg.RESIDENTIAL_SOCIAL_FACILITY)
+            hit &= ~tag(df, "social_facility").isin(support_cfg.RESIDENTIAL_SOCIAL_FACILITY)
         elif key == "information":
             hit &= _is_visitor_centre(df)
         elif key == "volunteering":
-            office = tag(df, "office").isin(cfg.VOLUNTEER_OFFICE_VALUES) | (tag(df, "club") != "")
-            hit |= (cat == "") & office & _words(df, cfg.VOLUNTEER_NAME_WORDS, ("name",))
+            office = (tag(df, "office").isin(support_cfg.VOLUNTEER_OFFICE_VALUES)
+                      | (tag(df, "club") != ""))
+            hit |= (cat == "") & office & _words(df, support_cfg.VOLUNTEER_NAME_WORDS, ("name",))
         cat[hit] = key
     return cat
 
@@ -87,15 +88,15 @@ def community_category(df: pd.DataFrame) -> pd.Series:
 def _is_visitor_centre(df: pd.DataFrame) -> pd.Series:
     info = tag(df, "information")
     named = tag(df, "name") != ""
-    return info.isin(cfg.INFORMATION_OFFICE_VALUES) | ((info == "") & named)
+    return info.isin(support_cfg.INFORMATION_OFFICE_VALUES) | ((info == "") & named)
 
 
 def specialist_hospital(df: pd.DataFrame) -> pd.Series:
     """Hospitals whose tags (healthcare:speciality) or, untagged, name say they are specialist."""
     spec = tag(df, "healthcare:speciality").str.lower()
     parts = spec.str.split(";").map(lambda xs: {x.strip() for x in xs if x.strip()})
-    by_tag = parts.map(lambda xs: bool(xs) and not (xs & cfg.GENERAL_SPECIALITIES))
-    by_name = (spec == "") & _words(df, cfg.SPECIALIST_NAME_WORDS, ("name",))
+    by_tag = parts.map(lambda xs: bool(xs) and not (xs & support_cfg.GENERAL_SPECIALITIES))
+    by_name = (spec == "") & _words(df, support_cfg.SPECIALIST_NAME_WORDS, ("name",))
     return by_tag.astype(bool) | by_name
 
 
@@ -106,10 +107,10 @@ def help_category(df: pd.DataFrame) -> pd.Series:
     not specialist; every other hospital is 'hospital' (its label says no A&E is mapped).
     """
     cat = pd.Series("", index=df.index, dtype=object)
-    for key, _label, _radius, _n, rules in cfg.HELP_CATEGORIES:
+    for key, _label, _radius, _n, rules in support_cfg.HELP_CATEGORIES:
         hit = rule_mask(df, rules) & (cat == "")
         if key == "emergency_department":
-            hit &= tag(df, "emergency").isin(cfg.EMERGENCY_YES) & ~specialist_hospital(df)
+            hit &= tag(df, "emergency").isin(support_cfg.EMERGENCY_YES) & ~specialist_hospital(df)
         cat[hit] = key
     return cat
 

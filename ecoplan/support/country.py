@@ -15,7 +15,7 @@ import math
 from functools import lru_cache
 from importlib import resources
 
-from ecoplan.settings import advice as cfg
+from ecoplan.settings import advice as advice_cfg
 
 
 @lru_cache(maxsize=1)
@@ -54,10 +54,10 @@ def country_at(lon: float | None, lat: float | None) -> str | None:
     return _zone_countries().get(zone) if zone else None
 
 
-def advice_for(country: str | None) -> cfg.Advice:
+def advice_for(country: str | None) -> advice_cfg.Advice:
     """UK advice for UK sites; 112 and neutral wording everywhere else."""
-    return cfg.UK if country in cfg.UK_COUNTRIES else cfg.NEUTRAL
+    return advice_cfg.UK if country in advice_cfg.UK_COUNTRIES else advice_cfg.NEUTRAL
 
 
-def advice_at(lon: float | None, lat: float | None) -> cfg.Advice:
+def advice_at(lon: float | None, lat: float | None) -> advice_cfg.Advice:
     return advice_for(country_at(lon, lat))

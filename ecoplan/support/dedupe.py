@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
-from ecoplan.settings import support as cfg
+from ecoplan.settings import support as support_cfg
 
 _PUNCT = re.compile(r"[^\w\s]")
 _SPACE = re.compile(r"\s+")
@@ -44,7 +44,7 @@ def _find(parent: np.ndarray, i: int) -> int:
 
 
 def dedupe(features: gpd.GeoDataFrame, crs: str, *,
-           within_m: float = cfg.DEDUPE_M) -> gpd.GeoDataFrame:
+           within_m: float = support_cfg.DEDUPE_M) -> gpd.GeoDataFrame:
     """One row per place (see module docstring); adds ``n_mapped`` and ``osm_refs``."""
     if len(features) == 0:
         return features.assign(n_mapped=pd.Series(dtype=int), osm_refs=pd.Series(dtype=object))

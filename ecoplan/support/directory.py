@@ -38,7 +38,7 @@ from ecoplan.plans.store import (
     component_version,
     migrate_component,
 )
-from ecoplan.settings import support as cfg
+from ecoplan.settings import support as support_cfg
 
 
 class DirectoryError(EcoplanError):
@@ -104,15 +104,15 @@ def validate(entry: DirectoryEntry) -> DirectoryEntry:
             raise DirectoryError(f"{field} contains control characters; retype it")
         return s
 
-    name = clean(entry.name, "name", cfg.MAX_NAME_LEN)
+    name = clean(entry.name, "name", support_cfg.MAX_NAME_LEN)
     if not name:
         raise DirectoryError("a directory entry needs a name; give --name")
-    url = clean(entry.url, "url", cfg.MAX_FIELD_LEN)
+    url = clean(entry.url, "url", support_cfg.MAX_FIELD_LEN)
     if url:
         scheme = urlparse(url).scheme.lower()
-        if scheme not in cfg.URL_SCHEMES:
+        if scheme not in support_cfg.URL_SCHEMES:
             raise DirectoryError(f"url '{url[:60]}' must start with "
-                                 f"{', '.join(s + ':' for s in cfg.URL_SCHEMES)}")
+                                 f"{', '.join(s + ':' for s in support_cfg.URL_SCHEMES)}")
     lat, lon = entry.lat, entry.lon
     if (lat is None) != (lon is None):
         raise DirectoryError("give both latitude and longitude, or neither")
@@ -123,9 +123,9 @@ def validate(entry: DirectoryEntry) -> DirectoryEntry:
             raise DirectoryError(f"({lat}, {lon}) is not a valid latitude/longitude")
     return replace(
         entry, name=name, url=url,
-        category=clean(entry.category, "category", cfg.MAX_NAME_LEN) or "Other",
-        phone=clean(entry.phone, "phone", cfg.MAX_FIELD_LEN),
-        notes=clean(entry.notes, "notes", cfg.MAX_NOTES_LEN),
+        category=clean(entry.category, "category", support_cfg.MAX_NAME_LEN) or "Other",
+        phone=clean(entry.phone, "phone", support_cfg.MAX_FIELD_LEN),
+        notes=clean(entry.notes, "notes", support_cfg.MAX_NOTES_LEN),
         site_id=clean(entry.site_id, "site id", 64), lat=lat, lon=lon)
 
 
@@ -152,11 +152,11 @@ class DirectoryStore:
         self.close()
 
     def _migrate(self) -> None:
-        migrate_component(self.engine, cfg.SCHEMA_COMPONENT, SCHEMA_VERSION, MIGRATIONS,
+        migrate_component(self.engine, support_cfg.SCHEMA_COMPONENT, SCHEMA_VERSION, MIGRATIONS,
                           what=f"the directory in '{self.url}'")
 
     def schema_version(self) -> int:
-        return component_version(self.engine, cfg.SCHEMA_COMPONENT)
+        return component_version(self.engine, support_cfg.SCHEMA_COMPONENT)
 
     def _run(self, fn: Callable[[Connection], Any]) -> Any:
         try:

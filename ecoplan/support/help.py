@@ -17,7 +17,7 @@ import pandas as pd
 
 from ecoplan.osm.layers import text
 from ecoplan.routes.gridref import grid_reference
-from ecoplan.settings import support as cfg
+from ecoplan.settings import support as support_cfg
 from ecoplan.settings.advice import NEUTRAL, Advice
 from ecoplan.support.nearby import Origin
 
@@ -75,11 +75,11 @@ def help_lists(candidates: pd.DataFrame, advice: Advice = NEUTRAL,
     ``covered_m`` is how far the data reaches all round the site (None: unknown, assume all).
     """
     frames, missing = [], []
-    for key, label, radius, n, _rules in cfg.HELP_CATEGORIES:
+    for key, label, radius, n, _rules in support_cfg.HELP_CATEGORIES:
         label = help_label(key, label, advice)
         rows = candidates[(candidates["category"] == key)]
         ok = rows["distance_m"] <= radius
-        if radius <= cfg.NETWORK_LIMIT_M:
+        if radius <= support_cfg.NETWORK_LIMIT_M:
             ok &= rows["status"] != "beyond_limit"
         rows = rows[ok].sort_values(["distance_m", "name"]).head(n)
         if rows.empty:
@@ -147,7 +147,7 @@ def _way_names(ways: gpd.GeoDataFrame | None, lonlat: list[tuple[float, float]],
         return [""] * len(lonlat)
     pts = gpd.GeoSeries(gpd.points_from_xy(*zip(*lonlat, strict=True)), crs="EPSG:4326")
     crs = origin.crs
-    pad = cfg.MEETING_NAME_MAX_M / 111_320 * 3
+    pad = support_cfg.MEETING_NAME_MAX_M / 111_320 * 3
     w, s, e, n = pts.total_bounds
     near = ways.cx[w - pad:e + pad, s - pad:n + pad]
     if near.empty:
@@ -158,7 +158,7 @@ def _way_names(ways: gpd.GeoDataFrame | None, lonlat: list[tuple[float, float]],
     out = []
     for p in pts.to_crs(crs):
         d = near_m.distance(p).to_numpy()
-        ok = d <= cfg.MEETING_NAME_MAX_M
+        ok = d <= support_cfg.MEETING_NAME_MAX_M
         if not ok.any():
             out.append("")
             continue
@@ -180,7 +180,7 @@ def _natural(value: object) -> tuple:
 
 def is_coastal(origin: Origin) -> bool:
     cats = {c.strip() for c in origin.categories.split(";") if c.strip()}
-    return bool(cats & cfg.COASTAL_CATEGORIES)
+    return bool(cats & support_cfg.COASTAL_CATEGORIES)
 
 
 def safety_notes(origin: Origin, advice: Advice = NEUTRAL) -> list[str]:

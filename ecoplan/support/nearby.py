@@ -22,7 +22,7 @@ from ecoplan.errors import AreaError
 from ecoplan.network.graph import WalkGraph, utm_crs_at
 from ecoplan.network.snap import points_xy, snap_xy
 from ecoplan.osm.layers import OsmLayers
-from ecoplan.settings import support as cfg
+from ecoplan.settings import support as support_cfg
 
 WALK = "walk"
 STRAIGHT = "straight line"
@@ -106,16 +106,17 @@ def point_origin(layers: OsmLayers, lon: float, lat: float, name: str = "") -> O
 
 
 def reach_from(graph: WalkGraph | None, origin: Origin, *,
-               limit_m: float = cfg.NETWORK_LIMIT_M) -> Reach:
+               limit_m: float = support_cfg.NETWORK_LIMIT_M) -> Reach:
     """One Dijkstra pass from the origin (site entrances, or the snapped point)."""
     if graph is None:
         return Reach(None, None, limit_m, frozenset(),
                      "No walking network in this data: distances are straight lines.")
     if origin.kind == "point":
         xy = points_xy(graph, gpd.GeoSeries([origin.geometry], crs="EPSG:4326"))
-        rows, snap = snap_xy(graph, xy, max_snap_m=cfg.POINT_MAX_SNAP_M)
+        rows, snap = snap_xy(graph, xy, max_snap_m=support_cfg.POINT_MAX_SNAP_M)
         if rows[0] < 0:
-            raise AreaError(f"{origin.name} is more than {cfg.POINT_MAX_SNAP_M:.0f} m from any "
+            raise AreaError(f"{origin.name} is more than {support_cfg.POINT_MAX_SNAP_M:.0f} m "
+                            f"from any "
                             "mapped path or road (outside the data, or at sea); pick a point "
                             "on the network")
         ents = gpd.GeoDataFrame({
@@ -155,7 +156,7 @@ def measure(points: gpd.GeoDataFrame, origin: Origin, reach: Reach) -> pd.DataFr
     if reach.walking and k:
         g = reach.graph
         assert g is not None and reach.dist_m is not None  # walking: a graph and distances
-        rows, snap = snap_xy(g, points_xy(g, geo), max_snap_m=cfg.POI_MAX_SNAP_M)
+        rows, snap = snap_xy(g, points_xy(g, geo), max_snap_m=support_cfg.POI_MAX_SNAP_M)
         ok = rows >= 0
         status[:] = "unsnapped"
         d = np.where(ok, reach.dist_m[np.maximum(rows, 0)], np.inf)

@@ -25,7 +25,7 @@ from ecoplan.access.speeds import minutes, resolve_speed
 from ecoplan.errors import AreaError, EcoplanError
 from ecoplan.network.graph import WalkGraph, build_walk_graph
 from ecoplan.osm.layers import ATTRIBUTION, OsmLayers, SourceInfo
-from ecoplan.settings import support as cfg
+from ecoplan.settings import support as support_cfg
 from ecoplan.settings.advice import Advice
 from ecoplan.support.categories import COMMUNITY, HELP, labels, support_features
 from ecoplan.support.country import advice_at
@@ -169,16 +169,16 @@ class SupportReport:
 
 def check_radius(radius_m: float) -> float:
     r = float(radius_m)
-    if not (np.isfinite(r) and cfg.MIN_RADIUS_M <= r <= cfg.MAX_RADIUS_M):
-        raise AreaError(f"radius {radius_m} m is outside {cfg.MIN_RADIUS_M:.0f}–"
-                        f"{cfg.MAX_RADIUS_M:.0f} m; choose a radius in that range")
+    if not (np.isfinite(r) and support_cfg.MIN_RADIUS_M <= r <= support_cfg.MAX_RADIUS_M):
+        raise AreaError(f"radius {radius_m} m is outside {support_cfg.MIN_RADIUS_M:.0f}–"
+                        f"{support_cfg.MAX_RADIUS_M:.0f} m; choose a radius in that range")
     return r
 
 
 def support_around(layers: OsmLayers, *, sites: gpd.GeoDataFrame | None = None,
                    entrances: gpd.GeoDataFrame | None = None, site_id: str | None = None,
                    lon: float | None = None, lat: float | None = None,
-                   radius_m: float = cfg.DEFAULT_RADIUS_M, data: SupportData | None = None,
+                   radius_m: float = support_cfg.DEFAULT_RADIUS_M, data: SupportData | None = None,
                    directory: Iterable[DirectoryEntry] = (),
                    speed: str | float | None = None) -> SupportReport:
     """Community resources within ``radius_m`` and help nearby for a site or a point.
@@ -198,7 +198,7 @@ def support_around(layers: OsmLayers, *, sites: gpd.GeoDataFrame | None = None,
         assert lon is not None and lat is not None  # checked above
         origin = point_origin(layers, float(lon), float(lat))
     data = data or prepare(layers)
-    limit = max(cfg.NETWORK_LIMIT_M, radius)
+    limit = max(support_cfg.NETWORK_LIMIT_M, radius)
     reach = reach_from(data.graph, origin, limit_m=limit)
     kmh = resolve_speed(speed)
 
@@ -236,7 +236,7 @@ def _measured(feats: gpd.GeoDataFrame, origin: Origin, reach: Reach, kmh: float,
         return pd.DataFrame(columns=[*RESULT_COLUMNS, "group", "within"])
     m = measure(feats, origin, reach)
     help_radius = np.zeros(len(feats))
-    for key, _label, r, _n, _rules in cfg.HELP_CATEGORIES:
+    for key, _label, r, _n, _rules in support_cfg.HELP_CATEGORIES:
         help_radius[(feats["category"] == key).to_numpy()] = r
     chosen = choose_distance(m, radius, limit)
     out = pd.DataFrame(feats.drop(columns=["geometry", "area"]), copy=True)

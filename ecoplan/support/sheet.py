@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from ecoplan.io import write_text
-from ecoplan.settings import support as cfg
+from ecoplan.settings import support as support_cfg
 from ecoplan.support.help import distance_text, fmt_distance
 from ecoplan.support.report import SupportReport
 
@@ -44,7 +44,7 @@ def _name(row: pd.Series) -> str:
 
 
 def _link(url: str) -> str:
-    if url and urlparse(url).scheme.lower() in cfg.URL_SCHEMES:
+    if url and urlparse(url).scheme.lower() in support_cfg.URL_SCHEMES:
         return f'<a href="{escape(url, quote=True)}">{escape(url)}</a>'
     return escape(url)
 
@@ -56,7 +56,7 @@ def _tr(cells: list[str], dist_col: int | None = None) -> str:
 
 
 def report_to_html(report: SupportReport, *, rows_per_category: int =
-                   cfg.SHEET_ROWS_PER_CATEGORY) -> str:
+                   support_cfg.SHEET_ROWS_PER_CATEGORY) -> str:
     """The sheet as a complete HTML document (one A4 page for typical towns)."""
     e = escape
     o = report.origin
@@ -87,7 +87,7 @@ def report_to_html(report: SupportReport, *, rows_per_category: int =
         p.append('<ul class="missing">' + "".join(f"<li>{e(m)}</li>" for m in report.missing)
                  + "</ul>")
 
-    mp = report.meeting_points.head(cfg.SHEET_MEETING_POINTS)
+    mp = report.meeting_points.head(support_cfg.SHEET_MEETING_POINTS)
     if len(mp):
         p.append("<h3>Meeting points</h3><ul>")
         for _, m in mp.iterrows():

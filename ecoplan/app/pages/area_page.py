@@ -18,7 +18,7 @@ from ecoplan.errors import EcoplanError
 from ecoplan.osm.load import DEMO
 from ecoplan.projects import FileRef
 from ecoplan.projects import files as projects_files
-from ecoplan.settings import app as cfg
+from ecoplan.settings import app as app_cfg
 from ecoplan.settings import need as need_cfg
 
 #: Message shown once after the page reruns to show a newly loaded area (see ``_switched``).
@@ -27,7 +27,7 @@ _FLASH = "area._flash"
 
 def _suffix_types(kind: str) -> list[str]:
     """Extensions for st.file_uploader (it checks the part after the last dot)."""
-    return sorted({s.rsplit(".", 1)[-1] for s in cfg.UPLOAD_SUFFIXES[kind]})
+    return sorted({s.rsplit(".", 1)[-1] for s in app_cfg.UPLOAD_SUFFIXES[kind]})
 
 
 def load_area(key: str, *, offline: bool = False) -> bool:

@@ -49,7 +49,7 @@ from ecoplan.app import gaps_logic as logic
 from ecoplan.errors import EcoplanError
 from ecoplan.settings import access as access_cfg
 from ecoplan.settings import app as app_cfg
-from ecoplan.settings import app_gaps as cfg
+from ecoplan.settings import app_gaps as app_gaps_cfg
 from ecoplan.settings import network as net_cfg
 
 MAP_KEY = "gaps_map"
@@ -378,7 +378,7 @@ def run_site_whatif(*, before: AccessResult, layers: Any, built: Any, graph: Any
                     context: tuple) -> WhatIf:
     """The drawn polygon → add_site → rerun (same graph, origins, speed) → stored WhatIf."""
     poly = logic.polygon_from_feature(feature)
-    name = name.strip() or cfg.DEFAULT_WHATIF_NAME
+    name = name.strip() or app_gaps_cfg.DEFAULT_WHATIF_NAME
     sites = add_site(built, layers, poly, name, kind=kind)
     new = sites.sites.iloc[-1]
     after = rerun(before, layers, sites, graph=graph)
@@ -446,7 +446,7 @@ def _whatif_controls(*, source: str, need_key: str, result: AccessResult, layers
             ha = gpd.GeoSeries([poly], crs=4326).to_crs(built.crs).area.iloc[0] / 10_000
             st.caption(f"Drawn site: {ha:,.1f} ha.")
         c1, c2 = st.columns([3, 1])
-        name = c1.text_input("Name of the new site", value=cfg.DEFAULT_WHATIF_NAME,
+        name = c1.text_input("Name of the new site", value=app_gaps_cfg.DEFAULT_WHATIF_NAME,
                              key="gaps_whatif_name", max_chars=80)
         kind = c2.selectbox("Kind", ["green", "blue", "green+blue"], key="gaps_whatif_kind")
         if st.button("Test this site", key="gaps_whatif_run", type="primary",
@@ -549,7 +549,7 @@ def _downloads(result: AccessResult, deciles: int, w: WhatIf | None) -> None:
     st.caption("Every figure both ways: plain columns = confirmed public access, "
                "`…_incl_unknown` = including access unknown; `partial` marks areas mostly "
                "outside the OSM data. Every row carries an `attribution` column: "
-               + cfg.EXPORT_ATTRIBUTION
+               + app_gaps_cfg.EXPORT_ATTRIBUTION
                + " Text cells that a spreadsheet would run as a formula are prefixed with '.")
 
 

@@ -26,7 +26,7 @@ from ecoplan.programmes.season import build_programme
 from ecoplan.programmes.source import default_timezone, source_identity
 from ecoplan.programmes.store import ProgrammeStore
 from ecoplan.settings import app as app_cfg
-from ecoplan.settings import programmes as cfg
+from ecoplan.settings import programmes as programmes_cfg
 from ecoplan.settings import ranking as rcfg
 from ecoplan.settings import weather as wcfg
 
@@ -73,39 +73,44 @@ def _form(built, tz: str) -> programme_logic.FormValues | None:
     sites = built.sites
     names = dict(zip(sites["site_id"].astype(str), sites["name"].fillna(""), strict=True))
     with st.form("prog_form"):
-        name = st.text_input("Programme name", "Winter walks", max_chars=cfg.MAX_NAME_LEN,
+        name = st.text_input("Programme name", "Winter walks",
+                             max_chars=programmes_cfg.MAX_NAME_LEN,
                              key="prog_name")
         c1, c2, c3 = st.columns(3)
         first = c1.date_input("First date", programme_logic.default_first(date.today()),
                               key="prog_first", min_value=date.today())
-        weekday = c2.selectbox("Day", list(cfg.WEEKDAYS), index=3, key="prog_day",
+        weekday = c2.selectbox("Day", list(programmes_cfg.WEEKDAYS), index=3, key="prog_day",
                                format_func=str.capitalize)
-        every = c3.selectbox("Every", list(cfg.EVERY_DAYS), key="prog_every")
+        every = c3.selectbox("Every", list(programmes_cfg.EVERY_DAYS), key="prog_every")
         c1, c2, c3 = st.columns(3)
-        sessions = c1.number_input("Sessions", cfg.MIN_SESSIONS, cfg.MAX_SESSIONS, 8,
+        sessions = c1.number_input("Sessions", programmes_cfg.MIN_SESSIONS,
+                                   programmes_cfg.MAX_SESSIONS, 8,
                                    key="prog_sessions")
         start = c2.time_input("Start", time(10, 0), key="prog_start", step=900)
-        minutes = c3.number_input("Minutes", cfg.MIN_SESSION_MIN, cfg.MAX_SESSION_MIN, 60,
+        minutes = c3.number_input("Minutes", programmes_cfg.MIN_SESSION_MIN,
+                                  programmes_cfg.MAX_SESSION_MIN, 60,
                                   step=5, key="prog_minutes",
                                   help="Walking for Health walks last 30–90 minutes.")
         c1, c2, c3 = st.columns(3)
         size = c1.number_input("Group size", 1, 200, 12, key="prog_size")
         leaders = c2.number_input("Leaders", 0, 20, 1, key="prog_leaders")
-        profile = c3.selectbox("Group", list(cfg.PROFILE_SPEED), index=1, key="prog_profile",
+        profile = c3.selectbox("Group", list(programmes_cfg.PROFILE_SPEED), index=1,
+                               key="prog_profile",
                                format_func=lambda p: p.replace("-", " "))
         step_free = st.checkbox("Step-free routes (no steps, stiles or kissing gates)",
                                 True, key="prog_step_free")
         chosen = st.multiselect(
             "Sites (leave empty to use the best-ranked)", sorted(names), key="prog_sites",
             format_func=lambda s: f"{names.get(s) or 'Unnamed site'} ({s})")
-        top = st.slider("Best-ranked sites to try", 2, 30, cfg.DEFAULT_TOP, key="prog_top",
-                        help=f"Ranked for '{cfg.DEFAULT_PURPOSE}' "
+        top = st.slider("Best-ranked sites to try", 2, 30, programmes_cfg.DEFAULT_TOP,
+                        key="prog_top",
+                        help=f"Ranked for '{programmes_cfg.DEFAULT_PURPOSE}' "
                              f"({rcfg.COMPONENT_HELP.get('facilities', '')[:60]}…)")
         c1, c2 = st.columns(2)
         leader = c1.text_input("Leader's name (for the leaflet)", key="prog_leader",
-                               max_chars=cfg.MAX_CONTACT_LEN)
+                               max_chars=programmes_cfg.MAX_CONTACT_LEN)
         contact = c2.text_input("Leader's phone or e-mail", key="prog_contact",
-                                max_chars=cfg.MAX_CONTACT_LEN)
+                                max_chars=programmes_cfg.MAX_CONTACT_LEN)
         go = st.form_submit_button("Build the programme", type="primary")
     if not go:
         return None
@@ -226,8 +231,8 @@ def _downloads(p: Programme, layers) -> None:
         files = {"_for": key}
         ss[K_FILES] = files
     c1, c2 = st.columns(2)
-    paper = c1.radio("Paper", list(cfg.PAPER_IN), horizontal=True, key="prog_paper")
-    large = c2.checkbox(f"Large print (≥ {cfg.LARGE_BODY_PT:g} pt)", key="prog_large")
+    paper = c1.radio("Paper", list(programmes_cfg.PAPER_IN), horizontal=True, key="prog_paper")
+    large = c2.checkbox(f"Large print (≥ {programmes_cfg.LARGE_BODY_PT:g} pt)", key="prog_large")
     stem = programme_logic.file_stem(p)
 
     def leaflet(paper=paper, large=large) -> bytes:

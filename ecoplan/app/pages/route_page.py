@@ -17,7 +17,7 @@ from ecoplan.errors import EcoplanError
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.routes.planner import RoutePlanner, poi_start, site_entrances, site_start
 from ecoplan.settings import app as app_cfg
-from ecoplan.settings import app_route as cfg
+from ecoplan.settings import app_route as app_route_cfg
 from ecoplan.settings import network as net_cfg
 
 MAP_MODE = "A point I click on the map"
@@ -204,20 +204,22 @@ def _form(layers: OsmLayers, built) -> RouteRequest | None:
                         "or pick a bus stop or car park under 'Finish at'.")
             else:
                 st.caption(f"Finish: ({end[1]:.5f}, {end[0]:.5f})")
-        minutes = float(cfg.DURATION_DEFAULT)
+        minutes = float(app_route_cfg.DURATION_DEFAULT)
     else:
-        minutes = float(st.slider("Duration (minutes)", cfg.DURATION_MIN, cfg.DURATION_MAX,
-                                  cfg.DURATION_DEFAULT, cfg.DURATION_STEP, key=K_MINUTES))
+        minutes = float(st.slider("Duration (minutes)", app_route_cfg.DURATION_MIN,
+                                  app_route_cfg.DURATION_MAX,
+                                  app_route_cfg.DURATION_DEFAULT, app_route_cfg.DURATION_STEP,
+                                  key=K_MINUTES))
     speed = _speed()
     c1, c2 = st.columns(2)
     step_free = c1.checkbox("Step-free", key=K_STEP_FREE,
                             help="No steps, stiles, kissing gates or rough paths.")
     lit = c2.checkbox("Lit paths only", key=K_LIT)
     avoid = c1.checkbox("Avoid busy roads", key=K_AVOID)
-    n_alt = cfg.ALTERNATIVES_DEFAULT
+    n_alt = app_route_cfg.ALTERNATIVES_DEFAULT
     if not atob:
-        n_alt = int(st.slider("Alternatives", 1, cfg.ALTERNATIVES_MAX,
-                              cfg.ALTERNATIVES_DEFAULT, key=K_ALTS))
+        n_alt = int(st.slider("Alternatives", 1, app_route_cfg.ALTERNATIVES_MAX,
+                              app_route_cfg.ALTERNATIVES_DEFAULT, key=K_ALTS))
     if start is None or speed is None or (atob and end is None):
         return None
     return RouteRequest(start=(float(start[0]), float(start[1])), start_name=start_name,
