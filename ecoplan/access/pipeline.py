@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +23,8 @@ import shapely
 from ecoplan.access.cache import access_cache_dir, cached_access, file_digest, file_fingerprint
 from ecoplan.access.measure import AccessResult, measure_access
 from ecoplan.access.speeds import resolve_speed
-from ecoplan.errors import InputFileError
+from ecoplan.errors import EcoplanError, InputFileError
+from ecoplan.io import write_atomic
 from ecoplan.need.areas import AreasResult
 from ecoplan.network.graph import WalkGraph
 from ecoplan.osm.layers import OsmLayers
@@ -126,10 +126,8 @@ def _memo(files_key: str, need_key: str | None = None) -> str | None:
         return text if len(text) == 24 and text.isalnum() else None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(need_key, encoding="ascii")
-        os.replace(tmp, path)
-    except OSError:
+        write_atomic(path, need_key)
+    except (OSError, EcoplanError):
         pass
     return need_key
 

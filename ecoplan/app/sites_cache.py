@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
+from ecoplan.errors import EcoplanError
+from ecoplan.io import atomic_paths, write_atomic
 from ecoplan.settings.paths import cache_dir
 from ecoplan.sites.build import Sites
 
@@ -94,26 +94,19 @@ def load(key: str) -> Sites | None:
 
 
 def save(key: str, sites: Sites) -> None:
-    """Write atomically; a disk that cannot be written only means no cache."""
-    root = _dir()
+    """Write through :mod:`ecoplan.io` (each file atomic, ``meta.json`` last: an entry without
+    it, or whose counts disagree with its files, is a miss); a disk that cannot be written
+    only means no cache."""
+    folder = _dir() / key
+    meta = {"key": key, "crs": str(sites.crs), "n_sites": len(sites.sites),
+            "n_entrances": len(sites.entrances),
+            "dtypes": {"sites": _dtypes(sites.sites), "entrances": _dtypes(sites.entrances)}}
     try:
-        root.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=root))
-    except OSError:
-        return
-    try:
-        sites.sites.to_parquet(tmp / "sites.parquet")
-        sites.entrances.to_parquet(tmp / "entrances.parquet")
-        meta = {"key": key, "crs": str(sites.crs), "n_sites": len(sites.sites),
-                "n_entrances": len(sites.entrances),
-                "dtypes": {"sites": _dtypes(sites.sites), "entrances": _dtypes(sites.entrances)}}
-        (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-        final = root / key
-        if final.exists():
-            shutil.rmtree(final, ignore_errors=True)
-        os.replace(tmp, final)
-    except (OSError, ValueError, TypeError):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "meta.json").unlink(missing_ok=True)
+        with atomic_paths([folder / "sites.parquet", folder / "entrances.parquet"]) as tmps:
+            sites.sites.to_parquet(tmps[0])
+            sites.entrances.to_parquet(tmps[1])
+        write_atomic(folder / "meta.json", json.dumps(meta))
+    except (OSError, ValueError, TypeError, EcoplanError):
         pass
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)

@@ -291,15 +291,15 @@ def _write_partitions(src: str, outputs: Sequence[str | os.PathLike],
     complete; nodes, ways and relations written per partition."""
     import osmium
 
-    tmp = [Path(o).with_name(f"tmp-{Path(o).name}") for o in outputs]
-    writers = [osmium.SimpleWriter(str(t), overwrite=True) for t in tmp]
-    try:
-        counts = _write_objects(src, writers, cells, sel)
-    finally:
-        for w in writers:
-            w.close()
-    for t, o in zip(tmp, outputs, strict=True):
-        os.replace(t, o)
+    from ecoplan.io import atomic_paths
+
+    with atomic_paths([Path(o) for o in outputs]) as tmp:
+        writers = [osmium.SimpleWriter(str(t), overwrite=True) for t in tmp]
+        try:
+            counts = _write_objects(src, writers, cells, sel)
+        finally:
+            for w in writers:
+                w.close()
     return counts
 
 

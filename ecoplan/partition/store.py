@@ -15,6 +15,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from ecoplan.io import atomic_path, write_atomic
 from ecoplan.partition.task import PartitionResult
 
 
@@ -76,15 +77,12 @@ class RunStore:
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True, default=str))
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(data, indent=1, sort_keys=True, default=str))
 
 
 def _write_parquet(path: Path, gdf: gpd.GeoDataFrame) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    _parquet_safe(gdf).to_parquet(tmp)
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        _parquet_safe(gdf).to_parquet(tmp)
 
 
 def _parquet_safe(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
