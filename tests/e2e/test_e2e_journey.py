@@ -75,7 +75,7 @@ def test_new_user_plans_a_thursday_step_free_walk_near_a_gap_and_prints_it(
     page.get_by_role("link", name="Next: see the access gaps").click()
     # The first visit measures the island (both access variants, every standard): allow for a
     # loaded CI machine.
-    frame = _map_shapes(page, timeout=240_000)
+    frame = _map_shapes(page, timeout=150_000)
     page.get_by_text("Gap priorities", exact=True).wait_for(timeout=120_000)
     assert frame.locator("path.leaflet-interactive").count() >= 89
     assert main.locator('[data-testid="stDataFrame"]').count() >= 3  # headline, equity, gaps
