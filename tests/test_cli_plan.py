@@ -196,7 +196,7 @@ def test_forecast_for_another_place_is_refused(berlin, capsys):
 def test_past_date_is_refused_for_planning(capsys):
     rc = main(["plan", "--lat", "50.66", "--lon", "-1.15", "--date", "2020-06-01", "--start",
                "10:00", "--minutes", "60", "--conditions", "temp_c=15,gust_kmh=10"])
-    _one_line_error(capsys, rc, "in the past")
+    assert _one_line_error(capsys, rc, "in the past").startswith("ecoplan plan: error: ")
 
 
 @pytest.mark.parametrize("conditions, match", [
@@ -213,7 +213,7 @@ def test_past_date_is_refused_for_planning(capsys):
 def test_impossible_conditions_are_refused(conditions, match, capsys):
     rc = main(["plan", "--lat", "50.66", "--lon", "-1.15", "--date", SOON, "--start", "10:00",
                "--minutes", "60", "--conditions", conditions])
-    _one_line_error(capsys, rc, match)
+    assert _one_line_error(capsys, rc, match).startswith("ecoplan plan: error: ")
 
 
 def _edit(berlin, tmp_path, name: str, edit) -> str:
@@ -279,14 +279,17 @@ def test_non_finite_literals_deep_nesting_and_huge_files_are_refused(berlin, tmp
     inf = tmp_path / "inf.json"
     inf.write_text(text.replace('"wind_gusts_10m": [', '"wind_gusts_10m": [Infinity, ', 1)
                    .replace('"time": [', '"time": [', 1), encoding="utf-8")
-    _one_line_error(capsys, main(_plan_argv(inf, day)), "not valid JSON")
+    err = _one_line_error(capsys, main(_plan_argv(inf, day)), "not valid JSON")
+    assert err.startswith("ecoplan plan: error: ")
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
-    _one_line_error(capsys, main(_plan_argv(deep, day)), "nested too deeply")
+    err = _one_line_error(capsys, main(_plan_argv(deep, day)), "nested too deeply")
+    assert err.startswith("ecoplan plan: error: ")
     huge = tmp_path / "huge.json"
     with huge.open("wb") as fh:
         fh.truncate(6 * 1024 * 1024)  # sparse: 6 MB of zero bytes
-    _one_line_error(capsys, main(_plan_argv(huge, day)), "over the 5 MB limit")
+    err = _one_line_error(capsys, main(_plan_argv(huge, day)), "over the 5 MB limit")
+    assert err.startswith("ecoplan plan: error: ")
 
 
 def test_cli_subprocess_shows_no_traceback_for_a_bad_time_zone(berlin):
@@ -413,4 +416,4 @@ def test_site_source_of_an_unknown_type_is_one_line(tmp_path, capsys):
     notes.write_text("not OSM")
     rc = main(["plan", "--site", "w1", "--source", str(notes), "--date", SOON, "--start",
                "12:00", "--minutes", "60", "--conditions", "temp_c=12"])
-    _one_line_error(capsys, rc, "unknown OSM file type")
+    assert _one_line_error(capsys, rc, "unknown OSM file type").startswith("ecoplan plan: error: ")
