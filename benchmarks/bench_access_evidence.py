@@ -16,20 +16,20 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+from _common import island_files, island_inputs
 
 from ecoplan.access.measure import measure_access
-from ecoplan.access.pipeline import AccessInputs, load_areas
+from ecoplan.access.pipeline import load_areas
 from ecoplan.network.graph import build_walk_graph
 from ecoplan.osm.pbf import read_pbf
-from ecoplan.settings.paths import shared_data_dir
 from ecoplan.sites.build import build_sites
 
 
 def main() -> int:
-    pbf = shared_data_dir() / "osm/isle-of-wight_2015-01-01.osm.pbf"
-    if not pbf.exists():
-        print(f"missing {pbf}")
+    files = island_files()
+    if files is None:
         return 1
+    pbf = files["pbf"]
     layers = read_pbf(pbf)
     built = build_sites(layers)
     s, e = built.sites, built.entrances
@@ -68,11 +68,9 @@ def main() -> int:
 
 def headline(layers, built) -> None:
     """Island shares both ways, population weighted over LSOAs as ``ecoplan access``."""
-    d = shared_data_dir()
-    inputs = AccessInputs(
-        source="", areas=str(d / "boundaries/lsoa2011_bsc_isle-of-wight.geojson"),
-        deprivation=(str(d / "imd/File_2_-_IoD2019_Domains_of_Deprivation.csv.gz"),),
-        population=str(d / "imd/File_6_-_IoD2019_Population_Denominators.csv.gz"))
+    files = island_files()
+    assert files is not None  # main() checked them
+    inputs = island_inputs(files, source="")
     areas = load_areas(inputs)
     graph = build_walk_graph(layers)
     confirmed = replace(built, entrances=built.entrances[built.entrances["confirmed"]])

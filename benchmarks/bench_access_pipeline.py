@@ -27,21 +27,17 @@ def main() -> int:
     os.environ["ECOPLAN_CACHE_DIR"] = tempfile.mkdtemp(prefix="ecoplan-bench-")
 
     t_import = time.perf_counter()
-    from ecoplan.access.pipeline import AccessInputs, run_access
+    from _common import island_files, island_inputs
+
+    from ecoplan.access.pipeline import run_access
     from ecoplan.osm.pbf import read_pbf
-    from ecoplan.settings.paths import shared_data_dir
 
     t_import = time.perf_counter() - t_import
-    d = shared_data_dir()
-    pbf = d / "osm/isle-of-wight_2015-01-01.osm.pbf"
-    if not pbf.exists():
-        print(f"missing {pbf}")
+    files = island_files()
+    if files is None:
         return 1
-    inputs = AccessInputs(
-        source=str(pbf), areas=str(d / "boundaries/lsoa2011_bsc_isle-of-wight.geojson"),
-        deprivation=(str(d / "imd/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz"),
-                     str(d / "imd/File_6_-_IoD2019_Population_Denominators.csv.gz")),
-        speed=args.profile, step_free=args.step_free)
+    pbf = files["pbf"]
+    inputs = island_inputs(files, imd_file1=True, speed=args.profile, step_free=args.step_free)
 
     # Times without tracemalloc (it slows allocation-heavy code 2-3x); heap peak measured in a
     # separate uncached run afterwards.

@@ -22,16 +22,16 @@ import time
 
 import numpy as np
 import pandas as pd
+from _common import island_files, island_inputs
 from scipy.stats import spearmanr
 
 from ecoplan.access.engine import nearest_site, origin_distances
 from ecoplan.access.measure import measure_access
-from ecoplan.access.pipeline import AccessInputs, load_areas
+from ecoplan.access.pipeline import load_areas
 from ecoplan.need.origins import place_origins
 from ecoplan.network.graph import build_walk_graph
 from ecoplan.osm.pbf import read_pbf
 from ecoplan.settings import access as acfg
-from ecoplan.settings.paths import shared_data_dir
 from ecoplan.sites.build import build_sites
 from ecoplan.sites.entrances import find_entrances
 
@@ -43,16 +43,11 @@ def weighted(values: np.ndarray, weights: np.ndarray) -> float:
 
 
 def main() -> int:
-    d = shared_data_dir()
-    pbf = d / "osm/isle-of-wight_2015-01-01.osm.pbf"
-    ons_csv = d / "ons/ons_parks_playing_fields_lsoa_isle-of-wight.csv"
-    if not pbf.exists() or not ons_csv.exists():
-        print(f"missing shared data under {d}")
+    files = island_files("pbf", "ons_parks")
+    if files is None:
         return 1
-    inputs = AccessInputs(
-        source=str(pbf), areas=str(d / "boundaries/lsoa2011_bsc_isle-of-wight.geojson"),
-        deprivation=(str(d / "imd/File_2_-_IoD2019_Domains_of_Deprivation.csv.gz"),),
-        population=str(d / "imd/File_6_-_IoD2019_Population_Denominators.csv.gz"))
+    pbf, ons_csv = files["pbf"], files["ons_parks"]
+    inputs = island_inputs(files)
     layers = read_pbf(pbf)
     areas = load_areas(inputs)
     graph = build_walk_graph(layers)

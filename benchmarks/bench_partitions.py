@@ -46,24 +46,20 @@ def main() -> int:
     os.environ["PYTHONPATH"] = root
     os.environ.setdefault("ECOPLAN_CACHE_DIR", tempfile.mkdtemp(prefix="ecoplan-bench-"))
     import numpy as np
+    from _common import island_files, island_inputs
 
-    from ecoplan.access.pipeline import AccessInputs, load_areas
+    from ecoplan.access.pipeline import load_areas
     from ecoplan.fetch.clip import osm_buffer_m
     from ecoplan.partition.cut import cut_pbf
     from ecoplan.partition.groups import split_areas
     from ecoplan.partition.run import _lad_codes, _regions, compute
     from ecoplan.partition.store import RunStore
-    from ecoplan.settings.paths import shared_data_dir
 
-    d = shared_data_dir()
-    pbf = d / "osm/isle-of-wight_2015-01-01.osm.pbf"
-    if not pbf.exists():
-        print(f"missing {pbf}")
+    files = island_files()
+    if files is None:
         return 1
-    inputs = AccessInputs(
-        source=str(pbf), areas=str(d / "boundaries/lsoa2011_bsc_isle-of-wight.geojson"),
-        deprivation=(str(d / "imd/File_2_-_IoD2019_Domains_of_Deprivation.csv.gz"),),
-        population=str(d / "imd/File_6_-_IoD2019_Population_Denominators.csv.gz"))
+    pbf = files["pbf"]
+    inputs = island_inputs(files)
     n = args.partitions
     pbf_mb = pbf.stat().st_size / 2**20
     areas = load_areas(inputs).areas

@@ -7,7 +7,6 @@ identity (:mod:`ecoplan.access.cache`) so a repeat run skips everything, the OSM
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import time
@@ -23,6 +22,7 @@ import shapely
 from ecoplan.access.cache import access_cache_dir, cached_access, file_digest, file_fingerprint
 from ecoplan.access.measure import AccessResult, measure_access
 from ecoplan.access.speeds import resolve_speed
+from ecoplan.code_digest import code_digest as digest_of_code
 from ecoplan.errors import EcoplanError, InputFileError
 from ecoplan.io import write_atomic
 from ecoplan.need.areas import AreasResult
@@ -158,17 +158,10 @@ def cache_parts(source: str, need_key: str, speed_kmh: float, step_free: bool,
 _CODE_PACKAGES = ("access", "network", "need", "osm", "sites", "settings")
 
 
-@functools.cache
 def code_digest() -> str:
     """Hash of the code that makes access results, so an upgrade or a local edit to sites,
     entrances or standards never serves numbers cached by older code."""
-    root = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256()
-    for pkg in _CODE_PACKAGES:
-        for f in sorted((root / pkg).rglob("*.py")):
-            h.update(f.relative_to(root).as_posix().encode())
-            h.update(f.read_bytes())
-    return h.hexdigest()[:16]
+    return digest_of_code(_CODE_PACKAGES)
 
 
 @dataclass

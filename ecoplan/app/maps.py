@@ -568,6 +568,32 @@ def classify(values: pd.Series, edges: Sequence[float]) -> np.ndarray:
     return out
 
 
+def _area_style(feature: dict) -> dict:
+    """Fill of one area feature: its class colour, a thick black border where ``_outline``
+    is set (deprived areas), the grey hatch where ``_nodata`` is."""
+    p = feature["properties"]
+    outline = bool(p.get("_outline"))
+    st: dict[str, object] = {"fillColor": p["_fill"],
+                             "fillOpacity": app_cfg.CHOROPLETH_FILL_OPACITY,
+                             "color": "#000000" if outline else "#666666",
+                             "weight": 3 if outline else 0.6}
+    if p["_nodata"]:
+        st["className"] = "ecoplan-nodata"
+        st["fillOpacity"] = 0.9
+    return st
+
+
+def _area_layer(m: folium.Map, data: dict, name: str) -> folium.GeoJson:
+    """The one way area maps are drawn (measures and categories alike): filled areas with
+    an escaped tooltip, added to ``m``."""
+    layer = folium.GeoJson(
+        data, name=name, style_function=_area_style,
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
+    )
+    layer.add_to(m)
+    return layer
+
+
 def choropleth(m: folium.Map, areas: gpd.GeoDataFrame, column: str, *, label: str,
                id_column: str | None = None, palette: Sequence[str] = app_cfg.SEQUENTIAL_YLGNBU,
                breaks: Sequence[float] | None = None, fmt: str = "{:,.0f}",
@@ -597,24 +623,7 @@ def choropleth(m: folium.Map, areas: gpd.GeoDataFrame, column: str, *, label: st
                       "_fill": app_cfg.NO_DATA_COLOR if c < 0 else colours[int(c)],
                       "_nodata": bool(c < 0), "_outline": bool(out)})
         ids.append(f"area-{i}")
-    data = _collection(geoms.values, props, ids)
-
-    def style(feature: dict) -> dict:
-        p = feature["properties"]
-        st: dict[str, object] = {"fillColor": p["_fill"], "fillOpacity":
-                                 app_cfg.CHOROPLETH_FILL_OPACITY,
-                                 "color": "#000000" if p["_outline"] else "#666666",
-                                 "weight": 3 if p["_outline"] else 0.6}
-        if p["_nodata"]:
-            st["className"] = "ecoplan-nodata"
-            st["fillOpacity"] = 0.9
-        return st
-
-    layer = folium.GeoJson(
-        data, name=name or label, style_function=style,
-        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
-    )
-    layer.add_to(m)
+    layer = _area_layer(m, _collection(geoms.values, props, ids), name or label)
     if legend:
         items = [(colours[i], f"{fmt.format(edges[i])} – {fmt.format(edges[i + 1])}")
                  for i in range(n) if len(edges) >= 2]
@@ -651,22 +660,7 @@ def categories(m: folium.Map, areas: gpd.GeoDataFrame, column: str, *, label: st
                       "_fill": colors[key] if known else app_cfg.NO_DATA_COLOR,  # type: ignore[index]
                       "_nodata": not known})
         ids.append(f"cat-{i}")
-    data = _collection(geoms.values, props, ids)
-
-    def style(feature: dict) -> dict:
-        p = feature["properties"]
-        st: dict[str, object] = {"fillColor": p["_fill"], "color": "#666666", "weight": 0.6,
-                                 "fillOpacity": app_cfg.CHOROPLETH_FILL_OPACITY}
-        if p["_nodata"]:
-            st["className"] = "ecoplan-nodata"
-            st["fillOpacity"] = 0.9
-        return st
-
-    layer = folium.GeoJson(
-        data, name=name or label, style_function=style,
-        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
-    )
-    layer.add_to(m)
+    layer = _area_layer(m, _collection(geoms.values, props, ids), name or label)
     if legend:
         items = [(c, k) for k, c in colors.items()]
         if any(p["_nodata"] for p in props):

@@ -14,12 +14,12 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
+from ecoplan.code_digest import code_digest as digest_of_code
 from ecoplan.errors import EcoplanError
 from ecoplan.io import atomic_paths, write_atomic
 from ecoplan.settings.paths import cache_dir
@@ -29,16 +29,9 @@ FORMAT = 1
 _PACKAGES = ("sites", "osm", "settings")
 
 
-@lru_cache(maxsize=1)
 def code_digest() -> str:
     """Digest of the modules that decide what a site is (changes → a new cache key)."""
-    root = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256()
-    for pkg in _PACKAGES:
-        for f in sorted((root / pkg).rglob("*.py")):
-            h.update(f.relative_to(root).as_posix().encode())
-            h.update(f.read_bytes())
-    return h.hexdigest()[:16]
+    return digest_of_code(_PACKAGES)
 
 
 def key_for(source: str, include_restricted: bool) -> str | None:
