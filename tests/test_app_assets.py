@@ -7,12 +7,12 @@ import os
 import pytest
 
 from ecoplan.app import assets
-from ecoplan.settings import app as cfg
+from ecoplan.settings import app as app_cfg
 
 
 def test_copies_leaflet_and_jquery(tmp_path):
     report = assets.ensure_static_assets(tmp_path)
-    vendor = tmp_path / cfg.VENDOR_SUBDIR
+    vendor = tmp_path / app_cfg.VENDOR_SUBDIR
     js = (vendor / "leaflet" / "leaflet.js").read_text()
     assert "Leaflet 1.9" in js[:300]
     assert (vendor / "leaflet" / "leaflet.css").stat().st_size > 10_000
@@ -28,7 +28,7 @@ def test_second_run_copies_nothing_and_repairs_changes(tmp_path):
     assets.ensure_static_assets(tmp_path)
     again = assets.ensure_static_assets(tmp_path)
     assert again.copied == 0
-    target = tmp_path / cfg.VENDOR_SUBDIR / "leaflet" / "leaflet.js"
+    target = tmp_path / app_cfg.VENDOR_SUBDIR / "leaflet" / "leaflet.js"
     target.write_text("broken")
     fixed = assets.ensure_static_assets(tmp_path)
     assert fixed.copied == 1
@@ -55,7 +55,7 @@ def test_draw_files_when_installed(tmp_path):
     if not assets.draw_available():
         pytest.skip("django-leaflet (provider of Leaflet.draw) not installed")
     assets.ensure_static_assets(tmp_path)
-    draw = tmp_path / cfg.VENDOR_SUBDIR / "leaflet-draw"
+    draw = tmp_path / app_cfg.VENDOR_SUBDIR / "leaflet-draw"
     assert "Leaflet.draw" in (draw / "leaflet.draw.js").read_text()[:300]
     assert (draw / "images" / "spritesheet.svg").exists()
 
@@ -63,7 +63,7 @@ def test_draw_files_when_installed(tmp_path):
 def test_urls_are_local():
     urls = [u for _, u in assets.map_js() + assets.map_css() + assets.draw_js()
             + assets.draw_css() + assets.icon_css()]
-    assert all(u.startswith(cfg.STATIC_URL_PREFIX + "/") for u in urls)
+    assert all(u.startswith(app_cfg.STATIC_URL_PREFIX + "/") for u in urls)
     assert assets.url("leaflet", "leaflet.js", "/base/app/static/") == (
         "/base/app/static/vendor/leaflet/leaflet.js")
     with pytest.raises(KeyError):
@@ -78,6 +78,6 @@ def test_every_url_maps_to_a_copied_file(tmp_path):
     if "fontawesome" in report.available:
         pairs += assets.icon_css()
     for _, url in pairs:
-        rel = url.removeprefix(cfg.STATIC_URL_PREFIX + "/")
+        rel = url.removeprefix(app_cfg.STATIC_URL_PREFIX + "/")
         assert (tmp_path / rel).is_file(), url
-    assert os.listdir(tmp_path) == [cfg.VENDOR_SUBDIR]
+    assert os.listdir(tmp_path) == [app_cfg.VENDOR_SUBDIR]

@@ -97,13 +97,13 @@ def test_around_a_site_keeps_it_in_view_with_a_margin():
 
 
 def test_many_entrances_are_drawn_only_for_the_chosen_site(demo_layers, monkeypatch):
-    from ecoplan.settings import app as cfg
+    from ecoplan.app import style as app_style
     from ecoplan.sites.build import build_sites
 
     built = build_sites(demo_layers, require_any=False)
     if len(built.entrances) < 2:
         pytest.skip("the demo area has too few entrances for this check")
-    monkeypatch.setattr(cfg, "MAX_OVERVIEW_ENTRANCES", 1)
+    monkeypatch.setattr(app_style, "MAX_OVERVIEW_ENTRANCES", 1)
     overview = data._sites_map_template("journey-overview", demo_layers, built, None)
     html = overview.get_root().render()
     assert '"Entrances-0"' not in html  # no entrance markers at all

@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
 from ecoplan.app import assets, maps
+from ecoplan.app import style as app_style
 from ecoplan.errors import AreaError
-from ecoplan.settings import app as cfg
+from ecoplan.settings import app as app_cfg
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -71,7 +72,7 @@ def test_rendered_html_has_no_cdn_links(sites):
 def test_online_tiles_are_an_optional_layer_only(sites):
     page = full_map(sites, online_tiles=True).get_root().render()
     assert external_refs(page) == []  # tiles are fetched by Leaflet, not a <script>/<link>
-    assert cfg.ONLINE_TILES_URL in page
+    assert app_style.ONLINE_TILES_URL in page
     tiles = [c for c in full_map(sites, online_tiles=True)._children.values()
              if isinstance(c, folium.TileLayer)]
     assert len(tiles) == 1 and tiles[0].show is False and tiles[0].overlay is True
@@ -92,7 +93,7 @@ def test_streamlit_folium_loads_only_local_files(sites, monkeypatch):
     streamlit_folium.st_folium(full_map(sites), key="t",
                                returned_objects=["last_active_drawing"])
     links = captured["js_links"] + captured["css_links"]
-    assert links and all(u.startswith(cfg.STATIC_URL_PREFIX + "/") for u in links), links
+    assert links and all(u.startswith(app_cfg.STATIC_URL_PREFIX + "/") for u in links), links
     assert assets.url("leaflet", "leaflet.js") in captured["js_links"]
     assert "ecoplan-hatch" in captured["html"]  # hatch pattern reaches the iframe
     assert "leaflet-container" in captured["header"]  # our background css too
@@ -130,11 +131,11 @@ def test_site_features_carry_site_id_and_palette(sites):
     feats = layer.data["features"]
     assert [f["properties"]["site_id"] for f in feats] == ["w1", "r2", "w3"]
     assert [f["properties"]["_fill"] for f in feats] == [
-        cfg.SITE_COLORS["kind"][k] for k in ("green", "blue", "green+blue")]
+        app_style.SITE_COLORS["kind"][k] for k in ("green", "blue", "green+blue")]
     styles = [layer.style_function(f) for f in feats]
-    assert styles[1]["color"] == cfg.SELECTED_COLOR and styles[0]["color"] != cfg.SELECTED_COLOR
+    assert styles[1]["color"] == app_style.SELECTED_COLOR and styles[0]["color"] != app_style.SELECTED_COLOR
     by_access = maps.add_sites(maps.base_map(sites.total_bounds), sites, color_by="access")
-    assert by_access.data["features"][1]["properties"]["_fill"] == cfg.OKABE_ITO["orange"]
+    assert by_access.data["features"][1]["properties"]["_fill"] == app_style.OKABE_ITO["orange"]
 
 
 def test_clicked_site_id():
@@ -149,7 +150,7 @@ def test_clicked_site_id():
 def test_attribution_on_every_map(sites):
     page = maps.base_map(sites.total_bounds).get_root().render()
     assert "attributionControl.addAttribution" in page
-    assert json.dumps(cfg.ATTRIBUTION_OSM).replace("<", "\\u003c") in page or (
+    assert json.dumps(app_cfg.ATTRIBUTION_OSM).replace("<", "\\u003c") in page or (
         "OpenStreetMap contributors" in page)
 
 
@@ -163,8 +164,8 @@ def test_choropleth_no_data_and_classes(sites):
     assert "no data" in nodata["tooltip"]
     assert layer.style_function(feats[1])["className"] == "ecoplan-nodata"
     fills = [f["properties"]["_fill"] for f in feats]
-    assert fills[1] == cfg.NO_DATA_COLOR
-    assert fills[0] != fills[2] and {fills[0], fills[2]} <= set(cfg.SEQUENTIAL_YLGNBU)
+    assert fills[1] == app_style.NO_DATA_COLOR
+    assert fills[0] != fills[2] and {fills[0], fills[2]} <= set(app_style.SEQUENTIAL_YLGNBU)
     assert "no data" in m.get_root().render()  # legend entry
 
 
@@ -248,12 +249,13 @@ def test_web_and_print_maps_classify_with_the_same_style():
     assert mapstyle.is_road(hw).tolist() == [True, True, True, False, False]
     assert mapstyle.is_path(hw).tolist() == [False, False, False, True, True]
     # no second copy of the tag lists in either renderer's settings
+    from ecoplan.routes import print_style
     from ecoplan.settings import routes as rcfg
 
     for name in ("BASEMAP_ROADS", "BASEMAP_GREEN", "BASEMAP_WATER", "BASEMAP_PATHS"):
-        assert not hasattr(cfg, name), name
+        assert not hasattr(app_cfg, name) and not hasattr(app_style, name), name
     for name in ("ROAD_WIDTH_PT", "GREEN_LEISURE", "BLUE_NATURAL", "PATH_HIGHWAYS"):
-        assert not hasattr(rcfg, name), name
+        assert not hasattr(rcfg, name) and not hasattr(print_style, name), name
     assert printmap.mapstyle is mapstyle
 
 
@@ -390,8 +392,8 @@ def test_categories_fill_tiers_in_order_and_hatch_unknown(sites):
     layer = maps.categories(m, areas, "tier", label="Priority", colors=colors,
                             id_column="site_id")
     feats = layer.data["features"]
-    assert [f["properties"]["_fill"] for f in feats] == ["#b10026", cfg.NO_DATA_COLOR,
-                                                          cfg.NO_DATA_COLOR]
+    assert [f["properties"]["_fill"] for f in feats] == ["#b10026", app_style.NO_DATA_COLOR,
+                                                          app_style.NO_DATA_COLOR]
     assert [f["properties"]["value"] for f in feats] == ["Priority 1", None, None]
     page = m.get_root().render()
     assert "<b>odd</b>" not in page

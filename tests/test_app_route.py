@@ -239,8 +239,8 @@ def test_a_to_b_finish_can_be_chosen_with_the_keyboard():
 def test_route_map_names_the_streets_of_the_picked_route_and_shows_every_route(planned,
                                                                              demo_layers):
     from ecoplan.app import route_map
+    from ecoplan.app import style as app_style
     from ecoplan.routes.streets import route_streets
-    from ecoplan.settings import app_route as rcfg
 
     res = rp.result(planned.session_state)
     m = route_map.route_map("demo", demo_layers, DEMO_START, None, res, 0)
@@ -255,7 +255,7 @@ def test_route_map_names_the_streets_of_the_picked_route_and_shows_every_route(p
              if getattr(c, "options", {}).get("className") == route_map.ROUTE_CLASS]
     assert len(lines) == len(res.routes)
     # routes 2 and 3 stay clearly visible: nearly opaque, each over a white casing
-    assert all(c.options["opacity"] >= rcfg.ROUTE_OTHER_OPACITY >= 0.9 for c in lines)
+    assert all(c.options["opacity"] >= app_style.ROUTE_OTHER_OPACITY >= 0.9 for c in lines)
     casings = [c for c in group._children.values()
                if getattr(c, "options", {}).get("color") == "#ffffff"]
     assert len(casings) == len(res.routes)

@@ -10,13 +10,13 @@ from hypothesis import strategies as st
 
 from ecoplan.app import uploads
 from ecoplan.errors import InputFileError
-from ecoplan.settings import app as cfg
+from ecoplan.settings import app as app_cfg
 
 PBF_HEAD = b"\x00\x00\x00\x0e\n\tOSMHeader\x18\xb3\x01" + b"\x00" * 40
 
 
 def test_oversized_upload_is_refused_with_the_limit_in_the_message():
-    limit = cfg.MAX_UPLOAD_MB["forecast"]
+    limit = app_cfg.MAX_UPLOAD_MB["forecast"]
     with pytest.raises(InputFileError, match=rf"over the {limit} MB limit"):
         uploads.check_upload("forecast.json", (limit + 1) * uploads.MB, "forecast")
     uploads.check_upload("forecast.json", limit * uploads.MB, "forecast")  # at the limit: ok
@@ -27,8 +27,8 @@ def test_every_kind_has_a_limit_within_the_server_cap():
     text = (__import__("pathlib").Path(__file__).parents[1] / ".streamlit" / "config.toml") \
         .read_text()
     cap = int(text.split("maxUploadSize =")[1].split()[0])
-    assert max(cfg.MAX_UPLOAD_MB.values()) <= cap
-    assert set(cfg.MAX_UPLOAD_MB) == set(cfg.UPLOAD_SUFFIXES)
+    assert max(app_cfg.MAX_UPLOAD_MB.values()) <= cap
+    assert set(app_cfg.MAX_UPLOAD_MB) == set(app_cfg.UPLOAD_SUFFIXES)
 
 
 @pytest.mark.parametrize("name,size,kind,msg", [
@@ -87,7 +87,7 @@ def test_save_upload_is_content_addressed(tmp_path):
     data = b"<osm version='0.6'></osm>"
     p1 = uploads.save_upload("../a.osm", data, "osm", root=tmp_path)
     p2 = uploads.save_upload("a.osm", data, "osm", root=tmp_path)
-    assert p1 == p2 and p1.parent == tmp_path / cfg.UPLOAD_SUBDIR
+    assert p1 == p2 and p1.parent == tmp_path / app_cfg.UPLOAD_SUBDIR
     assert p1.read_bytes() == data and p1.name.endswith("-a.osm")
     p3 = uploads.save_upload("a.osm", data + b" ", "osm", root=tmp_path)
     assert p3 != p1
@@ -96,7 +96,7 @@ def test_save_upload_is_content_addressed(tmp_path):
 def test_save_upload_refuses_garbage_and_writes_nothing(tmp_path):
     with pytest.raises(InputFileError):
         uploads.save_upload("area.osm.pbf", b"garbage" * 10, "osm", root=tmp_path)
-    assert not (tmp_path / cfg.UPLOAD_SUBDIR).exists()
+    assert not (tmp_path / app_cfg.UPLOAD_SUBDIR).exists()
 
 
 def test_check_local_path(tmp_path):
@@ -116,7 +116,7 @@ def test_check_local_path(tmp_path):
 @pytest.mark.parametrize("suffix", [".osm.pbf", ".osm.bz2", ".csv.gz", ".geojson", ".OSM.PBF"])
 def test_long_names_keep_their_type(suffix):
     out = uploads.safe_name("Isle of Wight " * 20 + suffix)
-    assert len(out) == cfg.UPLOAD_NAME_MAX_CHARS and out.endswith(suffix)
+    assert len(out) == app_cfg.UPLOAD_NAME_MAX_CHARS and out.endswith(suffix)
     assert out.startswith("Isle_of_Wight_")
 
 

@@ -318,8 +318,8 @@ def test_long_titles_stay_on_the_page(tall_route, iow_layers, tmp_path, title):
 
 
 def test_fit_title_shrinks_then_wraps_then_cuts():
+    from ecoplan.routes import print_style as rcfg
     from ecoplan.routes.printmap import _title_width_pt, fit_title
-    from ecoplan.settings import routes as rcfg
 
     width = 500.0
     assert fit_title("Short walk", width) == ("Short walk", rcfg.TITLE_PT)

@@ -14,7 +14,7 @@ import pandas as pd
 from ecoplan.access.priorities import PRIORITY_COLUMNS, prioritise, tier_label
 from ecoplan.access.variants import suffix, view
 from ecoplan.settings import access as access_cfg
-from ecoplan.settings import app_gaps as app_cfg
+from ecoplan.settings import app as app_cfg
 
 _BOOLS = ("deprived", "fails_walk10", "fails_park10", "fails_large", "partial")
 

@@ -99,7 +99,7 @@ def sites_map(source: str, layers: OsmLayers, sites: Sites, selected: str | None
 def _sites_map_template(source: str, _layers: OsmLayers, _sites: Sites, selected: str | None,
                         color_by: str = "kind") -> folium.Map:
     from ecoplan.app import maps
-    from ecoplan.settings import app as app_cfg
+    from ecoplan.app import style as app_style
 
     bounds = _layers.bounds
     if selected is not None:  # zoom to the chosen site: a small park is lost on a county map
@@ -111,13 +111,13 @@ def _sites_map_template(source: str, _layers: OsmLayers, _sites: Sites, selected
     if selected is not None and len(ent):
         ent = ent[ent["site_id"].astype(str) == str(selected)]
         name = "Entrances of the selected site"
-    elif len(ent) > app_cfg.MAX_OVERVIEW_ENTRANCES:
+    elif len(ent) > app_style.MAX_OVERVIEW_ENTRANCES:
         ent = ent.iloc[0:0]  # thousands of markers would hide the sites; shown once chosen
         name = "Entrances"
     else:
         name = "Entrances"
     if len(ent):
-        if len(ent) <= app_cfg.MAX_OVERVIEW_ENTRANCES:  # named after the street they are on
+        if len(ent) <= app_style.MAX_OVERVIEW_ENTRANCES:  # named after the street they are on
             from ecoplan.sites.describe import entrance_labels
 
             ent = ent.assign(label=entrance_labels(ent, _layers.ways, _sites.crs))
@@ -141,14 +141,14 @@ def site_labels(source: str, include_restricted: bool, _layers: OsmLayers,
 
 def _around(sites: Any, site_id: str, default: Any) -> tuple[float, float, float, float]:
     """(west, south, east, north) around one site with a margin; ``default`` if not found."""
-    from ecoplan.settings import app as app_cfg
+    from ecoplan.app import style as app_style
 
     hit = sites[sites["site_id"].astype(str) == str(site_id)]
     if not len(hit):
         return tuple(default)
     w, s, e, n = hit.to_crs(4326).total_bounds
-    dx = max((e - w) * app_cfg.SELECTED_VIEW_MARGIN, app_cfg.SELECTED_VIEW_MIN_HALF_DEG * 1.5)
-    dy = max((n - s) * app_cfg.SELECTED_VIEW_MARGIN, app_cfg.SELECTED_VIEW_MIN_HALF_DEG)
+    dx = max((e - w) * app_style.SELECTED_VIEW_MARGIN, app_style.SELECTED_VIEW_MIN_HALF_DEG * 1.5)
+    dy = max((n - s) * app_style.SELECTED_VIEW_MARGIN, app_style.SELECTED_VIEW_MIN_HALF_DEG)
     return (float(w - dx), float(s - dy), float(e + dx), float(n + dy))
 
 

@@ -24,9 +24,8 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from ecoplan.access.measure import AccessResult
+from ecoplan.app import style as app_style
 from ecoplan.osm.layers import OsmLayers
-from ecoplan.settings import app as app_cfg
-from ecoplan.settings import app_gaps as app_gaps_cfg
 from ecoplan.sites.build import Sites
 
 
@@ -57,8 +56,8 @@ def _light_layers(layers: OsmLayers) -> OsmLayers:
     """Layers for the basemap under the choropleth: no buildings, main roads only."""
     ways = layers.ways
     if len(ways) and "highway" in ways.columns:
-        ways = ways[ways["highway"].isin(list(app_gaps_cfg.BASEMAP_KEEP_HIGHWAYS))]
-    drop = app_gaps_cfg.BASEMAP_DROP_BUILDINGS
+        ways = ways[ways["highway"].isin(list(app_style.GAPS_BASEMAP_KEEP_HIGHWAYS))]
+    drop = app_style.GAPS_BASEMAP_DROP_BUILDINGS
     buildings = layers.buildings.iloc[:0] if drop else layers.buildings
     return dataclasses.replace(layers, ways=ways, buildings=buildings)
 
@@ -93,7 +92,7 @@ def _gaps_map_template(map_key: str, _layers: OsmLayers, _areas: gpd.GeoDataFram
                     legend=items is None, **style)
     if items is not None:
         if _areas["value"].isna().any():
-            items = [*items, ("nodata", app_cfg.NO_DATA_LABEL)]
+            items = [*items, ("nodata", app_style.NO_DATA_LABEL)]
         maps.add_legend(m, label, items)
     if _sites is not None and len(_sites):
         maps.add_sites(m, _sites, legend=False, name="Green and blue sites")
@@ -102,9 +101,9 @@ def _gaps_map_template(map_key: str, _layers: OsmLayers, _areas: gpd.GeoDataFram
         folium.GeoJson(
             {"type": "Feature", "properties": {"whatif": True}, "geometry": mapping(geom)},
             name="What-if site",
-            style_function=lambda _f: {"color": app_cfg.OKABE_ITO["vermillion"], "weight": 3,
+            style_function=lambda _f: {"color": app_style.OKABE_ITO["vermillion"], "weight": 3,
                                        "dashArray": "6 4",
-                                       "fillColor": app_cfg.OKABE_ITO["bluish_green"],
+                                       "fillColor": app_style.OKABE_ITO["bluish_green"],
                                        "fillOpacity": 0.5},
             tooltip=folium.Tooltip(html.escape(f"What-if site: {name}")),
         ).add_to(m)

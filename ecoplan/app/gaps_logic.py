@@ -26,11 +26,10 @@ from ecoplan.access.variants import NETWORK as NETWORK_WAY
 from ecoplan.access.variants import STRAIGHT as STRAIGHT_WAY
 from ecoplan.access.variants import label as variant_label
 from ecoplan.access.variants import view
+from ecoplan.app import style as app_style
 from ecoplan.errors import AreaError
 from ecoplan.io import csv_safe, write_layers
 from ecoplan.settings import access as access_cfg
-from ecoplan.settings import app as app_cfg
-from ecoplan.settings import app_gaps as app_gaps_cfg
 from ecoplan.settings import network as net_cfg
 
 CUSTOM = "custom"
@@ -119,20 +118,20 @@ def map_style(measure: Measure) -> dict[str, Any]:
     """Palette, breaks and format for :func:`ecoplan.app.maps.choropleth` (colour-blind safe:
     more access = darker blue; more minutes = darker red)."""
     if measure.key == "priority_tier":
-        return {"palette": [*reversed(app_cfg.SEQUENTIAL_YLORRD[-5::2]),
-                            app_gaps_cfg.NO_TIER_COLOR],
+        return {"palette": [*reversed(app_style.SEQUENTIAL_YLORRD[-5::2]),
+                            app_style.NO_TIER_COLOR],
                 "breaks": [0.5, 1.5, 2.5, 3.5, 4.5], "fmt": "{:.0f}",
                 "legend_items": [*((c, f"tier {access_cfg.PRIORITY_TIER_LABELS[t]}") for c, t
-                                   in zip(reversed(app_cfg.SEQUENTIAL_YLORRD[-5::2]),
+                                   in zip(reversed(app_style.SEQUENTIAL_YLORRD[-5::2]),
                                           (1, 2, 3), strict=True)),
-                                 (app_gaps_cfg.NO_TIER_COLOR, "no tier (passes all three tests)")]}
+                                 (app_style.NO_TIER_COLOR, "no tier (passes all three tests)")]}
     if measure.key == "share_lacking":
-        return {"palette": app_cfg.SEQUENTIAL_YLORRD, "breaks": list(app_gaps_cfg.SHARE_BREAKS_PCT),
+        return {"palette": app_style.SEQUENTIAL_YLORRD, "breaks": list(app_style.SHARE_BREAKS_PCT),
                 "fmt": "{:.0f} %"}
     if measure.is_share:
-        return {"palette": app_cfg.SEQUENTIAL_YLGNBU, "breaks": list(app_gaps_cfg.SHARE_BREAKS_PCT),
+        return {"palette": app_style.SEQUENTIAL_YLGNBU, "breaks": list(app_style.SHARE_BREAKS_PCT),
                 "fmt": "{:.0f} %"}
-    return {"palette": app_cfg.SEQUENTIAL_YLORRD[-app_gaps_cfg.MINUTE_CLASSES:], "breaks": None,
+    return {"palette": app_style.SEQUENTIAL_YLORRD[-app_style.MINUTE_CLASSES:], "breaks": None,
             "fmt": "{:.1f} min"}
 
 

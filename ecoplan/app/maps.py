@@ -41,6 +41,7 @@ from shapely.geometry import Polygon, mapping
 
 from ecoplan import mapstyle
 from ecoplan.app import assets
+from ecoplan.app import style as app_style
 from ecoplan.errors import AreaError
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.settings import app as app_cfg
@@ -113,22 +114,22 @@ def base_map(bounds: Sequence[float], *, online_tiles: bool = False,
         raise AreaError(f"Cannot draw a map for bounds {tuple(bounds)}: choose a valid area.")
     map_kwargs.setdefault("zoom_snap", style.ZOOM_SNAP)
     m = folium.Map(location=[(s + n) / 2, (w + e) / 2], tiles=None, zoom_start=13,
-                   control_scale=True, max_zoom=app_cfg.MAP_MAX_ZOOM, **map_kwargs)
+                   control_scale=True, max_zoom=app_style.MAP_MAX_ZOOM, **map_kwargs)
     # Instance attributes (new lists): folium's add_js_link would mutate the class lists.
     m.default_js = assets.map_js(static_prefix)
     m.default_css = assets.map_css(static_prefix)
     root: Any = m.get_root()  # a branca Figure: has header and html
     root.header.add_child(
-        folium.Element("<style>" + _CSS % {"bg": app_cfg.MAP_BACKGROUND,
-                                           "nd": app_cfg.NO_DATA_COLOR}
+        folium.Element("<style>" + _CSS % {"bg": app_style.MAP_BACKGROUND,
+                                           "nd": app_style.NO_DATA_COLOR}
                        + "</style>"), name="ecoplan_css")
-    root.html.add_child(folium.Element(_HATCH % app_cfg.NO_DATA_COLOR), name="ecoplan_hatch")
+    root.html.add_child(folium.Element(_HATCH % app_style.NO_DATA_COLOR), name="ecoplan_hatch")
     m.add_child(_Script(f"{{map}}.attributionControl.addAttribution("
                         f"{_js_str(app_cfg.ATTRIBUTION_OSM)});"), name="ecoplan_attribution")
     if online_tiles:
-        folium.TileLayer(tiles=app_cfg.ONLINE_TILES_URL, attr=app_cfg.ONLINE_TILES_ATTRIBUTION,
-                         name=app_cfg.ONLINE_TILES_NAME, overlay=True, show=False,
-                         max_zoom=app_cfg.MAP_MAX_ZOOM).add_to(m)
+        folium.TileLayer(tiles=app_style.ONLINE_TILES_URL, attr=app_style.ONLINE_TILES_ATTRIBUTION,
+                         name=app_style.ONLINE_TILES_NAME, overlay=True, show=False,
+                         max_zoom=app_style.MAP_MAX_ZOOM).add_to(m)
     fit(m, (w, s, e, n))
     return m
 
@@ -169,7 +170,7 @@ def finish(m: folium.Map) -> folium.Map:
 # --- Geometry → compact GeoJSON -------------------------------------------------------------------
 
 
-def _simplify(gdf: gpd.GeoDataFrame, tolerance_m: float = app_cfg.SIMPLIFY_M) -> gpd.GeoSeries:
+def _simplify(gdf: gpd.GeoDataFrame, tolerance_m: float = app_style.SIMPLIFY_M) -> gpd.GeoSeries:
     """Simplify in metres (local UTM) and round coordinates; returns EPSG:4326 geometries."""
     geom = gdf.geometry
     if geom.crs is None:
@@ -177,7 +178,7 @@ def _simplify(gdf: gpd.GeoDataFrame, tolerance_m: float = app_cfg.SIMPLIFY_M) ->
     geom = geom.to_crs(4326)
     if len(geom) and tolerance_m > 0:
         geom = geom.to_crs(utm_crs(geom)).simplify(tolerance_m, preserve_topology=True).to_crs(4326)
-    dec = app_cfg.COORD_DECIMALS
+    dec = app_style.COORD_DECIMALS
     rounded = shapely.transform(geom.values, lambda c: np.round(c, dec))
     return gpd.GeoSeries(rounded, index=gdf.index, crs=4326)
 
@@ -240,7 +241,7 @@ def _merged(geoms: gpd.GeoSeries, *, polygons: bool, limit: int | None = None) -
         if not len(gdf):
             return []
         area = gdf.to_crs(utm_crs(gdf.geometry)).area
-        gdf = gdf[area >= app_cfg.MIN_BASEMAP_AREA_M2]
+        gdf = gdf[area >= app_style.MIN_BASEMAP_AREA_M2]
         if limit is not None and len(gdf) > limit:
             gdf = gdf.loc[area[gdf.index].sort_values(ascending=False).index[:limit]]
     else:
@@ -309,7 +310,7 @@ def add_basemap_layers(m: folium.Map, layers: OsmLayers, *, labels: bool = True
                                            polygons=False)))
     if len(layers.buildings):
         order.append(("buildings", _merged(layers.buildings.geometry, polygons=True,
-                                           limit=app_cfg.MAX_BUILDINGS)))
+                                           limit=app_style.MAX_BUILDINGS)))
     w = layers.ways
     if len(w) and "highway" in w.columns:
         road = mapstyle.is_road(w["highway"])
@@ -421,11 +422,11 @@ def add_labels(m: folium.Map, layers: OsmLayers, *, name: str = "ecoplan_labels"
 
 def category_colors(values: pd.Series, by: str) -> dict[str, str]:
     """Colour per distinct value: the configured palette for ``by``, else Okabe–Ito in turn."""
-    fixed = app_cfg.SITE_COLORS.get(by, {})
+    fixed = app_style.SITE_COLORS.get(by, {})
     out: dict[str, str] = {}
-    cycle = iter(app_cfg.CATEGORY_CYCLE)
+    cycle = iter(app_style.CATEGORY_CYCLE)
     for v in pd.unique(values.astype(str)):
-        out[v] = fixed.get(v) or next(cycle, app_cfg.FALLBACK_COLOR)
+        out[v] = fixed.get(v) or next(cycle, app_style.FALLBACK_COLOR)
     return out
 
 
@@ -474,7 +475,7 @@ def add_sites(m: folium.Map, sites: gpd.GeoDataFrame, *, color_by: str = "kind",
     props = []
     for _, row in sites.iterrows():
         sid = str(row["site_id"])
-        fill = colors.get(str(row.get(color_by)), app_cfg.FALLBACK_COLOR)
+        fill = colors.get(str(row.get(color_by)), app_style.FALLBACK_COLOR)
         props.append({"site_id": sid, "tooltip": html.escape(site_label(row)),
                       "popup": site_popup_html(row), "_fill": fill,
                       "_selected": selected is not None and sid == str(selected)})
@@ -483,13 +484,13 @@ def add_sites(m: folium.Map, sites: gpd.GeoDataFrame, *, color_by: str = "kind",
     def style(feature: dict) -> dict:
         p = feature["properties"]
         sel = p["_selected"]
-        return {"color": app_cfg.SELECTED_COLOR if sel else p["_fill"], "fillColor": p["_fill"],
-                "weight": app_cfg.SITE_LINE_WEIGHT * (2 if sel else 1),
-                "fillOpacity": app_cfg.SITE_FILL_OPACITY}
+        return {"color": app_style.SELECTED_COLOR if sel else p["_fill"], "fillColor": p["_fill"],
+                "weight": app_style.SITE_LINE_WEIGHT * (2 if sel else 1),
+                "fillOpacity": app_style.SITE_FILL_OPACITY}
 
     layer = folium.GeoJson(
         data, name=name, style_function=style,
-        highlight_function=lambda _f: {"weight": app_cfg.SITE_LINE_WEIGHT * 2},
+        highlight_function=lambda _f: {"weight": app_style.SITE_LINE_WEIGHT * 2},
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
         popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=320),
     )
@@ -502,19 +503,19 @@ def add_sites(m: folium.Map, sites: gpd.GeoDataFrame, *, color_by: str = "kind",
 
 def add_points(m: folium.Map, points: gpd.GeoDataFrame, *, label_column: str | None = None,
                color_by: str | None = None, name: str = "Points",
-               palette: Mapping[str, str] | None = None, radius: float = app_cfg.POINT_RADIUS_PX,
+               palette: Mapping[str, str] | None = None, radius: float = app_style.POINT_RADIUS_PX,
                id_column: str | None = None, legend: bool = False) -> folium.GeoJson:
     """Small circles for entrances or amenities, with escaped tooltips.
 
     ``color_by`` picks the colour per value (``palette`` or settings.app.POINT_COLORS).
     """
     pts = points[points.geom_type == "Point"] if len(points) else points
-    palette = dict(palette or app_cfg.POINT_COLORS)
+    palette = dict(palette or app_style.POINT_COLORS)
     colors: dict[str, str] = {}
     if color_by and color_by in pts.columns:
-        cyc = iter(app_cfg.CATEGORY_CYCLE)
+        cyc = iter(app_style.CATEGORY_CYCLE)
         for v in pd.unique(pts[color_by].astype(str)):
-            colors[v] = palette.get(v) or next(cyc, app_cfg.FALLBACK_COLOR)
+            colors[v] = palette.get(v) or next(cyc, app_style.FALLBACK_COLOR)
     geoms = _simplify(pts, 0)
     props = []
     ids = []
@@ -525,7 +526,7 @@ def add_points(m: folium.Map, points: gpd.GeoDataFrame, *, label_column: str | N
         pid = str(row[id_column]) if id_column else f"{idx}"
         ids.append(f"{name}-{i}")
         props.append({"id": pid, "tooltip": html.escape(text),
-                      "_fill": colors.get(cat or "", app_cfg.OKABE_ITO["black"])})
+                      "_fill": colors.get(cat or "", app_style.OKABE_ITO["black"])})
     data = _collection(geoms.values, props, ids)
     layer = folium.GeoJson(
         data, name=name,
@@ -574,7 +575,7 @@ def _area_style(feature: dict) -> dict:
     p = feature["properties"]
     outline = bool(p.get("_outline"))
     st: dict[str, object] = {"fillColor": p["_fill"],
-                             "fillOpacity": app_cfg.CHOROPLETH_FILL_OPACITY,
+                             "fillOpacity": app_style.CHOROPLETH_FILL_OPACITY,
                              "color": "#000000" if outline else "#666666",
                              "weight": 3 if outline else 0.6}
     if p["_nodata"]:
@@ -595,7 +596,7 @@ def _area_layer(m: folium.Map, data: dict, name: str) -> folium.GeoJson:
 
 
 def choropleth(m: folium.Map, areas: gpd.GeoDataFrame, column: str, *, label: str,
-               id_column: str | None = None, palette: Sequence[str] = app_cfg.SEQUENTIAL_YLGNBU,
+               id_column: str | None = None, palette: Sequence[str] = app_style.SEQUENTIAL_YLGNBU,
                breaks: Sequence[float] | None = None, fmt: str = "{:,.0f}",
                name: str | None = None, outline: Sequence[bool] | None = None,
                legend: bool = True) -> folium.GeoJson:
@@ -616,11 +617,11 @@ def choropleth(m: folium.Map, areas: gpd.GeoDataFrame, column: str, *, label: st
     for i, ((idx, row), c, out) in enumerate(zip(areas.iterrows(), cls, outline, strict=True)):
         area_id = _clean(row.get(id_column)) if id_column else idx
         val = _clean(row[column])
-        shown = app_cfg.NO_DATA_LABEL if c < 0 else fmt.format(val)
+        shown = app_style.NO_DATA_LABEL if c < 0 else fmt.format(val)
         text = f"{area_id}: {label} {shown}" if id_column else f"{label}: {shown}"
         props.append({"area_id": _clean(area_id), "value": val if c >= 0 else None,
                       "tooltip": html.escape(text),
-                      "_fill": app_cfg.NO_DATA_COLOR if c < 0 else colours[int(c)],
+                      "_fill": app_style.NO_DATA_COLOR if c < 0 else colours[int(c)],
                       "_nodata": bool(c < 0), "_outline": bool(out)})
         ids.append(f"area-{i}")
     layer = _area_layer(m, _collection(geoms.values, props, ids), name or label)
@@ -628,7 +629,7 @@ def choropleth(m: folium.Map, areas: gpd.GeoDataFrame, column: str, *, label: st
         items = [(colours[i], f"{fmt.format(edges[i])} – {fmt.format(edges[i + 1])}")
                  for i in range(n) if len(edges) >= 2]
         if (cls < 0).any():
-            items.append(("nodata", app_cfg.NO_DATA_LABEL))
+            items.append(("nodata", app_style.NO_DATA_LABEL))
         add_legend(m, label, items)
     return layer
 
@@ -653,18 +654,18 @@ def categories(m: folium.Map, areas: gpd.GeoDataFrame, column: str, *, label: st
         val = _clean(row[column])
         key = None if val is None else str(val)
         known = key in colors
-        shown = key if known else app_cfg.NO_DATA_LABEL
+        shown = key if known else app_style.NO_DATA_LABEL
         text = f"{area_id}: {label} {shown}" if id_column else f"{label}: {shown}"
         props.append({"area_id": _clean(area_id), "value": key if known else None,
                       "tooltip": html.escape(text),
-                      "_fill": colors[key] if known else app_cfg.NO_DATA_COLOR,  # type: ignore[index]
+                      "_fill": colors[key] if known else app_style.NO_DATA_COLOR,  # type: ignore[index]
                       "_nodata": not known})
         ids.append(f"cat-{i}")
     layer = _area_layer(m, _collection(geoms.values, props, ids), name or label)
     if legend:
         items = [(c, k) for k, c in colors.items()]
         if any(p["_nodata"] for p in props):
-            items.append(("nodata", app_cfg.NO_DATA_LABEL))
+            items.append(("nodata", app_style.NO_DATA_LABEL))
         add_legend(m, label, items, collapsed=collapsed_legend)
     return layer
 

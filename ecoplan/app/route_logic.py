@@ -18,10 +18,11 @@ from typing import Any
 import pandas as pd
 
 from ecoplan.access.speeds import resolve_speed
+from ecoplan.app import controls
+from ecoplan.app import style as app_style
 from ecoplan.errors import EcoplanError
 from ecoplan.osm.layers import OsmLayers, text
 from ecoplan.routes.model import Route
-from ecoplan.settings import app_route as app_route_cfg
 from ecoplan.settings import network as net_cfg
 
 LonLat = tuple[float, float]
@@ -104,12 +105,12 @@ class RouteRequest:
 
     start: LonLat
     start_name: str = "Start"
-    minutes: float = app_route_cfg.DURATION_DEFAULT
+    minutes: float = controls.DURATION_DEFAULT
     speed_kmh: float = net_cfg.DEFAULT_SPEED_KMH
     step_free: bool = False
     lit_only: bool = False
     avoid_roads: bool = False
-    n_alternatives: int = app_route_cfg.ALTERNATIVES_DEFAULT
+    n_alternatives: int = controls.ALTERNATIVES_DEFAULT
     end: LonLat | None = None  # an A-to-B route when given
     end_name: str = "Finish"
 
@@ -178,7 +179,7 @@ def plan(req: RouteRequest, layers: OsmLayers, sites: Any, planner: Any = None) 
 
 def route_label(result: RouteResult, i: int) -> str:
     r = result.routes[i]
-    colour = app_route_cfg.ROUTE_COLOR_NAMES[i % len(app_route_cfg.ROUTE_COLOR_NAMES)]
+    colour = app_style.ROUTE_COLOR_NAMES[i % len(app_style.ROUTE_COLOR_NAMES)]
     step = "step-free" if r.step_free else "NOT step-free"
     return (f"Route {i + 1} ({colour}) · {r.length_m / 1000:.1f} km · {r.minutes:.0f} min · "
             f"{step}")
@@ -191,7 +192,7 @@ def scores_table(result: RouteResult) -> pd.DataFrame:
         s = r.scores
         rows.append({
             "route": f"Route {i + 1}",
-            "colour": app_route_cfg.ROUTE_COLOR_NAMES[i % len(app_route_cfg.ROUTE_COLOR_NAMES)],
+            "colour": app_style.ROUTE_COLOR_NAMES[i % len(app_style.ROUTE_COLOR_NAMES)],
             "length (km)": round(r.length_m / 1000, 2),
             "time (min)": round(r.minutes),
             "green/blue (%)": _pct(s.get("share_green_blue")),

@@ -18,12 +18,11 @@ import geopandas as gpd
 import streamlit as st
 
 from ecoplan.app import maps
+from ecoplan.app import style as app_style
 from ecoplan.app.route_logic import LonLat, RouteResult
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.routes.model import Route
 from ecoplan.routes.streets import route_streets
-from ecoplan.settings import app_route as app_route_cfg
-from ecoplan.settings import map_style
 
 ROUTE_CLASS = "ecoplan-route"  # CSS class of route lines (the e2e test looks for it)
 _KIND_LABEL = {"toilets": "Toilets", "bench": "Bench"}
@@ -53,24 +52,24 @@ def _route_map_template(source: str, start: LonLat | None, end: LonLat | None, r
     if 0 <= picked < len(routes):  # the names of the streets the picked route uses
         line = gpd.GeoSeries([routes[picked].geometry], crs="EPSG:4326")
         streets = route_streets(routes[picked], _layers, maps.utm_crs(line))
-        streets = streets[streets["length"] >= map_style.WEB_ROUTE_STREET_MIN_M].iloc[
-            :map_style.WEB_ROUTE_STREET_LABELS]
+        streets = streets[streets["length"] >= app_style.ROUTE_STREET_MIN_M].iloc[
+            :app_style.ROUTE_STREET_LABELS]
         maps.add_labels(m, _layers, name="ecoplan_route_labels", places=False, road_limit=0,
                         streets=streets, street_min_zoom=0)
     if start is not None:
-        _marker(m, start, "Start", fill=app_route_cfg.START_COLOR, ring="#ffffff")
+        _marker(m, start, "Start", fill=app_style.START_COLOR, ring="#ffffff")
     if end is not None:
-        _marker(m, end, "Finish", fill="#ffffff", ring=app_route_cfg.END_COLOR)
-    legend = [(app_route_cfg.START_COLOR, "start")] + ([("#ffffff", "finish")] if end else [])
-    legend += [(app_route_cfg.ROUTE_COLORS[i % len(app_route_cfg.ROUTE_COLORS)], f"route {i + 1}")
+        _marker(m, end, "Finish", fill="#ffffff", ring=app_style.END_COLOR)
+    legend = [(app_style.START_COLOR, "start")] + ([("#ffffff", "finish")] if end else [])
+    legend += [(app_style.ROUTE_COLORS[i % len(app_style.ROUTE_COLORS)], f"route {i + 1}")
                for i in range(len(routes))]
     if routes:
-        legend += [(c, _KIND_LABEL[k].lower()) for k, c in app_route_cfg.WAYPOINT_COLORS.items()]
+        legend += [(c, _KIND_LABEL[k].lower()) for k, c in app_style.WAYPOINT_COLORS.items()]
         lons, lats = zip(*(c for r in routes for c in r.geometry.coords), strict=True)
         _refit(m, [[min(lats), min(lons)], [max(lats), max(lons)]])
     elif start is not None:  # a walk's worth of streets around the start, not the county
         pts = [start] + ([end] if end is not None else [])
-        half = app_route_cfg.START_VIEW_HALF_DEG
+        half = app_style.START_VIEW_HALF_DEG
         _refit(m, [[min(p[1] for p in pts) - half, min(p[0] for p in pts) - 1.5 * half],
                    [max(p[1] for p in pts) + half, max(p[0] for p in pts) + 1.5 * half]])
     maps.add_legend(m, "Walking route", legend)
@@ -93,7 +92,7 @@ def add_routes(m: folium.Map, routes: list[Route], picked: int, *,
     for i in order:
         r = routes[i]
         sel = i == picked
-        colour = app_route_cfg.ROUTE_COLORS[i % len(app_route_cfg.ROUTE_COLORS)]
+        colour = app_style.ROUTE_COLORS[i % len(app_style.ROUTE_COLORS)]
         step = "step-free" if r.step_free else "NOT step-free"
         tip = (f"Route {i + 1}: {r.length_m / 1000:.1f} km, {r.minutes:.0f} min, {step}"
                + (" (step-free was not possible)" if not_step_free else ""))
@@ -101,13 +100,13 @@ def add_routes(m: folium.Map, routes: list[Route], picked: int, *,
         # A white casing under every line keeps routes 2 and 3 visible on any ground and
         # where they run beside route 1.
         folium.PolyLine(latlon, color="#ffffff", opacity=1.0, interactive=False,
-                        weight=(app_route_cfg.ROUTE_SELECTED_WEIGHT_PX if sel
-                                else app_route_cfg.ROUTE_WEIGHT_PX)
-                        + app_route_cfg.ROUTE_CASING_PX).add_to(group)
+                        weight=(app_style.ROUTE_SELECTED_WEIGHT_PX if sel
+                                else app_style.ROUTE_WEIGHT_PX)
+                        + app_style.ROUTE_CASING_PX).add_to(group)
         folium.PolyLine(
             latlon, color=colour,
-            weight=app_route_cfg.ROUTE_SELECTED_WEIGHT_PX if sel else app_route_cfg.ROUTE_WEIGHT_PX,
-            opacity=1.0 if sel else app_route_cfg.ROUTE_OTHER_OPACITY,
+            weight=app_style.ROUTE_SELECTED_WEIGHT_PX if sel else app_style.ROUTE_WEIGHT_PX,
+            opacity=1.0 if sel else app_style.ROUTE_OTHER_OPACITY,
             dash_array=None if r.step_free else "10 6",
             class_name=ROUTE_CLASS, tooltip=html.escape(tip),
         ).add_to(group)
@@ -115,7 +114,7 @@ def add_routes(m: folium.Map, routes: list[Route], picked: int, *,
     if 0 <= picked < len(routes):
         pts = folium.FeatureGroup(name="Toilets and benches on the route")
         for w in routes[picked].waypoints:
-            dot = app_route_cfg.WAYPOINT_COLORS.get(w.kind)
+            dot = app_style.WAYPOINT_COLORS.get(w.kind)
             if dot is None:
                 continue
             name = w.name or _KIND_LABEL[w.kind]

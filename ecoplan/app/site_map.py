@@ -34,8 +34,8 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from ecoplan.app import maps, ui
+from ecoplan.app import style as app_style
 from ecoplan.osm.layers import OsmLayers
-from ecoplan.settings import app as app_cfg
 
 #: Session-state key of the area the Sites map should show (set by :func:`focus_area`).
 FOCUS_KEY = "site_map.focus"
@@ -98,7 +98,7 @@ def overlay_script(group: folium.FeatureGroup | None) -> str | None:
     return stf._get_feature_group_string(copy.deepcopy(group), map=stub, idx=0)
 
 
-def show_prepared(pm: PreparedMap, *, key: str, height: int = app_cfg.MAP_HEIGHT_PX,
+def show_prepared(pm: PreparedMap, *, key: str, height: int = app_style.MAP_HEIGHT_PX,
                   returned_objects: Sequence[str] = (), overlay: str | None = None,
                   center: tuple[float, float] | None = None, zoom: int | None = None
                   ) -> dict[str, Any]:
@@ -138,7 +138,7 @@ def build_sites_base(layers: OsmLayers, sites: gpd.GeoDataFrame, entrances: gpd.
     m = maps.base_map(layers.bounds)
     maps.add_basemap_layers(m, layers)
     maps.add_sites(m, sites, color_by=color_by)
-    if 0 < len(entrances) <= app_cfg.MAX_OVERVIEW_ENTRANCES:
+    if 0 < len(entrances) <= app_style.MAX_OVERVIEW_ENTRANCES:
         maps.add_points(m, entrances, label_column="entrance_id", color_by="source",
                         name="Entrances", legend=True)
     return maps.finish(m)
@@ -176,8 +176,8 @@ def selection_overlay(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame,
             geom = maps.simplified(hit).iloc[0]
             folium.GeoJson(
                 {"type": "Feature", "geometry": mapping(geom), "properties": {}},
-                style_function=lambda _f: {"color": app_cfg.SELECTED_COLOR, "fill": False,
-                                           "weight": app_cfg.SITE_LINE_WEIGHT * 2,
+                style_function=lambda _f: {"color": app_style.SELECTED_COLOR, "fill": False,
+                                           "weight": app_style.SITE_LINE_WEIGHT * 2,
                                            "interactive": False},
             ).add_to(group)
         ent = entrances[entrances["site_id"].astype(str) == str(selected)] \
@@ -189,7 +189,7 @@ def selection_overlay(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame,
 
 
 def view_of(bounds: Sequence[float], *, width_px: int = 700,
-            height_px: int = app_cfg.MAP_HEIGHT_PX) -> tuple[tuple[float, float], int]:
+            height_px: int = app_style.MAP_HEIGHT_PX) -> tuple[tuple[float, float], int]:
     """(center (lat, lon), zoom) that shows ``bounds`` (w, s, e, n) in a map of that size.
 
     Web Mercator: a zoom-z world is 256·2^z px wide; the N–S span is measured in Mercator y.
@@ -203,15 +203,15 @@ def view_of(bounds: Sequence[float], *, width_px: int = 700,
     dx = max(e - w, 1e-6) / 360.0
     dy = max(merc(n) - merc(s), 1e-6) / (2 * math.pi)
     z = min(math.log2(width_px / 256 / dx), math.log2(height_px / 256 / dy))
-    zoom = int(max(min(math.floor(z), app_cfg.MAP_MAX_ZOOM), 1))
+    zoom = int(max(min(math.floor(z), app_style.MAP_MAX_ZOOM), 1))
     return ((s + n) / 2, (w + e) / 2), zoom
 
 
 def around(geom_bounds: Sequence[float]) -> tuple[float, float, float, float]:
     """Bounds with the margin the Sites map keeps around a chosen site."""
     w, s, e, n = (float(v) for v in geom_bounds)
-    dx = max((e - w) * app_cfg.SELECTED_VIEW_MARGIN, app_cfg.SELECTED_VIEW_MIN_HALF_DEG * 1.5)
-    dy = max((n - s) * app_cfg.SELECTED_VIEW_MARGIN, app_cfg.SELECTED_VIEW_MIN_HALF_DEG)
+    dx = max((e - w) * app_style.SELECTED_VIEW_MARGIN, app_style.SELECTED_VIEW_MIN_HALF_DEG * 1.5)
+    dy = max((n - s) * app_style.SELECTED_VIEW_MARGIN, app_style.SELECTED_VIEW_MIN_HALF_DEG)
     return (w - dx, s - dy, e + dx, n + dy)
 
 

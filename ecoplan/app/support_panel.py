@@ -17,12 +17,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ecoplan.app import data, state
+from ecoplan.app import controls, data, state
 from ecoplan.app.ui import md_escape
 from ecoplan.errors import AreaError, EcoplanError
 from ecoplan.io import csv_safe
 from ecoplan.osm.layers import OsmLayers
-from ecoplan.settings import app_route as app_cfg
 from ecoplan.settings import support as support_cfg
 from ecoplan.support.directory import DirectoryEntry, DirectoryStore
 from ecoplan.support.help import distance_text, fmt_distance
@@ -154,7 +153,7 @@ def _render(site_id: str, key: str) -> None:
     radius = float(st.number_input(
         "Search radius for community resources (m)", min_value=support_cfg.MIN_RADIUS_M,
         max_value=support_cfg.MAX_RADIUS_M, value=support_cfg.DEFAULT_RADIUS_M,
-        step=app_cfg.SUPPORT_RADIUS_STEP_M, key=f"{key}_radius"))
+        step=controls.SUPPORT_RADIUS_STEP_M, key=f"{key}_radius"))
     store = directory_store(_db_url())
     entries = store.list(site_id=site_id)
     ekey = tuple((e.id, e.updated_at) for e in entries)

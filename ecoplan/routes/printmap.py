@@ -44,10 +44,10 @@ from ecoplan import mapstyle
 from ecoplan.errors import AreaError
 from ecoplan.io import atomic_path
 from ecoplan.osm.layers import OsmLayers
+from ecoplan.routes import print_style
 from ecoplan.routes.gridref import grid_reference
 from ecoplan.routes.model import Route, geodesic_length_m
 from ecoplan.routes.streets import route_streets
-from ecoplan.settings import map_style as style
 from ecoplan.settings import routes as routes_cfg
 from ecoplan.settings.map_style import STYLE
 
@@ -77,7 +77,7 @@ class _Layout:
 
     @property
     def size_in(self) -> tuple[float, float]:
-        w, h = routes_cfg.A4_IN
+        w, h = print_style.A4_IN
         return (h, w) if self.landscape else (w, h)
 
 
@@ -158,7 +158,7 @@ def draw_route_map(ax, route: Route, layers: OsmLayers, *, min_pt: float = 0.0) 
         raise AreaError("the OSM data holds nothing around this route; load the extract "
                         "that covers the route's area and try again")
     _draw_map(ax, drawn, line, route, to_map, view, crs, min_pt)
-    _draw_street_labels(ax, route, layers, crs, view, max(style.PRINT_STREET_LABEL_PT, min_pt))
+    _draw_street_labels(ax, route, layers, crs, view, max(print_style.STREET_LABEL_PT, min_pt))
 
 
 def _draw_street_labels(ax, route: Route, layers: OsmLayers, crs: CRS,
@@ -173,7 +173,7 @@ def _draw_street_labels(ax, route: Route, layers: OsmLayers, crs: CRS,
     placed: list[tuple[float, float, float]] = []  # x, y, half-length of each label
     vx0, vy0, vx1, vy1 = view
     for name, geom in zip(streets["name"], streets.geometry, strict=True):
-        if len(placed) >= style.PRINT_MAX_STREET_LABELS:
+        if len(placed) >= print_style.MAX_STREET_LABELS:
             break
         label = _clean(name)
         half = 0.55 * size_pt * len(label) * m_per_pt / 2
@@ -207,7 +207,7 @@ def map_crs(route: Route) -> CRS:
 def _choose_layout(line: LineString) -> _Layout:
     minx, miny, maxx, maxy = line.bounds
     w, h = max(maxx - minx, 1.0), max(maxy - miny, 1.0)
-    return _LANDSCAPE if w / h > routes_cfg.LANDSCAPE_ASPECT else _PORTRAIT
+    return _LANDSCAPE if w / h > print_style.LANDSCAPE_ASPECT else _PORTRAIT
 
 
 def _view_bounds(line: LineString, box_aspect: float) -> tuple[float, float, float, float]:
@@ -215,7 +215,7 @@ def _view_bounds(line: LineString, box_aspect: float) -> tuple[float, float, flo
     fills it."""
     minx, miny, maxx, maxy = line.bounds
     w, h = maxx - minx, maxy - miny
-    margin = max(routes_cfg.MAP_MARGIN_SHARE * max(w, h), routes_cfg.MAP_MARGIN_MIN_M)
+    margin = max(print_style.MAP_MARGIN_SHARE * max(w, h), print_style.MAP_MARGIN_MIN_M)
     minx, miny, maxx, maxy = minx - margin, miny - margin, maxx + margin, maxy + margin
     w, h = maxx - minx, maxy - miny
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
@@ -329,10 +329,10 @@ def _draw_map(ax, drawn: _Drawn, line: LineString, route: Route, to_map: Transfo
     ax.set_ylabel("")
     for spine in ax.spines.values():
         spine.set_linewidth(1.2)
-    _scale_bar(ax, view, max(routes_cfg.SMALL_PT, min_pt))
+    _scale_bar(ax, view, max(print_style.SMALL_PT, min_pt))
     _north_arrow(ax, view, crs, max(13.0, min_pt))
     _text(ax, 0.995, 0.005, routes_cfg.ATTRIBUTION, transform=ax.transAxes, ha="right", va="bottom",
-          fontsize=max(routes_cfg.SMALL_PT, min_pt), zorder=20,
+          fontsize=max(print_style.SMALL_PT, min_pt), zorder=20,
           bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5})
 
 
@@ -347,11 +347,11 @@ def _segments(geoms: gpd.GeoSeries) -> list[list[np.ndarray]]:
 
 
 def _draw_route(ax, line: LineString, route: Route, min_pt: float = 0.0) -> None:
-    c = routes_cfg.COLOURS
+    c = print_style.COLOURS
     xy = np.asarray(line.coords)[:, :2]
-    ax.plot(xy[:, 0], xy[:, 1], color=c["route_casing"], linewidth=routes_cfg.ROUTE_WIDTH_PT + 2.5,
+    ax.plot(xy[:, 0], xy[:, 1], color=c["route_casing"], linewidth=print_style.ROUTE_WIDTH_PT + 2.5,
             solid_capstyle="round", solid_joinstyle="round", zorder=10)
-    ax.plot(xy[:, 0], xy[:, 1], color=c["route"], linewidth=routes_cfg.ROUTE_WIDTH_PT, alpha=0.9,
+    ax.plot(xy[:, 0], xy[:, 1], color=c["route"], linewidth=print_style.ROUTE_WIDTH_PT, alpha=0.9,
             solid_capstyle="round", solid_joinstyle="round", zorder=11)
     proj_len = line.length
     if proj_len <= 0:
@@ -360,7 +360,7 @@ def _draw_route(ax, line: LineString, route: Route, min_pt: float = 0.0) -> None
     true_len = geodesic_length_m(route.geometry) or proj_len
     scale = proj_len / true_len
     # Direction arrows, evenly spaced, skipping the ends where the start marker sits.
-    n = routes_cfg.ARROW_COUNT
+    n = print_style.ARROW_COUNT
     for i in range(n):
         d = proj_len * (i + 0.5) / n
         a = line.interpolate(max(d - 0.004 * proj_len, 0))
@@ -370,8 +370,8 @@ def _draw_route(ax, line: LineString, route: Route, min_pt: float = 0.0) -> None
         ax.annotate("", xy=(b.x, b.y), xytext=(a.x, a.y), zorder=12,
                     arrowprops={"arrowstyle": "-|>,head_length=0.7,head_width=0.45",
                                 "color": "#000000", "lw": 1.2, "shrinkA": 0, "shrinkB": 0})
-    long_route = true_len > routes_cfg.LONG_ROUTE_M
-    step = routes_cfg.MARKER_STEP_LONG_M if long_route else routes_cfg.MARKER_STEP_M
+    long_route = true_len > print_style.LONG_ROUTE_M
+    step = print_style.MARKER_STEP_LONG_M if long_route else print_style.MARKER_STEP_M
     label_pt = max(7.5, min_pt)
     d = step
     while d < true_len - step * 0.25:
@@ -386,7 +386,7 @@ def _draw_route(ax, line: LineString, route: Route, min_pt: float = 0.0) -> None
 
 def _draw_points(ax, drawn: _Drawn, route: Route, to_map: Transformer,
                  min_pt: float = 0.0) -> None:
-    c = routes_cfg.COLOURS
+    c = print_style.COLOURS
     style = {"toilets": ("s", c["toilets"], 9), "bench": ("D", c["bench"], 7),
              "entrance": ("^", c["entrance"], 9)}
     for gdf, kind in ((drawn.toilets, "toilets"), (drawn.benches, "bench")):
@@ -417,7 +417,7 @@ def _nice_length(max_m: float) -> float:
     return k
 
 
-def _scale_bar(ax, view: tuple[float, float, float, float], size_pt: float = routes_cfg.SMALL_PT
+def _scale_bar(ax, view: tuple[float, float, float, float], size_pt: float = print_style.SMALL_PT
                ) -> None:
     """A 4-part black/white bar in true metres (grid scale ≈ 1 within a few 1/10 000)."""
     minx, miny, maxx, maxy = view
@@ -435,7 +435,7 @@ def _scale_bar(ax, view: tuple[float, float, float, float], size_pt: float = rou
     unit = "km" if length >= 1000 else "m"
     div = 1000 if unit == "km" else 1
     # Large labels label the ends only, so the numbers never run into each other.
-    for frac in ((0, 0.5, 1) if size_pt <= routes_cfg.SMALL_PT else (0, 1)):
+    for frac in ((0, 0.5, 1) if size_pt <= print_style.SMALL_PT else (0, 1)):
         val = length * frac / div
         _text(ax, x0 + frac * length, y0 + bar_h * 1.6, f"{val:g}", ha="center", va="bottom",
               fontsize=size_pt, zorder=21)
@@ -469,9 +469,9 @@ def _north_arrow(ax, view: tuple[float, float, float, float], crs: CRS,
 
 def legend_handles(route: Route) -> list:
     """The map key's entries (what :func:`draw_route_map` draws), for any page's legend."""
-    c = {**STYLE.colours, **routes_cfg.COLOURS}
+    c = {**STYLE.colours, **print_style.COLOURS}
     handles = [
-        Line2D([], [], color=c["route"], linewidth=routes_cfg.ROUTE_WIDTH_PT, label="Route"),
+        Line2D([], [], color=c["route"], linewidth=print_style.ROUTE_WIDTH_PT, label="Route"),
         Line2D([], [], linestyle="none", marker=r"$\rightarrow$", color="black",
                markersize=10, label="Direction"),
         Line2D([], [], linestyle="none", marker="o", markersize=11, markerfacecolor="white",
@@ -500,7 +500,7 @@ def _legend(fig: Figure, layout: _Layout, route: Route) -> None:
     """The key, outside the map so it never hides the route."""
     fig.legend(handles=legend_handles(route), loc="upper left",
                bbox_to_anchor=layout.legend_anchor, bbox_transform=fig.transFigure,
-               ncols=layout.legend_cols, fontsize=routes_cfg.BODY_PT, frameon=False,
+               ncols=layout.legend_cols, fontsize=print_style.BODY_PT, frameon=False,
                borderaxespad=0.0, borderpad=0.2, labelspacing=0.45, handlelength=2.2,
                columnspacing=1.4)
 
@@ -520,7 +520,7 @@ def _draw_header(fig: Figure, layout: _Layout, route: Route, title: str) -> None
     _text(fig, 0.5, top - (0.035 if not layout.landscape else 0.05),
           f"{kind} · {km:.1f} km ({miles:.1f} miles) · about {route.minutes:.0f} min at "
           f"{route.speed_kmh:g} km/h · {step}",
-          ha="center", va="top", fontsize=routes_cfg.SUBTITLE_PT)
+          ha="center", va="top", fontsize=print_style.SUBTITLE_PT)
 
 
 def _title_width_pt(text: str, size_pt: float) -> float:
@@ -535,18 +535,18 @@ def fit_title(title: str, width_pt: float) -> tuple[str, float]:
     TITLE_MIN_TWO_LINE_PT); else two lines, the second cut short by an ellipsis. The full title
     stays in the PDF metadata.
     """
-    width = _title_width_pt(title, routes_cfg.TITLE_PT)
+    width = _title_width_pt(title, print_style.TITLE_PT)
     if width <= width_pt:
-        return title, routes_cfg.TITLE_PT
-    one_line = routes_cfg.TITLE_PT * width_pt / width
-    if one_line >= routes_cfg.TITLE_MIN_PT:
+        return title, print_style.TITLE_PT
+    one_line = print_style.TITLE_PT * width_pt / width
+    if one_line >= print_style.TITLE_MIN_PT:
         return title, math.floor(one_line * 10) / 10
-    size = routes_cfg.TITLE_TWO_LINE_PT
+    size = print_style.TITLE_TWO_LINE_PT
     while True:
         lines = _two_lines(title, size, width_pt)
-        if lines is not None or size <= routes_cfg.TITLE_MIN_TWO_LINE_PT:
+        if lines is not None or size <= print_style.TITLE_MIN_TWO_LINE_PT:
             break
-        size = max(size - 0.5, routes_cfg.TITLE_MIN_TWO_LINE_PT)
+        size = max(size - 0.5, print_style.TITLE_MIN_TWO_LINE_PT)
     if lines is None:
         lines = _two_lines(title, size, width_pt, cut=True)
     assert lines is not None
@@ -591,33 +591,33 @@ class _Column:
     def chars(self, size_pt: float) -> int:
         return _wrap_chars(self.width * self.fw * PT_PER_IN, size_pt)
 
-    def lines_left(self, size_pt: float = routes_cfg.BODY_PT) -> int:
+    def lines_left(self, size_pt: float = print_style.BODY_PT) -> int:
         return max(int((self.y - self.bottom) / self._h(size_pt)), 0)
 
     def heading(self, text: str) -> None:
-        _text(self.fig, self.left, self.y, text, fontsize=routes_cfg.SUBTITLE_PT, weight="bold",
+        _text(self.fig, self.left, self.y, text, fontsize=print_style.SUBTITLE_PT, weight="bold",
               va="top")
-        self.y -= self._h(routes_cfg.SUBTITLE_PT, 1.6)
+        self.y -= self._h(print_style.SUBTITLE_PT, 1.6)
 
-    def line(self, text: str, size_pt: float = routes_cfg.BODY_PT, **kw) -> None:
+    def line(self, text: str, size_pt: float = print_style.BODY_PT, **kw) -> None:
         _text(self.fig, self.left, self.y, text, fontsize=size_pt, va="top", **kw)
         self.y -= self._h(size_pt)
 
-    def para(self, text: str, size_pt: float = routes_cfg.BODY_PT, **kw) -> None:
+    def para(self, text: str, size_pt: float = print_style.BODY_PT, **kw) -> None:
         for part in textwrap.wrap(text, self.chars(size_pt), subsequent_indent="   ") or [""]:
             self.line(part, size_pt, **kw)
 
     def gap(self, lines: float = 0.5) -> None:
-        self.y -= self._h(routes_cfg.BODY_PT) * lines
+        self.y -= self._h(print_style.BODY_PT) * lines
 
     def phone_box(self) -> None:
-        box_h = self._h(routes_cfg.SUBTITLE_PT, 2.6)
+        box_h = self._h(print_style.SUBTITLE_PT, 2.6)
         self.fig.add_artist(Rectangle((self.left, self.y - box_h), self.width, box_h,
                                       transform=self.fig.transFigure, facecolor="white",
                                       edgecolor="black", linewidth=1.2))
         _text(self.fig, self.left + 0.1 / self.fw, self.y - box_h / 2, "Leader's phone:",
-              fontsize=routes_cfg.SUBTITLE_PT, va="center", weight="bold")
-        self.y -= box_h + self._h(routes_cfg.BODY_PT, 0.8)
+              fontsize=print_style.SUBTITLE_PT, va="center", weight="bold")
+        self.y -= box_h + self._h(print_style.BODY_PT, 0.8)
 
 
 def _info_lines(route: Route, date: Date | datetime | str | None,
@@ -678,13 +678,13 @@ def _draw_text_blocks(fig: Figure, layout: _Layout, route: Route, leader_phone_b
     if directions is info:
         directions.gap()
     directions.heading("Directions")
-    lines, shown = directions_on_page(route, directions.chars(routes_cfg.BODY_PT),
+    lines, shown = directions_on_page(route, directions.chars(print_style.BODY_PT),
                                       directions.lines_left())
     for text in lines:
         directions.line(text)
     fig._ecoplan_steps_shown = shown  # type: ignore[attr-defined]  # read by build_route_pages
     # Attribution across the foot of the page, where it cannot be pushed off.
-    _text(fig, layout.map_rect[0], 0.012, _attribution(layers), fontsize=routes_cfg.SMALL_PT,
+    _text(fig, layout.map_rect[0], 0.012, _attribution(layers), fontsize=print_style.SMALL_PT,
           va="bottom", color="#333333")
 
 
@@ -730,15 +730,15 @@ def _direction_pages(route: Route, first: int, title: str) -> list[Figure]:
     pages: list[Figure] = []
     n = len(route.directions)
     while first < n:
-        fig = Figure(figsize=routes_cfg.A4_IN)
+        fig = Figure(figsize=print_style.A4_IN)
         fig.patch.set_facecolor(STYLE.colours["background"])
         head = _Column(fig, (0.07, 0.965, 0.86, 0.05))
         head.line(f"{_clean(title) or 'Walking route'}: directions, steps {first + 1}–{n}"
                   if len(_clean(title)) <= 60 else f"Directions, steps {first + 1}–{n}",
-                  routes_cfg.SUBTITLE_PT, weight="bold")
+                  print_style.SUBTITLE_PT, weight="bold")
         for rect in ((0.07, 0.925, 0.41, 0.05), (0.52, 0.925, 0.41, 0.05)):
             col = _Column(fig, rect)
-            lines, first = directions_on_page(route, col.chars(routes_cfg.BODY_PT),
+            lines, first = directions_on_page(route, col.chars(print_style.BODY_PT),
                                               col.lines_left(),
                                               first)
             if first < n and lines and lines[-1].startswith("Steps "):
@@ -748,7 +748,7 @@ def _direction_pages(route: Route, first: int, title: str) -> list[Figure]:
             if first >= n:
                 break
         _text(fig, 0.07, 0.012, f"Map data {routes_cfg.ATTRIBUTION} (ODbL).",
-              fontsize=routes_cfg.SMALL_PT,
+              fontsize=print_style.SMALL_PT,
               va="bottom", color="#333333")
         pages.append(fig)
     return pages

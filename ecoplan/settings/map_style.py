@@ -114,16 +114,6 @@ ROAD_LABEL_MIN_ZOOM = 15
 #: the Isle of Wight has ≈ 1,400 named major-road ways; a few hundred keep the page small).
 MAX_ROAD_LABELS = 400
 ROAD_LABEL_PX = 11
-#: Printed street names on the route map, points (UKAAF clear print: never below 8 pt on a map
-#: label, 9 pt preferred), and how many at most (our choice: more overlap each other).
-PRINT_STREET_LABEL_PT = 8.0
-PRINT_MAX_STREET_LABELS = 14
-#: On the web route map: at most this many street names of the picked route, longest
-#: stretches first, none for a stretch shorter than WEB_ROUTE_STREET_MIN_M (our choices, from
-#: the demo screenshot: more names, or names of 20 m links, overlap at the route's zoom; the
-#: directions table names every street).
-WEB_ROUTE_STREET_LABELS = 12
-WEB_ROUTE_STREET_MIN_M = 60.0
 #: Leaflet ``zoomSnap``: fitting an area may use quarter zoom levels, so a fitted area fills
 #: the map instead of up to half of it (Leaflet default 1; no tiles are drawn, so fractional
 #: zooms cost nothing).

@@ -1,4 +1,6 @@
-"""Route outputs: OS grid references, GPX metadata and the printable A4 map.
+"""Routes: planning thresholds, OS grid references and GPX metadata.
+
+How the printed A4 map looks lives next to the printer, in :mod:`ecoplan.routes.print_style`.
 
 Sources are given beside each number; where a value is our own choice it says why.
 """
@@ -53,53 +55,6 @@ GPX_SYMBOLS: dict[str, str] = {
     "entrance": "Gate", "parking": "Parking Area", "bus_stop": "Ground Transportation",
     "viewpoint": "Scenic Area",
 }
-
-# --- Printable A4 map -------------------------------------------------------------------------
-
-#: ISO 216 A4 in inches (210 × 297 mm); PDF points = inches × 72 → 595 × 842 pt.
-A4_IN: tuple[float, float] = (210 / 25.4, 297 / 25.4)
-#: Margin added around the route's bounds before drawing, as a share of the larger side,
-#: with a floor in metres (our choice: enough context to find the start on the ground).
-MAP_MARGIN_SHARE = 0.08
-MAP_MARGIN_MIN_M = 150.0
-#: Type sizes, points. Outdoors, on paper held at arm's length, ≥ 10 pt body text reads in
-#: daylight (UK Association for Accessible Formats "clear print" guidance: 12 pt preferred,
-#: never below 10 pt for secondary text; we use 10–11 pt to keep directions on one page).
-TITLE_PT = 20.0
-#: A long title shrinks to fit the page width: one line down to TITLE_MIN_PT, then two lines
-#: from TITLE_TWO_LINE_PT down to TITLE_MIN_TWO_LINE_PT (the header has room for two lines of
-#: 12 pt above the subtitle), then the second line ends in "…" (our choices, within the
-#: ≥ 10 pt floor above).
-TITLE_MIN_PT = 14.0
-TITLE_TWO_LINE_PT = 12.0
-TITLE_MIN_TWO_LINE_PT = 10.0
-SUBTITLE_PT = 12.0
-BODY_PT = 10.5
-SMALL_PT = 9.0
-#: Directions are wrapped to their column and cut to the lines that fit (printmap derives
-#: both from the layout), so the sheet stays one page (issue #6).
-#: Distance markers along the route: every 500 m, or every 1 km for routes longer than this.
-MARKER_STEP_M = 500.0
-MARKER_STEP_LONG_M = 1000.0
-LONG_ROUTE_M = 6000.0
-#: Direction arrows: roughly this many along the route (our choice: readable, not cluttered).
-ARROW_COUNT = 8
-#: Landscape when the route's bounding box is wider than tall by this factor (our choice).
-LANDSCAPE_ASPECT = 1.15
-
-#: Colours of the route and its symbols — Okabe & Ito (2008) colour-blind-safe palette. The
-#: ground (green, water, roads, paths, buildings) and which tags are drawn as what is the one
-#: basemap style shared with the web map: ecoplan.settings.map_style.
-COLOURS: dict[str, str] = {
-    "route": "#d55e00",          # Okabe-Ito vermillion: visible on green and blue
-    "route_casing": "#ffffff",
-    "marker": "#000000",
-    "start": "#009e73",          # Okabe-Ito bluish green
-    "toilets": "#0072b2",        # Okabe-Ito blue
-    "bench": "#cc79a7",          # Okabe-Ito reddish purple
-    "entrance": "#e69f00",       # Okabe-Ito orange
-}
-ROUTE_WIDTH_PT = 4.0
 
 # ==============================================================================================
 # --- Route planning (loops, A-to-B, directions) — added for issue #6 routing -----------------

@@ -44,12 +44,12 @@ from ecoplan.access.whatif import (
     rerun,
     whatif_summary,
 )
-from ecoplan.app import data, gaps_data, maps, site_map, state, ui
+from ecoplan.app import controls, data, gaps_data, maps, site_map, state, ui
 from ecoplan.app import gaps_logic as logic
+from ecoplan.app import style as app_style
 from ecoplan.errors import EcoplanError
 from ecoplan.settings import access as access_cfg
 from ecoplan.settings import app as app_cfg
-from ecoplan.settings import app_gaps as app_gaps_cfg
 from ecoplan.settings import network as net_cfg
 
 MAP_KEY = "gaps_map"
@@ -247,7 +247,7 @@ def _map(source: str, need_key: str, layers: Any, built: Any, result: AccessResu
     returned = ["last_active_drawing", "all_drawings"]
     if not has_draw:
         returned.append("last_clicked")
-    out = st_folium(m, key=MAP_KEY, height=app_cfg.MAP_HEIGHT_PX, use_container_width=True,
+    out = st_folium(m, key=MAP_KEY, height=app_style.MAP_HEIGHT_PX, use_container_width=True,
                     returned_objects=returned)
     st.caption("Thick black outline = deprived area (decile ≤ "
                f"{deciles}). Hatched grey = no data. Hover an area for its name, decile, "
@@ -285,7 +285,7 @@ def _equity(result: AccessResult, deciles: int, straight: bool,
                     scale=alt.Scale(domain=[0, 100])),
             color=alt.Color("standard:N", title="Standard", scale=alt.Scale(
                 domain=["15-minute walk", "AGS local"],
-                range=[app_cfg.OKABE_ITO["blue"], app_cfg.OKABE_ITO["orange"]])),
+                range=[app_style.OKABE_ITO["blue"], app_style.OKABE_ITO["orange"]])),
             tooltip=["decile", "standard", alt.Tooltip("percent:Q", format=".1f")],
         ).properties(height=280)
         st.altair_chart(chart, width="stretch")
@@ -378,7 +378,7 @@ def run_site_whatif(*, before: AccessResult, layers: Any, built: Any, graph: Any
                     context: tuple) -> WhatIf:
     """The drawn polygon → add_site → rerun (same graph, origins, speed) → stored WhatIf."""
     poly = logic.polygon_from_feature(feature)
-    name = name.strip() or app_gaps_cfg.DEFAULT_WHATIF_NAME
+    name = name.strip() or controls.DEFAULT_WHATIF_NAME
     sites = add_site(built, layers, poly, name, kind=kind)
     new = sites.sites.iloc[-1]
     after = rerun(before, layers, sites, graph=graph)
@@ -446,7 +446,7 @@ def _whatif_controls(*, source: str, need_key: str, result: AccessResult, layers
             ha = gpd.GeoSeries([poly], crs=4326).to_crs(built.crs).area.iloc[0] / 10_000
             st.caption(f"Drawn site: {ha:,.1f} ha.")
         c1, c2 = st.columns([3, 1])
-        name = c1.text_input("Name of the new site", value=app_gaps_cfg.DEFAULT_WHATIF_NAME,
+        name = c1.text_input("Name of the new site", value=controls.DEFAULT_WHATIF_NAME,
                              key="gaps_whatif_name", max_chars=80)
         kind = c2.selectbox("Kind", ["green", "blue", "green+blue"], key="gaps_whatif_kind")
         if st.button("Test this site", key="gaps_whatif_run", type="primary",
@@ -549,7 +549,7 @@ def _downloads(result: AccessResult, deciles: int, w: WhatIf | None) -> None:
     st.caption("Every figure both ways: plain columns = confirmed public access, "
                "`…_incl_unknown` = including access unknown; `partial` marks areas mostly "
                "outside the OSM data. Every row carries an `attribution` column: "
-               + app_gaps_cfg.EXPORT_ATTRIBUTION
+               + app_cfg.EXPORT_ATTRIBUTION
                + " Text cells that a spreadsheet would run as a formula are prefixed with '.")
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from ecoplan.app import data, state, support_panel, ui, uploads
+from ecoplan.app import controls, data, state, support_panel, ui, uploads
 from ecoplan.app.ui import md_escape
 from ecoplan.errors import EcoplanError, InputFileError, NotInCacheError, ServiceError
 from ecoplan.plans.alternatives import suggest_alternatives
@@ -25,7 +25,6 @@ from ecoplan.plans.rules import Assessment, Level, assess, session_weather
 from ecoplan.plans.sheet import plan_to_html
 from ecoplan.plans.store import Plan, default_url
 from ecoplan.plans.validate import check_not_past, check_place, load_json
-from ecoplan.settings import app as app_cfg
 from ecoplan.settings import plans as pcfg
 from ecoplan.settings import weather as wcfg
 from ecoplan.support.country import timezone_at
@@ -93,7 +92,7 @@ def site_timezone(site: SiteContext) -> str:
 def default_day(tz: str, now: datetime | None = None) -> date:
     """Today while the default start time is still ahead, else tomorrow (never the past)."""
     now = (now or datetime.now(ZoneInfo(tz))).astimezone(ZoneInfo(tz))
-    start = time.fromisoformat(app_cfg.DEFAULT_START)
+    start = time.fromisoformat(controls.DEFAULT_START)
     return now.date() if now.time() < start else now.date() + timedelta(days=1)
 
 
@@ -302,10 +301,10 @@ def _when_who(fc: Forecast | None, tz: str) -> tuple[Session, Group]:
     days = fc.dates() if fc is not None and not fc.is_manual else []
     if days:
         c1.caption(f"The forecast covers {days[0]:%a %d %b} – {days[-1]:%a %d %b %Y}.")
-    start = c2.time_input("Start time", value=time.fromisoformat(app_cfg.DEFAULT_START),
+    start = c2.time_input("Start time", value=time.fromisoformat(controls.DEFAULT_START),
                           key="plan_start", step=timedelta(minutes=15))
     minutes = int(c3.number_input("Duration (minutes)", min_value=15, max_value=480,
-                                  value=app_cfg.DEFAULT_SESSION_MINUTES, step=15,
+                                  value=controls.DEFAULT_SESSION_MINUTES, step=15,
                                   key="plan_minutes"))
     g1, g2, g3, g4 = st.columns(4)
     size = int(g1.number_input("Group size", min_value=1, max_value=200, value=10,

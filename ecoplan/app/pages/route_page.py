@@ -11,13 +11,13 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ecoplan.app import data, route_logic, route_map, state, ui
+from ecoplan.app import controls, data, route_logic, route_map, state, ui
+from ecoplan.app import style as app_style
 from ecoplan.app.route_logic import RouteRequest, RouteResult
 from ecoplan.errors import EcoplanError
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.routes.planner import RoutePlanner, poi_start, site_entrances, site_start
 from ecoplan.settings import app as app_cfg
-from ecoplan.settings import app_route as app_route_cfg
 from ecoplan.settings import network as net_cfg
 
 MAP_MODE = "A point I click on the map"
@@ -204,11 +204,11 @@ def _form(layers: OsmLayers, built) -> RouteRequest | None:
                         "or pick a bus stop or car park under 'Finish at'.")
             else:
                 st.caption(f"Finish: ({end[1]:.5f}, {end[0]:.5f})")
-        minutes = float(app_route_cfg.DURATION_DEFAULT)
+        minutes = float(controls.DURATION_DEFAULT)
     else:
-        minutes = float(st.slider("Duration (minutes)", app_route_cfg.DURATION_MIN,
-                                  app_route_cfg.DURATION_MAX,
-                                  app_route_cfg.DURATION_DEFAULT, app_route_cfg.DURATION_STEP,
+        minutes = float(st.slider("Duration (minutes)", controls.DURATION_MIN,
+                                  controls.DURATION_MAX,
+                                  controls.DURATION_DEFAULT, controls.DURATION_STEP,
                                   key=K_MINUTES))
     speed = _speed()
     c1, c2 = st.columns(2)
@@ -216,10 +216,10 @@ def _form(layers: OsmLayers, built) -> RouteRequest | None:
                             help="No steps, stiles, kissing gates or rough paths.")
     lit = c2.checkbox("Lit paths only", key=K_LIT)
     avoid = c1.checkbox("Avoid busy roads", key=K_AVOID)
-    n_alt = app_route_cfg.ALTERNATIVES_DEFAULT
+    n_alt = controls.ALTERNATIVES_DEFAULT
     if not atob:
-        n_alt = int(st.slider("Alternatives", 1, app_route_cfg.ALTERNATIVES_MAX,
-                              app_route_cfg.ALTERNATIVES_DEFAULT, key=K_ALTS))
+        n_alt = int(st.slider("Alternatives", 1, controls.ALTERNATIVES_MAX,
+                              controls.ALTERNATIVES_DEFAULT, key=K_ALTS))
     if start is None or speed is None or (atob and end is None):
         return None
     return RouteRequest(start=(float(start[0]), float(start[1])), start_name=start_name,
@@ -309,7 +309,7 @@ def render() -> None:
         end = ss.get(K_MAP_END) if ss.get(K_ATOB) else None
         picked = ss.get(K_PICK, 0) if res is not None else 0
         m = route_map.route_map(source, layers, start, end, res, int(picked or 0))
-        out = st_folium(m, key=MAP_KEY, height=app_cfg.MAP_HEIGHT_PX, use_container_width=True,
+        out = st_folium(m, key=MAP_KEY, height=app_style.MAP_HEIGHT_PX, use_container_width=True,
                         returned_objects=["last_clicked"])
         st.caption("Click the map to set the start (or the finish of an A-to-B route). "
                    + app_cfg.ATTRIBUTION_OSM)

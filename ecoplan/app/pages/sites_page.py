@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from ecoplan.app import data, labels, maps, ranking_panel, site_map, state, support_panel, ui
-from ecoplan.settings import app as app_cfg
+from ecoplan.app import style as app_style
 
 TABLE_COLUMNS = ["name", "kind", "categories", "area_ha", "access", "n_entrances",
                  "toilets", "benches", "shelters", "drinking_water", "parking",
@@ -89,7 +89,7 @@ def render() -> None:
     with col_map:
         out = site_map.sites_map(source, layers, built, sel, key=MAP_KEY, color_by=color_by)
         hint = "Click a site on the map, or pick it in the list (type to search) or the table."
-        if sel is None and len(built.entrances) > app_cfg.MAX_OVERVIEW_ENTRANCES:
+        if sel is None and len(built.entrances) > app_style.MAX_OVERVIEW_ENTRANCES:
             hint += (f" Its entrances are drawn once it is chosen ({len(built.entrances):,} in "
                      "all would hide the sites).")
         st.caption(hint)
