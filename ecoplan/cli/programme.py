@@ -17,6 +17,7 @@ from typing import Any
 
 from ecoplan.cli.common import add_source_args, load_from_args
 from ecoplan.errors import EcoplanError, InputFileError
+from ecoplan.programmes import print_style
 from ecoplan.settings import plans as pcfg
 from ecoplan.settings import programmes as programmes_cfg
 from ecoplan.settings import ranking as rcfg
@@ -96,9 +97,9 @@ def add_parser(subparsers: Any) -> None:
     exp = sub.add_parser("export", help="write the leaflet (PDF), calendar (.ics), GPX files")
     exp.add_argument("name", metavar="NAME")
     exp.add_argument("--pdf", metavar="FILE.pdf", help="the printed programme leaflet")
-    exp.add_argument("--paper", default="A4", choices=tuple(programmes_cfg.PAPER_IN))
+    exp.add_argument("--paper", default="A4", choices=tuple(print_style.PAPER_IN))
     exp.add_argument("--large-print", action="store_true",
-                     help=f"every text at least {programmes_cfg.LARGE_BODY_PT:g} pt")
+                     help=f"every text at least {print_style.LARGE_BODY_PT:g} pt")
     exp.add_argument("--ics", metavar="FILE.ics", help="one calendar with every session")
     exp.add_argument("--gpx-dir", metavar="DIR", help="one GPX file per session")
     exp.add_argument("--source", metavar="FILE", help="the OSM file for the leaflet's maps "

@@ -24,8 +24,10 @@ from matplotlib.text import Text
 
 from ecoplan.errors import EcoplanError
 from ecoplan.osm.layers import OsmLayers
+from ecoplan.programmes import print_style
 from ecoplan.programmes.facts import facts, season, used_forecast
 from ecoplan.programmes.model import Programme, ProgrammeSession
+from ecoplan.programmes.print_style import TypeSizes
 from ecoplan.programmes.weather import ATTRIBUTION as WEATHER_ATTRIBUTION
 from ecoplan.routes.printmap import (
     MPL_RC,
@@ -35,7 +37,6 @@ from ecoplan.routes.printmap import (
     page_text,
     wrap_chars,
 )
-from ecoplan.settings import programmes as programmes_cfg
 from ecoplan.settings import routes as route_cfg
 
 PT_PER_IN = 72.0
@@ -54,13 +55,13 @@ class LeafletOptions:
     large_print: bool = False
 
     def __post_init__(self) -> None:
-        if self.paper not in programmes_cfg.PAPER_IN:
+        if self.paper not in print_style.PAPER_IN:
             raise EcoplanError(f"paper {self.paper!r}: choose "
-                               f"{' or '.join(programmes_cfg.PAPER_IN)}")
+                               f"{' or '.join(print_style.PAPER_IN)}")
 
     @property
-    def pt(self) -> dict[str, float]:
-        return programmes_cfg.LARGE_PT if self.large_print else programmes_cfg.STANDARD_PT
+    def pt(self) -> TypeSizes:
+        return print_style.LARGE_PT if self.large_print else print_style.STANDARD_PT
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class _Page:
     def __init__(self, opts: LeafletOptions, footer: str) -> None:
         self.opts = opts
         self.footer_text = footer
-        self.w_in, self.h_in = programmes_cfg.PAPER_IN[opts.paper]
+        self.w_in, self.h_in = print_style.PAPER_IN[opts.paper]
         self.fig = Figure(figsize=(self.w_in, self.h_in))
         self.fig.patch.set_facecolor("white")
         self.margin_pt = MARGIN_IN[opts.paper] * PT_PER_IN
@@ -86,10 +87,10 @@ class _Page:
         self.bottom_pt = self.margin_pt + self.footer_height()
 
     def footer_lines(self, page: int = 99, pages: int = 99) -> list[str]:
-        return self.wrap(f"{self.footer_text} · Page {page} of {pages}", self.opts.pt["small"])
+        return self.wrap(f"{self.footer_text} · Page {page} of {pages}", self.opts.pt.small)
 
     def footer_height(self) -> float:
-        return (len(self.footer_lines()) + 0.5) * self.opts.pt["small"] * LINE
+        return (len(self.footer_lines()) + 0.5) * self.opts.pt.small * LINE
 
     def wrap(self, text: str, size: float, *, bold: bool = False, indent: str = "",
              width_pt: float | None = None) -> list[str]:
@@ -138,7 +139,7 @@ class _Page:
                                       h_pt / H, transform=self.fig.transFigure, **kw))
 
     def footer(self, page: int, pages: int) -> None:
-        size = self.opts.pt["small"]
+        size = self.opts.pt.small
         lines = self.footer_lines(page, pages)
         for i, t in enumerate(lines):
             self.put(0, self.margin_pt + (len(lines) - i) * size * LINE, t, size,
@@ -167,40 +168,40 @@ def _cover(programme: Programme, opts: LeafletOptions, footer: str) -> _Page:
     pt = opts.pt
     spec = programme.spec
     first, last = programme.sessions[0].start, programme.sessions[-1].start
-    pg.draw(pg.lines(programme.name, pt["title"], bold=True))
-    pg.draw(pg.lines(_every(programme), pt["body"], gap_before=pt["body"] * 0.3))
-    pg.draw(pg.lines(f"{first:%-d %B %Y} to {last:%-d %B %Y}", pt["body"]))
+    pg.draw(pg.lines(programme.name, pt.title, bold=True))
+    pg.draw(pg.lines(_every(programme), pt.body, gap_before=pt.body * 0.3))
+    pg.draw(pg.lines(f"{first:%-d %B %Y} to {last:%-d %B %Y}", pt.body))
     who = [f"for a group of {spec.group_size}"]
     if spec.profile != "default":
         who.append(spec.profile.replace("-", " "))
     if spec.step_free:
         who.append("every walk step-free")
-    pg.draw(pg.lines(", ".join(who).capitalize(), pt["body"]))
+    pg.draw(pg.lines(", ".join(who).capitalize(), pt.body))
 
-    pg.draw(pg.lines("Dates", pt["heading"], bold=True, gap_before=pt["body"]))
+    pg.draw(pg.lines("Dates", pt.heading, bold=True, gap_before=pt.body))
     _dates_table(pg, programme)
 
-    pg.draw(pg.lines("Your walk leader", pt["heading"], bold=True, gap_before=pt["body"]))
+    pg.draw(pg.lines("Your walk leader", pt.heading, bold=True, gap_before=pt.body))
     contact = " · ".join(x for x in (spec.leader_name, spec.leader_contact) if x)
-    box_h = pt["body"] * LINE * 2.2
+    box_h = pt.body * LINE * 2.2
     if pg.left_pt() > box_h:
         pg.rect(0, pg.y_pt - box_h, pg.width_pt, box_h, facecolor="white", edgecolor="black",
                 linewidth=1.2)
         label = contact or "Name and phone: ______________________________"
-        pg.put(pt["body"] * 0.6, pg.y_pt - box_h / 2, pg.wrap(label, pt["body"])[0],
-               pt["body"], bold=bool(contact), va="center")
+        pg.put(pt.body * 0.6, pg.y_pt - box_h / 2, pg.wrap(label, pt.body)[0],
+               pt.body, bold=bool(contact), va="center")
         pg.y_pt -= box_h
     notes = ["Walks go ahead in most weather. The leader checks the forecast in the week "
              "before each walk and tells you if a walk moves or is called off."]
     notes.append("Each walk has its own page: where to meet, the map, toilets and what to "
                  "bring.")
     for n in notes:
-        pg.draw(pg.lines(f"• {n}", pt["body"], indent="  ", gap_before=pt["body"] * 0.4))
+        pg.draw(pg.lines(f"• {n}", pt.body, indent="  ", gap_before=pt.body * 0.4))
     return pg
 
 
 def _dates_table(pg: _Page, programme: Programme) -> None:
-    pt = pg.opts.pt["body"]
+    pt = pg.opts.pt.body
     # Column widths as shares of the text width (our choice: the place name gets the most).
     shares = (0.08, 0.30, 0.14, 0.34, 0.14)
     heads = ("", "Date", "Time", "Place", "Walk")
@@ -238,15 +239,15 @@ def _hline(pg: _Page, y_pt: float):
 def _session_text(pg: _Page, programme: Programme, session: ProgrammeSession) -> list[_Line]:
     pt = pg.opts.pt
     f = facts(programme, session)
-    gap = pt["body"] * 0.5
+    gap = pt.body * 0.5
     out: list[_Line] = []
 
     def head(text: str) -> None:
-        out.extend(pg.lines(text, pt["heading"], bold=True, gap_before=gap))
+        out.extend(pg.lines(text, pt.heading, bold=True, gap_before=gap))
 
     def body(text: str, *, bold: bool = False) -> None:
         if text:
-            out.extend(pg.lines(text, pt["body"], bold=bold, indent="  "))
+            out.extend(pg.lines(text, pt.body, bold=bold, indent="  "))
 
     head("Meeting point")
     body(f.meeting, bold=True)
@@ -260,7 +261,7 @@ def _session_text(pg: _Page, programme: Programme, session: ProgrammeSession) ->
     body(f.daylight)
     head(f"What to bring ({season(session)})")
     for item in f.bring:
-        out.extend(pg.lines(f"• {item}", pt["body"], indent="  "))
+        out.extend(pg.lines(f"• {item}", pt.body, indent="  "))
     head("Weather")
     body(f.weather)
     body(f.note)
@@ -274,29 +275,29 @@ def _session_pages(programme: Programme, session: ProgrammeSession, layers: OsmL
     pg = _Page(opts, footer)
     pt = opts.pt
     f = facts(programme, session)
-    title = pt["title"] if opts.paper == "A4" else pt["heading"]
+    title = pt.title if opts.paper == "A4" else pt.heading
     pg.draw(pg.lines(f.title, title, bold=True))
-    pg.draw(pg.lines(f"{f.when} · {f.place}", pt["heading"], gap_before=pt["body"] * 0.2))
+    pg.draw(pg.lines(f"{f.when} · {f.place}", pt.heading, gap_before=pt.body * 0.2))
     text = _session_text(pg, programme, session)
     route = programme.site(session.site_id).to_route()
     keys = [h for h in legend_handles(route) if h.get_label() in KEY_LABELS]
     ncols = 2 if (opts.paper == "A5" and opts.large_print) else 3
-    key_h = math.ceil(len(keys) / ncols) * pt["body"] * 1.45 + pt["body"] * 0.6
+    key_h = math.ceil(len(keys) / ncols) * pt.body * 1.45 + pt.body * 0.6
     page_h = pg.h_in * PT_PER_IN
     W = pg.w_in * PT_PER_IN
-    share = programmes_cfg.MAP_SHARE[(opts.paper, opts.large_print)]
-    room = pg.left_pt() - key_h - pt["body"]
+    share = print_style.MAP_SHARE[(opts.paper, opts.large_print)]
+    room = pg.left_pt() - key_h - pt.body
     if room - pg.height(text) >= MIN_MAP_SHARE * page_h:  # all on one page
         map_h = min(share * page_h, room - pg.height(text))
     else:  # the text continues overleaf: a larger map, then the meeting point under it
-        meet = next((i for i, ln in enumerate(text[1:], 1) if ln.size == pt["heading"]), 1)
+        meet = next((i for i, ln in enumerate(text[1:], 1) if ln.size == pt.heading), 1)
         map_h = max(share * page_h, room - pg.height(text[:meet]))
-    y0 = pg.y_pt - map_h - pt["body"] * 0.3
+    y0 = pg.y_pt - map_h - pt.body * 0.3
     ax = pg.fig.add_axes((pg.margin_pt / W, y0 / page_h, pg.width_pt / W, map_h / page_h))
-    draw_route_map(ax, route, layers, min_pt=pt["small"] if opts.large_print else 0.0)
+    draw_route_map(ax, route, layers, min_pt=pt.small if opts.large_print else 0.0)
     pg.fig.legend(handles=keys, loc="upper left", ncols=ncols, frameon=False,
                   bbox_to_anchor=(pg.margin_pt / W, (y0 - 3) / page_h),
-                  bbox_transform=pg.fig.transFigure, fontsize=pt["body"], borderaxespad=0,
+                  bbox_transform=pg.fig.transFigure, fontsize=pt.body, borderaxespad=0,
                   handlelength=1.8, columnspacing=1.2, labelspacing=0.3)
     pg.y_pt = y0 - key_h
     pages = [pg]

@@ -42,14 +42,14 @@ def facility_score(site: PoolSite) -> float:
     toilets = (site.toilets + site.route_toilets) > 0
     benches = min(site.benches + site.route_benches,
                   programmes_cfg.BENCHES_ENOUGH) / programmes_cfg.BENCHES_ENOUGH
-    return p["toilets"] * toilets + p["benches"] * benches + p["shelter"] * (site.shelters > 0)
+    return p.toilets * toilets + p.benches * benches + p.shelter * (site.shelters > 0)
 
 
 def choice_score(site: PoolSite, previous: PoolSite | None) -> float:
     w = programmes_cfg.CHOICE_WEIGHTS
     new_habitat = previous is None or site.habitat != previous.habitat
-    return (w["rank"] * site.score + w["new_habitat"] * new_habitat
-            + w["facilities"] * facility_score(site))
+    return (w.rank * site.score + w.new_habitat * new_habitat
+            + w.facilities * facility_score(site))
 
 
 def choose_sites(pool: Sequence[PoolSite], n: int) -> tuple[list[str], list[str]]:

@@ -60,7 +60,7 @@ def nature(m: pd.DataFrame) -> pd.DataFrame:
     nat = natural_share(m)
     blue = m["blue"].to_numpy(dtype=bool)
     p = ranking_cfg.NATURE_PARTS
-    score = p["size"] * size + p["natural"] * nat + p["blue"] * blue
+    score = p.size * size + p.natural * nat + p.blue * blue
     why = []
     for i, (a, kinds, reserve) in enumerate(zip(ha, m["natural_kinds"], m["nature_reserve"],
                                                 strict=True)):
@@ -120,7 +120,7 @@ def accessibility(m: pd.DataFrame) -> pd.DataFrame:
     lit = m["lit_share"].to_numpy(dtype=float)
     bus_m = m["bus_m"].to_numpy(dtype=float)
     bus = bus_m <= ranking_cfg.BUS_NEAR_M
-    score = p["step_free"] * free + p["surfaced"] * surf + p["bus"] * bus + p["lit"] * lit
+    score = p.step_free * free + p.surfaced * surf + p.bus * bus + p.lit * lit
     why = []
     for i, (path_m, gate) in enumerate(zip(m["path_m"], m["bus_gate"], strict=True)):
         bits = []
@@ -153,7 +153,7 @@ def privacy(m: pd.DataFrame) -> pd.DataFrame:
     secluded = m["secluded_share"].to_numpy(dtype=float)
     density = entrance_density(m)
     ent = 1.0 / (1.0 + density / ranking_cfg.ENTRANCES_PER_HA_HALF)
-    score = p["quiet_corners"] * corners + p["secluded"] * secluded + p["entrances"] * ent
+    score = p.quiet_corners * corners + p.secluded * secluded + p.entrances * ent
     why = []
     for i, (spots, n_ent) in enumerate(zip(m["busy_spots"], m["n_entrances"], strict=True)):
         bits = [f"{fmt.pct(secluded[i])} of the site over {ranking_cfg.SECLUDED_PATH_M:g} m from "
@@ -172,7 +172,7 @@ def paths(m: pd.DataFrame) -> pd.DataFrame:
     p = ranking_cfg.PATHS_PARTS
     length = m["path_m"].to_numpy(dtype=float)
     loop = m["loops"].to_numpy(dtype=int) > 0
-    score = p["length"] * np.minimum(1.0, length / ranking_cfg.PATHS_FULL_M) + p["loop"] * loop
+    score = p.length * np.minimum(1.0, length / ranking_cfg.PATHS_FULL_M) + p.loop * loop
     why = [("no mapped paths inside" if length[i] <= 0 else
             f"{fmt.metres(length[i])} of paths inside" + (", with a loop" if loop[i]
                                                           else ", no loop"))

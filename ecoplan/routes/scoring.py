@@ -58,12 +58,12 @@ def score(m: dict[str, float], *, preferences: bool = True) -> float:
     """Higher is better. With ``preferences`` off only length error and retracing count (the
     baseline a "shortest loop" finder would optimise)."""
     w = routes_cfg.SCORE_WEIGHTS
-    s = w["share_retraced"] * m["share_retraced"] + w["length_error"] * m.get("length_error", 0)
+    s = w.share_retraced * m["share_retraced"] + w.length_error * m.get("length_error", 0)
     if preferences:
-        s += w["share_green_blue"] * m["share_green_blue"]
-        s += w["share_on_roads"] * m["share_on_roads"]
-        s += w["toilets"] * min(m["toilets"], routes_cfg.SCORE_MAX_TOILETS)
-        s += w["benches"] * min(m["benches"], routes_cfg.SCORE_MAX_BENCHES)
+        s += w.share_green_blue * m["share_green_blue"]
+        s += w.share_on_roads * m["share_on_roads"]
+        s += w.toilets * min(m["toilets"], routes_cfg.SCORE_MAX_TOILETS)
+        s += w.benches * min(m["benches"], routes_cfg.SCORE_MAX_BENCHES)
     return float(s)
 
 

@@ -1,9 +1,16 @@
-"""Programmes: a season of sessions — lengths, daylight, site choice, the printed leaflet.
+"""Programmes: a season of sessions — lengths, daylight, site choice.
+
+How the printed leaflet looks (paper, type sizes, map share) lives next to it, in
+:mod:`ecoplan.programmes.print_style`.
 
 Each number carries its source; where it is our own choice the comment says why.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ecoplan.settings.parts import Parts
 
 # --- Sessions ---------------------------------------------------------------------------------
 
@@ -60,10 +67,24 @@ ENTRANCES_TRIED = 2
 #: as the gap between the 1st and 5th ranked site on the island; facilities (toilets, benches,
 #: shelter) for the group next. Repeats are not weighed: the least-used sites are always
 #: chosen first (programmes.season).
-CHOICE_WEIGHTS: dict[str, float] = {"rank": 1.0, "new_habitat": 0.25, "facilities": 0.30}
+@dataclass(frozen=True)
+class ChoiceWeights:
+    rank: float
+    new_habitat: float
+    facilities: float
+
+
+CHOICE_WEIGHTS = ChoiceWeights(rank=1.0, new_habitat=0.25, facilities=0.30)
 #: Facility parts of the choice score (our choice: Walking for Health asks schemes for toilets
 #: on or near the route first; older walkers need somewhere to sit; shelter helps in rain).
-FACILITY_PARTS: dict[str, float] = {"toilets": 0.5, "benches": 0.3, "shelter": 0.2}
+@dataclass(frozen=True)
+class FacilityParts(Parts):
+    toilets: float
+    benches: float
+    shelter: float
+
+
+FACILITY_PARTS = FacilityParts(toilets=0.5, benches=0.3, shelter=0.2)
 #: Benches counted before the score stops growing (our choice: one every ~1 km of a 3 km loop).
 BENCHES_ENOUGH = 3
 #: Habitats for variety, in the order a site's categories are read (its largest part first).
@@ -134,27 +155,6 @@ BRING: dict[str, tuple[str, ...]] = {
 #: Site-specific extras.
 BRING_UNSURFACED = "Paths here are earth or grass: waterproof boots help"
 BRING_NO_TOILETS = "There are no toilets on this walk: use one before you come"
-
-# --- The printed leaflet ----------------------------------------------------------------------
-
-#: ISO 216 paper sizes in inches (A4 210 × 297 mm, A5 148 × 210 mm), portrait.
-PAPER_IN: dict[str, tuple[float, float]] = {
-    "A4": (210 / 25.4, 297 / 25.4),
-    "A5": (148 / 25.4, 210 / 25.4),
-}
-#: Type sizes, points. Standard print follows the route map sheet (settings.routes: 10.5 pt
-#: body, UK Association for Accessible Formats clear print: never below 10 pt). Large print:
-#: RNIB clear-print guidance asks for 12 pt at least and 14 pt preferably for readers with
-#: sight loss; issue #17 asks for ≥ 14 pt everywhere, so every text on a large-print page —
-#: map labels included — is at least LARGE_BODY_PT.
-STANDARD_PT: dict[str, float] = {"title": 20.0, "heading": 13.0, "body": 10.5, "small": 9.0}
-LARGE_PT: dict[str, float] = {"title": 24.0, "heading": 18.0, "body": 14.0, "small": 14.0}
-LARGE_BODY_PT = LARGE_PT["body"]
-#: Share of a session page's height given to the map (our choice: the map is what people use
-#: on the day; large print needs more room for text, A5 more still).
-MAP_SHARE: dict[tuple[str, bool], float] = {
-    ("A4", False): 0.52, ("A4", True): 0.42, ("A5", False): 0.46, ("A5", True): 0.34,
-}
 
 # --- Storage and input limits -----------------------------------------------------------------
 

@@ -6,6 +6,10 @@ explicit so a user (or a reviewer) can change them in one place.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from ecoplan.settings.parts import Parts
+
 # --- Components -------------------------------------------------------------------------------
 
 #: Score components, in the order they are shown.
@@ -81,7 +85,14 @@ BLUE_CATEGORIES: frozenset[str] = frozenset({
 #: site 100 ha scores 1; a 2 ha local park ≈ 0.24, a 20 ha neighbourhood site ≈ 0.66).
 NATURE_SIZE_REF_HA = 100.0
 #: Parts of the nature score (our choice; sum 1).
-NATURE_PARTS: dict[str, float] = {"size": 0.35, "natural": 0.45, "blue": 0.20}
+@dataclass(frozen=True)
+class NatureParts(Parts):
+    size: float
+    natural: float
+    blue: float
+
+
+NATURE_PARTS = NatureParts(size=0.35, natural=0.45, blue=0.20)
 #: In a designated nature reserve (leisure=nature_reserve), ground whose cover OSM does not map
 #: counts as natural: reserves are managed for wildlife (our choice; mapped mown grass is not).
 RESERVE_UNMAPPED_IS_NATURAL = True
@@ -137,7 +148,15 @@ SURFACED: frozenset[str] = frozenset({
 LIT_VALUES: frozenset[str] = frozenset({"yes", "24/7", "automatic", "limited", "interval",
                                         "sunset-sunrise", "dusk-dawn"})
 #: Parts of the accessibility score (our choice; sum 1).
-ACCESS_PARTS: dict[str, float] = {"step_free": 0.35, "surfaced": 0.25, "bus": 0.25, "lit": 0.15}
+@dataclass(frozen=True)
+class AccessParts(Parts):
+    step_free: float
+    surfaced: float
+    bus: float
+    lit: float
+
+
+ACCESS_PARTS = AccessParts(step_free=0.35, surfaced=0.25, bus=0.25, lit=0.15)
 #: A bus stop counts when within this straight-line distance of an entrance (TfL/CIHT 400 m).
 BUS_NEAR_M = 400.0
 #: Paths "inside" a site: a segment whose midpoint lies within the site grown by this, metres
@@ -159,7 +178,14 @@ SECLUDED_PATH_M = 30.0
 #: (our choice: 1 per ha is a small, porous town park).
 ENTRANCES_PER_HA_HALF = 1.0
 #: Parts of the privacy score (our choice; sum 1).
-PRIVACY_PARTS: dict[str, float] = {"quiet_corners": 0.4, "secluded": 0.3, "entrances": 0.3}
+@dataclass(frozen=True)
+class PrivacyParts(Parts):
+    quiet_corners: float
+    secluded: float
+    entrances: float
+
+
+PRIVACY_PARTS = PrivacyParts(quiet_corners=0.4, secluded=0.3, entrances=0.3)
 
 # --- Paths (group walks) ----------------------------------------------------------------------
 
@@ -168,7 +194,13 @@ PRIVACY_PARTS: dict[str, float] = {"quiet_corners": 0.4, "secluded": 0.3, "entra
 #: walk vary its route.
 PATHS_FULL_M = 3000.0
 #: Parts: path length vs. a loop (the site's paths contain a cycle) (our choice).
-PATHS_PARTS: dict[str, float] = {"length": 0.6, "loop": 0.4}
+@dataclass(frozen=True)
+class PathsParts(Parts):
+    length: float
+    loop: float
+
+
+PATHS_PARTS = PathsParts(length=0.6, loop=0.4)
 
 # --- Sampling ---------------------------------------------------------------------------------
 

@@ -7,6 +7,8 @@ Sources are given beside each number; where a value is our own choice it says wh
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 # --- OS National Grid (Ordnance Survey, "A Guide to Coordinate Systems in Great Britain") ---
 
 #: The British National Grid (EPSG:27700, OSGB36 / Transverse Mercator on Airy 1830).
@@ -115,14 +117,18 @@ LOOP_RADIUS_RETRIES = 2
 #: Scoring weights (higher score = better). Our choices: green share and low retracing matter
 #: most; a loop on busy roads or far from the target length is penalised; toilets and benches
 #: on the way are a bonus with diminishing returns (max 2 toilets, 3 benches counted).
-SCORE_WEIGHTS: dict[str, float] = {
-    "share_green_blue": 1.0,
-    "share_on_roads": -1.0,
-    "share_retraced": -1.5,
-    "length_error": -2.0,
-    "toilets": 0.05,
-    "benches": 0.02,
-}
+@dataclass(frozen=True)
+class ScoreWeights:
+    share_green_blue: float
+    share_on_roads: float
+    share_retraced: float
+    length_error: float
+    toilets: float
+    benches: float
+
+
+SCORE_WEIGHTS = ScoreWeights(share_green_blue=1.0, share_on_roads=-1.0, share_retraced=-1.5,
+                             length_error=-2.0, toilets=0.05, benches=0.02)
 SCORE_MAX_TOILETS = 2
 SCORE_MAX_BENCHES = 3
 #: Two alternatives are "different" when at most this share of the shorter one's length is on

@@ -19,6 +19,7 @@ from ecoplan.app.ui import md_escape
 from ecoplan.errors import EcoplanError
 from ecoplan.plans.store import default_url
 from ecoplan.programmes import check as checks
+from ecoplan.programmes import print_style
 from ecoplan.programmes.edit import move_session
 from ecoplan.programmes.export import gpx_zip, programme_to_ics
 from ecoplan.programmes.model import Programme
@@ -231,8 +232,8 @@ def _downloads(p: Programme, layers) -> None:
         files = {"_for": key}
         ss[K_FILES] = files
     c1, c2 = st.columns(2)
-    paper = c1.radio("Paper", list(programmes_cfg.PAPER_IN), horizontal=True, key="prog_paper")
-    large = c2.checkbox(f"Large print (≥ {programmes_cfg.LARGE_BODY_PT:g} pt)", key="prog_large")
+    paper = c1.radio("Paper", list(print_style.PAPER_IN), horizontal=True, key="prog_paper")
+    large = c2.checkbox(f"Large print (≥ {print_style.LARGE_BODY_PT:g} pt)", key="prog_large")
     stem = programme_logic.file_stem(p)
 
     def leaflet(paper=paper, large=large) -> bytes:
