@@ -9,15 +9,16 @@ and 6 (gov.uk, 26 Sep 2019, saved as CSV), the humaniverse/IMD conversion of the
 from __future__ import annotations
 
 import re
+from typing import Final
 
 # --- Licences ---------------------------------------------------------------------------------
 
 #: MHCLG IoD data (OGL v3) — shown beside every result that uses deprivation or population.
-IOD_ATTRIBUTION = (
+IOD_ATTRIBUTION: Final = (
     "Contains public sector information licensed under the Open Government Licence v3.0."
 )
 #: ONS boundaries and lookups (OGL v3, ONS Open Geography Portal licence wording).
-ONS_BOUNDARY_ATTRIBUTION = (
+ONS_BOUNDARY_ATTRIBUTION: Final = (
     "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
     "Contains OS data © Crown copyright and database right"
 )
@@ -25,27 +26,27 @@ ONS_BOUNDARY_ATTRIBUTION = (
 # --- Codes ------------------------------------------------------------------------------------
 
 #: LSOA codes: E01 (England) / W01 (Wales) + 6 digits (ONS Register of Geographic Codes).
-LSOA_CODE = re.compile(r"^[EW]01\d{6}$")
+LSOA_CODE: Final = re.compile(r"^[EW]01\d{6}$")
 
 #: Number of ranked LSOAs per edition: deciles are rank bands of N/10 (IoD2019 Technical
 #: Report §3; 32,844 LSOA 2011 in England; IoD2025: 33,755 LSOA 2021 in England).
-N_RANKED: dict[str, int] = {"IoD2019": 32_844, "IoD2025": 33_755}
+N_RANKED: Final[dict[str, int]] = {"IoD2019": 32_844, "IoD2025": 33_755}
 #: Which LSOA vintage each edition is published on.
-EDITION_VINTAGE: dict[str, str] = {"IoD2019": "2011", "IoD2025": "2021"}
+EDITION_VINTAGE: Final[dict[str, str]] = {"IoD2019": "2011", "IoD2025": "2021"}
 
 # --- IoD 2019 (gov.uk CSV exports of the XLSX sheets) -----------------------------------------
 
 #: Headers are matched after lower-casing and collapsing white space; "prefix" matching lets
 #: File 2's "(where 1 is most deprived)" suffixes through.
-IOD2019_CODE = "lsoa code (2011)"
-IOD2019_NAME = "lsoa name (2011)"
-IOD2019_LAD_CODE = "local authority district code (2019)"
-IOD2019_LAD_NAME = "local authority district name (2019)"
-IOD2019_IMD_RANK = "index of multiple deprivation (imd) rank"
-IOD2019_IMD_DECILE = "index of multiple deprivation (imd) decile"
-IOD2019_POPULATION = "total population: mid 2015"
+IOD2019_CODE: Final = "lsoa code (2011)"
+IOD2019_NAME: Final = "lsoa name (2011)"
+IOD2019_LAD_CODE: Final = "local authority district code (2019)"
+IOD2019_LAD_NAME: Final = "local authority district name (2019)"
+IOD2019_IMD_RANK: Final = "index of multiple deprivation (imd) rank"
+IOD2019_IMD_DECILE: Final = "index of multiple deprivation (imd) decile"
+IOD2019_POPULATION: Final = "total population: mid 2015"
 #: File 2 domain header prefixes → our domain key (same keys as IoD2025 below).
-IOD2019_DOMAINS: dict[str, str] = {
+IOD2019_DOMAINS: Final[dict[str, str]] = {
     "income": "income",
     "employment": "employment",
     "education, skills and training": "education",
@@ -57,10 +58,10 @@ IOD2019_DOMAINS: dict[str, str] = {
 
 # --- IoD 2025 (humaniverse/IMD imd2025_england_lsoa21 → CSV) ----------------------------------
 
-IOD2025_CODE = "lsoa21_code"
-IOD2025_NAME = "lsoa21_name"
+IOD2025_CODE: Final = "lsoa21_code"
+IOD2025_NAME: Final = "lsoa21_name"
 #: humaniverse domain prefix → our domain key.
-IOD2025_DOMAINS: dict[str, str] = {
+IOD2025_DOMAINS: Final[dict[str, str]] = {
     "Income": "income",
     "Employment": "employment",
     "Education": "education",
@@ -72,34 +73,34 @@ IOD2025_DOMAINS: dict[str, str] = {
 
 # --- Lookup -----------------------------------------------------------------------------------
 
-LOOKUP_COLUMNS = ("lsoa11_code", "lsoa21_code", "change_code")
+LOOKUP_COLUMNS: Final = ("lsoa11_code", "lsoa21_code", "change_code")
 #: ONS change codes: U unchanged, S split (one 2011 → several 2021), M merged (several 2011 →
 #: one 2021), X irregular (redrawn, many-to-many).
-CHANGE_CODES = ("U", "S", "M", "X")
+CHANGE_CODES: Final = ("U", "S", "M", "X")
 
 # --- Boundaries -------------------------------------------------------------------------------
 
 #: Candidate id columns, tried in order, case-insensitively (ONS portal names first).
-BOUNDARY_CODE_COLUMNS: tuple[str, ...] = (
+BOUNDARY_CODE_COLUMNS: Final[tuple[str, ...]] = (
     "LSOA11CD", "LSOA21CD", "lsoa11_code", "lsoa21_code", "LSOA_code", "lsoa_cd", "LSOA",
     "area_code", "code", "geo_code", "DataZone", "DZ2011_cd", "id",
 )
-BOUNDARY_NAME_COLUMNS: tuple[str, ...] = (
+BOUNDARY_NAME_COLUMNS: Final[tuple[str, ...]] = (
     "LSOA11NM", "LSOA21NM", "lsoa11_name", "lsoa21_name", "LSOA_name", "area_name", "name",
     "Name",
 )
 #: Coordinates inside this box are taken as lon/lat when a file carries no CRS.
-LONLAT_BOUNDS = (-180.0, -90.0, 180.0, 90.0)
+LONLAT_BOUNDS: Final = (-180.0, -90.0, 180.0, 90.0)
 #: Extent of British National Grid (EPSG:27700) coordinates, metres: the grid's 700 km ×
 #: 1,300 km true-origin square (Ordnance Survey, "A guide to coordinate systems in Great
 #: Britain", §6). Used only to name the likely CRS in an error message.
-BNG_BOUNDS = (0.0, 0.0, 700_000.0, 1_300_000.0)
+BNG_BOUNDS: Final = (0.0, 0.0, 700_000.0, 1_300_000.0)
 
 # --- Origins (where people live) --------------------------------------------------------------
 
 #: building=* values that house people (OSM wiki Key:building, "Accommodation" group) plus
 #: untagged 'yes', which in UK OSM is mostly houses. Anything else is excluded.
-RESIDENTIAL_BUILDINGS: frozenset[str] = frozenset({
+RESIDENTIAL_BUILDINGS: Final[frozenset[str]] = frozenset({
     "yes", "house", "residential", "apartments", "terrace", "detached", "semidetached_house",
     "semi", "semi-detached", "bungalow", "dormitory", "farm", "farmhouse", "houseboat",
     "static_caravan", "cabin", "flats", "flat", "maisonette", "cottage", "townhouse",
@@ -107,7 +108,7 @@ RESIDENTIAL_BUILDINGS: frozenset[str] = frozenset({
 })
 #: Listed so readers see what is deliberately left out (OSM wiki Key:building, commercial,
 #: religious, civic, agricultural, storage groups). Not consulted: not-in-the-list = excluded.
-NON_RESIDENTIAL_BUILDINGS: frozenset[str] = frozenset({
+NON_RESIDENTIAL_BUILDINGS: Final[frozenset[str]] = frozenset({
     "industrial", "commercial", "retail", "office", "warehouse", "supermarket", "kiosk",
     "church", "chapel", "cathedral", "mosque", "synagogue", "temple", "monastery", "religious",
     "school", "college", "university", "kindergarten", "hospital", "public", "civic",
@@ -120,24 +121,24 @@ NON_RESIDENTIAL_BUILDINGS: frozenset[str] = frozenset({
 #: Footprints smaller than this are sheds/garages even when tagged 'yes' (our choice: the
 #: Nationally Described Space Standard (DCLG 2015) minimum dwelling is 37 m² floor area; a
 #: two-storey home of that size has an ~19-25 m² footprint, a single garage ~15-18 m²).
-MIN_UNTYPED_FOOTPRINT_M2 = 25.0
+MIN_UNTYPED_FOOTPRINT_M2: Final = 25.0
 #: Buildings stand for an area's homes only when OSM maps enough of them: at least this share
 #: of the expected households (population / HOUSEHOLD_SIZE). Below it, a few mapped houses
 #: would carry everyone, so street nodes are used instead (our choice; on the 2015 Isle of Wight
 #: extract 51 of 83 LSOAs with any residential building had under 10 % mapped).
-MIN_BUILDING_COVERAGE = 0.25
+MIN_BUILDING_COVERAGE: Final = 0.25
 #: Average household size, UK 2015 (ONS "Families and Households in the UK: 2015": 2.4).
-HOUSEHOLD_SIZE = 2.4
+HOUSEHOLD_SIZE: Final = 2.4
 #: With no population known, buildings are used when at least this many are mapped (our
 #: choice: ~3 % of the ~650 households of a typical LSOA).
-MIN_BUILDINGS_WITHOUT_POPULATION = 20
+MIN_BUILDINGS_WITHOUT_POPULATION: Final = 20
 #: At most this many origin points per area, so the access step stays fast (our choice: 200
 #: points keep the walk-time error from aggregation well below one street block in an LSOA of
 #: ~1,500 people / ~650 homes).
-MAX_ORIGIN_POINTS = 200
+MAX_ORIGIN_POINTS: Final = 200
 #: Street types whose nodes stand in for homes when an area has no residential buildings
 #: (OSM wiki Key:highway: roads people live on; not motorways, tracks or paths).
-POPULATED_STREETS: frozenset[str] = frozenset({
+POPULATED_STREETS: Final[frozenset[str]] = frozenset({
     "residential", "living_street", "unclassified", "service", "tertiary", "secondary",
     "primary", "tertiary_link", "secondary_link", "primary_link", "pedestrian", "road",
 })
@@ -145,4 +146,4 @@ POPULATED_STREETS: frozenset[str] = frozenset({
 # --- Generic need layer -----------------------------------------------------------------------
 
 #: Deciles, as in the IoD: 1 = most needy 10 %.
-N_DECILES = 10
+N_DECILES: Final = 10

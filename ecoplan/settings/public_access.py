@@ -8,11 +8,13 @@ in a few words, which rule decided.
 
 from __future__ import annotations
 
+from typing import Final
+
 # --- Operators that open their land -------------------------------------------------------------
 #: (regular expression matched case-insensitively against ``operator=*``, access level, label).
 #: Level "public" where a legal right of access exists, "permissive" where access is by the
 #: owner's published policy (it can be withdrawn, and some sites charge or close at night).
-OPEN_OPERATORS: tuple[tuple[str, str, str], ...] = (
+OPEN_OPERATORS: Final[tuple[tuple[str, str, str], ...]] = (
     # Forestry Commission freehold woodland was dedicated as access land under CRoW Act 2000
     # s.16 in 2005 ("Forestry England: Access to the nation's forests", forestryengland.uk;
     # Natural England, "CRoW Act 2000: dedicated land"). Forest Enterprise is the old name.
@@ -48,13 +50,14 @@ OPEN_OPERATORS: tuple[tuple[str, str, str], ...] = (
 #: Key:designation, "United Kingdom": access_land = CRoW Act 2000 open access land; common =
 #: registered common land, access land by CRoW Act 2000 s.1(1); country parks are open to the
 #: public by the Countryside Act 1968 s.7).
-OPEN_ACCESS_DESIGNATIONS: frozenset[str] = frozenset({"access_land", "common", "country_park"})
+OPEN_ACCESS_DESIGNATIONS: Final[frozenset[str]] = frozenset({"access_land", "common",
+                                                              "country_park"})
 
 # --- Public rights of way -------------------------------------------------------------------------
 #: ``designation=*`` values of English and Welsh public rights of way (OSM wiki
 #: Key:designation; Wildlife and Countryside Act 1981 s.66), with the words used in evidence.
 #: ``byway_open_to_all_vehicles`` is a common misspelling of BOAT on the Isle of Wight (taginfo).
-PROW_DESIGNATIONS: dict[str, str] = {
+PROW_DESIGNATIONS: Final[dict[str, str]] = {
     "public_footpath": "public footpath",
     "public_bridleway": "public bridleway",
     "restricted_byway": "restricted byway",
@@ -63,26 +66,26 @@ PROW_DESIGNATIONS: dict[str, str] = {
     "byway": "byway",
 }
 #: Permissive paths: the owner lets people walk there (OSM wiki Key:designation).
-PERMISSIVE_PATH_DESIGNATIONS: dict[str, str] = {
+PERMISSIVE_PATH_DESIGNATIONS: Final[dict[str, str]] = {
     "permissive_footpath": "permissive footpath",
     "permissive_bridleway": "permissive bridleway",
 }
 #: Paths whose ``foot=*`` says walking is a right (OSM wiki Key:foot: ``designated`` = a legal
 #: designation, ``yes`` = legal right of way), as issue 19 lists them.
-PROW_HIGHWAYS: frozenset[str] = frozenset({"footway", "path", "bridleway"})
-PROW_FOOT: frozenset[str] = frozenset({"yes", "designated"})
+PROW_HIGHWAYS: Final[frozenset[str]] = frozenset({"footway", "path", "bridleway"})
+PROW_FOOT: Final[frozenset[str]] = frozenset({"yes", "designated"})
 #: A right of way counts as crossing or running inside a site when at least this much of it
 #: lies more than ``PROW_INSIDE_INSET_M`` inside the outline (our choice: a path drawn along a
 #: field edge, sharing the outline's nodes, does not cross the land).
-PROW_INSIDE_INSET_M = 2.0
-PROW_MIN_INSIDE_M = 10.0
+PROW_INSIDE_INSET_M: Final = 2.0
+PROW_MIN_INSIDE_M: Final = 10.0
 
 # --- Water ----------------------------------------------------------------------------------------
 #: Strips of these categories count as confirmed only where a path runs beside them (issue 19:
 #: the banks of small streams and most lakes in England are private; the public may stand on a
 #: path or pavement that runs beside the water). "Beside" is an open-edge entrance: a walkable
 #: way within ``settings.osm.OPEN_EDGE_MAX_M`` of an unfenced edge.
-WATER_NEEDS_PATH: frozenset[str] = frozenset({"stream", "lake"})
+WATER_NEEDS_PATH: Final[frozenset[str]] = frozenset({"stream", "lake"})
 
 # --- The parks class (issue 11 point 3) -----------------------------------------------------------
 #: Site categories that make a *park*: public parks and gardens, recreation grounds, playing
@@ -94,22 +97,22 @@ WATER_NEEDS_PATH: frozenset[str] = frozenset({"stream", "lake"})
 #: and greens are added because they are town and village parks in all but name in England.
 #: Left out, as ONS does: play spaces, cemeteries, golf courses, allotments, nature reserves,
 #: woods, amenity grass.
-PARK_CATEGORIES: frozenset[str] = frozenset({
+PARK_CATEGORIES: Final[frozenset[str]] = frozenset({
     "park", "garden", "recreation_ground", "village_green", "common", "pitch",
 })
 
 #: A site (parts unioned: a park and the wood beside it are one site) is in the parks class
 #: when its park-class parts cover at least this share of it (our choice: a majority rule, as
 #: settings.osm.RESTRICTED_ZONE_OVERLAP; the site's entrances are then mostly the park's).
-PARK_MIN_SHARE = 0.5
+PARK_MIN_SHARE: Final = 0.5
 
 #: Pitches that are not green space: hard courts (OSM wiki Key:surface; Tag:leisure=pitch —
 #: tennis, basketball, netball and multi-use games areas are usually tarmac or artificial).
-HARD_PITCH_SURFACES: frozenset[str] = frozenset({
+HARD_PITCH_SURFACES: Final[frozenset[str]] = frozenset({
     "asphalt", "concrete", "paved", "tartan", "clay", "artificial_turf", "acrylic",
     "paving_stones", "sand", "compacted", "fine_gravel", "gravel", "rubber",
 })
-HARD_PITCH_SPORTS: frozenset[str] = frozenset({
+HARD_PITCH_SPORTS: Final[frozenset[str]] = frozenset({
     "tennis", "basketball", "netball", "skateboard", "multi", "boules", "bowls", "padel",
     "equestrian", "shooting", "motor", "karting", "athletics",
 })
