@@ -11,6 +11,7 @@ The country is found offline from the site's position (``ecoplan.support.country
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Final
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Advice:
 #: UK: HM Coastguard (call 999 or 112, ask for the Coastguard); NHS 111 for urgent advice in
 #: England, Scotland and Wales; The Circuit (national defibrillator network, defibfinder.uk);
 #: 101 is the UK police non-emergency number.
-UK = Advice(
+UK: Final = Advice(
     country="GB", uk=True,
     phone_line="Charged mobile phone (and the emergency number 999 or 112)",
     confirm_health="confirm on the NHS website before relying on it",
@@ -60,7 +61,7 @@ UK = Advice(
 )
 
 #: Everywhere else: 112 and no named national bodies.
-NEUTRAL = Advice(
+NEUTRAL: Final = Advice(
     country=None, uk=False,
     phone_line="Charged mobile phone (and the emergency number 112)",
     confirm_health="confirm with the local health service before relying on it",
@@ -82,4 +83,4 @@ NEUTRAL = Advice(
 
 #: ISO codes that get UK advice. Only GB: the Crown Dependencies (JE, GG, IM) run their own
 #: health services, so they get the neutral wording (112 works there too).
-UK_COUNTRIES: frozenset[str] = frozenset({"GB"})
+UK_COUNTRIES: Final[frozenset[str]] = frozenset({"GB"})

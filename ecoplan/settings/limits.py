@@ -7,8 +7,10 @@ and says so. One environment variable raises (or lowers) every cap at once.
 
 from __future__ import annotations
 
+from typing import Final
+
 #: Environment variable overriding every cap below, in megabytes (e.g. ``2000``).
-ENV_VAR = "ECOPLAN_MAX_DECOMPRESSED_MB"
+ENV_VAR: Final = "ECOPLAN_MAX_DECOMPRESSED_MB"
 
 #: Largest decompressed size per kind of input, in MB (1 MB = 1024 × 1024 bytes).
 #: - table: the largest tables ecoplan reads are national ones — IoD 2019 Files 1/2/6 are
@@ -21,8 +23,8 @@ ENV_VAR = "ECOPLAN_MAX_DECOMPRESSED_MB"
 #:   (``osmium cat big.osm.bz2 -o big.osm.pbf``), which the PBF reader handles in far less.
 #: - boundaries: area layers (GeoJSON, zipped shapefiles). The ONS full-resolution LSOA 2021
 #:   boundaries for all of England and Wales are a few hundred MB as GeoJSON; 1 GB covers them.
-MAX_DECOMPRESSED_MB: dict[str, int] = {"table": 200, "osm": 256, "boundaries": 1024}
+MAX_DECOMPRESSED_MB: Final[dict[str, int]] = {"table": 200, "osm": 256, "boundaries": 1024}
 
 #: Read and count in blocks of this many bytes (our choice: small enough that a refused bomb
 #: costs no memory, large enough that counting costs nothing measurable).
-CHUNK_BYTES = 1 << 20
+CHUNK_BYTES: Final = 1 << 20

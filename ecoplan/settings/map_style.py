@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Final
 
 #: "Any value" in a tag spec below (e.g. every ``water=*`` polygon is water).
-ANY = "*"
+ANY: Final = "*"
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class MapStyle:
         return frozenset(self.road_width_pt)
 
 
-STYLE = MapStyle(
+STYLE: Final = MapStyle(
     green=MappingProxyType({
         "leisure": frozenset({"park", "garden", "nature_reserve", "common", "recreation_ground",
                               "golf_course", "dog_park", "playground", "pitch"}),
@@ -93,28 +94,28 @@ STYLE = MapStyle(
 
 #: Line widths on the web map, pixels (our choice: a road reads at 2–3 px on a 96 dpi screen;
 #: a path thinner and dashed, as on the print).
-WEB_ROAD_PX = 2.5
-WEB_MAJOR_ROAD_PX = 3.5
-WEB_PATH_PX = 1.2
-WEB_PATH_DASH = "3 3"
-WEB_WATERWAY_PX = 1.5
+WEB_ROAD_PX: Final = 2.5
+WEB_MAJOR_ROAD_PX: Final = 3.5
+WEB_PATH_PX: Final = 1.2
+WEB_PATH_DASH: Final = "3 3"
+WEB_WATERWAY_PX: Final = 1.5
 
 # --- Labels (drawn offline from OSM names) --------------------------------------------------
 
 #: ``place=*`` values labelled on the web map, with the smallest zoom each is shown at and the
 #: font size in pixels (our choices, after OSM Carto: towns from zoom 10, villages and suburbs
 #: from 12, hamlets and neighbourhoods from 14).
-PLACE_LABELS: Mapping[str, tuple[int, int]] = MappingProxyType({
+PLACE_LABELS: Final[Mapping[str, tuple[int, int]]] = MappingProxyType({
     "city": (8, 16), "town": (10, 15), "suburb": (12, 13), "village": (12, 13),
     "quarter": (13, 12), "neighbourhood": (14, 12), "hamlet": (14, 12), "locality": (15, 11),
 })
 #: Road names are shown from this zoom (our choice: below it the names overlap the sites).
-ROAD_LABEL_MIN_ZOOM = 15
+ROAD_LABEL_MIN_ZOOM: Final = 15
 #: At most this many road-name labels on an area-wide map, longest roads first (our choice:
 #: the Isle of Wight has ≈ 1,400 named major-road ways; a few hundred keep the page small).
-MAX_ROAD_LABELS = 400
-ROAD_LABEL_PX = 11
+MAX_ROAD_LABELS: Final = 400
+ROAD_LABEL_PX: Final = 11
 #: Leaflet ``zoomSnap``: fitting an area may use quarter zoom levels, so a fitted area fills
 #: the map instead of up to half of it (Leaflet default 1; no tiles are drawn, so fractional
 #: zooms cost nothing).
-ZOOM_SNAP = 0.25
+ZOOM_SNAP: Final = 0.25

@@ -2,49 +2,53 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 # --- Saved-plans database ---------------------------------------------------------------------
 
-DB_FILENAME = "plans.sqlite"  # under ecoplan.settings.paths.data_dir()
-DB_URL_ENV = "ECOPLAN_DB_URL"  # any SQLAlchemy URL, e.g. postgresql+psycopg://…
-SQLITE_BUSY_TIMEOUT_MS = 30_000  # our choice: writers wait up to 30 s for the lock, never fail fast
-SCHEMA_COMPONENT = "plans"  # row in the shared schema_version table (others use their own name)
+DB_FILENAME: Final = "plans.sqlite"  # under ecoplan.settings.paths.data_dir()
+DB_URL_ENV: Final = "ECOPLAN_DB_URL"  # any SQLAlchemy URL, e.g. postgresql+psycopg://…
+# our choice: writers wait up to 30 s for the lock, never fail fast
+SQLITE_BUSY_TIMEOUT_MS: Final = 30_000
+# row in the shared schema_version table (others use their own name)
+SCHEMA_COMPONENT: Final = "plans"
 
 # --- Groups -----------------------------------------------------------------------------------
 
 #: Mobility profiles; the names match settings.network.SPEED_PRESETS_KMH where they overlap.
-PROFILES: tuple[str, ...] = ("default", "older-adults", "frail", "wheelchair")
+PROFILES: Final[tuple[str, ...]] = ("default", "older-adults", "frail", "wheelchair")
 #: Profiles more sensitive to cold, heat and ice (UKHSA: older people and those with long-term
 #: conditions are most at risk from heat and cold).
-VULNERABLE_PROFILES: frozenset[str] = frozenset({"older-adults", "frail", "wheelchair"})
+VULNERABLE_PROFILES: Final[frozenset[str]] = frozenset({"older-adults", "frail", "wheelchair"})
 #: Profiles for whom snow/ice means rethink rather than care (falls; wheelchairs on ice).
-ICE_RETHINK_PROFILES: frozenset[str] = frozenset({"frail", "wheelchair"})
+ICE_RETHINK_PROFILES: Final[frozenset[str]] = frozenset({"frail", "wheelchair"})
 
 # --- Site features from the sites table's ';'-joined ``categories`` ---------------------------
 # Category names follow ecoplan.settings.osm.CATEGORY_RULES (the sites stage) and the OSM tags
 # (OSM wiki natural=*, landuse=*,
 # (OSM wiki natural=*, landuse=*, leisure=*); several spellings are accepted.
 
-WOODLAND_CATS: frozenset[str] = frozenset({"wood", "woodland", "forest", "orchard"})
-OPEN_CATS: frozenset[str] = frozenset({
+WOODLAND_CATS: Final[frozenset[str]] = frozenset({"wood", "woodland", "forest", "orchard"})
+OPEN_CATS: Final[frozenset[str]] = frozenset({
     "heath", "down", "downs", "grassland", "grass", "meadow", "common", "moor", "fell",
     "scrub", "nature_reserve", "recreation_ground",
 })
-COAST_CATS: frozenset[str] = frozenset({
+COAST_CATS: Final[frozenset[str]] = frozenset({
     "coast", "coastline", "beach", "cliff", "sea", "shingle", "bay", "dune", "saltmarsh",
     "harbour",
 })
-WATER_CATS: frozenset[str] = frozenset({
+WATER_CATS: Final[frozenset[str]] = frozenset({
     "river", "riverbank", "lake", "water", "canal", "stream", "reservoir", "pond",
     "wetland", "blue",
 })
 #: Categories normally walked on grass or earth (mud when wet) unless surfaces say otherwise.
-UNSURFACED_CATS: frozenset[str] = WOODLAND_CATS | OPEN_CATS | COAST_CATS | WATER_CATS
+UNSURFACED_CATS: Final[frozenset[str]] = WOODLAND_CATS | OPEN_CATS | COAST_CATS | WATER_CATS
 
 # --- Leader checklist -------------------------------------------------------------------------
 
 #: Always on the list (Walking for Health / Ramblers walk-leader guidance). The phone line,
 #: with the country's emergency number, comes first (ecoplan.settings.advice).
-STANDARD_CHECKLIST: tuple[str, ...] = (
+STANDARD_CHECKLIST: Final[tuple[str, ...]] = (
     "First aid kit",
     "Register of walkers with emergency contacts and medical notes",
     "Meeting point agreed and shared",

@@ -8,32 +8,33 @@ is our own choice the source says so and why.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 # --- Open-Meteo request -----------------------------------------------------------------------
 
 #: Public endpoint (free for non-commercial use under 10,000 calls/day, CC BY 4.0).
-FORECAST_URL = "https://api.open-meteo.com/v1/forecast"
-ATTRIBUTION = "Weather data by Open-Meteo.com"
-DEFAULT_TIMEZONE = "Europe/London"
-FORECAST_DAYS = 7  # Open-Meteo default horizon
+FORECAST_URL: Final = "https://api.open-meteo.com/v1/forecast"
+ATTRIBUTION: Final = "Weather data by Open-Meteo.com"
+DEFAULT_TIMEZONE: Final = "Europe/London"
+FORECAST_DAYS: Final = 7  # Open-Meteo default horizon
 
 #: Hourly variables the rules read (current names). ``precipitation`` and ``wind_gusts_10m``
 #: are totals/maxima over the *preceding* hour (Open-Meteo docs).
-HOURLY_VARS: tuple[str, ...] = (
+HOURLY_VARS: Final[tuple[str, ...]] = (
     "temperature_2m", "apparent_temperature", "precipitation_probability", "precipitation",
     "wind_speed_10m", "wind_gusts_10m", "uv_index", "weather_code", "is_day",
 )
-DAILY_VARS: tuple[str, ...] = ("sunrise", "sunset")
+DAILY_VARS: Final[tuple[str, ...]] = ("sunrise", "sunset")
 
 #: Daily summary fields used when the hourly forecast does not cover a session (conservative).
-DAILY_FALLBACK_VARS: tuple[str, ...] = (
+DAILY_FALLBACK_VARS: Final[tuple[str, ...]] = (
     "weather_code", "temperature_2m_max", "temperature_2m_min", "apparent_temperature_max",
     "apparent_temperature_min", "precipitation_sum", "precipitation_probability_max",
     "uv_index_max", "wind_speed_10m_max", "wind_gusts_10m_max",
 )
 
 #: Legacy Open-Meteo names (pre-2023 responses and old fixtures) → current names.
-LEGACY_NAMES: dict[str, str] = {
+LEGACY_NAMES: Final[dict[str, str]] = {
     "weathercode": "weather_code",
     "windspeed_10m": "wind_speed_10m",
     "windgusts_10m": "wind_gusts_10m",
@@ -46,31 +47,31 @@ LEGACY_NAMES: dict[str, str] = {
 
 # --- HTTP behaviour ---------------------------------------------------------------------------
 
-CONNECT_TIMEOUT_S = 5.0  # our choice: fail fast on a dead network
-READ_TIMEOUT_S = 15.0  # Open-Meteo answers in well under a second (generationtime_ms)
-MAX_ATTEMPTS = 4  # 1 try + 3 retries on connection errors, timeouts, 5xx and 429
-BACKOFF_S = 1.0  # first wait; doubles each retry (1, 2, 4 s)
-MAX_RETRY_AFTER_S = 30.0  # cap on a server's Retry-After so the CLI never hangs
-CACHE_SUBDIR = "forecast"
+CONNECT_TIMEOUT_S: Final = 5.0  # our choice: fail fast on a dead network
+READ_TIMEOUT_S: Final = 15.0  # Open-Meteo answers in well under a second (generationtime_ms)
+MAX_ATTEMPTS: Final = 4  # 1 try + 3 retries on connection errors, timeouts, 5xx and 429
+BACKOFF_S: Final = 1.0  # first wait; doubles each retry (1, 2, 4 s)
+MAX_RETRY_AFTER_S: Final = 30.0  # cap on a server's Retry-After so the CLI never hangs
+CACHE_SUBDIR: Final = "forecast"
 
 # --- What a forecast must be before any rule reads it -------------------------------------------
 
 #: Largest forecast file read (bytes). Our choice: a full 16-day Open-Meteo response with every
 #: hourly variable we ask for is ≈ 60 KB; the recorded fixtures are 2–16 KB. 5 MB matches the
 #: app's upload cap for forecasts (settings.app.MAX_UPLOAD_MB["forecast"]).
-MAX_FORECAST_BYTES = 5 * 1024 * 1024
+MAX_FORECAST_BYTES: Final = 5 * 1024 * 1024
 #: Most hourly rows accepted. Open-Meteo serves at most 92 past + 16 forecast days
 #: (108 × 24 = 2,592 hours); our cap leaves room for 15-minute data and rejects junk.
-MAX_FORECAST_ROWS = 12_000
+MAX_FORECAST_ROWS: Final = 12_000
 #: A forecast whose point is farther than this from the site is for somewhere else: refused.
 #: Our choice: Open-Meteo answers with the nearest model grid cell; its coarsest global model
 #: (GFS 0.25°, ≈ 28 km cells) puts that cell at most ≈ 20 km from the asked-for point, so
 #: beyond 30 km the file was fetched for another place.
-FORECAST_FAR_KM = 30.0
+FORECAST_FAR_KM: Final = 30.0
 
 #: Physical range of every value a forecast or a leader can give (unit, low, high, source).
 #: Values outside are refused, never clipped: they mean a damaged file or a typo.
-PHYSICAL_RANGES: dict[str, tuple[str, float, float, str]] = {
+PHYSICAL_RANGES: Final[dict[str, tuple[str, float, float, str]]] = {
     "temperature_2m": ("°C", -90.0, 60.0, "WMO world records: −89.2 °C (Vostok 1983), "
                        "56.7 °C (Death Valley 1913)"),
     "apparent_temperature": ("°C", -100.0, 80.0, "our choice: air records widened for wind "
@@ -87,7 +88,7 @@ PHYSICAL_RANGES: dict[str, tuple[str, float, float, str]] = {
     "is_day": ("", 0.0, 1.0, "Open-Meteo flag 0/1"),
 }
 #: Daily summary fields → the hourly variable whose range applies.
-DAILY_RANGE_OF: dict[str, str] = {
+DAILY_RANGE_OF: Final[dict[str, str]] = {
     "weather_code": "weather_code", "temperature_2m_max": "temperature_2m",
     "temperature_2m_min": "temperature_2m", "apparent_temperature_max": "apparent_temperature",
     "apparent_temperature_min": "apparent_temperature",
@@ -96,7 +97,7 @@ DAILY_RANGE_OF: dict[str, str] = {
     "precipitation_probability_max": "precipitation_probability", "uv_index_max": "uv_index",
     "wind_speed_10m_max": "wind_speed_10m", "wind_gusts_10m_max": "wind_gusts_10m",
 }
-DAILY_PRECIP_RANGE: tuple[str, float, float, str] = (
+DAILY_PRECIP_RANGE: Final[tuple[str, float, float, str]] = (
     "mm/day", 0.0, 1825.0, "WMO world record 24-hour rainfall 1,825 mm (Foc-Foc, Réunion 1966)")
 
 # --- Rule thresholds (one table) --------------------------------------------------------------
@@ -110,7 +111,7 @@ class Threshold:
     source: str
 
 
-THRESHOLDS: tuple[Threshold, ...] = (
+THRESHOLDS: Final[tuple[Threshold, ...]] = (
     # Heat
     Threshold("heat_care_c", 25.0, "°C", "our choice: warm enough that a walking group needs "
               "water and shade; UKHSA notes health effects start below alert thresholds"),
@@ -162,7 +163,7 @@ THRESHOLDS: tuple[Threshold, ...] = (
               "plausible outdoor session"),
 )
 
-_BY_KEY: dict[str, Threshold] = {t.key: t for t in THRESHOLDS}
+_BY_KEY: Final[dict[str, Threshold]] = {t.key: t for t in THRESHOLDS}
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ class RuleThresholds:
     max_session_min: float
 
 
-RULES = RuleThresholds(**{t.key: t.value for t in THRESHOLDS})
+RULES: Final = RuleThresholds(**{t.key: t.value for t in THRESHOLDS})
 
 
 def source(key: str) -> str:
@@ -208,19 +209,19 @@ def source(key: str) -> str:
 #: OSM ``building=*`` values that are no refuge in a thunderstorm (US National Weather Service,
 #: "Lightning safety": unsafe are car ports, covered patios, picnic shelters, beach pavilions,
 #: sheds, greenhouses, tents; a safe building is enclosed, with wiring and plumbing).
-UNSAFE_BUILDINGS: frozenset[str] = frozenset({
+UNSAFE_BUILDINGS: Final[frozenset[str]] = frozenset({
     "roof", "ruins", "shed", "hut", "carport", "kiosk", "shelter", "greenhouse", "tent",
     "canopy", "pavilion", "grandstand", "construction", "no",
 })
 #: Look this far (m) from the site's edge for the nearest building (our choice: 2 km is about
 #: 25 minutes' walk, the most a group could cover while a storm builds).
-REFUGE_SEARCH_M = 2000.0
+REFUGE_SEARCH_M: Final = 2000.0
 
 # --- What each rule needs (the verdict is "unknown" without it) --------------------------------
 #: Rule family → hourly variables, any one of which lets the rule decide. A forecast (or a
 #: hand-entered set of conditions) lacking all of a family's variables for the session cannot
 #: say GO: the verdict becomes "unknown — check the forecast" unless a rule already says rethink.
-RULE_NEEDS: dict[str, tuple[str, ...]] = {
+RULE_NEEDS: Final[dict[str, tuple[str, ...]]] = {
     "heat and cold": ("temperature_2m", "apparent_temperature"),
     "rain": ("precipitation", "precipitation_probability", "weather_code"),
     "wind": ("wind_gusts_10m",),
@@ -228,7 +229,7 @@ RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "UV": ("uv_index",),
 }
 #: Daily summary field that stands in for an hourly variable (whole-day extremes: cautious).
-DAILY_STANDS_IN: dict[str, tuple[str, ...]] = {
+DAILY_STANDS_IN: Final[dict[str, tuple[str, ...]]] = {
     "temperature_2m": ("temperature_2m_max", "temperature_2m_min"),
     "apparent_temperature": ("apparent_temperature_max", "apparent_temperature_min"),
     "precipitation": ("precipitation_sum",),
@@ -242,19 +243,19 @@ DAILY_STANDS_IN: dict[str, tuple[str, ...]] = {
 #: (6), so a missing UV index does not stop the verdict. Clear-sky UVI ≈ 12.5·cos(SZA)^2.42
 #: (Madronich 2007, Photochem. Photobiol. 83:1537): 2.3 at 30° elevation — under 6 even
 #: doubled for fresh snow, altitude and low ozone.
-UV_LOW_SUN_ELEVATION_DEG = 30.0
+UV_LOW_SUN_ELEVATION_DEG: Final = 30.0
 
 # --- Weather codes (WMO 4677 as used by Open-Meteo) -------------------------------------------
 
-FOG_CODES: frozenset[int] = frozenset({45, 48})
-DRIZZLE_RAIN_CODES: frozenset[int] = frozenset(
+FOG_CODES: Final[frozenset[int]] = frozenset({45, 48})
+DRIZZLE_RAIN_CODES: Final[frozenset[int]] = frozenset(
     {51, 53, 55, 56, 57, 61, 63, 65, 66, 67, 80, 81, 82})
-HEAVY_RAIN_CODES: frozenset[int] = frozenset({65, 67, 82})
-FREEZING_CODES: frozenset[int] = frozenset({56, 57, 66, 67})
-SNOW_CODES: frozenset[int] = frozenset({71, 73, 75, 77, 85, 86})
-THUNDER_CODES: frozenset[int] = frozenset({95, 96, 99})
+HEAVY_RAIN_CODES: Final[frozenset[int]] = frozenset({65, 67, 82})
+FREEZING_CODES: Final[frozenset[int]] = frozenset({56, 57, 66, 67})
+SNOW_CODES: Final[frozenset[int]] = frozenset({71, 73, 75, 77, 85, 86})
+THUNDER_CODES: Final[frozenset[int]] = frozenset({95, 96, 99})
 
-CODE_TEXT: dict[int, str] = {
+CODE_TEXT: Final[dict[int, str]] = {
     0: "clear sky", 1: "mainly clear", 2: "partly cloudy", 3: "overcast", 45: "fog",
     48: "freezing fog", 51: "light drizzle", 53: "drizzle", 55: "dense drizzle",
     56: "light freezing drizzle", 57: "freezing drizzle", 61: "light rain", 63: "rain",
