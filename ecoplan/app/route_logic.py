@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -24,6 +24,10 @@ from ecoplan.errors import EcoplanError
 from ecoplan.osm.layers import OsmLayers, text
 from ecoplan.routes.model import Route
 from ecoplan.settings import network as net_cfg
+
+if TYPE_CHECKING:  # imported where used: the page loads before any route is planned
+    from ecoplan.routes.planner import RoutePlanner
+    from ecoplan.sites.build import Sites
 
 LonLat = tuple[float, float]
 
@@ -149,7 +153,8 @@ def default_title(req: RouteRequest) -> str:
     return f"Walk from {req.start_name} to {req.end_name}"
 
 
-def plan(req: RouteRequest, layers: OsmLayers, sites: Any, planner: Any = None) -> RouteResult:
+def plan(req: RouteRequest, layers: OsmLayers, sites: Sites | None,
+         planner: RoutePlanner | None = None) -> RouteResult:
     """Plan the request; a user error (start off the paths, outside the data, too long …)
     becomes a result with a message, so the page shows it and keeps working."""
     from ecoplan.routes.atob import plan_route
@@ -157,9 +162,9 @@ def plan(req: RouteRequest, layers: OsmLayers, sites: Any, planner: Any = None) 
     from ecoplan.routes.network import NoStepFreeRouteError
 
     title = default_title(req)
-    kw = dict(speed_kmh=req.speed_kmh, step_free=req.step_free, lit_only=req.lit_only,
-              avoid_roads=req.avoid_roads, planner=planner, start_name=req.start_name,
-              title=title)
+    kw: dict[str, Any] = dict(
+        speed_kmh=req.speed_kmh, step_free=req.step_free, lit_only=req.lit_only,
+        avoid_roads=req.avoid_roads, planner=planner, start_name=req.start_name, title=title)
     try:
         if req.is_loop:
             routes = plan_loops(layers, sites, req.start, req.minutes,

@@ -9,14 +9,17 @@ from scipy.sparse.csgraph import dijkstra
 
 from ecoplan.access.speeds import resolve_speed
 from ecoplan.errors import EcoplanError
+from ecoplan.osm.layers import OsmLayers
 from ecoplan.routes.model import Route
 from ecoplan.routes.network import NoStepFreeRouteError, RouteError, RouteNetwork, snap_start
 from ecoplan.routes.planner import RoutePlanner, make_route
 from ecoplan.routes.scoring import measure
 from ecoplan.settings import routes as routes_cfg
+from ecoplan.sites.build import Sites
 
 
-def plan_route(layers, sites, start_lonlat: tuple[float, float], end_lonlat: tuple[float, float],
+def plan_route(layers: OsmLayers, sites: Sites | None, start_lonlat: tuple[float, float],
+               end_lonlat: tuple[float, float],
                *, speed_kmh: float | str | None = None, step_free: bool = False,
                lit_only: bool = False, avoid_roads: bool = False, preferences: bool = True,
                planner: RoutePlanner | None = None, start_name: str = "Start",

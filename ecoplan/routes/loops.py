@@ -42,6 +42,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from ecoplan.access.speeds import metres, resolve_speed
 from ecoplan.errors import EcoplanError
+from ecoplan.osm.layers import OsmLayers
 from ecoplan.routes.model import Route
 from ecoplan.routes.network import (
     NoStepFreeRouteError,
@@ -52,6 +53,7 @@ from ecoplan.routes.network import (
 from ecoplan.routes.planner import RoutePlanner, make_route
 from ecoplan.routes.scoring import measure, overlap_share, score
 from ecoplan.settings import routes as routes_cfg
+from ecoplan.sites.build import Sites
 
 
 @dataclass(frozen=True)
@@ -64,14 +66,15 @@ class Candidate:
     score: float
 
 
-def plan_loops(layers, sites, start_lonlat: tuple[float, float], minutes_: float, *,
+def plan_loops(layers: OsmLayers, sites: Sites | None, start_lonlat: tuple[float, float],
+               minutes_: float, *,
                speed_kmh: float | str | None = None, step_free: bool = False,
                lit_only: bool = False, avoid_roads: bool = False, n_alternatives: int = 3,
                preferences: bool = True, planner: RoutePlanner | None = None,
                start_name: str = "Start", title: str = "") -> list[Route]:
     """Up to ``n_alternatives`` loop walks of about ``minutes_`` from ``start_lonlat`` (lon, lat).
 
-    ``layers``/``sites`` are the OSM layers and the ``build_sites`` result (or sites frame);
+    ``layers``/``sites`` are the OSM layers and the ``build_sites`` result (or None);
     pass a :class:`RoutePlanner` to reuse its prepared networks between calls. Raises
     :class:`RouteError` (an ``EcoplanError``) with a message for the user when no loop fits,
     and :class:`NoStepFreeRouteError` — carrying ``alternatives`` that are not step-free —

@@ -31,6 +31,7 @@ from ecoplan.network.graph import WalkGraph, build_walk_graph
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.routes.landmarks import Landmarks, find_landmarks
 from ecoplan.settings import routes as routes_cfg
+from ecoplan.sites.build import Sites
 
 
 class RouteError(EcoplanError):
@@ -110,17 +111,15 @@ class RouteNetwork:
         return csr_array((data[keep], (rows[keep], g.indices[keep])), shape=g.shape)
 
 
-def prepare_network(layers: OsmLayers, sites: gpd.GeoDataFrame | object | None, *,
-                    step_free: bool = False, graph: WalkGraph | None = None,
-                    entrances: gpd.GeoDataFrame | None = None) -> RouteNetwork:
+def prepare_network(layers: OsmLayers, sites: Sites | None, *, step_free: bool = False,
+                    graph: WalkGraph | None = None) -> RouteNetwork:
     """Build (or reuse ``graph``) and annotate the walking graph for routing.
 
-    ``sites`` is the sites GeoDataFrame or the ``Sites`` result of ``build_sites`` (whose
-    entrances are then used as landmarks); ``None`` means no green/blue space is known.
+    ``sites`` is the result of ``build_sites``: its sites give the green share of each edge,
+    its entrances are landmarks; ``None`` means no green/blue space is known.
     """
-    if hasattr(sites, "sites"):
-        entrances = getattr(sites, "entrances", None) if entrances is None else entrances
-        sites = sites.sites  # type: ignore[union-attr]
+    frame = sites.sites if sites is not None else None
+    entrances = sites.entrances if sites is not None else None
     if graph is None:
         graph = build_walk_graph(layers, step_free=step_free)
     elif graph.step_free != step_free:
@@ -143,8 +142,8 @@ def prepare_network(layers: OsmLayers, sites: gpd.GeoDataFrame | object | None, 
         lo, hi = graph.lonlat.min(axis=0), graph.lonlat.max(axis=0)
         bounds = (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))
     return RouteNetwork(
-        graph=graph, green=green_share(graph, sites), busy=busy, lit=lit, steps=steps,
-        edge_of_data=edge_of_data, landmarks=find_landmarks(graph, layers.pois, sites, entrances),
+        graph=graph, green=green_share(graph, frame), busy=busy, lit=lit, steps=steps,
+        edge_of_data=edge_of_data, landmarks=find_landmarks(graph, layers.pois, frame, entrances),
         bounds=bounds, component_length_m=comp_len,  # type: ignore[arg-type]
     )
 

@@ -22,12 +22,13 @@ from ecoplan.routes.directions import directions
 from ecoplan.routes.landmarks import route_waypoints
 from ecoplan.routes.model import Route
 from ecoplan.routes.network import RouteNetwork, prepare_network
+from ecoplan.sites.build import Sites
 
 
 class RoutePlanner:
     """Prepared route networks for one area, built on first use and kept."""
 
-    def __init__(self, layers: OsmLayers, sites=None) -> None:
+    def __init__(self, layers: OsmLayers, sites: Sites | None = None) -> None:
         self.layers = layers
         self.sites = sites
         self._nets: dict[bool, RouteNetwork] = {}
@@ -56,7 +57,7 @@ def make_route(net: RouteNetwork, path: np.ndarray, metrics: dict[str, float], *
     )
 
 
-def site_start(sites, site_id: str, entrance: int | str | None = None
+def site_start(sites: Sites | None, site_id: str, entrance: int | str | None = None
                ) -> tuple[tuple[float, float], str]:
     """A start point (lon, lat) and name for a site id: its best entrance (tagged first, then
     the one nearest the network), else a point inside the site. ``entrance`` chooses another
@@ -90,15 +91,16 @@ ENTRANCE_KINDS = {"tagged": "Mapped entrance", "crossing": "Path into the site",
 ENTRANCE_STREET_M = 40.0
 
 
-def site_entrances(sites, site_id: str, layers: OsmLayers | None = None
+def site_entrances(sites: Sites | None, site_id: str, layers: OsmLayers | None = None
                    ) -> list[EntranceChoice]:
     """Every entrance of a site, best first (the order :func:`site_start` picks from), with a
     label naming its kind and, given ``layers``, the street it is on; a site without
     entrances gives one point inside it."""
     starts = site_starts(sites, site_id)
-    entrances = getattr(sites, "entrances", None)
+    assert sites is not None  # site_starts refuses None
+    entrances = sites.entrances
     ent = (entrances[entrances["site_id"].astype(str) == str(site_id)]
-           if entrances is not None and len(entrances) else None)
+           if len(entrances) else None)
     if ent is None or not len(ent):
         (lonlat, name), = starts
         return [EntranceChoice(lonlat, name, "", f"1. A point inside {name}")]
@@ -136,22 +138,21 @@ def _nearest_street_names(points, layers: OsmLayers) -> list[str]:
     return out
 
 
-def site_starts(sites, site_id: str, *, limit: int | None = None
+def site_starts(sites: Sites | None, site_id: str, *, limit: int | None = None
                 ) -> list[tuple[tuple[float, float], str]]:
     """Start points (lon, lat) and names for a site id, best first: its entrances (tagged
     first, then nearest the network), else one point inside the site. ``limit`` caps the list
     (a loop search tries the next entrance when the best one leads nowhere)."""
-    frame = sites.sites if hasattr(sites, "sites") else sites
-    entrances = getattr(sites, "entrances", None)
-    if frame is None or "site_id" not in frame:
+    if sites is None or "site_id" not in sites.sites:
         raise EcoplanError("No sites are loaded: give the start as LAT,LON instead.")
+    frame, entrances = sites.sites, sites.entrances
     hit = frame[frame["site_id"].astype(str) == str(site_id)]
     if hit.empty:
         raise EcoplanError(f"No site with id {site_id!r}: list ids with `ecoplan sites`, or "
                            "give the start as LAT,LON.")
     row = hit.iloc[0]
     name = text(pd.Series([row.get("name")])).iloc[0] or f"site {site_id}"
-    if entrances is not None and len(entrances):
+    if len(entrances):
         ent = entrances[entrances["site_id"].astype(str) == str(site_id)]
         if len(ent):
             ent = ent.assign(_tagged=(ent["source"] != "tagged").astype(int))

@@ -19,6 +19,7 @@ from ecoplan.osm.layers import OsmLayers
 from ecoplan.routes.planner import RoutePlanner, poi_start, site_entrances, site_start
 from ecoplan.settings import app as app_cfg
 from ecoplan.settings import network as net_cfg
+from ecoplan.sites.build import Sites
 
 MAP_MODE = "A point I click on the map"
 SITE_MODE = "A site entrance"
@@ -61,7 +62,7 @@ CLICK_START, CLICK_END = "start", "finish"
 
 
 @st.cache_resource(show_spinner="Preparing the walking network for routes…", max_entries=4)
-def route_planner(source: str, _layers: OsmLayers, _sites: object) -> RoutePlanner:
+def route_planner(source: str, _layers: OsmLayers, _sites: Sites) -> RoutePlanner:
     """One planner per area: its prepared networks (≈ 1 s each on the island) are reused."""
     return RoutePlanner(_layers, _sites)
 
@@ -74,7 +75,7 @@ def result(s=None) -> RouteResult | None:
 # --- form -----------------------------------------------------------------------------------
 
 
-def _start(layers: OsmLayers, built) -> tuple[tuple[float, float] | None, str]:
+def _start(layers: OsmLayers, built: Sites) -> tuple[tuple[float, float] | None, str]:
     ss = st.session_state
     if K_MODE not in ss and state.selected_site() in set(built.sites["site_id"].astype(str)):
         ss[K_MODE] = SITE_MODE  # a site was chosen on Sites / Plan a session: start there
@@ -115,7 +116,7 @@ def _start(layers: OsmLayers, built) -> tuple[tuple[float, float] | None, str]:
         return None, ""
 
 
-def _entrance(layers: OsmLayers, built, sid: str) -> tuple[tuple[float, float], str]:
+def _entrance(layers: OsmLayers, built: Sites, sid: str) -> tuple[tuple[float, float], str]:
     """The start entrance of site ``sid``: the best one, or the one chosen in the list."""
     choices = _entrance_choices(state.source(), sid, layers, built)
     if len(choices) < 2:
@@ -132,7 +133,7 @@ def _entrance(layers: OsmLayers, built, sid: str) -> tuple[tuple[float, float], 
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _entrance_choices(source: str, sid: str, _layers: OsmLayers, _built) -> list:
+def _entrance_choices(source: str, sid: str, _layers: OsmLayers, _built: Sites) -> list:
     return site_entrances(_built, sid, _layers)
 
 
@@ -323,7 +324,7 @@ def render() -> None:
     ui.page_link("sites", "Back to the sites", icon=":material/park:")
 
 
-def _plan(req, source: str, layers: OsmLayers, built, label: str) -> None:
+def _plan(req: RouteRequest, source: str, layers: OsmLayers, built: Sites, label: str) -> None:
     """Plan ``req`` with its steps shown (network, then routes and directions)."""
     ss = st.session_state
     with st.status(label, expanded=True) as status:
