@@ -507,7 +507,7 @@ def add_points(m: folium.Map, points: gpd.GeoDataFrame, *, label_column: str | N
                id_column: str | None = None, legend: bool = False) -> folium.GeoJson:
     """Small circles for entrances or amenities, with escaped tooltips.
 
-    ``color_by`` picks the colour per value (``palette`` or settings.app.POINT_COLORS).
+    ``color_by`` picks the colour per value (``palette`` or app.style.POINT_COLORS).
     """
     pts = points[points.geom_type == "Point"] if len(points) else points
     palette = dict(palette or app_style.POINT_COLORS)
