@@ -8,10 +8,11 @@ readable; import the one you need under its own name
 source limits · ``network`` walk filter and speeds · ``need`` IoD/ONS formats · ``access``
 standards (AGS, ANGSt, WHO, 15 minutes) · ``ranking`` score weights · ``weather`` session rules
 · ``plans`` database · ``routes`` loops, grid references and GPX · ``support`` help nearby ·
-``programmes`` seasons of sessions and their leaflet · ``map_style`` the basemap both maps
-share · ``app`` the app's uploads, downloads and attribution.
+``programmes`` seasons of sessions · ``parts`` typed weight tables · ``map_style`` the
+basemap both maps share · ``app`` the app's uploads, downloads and attribution.
 
 How things look is kept next to what draws them: the app's colours and sizes in
 :mod:`ecoplan.app.style`, its input ranges in :mod:`ecoplan.app.controls`, the printed route
-map's in :mod:`ecoplan.routes.print_style` (docs/architecture.md, "Where each decision lives").
+map's in :mod:`ecoplan.routes.print_style`, the leaflet's in
+:mod:`ecoplan.programmes.print_style` (docs/architecture.md, "Where each decision lives").
 """
