@@ -52,6 +52,8 @@ FEATURE_FILTER: dict[str, list[str] | bool] = {
     "landuse": [
         "forest", "grass", "meadow", "recreation_ground", "village_green", "reservoir",
         "allotments", "military", "common", "industrial",
+        # Not a site: where people live, for origins (settings.need.RESIDENTIAL_LANDUSE).
+        "residential",
     ],
     "natural": [
         "wood", "heath", "grassland", "scrub", "wetland", "water", "beach", "coastline",
