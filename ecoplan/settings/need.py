@@ -142,6 +142,8 @@ POPULATED_STREETS: frozenset[str] = frozenset({
     "primary", "tertiary_link", "secondary_link", "primary_link", "pedestrian", "road",
 })
 
+#: Version of the origin model, part of the access cache key (2026.1: homes in residential land).
+ORIGINS_VERSION = "2026.1"
 #: Land where people live (OSM wiki Tag:landuse=residential: "predominantly houses or apartment
 #: buildings"). Where an area has such land, its homes are taken to lie there: residential
 #: buildings and street nodes outside it (farm sheds, industrial units, country lanes between
