@@ -54,6 +54,7 @@ from ecoplan.access.pipeline import AccessInputs, load_areas
 from ecoplan.need.origins import describe_methods, place_origins
 from ecoplan.network.graph import build_walk_graph
 from ecoplan.osm.pbf import read_pbf
+from ecoplan.settings.need import RESIDENTIAL_LANDUSE
 from ecoplan.settings.paths import shared_data_dir
 from ecoplan.sites.build import build_sites
 
@@ -120,17 +121,38 @@ def private_fields(sites: gpd.GeoDataFrame) -> set[str]:
     return set(sites.loc[hit, "site_id"])
 
 
-def outline_distance(origins: gpd.GeoDataFrame, parks: gpd.GeoDataFrame) -> np.ndarray:
-    """Metres from each origin to the nearest park outline as the crow flies (0 inside)."""
+def outline_distance(origins: gpd.GeoDataFrame, parks: gpd.GeoDataFrame
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Metres from each origin to the nearest park outline as the crow flies (0 inside), and
+    that park's row in ``parks``."""
     metric = origins.estimate_utm_crs()
     o = origins[["geometry"]].to_crs(metric)
-    hit = gpd.sjoin_nearest(o, parks[["geometry"]].to_crs(metric), distance_col="d")
-    return hit[~hit.index.duplicated()]["d"].reindex(o.index).to_numpy(float)
+    hit = gpd.sjoin_nearest(o, parks[["geometry"]].reset_index(drop=True).to_crs(metric),
+                            distance_col="d")
+    hit = hit[~hit.index.duplicated()].reindex(o.index)
+    return hit["d"].to_numpy(float), hit["index_right"].to_numpy()
 
 
-def explain(outline: pd.Series, ons: pd.Series, areas: gpd.GeoDataFrame) -> None:
+def nearest_parks_where_osm_is_nearer(origins: gpd.GeoDataFrame, nearest: np.ndarray,
+                                      parks: gpd.GeoDataFrame, codes: pd.Index) -> None:
+    """For LSOAs where OSM finds a park much nearer than ONS: the park most of their people
+    are nearest to (usually something OS files as a play space, bowling green or court)."""
+    df = pd.DataFrame({"area": origins["area_code"].to_numpy(), "park": nearest,
+                       "w": origins["share"].to_numpy(float)})
+    df = df[df["area"].isin(codes)]
+    top = df.groupby(["area", "park"])["w"].sum().reset_index().sort_values("w")
+    top = top.drop_duplicates("area", keep="last")
+    p = parks.reset_index(drop=True)
+    for row in top.itertuples():
+        site = p.iloc[int(row.park)]
+        print(f"    {row.area}: {site['name'] or '(unnamed)'} [{site['categories']}, "
+              f"{site['area_ha']:.2f} ha] for {row.w:.0%} of its people")
+
+
+def explain(outline: pd.Series, ons: pd.Series, areas: gpd.GeoDataFrame) -> pd.Index:
     """Why the two differ, in counts: where even the outline lower bound is far from ONS,
-    no network, entrance or origin model can close the gap (the park data differ)."""
+    no network, entrance or origin model can close the gap (the park data differ). Returns
+    the LSOAs where OSM's nearest park is much nearer than ONS's."""
     both = pd.concat([outline.rename("osm"), ons.rename("ons")], axis=1, join="inner")
     r = both["osm"] / both["ons"]
     ha = areas.set_index("area_code").to_crs(areas.estimate_utm_crs()).area / 10_000
@@ -140,11 +162,12 @@ def explain(outline: pd.Series, ons: pd.Series, areas: gpd.GeoDataFrame) -> None
           f"little): {(r > 1.5).sum()} ({(small & (r > 1.5)).sum()}) more than 1.5x ONS "
           f"(OS maps a park nearer than any OSM 2015 park, or homes lie elsewhere), "
           f"{(r < 1 / 1.5).sum()} ({(small & (r < 1 / 1.5)).sum()}) under 1/1.5x (OSM counts "
-          f"a park OS does not), {((r >= 1 / 1.5) & (r <= 1.5)).sum()} within 1.5x either way")
+          f"a park OS does not, or OS's access points lie farther), {((r >= 1 / 1.5) & (r <= 1.5)).sum()} within 1.5x either way")
     for town, part in both.groupby(small):
         rho = spearmanr(part["osm"], part["ons"]).statistic
         print(f"  LSOAs {'under' if town else 'of at least'} 100 ha ({len(part)}): "
               f"Spearman {rho:.3f}, median ratio {part['osm'].median() / part['ons'].median():.2f}")
+    return both.index[r < 1 / 1.5]
 
 
 def main() -> int:
@@ -193,7 +216,7 @@ def main() -> int:
             name = f"{label} ({how})"
             rows[name] = compare(per_lsoa(origins, metres.to_numpy(float)), ons)
             rows[name]["park sites"] = f"{ents.loc[mask, 'site_id'].nunique()}"
-    outline = outline_distance(origins, sites[is_park])
+    outline, nearest = outline_distance(origins, sites[is_park])
     name = "parks, straight line to the outline (lower bound)"
     rows[name] = compare(per_lsoa(origins, outline), ons)
     rows[name]["park sites"] = f"{len(parks)}"
@@ -209,9 +232,17 @@ def main() -> int:
     print(f"Isle of Wight: {len(origins):,} origins in {origins['area_code'].nunique()} LSOAs; "
           f"{describe_methods(origins)}")
     print(f"private playing fields (restricted pitches / recreation grounds): {len(fields)}")
+    land = layers.features[layers.features["landuse"].isin(RESIDENTIAL_LANDUSE)]
+    with_land = gpd.sjoin(areas[["area_code", "geometry"]], land[["geometry"]],
+                          predicate="intersects")["area_code"].nunique()
+    print(f"residential land (landuse=residential): {len(land)} polygons, in {with_land} of "
+          f"{len(areas)} LSOAs")
     with pd.option_context("display.width", 200):
         print(pd.DataFrame(rows).T.to_string())
-    explain(per_lsoa(origins, outline), ons, areas)
+    nearer = explain(per_lsoa(origins, outline), ons, areas)
+    print("  where OSM's nearest park is much nearer than ONS's, the park most people are "
+          "nearest to:")
+    nearest_parks_where_osm_is_nearer(origins, nearest, sites[is_park], nearer)
     # Where the two disagree most (first variant): usually a park OS maps and OSM 2015 lacks.
     res = nearest_site(graph, ents[variants["parks, every entrance"].to_numpy()])
     walk = per_lsoa(origins, origin_distances(graph, res, origins)["network_m"].to_numpy(float))
