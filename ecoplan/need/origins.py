@@ -80,9 +80,11 @@ def street_nodes(nodes: gpd.GeoDataFrame, ways: gpd.GeoDataFrame | None,
                             crs=metric_crs)
 
 
-def residential_land(features: gpd.GeoDataFrame | None, metric_crs: object):
-    """Residential land (``settings.need.RESIDENTIAL_LANDUSE``) as one prepared geometry in
-    ``metric_crs``, grown by ``RESIDENTIAL_LAND_TOLERANCE_M``; None when there is none."""
+def residential_land(features: gpd.GeoDataFrame | None,
+                     metric_crs: object) -> shapely.STRtree | None:
+    """Residential land (``settings.need.RESIDENTIAL_LANDUSE``) in ``metric_crs``, each polygon
+    grown by ``RESIDENTIAL_LAND_TOLERANCE_M``, in a spatial index (no union: a county holds
+    tens of thousands of them); None when there is none."""
     if features is None or len(features) == 0 or "landuse" not in features.columns:
         return None
     hit = features["landuse"].isin(need_cfg.RESIDENTIAL_LANDUSE) & features.geometry.geom_type.isin(
@@ -90,16 +92,17 @@ def residential_land(features: gpd.GeoDataFrame | None, metric_crs: object):
     if not hit.any():
         return None
     geoms = shapely.make_valid(features.loc[hit, "geometry"].to_crs(metric_crs).to_numpy())
-    land = shapely.buffer(shapely.union_all(geoms), need_cfg.RESIDENTIAL_LAND_TOLERANCE_M)
-    shapely.prepare(land)
-    return land
+    return shapely.STRtree(shapely.buffer(geoms, need_cfg.RESIDENTIAL_LAND_TOLERANCE_M))
 
 
-def in_land(points: gpd.GeoDataFrame, land) -> np.ndarray:
+def in_land(points: gpd.GeoDataFrame, land: shapely.STRtree | None) -> np.ndarray:
     """Which points lie in ``land`` (all False when there is no residential land)."""
+    inside = np.zeros(len(points), dtype=bool)
     if land is None or len(points) == 0:
-        return np.zeros(len(points), dtype=bool)
-    return shapely.contains_xy(land, points.geometry.x.to_numpy(), points.geometry.y.to_numpy())
+        return inside
+    hits = land.query(points.geometry.to_numpy(), predicate="intersects")
+    inside[hits[0]] = True
+    return inside
 
 
 def aggregate_points(x: np.ndarray, y: np.ndarray, w: np.ndarray,
