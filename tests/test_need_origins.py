@@ -17,8 +17,10 @@ from ecoplan.need.origins import (
     ORIGIN_COLUMNS,
     aggregate_points,
     describe_methods,
+    in_land,
     method_counts,
     place_origins,
+    residential_land,
     split_population,
 )
 from ecoplan.osm.layers import (
@@ -189,6 +191,11 @@ def test_isle_of_wight_origins(iow_layers) -> None:
     # The 2015 extract maps homes well in some LSOAs only: both methods must occur.
     assert counts["buildings"] > 0 and counts["network_nodes"] > 0
     assert origins.groupby("area_code").size().max() <= 200
+    # The reader keeps landuse=residential (124 polygons in the 2015 extract), and every
+    # origin then lies in residential land: no one is placed on a country lane.
+    land = residential_land(iow_layers.features, UTM)
+    assert land is not None and len(land.geometries) == 124
+    assert in_land(origins.to_crs(UTM), land).all()
 
 
 def _with_residential(layers: OsmLayers, polys: list) -> OsmLayers:
