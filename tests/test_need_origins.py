@@ -17,8 +17,10 @@ from ecoplan.need.origins import (
     ORIGIN_COLUMNS,
     aggregate_points,
     describe_methods,
+    in_land,
     method_counts,
     place_origins,
+    residential_land,
     split_population,
 )
 from ecoplan.osm.layers import (
@@ -189,3 +191,54 @@ def test_isle_of_wight_origins(iow_layers) -> None:
     # The 2015 extract maps homes well in some LSOAs only: both methods must occur.
     assert counts["buildings"] > 0 and counts["network_nodes"] > 0
     assert origins.groupby("area_code").size().max() <= 200
+    # The reader keeps landuse=residential (124 polygons in the 2015 extract), and every
+    # origin then lies in residential land: no one is placed on a country lane.
+    land = residential_land(iow_layers.features, UTM)
+    assert land is not None and len(land.geometries) == 124
+    assert in_land(origins.to_crs(UTM), land).all()
+
+
+def _with_residential(layers: OsmLayers, polys: list) -> OsmLayers:
+    feats = gpd.GeoDataFrame({"osm_type": "way", "osm_id": range(len(polys)),
+                              "landuse": "residential"},
+                             geometry=_m(polys).to_numpy(), crs=4326)
+    return OsmLayers(features=conform(feats, feature_columns()), ways=layers.ways,
+                     nodes=layers.nodes, pois=layers.pois, buildings=layers.buildings)
+
+
+def test_residential_land_keeps_people_in_the_village() -> None:
+    # Area A: a village street (nodes 1-3, x 100-300) inside residential land and a long lane
+    # (nodes 4-7, x 400-900) outside it. Area B: the same lane pattern, no residential land.
+    nodes = {1: (100, 500), 2: (200, 500), 3: (300, 500), 4: (400, 500), 5: (600, 500),
+             6: (800, 500), 7: (900, 500), 11: (1100, 500), 12: (1500, 500), 13: (1900, 500)}
+    ways = [(1, 2, "residential"), (2, 3, "residential"), (3, 4, "unclassified"),
+            (4, 5, "unclassified"), (5, 6, "unclassified"), (6, 7, "unclassified"),
+            (11, 12, "unclassified"), (12, 13, "unclassified")]
+    base = _layers([], ways, nodes)
+    # The village outline stops 8 m short of node 3 (the street at its edge is still in:
+    # within RESIDENTIAL_LAND_TOLERANCE_M) and 100 m short of node 4 (out).
+    village = box(X0 + 50, Y0 + 400, X0 + 292, Y0 + 600)
+    origins = place_origins(_areas({"A": 300.0, "B": 300.0}), _with_residential(base, [village]))
+    a = origins[origins.area_code == "A"].to_crs(UTM)
+    assert sorted(np.round(a.geometry.x - X0)) == [100, 200, 300]
+    assert np.isclose(a["population"].sum(), 300.0)
+    b = origins[origins.area_code == "B"].to_crs(UTM)
+    assert sorted(np.round(b.geometry.x - X0)) == [1100, 1500, 1900]  # no land: all nodes
+    # Without residential land anywhere, area A spreads people along the lane as before.
+    before = place_origins(_areas({"A": 300.0, "B": 300.0}), base)
+    assert (before.area_code == "A").sum() == 7
+
+
+def test_residential_land_drops_farm_buildings() -> None:
+    # Area A: four houses in residential land, one large untagged barn outside it.
+    houses = [("house", _house(100 + 20 * i, 100, 10)) for i in range(4)]
+    barn = ("yes", _house(700, 700, 40))
+    nodes = {1: (100, 90), 2: (300, 90)}
+    base = _layers([*houses, barn], [(1, 2, "residential")], nodes)
+    land = box(X0 + 50, Y0 + 50, X0 + 250, Y0 + 200)
+    areas = _areas({"A": 4 * 2.4})
+    with_land = place_origins(areas, _with_residential(base, [land]))
+    assert set(with_land["method"]) == {"buildings"}
+    assert (with_land.to_crs(UTM).geometry.x - X0).max() < 250  # the barn is not a home
+    without = place_origins(areas, base)
+    assert (without.to_crs(UTM).geometry.x - X0).max() > 700  # before: it took most people

@@ -25,6 +25,7 @@ from ecoplan.access.measure import AccessResult
 from ecoplan.errors import OutputFileError
 from ecoplan.io import atomic_paths
 from ecoplan.settings import access as access_cfg
+from ecoplan.settings import need as need_cfg
 from ecoplan.settings import osm as osm_cfg
 from ecoplan.settings.paths import cache_dir
 
@@ -54,7 +55,8 @@ def file_digest(path: str | os.PathLike) -> str:
 def cache_key(parts: dict[str, Any]) -> str:
     """Stable hash of ``parts`` plus the standards and ecoplan versions."""
     full = {**parts, "_standards": access_cfg.STANDARDS_VERSION, "_ecoplan": __version__,
-            "_sites": osm_cfg.SITES_VERSION, "_format": FORMAT}
+            "_sites": osm_cfg.SITES_VERSION, "_origins": need_cfg.ORIGINS_VERSION,
+            "_format": FORMAT}
     text = json.dumps(full, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 

@@ -13,6 +13,12 @@ Method per area, first that applies (the ``method`` column says which):
    when the area has no such street.
 3. ``representative_point`` — neither: one point guaranteed inside the area.
 
+Where an area has residential land (``landuse=residential``, ``settings.need``), methods 1 and 2
+use only the buildings and street nodes in it (within ``RESIDENTIAL_LAND_TOLERANCE_M``): homes
+cluster in towns and villages, not along every lane or among farm sheds (issue 11.3: in large
+rural areas the old spread put people far from the parks ONS finds near their addresses).
+Areas with no residential land, or none of these points in it, use all of them as before.
+
 To keep the access step fast, an area's points are aggregated to at most ``max_points`` with
 a square grid (cell size grown until few enough cells are occupied); each cell's weight goes to
 the real building/node nearest the cell's weighted centre, so origins stay on homes/streets.
@@ -30,6 +36,7 @@ import math
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.settings import need as need_cfg
@@ -71,6 +78,31 @@ def street_nodes(nodes: gpd.GeoDataFrame, ways: gpd.GeoDataFrame | None,
     pts = sel.geometry.to_crs(metric_crs)
     return gpd.GeoDataFrame({"weight": np.ones(len(pts))}, geometry=pts.to_numpy(),
                             crs=metric_crs)
+
+
+def residential_land(features: gpd.GeoDataFrame | None,
+                     metric_crs: object) -> shapely.STRtree | None:
+    """Residential land (``settings.need.RESIDENTIAL_LANDUSE``) in ``metric_crs``, each polygon
+    grown by ``RESIDENTIAL_LAND_TOLERANCE_M``, in a spatial index (no union: a county holds
+    tens of thousands of them); None when there is none."""
+    if features is None or len(features) == 0 or "landuse" not in features.columns:
+        return None
+    hit = features["landuse"].isin(need_cfg.RESIDENTIAL_LANDUSE) & features.geometry.geom_type.isin(
+        ["Polygon", "MultiPolygon"])
+    if not hit.any():
+        return None
+    geoms = shapely.make_valid(features.loc[hit, "geometry"].to_crs(metric_crs).to_numpy())
+    return shapely.STRtree(shapely.buffer(geoms, need_cfg.RESIDENTIAL_LAND_TOLERANCE_M))
+
+
+def in_land(points: gpd.GeoDataFrame, land: shapely.STRtree | None) -> np.ndarray:
+    """Which points lie in ``land`` (all False when there is no residential land)."""
+    inside = np.zeros(len(points), dtype=bool)
+    if land is None or len(points) == 0:
+        return inside
+    hits = land.query(points.geometry.to_numpy(), predicate="intersects")
+    inside[hits[0]] = True
+    return inside
 
 
 def aggregate_points(x: np.ndarray, y: np.ndarray, w: np.ndarray,
@@ -143,21 +175,25 @@ def place_origins(areas: gpd.GeoDataFrame, layers: OsmLayers | None = None, *,
         bld = residential_buildings(layers.buildings, metric)
         nod = street_nodes(layers.nodes, layers.ways, metric)
         anynode = street_nodes(layers.nodes, layers.ways, metric, populated_only=False)
+        land = residential_land(layers.features, metric)
     else:
         bld = nod = anynode = empty
+        land = None
     bld_in = _in_areas(bld, areas_m)
     nod_in = _in_areas(nod, areas_m)
     any_in = _in_areas(anynode, areas_m)
+    bld_res = _in_areas(bld[in_land(bld, land)], areas_m)
+    nod_res = _in_areas(nod[in_land(nod, land)], areas_m)
     populations = areas["population"].to_numpy(float) if "population" in areas.columns \
         else np.full(len(areas), np.nan)
 
     rows: list[tuple] = []
     for i in range(len(areas)):
         code = areas_m.at[i, "area_code"]
-        homes = bld_in.get(i)
+        homes = bld_res.get(i) or bld_in.get(i)
         if homes is not None and not enough_buildings(len(homes[0]), populations[i]):
             homes = None
-        streets = nod_in.get(i) or any_in.get(i)
+        streets = nod_res.get(i) or nod_in.get(i) or any_in.get(i)
         if homes is not None:
             method, pts = "buildings", homes
         elif streets is not None:

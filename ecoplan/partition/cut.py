@@ -29,6 +29,7 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 from ecoplan.errors import InputFileError
+from ecoplan.settings.need import RESIDENTIAL_LANDUSE
 from ecoplan.settings.osm import FEATURE_FILTER
 
 if TYPE_CHECKING:  # osmium itself is imported where used: only the cut needs it
@@ -340,6 +341,8 @@ def is_site_feature(tags) -> bool:
     """Tags that can make a site polygon (the keys :mod:`ecoplan.sites` builds areas from)."""
     for key in SITE_KEYS:
         value = tags.get(key)
+        if key == "landuse" and value in RESIDENTIAL_LANDUSE:
+            continue  # read for origins, never a site: towns would chain clusters together
         if value is not None and value != "coastline":
             allowed = FEATURE_FILTER.get(key)
             if allowed is True or (isinstance(allowed, list) and value in allowed):

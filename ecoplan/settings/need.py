@@ -143,6 +143,23 @@ POPULATED_STREETS: Final[frozenset[str]] = frozenset({
     "primary", "tertiary_link", "secondary_link", "primary_link", "pedestrian", "road",
 })
 
+#: Version of the origin model, part of the access cache key (2026.1: homes in residential land).
+ORIGINS_VERSION = "2026.1"
+#: Land where people live (OSM wiki Tag:landuse=residential: "predominantly houses or apartment
+#: buildings"). Where an area has such land, its homes are taken to lie there: residential
+#: buildings and street nodes outside it (farm sheds, industrial units, country lanes between
+#: villages) are not origins. This is dasymetric mapping with land use as the ancillary layer
+#: (Mennis 2003, "Generating surface models of population using dasymetric mapping", The
+#: Professional Geographer 55(1); Eicher & Brewer 2001); ONS's park distances start at
+#: address points, which cluster in the same places (issue 11.3).
+RESIDENTIAL_LANDUSE: frozenset[str] = frozenset({"residential"})
+#: A street node or building counts as in residential land within this distance of it: in UK
+#: mapping the landuse outline often follows the kerb or the back of the footway, so the
+#: centre line of the street that serves an estate lies just outside it (Manual for Streets,
+#: DfT 2007, chapters 6-7: residential carriageways 4.8-5.5 m, footways 2 m, i.e. ~5 m from
+#: the centre line to the back of the footway; doubled for drawing imprecision).
+RESIDENTIAL_LAND_TOLERANCE_M = 10.0
+
 # --- Generic need layer -----------------------------------------------------------------------
 
 #: Deciles, as in the IoD: 1 = most needy 10 %.

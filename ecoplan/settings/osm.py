@@ -55,6 +55,8 @@ FEATURE_FILTER: Final[dict[str, list[str] | bool]] = {
     "landuse": [
         "forest", "grass", "meadow", "recreation_ground", "village_green", "reservoir",
         "allotments", "military", "common", "industrial",
+        # Not a site: where people live, for origins (settings.need.RESIDENTIAL_LANDUSE).
+        "residential",
     ],
     "natural": [
         "wood", "heath", "grassland", "scrub", "wetland", "water", "beach", "coastline",
