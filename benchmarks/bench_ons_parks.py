@@ -47,19 +47,17 @@ import sys
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from _common import island_files, island_inputs
 from scipy.stats import spearmanr
 
 from ecoplan.access.engine import nearest_site, origin_distances
-from ecoplan.access.pipeline import AccessInputs, load_areas
+from ecoplan.access.pipeline import load_areas
 from ecoplan.need.origins import describe_methods, place_origins
 from ecoplan.network.graph import build_walk_graph
 from ecoplan.osm.pbf import read_pbf
-from ecoplan.settings.need import RESIDENTIAL_LANDUSE
-from ecoplan.settings.paths import shared_data_dir
+from ecoplan.settings.need import RESIDENTIAL_LANDUSE, RESIDENTIAL_STREETS
 from ecoplan.sites.build import build_sites
 
-#: Streets people live on (OSM wiki Tag:highway=residential, living_street).
-RESIDENTIAL_STREETS = ("residential", "living_street")
 #: OS Open Greenspace "Playing Field" (technical specification v1.2) in ecoplan's categories.
 FIELD_CATEGORIES = frozenset({"pitch", "recreation_ground"})
 
@@ -171,16 +169,11 @@ def explain(outline: pd.Series, ons: pd.Series, areas: gpd.GeoDataFrame) -> pd.I
 
 
 def main() -> int:
-    d = shared_data_dir()
-    pbf = d / "osm/isle-of-wight_2015-01-01.osm.pbf"
-    ons_csv = d / "ons/ons_parks_playing_fields_lsoa_isle-of-wight.csv"
-    if not pbf.exists() or not ons_csv.exists():
-        print(f"missing shared data under {d}")
+    files = island_files("pbf", "ons_parks")
+    if files is None:
         return 1
-    inputs = AccessInputs(
-        source=str(pbf), areas=str(d / "boundaries/lsoa2011_bsc_isle-of-wight.geojson"),
-        deprivation=(str(d / "imd/File_2_-_IoD2019_Domains_of_Deprivation.csv.gz"),),
-        population=str(d / "imd/File_6_-_IoD2019_Population_Denominators.csv.gz"))
+    pbf, ons_csv = files["pbf"], files["ons_parks"]
+    inputs = island_inputs(files)
     layers = read_pbf(pbf)
     areas = load_areas(inputs).areas
     graph = build_walk_graph(layers)

@@ -17,7 +17,11 @@ Where an area has residential land (``landuse=residential``, ``settings.need``),
 use only the buildings and street nodes in it (within ``RESIDENTIAL_LAND_TOLERANCE_M``): homes
 cluster in towns and villages, not along every lane or among farm sheds (issue 11.3: in large
 rural areas the old spread put people far from the parks ONS finds near their addresses).
-Areas with no residential land, or none of these points in it, use all of them as before.
+Areas with no residential land, or none of these points in it, use all of them as before. So
+do areas where the land is only partly mapped — fewer than
+``RESIDENTIAL_LAND_MIN_STREET_SHARE`` of the nodes of their residential streets (streets that
+serve housing by definition) lie in it: there, keeping to the land would crowd everyone into the
+mapped corner.
 
 To keep the access step fast, an area's points are aggregated to at most ``max_points`` with
 a square grid (cell size grown until few enough cells are occupied); each cell's weight goes to
@@ -105,6 +109,29 @@ def in_land(points: gpd.GeoDataFrame, land: shapely.STRtree | None) -> np.ndarra
     return inside
 
 
+def land_is_complete(nodes: gpd.GeoDataFrame, ways: gpd.GeoDataFrame | None,
+                     land: shapely.STRtree | None, areas_m: gpd.GeoDataFrame,
+                     metric_crs: object) -> np.ndarray:
+    """Per area: is its residential land mapped well enough to stand for where people live?
+
+    True where at least ``RESIDENTIAL_LAND_MIN_STREET_SHARE`` of the nodes of its residential
+    streets lie in the land, or where it has no residential street to judge by."""
+    ok = np.ones(len(areas_m), dtype=bool)
+    if land is None or ways is None or len(ways) == 0 or "highway" not in ways.columns:
+        return ok
+    res = ways[ways["highway"].isin(need_cfg.RESIDENTIAL_STREETS)]
+    if len(res) == 0 or nodes is None or len(nodes) == 0:
+        return ok
+    ids = pd.Index(np.unique(np.concatenate([res["u"].to_numpy(), res["v"].to_numpy()])))
+    sel = nodes[nodes.index.isin(ids)]
+    pts = gpd.GeoDataFrame({"weight": np.ones(len(sel))},
+                           geometry=sel.geometry.to_crs(metric_crs).to_numpy(), crs=metric_crs)
+    pts["weight"] = in_land(pts, land).astype(float)
+    for i, (_x, _y, w) in _in_areas(pts, areas_m).items():
+        ok[i] = w.mean() >= need_cfg.RESIDENTIAL_LAND_MIN_STREET_SHARE
+    return ok
+
+
 def aggregate_points(x: np.ndarray, y: np.ndarray, w: np.ndarray,
                      max_points: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Merge points on a grid until at most ``max_points`` remain; returns (x, y, w, n).
@@ -176,9 +203,11 @@ def place_origins(areas: gpd.GeoDataFrame, layers: OsmLayers | None = None, *,
         nod = street_nodes(layers.nodes, layers.ways, metric)
         anynode = street_nodes(layers.nodes, layers.ways, metric, populated_only=False)
         land = residential_land(layers.features, metric)
+        complete = land_is_complete(layers.nodes, layers.ways, land, areas_m, metric)
     else:
         bld = nod = anynode = empty
         land = None
+        complete = np.ones(len(areas), dtype=bool)
     bld_in = _in_areas(bld, areas_m)
     nod_in = _in_areas(nod, areas_m)
     any_in = _in_areas(anynode, areas_m)
@@ -190,10 +219,11 @@ def place_origins(areas: gpd.GeoDataFrame, layers: OsmLayers | None = None, *,
     rows: list[tuple] = []
     for i in range(len(areas)):
         code = areas_m.at[i, "area_code"]
-        homes = bld_res.get(i) or bld_in.get(i)
+        use_land = complete[i]
+        homes = (bld_res.get(i) if use_land else None) or bld_in.get(i)
         if homes is not None and not enough_buildings(len(homes[0]), populations[i]):
             homes = None
-        streets = nod_res.get(i) or nod_in.get(i) or any_in.get(i)
+        streets = (nod_res.get(i) if use_land else None) or nod_in.get(i) or any_in.get(i)
         if homes is not None:
             method, pts = "buildings", homes
         elif streets is not None:
