@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -437,3 +437,42 @@ def migrate_component(engine, component: str, target: int, migrations, *, what: 
     except OperationalError as err:
         raise StoreError(f"cannot open {what} ({err.orig}); check the path and "
                          "permissions") from None
+
+
+class ComponentStore:
+    """Tables of their own in the plans database (the directory, programmes): one file to back
+    up and the same safety for concurrent writers. The engine, URL resolution, driver errors and
+    SQLite pragmas come from :class:`PlanStore`; each subclass names its schema component, its
+    migrations and what its rows are called in error messages."""
+
+    component: str
+    migrations: tuple[tuple[int, Callable[[Connection], None]], ...]
+    noun: str  # "the directory", "the programmes": how errors name what could not be written
+
+    def __init__(self, url: str | None = None) -> None:
+        self._plans = PlanStore(url)
+        self.url = self._plans.url
+        self.engine = self._plans.engine
+        migrate_component(self.engine, self.component, self.migrations[-1][0], self.migrations,
+                          what=f"{self.noun} in '{self.url}'")
+
+    def close(self) -> None:
+        self._plans.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        return component_version(self.engine, self.component)
+
+    def _run(self, fn: Callable[[Connection], Any]) -> Any:
+        """``fn`` in one transaction; a locked or read-only database is one clear error."""
+        try:
+            with self.engine.begin() as conn:
+                return fn(conn)
+        except OperationalError as err:
+            raise StoreError(f"{self.noun} could not be written ({err.orig}); try again — "
+                             "nothing was saved") from None

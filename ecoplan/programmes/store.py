@@ -37,10 +37,10 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ecoplan.errors import EcoplanError
-from ecoplan.plans.store import PlanStore, StoreError, component_version, migrate_component
+from ecoplan.plans.store import ComponentStore, StoreError
 from ecoplan.programmes.model import Programme
 from ecoplan.settings import programmes as programmes_cfg
 
@@ -104,35 +104,12 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-class ProgrammeStore:
+class ProgrammeStore(ComponentStore):
     """Create, list, get (by name or id), update (version-checked, with history) and delete."""
 
-    def __init__(self, url: str | None = None) -> None:
-        self._plans = PlanStore(url)  # URL resolution, driver errors, SQLite pragmas
-        self.url = self._plans.url
-        self.engine = self._plans.engine
-        migrate_component(self.engine, programmes_cfg.SCHEMA_COMPONENT, SCHEMA_VERSION, MIGRATIONS,
-                          what=f"the programmes in '{self.url}'")
-
-    def close(self) -> None:
-        self._plans.close()
-
-    def __enter__(self) -> ProgrammeStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def schema_version(self) -> int:
-        return component_version(self.engine, programmes_cfg.SCHEMA_COMPONENT)
-
-    def _run(self, fn: Callable[[Connection], Any]) -> Any:
-        try:
-            with self.engine.begin() as conn:
-                return fn(conn)
-        except OperationalError as err:
-            raise StoreError(f"the programmes database could not be written ({err.orig}); try "
-                             "again — nothing was saved") from None
+    component = programmes_cfg.SCHEMA_COMPONENT
+    migrations = MIGRATIONS
+    noun = "the programmes database"
 
     # --- rows ------------------------------------------------------------------------------
 

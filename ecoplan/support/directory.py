@@ -29,15 +29,10 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from ecoplan.errors import EcoplanError
-from ecoplan.plans.store import (
-    PlanStore,
-    StoreError,
-    component_version,
-    migrate_component,
-)
+from ecoplan.plans.store import ComponentStore, StoreError
 from ecoplan.settings import support as support_cfg
 
 
@@ -133,38 +128,12 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-class DirectoryStore:
+class DirectoryStore(ComponentStore):
     """Create, list, get, update and delete directory entries in the plans database."""
 
-    def __init__(self, url: str | None = None) -> None:
-        self._plans = PlanStore(url)  # URL resolution, driver errors, SQLite pragmas
-        self.url = self._plans.url
-        self.engine = self._plans.engine
-        self._migrate()
-
-    def close(self) -> None:
-        self._plans.close()
-
-    def __enter__(self) -> DirectoryStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _migrate(self) -> None:
-        migrate_component(self.engine, support_cfg.SCHEMA_COMPONENT, SCHEMA_VERSION, MIGRATIONS,
-                          what=f"the directory in '{self.url}'")
-
-    def schema_version(self) -> int:
-        return component_version(self.engine, support_cfg.SCHEMA_COMPONENT)
-
-    def _run(self, fn: Callable[[Connection], Any]) -> Any:
-        try:
-            with self.engine.begin() as conn:
-                return fn(conn)
-        except OperationalError as err:
-            raise StoreError(f"the directory could not be written ({err.orig}); try again — "
-                             "nothing was saved") from None
+    component = support_cfg.SCHEMA_COMPONENT
+    migrations = MIGRATIONS
+    noun = "the directory"
 
     @staticmethod
     def _values(e: DirectoryEntry) -> dict[str, Any]:
