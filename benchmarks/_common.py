@@ -8,6 +8,7 @@ inside the functions, so a benchmark can set ``ECOPLAN_CACHE_DIR`` or ``sys.path
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,3 +55,32 @@ def island_inputs(files: dict[str, Path], *, source: str | None = None, imd_file
     return AccessInputs(source=src, areas=str(files["boundaries"]),
                         deprivation=(str(files["domains"]),),
                         population=str(files["population"]), **options)
+
+
+@dataclass
+class IslandNetwork:
+    """The island read once for the ONS comparisons: OSM layers, areas (``LoadedAreas``), the
+    walking graph, the origins and ONS's park distance per LSOA."""
+
+    layers: Any
+    areas: Any
+    graph: Any
+    origins: Any
+    ons: Any
+
+
+def island_network(files: dict[str, Path]) -> IslandNetwork:
+    """Read the island PBF, load the areas, build the graph and place the origins."""
+    import pandas as pd
+
+    from ecoplan.access.pipeline import load_areas
+    from ecoplan.need.origins import place_origins
+    from ecoplan.network.graph import build_walk_graph
+    from ecoplan.osm.pbf import read_pbf
+
+    layers = read_pbf(files["pbf"])
+    areas = load_areas(island_inputs(files))
+    return IslandNetwork(layers=layers, areas=areas, graph=build_walk_graph(layers),
+                         origins=place_origins(areas.areas, layers),
+                         ons=pd.read_csv(files["ons_parks"]).set_index("lsoa11cd")[
+                             "average_distance"])

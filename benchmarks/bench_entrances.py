@@ -22,15 +22,11 @@ import time
 
 import numpy as np
 import pandas as pd
-from _common import island_files, island_inputs
+from _common import island_files, island_network
 from scipy.stats import spearmanr
 
 from ecoplan.access.engine import nearest_site, origin_distances
 from ecoplan.access.measure import measure_access
-from ecoplan.access.pipeline import load_areas
-from ecoplan.need.origins import place_origins
-from ecoplan.network.graph import build_walk_graph
-from ecoplan.osm.pbf import read_pbf
 from ecoplan.settings import access as acfg
 from ecoplan.sites.build import build_sites
 from ecoplan.sites.entrances import find_entrances
@@ -46,13 +42,9 @@ def main() -> int:
     files = island_files("pbf", "ons_parks")
     if files is None:
         return 1
-    pbf, ons_csv = files["pbf"], files["ons_parks"]
-    inputs = island_inputs(files)
-    layers = read_pbf(pbf)
-    areas = load_areas(inputs)
-    graph = build_walk_graph(layers)
-    origins = place_origins(areas.areas, layers)
-    ons = pd.read_csv(ons_csv).set_index("lsoa11cd")["average_distance"]
+    isl = island_network(files)
+    layers, graph, origins, ons = isl.layers, isl.graph, isl.origins, isl.ons
+    areas = isl.areas
 
     # Build both models, then time them interleaved (other jobs share the 2 cores: medians of
     # alternating runs compare like with like).

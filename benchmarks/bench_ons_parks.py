@@ -47,14 +47,11 @@ import sys
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from _common import island_files, island_inputs
+from _common import island_files, island_network
 from scipy.stats import spearmanr
 
 from ecoplan.access.engine import nearest_site, origin_distances
-from ecoplan.access.pipeline import load_areas
-from ecoplan.need.origins import describe_methods, place_origins
-from ecoplan.network.graph import build_walk_graph
-from ecoplan.osm.pbf import read_pbf
+from ecoplan.need.origins import describe_methods
 from ecoplan.settings.need import RESIDENTIAL_LANDUSE, RESIDENTIAL_STREETS
 from ecoplan.sites.build import build_sites
 
@@ -172,17 +169,13 @@ def main() -> int:
     files = island_files("pbf", "ons_parks")
     if files is None:
         return 1
-    pbf, ons_csv = files["pbf"], files["ons_parks"]
-    inputs = island_inputs(files)
-    layers = read_pbf(pbf)
-    areas = load_areas(inputs).areas
-    graph = build_walk_graph(layers)
-    origins = place_origins(areas, layers)
+    isl = island_network(files)
+    layers, graph, origins, ons = isl.layers, isl.graph, isl.origins, isl.ons
+    areas = isl.areas.areas
     # Restricted land too, for ONS's class (private playing fields); the other sites and
     # their entrances are the same as ``build_sites(layers)``'s.
     built = build_sites(layers, include_restricted=True)
     sites, ents = built.sites, built.entrances
-    ons = pd.read_csv(ons_csv).set_index("lsoa11cd")["average_distance"]
 
     is_park = sites["park"].astype(bool)
     parks = set(sites.loc[is_park, "site_id"])
