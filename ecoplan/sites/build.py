@@ -19,7 +19,7 @@ from shapely.geometry import LineString
 from shapely.ops import substring
 
 from ecoplan.errors import NoGreenSpaceError
-from ecoplan.geometry import clean_geometries
+from ecoplan.geometry import clean_geometries, estimate_utm
 from ecoplan.osm.layers import CRS, OsmLayers, text
 from ecoplan.settings import osm as osm_cfg
 from ecoplan.settings import public_access as pa
@@ -104,7 +104,7 @@ def local_crs(layers: OsmLayers) -> str:
     layer = layers.nodes if len(layers.nodes) else layers.features
     if len(layer) == 0:
         return "EPSG:3857"
-    return str(layer.estimate_utm_crs())
+    return estimate_utm(layer)
 
 
 def _mark_zone_restricted(features: gpd.GeoDataFrame, zones: gpd.GeoDataFrame
