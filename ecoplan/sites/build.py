@@ -128,8 +128,9 @@ def _union_sites(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Dissolve overlapping or touching polygons into sites, keeping component tags."""
     if len(areas) == 0:
         return _empty_sites(areas.crs)
-    raw = [g for merged in _local_unions(areas.geometry.to_numpy())
-           for g in getattr(merged, "geoms", [merged]) if g.area > 0]
+    parts = shapely.get_parts(np.asarray(_local_unions(areas.geometry.to_numpy()),
+                                         dtype=object))
+    raw = list(parts[shapely.area(parts) > 0])
     # Snapped before measuring, so area and the written shape are the same valid polygon;
     # features are matched to the unsnapped pieces (a neighbour a few mm away is not a part).
     snapped = clean_geometries(raw, osm_cfg.GRID_M)
@@ -199,12 +200,12 @@ def _site_row(parts: list[dict], geom, suffix: str = "") -> dict:
     named = [p for p in parts if p["name"]]
     public_named = [p for p in named if p["category"] in osm_cfg.PUBLIC_CATEGORIES]
     name_src = public_named or named
-    access = C.best_access(pd.Series([p["access"] for p in parts]))
+    access = C.best_access([p["access"] for p in parts])
     why = next(p["access_evidence"] for p in parts if p["access"] == access)
     return {
         "site_id": f"{lead['osm_type'][0]}{lead['osm_id']}{suffix}",
         "name": name_src[0]["name"] if name_src else "",
-        "kind": C.site_kind(pd.Series([p["kind"] for p in parts])),
+        "kind": C.site_kind([p["kind"] for p in parts]),
         "categories": ";".join(dict.fromkeys(p["category"] for p in parts)),
         "area_ha": geom.area / 10_000.0,
         "access": access,
