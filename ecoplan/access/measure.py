@@ -360,6 +360,14 @@ def _checked_areas(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return areas.reset_index(drop=True)
 
 
+def origins_for(areas: gpd.GeoDataFrame | AreasResult, layers: OsmLayers) -> gpd.GeoDataFrame:
+    """The origins :func:`measure_access` would place for ``areas``, to pass in as
+    ``origins`` (so they can be placed while the sites are built elsewhere)."""
+    if isinstance(areas, AreasResult):
+        areas = areas.areas
+    return _origins_for(_checked_areas(areas), layers)
+
+
 def _origins_for(areas: gpd.GeoDataFrame, layers: OsmLayers) -> gpd.GeoDataFrame:
     from ecoplan.need.origins import place_origins
 
