@@ -38,17 +38,18 @@ def read_pbf(path: str | Path, *, bbox: tuple[float, float, float, float] | None
     from ecoplan import parallel
 
     osm = _open(path, area)
-    # The layers are independent reads of the parsed file: the features, POIs, buildings and
-    # incomplete relations in a forked child (when the caller allows it) while the network
-    # is read here — the same frames as one after the other (ecoplan.parallel).
+    # The layers are independent reads of the parsed file: the features, POIs and incomplete
+    # relations in a forked child (when the caller allows it) while the network and the
+    # buildings are read here — the same frames as one after the other (ecoplan.parallel).
     rest = parallel.start(_read_rest, osm, path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             net = osm.get_network(network_type="all", nodes=True)
+            buildings = osm.get_buildings()
     except _READ_ERRORS as err:
         raise _corrupt(path, err) from err
-    incomplete, features, pois, buildings = rest.result()
+    incomplete, features, pois = rest.result()
     nodes, ways = net if net is not None else (None, None)
     for frame in (nodes, ways, features, pois, buildings):
         _drop_attrs(frame)
@@ -79,8 +80,9 @@ def _corrupt(path: Path, err: Exception) -> InputFileError:
 
 
 def _read_rest(osm, path: Path) -> tuple[list[Incomplete], gpd.GeoDataFrame | None,
-                                         gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
-    """(incomplete relations, features, POIs, buildings): every layer but the network."""
+                                         gpd.GeoDataFrame | None]:
+    """(incomplete relations, features, POIs): about half the reading, the network and the
+    buildings being the other half."""
     incomplete = incomplete_multipolygons(path)
     try:
         with warnings.catch_warnings():
@@ -89,10 +91,9 @@ def _read_rest(osm, path: Path) -> tuple[list[Incomplete], gpd.GeoDataFrame | No
             pois = osm.get_data_by_custom_criteria(
                 custom_filter=osm_cfg.POI_FILTER, filter_type="keep",
                 keep_nodes=True, keep_ways=True, keep_relations=False)
-            buildings = osm.get_buildings()
     except _READ_ERRORS as err:
         raise _corrupt(path, err) from err
-    return incomplete, features, pois, buildings
+    return incomplete, features, pois
 
 
 def _read_features(osm) -> gpd.GeoDataFrame | None:
