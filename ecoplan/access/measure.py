@@ -116,7 +116,7 @@ def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | Ar
     plain names. ``extent`` is the data's extent (lon/lat polygon); default: the bounding box
     of the walkable network.
     """
-    from ecoplan.access.variants import variant_sites
+    from ecoplan import parallel as par
 
     t0 = time.perf_counter()
     warnings: list[str] = []
@@ -143,12 +143,15 @@ def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | Ar
     share_in = inside_share(areas, extent if extent is not None else data_extent(layers))
     per_cols: dict[str, Any] = {}
     table: gpd.GeoDataFrame | None = None
+    # Variants after the first are measured in forked children while the first is measured
+    # here, when the caller allows it (ecoplan.parallel); the same numbers either way.
+    jobs = {v: par.start(_measure_variant, graph, sites, v, origins, xy, speed, standards,
+                         areas, inside) for v in variants[1:]}
     for variant in variants:
         sfx = access_cfg.VARIANT_SUFFIX[variant]
-        vs = variant_sites(sites, variant)
-        index = SiteIndex.build(vs.sites, vs.entrances, graph.crs)
-        per = _measure_origins(graph, index, origins, xy, speed, standards)
-        tab = aggregate_areas(areas, per, standards, index.sites, inside)
+        per, tab = (jobs[variant].result() if variant in jobs else
+                    _measure_variant(graph, sites, variant, origins, xy, speed, standards,
+                                     areas, inside))
         new_cols = [c for c in per.columns if c not in origins.columns]
         for c in new_cols:
             per_cols[c + sfx] = per[c].to_numpy()
@@ -176,6 +179,19 @@ def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | Ar
     return AccessResult(areas=table, origins=per_all, speed_kmh=speed, step_free=step_free,
                         standards=tuple(s.key for s in standards), warnings=tuple(warnings),
                         info=info)
+
+
+def _measure_variant(graph: WalkGraph, sites: Sites, variant: str, origins: gpd.GeoDataFrame,
+                     xy: np.ndarray, speed: float, standards: tuple[Standard, ...],
+                     areas: gpd.GeoDataFrame, inside: np.ndarray,
+                     ) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    """Per-origin results and the per-area table for one access variant."""
+    from ecoplan.access.variants import variant_sites
+
+    vs = variant_sites(sites, variant)
+    index = SiteIndex.build(vs.sites, vs.entrances, graph.crs)
+    per = _measure_origins(graph, index, origins, xy, speed, standards)
+    return per, aggregate_areas(areas, per, standards, index.sites, inside)
 
 
 def variant_columns(standards: tuple[Standard, ...] = access_cfg.STANDARDS) -> list[str]:
