@@ -192,8 +192,9 @@ def run_access(inputs: AccessInputs, load_layers: Callable[[], OsmLayers], *,
 
     ``keep_objects`` forces a full computation (no cache read) and returns the layers, sites
     and graph too — the what-if step needs them. ``parallel`` lets independent steps run in a
-    forked child (:mod:`ecoplan.parallel`: the need files while the OSM file is read, the
-    sites while the graph and origins are built); results are the same either way.
+    forked child (:mod:`ecoplan.parallel`: half the OSM layers while the other half is read,
+    the sites while the graph, need files and origins are made here, one access variant
+    while the other is measured); results are the same either way.
     """
     from ecoplan import parallel as par
 
@@ -222,8 +223,9 @@ def _run_access(inputs: AccessInputs, load_layers: Callable[[], OsmLayers], *,
     areas_job: par.Deferred[AreasResult] | None = None
     if need_key is None and par.enabled() and not (use_cache and not keep_objects
                                                    and cacheable):
-        # Nothing is looked up in the cache: the need files are read while the OSM file is.
-        areas_job = par.start(load_areas, inputs)
+        # Nothing is looked up in the cache, so the need files can wait: they are read here
+        # while a child builds the sites (the OSM read already keeps both cores busy).
+        areas_job = par.Deferred(load_areas, (inputs,), {})
     elif need_key is None:
         held_areas.append(load_areas(inputs))
         need_key = areas_digest(held_areas[0].areas)
