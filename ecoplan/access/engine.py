@@ -164,8 +164,10 @@ def snapped_distances(graph: WalkGraph, result: NearestResult, rows: np.ndarray,
     safe = np.maximum(rows, 0)
     node_d = np.where(snapped, result.dist_m[safe], np.nan)
     network = snap_m + node_d
-    site = np.where(snapped, result.site_id[safe], None)
-    ent = np.where(snapped, result.entrance_id[safe], None)
+    site = np.asarray(result.site_id[safe], dtype=object)  # a copy: fancy indexing
+    site[~snapped] = None
+    ent = np.asarray(result.entrance_id[safe], dtype=object)
+    ent[~snapped] = None
 
     status = np.full(len(rows), "ok", dtype=object)
     status[~snapped] = "unsnapped"
