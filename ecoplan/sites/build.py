@@ -9,6 +9,7 @@ not "a place to go"; 1 km pieces are (``settings.osm.LINEAR_PIECE_M``).
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -24,7 +25,7 @@ from ecoplan.osm.layers import CRS, OsmLayers, text
 from ecoplan.settings import osm as osm_cfg
 from ecoplan.settings import public_access as pa
 from ecoplan.sites import classify as C
-from ecoplan.sites.amenities import count_amenities, poi_mask
+from ecoplan.sites.amenities import amenities_near, count_amenities, poi_mask
 from ecoplan.sites.entrances import site_entrances
 from ecoplan.sites.evidence import apply_evidence
 
@@ -85,13 +86,18 @@ def build_sites(layers: OsmLayers, *, include_restricted: bool = False,
     sites = sites.drop_duplicates("site_id").reset_index(drop=True)
 
     found = site_entrances(sites, layers, crs, open_edges=open_edges)
-    sites, entrances = apply_evidence(sites, found.entrances, layers, crs)
+    pois = layers.pois.to_crs(crs)
+    # Amenities around each site need no entrances: counted on a second thread while the
+    # access evidence is read (both mostly GEOS work, which runs without the GIL; issue 16).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        near_job = pool.submit(amenities_near, sites, pois)
+        sites, entrances = apply_evidence(sites, found.entrances, layers, crs)
+        near = near_job.result()
     sites["n_entrances"] = sites.site_id.map(entrances.site_id.value_counts()).fillna(0)
     entry = found.entry.set_index("site_id")
     sites["entry"] = sites.site_id.map(entry["entry"]).to_numpy()
     sites["open_edge_m"] = sites.site_id.map(entry["open_edge_m"]).round(0).to_numpy()
-    pois = layers.pois.to_crs(crs)
-    sites = count_amenities(sites, entrances, pois)
+    sites = count_amenities(sites, entrances, pois, near)
     sites = _name_from_landmarks(sites, pois)
     sites["n_entrances"] = sites["n_entrances"].astype(int)
     sites = sites.sort_values(["area_ha", "site_id"], ascending=[False, True])
