@@ -19,7 +19,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ecoplan.settings import osm as osm_cfg
 
-__all__ = ["clean_geometries", "clean_frame", "grid_size", "same_dimension"]
+__all__ = ["clean_geometries", "clean_frame", "grid_size", "same_dimension", "estimate_utm"]
 
 
 def grid_size(crs) -> float:
@@ -28,6 +28,26 @@ def grid_size(crs) -> float:
         return osm_cfg.GRID_DEG
     crs = ProjCRS.from_user_input(crs)
     return osm_cfg.GRID_DEG if crs.is_geographic else osm_cfg.GRID_M
+
+
+def estimate_utm(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> str:
+    """geopandas' ``estimate_utm_crs()`` as an "EPSG:326zz/327zz" string, computed.
+
+    Why: geopandas looks the zone up in the PROJ database, 0.1–0.5 s a call, several times
+    in every cold access run (issue 16). The zone of the bounds' centre is computed the same
+    way (6° zones from 180° W, north from the equator; checked against geopandas in
+    tests/test_network_graph.py); a centre on a zone edge, beyond 84° N / 80° S, or a
+    projected or missing CRS is left to geopandas, so the answer is always geopandas'.
+    """
+    crs = gdf.crs
+    if crs is not None and crs.is_geographic and len(gdf):
+        w, s, e, n = gdf.total_bounds
+        lon, lat = float(np.mean([w, e])), float(np.mean([s, n]))
+        edge = abs((lon + 180) / 6 - round((lon + 180) / 6)) < 1e-9 or abs(lat) < 1e-9
+        if np.isfinite([lon, lat]).all() and -180 < lon < 180 and -80 < lat < 84 and not edge:
+            zone = int((lon + 180) // 6) + 1
+            return f"EPSG:{(32600 if lat > 0 else 32700) + zone}"
+    return str(gdf.estimate_utm_crs())
 
 
 def clean_geometries(geoms, grid: float) -> np.ndarray:

@@ -394,3 +394,17 @@ def test_cache_key_changes_with_the_sites_model(monkeypatch):
     key = cache.cache_key(parts)
     monkeypatch.setattr(osm_cfg, "SITES_VERSION", osm_cfg.SITES_VERSION + "-next")
     assert cache.cache_key(parts) != key
+
+
+def test_variants_measured_in_a_child_equal_the_sequential_run(iow_layers, iow_sites, iow_graph,
+                                                              iow_areas_2019, iow_result) -> None:
+    # ecoplan.parallel: the CLI measures the second access variant in a forked child; the
+    # tables must be the same to the last digit (issue 16).
+    from ecoplan import parallel
+
+    with parallel.allowed():
+        res = measure_access(iow_layers, iow_sites, iow_areas_2019, graph=iow_graph)
+    pd.testing.assert_frame_equal(pd.DataFrame(res.areas), pd.DataFrame(iow_result.areas),
+                                  check_exact=True)
+    pd.testing.assert_frame_equal(pd.DataFrame(res.origins), pd.DataFrame(iow_result.origins),
+                                  check_exact=True)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import GeometryCollection, LineString, Point, Polygon
 
-from ecoplan.geometry import clean_frame, clean_geometries, grid_size
+from ecoplan.geometry import clean_frame, clean_geometries, estimate_utm, grid_size
 from ecoplan.settings import osm as cfg
 
 
@@ -96,3 +96,17 @@ def test_any_scribbled_polygon_is_valid_in_both_crs_after_cleaning(pts, other):
     # Snapping moves each vertex by under a grid cell (≤ 1 cm): area changes by < perimeter × 1 cm.
     moved = np.abs(again.to_crs(27700).area.to_numpy() - shapely.area(out))
     assert (moved <= shapely.length(out) * 0.01 + 1e-6).all()
+
+
+def test_estimate_utm_is_geopandas_answer_computed() -> None:
+    rng = np.random.default_rng(16)
+    for _ in range(200):
+        lon, lat = rng.uniform(-180, 180, 2), rng.uniform(-79, 83, 2)
+        g = gpd.GeoSeries(shapely.points(np.column_stack([lon, lat])), crs=4326)
+        assert estimate_utm(g) == str(g.estimate_utm_crs())
+    # a centre on a zone edge or the equator, and a projected layer: geopandas decides
+    for pts in ([(5.9, 50.0), (6.1, 50.0)], [(1.0, -0.5), (1.0, 0.5)]):
+        g = gpd.GeoSeries([Point(p) for p in pts], crs=4326)
+        assert estimate_utm(g) == str(g.estimate_utm_crs())
+    g = gpd.GeoSeries([Point(-1.3, 50.7)], crs=4326).to_crs(27700)
+    assert estimate_utm(g) == "EPSG:32630"

@@ -111,3 +111,18 @@ def test_the_declared_extent_comes_from_the_header_and_a_clip_drops_it(iow_pbf, 
     clipped = iow_layers.clip(box(-1.35, 50.62, -1.15, 50.75))
     assert clipped.source.bounds is None
     assert box(-1.35, 50.62, -1.15, 50.75).buffer(0.02).contains(data_extent(clipped))
+
+
+def test_read_in_two_processes_equals_one(iow_pbf, iow_layers):
+    # ecoplan.parallel: the features, POIs and relations come from a forked child when the
+    # CLI allows it; every layer must equal the sequential read exactly (issue 16).
+    import pandas as pd
+
+    from ecoplan import parallel
+
+    with parallel.allowed():
+        both = read_pbf(iow_pbf)
+    for name in ("features", "ways", "nodes", "pois", "buildings"):
+        pd.testing.assert_frame_equal(getattr(both, name), getattr(iow_layers, name),
+                                      check_exact=True)
+    assert both.source == iow_layers.source

@@ -27,7 +27,8 @@ from ecoplan.network.graph import WalkGraph
 from ecoplan.network.snap import points_xy, snap_xy
 from ecoplan.settings import network as network_cfg
 
-__all__ = ["NearestResult", "nearest_site", "origin_distances", "minutes", "metres",
+__all__ = ["NearestResult", "nearest_site", "nearest_from_placement", "origin_distances",
+           "snapped_distances", "minutes", "metres",
            "resolve_speed", "PLACED_HOW"]
 
 #: How each entrance was joined to the graph (``NearestResult.placement['how']``).
@@ -79,12 +80,19 @@ def nearest_site(graph: WalkGraph, entrances: pd.DataFrame, *,
     dist_u_m, dist_v_m, snap_m, geometry (any may be missing; see :func:`place_entrances`).
     ``limit_m`` stops the search at that walking distance (nodes beyond get inf).
     """
-    n = graph.n_nodes
-    placement = place_entrances(graph, entrances)
-    k = len(placement)
-    site_ids = _column(entrances, "site_id")
-    entrance_ids = _column(entrances, "entrance_id")
+    return nearest_from_placement(graph, place_entrances(graph, entrances),
+                                  _column(entrances, "site_id"),
+                                  _column(entrances, "entrance_id"), limit_m=limit_m)
 
+
+def nearest_from_placement(graph: WalkGraph, placement: pd.DataFrame, site_ids: np.ndarray,
+                           entrance_ids: np.ndarray, *,
+                           limit_m: float | None = None) -> NearestResult:
+    """:func:`nearest_site` for entrances already placed (:func:`place_entrances`; rows of
+    ``placement`` and the id arrays aligned). Placing is per entrance, so a caller measuring
+    many classes places every entrance once and passes each class's rows (same order)."""
+    n = graph.n_nodes
+    k = len(placement)
     vrow_a, vcol_a, w_a = virtual_edges(placement)
     used = np.unique(vrow_a)
 
@@ -127,22 +135,8 @@ def origin_distances(graph: WalkGraph, result: NearestResult,
     """
     xy = points_xy(graph, origins)
     rows, snap_m = snap_xy(graph, xy, max_snap_m=max_snap_m, main_component=main_component)
-    snapped = rows >= 0
-    safe = np.maximum(rows, 0)
-    node_d = np.where(snapped, result.dist_m[safe], np.nan)
-    network = snap_m + node_d
-    site = np.where(snapped, result.site_id[safe], None)
-    ent = np.where(snapped, result.entrance_id[safe], None)
-
-    status = np.full(len(rows), "ok", dtype=object)
-    status[~snapped] = "unsnapped"
-    lost = snapped & ~np.isfinite(node_d)
+    network, site, ent, status = snapped_distances(graph, result, rows, snap_m)
     placed = result.placement
-    src_rows = np.concatenate([placed["row_u"].to_numpy(), placed["row_v"].to_numpy()])
-    src_comp = np.unique(graph.component[src_rows[src_rows >= 0]])
-    connected = np.isin(graph.component[safe], src_comp)
-    status[lost & connected & (result.limit_m is not None)] = "beyond_limit"
-    status[lost & ~(connected & (result.limit_m is not None))] = "unreachable"
 
     straight = np.full(len(rows), np.nan)
     straight_site = np.full(len(rows), None, dtype=object)
@@ -158,6 +152,33 @@ def origin_distances(graph: WalkGraph, result: NearestResult,
         "entrance_id": ent, "straight_line_m": straight, "straight_site_id": straight_site,
         "status": status,
     }, index=origins.index)
+
+
+def snapped_distances(graph: WalkGraph, result: NearestResult, rows: np.ndarray,
+                      snap_m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                   np.ndarray]:
+    """(network_m, site_id, entrance_id, status) of points already snapped to ``rows``
+    (:func:`ecoplan.network.snap.snap_xy`): the network part of :func:`origin_distances`,
+    for callers that snap the same origins once and measure many classes."""
+    snapped = rows >= 0
+    safe = np.maximum(rows, 0)
+    node_d = np.where(snapped, result.dist_m[safe], np.nan)
+    network = snap_m + node_d
+    site = np.asarray(result.site_id[safe], dtype=object)  # a copy: fancy indexing
+    site[~snapped] = None
+    ent = np.asarray(result.entrance_id[safe], dtype=object)
+    ent[~snapped] = None
+
+    status = np.full(len(rows), "ok", dtype=object)
+    status[~snapped] = "unsnapped"
+    lost = snapped & ~np.isfinite(node_d)
+    placed = result.placement
+    src_rows = np.concatenate([placed["row_u"].to_numpy(), placed["row_v"].to_numpy()])
+    src_comp = np.unique(graph.component[src_rows[src_rows >= 0]])
+    connected = np.isin(graph.component[safe], src_comp)
+    status[lost & connected & (result.limit_m is not None)] = "beyond_limit"
+    status[lost & ~(connected & (result.limit_m is not None))] = "unreachable"
+    return network, site, ent, status
 
 
 def place_entrances(graph: WalkGraph, entrances: pd.DataFrame) -> pd.DataFrame:

@@ -30,8 +30,9 @@ import pandas as pd
 import shapely
 
 from ecoplan.access.speeds import minutes, resolve_speed
-from ecoplan.access.standards import SiteIndex, measure_class, measure_standard
+from ecoplan.access.standards import Measurer, SiteIndex
 from ecoplan.errors import AreaError
+from ecoplan.geometry import estimate_utm
 from ecoplan.need.areas import AreasResult
 from ecoplan.network.graph import WalkGraph, build_walk_graph
 from ecoplan.network.snap import points_xy
@@ -115,7 +116,7 @@ def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | Ar
     plain names. ``extent`` is the data's extent (lon/lat polygon); default: the bounding box
     of the walkable network.
     """
-    from ecoplan.access.variants import variant_sites
+    from ecoplan import parallel as par
 
     t0 = time.perf_counter()
     warnings: list[str] = []
@@ -140,17 +141,20 @@ def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | Ar
     xy = points_xy(graph, origins)
     inside = _inside_extent(areas, layers)
     share_in = inside_share(areas, extent if extent is not None else data_extent(layers))
-    per_all = origins.copy()
+    per_cols: dict[str, Any] = {}
     table: gpd.GeoDataFrame | None = None
+    # Variants after the first are measured in forked children while the first is measured
+    # here, when the caller allows it (ecoplan.parallel); the same numbers either way.
+    jobs = {v: par.start(_measure_variant, graph, sites, v, origins, xy, speed, standards,
+                         areas, inside) for v in variants[1:]}
     for variant in variants:
         sfx = access_cfg.VARIANT_SUFFIX[variant]
-        vs = variant_sites(sites, variant)
-        index = SiteIndex.build(vs.sites, vs.entrances, graph.crs)
-        per = _measure_origins(graph, index, origins, xy, speed, standards)
-        tab = aggregate_areas(areas, per, standards, index.sites, inside)
+        per, tab = (jobs[variant].result() if variant in jobs else
+                    _measure_variant(graph, sites, variant, origins, xy, speed, standards,
+                                     areas, inside))
         new_cols = [c for c in per.columns if c not in origins.columns]
         for c in new_cols:
-            per_all[c + sfx] = per[c].to_numpy()
+            per_cols[c + sfx] = per[c].to_numpy()
         if table is None:
             table = tab
             if variant == access_cfg.DEFAULT_VARIANT:
@@ -162,7 +166,8 @@ def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | Ar
     table["share_inside_data"] = share_in
     table["partial"] = share_in < access_cfg.PARTIAL_INSIDE_SHARE
     seconds["standards"] = time.perf_counter() - t
-    per_all = gpd.GeoDataFrame(per_all, geometry="geometry", crs=origins.crs)
+    per_all = gpd.GeoDataFrame(with_columns(origins, per_cols), geometry="geometry",
+                               crs=origins.crs)
     info = {
         "source": layers.source.name, "attribution": layers.source.attribution,
         "data_date": layers.source.data_date,
@@ -176,6 +181,19 @@ def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | Ar
                         info=info)
 
 
+def _measure_variant(graph: WalkGraph, sites: Sites, variant: str, origins: gpd.GeoDataFrame,
+                     xy: np.ndarray, speed: float, standards: tuple[Standard, ...],
+                     areas: gpd.GeoDataFrame, inside: np.ndarray,
+                     ) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    """Per-origin results and the per-area table for one access variant."""
+    from ecoplan.access.variants import variant_sites
+
+    vs = variant_sites(sites, variant)
+    index = SiteIndex.build(vs.sites, vs.entrances, graph.crs)
+    per = _measure_origins(graph, index, origins, xy, speed, standards)
+    return per, aggregate_areas(areas, per, standards, index.sites, inside)
+
+
 def variant_columns(standards: tuple[Standard, ...] = access_cfg.STANDARDS) -> list[str]:
     """Per-area columns measured once per access variant (suffixed for non-default ones)."""
     ident = set(AREA_ID_COLUMNS) | {"share_unsnapped", "n_origins", "origin_method"}
@@ -186,35 +204,48 @@ def _measure_origins(graph: WalkGraph, index: SiteIndex, origins: gpd.GeoDataFra
                      xy: np.ndarray, speed: float,
                      standards: tuple[Standard, ...]) -> pd.DataFrame:
     """Per-origin results for one set of sites: every class (no limit), every standard."""
-    per = origins.copy()
+    cols: dict[str, Any] = {}
+    measurer = Measurer(graph, index, origins, xy)
     for name, cls in access_cfg.CLASSES.items():
-        m = measure_class(graph, index, origins, cls.kinds, min_ha=cls.min_ha,
-                          parks_only=cls.parks_only)
+        m = measurer.measure_class(cls.kinds, min_ha=cls.min_ha, parks_only=cls.parks_only)
         if name == "any":
             status = m["status"].to_numpy(object).copy()
             status[status == "beyond_limit"] = "unreachable"
-            per["row"] = m["row"].to_numpy()
-            per["snap_m"] = m["snap_m"].to_numpy()
-            per["status"] = status
-        per[f"{name}_m"] = m["network_m"].to_numpy()
-        per[f"{name}_site"] = m["site_id"].to_numpy(object)
-        per[f"{name}_min"] = minutes(m["network_m"].to_numpy(), speed)
+            cols["row"] = m["row"].to_numpy()
+            cols["snap_m"] = m["snap_m"].to_numpy()
+            cols["status"] = status
+        cols[f"{name}_m"] = m["network_m"].to_numpy()
+        cols[f"{name}_site"] = m["site_id"].to_numpy(object)
+        cols[f"{name}_min"] = minutes(m["network_m"].to_numpy(), speed)
     mask_any = np.asarray(index.sites["access"].isin(access_cfg.ACCESSIBLE).to_numpy()
                           & index.sites["kind"].isin(access_cfg.ANY_KINDS).to_numpy(), dtype=bool)
-    per["any_straight_m"], _ = index.straight_line(mask_any, xy)
+    cols["any_straight_m"], _ = measurer.straight.measure(mask_any)
     for s in standards:
-        res = measure_standard(graph, index, origins, xy, s, speed)
+        res = measurer.measure_standard(s, speed)
         for col in res.columns:
-            per[col] = res[col].to_numpy()
+            cols[col] = res[col].to_numpy()
     keys = {s.key for s in standards}
     h, loc = access_cfg.HEADLINE_STANDARD, access_cfg.LOCAL_STANDARD
     if {h, loc} <= keys:
-        per["lacking"] = ~(per[f"{h}_ok"] & per[f"{loc}_ok"])
-        per["lacking_straight"] = ~(per[f"{h}_straight_ok"] & per[f"{loc}_straight_ok"])
+        cols["lacking"] = ~(cols[f"{h}_ok"] & cols[f"{loc}_ok"])
+        cols["lacking_straight"] = ~(cols[f"{h}_straight_ok"] & cols[f"{loc}_straight_ok"])
     else:
-        per["lacking"] = False
-        per["lacking_straight"] = False
-    return per
+        cols["lacking"] = False
+        cols["lacking_straight"] = False
+    return with_columns(origins, cols)
+
+
+def with_columns(frame: pd.DataFrame, cols: dict[str, Any]) -> pd.DataFrame:
+    """``frame`` with ``cols`` set as by ``frame[name] = value`` one at a time (existing
+    columns replaced in place, new ones appended in order), but built in one concat: setting
+    ~200 columns one by one on a GeoDataFrame took ~0.5 s of every cold run (issue 16)."""
+    if any(c in frame.columns for c in cols) or frame.columns.has_duplicates:
+        out = frame.copy()
+        for c, v in cols.items():
+            out[c] = v
+        return out
+    new = pd.DataFrame(cols, index=frame.index)
+    return pd.concat([frame, new], axis=1)
 
 
 def data_extent(layers: OsmLayers) -> shapely.Geometry | None:
@@ -239,7 +270,7 @@ def inside_share(areas: gpd.GeoDataFrame, extent: shapely.Geometry | None) -> np
     if extent is None or len(areas) == 0:
         return np.zeros(len(areas))
     geo = areas.geometry
-    proj = geo.estimate_utm_crs() if geo.crs is not None else None
+    proj = estimate_utm(geo) if geo.crs is not None else None
     a = geo.to_crs(proj) if proj is not None else geo
     ext = gpd.GeoSeries([extent], crs=geo.crs or 4326)
     ext = ext.to_crs(proj).iloc[0] if proj is not None else ext.iloc[0]
@@ -343,6 +374,14 @@ def _checked_areas(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if "population" not in areas.columns:
         areas = areas.assign(population=np.nan)
     return areas.reset_index(drop=True)
+
+
+def origins_for(areas: gpd.GeoDataFrame | AreasResult, layers: OsmLayers) -> gpd.GeoDataFrame:
+    """The origins :func:`measure_access` would place for ``areas``, to pass in as
+    ``origins`` (so they can be placed while the sites are built elsewhere)."""
+    if isinstance(areas, AreasResult):
+        areas = areas.areas
+    return _origins_for(_checked_areas(areas), layers)
 
 
 def _origins_for(areas: gpd.GeoDataFrame, layers: OsmLayers) -> gpd.GeoDataFrame:

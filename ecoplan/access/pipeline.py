@@ -179,12 +179,28 @@ class AccessRun:
 
 
 def run_access(inputs: AccessInputs, load_layers: Callable[[], OsmLayers], *,
-               use_cache: bool = True, keep_objects: bool = False) -> AccessRun:
+               use_cache: bool = True, keep_objects: bool = False,
+               parallel: bool = False) -> AccessRun:
     """Load, build and measure (or fetch from the cache). ``load_layers`` reads the OSM source.
 
     ``keep_objects`` forces a full computation (no cache read) and returns the layers, sites
-    and graph too — the what-if step needs them.
+    and graph too — the what-if step needs them. ``parallel`` lets independent steps run in a
+    forked child (:mod:`ecoplan.parallel`: half the OSM layers while the other half is read,
+    the sites while the graph, need files and origins are made here, one access variant
+    while the other is measured); results are the same either way.
     """
+    from ecoplan import parallel as par
+
+    with par.allowed(parallel):
+        return _run_access(inputs, load_layers, use_cache=use_cache,
+                           keep_objects=keep_objects)
+
+
+def _run_access(inputs: AccessInputs, load_layers: Callable[[], OsmLayers], *,
+                use_cache: bool, keep_objects: bool) -> AccessRun:
+    from ecoplan import parallel as par
+    from ecoplan.access.cache import cache_key
+    from ecoplan.access.measure import origins_for
     from ecoplan.network.graph import build_walk_graph
     from ecoplan.sites.build import build_sites
 
@@ -195,39 +211,66 @@ def run_access(inputs: AccessInputs, load_layers: Callable[[], OsmLayers], *,
     t = time.perf_counter()
     files_key = need_files_key(inputs)
     need_key = _memo(files_key) if use_cache else None
+    cacheable = source_identity(inputs.source) is not None
     held_areas: list[AreasResult] = []
-    if need_key is None:
+    areas_job: par.Deferred[AreasResult] | None = None
+    if need_key is None and par.enabled() and not (use_cache and not keep_objects
+                                                   and cacheable):
+        # Nothing is looked up in the cache, so the need files can wait: they are read here
+        # while a child builds the sites (the OSM read already keeps both cores busy).
+        areas_job = par.Deferred(load_areas, (inputs,), {})
+    elif need_key is None:
         held_areas.append(load_areas(inputs))
         need_key = areas_digest(held_areas[0].areas)
         _memo(files_key, need_key)
     steps["areas"] = time.perf_counter() - t
-    parts = cache_parts(inputs.source, need_key, inputs.speed_kmh, inputs.step_free,
-                        inputs.clip)
+
+    def areas_now() -> AreasResult:
+        if not held_areas:
+            t = time.perf_counter()
+            held_areas.append(areas_job.result() if areas_job is not None
+                              else load_areas(inputs))
+            steps["areas"] += (areas_job.seconds if areas_job is not None
+                               else time.perf_counter() - t)
+        return held_areas[0]
 
     def compute() -> AccessResult:
-        t = time.perf_counter()
-        if not held_areas:
-            held_areas.append(load_areas(inputs))
-            steps["areas"] += time.perf_counter() - t
-        areas = held_areas[0]
+        if areas_job is None:
+            areas_now()
         t = time.perf_counter()
         layers = load_layers()
         steps["read OSM"] = time.perf_counter() - t
-        t = time.perf_counter()
-        sites = build_sites(layers)
-        steps["sites"] = time.perf_counter() - t
+        sites_job = par.start(build_sites, layers)  # in a child when allowed
         t = time.perf_counter()
         graph = build_walk_graph(layers, step_free=inputs.step_free)
         steps["graph"] = time.perf_counter() - t
+        areas = areas_now()
+        t = time.perf_counter()
+        origins = origins_for(areas, layers)
+        steps["origins"] = time.perf_counter() - t
+        sites = sites_job.result()
+        steps["sites"] = sites_job.seconds
         t = time.perf_counter()
         result = measure_access(layers, sites, areas, speed_kmh=inputs.speed_kmh,
-                                step_free=inputs.step_free, graph=graph,
+                                step_free=inputs.step_free, graph=graph, origins=origins,
                                 extent=clip_extent(inputs.clip))
-        steps["origins + standards + areas"] = time.perf_counter() - t
+        steps["standards + areas"] = time.perf_counter() - t
         held.update(layers=layers, sites=sites, graph=graph, areas=areas)
         return result.with_info(steps=dict(steps))
 
-    use = use_cache and not keep_objects and parts is not None
-    result, from_cache = cached_access(parts or {}, compute, use_cache=use)
+    if areas_job is not None:  # as cached_access(..., use_cache=False), the key found after
+        result = compute()
+        need_key = areas_digest(held_areas[0].areas)
+        _memo(files_key, need_key)
+        parts = cache_parts(inputs.source, need_key, inputs.speed_kmh, inputs.step_free,
+                            inputs.clip)
+        result = result.with_info(cache="miss", cache_key=cache_key(parts or {}))
+        from_cache = False
+    else:
+        assert need_key is not None
+        parts = cache_parts(inputs.source, need_key, inputs.speed_kmh, inputs.step_free,
+                            inputs.clip)
+        use = use_cache and not keep_objects and parts is not None
+        result, from_cache = cached_access(parts or {}, compute, use_cache=use)
     return AccessRun(result=result, from_cache=from_cache, seconds=time.perf_counter() - t0,
                      steps=steps, **held)

@@ -17,9 +17,16 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
-from ecoplan.access.engine import nearest_site, origin_distances
+from ecoplan.access.engine import (
+    _column,
+    nearest_from_placement,
+    place_entrances,
+    snapped_distances,
+)
 from ecoplan.network.graph import WalkGraph
+from ecoplan.network.snap import points_xy, snap_xy
 from ecoplan.settings import access as access_cfg
+from ecoplan.settings import network as network_cfg
 from ecoplan.settings.access import Standard
 
 
@@ -74,39 +81,146 @@ class SiteIndex:
         0 inside a site; NaN / None where no qualifying site lies within ``max_m`` (or the
         point is missing). Whether a distance is ≤ ``max_m`` is decided exactly.
         """
-        dist = np.full(len(xy), np.nan)
-        sid = np.full(len(xy), None, dtype=object)
-        ok = ~np.isnan(xy).any(axis=1)
+        return _Straight(self, xy).measure(mask, max_m)
+
+
+class _Straight:
+    """Straight lines from one set of points to many masks of one :class:`SiteIndex`.
+
+    Why a class: the point-in-site test (one STRtree query over every site) and the KD-tree
+    of each mask's boundary samples are the costly parts; they are computed once per points
+    and per mask, not once per class and standard (issue 16, cold runs).
+    """
+
+    def __init__(self, index: SiteIndex, xy: np.ndarray) -> None:
+        self.index = index
+        self.ok = ~np.isnan(xy).any(axis=1)
+        self.pts_xy = xy[self.ok]
+        self.n = len(xy)
+        self._pts: np.ndarray | None = None
+        self._within: tuple[np.ndarray, np.ndarray] | None = None
+        self._trees: dict[bytes, tuple[cKDTree, np.ndarray]] = {}
+
+    @property
+    def pts(self) -> np.ndarray:
+        if self._pts is None:
+            self._pts = shapely.points(self.pts_xy)
+        return self._pts
+
+    def within(self) -> tuple[np.ndarray, np.ndarray]:
+        """(point, site position) pairs: each point inside each site (point-in-polygon)."""
+        if self._within is None:
+            tree = shapely.STRtree(self.index.polygons)
+            self._within = tree.query(self.pts, predicate="within")
+        return self._within
+
+    def samples(self, pos: np.ndarray) -> tuple[cKDTree, np.ndarray]:
+        key = pos.tobytes()
+        if key not in self._trees:
+            keep = np.isin(self.index.sample_site, pos)
+            self._trees[key] = (cKDTree(self.index.sample_xy[keep]),
+                                self.index.sample_site[keep])
+        return self._trees[key]
+
+    def measure(self, mask: np.ndarray, max_m: float | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
+        dist = np.full(self.n, np.nan)
+        sid = np.full(self.n, None, dtype=object)
         pos = np.flatnonzero(mask)
-        keep = np.isin(self.sample_site, pos)
-        if len(pos) == 0 or not keep.any() or not ok.any():
+        if len(pos) == 0 or not self.ok.any():
+            return dist, sid
+        kd, kept_site = self.samples(pos)
+        if len(kept_site) == 0:
             return dist, sid
         half = access_cfg.BOUNDARY_SAMPLE_M / 2
-        pts_xy = xy[ok]
-        d, i = cKDTree(self.sample_xy[keep]).query(pts_xy, k=1)
-        owner = self.sample_site[keep][i]
+        d, i = kd.query(self.pts_xy, k=1)
+        owner = kept_site[i]
         # Inside a qualifying site: distance 0 (point-in-polygon, exact).
-        polys = self.polygons[pos]
-        tree = shapely.STRtree(polys)
-        pts = shapely.points(pts_xy)
-        p_in, s_in = tree.query(pts, predicate="within")
+        p_all, s_all = self.within()
+        sel = np.asarray(mask, dtype=bool)[s_all]
+        p_in, s_in = p_all[sel], s_all[sel]
         d[p_in] = 0.0
-        owner[p_in] = pos[s_in]
+        owner[p_in] = s_in
         if max_m is not None:
             # Samples overestimate by at most ``half``: re-measure the uncertain band exactly.
             band = np.flatnonzero((d > max_m) & (d - half <= max_m))
             if len(band):
-                (bi, bp), bd = tree.query_nearest(pts[band], max_distance=max_m,
+                tree = shapely.STRtree(self.index.polygons[pos])
+                (bi, bp), bd = tree.query_nearest(self.pts[band], max_distance=max_m,
                                                   return_distance=True, all_matches=False)
                 d[band[bi]] = bd
                 owner[band[bi]] = pos[bp]
             far = d > max_m
             d[far] = np.nan
-        where = np.flatnonzero(ok)
+        where = np.flatnonzero(self.ok)
         dist[where] = d
         got = np.isfinite(d)
-        sid[where[got]] = self.sites["site_id"].to_numpy(dtype=object)[owner[got]]
+        sid[where[got]] = self.index.sites["site_id"].to_numpy(dtype=object)[owner[got]]
         return dist, sid
+
+
+class Measurer:
+    """Per-origin distances for many site classes and standards over one graph, sites and
+    origins: the origins are projected and snapped, the entrances placed on the graph and the
+    point-in-site test run once, then each class costs one Dijkstra (issue 16, cold runs).
+    Results equal :func:`measure_class` / :func:`measure_standard` called one by one."""
+
+    def __init__(self, graph: WalkGraph, index: SiteIndex, origins: gpd.GeoDataFrame,
+                 xy: np.ndarray | None = None) -> None:
+        self.graph, self.index, self.origins = graph, index, origins
+        self.xy = points_xy(graph, origins) if xy is None else xy
+        self.rows, self.snap_m = snap_xy(graph, self.xy,
+                                         max_snap_m=network_cfg.ORIGIN_MAX_SNAP_M)
+        ents = index.entrances
+        self.placement = place_entrances(graph, ents)
+        self.site_ids = _column(ents, "site_id")
+        self.entrance_ids = _column(ents, "entrance_id")
+        codes = index.sites["site_id"].to_numpy(object)
+        if pd.Index(codes).is_unique and "site_id" in ents.columns:
+            self.entrance_site: np.ndarray | None = pd.Index(codes).get_indexer(
+                ents["site_id"].to_numpy(object))
+        else:  # ambiguous ids: match by value, as :meth:`SiteIndex.entrances_of` does
+            self.entrance_site = None
+        self.straight = _Straight(index, self.xy)
+
+    def _entrance_mask(self, mask: np.ndarray) -> np.ndarray:
+        if self.entrance_site is None:
+            ids = self.index.sites.loc[mask, "site_id"]
+            return self.index.entrances["site_id"].isin(ids).to_numpy(bool)
+        pos = self.entrance_site
+        return (pos >= 0) & np.asarray(mask, dtype=bool)[np.maximum(pos, 0)]
+
+    def measure_class(self, kinds: frozenset[str], *, limit_m: float | None = None,
+                      min_ha: float = 0.0, parks_only: bool = False) -> pd.DataFrame:
+        """See :func:`measure_class`."""
+        mask = qualifying_mask(self.index.sites, min_ha=min_ha, kinds=kinds,
+                               parks_only=parks_only)
+        take = self._entrance_mask(mask)
+        placement = self.placement[take].reset_index(drop=True)
+        result = nearest_from_placement(self.graph, placement, self.site_ids[take],
+                                        self.entrance_ids[take], limit_m=limit_m)
+        net, site, _, status = snapped_distances(self.graph, result, self.rows, self.snap_m)
+        net = np.where(np.isfinite(net), net, np.nan)
+        return pd.DataFrame({"network_m": net, "site_id": site, "status": status,
+                             "row": self.rows, "snap_m": self.snap_m},
+                            index=self.origins.index)
+
+    def measure_standard(self, standard: Standard, speed_kmh: float) -> pd.DataFrame:
+        """See :func:`measure_standard`."""
+        limit = standard.distance_m(speed_kmh)
+        mask = qualifying_mask(self.index.sites, min_ha=standard.min_ha,
+                               kinds=standard.kinds, parks_only=standard.parks_only)
+        net = self.measure_class(standard.kinds, limit_m=limit, min_ha=standard.min_ha,
+                                 parks_only=standard.parks_only)
+        straight, _ = self.straight.measure(mask, max_m=limit)
+        k = standard.key
+        return pd.DataFrame({
+            f"{k}_m": net["network_m"].to_numpy(),
+            # The search stops at ``limit`` from the entrances; the snap to the home is added
+            # after.
+            f"{k}_ok": ((net["status"] == "ok") & (net["network_m"] <= limit)).to_numpy(),
+            f"{k}_straight_ok": np.isfinite(straight) & (straight <= limit),
+        }, index=self.origins.index)
 
 
 def measure_class(graph: WalkGraph, index: SiteIndex, origins: gpd.GeoDataFrame,
@@ -117,14 +231,8 @@ def measure_class(graph: WalkGraph, index: SiteIndex, origins: gpd.GeoDataFrame,
     Columns (on the origins' index): ``network_m`` (NaN where none within reach), ``site_id``,
     ``status`` ('ok' | 'unsnapped' | 'beyond_limit' | 'unreachable'), ``row``, ``snap_m``.
     """
-    mask = qualifying_mask(index.sites, min_ha=min_ha, kinds=kinds, parks_only=parks_only)
-    result = nearest_site(graph, index.entrances_of(mask), limit_m=limit_m)
-    d = origin_distances(graph, result, origins)
-    net = d["network_m"].to_numpy(float)
-    net = np.where(np.isfinite(net), net, np.nan)
-    return pd.DataFrame({"network_m": net, "site_id": d["site_id"].to_numpy(object),
-                         "status": d["status"].to_numpy(object), "row": d["row"].to_numpy(),
-                         "snap_m": d["snap_m"].to_numpy(float)}, index=origins.index)
+    return Measurer(graph, index, origins).measure_class(kinds, limit_m=limit_m,
+                                                         min_ha=min_ha, parks_only=parks_only)
 
 
 def measure_standard(graph: WalkGraph, index: SiteIndex, origins: gpd.GeoDataFrame,
@@ -136,16 +244,6 @@ def measure_standard(graph: WalkGraph, index: SiteIndex, origins: gpd.GeoDataFra
     standard's distance), ``<key>_ok`` (met along the network), ``<key>_straight_ok`` (met in a
     straight line to the site boundary, as the standard is written).
     """
-    limit = standard.distance_m(speed_kmh)
-    mask = qualifying_mask(index.sites, min_ha=standard.min_ha, kinds=standard.kinds,
-                           parks_only=standard.parks_only)
-    net = measure_class(graph, index, origins, standard.kinds, limit_m=limit,
-                        min_ha=standard.min_ha, parks_only=standard.parks_only)
-    straight, _ = index.straight_line(mask, origin_xy, max_m=limit)
-    k = standard.key
-    return pd.DataFrame({
-        f"{k}_m": net["network_m"].to_numpy(),
-        # The search stops at ``limit`` from the entrances; the snap to the home is added after.
-        f"{k}_ok": ((net["status"] == "ok") & (net["network_m"] <= limit)).to_numpy(),
-        f"{k}_straight_ok": np.isfinite(straight) & (straight <= limit),
-    }, index=origins.index)
+    m = Measurer(graph, index, origins)
+    m.straight = _Straight(index, origin_xy)
+    return m.measure_standard(standard, speed_kmh)

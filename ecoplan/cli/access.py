@@ -74,7 +74,7 @@ def run_from_args(args: argparse.Namespace, *, keep_objects: bool = False):
     inputs = inputs_from_args(args)
     _ = inputs.speed_kmh  # validate the speed before any slow work
     return run_access(inputs, lambda: load_from_args(args).layers,
-                      use_cache=not args.no_cache, keep_objects=keep_objects)
+                      use_cache=not args.no_cache, keep_objects=keep_objects, parallel=True)
 
 
 def deciles_of(args: argparse.Namespace) -> int:

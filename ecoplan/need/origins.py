@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ecoplan.geometry import estimate_utm
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.settings import need as need_cfg
 
@@ -195,7 +196,7 @@ def place_origins(areas: gpd.GeoDataFrame, layers: OsmLayers | None = None, *,
     areas = areas.reset_index(drop=True)
     if areas.crs is None:
         areas = areas.set_crs(CRS)
-    metric = areas.estimate_utm_crs() if len(areas) else "EPSG:3857"
+    metric = estimate_utm(areas) if len(areas) else "EPSG:3857"
     areas_m = areas[["area_code", "geometry"]].to_crs(metric)
     empty = gpd.GeoDataFrame({"weight": []}, geometry=gpd.GeoSeries([], crs=metric))
     if layers is not None:

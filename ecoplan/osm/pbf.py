@@ -35,21 +35,21 @@ def read_pbf(path: str | Path, *, bbox: tuple[float, float, float, float] | None
     """
     path = check_file(path, (".pbf",))
     area = polygon if polygon is not None else (box(*bbox) if bbox else None)
+    from ecoplan import parallel
+
     osm = _open(path, area)
-    incomplete = incomplete_multipolygons(path)
+    # The layers are independent reads of the parsed file: the features, POIs and incomplete
+    # relations in a forked child (when the caller allows it) while the network and the
+    # buildings are read here — the same frames as one after the other (ecoplan.parallel).
+    rest = parallel.start(_read_rest, osm, path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             net = osm.get_network(network_type="all", nodes=True)
-            features = _read_features(osm)
-            pois = osm.get_data_by_custom_criteria(
-                custom_filter=osm_cfg.POI_FILTER, filter_type="keep",
-                keep_nodes=True, keep_ways=True, keep_relations=False)
             buildings = osm.get_buildings()
-    except (ValueError, KeyError, OSError, RuntimeError, IndexError, TypeError) as err:
-        raise InputFileError(
-            f"could not read OSM data from {path.name} ({type(err).__name__}: {err}); "
-            "the file may be truncated or corrupt — download it again") from err
+    except _READ_ERRORS as err:
+        raise _corrupt(path, err) from err
+    incomplete, features, pois = rest.result()
     nodes, ways = net if net is not None else (None, None)
     for frame in (nodes, ways, features, pois, buildings):
         _drop_attrs(frame)
@@ -68,6 +68,32 @@ def read_pbf(path: str | Path, *, bbox: tuple[float, float, float, float] | None
                             warnings=incomplete_note(incomplete), bounds=header_bounds(path)),
     )
     return result.clip(area) if area is not None else result
+
+
+_READ_ERRORS = (ValueError, KeyError, OSError, RuntimeError, IndexError, TypeError)
+
+
+def _corrupt(path: Path, err: Exception) -> InputFileError:
+    return InputFileError(
+        f"could not read OSM data from {path.name} ({type(err).__name__}: {err}); "
+        "the file may be truncated or corrupt — download it again")
+
+
+def _read_rest(osm, path: Path) -> tuple[list[Incomplete], gpd.GeoDataFrame | None,
+                                         gpd.GeoDataFrame | None]:
+    """(incomplete relations, features, POIs): about half the reading, the network and the
+    buildings being the other half."""
+    incomplete = incomplete_multipolygons(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            features = _read_features(osm)
+            pois = osm.get_data_by_custom_criteria(
+                custom_filter=osm_cfg.POI_FILTER, filter_type="keep",
+                keep_nodes=True, keep_ways=True, keep_relations=False)
+    except _READ_ERRORS as err:
+        raise _corrupt(path, err) from err
+    return incomplete, features, pois
 
 
 def _read_features(osm) -> gpd.GeoDataFrame | None:

@@ -22,18 +22,29 @@ def poi_mask(pois: pd.DataFrame, tags) -> pd.Series:
 
 
 def count_amenities(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame,
-                    pois: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Add one count column per amenity kind and ``bus_stops_400m`` (all in one CRS)."""
+                    pois: gpd.GeoDataFrame,
+                    near: dict[str, pd.Series] | None = None) -> gpd.GeoDataFrame:
+    """Add one count column per amenity kind and ``bus_stops_400m`` (all in one CRS).
+
+    ``near`` is :func:`amenities_near` of the same sites and POIs when already counted (it
+    needs no entrances, so :func:`ecoplan.sites.build.build_sites` counts it meanwhile).
+    """
     sites = sites.copy()
-    zone = gpd.GeoDataFrame({"site_id": sites.site_id.to_numpy()},
-                            geometry=sites.geometry.buffer(osm_cfg.AMENITY_NEAR_M).to_numpy(),
-                            crs=sites.crs)
-    for column, tags in osm_cfg.AMENITY_KINDS.items():
-        sites[column] = _count_within(pois[poi_mask(pois, tags)], zone, sites.site_id)
+    for column, counts in (near if near is not None else amenities_near(sites, pois)).items():
+        sites[column] = counts
     stops = pois[poi_mask(pois, osm_cfg.BUS_STOP_TAGS)
                  | (pois["public_transport"].eq("platform") & pois["bus"].eq("yes"))]
     sites["bus_stops_400m"] = _count_near(stops, entrances, sites.site_id, osm_cfg.BUS_STOP_NEAR_M)
     return sites
+
+
+def amenities_near(sites: gpd.GeoDataFrame, pois: gpd.GeoDataFrame) -> dict[str, pd.Series]:
+    """Per amenity kind, the POIs within ``AMENITY_NEAR_M`` of each site (sites' index)."""
+    zone = gpd.GeoDataFrame({"site_id": sites.site_id.to_numpy()},
+                            geometry=sites.geometry.buffer(osm_cfg.AMENITY_NEAR_M).to_numpy(),
+                            crs=sites.crs)
+    return {column: _count_within(pois[poi_mask(pois, tags)], zone, sites.site_id)
+            for column, tags in osm_cfg.AMENITY_KINDS.items()}
 
 
 def _count_near(points: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, site_ids: pd.Series,

@@ -9,6 +9,7 @@ not "a place to go"; 1 km pieces are (``settings.osm.LINEAR_PIECE_M``).
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -19,12 +20,12 @@ from shapely.geometry import LineString
 from shapely.ops import substring
 
 from ecoplan.errors import NoGreenSpaceError
-from ecoplan.geometry import clean_geometries
+from ecoplan.geometry import clean_geometries, estimate_utm
 from ecoplan.osm.layers import CRS, OsmLayers, text
 from ecoplan.settings import osm as osm_cfg
 from ecoplan.settings import public_access as pa
 from ecoplan.sites import classify as C
-from ecoplan.sites.amenities import count_amenities, poi_mask
+from ecoplan.sites.amenities import amenities_near, count_amenities, poi_mask
 from ecoplan.sites.entrances import site_entrances
 from ecoplan.sites.evidence import apply_evidence
 
@@ -85,13 +86,18 @@ def build_sites(layers: OsmLayers, *, include_restricted: bool = False,
     sites = sites.drop_duplicates("site_id").reset_index(drop=True)
 
     found = site_entrances(sites, layers, crs, open_edges=open_edges)
-    sites, entrances = apply_evidence(sites, found.entrances, layers, crs)
+    pois = layers.pois.to_crs(crs)
+    # Amenities around each site need no entrances: counted on a second thread while the
+    # access evidence is read (both mostly GEOS work, which runs without the GIL; issue 16).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        near_job = pool.submit(amenities_near, sites, pois)
+        sites, entrances = apply_evidence(sites, found.entrances, layers, crs)
+        near = near_job.result()
     sites["n_entrances"] = sites.site_id.map(entrances.site_id.value_counts()).fillna(0)
     entry = found.entry.set_index("site_id")
     sites["entry"] = sites.site_id.map(entry["entry"]).to_numpy()
     sites["open_edge_m"] = sites.site_id.map(entry["open_edge_m"]).round(0).to_numpy()
-    pois = layers.pois.to_crs(crs)
-    sites = count_amenities(sites, entrances, pois)
+    sites = count_amenities(sites, entrances, pois, near)
     sites = _name_from_landmarks(sites, pois)
     sites["n_entrances"] = sites["n_entrances"].astype(int)
     sites = sites.sort_values(["area_ha", "site_id"], ascending=[False, True])
@@ -104,7 +110,7 @@ def local_crs(layers: OsmLayers) -> str:
     layer = layers.nodes if len(layers.nodes) else layers.features
     if len(layer) == 0:
         return "EPSG:3857"
-    return str(layer.estimate_utm_crs())
+    return estimate_utm(layer)
 
 
 def _mark_zone_restricted(features: gpd.GeoDataFrame, zones: gpd.GeoDataFrame
@@ -128,8 +134,9 @@ def _union_sites(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Dissolve overlapping or touching polygons into sites, keeping component tags."""
     if len(areas) == 0:
         return _empty_sites(areas.crs)
-    raw = [g for merged in _local_unions(areas.geometry.to_numpy())
-           for g in getattr(merged, "geoms", [merged]) if g.area > 0]
+    parts = shapely.get_parts(np.asarray(_local_unions(areas.geometry.to_numpy()),
+                                         dtype=object))
+    raw = list(parts[shapely.area(parts) > 0])
     # Snapped before measuring, so area and the written shape are the same valid polygon;
     # features are matched to the unsnapped pieces (a neighbour a few mm away is not a part).
     snapped = clean_geometries(raw, osm_cfg.GRID_M)
@@ -199,12 +206,12 @@ def _site_row(parts: list[dict], geom, suffix: str = "") -> dict:
     named = [p for p in parts if p["name"]]
     public_named = [p for p in named if p["category"] in osm_cfg.PUBLIC_CATEGORIES]
     name_src = public_named or named
-    access = C.best_access(pd.Series([p["access"] for p in parts]))
+    access = C.best_access([p["access"] for p in parts])
     why = next(p["access_evidence"] for p in parts if p["access"] == access)
     return {
         "site_id": f"{lead['osm_type'][0]}{lead['osm_id']}{suffix}",
         "name": name_src[0]["name"] if name_src else "",
-        "kind": C.site_kind(pd.Series([p["kind"] for p in parts])),
+        "kind": C.site_kind([p["kind"] for p in parts]),
         "categories": ";".join(dict.fromkeys(p["category"] for p in parts)),
         "area_ha": geom.area / 10_000.0,
         "access": access,

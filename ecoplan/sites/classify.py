@@ -6,6 +6,8 @@ them, so the taxonomy can be read and changed in one place.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -128,13 +130,13 @@ def restricted_zones(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return zones[zones.geom_type.isin(["Polygon", "MultiPolygon"])]
 
 
-def best_access(levels: pd.Series) -> str:
+def best_access(levels: Iterable[str]) -> str:
     """The most open access level among a site's parts."""
     present = set(levels)
     return next((a for a in ACCESS_ORDER if a in present), UNKNOWN)
 
 
-def site_kind(kinds: pd.Series) -> str:
+def site_kind(kinds: Iterable[str]) -> str:
     present = set(kinds)
     if {osm_cfg.GREEN, osm_cfg.BLUE} <= present:
         return "green+blue"

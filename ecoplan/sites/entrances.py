@@ -21,6 +21,7 @@ node, only the point cheapest to reach that node from is kept.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -78,26 +79,17 @@ def site_entrances(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str, *,
     edges = ways[["u", "v", "geometry"]].to_crs(crs).reset_index(drop=True)
     boundaries = gpd.GeoDataFrame({"site_id": sites.site_id.to_numpy()},
                                   geometry=sites.geometry.boundary.to_numpy(), crs=crs)
-    tagged = _tagged(boundaries, layers, edges, crs)
-    found = [tagged, _crossings(boundaries, edges)]
-    cand = pd.concat([f for f in found if len(f)], ignore_index=True) if any(
-        len(f) for f in found) else empty_entrances(crs)
-
-    samples = _samples(boundaries, osm_cfg.OPEN_EDGE_SPACING_M)
-    barriers = _barrier_lines(layers, crs)
-    fenced = _near_any(samples["point"], barriers, osm_cfg.FENCE_NEAR_M)
-    entry["fenced_share"] = _share_by_site(samples, fenced, len(sites))
-    gated = _gated(sites, entry["fenced_share"].to_numpy(), tagged)
-    entry["entry"] = np.where(gated, GATED, OPEN)
-    edge_pts = pd.DataFrame()
-    if open_edges:
-        use = ~fenced & ~gated[samples["site"]]
-        blockers = _step_blockers(layers, crs, barriers)
-        edge_pts, length = _open_edges(samples, use, boundaries, edges, blockers)
-        entry["open_edge_m"] = np.bincount(samples["site"][use], weights=length,
-                                           minlength=len(sites))
-    else:
-        entry["entry"] = GATED
+    # Crossings are found on a second thread while the rest goes on here: both are mostly
+    # GEOS work, which runs without the GIL (a cold run's sites step, issue 16).
+    _ = boundaries.sindex  # built once here, not by both threads at once
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        crossing_job = pool.submit(_crossings, boundaries, edges)
+        tagged = _tagged(boundaries, layers, edges, crs)
+        edge_pts = _open_found(sites, boundaries, layers, edges, crs, tagged, entry,
+                               open_edges)
+        crossings = crossing_job.result()
+    cand = pd.concat([f for f in (tagged, crossings) if len(f)], ignore_index=True) if any(
+        len(f) for f in (tagged, crossings)) else empty_entrances(crs)
     reached = set(cand.site_id) | (set(edge_pts.site_id) if len(edge_pts) else set())
     missing = boundaries[~boundaries.site_id.isin(reached)]
     fallback = _near_network(missing, edges)
@@ -119,6 +111,28 @@ def site_entrances(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str, *,
     out["entrance_id"] = out.site_id + "/e" + out.groupby("site_id").cumcount().add(1).astype(str)
     out["confirmed"] = _confirmed_by_site(sites, out)
     return SiteEntrances(out[ENTRANCE_COLUMNS].reset_index(drop=True), entry)
+
+
+def _open_found(sites: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, layers: OsmLayers,
+                edges: gpd.GeoDataFrame, crs: str, tagged: pd.DataFrame, entry: pd.DataFrame,
+                open_edges: bool) -> pd.DataFrame:
+    """Open-edge entrances; fills ``entry`` (fenced share, entry kind, open edge metres)."""
+    samples = _samples(boundaries, osm_cfg.OPEN_EDGE_SPACING_M)
+    barriers = _barrier_lines(layers, crs)
+    fenced = _near_any(samples["point"], barriers, osm_cfg.FENCE_NEAR_M)
+    entry["fenced_share"] = _share_by_site(samples, fenced, len(sites))
+    gated = _gated(sites, entry["fenced_share"].to_numpy(), tagged)
+    entry["entry"] = np.where(gated, GATED, OPEN)
+    edge_pts = pd.DataFrame()
+    if open_edges:
+        use = ~fenced & ~gated[samples["site"]]
+        blockers = _step_blockers(layers, crs, barriers)
+        edge_pts, length = _open_edges(samples, use, boundaries, edges, blockers)
+        entry["open_edge_m"] = np.bincount(samples["site"][use], weights=length,
+                                           minlength=len(sites))
+    else:
+        entry["entry"] = GATED
+    return edge_pts
 
 
 def _confirmed_by_site(sites: gpd.GeoDataFrame, ents: pd.DataFrame) -> np.ndarray:
