@@ -174,3 +174,33 @@ def test_a_planned_route_is_planned_again_when_the_project_reopens(env):
     second = rp.result(again.session_state)
     assert second is not None, "the route was not planned again"
     assert [round(r.length_m) for r in second.routes] == [round(r.length_m) for r in first.routes]
+
+
+def test_recent_projects_is_a_picker_that_never_switches_the_open_project(env):
+    """Regression: with an earlier project in the list, loading an area then need data in a
+    new session opened the earlier project instead (the list's kept value followed a position
+    in a list that had grown). The picker holds no value and never lists the open project."""
+    first = session()
+    first.text_input(key="area_osm_path").set_value(str(IOW))
+    first.button(key="area_load_path").click().run()
+    ok(first)
+    earlier = first.session_state[project.PROJECT]
+
+    at = session()
+    at.text_input(key="area_osm_path").set_value(str(IOW))
+    at.button(key="area_load_path").click().run()
+    ok(at)
+    mine = at.session_state[project.PROJECT]
+    assert mine != earlier
+    for _ in range(2):  # the runs that follow (uploads, need data) keep it open
+        at.run()
+        ok(at)
+        picker = at.selectbox(key="project_recent")
+        assert picker.value is None
+        assert len(picker.options) == 1  # the earlier project only (options show labels)
+        assert at.session_state[project.PROJECT] == mine
+    # Picking the earlier one opens it, and the picker is empty again.
+    at.selectbox(key="project_recent").set_value(earlier).run()
+    ok(at)
+    assert at.session_state[project.PROJECT] == earlier
+    assert at.selectbox(key="project_recent").value is None

@@ -27,7 +27,12 @@ def _rename() -> None:
 
 
 def _open_recent() -> None:
+    """Open the project picked under Recent projects. The box is a picker, not a display of
+    the open project (its name is in the box above): it is emptied at once, so no stale choice
+    survives a change in the list — a value kept by position would otherwise open another
+    project when a new one is added to the list."""
     pid = st.session_state.get(RECENT_KEY)
+    st.session_state[RECENT_KEY] = None
     if not pid or pid == st.session_state.get(project.PROJECT):
         return
     try:
@@ -69,15 +74,13 @@ def render() -> None:
             s["project._name_for"] = current.id
         st.text_input("Project name", key=NAME_KEY, on_change=_rename, max_chars=120,
                       help="Saved as you work; reopen it later under Recent projects.")
-    if recent:
-        ids = [p.id for p in recent]
+    others = [p for p in recent if p.id != pid]
+    if others:
         labels = {p.id: f"{p.name} · {data.describe_source(p.source)} · {_when(p.updated_at)}"
-                  for p in recent}
-        if s.get(RECENT_KEY) not in ids:
-            s[RECENT_KEY] = pid if pid in ids else None
-        st.selectbox("Recent projects", ids, key=RECENT_KEY, on_change=_open_recent,
+                  for p in others}
+        st.selectbox("Recent projects", list(labels), key=RECENT_KEY, on_change=_open_recent,
                      format_func=lambda i: labels.get(i, i), placeholder="Open a project…",
-                     index=None if s.get(RECENT_KEY) is None else ids.index(s[RECENT_KEY]))
+                     index=None)
     if current is not None and st.button("New project", key="project_new",
                                          help="Start again on the demo area; this project "
                                               "stays under Recent projects."):

@@ -139,9 +139,18 @@ def browser():
         b.close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so the page fixture knows if the test failed."""
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, f"rep_{rep.when}", rep)
+
+
 @pytest.fixture
-def page(browser):
-    """A page that can only reach the local server; ``page.blocked_requests`` lists the rest."""
+def page(browser, request):
+    """A page that can only reach the local server; ``page.blocked_requests`` lists the rest.
+    When the test fails, the page as it was is saved as ``artifacts/failed-<test>.png``."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     blocked: list[str] = []
 
@@ -159,6 +168,14 @@ def page(browser):
     pg.blocked_requests = blocked
     pg.set_default_timeout(30_000)
     yield pg
+    rep = getattr(request.node, "rep_call", None)
+    if rep is not None and rep.failed:
+        folder = Path(os.environ.get("ECOPLAN_ARTIFACTS_DIR") or REPO / "artifacts")
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            pg.screenshot(path=folder / f"failed-{request.node.name[:80]}.png", full_page=True)
+        except Exception as err:  # noqa: BLE001 - a lost screenshot must not hide the failure
+            print(f"no screenshot of the failed page: {err}")
     context.close()
 
 
