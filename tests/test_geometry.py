@@ -100,7 +100,7 @@ def test_any_scribbled_polygon_is_valid_in_both_crs_after_cleaning(pts, other):
 
 def test_estimate_utm_is_geopandas_answer_computed() -> None:
     rng = np.random.default_rng(16)
-    for _ in range(200):
+    for _ in range(60):  # geopandas takes ~0.1 s per answer
         lon, lat = rng.uniform(-180, 180, 2), rng.uniform(-79, 83, 2)
         g = gpd.GeoSeries(shapely.points(np.column_stack([lon, lat])), crs=4326)
         assert estimate_utm(g) == str(g.estimate_utm_crs())
