@@ -69,8 +69,9 @@ class IslandNetwork:
     ons: Any
 
 
-def island_network(files: dict[str, Path]) -> IslandNetwork:
-    """Read the island PBF, load the areas, build the graph and place the origins."""
+def island_network() -> IslandNetwork | None:
+    """Read the island PBF, load the areas, build the graph and place the origins; None (after
+    naming the missing file) when the island or ONS files are absent."""
     import pandas as pd
 
     from ecoplan.access.pipeline import load_areas
@@ -78,6 +79,9 @@ def island_network(files: dict[str, Path]) -> IslandNetwork:
     from ecoplan.network.graph import build_walk_graph
     from ecoplan.osm.pbf import read_pbf
 
+    files = island_files("pbf", "ons_parks")
+    if files is None:
+        return None
     layers = read_pbf(files["pbf"])
     areas = load_areas(island_inputs(files))
     return IslandNetwork(layers=layers, areas=areas, graph=build_walk_graph(layers),

@@ -22,7 +22,7 @@ import time
 
 import numpy as np
 import pandas as pd
-from _common import island_files, island_network
+from _common import island_network
 from scipy.stats import spearmanr
 
 from ecoplan.access.engine import nearest_site, origin_distances
@@ -39,10 +39,9 @@ def weighted(values: np.ndarray, weights: np.ndarray) -> float:
 
 
 def main() -> int:
-    files = island_files("pbf", "ons_parks")
-    if files is None:
+    isl = island_network()
+    if isl is None:
         return 1
-    isl = island_network(files)
     layers, graph, origins, ons = isl.layers, isl.graph, isl.origins, isl.ons
     areas = isl.areas
 

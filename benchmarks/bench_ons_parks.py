@@ -47,7 +47,7 @@ import sys
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from _common import island_files, island_network
+from _common import island_network
 from scipy.stats import spearmanr
 
 from ecoplan.access.engine import nearest_site, origin_distances
@@ -166,10 +166,9 @@ def explain(outline: pd.Series, ons: pd.Series, areas: gpd.GeoDataFrame) -> pd.I
 
 
 def main() -> int:
-    files = island_files("pbf", "ons_parks")
-    if files is None:
+    isl = island_network()
+    if isl is None:
         return 1
-    isl = island_network(files)
     layers, graph, origins, ons = isl.layers, isl.graph, isl.origins, isl.ons
     areas = isl.areas.areas
     # Restricted land too, for ONS's class (private playing fields); the other sites and
