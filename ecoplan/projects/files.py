@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import tempfile
 from pathlib import Path
 
 from ecoplan.compressed import unreadable
+from ecoplan.io import atomic_path
 from ecoplan.projects.model import FileRef
 from ecoplan.settings.paths import data_dir
 
@@ -41,9 +41,6 @@ def keep(path: str | Path, shown_name: str, *, root: Path | None = None) -> File
     dest = folder / f"{digest.hexdigest()[:16]}-{safe_name(shown_name)}"
     if not (dest.is_file() and dest.stat().st_size == src.stat().st_size):
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".part") as tmp:
-            with src.open("rb") as fh:
-                shutil.copyfileobj(fh, tmp, _CHUNK)
-            tmp.flush()
-        Path(tmp.name).replace(dest)
+        with atomic_path(dest) as tmp, src.open("rb") as fh, tmp.open("wb") as out:
+            shutil.copyfileobj(fh, out, _CHUNK)
     return FileRef(name=str(shown_name), path=str(dest))

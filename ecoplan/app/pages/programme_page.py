@@ -22,7 +22,7 @@ from ecoplan.programmes import check as checks
 from ecoplan.programmes import print_style
 from ecoplan.programmes.edit import move_session
 from ecoplan.programmes.export import gpx_zip, programme_to_ics
-from ecoplan.programmes.model import Programme
+from ecoplan.programmes.model import CARE, RETHINK, Programme
 from ecoplan.programmes.season import build_programme
 from ecoplan.programmes.source import default_timezone, source_identity
 from ecoplan.programmes.store import ProgrammeStore
@@ -202,7 +202,7 @@ def _weather(p: Programme, tz: str) -> None:
         s = p.session(number)
         line = (f"**{number}. {s.start:%a %-d %b %H:%M}, {md_escape(p.site(s.site_id).name)}"
                 f"** — {md_escape(v.summary)}")
-        (st.error if v.level == "rethink" else st.warning if v.level == "go with care"
+        (st.error if v.level == RETHINK else st.warning if v.level == CARE
          else st.info)(line)
         for prop in res.for_session(number):
             c1, c2 = st.columns([5, 1])
