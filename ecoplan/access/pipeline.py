@@ -216,9 +216,9 @@ def _run_access(inputs: AccessInputs, load_layers: Callable[[], OsmLayers], *,
     areas_job: par.Deferred[AreasResult] | None = None
     if need_key is None and par.enabled() and not (use_cache and not keep_objects
                                                    and cacheable):
-        # Nothing is looked up in the cache, so the need files can wait: they are read here
-        # while a child builds the sites (the OSM read already keeps both cores busy).
-        areas_job = par.Deferred(load_areas, (inputs,), {})
+        # Nothing is looked up in the cache, so the need files can wait: a child reads them
+        # while this process parses the OSM file (one core until the read splits in two).
+        areas_job = par.start(load_areas, inputs)
     elif need_key is None:
         held_areas.append(load_areas(inputs))
         need_key = areas_digest(held_areas[0].areas)

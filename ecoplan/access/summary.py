@@ -110,6 +110,11 @@ def headline(table: pd.DataFrame, *, speed_kmh: float,
         deciles = None
     rows: list[dict[str, Any]] = []
     views = {(v, h): view(table, v, h) for v, h in WAYS}
+    # each view's weights once, not once per figure (the same values share_of_people and
+    # mean_of_reaching would compute)
+    w = {way: weights(t, include_partial=include_partial) for way, t in views.items()}
+    reach = {way: reach_weights(t, include_partial=include_partial)
+             for way, t in views.items()}
     for key, text, kind, col in headline_rows(speed_kmh, standards, deciles):
         if col not in table.columns:
             continue  # e.g. a result measured without that class
@@ -117,11 +122,11 @@ def headline(table: pd.DataFrame, *, speed_kmh: float,
         for (v, h), t in views.items():
             mask = deprived(t, deciles) if key.startswith("deprived_") and deciles else None
             if kind == "share":
-                val = share_of_people(t, col, mask, include_partial=include_partial)
+                val = weighted_mean(t[col], w[v, h], mask)
             elif h == STRAIGHT:
                 val = float("nan")
             else:
-                val = mean_of_reaching(t, col, mask, include_partial=include_partial)
+                val = weighted_mean(t[col], reach[v, h], mask)
             row[way_name(v, h)] = val
         rows.append(row)
     return pd.DataFrame(rows)

@@ -88,7 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ecoplan.cli.la import apply_la
 
         apply_la(args)
-        return int(args.run(args) or 0)
+        with _python_strings():
+            return int(args.run(args) or 0)
     except EcoplanError as err:
         print(f"ecoplan {args.command}: error: {_one_line(word(err, 'cli'))}", file=sys.stderr)
         return 2
@@ -106,10 +107,53 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _python_strings():
+    """pandas' text columns held as Python strings, not Arrow, during a command.
+
+    Why: OSM tag columns are many short, mostly missing strings that the library picks rows
+    from again and again; as Arrow arrays each pick is a conversion. Measured on a cold
+    island run (``benchmarks/bench_cold_steps.py``): the read and the sites step cost about
+    0.3 s less CPU. Values, dtype (``str``) and outputs are the same either way (the island
+    outputs compare byte for byte); only the storage differs, and only inside the command.
+    """
+    import pandas as pd
+
+    return pd.option_context("mode.string_storage", "python")
+
+
 def _one_line(text: str) -> str:
     """Messages can quote file content or OSM names: never let them break the line."""
     return " ".join(text.split())
 
 
+def run_command() -> NoReturn:
+    """The ``ecoplan`` command: :func:`main`, then leave without tearing the interpreter down.
+
+    Why: after a cold access run, Python spends about 0.4 s freeing its objects one by one at
+    exit (measured on the island: ``benchmarks/bench_cold.py``, issue 16), time the user waits
+    for nothing. Exit handlers still run (temporary files, forked children, logging), and
+    the output streams are flushed; every file a command writes is closed by then (atomic
+    writes, ``ecoplan.io``). Errors and ``--help`` leave the usual way.
+    """
+    code = main()
+    leave(code)
+
+
+def leave(code: int) -> NoReturn:
+    """Exit now with ``code``, after the exit handlers and a flush of stdout and stderr."""
+    import atexit
+    import os
+
+    try:
+        atexit._run_exitfuncs()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a closed pipe (`| head`) or stream
+                pass
+        os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run_command()

@@ -1,5 +1,3 @@
-import sys
+from ecoplan.cli import run_command
 
-from ecoplan.cli import main
-
-sys.exit(main())
+run_command()
