@@ -16,18 +16,20 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 
 from ecoplan import __version__
-from ecoplan.access.measure import AccessResult
 from ecoplan.errors import OutputFileError
 from ecoplan.io import atomic_paths
 from ecoplan.settings import access as access_cfg
 from ecoplan.settings import need as need_cfg
 from ecoplan.settings import osm as osm_cfg
 from ecoplan.settings.paths import cache_dir
+
+if TYPE_CHECKING:  # measuring needs scipy: imported when a result is loaded, not before
+    from ecoplan.access.measure import AccessResult
 
 FORMAT = 1
 
@@ -67,6 +69,8 @@ def entry_path(key: str) -> Path:
 
 def load_result(key: str) -> AccessResult | None:
     """The cached result for ``key``, or None (missing or corrupt: a corrupt entry is removed)."""
+    from ecoplan.access.measure import AccessResult
+
     path = entry_path(key)
     if not (path / "meta.json").is_file():
         return None  # absent, or being written (its header is written last)

@@ -13,22 +13,24 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
 from ecoplan.access.cache import access_cache_dir, cached_access, file_digest, file_fingerprint
-from ecoplan.access.measure import AccessResult, measure_access
 from ecoplan.access.speeds import resolve_speed
 from ecoplan.code_digest import code_digest as digest_of_code
 from ecoplan.errors import EcoplanError, InputFileError
 from ecoplan.io import write_atomic
 from ecoplan.need.areas import AreasResult
-from ecoplan.network.graph import WalkGraph
 from ecoplan.osm.layers import OsmLayers
-from ecoplan.sites.build import Sites
+
+if TYPE_CHECKING:  # scipy and the site builder: imported once the need files are on their way
+    from ecoplan.access.measure import AccessResult
+    from ecoplan.network.graph import WalkGraph
+    from ecoplan.sites.build import Sites
 
 
 @dataclass(frozen=True)
@@ -200,9 +202,6 @@ def _run_access(inputs: AccessInputs, load_layers: Callable[[], OsmLayers], *,
                 use_cache: bool, keep_objects: bool) -> AccessRun:
     from ecoplan import parallel as par
     from ecoplan.access.cache import cache_key
-    from ecoplan.access.measure import origins_for
-    from ecoplan.network.graph import build_walk_graph
-    from ecoplan.sites.build import build_sites
 
     t0 = time.perf_counter()
     held: dict[str, Any] = {}
@@ -224,6 +223,11 @@ def _run_access(inputs: AccessInputs, load_layers: Callable[[], OsmLayers], *,
         need_key = areas_digest(held_areas[0].areas)
         _memo(files_key, need_key)
     steps["areas"] = time.perf_counter() - t
+    # imported after the need files' child has started: these imports (scipy, the site
+    # builder) take a third of a second that the child's reading now overlaps
+    from ecoplan.access.measure import measure_access, origins_for
+    from ecoplan.network.graph import build_walk_graph
+    from ecoplan.sites.build import build_sites
 
     def areas_now() -> AreasResult:
         if not held_areas:

@@ -143,15 +143,14 @@ def leave(code: int) -> NoReturn:
     """Exit now with ``code``, after the exit handlers and a flush of stdout and stderr."""
     import atexit
     import os
+    from contextlib import suppress
 
     try:
         atexit._run_exitfuncs()
     finally:
         for stream in (sys.stdout, sys.stderr):
-            try:
+            with suppress(OSError, ValueError):  # a closed pipe (`| head`) or stream
                 stream.flush()
-            except (OSError, ValueError):  # a closed pipe (`| head`) or stream
-                pass
         os._exit(code)
 
 
