@@ -32,6 +32,7 @@ import shapely
 from ecoplan.network.walkable import walkable_mask
 from ecoplan.osm.layers import OsmLayers, text
 from ecoplan.settings import osm as osm_cfg
+from ecoplan.sites.along import points_along
 
 ENTRANCE_COLUMNS = ["site_id", "entrance_id", "source", "node_id", "edge_u", "edge_v",
                     "dist_u_m", "dist_v_m", "snap_m", "confirmed", "geometry"]
@@ -173,7 +174,7 @@ def _samples(boundaries: gpd.GeoDataFrame, spacing: float) -> dict[str, np.ndarr
     rep = np.repeat(np.arange(len(parts)), n)
     k = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
     step = (lengths / np.maximum(n, 1))[rep]
-    pts = shapely.line_interpolate_point(parts[rep], (k + 0.5) * step)
+    pts = points_along(parts, rep, (k + 0.5) * step)
     return {"point": pts, "site": owner[rep], "step": step}
 
 
