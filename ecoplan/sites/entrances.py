@@ -305,11 +305,14 @@ def _crossings(boundaries: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> pd.Data
     # nodes with the outline may now miss it by millimetres: match within the snap tolerance
     # and snap the path onto the outline before intersecting.
     tol = osm_cfg.BOUNDARY_TOUCH_M
-    pairs = gpd.sjoin(edges, boundaries, predicate="dwithin", distance=tol, how="inner")
-    if len(pairs) == 0:
+    edge_i, bnd_i = _within_tolerance(edges.geometry.to_numpy(),
+                                      boundaries.geometry.to_numpy(), tol)
+    if len(edge_i) == 0:
         return pd.DataFrame()
-    edge_geom = pairs.geometry.to_numpy()
-    bnd_geom = boundaries.geometry.to_numpy()[pairs["index_right"].to_numpy()]
+    pairs = pd.DataFrame({"u": edges["u"].to_numpy()[edge_i], "v": edges["v"].to_numpy()[edge_i],
+                          "site_id": boundaries["site_id"].to_numpy()[bnd_i]})
+    edge_geom = edges.geometry.to_numpy()[edge_i]
+    bnd_geom = boundaries.geometry.to_numpy()[bnd_i]
     inter = shapely.intersection(shapely.snap(edge_geom, bnd_geom, tol), bnd_geom)
     # A point, several points, or a stretch where the way runs along the boundary.
     pts = shapely.line_interpolate_point(_first_part(inter), 0.5, normalized=True)
@@ -320,6 +323,30 @@ def _crossings(boundaries: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> pd.Data
     pts[ok] = shapely.line_interpolate_point(
         edge_geom[ok], shapely.line_locate_point(edge_geom[ok], pts[ok]))
     return _on_edges(pairs[ok], edge_geom[ok], pts[ok], "crossing", snap=np.zeros(ok.sum()))
+
+
+def _within_tolerance(edges: np.ndarray, outlines: np.ndarray, tol: float
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """(edge, outline) index pairs within ``tol`` of each other, ordered by edge then outline.
+
+    Why not one tree query of edges against outlines: a coastline's box holds most of the
+    island's paths, and measuring each path's distance to a thousands-vertex outline was the
+    costliest part of finding crossings (issue 16). Outline segments near a path (a cheap
+    query of two-point lines, at twice the tolerance so rounding cannot lose one) tell which
+    outlines to measure; the distance test itself is the same GEOS ``dwithin``.
+    """
+    parts, part_outline = shapely.get_parts(outlines, return_index=True)
+    xy, vertex_part = shapely.get_coordinates(parts, return_index=True)
+    seg = np.flatnonzero(vertex_part[1:] == vertex_part[:-1])
+    if len(seg) == 0 or len(edges) == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    segments = shapely.linestrings(np.stack([xy[seg], xy[seg + 1]], axis=1))
+    seg_outline = part_outline[vertex_part[seg]].astype(np.int64)
+    ei, si = shapely.STRtree(segments).query(edges, predicate="dwithin", distance=2 * tol)
+    key = np.unique(ei.astype(np.int64) * len(outlines) + seg_outline[si])
+    edge_i, outline_i = key // len(outlines), key % len(outlines)
+    ok = shapely.dwithin(edges[edge_i], outlines[outline_i], tol)
+    return edge_i[ok], outline_i[ok]
 
 
 def _first_part(geoms: np.ndarray) -> np.ndarray:
