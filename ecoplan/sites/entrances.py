@@ -239,13 +239,7 @@ def _open_edges(samples: dict[str, np.ndarray], use: np.ndarray,
         return pd.DataFrame(), length
     pts = samples["point"][idx]
     edge_geom = edges.geometry.to_numpy()
-    (pi, ei), dist = shapely.STRtree(edge_geom).query_nearest(
-        pts, max_distance=osm_cfg.OPEN_EDGE_MAX_M, return_distance=True, all_matches=True)
-    # A tie (the nearest point is a node two segments share) goes to the first segment, not
-    # to whichever the tree finds first, so it does not depend on the rest of the map.
-    order = np.lexsort((ei, pi))
-    first = order[np.r_[True, pi[order][1:] != pi[order][:-1]]] if len(pi) else order
-    pi, ei, dist = pi[first], ei[first], dist[first]
+    pi, ei, dist = _nearest_edge(pts, edge_geom, osm_cfg.OPEN_EDGE_MAX_M)
     if len(pi) == 0:
         return pd.DataFrame(), length
     step = shapely.shortest_line(pts[pi], edge_geom[ei])
@@ -260,6 +254,38 @@ def _open_edges(samples: dict[str, np.ndarray], use: np.ndarray,
                           "u": edges["u"].to_numpy()[ei], "v": edges["v"].to_numpy()[ei]})
     found = _on_edges(pairs, edge_geom[ei], pts[pi], "open_edge", snap=dist)
     return _thin(found), length
+
+
+def _nearest_edge(pts: np.ndarray, edge_geom: np.ndarray, max_m: float
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per point with a segment within ``max_m``: its index, the nearest segment, distance.
+
+    A tie (the nearest point is a node two segments share) goes to the first segment, not
+    to whichever the tree finds first, so it does not depend on the rest of the map. The
+    distances are GEOS's, as ``STRtree.query_nearest`` gives them, but measured only to the
+    segments within reach (a third of the cost, issue 16); a point whose nearest segment is
+    exactly ``max_m`` away is left to ``query_nearest`` itself, whose edge rule it is.
+    """
+    tree = shapely.STRtree(edge_geom)
+    pi, ei = tree.query(pts, predicate="dwithin", distance=max_m)
+    dist = shapely.distance(pts[pi], edge_geom[ei])
+    order = np.lexsort((ei, dist, pi))
+    first = order[np.r_[True, pi[order][1:] != pi[order][:-1]]] if len(pi) else order
+    pi, ei, dist = pi[first], ei[first], dist[first]
+    edge = dist >= max_m
+    if edge.any():
+        (qp, qe), qd = tree.query_nearest(pts[pi[edge]], max_distance=max_m,
+                                          return_distance=True, all_matches=True)
+        best = np.lexsort((qe, qp))
+        best = best[np.r_[True, qp[best][1:] != qp[best][:-1]]] if len(qp) else best
+        found = np.zeros(int(edge.sum()), dtype=bool)
+        found[qp[best]] = True
+        at = np.flatnonzero(edge)
+        ei[at[qp[best]]], dist[at[qp[best]]] = qe[best], qd[best]
+        keep = np.ones(len(pi), dtype=bool)
+        keep[at[~found]] = False
+        pi, ei, dist = pi[keep], ei[keep], dist[keep]
+    return pi, ei, dist
 
 
 def _thin(found: pd.DataFrame) -> pd.DataFrame:
