@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
 from layers_factory import feature, make_layers, rect
 
 from ecoplan.sites.build import build_sites
@@ -47,3 +48,26 @@ def test_island_amenity_totals_are_plausible(iow_layers, iow_sites):
     assert 20 <= s.benches.sum() <= 260
     assert (s[["toilets", "benches", "shelters", "drinking_water", "parking",
                "bus_stops_400m"]] >= 0).all().all()
+
+
+def test_near_a_corner_counts_within_the_distance_only():
+    row = _row([{"osm_id": 21, "xy": (135, 135), "amenity": "toilets"},  # 49.5 m from corner
+                {"osm_id": 22, "xy": (136, 136), "amenity": "toilets"}])  # 50.9 m
+    assert row.toilets == 1
+
+
+def test_island_counts_equal_buffering_every_site(iow_layers, iow_sites):
+    """Only sites with an amenity near are buffered: the counts are those of buffering all."""
+    from ecoplan.settings import osm as osm_cfg
+    from ecoplan.sites.amenities import _count_within, amenities_near, poi_mask
+
+    sites = iow_sites.sites.to_crs(iow_sites.crs)
+    pois = iow_layers.pois.to_crs(iow_sites.crs)
+    zone = gpd.GeoDataFrame({"site_id": sites.site_id.to_numpy()},
+                            geometry=sites.geometry.buffer(osm_cfg.AMENITY_NEAR_M).to_numpy(),
+                            crs=sites.crs)
+    got = amenities_near(sites, pois)
+    for column, tags in osm_cfg.AMENITY_KINDS.items():
+        want = _count_within(pois[poi_mask(pois, tags)], zone, sites.site_id)
+        assert got[column].equals(want), column
+    assert sum(int(c.sum()) for c in got.values()) > 100

@@ -7,6 +7,7 @@ Distances here are straight-line: the thresholds are "nearby" rules of thumb, no
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -39,12 +40,36 @@ def count_amenities(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame,
 
 
 def amenities_near(sites: gpd.GeoDataFrame, pois: gpd.GeoDataFrame) -> dict[str, pd.Series]:
-    """Per amenity kind, the POIs within ``AMENITY_NEAR_M`` of each site (sites' index)."""
-    zone = gpd.GeoDataFrame({"site_id": sites.site_id.to_numpy()},
-                            geometry=sites.geometry.buffer(osm_cfg.AMENITY_NEAR_M).to_numpy(),
+    """Per amenity kind, the POIs within ``AMENITY_NEAR_M`` of each site (sites' index):
+    inside the site buffered by that distance.
+
+    Only sites with some amenity nearby are buffered (184 of the island's 1,043; buffering
+    them all was most of this step, issue 16). The buffer lies within the distance plus the
+    1 % GEOS may simplify the outline by, so a site with no amenity within 1.1 × the
+    distance has none in its buffer either.
+    """
+    masks = {column: poi_mask(pois, tags) for column, tags in osm_cfg.AMENITY_KINDS.items()}
+    near = _near_any_amenity(sites, pois, masks)
+    zone = gpd.GeoDataFrame({"site_id": sites.site_id.to_numpy()[near]},
+                            geometry=sites.geometry.iloc[near].buffer(
+                                osm_cfg.AMENITY_NEAR_M).to_numpy(),
                             crs=sites.crs)
-    return {column: _count_within(pois[poi_mask(pois, tags)], zone, sites.site_id)
-            for column, tags in osm_cfg.AMENITY_KINDS.items()}
+    return {column: _count_within(pois[mask], zone, sites.site_id)
+            for column, mask in masks.items()}
+
+
+def _near_any_amenity(sites: gpd.GeoDataFrame, pois: gpd.GeoDataFrame,
+                      masks: dict[str, pd.Series]) -> np.ndarray:
+    """Positions of the sites with an amenity of any kind within 1.1 × AMENITY_NEAR_M + 1 m."""
+    any_kind = np.zeros(len(pois), dtype=bool)
+    for mask in masks.values():
+        any_kind |= mask.to_numpy(dtype=bool)
+    if not any_kind.any() or len(sites) == 0:
+        return np.empty(0, dtype=np.int64)
+    site_i, _ = shapely.STRtree(pois.geometry.to_numpy()[any_kind]).query(
+        sites.geometry.to_numpy(), predicate="dwithin",
+        distance=1.1 * osm_cfg.AMENITY_NEAR_M + 1.0)
+    return np.unique(site_i)
 
 
 def _count_near(points: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, site_ids: pd.Series,

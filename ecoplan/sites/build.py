@@ -8,16 +8,17 @@ not "a place to go"; 1 km pieces are (``settings.osm.LINEAR_PIECE_M``).
 
 from __future__ import annotations
 
-import math
+import gc
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.geometry import LineString
-from shapely.ops import substring
+from pyproj import Transformer
 
 from ecoplan.errors import NoGreenSpaceError
 from ecoplan.geometry import clean_geometries, estimate_utm
@@ -28,6 +29,7 @@ from ecoplan.sites import classify as C
 from ecoplan.sites.amenities import amenities_near, count_amenities, poi_mask
 from ecoplan.sites.entrances import site_entrances
 from ecoplan.sites.evidence import apply_evidence
+from ecoplan.sites.linear import bank_strips, cut_pieces
 
 SITE_COLUMNS = [
     "site_id", "name", "kind", "categories", "area_ha", "access", "access_evidence", "park",
@@ -56,13 +58,39 @@ def build_sites(layers: OsmLayers, *, include_restricted: bool = False,
     Raises :class:`NoGreenSpaceError` when nothing is found and ``require_any``.
     ``open_edges=False`` gives the older entrance model (see :mod:`ecoplan.sites.entrances`).
     """
+    with _collector_paused():
+        return _build_sites(layers, include_restricted=include_restricted,
+                            require_any=require_any, open_edges=open_edges)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while sites are built.
+
+    Why: a cold run holds a few hundred thousand tracked objects (the OSM layers), and each
+    full collection walks all of them; the sites step allocates enough short-lived
+    geometries and strings to set off several, 0.2 s of its 2 s on the Isle of Wight (issue
+    16). Nothing it builds needs the collector (reference counting frees it); whatever
+    cycles it leaves are collected once the collector is back on.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _build_sites(layers: OsmLayers, *, include_restricted: bool, require_any: bool,
+                 open_edges: bool) -> Sites:
     crs = local_crs(layers)
+    layers = _in_crs(layers, crs)
     features = C.classify(layers.features)
     if len(features) == 0:
         return _empty_or_raise(require_any, crs)
-    features = features.to_crs(crs)
     features["geometry"] = shapely.make_valid(features.geometry.to_numpy())
-    zones = C.restricted_zones(layers.features).to_crs(crs)
+    zones = C.restricted_zones(layers.features)
     features = _mark_zone_restricted(features, zones)
 
     is_line = features.category.isin(LINEAR_CATEGORIES) & features.geom_type.isin(
@@ -86,7 +114,7 @@ def build_sites(layers: OsmLayers, *, include_restricted: bool = False,
     sites = sites.drop_duplicates("site_id").reset_index(drop=True)
 
     found = site_entrances(sites, layers, crs, open_edges=open_edges)
-    pois = layers.pois.to_crs(crs)
+    pois = layers.pois
     # Amenities around each site need no entrances: counted on a second thread while the
     # access evidence is read (both mostly GEOS work, which runs without the GIL; issue 16).
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -111,6 +139,28 @@ def local_crs(layers: OsmLayers) -> str:
     if len(layer) == 0:
         return "EPSG:3857"
     return estimate_utm(layer)
+
+
+def _in_crs(layers: OsmLayers, crs: str) -> OsmLayers:
+    """The layers the sites step reads, reprojected once (not per helper and subset, 13
+    times a run before; issue 16). Projection is per coordinate, so a subset of these is
+    the same as that subset projected; the numbers are geopandas' ``to_crs`` (the same
+    PROJ transformation, always x/y), without its per-call overhead. ``nodes`` stay in
+    EPSG:4326 (not read here)."""
+    transformer = Transformer.from_crs(CRS, crs, always_xy=True)
+
+    def project(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
+
+    def layer(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        if gdf.crs is None or not gdf.crs.equals(CRS) or shapely.has_z(
+                gdf.geometry.to_numpy()).any():
+            return gdf.to_crs(crs)
+        geoms = shapely.transform(gdf.geometry.to_numpy(), project)
+        return gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=crs), crs=crs)
+
+    return replace(layers, features=layer(layers.features), ways=layer(layers.ways),
+                   pois=layer(layers.pois), buildings=layer(layers.buildings))
 
 
 def _mark_zone_restricted(features: gpd.GeoDataFrame, zones: gpd.GeoDataFrame
@@ -238,64 +288,69 @@ def _linear_sites(lines: gpd.GeoDataFrame, polys: gpd.GeoDataFrame) -> gpd.GeoDa
     if len(lines) == 0:
         return _empty_sites(lines.crs)
     keep = (lines.category != "stream") | (text(lines["name"]) != "")
-    lines = lines[keep]
-    taken = list(polys.geometry)
-    tree = shapely.STRtree(taken) if taken else None
-    accepted: list = []
-    rows = []
-    lines = lines.assign(part_area=0.0)
-    for record, row in zip(_records(lines), lines.itertuples(), strict=True):
-        geoms = getattr(row.geometry, "geoms", [row.geometry])
-        pieces = [p for g in geoms for p in _cut(g, osm_cfg.LINEAR_PIECE_M)]
-        for i, piece in enumerate(pieces, start=1):
-            strip = _strip(piece, row.category)
-            if tree is not None:
-                hits = tree.query(strip, predicate="intersects")
-                if len(hits):
-                    strip = strip.difference(shapely.union_all([taken[i] for i in hits]))
-            for other in accepted:  # bank strips of crossing rivers / estuary and coast
-                if strip.intersects(other):
-                    strip = strip.difference(other)
-            # A difference can leave stray points/lines and near-touching vertices that turn
-            # invalid when reprojected (River Medina, Caul Bourne): keep a snapped polygon.
-            strip = clean_geometries([strip], osm_cfg.GRID_M)[0]
-            if strip.is_empty or strip.area <= 0:
-                continue
-            accepted.append(strip)
-            rows.append(_site_row([{**record, "part_area": strip.area}], strip,
-                                  suffix=f"-{i}" if len(pieces) > 1 else ""))
+    lines = lines[keep].assign(part_area=0.0)
+    records = _records(lines)
+    pieces, row_of = cut_pieces(lines.geometry.to_numpy(), osm_cfg.LINEAR_PIECE_M)
+    if len(pieces) == 0:
+        return _empty_sites(lines.crs)
+    strips = bank_strips(pieces, lines["category"].to_numpy()[row_of])
+    taken = polys.geometry.to_numpy()
+    if len(taken):
+        piece, hit = shapely.STRtree(taken).query(strips, predicate="intersects")
+        if len(piece):
+            cut = np.flatnonzero(np.bincount(piece, minlength=len(strips)))
+            groups = np.split(hit, np.cumsum(np.bincount(piece)[cut])[:-1])
+            strips[cut] = shapely.difference(
+                strips[cut], np.array([shapely.union_all(taken[g]) for g in groups],
+                                      dtype=object))
+    strips = _without_overlaps(strips)
+    n_pieces = np.bincount(row_of, minlength=len(records))
+    number = np.arange(len(pieces)) - (np.cumsum(n_pieces) - n_pieces)[row_of] + 1
+    area = shapely.area(strips)
+    rows = [_site_row([{**records[r], "part_area": a}], strip,
+                      suffix=f"-{i}" if n_pieces[r] > 1 else "")
+            for r, i, strip, a in zip(row_of.tolist(), number.tolist(), strips, area.tolist(),
+                                      strict=True)
+            if strip is not None]
     if not rows:
         return _empty_sites(lines.crs)
     return _unique_ids(gpd.GeoDataFrame(rows, geometry="geometry", crs=lines.crs))
 
 
-def _strip(line: LineString, category: str):
-    """Coast: a land-side strip (land lies left of natural=coastline); rivers: both banks.
+def _without_overlaps(strips: np.ndarray) -> np.ndarray:
+    """Each strip minus the strips kept before it (crossing rivers, estuary and coast),
+    snapped to the grid; ``None`` where nothing is left.
 
-    Near-duplicate vertices and self-overlapping bends make GEOS buffers fail with a
-    TopologyException, so the line is snapped to the grid first and, if GEOS still fails,
-    cut at its self-crossings and buffered piece by piece.
+    A difference can leave stray points/lines and near-touching vertices that turn invalid
+    when reprojected (River Medina, Caul Bourne): each kept strip is a snapped polygon.
+    Strips are taken in order, each against the already kept ones; a kept strip whose box
+    misses this one's cannot intersect it, so only box neighbours are tried.
     """
-    line = shapely.set_precision(line, osm_cfg.GRID_M)
-    if line.is_empty:
-        return shapely.Polygon()
-    try:
-        return _buffer(line, category)
-    except shapely.errors.GEOSException:
-        parts = shapely.get_parts(shapely.node(line))
-        return shapely.union_all([_buffer(p, category) for p in parts])
-
-
-def _buffer(line: LineString, category: str):
-    if category == "coast":
-        return line.buffer(osm_cfg.COAST_STRIP_M, single_sided=True, cap_style="flat")
-    return line.buffer(osm_cfg.BANK_WIDTH_M.get(category, 10.0), cap_style="flat")
-
-
-def _cut(line: LineString, max_len: float) -> list[LineString]:
-    n = max(1, math.ceil(line.length / max_len))
-    step = line.length / n
-    return [substring(line, i * step, (i + 1) * step) for i in range(n)]
+    snapped = clean_geometries(strips, osm_cfg.GRID_M)
+    box = shapely.bounds(strips)
+    out = np.full(len(strips), None, dtype=object)
+    kept_box = np.empty((len(strips), 4))
+    kept: list[int] = []
+    for i, strip in enumerate(strips):
+        if kept:
+            kb = kept_box[:len(kept)]
+            near = np.flatnonzero((kb[:, 0] <= box[i, 2]) & (kb[:, 2] >= box[i, 0])
+                                  & (kb[:, 1] <= box[i, 3]) & (kb[:, 3] >= box[i, 1]))
+        else:
+            near = ()
+        changed = False
+        for j in near:
+            other = out[kept[j]]
+            if strip.intersects(other):
+                strip = strip.difference(other)
+                changed = True
+        strip = clean_geometries([strip], osm_cfg.GRID_M)[0] if changed else snapped[i]
+        if strip.is_empty or strip.area <= 0:
+            continue
+        out[i] = strip
+        kept_box[len(kept)] = shapely.bounds(strip)
+        kept.append(i)
+    return out
 
 
 def _add_linear_categories(polys: gpd.GeoDataFrame, lines: gpd.GeoDataFrame

@@ -32,6 +32,7 @@ import shapely
 from ecoplan.network.walkable import walkable_mask
 from ecoplan.osm.layers import OsmLayers, text
 from ecoplan.settings import osm as osm_cfg
+from ecoplan.sites.along import points_along
 
 ENTRANCE_COLUMNS = ["site_id", "entrance_id", "source", "node_id", "edge_u", "edge_v",
                     "dist_u_m", "dist_v_m", "snap_m", "confirmed", "geometry"]
@@ -173,7 +174,7 @@ def _samples(boundaries: gpd.GeoDataFrame, spacing: float) -> dict[str, np.ndarr
     rep = np.repeat(np.arange(len(parts)), n)
     k = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
     step = (lengths / np.maximum(n, 1))[rep]
-    pts = shapely.line_interpolate_point(parts[rep], (k + 0.5) * step)
+    pts = points_along(parts, rep, (k + 0.5) * step)
     return {"point": pts, "site": owner[rep], "step": step}
 
 
@@ -238,13 +239,7 @@ def _open_edges(samples: dict[str, np.ndarray], use: np.ndarray,
         return pd.DataFrame(), length
     pts = samples["point"][idx]
     edge_geom = edges.geometry.to_numpy()
-    (pi, ei), dist = shapely.STRtree(edge_geom).query_nearest(
-        pts, max_distance=osm_cfg.OPEN_EDGE_MAX_M, return_distance=True, all_matches=True)
-    # A tie (the nearest point is a node two segments share) goes to the first segment, not
-    # to whichever the tree finds first, so it does not depend on the rest of the map.
-    order = np.lexsort((ei, pi))
-    first = order[np.r_[True, pi[order][1:] != pi[order][:-1]]] if len(pi) else order
-    pi, ei, dist = pi[first], ei[first], dist[first]
+    pi, ei, dist = _nearest_edge(pts, edge_geom, osm_cfg.OPEN_EDGE_MAX_M)
     if len(pi) == 0:
         return pd.DataFrame(), length
     step = shapely.shortest_line(pts[pi], edge_geom[ei])
@@ -259,6 +254,38 @@ def _open_edges(samples: dict[str, np.ndarray], use: np.ndarray,
                           "u": edges["u"].to_numpy()[ei], "v": edges["v"].to_numpy()[ei]})
     found = _on_edges(pairs, edge_geom[ei], pts[pi], "open_edge", snap=dist)
     return _thin(found), length
+
+
+def _nearest_edge(pts: np.ndarray, edge_geom: np.ndarray, max_m: float
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per point with a segment within ``max_m``: its index, the nearest segment, distance.
+
+    A tie (the nearest point is a node two segments share) goes to the first segment, not
+    to whichever the tree finds first, so it does not depend on the rest of the map. The
+    distances are GEOS's, as ``STRtree.query_nearest`` gives them, but measured only to the
+    segments within reach (a third of the cost, issue 16); a point whose nearest segment is
+    exactly ``max_m`` away is left to ``query_nearest`` itself, whose edge rule it is.
+    """
+    tree = shapely.STRtree(edge_geom)
+    pi, ei = tree.query(pts, predicate="dwithin", distance=max_m)
+    dist = shapely.distance(pts[pi], edge_geom[ei])
+    order = np.lexsort((ei, dist, pi))
+    first = order[np.r_[True, pi[order][1:] != pi[order][:-1]]] if len(pi) else order
+    pi, ei, dist = pi[first], ei[first], dist[first]
+    edge = dist >= max_m
+    if edge.any():
+        (qp, qe), qd = tree.query_nearest(pts[pi[edge]], max_distance=max_m,
+                                          return_distance=True, all_matches=True)
+        best = np.lexsort((qe, qp))
+        best = best[np.r_[True, qp[best][1:] != qp[best][:-1]]] if len(qp) else best
+        found = np.zeros(int(edge.sum()), dtype=bool)
+        found[qp[best]] = True
+        at = np.flatnonzero(edge)
+        ei[at[qp[best]]], dist[at[qp[best]]] = qe[best], qd[best]
+        keep = np.ones(len(pi), dtype=bool)
+        keep[at[~found]] = False
+        pi, ei, dist = pi[keep], ei[keep], dist[keep]
+    return pi, ei, dist
 
 
 def _thin(found: pd.DataFrame) -> pd.DataFrame:
@@ -304,11 +331,14 @@ def _crossings(boundaries: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> pd.Data
     # nodes with the outline may now miss it by millimetres: match within the snap tolerance
     # and snap the path onto the outline before intersecting.
     tol = osm_cfg.BOUNDARY_TOUCH_M
-    pairs = gpd.sjoin(edges, boundaries, predicate="dwithin", distance=tol, how="inner")
-    if len(pairs) == 0:
+    edge_i, bnd_i = _within_tolerance(edges.geometry.to_numpy(),
+                                      boundaries.geometry.to_numpy(), tol)
+    if len(edge_i) == 0:
         return pd.DataFrame()
-    edge_geom = pairs.geometry.to_numpy()
-    bnd_geom = boundaries.geometry.to_numpy()[pairs["index_right"].to_numpy()]
+    pairs = pd.DataFrame({"u": edges["u"].to_numpy()[edge_i], "v": edges["v"].to_numpy()[edge_i],
+                          "site_id": boundaries["site_id"].to_numpy()[bnd_i]})
+    edge_geom = edges.geometry.to_numpy()[edge_i]
+    bnd_geom = boundaries.geometry.to_numpy()[bnd_i]
     inter = shapely.intersection(shapely.snap(edge_geom, bnd_geom, tol), bnd_geom)
     # A point, several points, or a stretch where the way runs along the boundary.
     pts = shapely.line_interpolate_point(_first_part(inter), 0.5, normalized=True)
@@ -319,6 +349,30 @@ def _crossings(boundaries: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> pd.Data
     pts[ok] = shapely.line_interpolate_point(
         edge_geom[ok], shapely.line_locate_point(edge_geom[ok], pts[ok]))
     return _on_edges(pairs[ok], edge_geom[ok], pts[ok], "crossing", snap=np.zeros(ok.sum()))
+
+
+def _within_tolerance(edges: np.ndarray, outlines: np.ndarray, tol: float
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """(edge, outline) index pairs within ``tol`` of each other, ordered by edge then outline.
+
+    Why not one tree query of edges against outlines: a coastline's box holds most of the
+    island's paths, and measuring each path's distance to a thousands-vertex outline was the
+    costliest part of finding crossings (issue 16). Outline segments near a path (a cheap
+    query of two-point lines, at twice the tolerance so rounding cannot lose one) tell which
+    outlines to measure; the distance test itself is the same GEOS ``dwithin``.
+    """
+    parts, part_outline = shapely.get_parts(outlines, return_index=True)
+    xy, vertex_part = shapely.get_coordinates(parts, return_index=True)
+    seg = np.flatnonzero(vertex_part[1:] == vertex_part[:-1])
+    if len(seg) == 0 or len(edges) == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    segments = shapely.linestrings(np.stack([xy[seg], xy[seg + 1]], axis=1))
+    seg_outline = part_outline[vertex_part[seg]].astype(np.int64)
+    ei, si = shapely.STRtree(segments).query(edges, predicate="dwithin", distance=2 * tol)
+    key = np.unique(ei.astype(np.int64) * len(outlines) + seg_outline[si])
+    edge_i, outline_i = key // len(outlines), key % len(outlines)
+    ok = shapely.dwithin(edges[edge_i], outlines[outline_i], tol)
+    return edge_i[ok], outline_i[ok]
 
 
 def _first_part(geoms: np.ndarray) -> np.ndarray:

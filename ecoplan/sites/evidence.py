@@ -127,12 +127,14 @@ def _right_of_way(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, layers: 
     inner = inner[~inner.geometry.is_empty]
     if len(inner) == 0:
         return confirmed
-    hits = gpd.sjoin(paths, inner, predicate="intersects", how="inner")
-    if len(hits) == 0:
+    path_i, inner_i = _paths_in(paths.geometry.to_numpy(), inner.geometry.to_numpy())
+    if len(path_i) == 0:
         return confirmed
-    inside = shapely.length(shapely.intersection(
-        hits.geometry.to_numpy(), inner.geometry.loc[hits["index_right"]].to_numpy()))
-    hits = hits.assign(inside=inside)
+    hits = gpd.GeoDataFrame({"kind": paths["kind"].to_numpy()[path_i],
+                             "row": inner["row"].to_numpy()[inner_i],
+                             "inside": _length_inside(paths.geometry.to_numpy()[path_i],
+                                                      inner.geometry.to_numpy()[inner_i])},
+                            geometry=paths.geometry.to_numpy()[path_i], crs=crs)
     per_site = hits.groupby("row")["inside"].sum()
     crossed = per_site.index[per_site >= pa.PROW_MIN_INSIDE_M]
     if len(crossed) == 0:
@@ -141,8 +143,8 @@ def _right_of_way(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, layers: 
     # Name the path by the kind with most length inside.
     words = hits.groupby(["row", "kind"])["inside"].sum().reset_index().sort_values(
         ["row", "inside"], ascending=[True, False]).drop_duplicates("row").set_index("row")
-    for row, kind_words in words["kind"].items():
-        sites.at[row, "access_evidence"] = f"{kind_words} crosses it: access along the path only"
+    sites.loc[words.index, "access_evidence"] = [
+        f"{kind_words} crosses it: access along the path only" for kind_words in words["kind"]]
     # Entrances of those sites near a path inside: the path's way in (entrances closer than
     # ENTRANCE_MERGE_M were merged into one, so the kept one stands for the path's).
     seg_site = sites.loc[hits["row"].to_numpy(), "site_id"].to_numpy()
@@ -156,6 +158,28 @@ def _right_of_way(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, layers: 
     same = entrances["site_id"].to_numpy()[ent_idx[ei]] == seg_site[si]
     confirmed[ent_idx[ei[same]]] = True
     return confirmed
+
+
+def _paths_in(paths: np.ndarray, areas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(path, area) index pairs that intersect, ordered by path then area.
+
+    The areas are the query side: each is prepared once and tested against the short path
+    segments near it, instead of every segment testing a large outline unprepared.
+    """
+    area_i, path_i = shapely.STRtree(paths).query(areas, predicate="intersects")
+    order = np.lexsort((area_i, path_i))
+    return path_i[order], area_i[order]
+
+
+def _length_inside(paths: np.ndarray, areas: np.ndarray) -> np.ndarray:
+    """Length of each path segment inside its area. A two-point segment wholly inside
+    (prepared ``contains_properly``, no overlay needed) is its own intersection, so its
+    length is the same number the overlay would give."""
+    shapely.prepare(areas)
+    inside = shapely.length(paths)
+    whole = shapely.contains_properly(areas, paths) & (shapely.get_num_coordinates(paths) == 2)
+    inside[~whole] = shapely.length(shapely.intersection(paths[~whole], areas[~whole]))
+    return inside
 
 
 def _beside_water(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame) -> np.ndarray:
