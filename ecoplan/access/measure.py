@@ -206,24 +206,23 @@ def _measure_origins(graph: WalkGraph, index: SiteIndex, origins: gpd.GeoDataFra
     """Per-origin results for one set of sites: every class (no limit), every standard."""
     cols: dict[str, Any] = {}
     measurer = Measurer(graph, index, origins, xy)
+    measurer.plan(standards, speed)
     for name, cls in access_cfg.CLASSES.items():
-        m = measurer.measure_class(cls.kinds, min_ha=cls.min_ha, parks_only=cls.parks_only)
+        m = measurer.class_arrays(cls.kinds, min_ha=cls.min_ha, parks_only=cls.parks_only)
         if name == "any":
-            status = m["status"].to_numpy(object).copy()
+            status = m["status"].copy()
             status[status == "beyond_limit"] = "unreachable"
-            cols["row"] = m["row"].to_numpy()
-            cols["snap_m"] = m["snap_m"].to_numpy()
+            cols["row"] = m["row"]
+            cols["snap_m"] = m["snap_m"]
             cols["status"] = status
-        cols[f"{name}_m"] = m["network_m"].to_numpy()
-        cols[f"{name}_site"] = m["site_id"].to_numpy(object)
-        cols[f"{name}_min"] = minutes(m["network_m"].to_numpy(), speed)
+        cols[f"{name}_m"] = m["network_m"]
+        cols[f"{name}_site"] = m["site_id"]
+        cols[f"{name}_min"] = minutes(m["network_m"], speed)
     mask_any = np.asarray(index.sites["access"].isin(access_cfg.ACCESSIBLE).to_numpy()
                           & index.sites["kind"].isin(access_cfg.ANY_KINDS).to_numpy(), dtype=bool)
     cols["any_straight_m"], _ = measurer.straight.measure(mask_any)
     for s in standards:
-        res = measurer.measure_standard(s, speed)
-        for col in res.columns:
-            cols[col] = res[col].to_numpy()
+        cols.update(measurer.standard_arrays(s, speed))
     keys = {s.key for s in standards}
     h, loc = access_cfg.HEADLINE_STANDARD, access_cfg.LOCAL_STANDARD
     if {h, loc} <= keys:

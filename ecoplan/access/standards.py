@@ -17,12 +17,7 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
-from ecoplan.access.engine import (
-    _column,
-    nearest_from_placement,
-    place_entrances,
-    snapped_distances,
-)
+from ecoplan.access.engine import _column, place_entrances, source_distances
 from ecoplan.network.graph import WalkGraph
 from ecoplan.network.snap import points_xy, snap_xy
 from ecoplan.settings import access as access_cfg
@@ -114,30 +109,40 @@ class _Straight:
             self._within = tree.query(self.pts, predicate="within")
         return self._within
 
-    def samples(self, pos: np.ndarray) -> tuple[cKDTree, np.ndarray]:
+    def samples(self, pos: np.ndarray, mask: np.ndarray) -> tuple[cKDTree, np.ndarray]:
         key = pos.tobytes()
         if key not in self._trees:
-            keep = np.isin(self.index.sample_site, pos)
+            keep = mask[self.index.sample_site]
             self._trees[key] = (cKDTree(self.index.sample_xy[keep]),
                                 self.index.sample_site[keep])
         return self._trees[key]
 
-    def measure(self, mask: np.ndarray, max_m: float | None = None
-                ) -> tuple[np.ndarray, np.ndarray]:
+    def measure(self, mask: np.ndarray, max_m: float | None = None, *,
+                want_site: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """(metres, site_id) per point (see :meth:`SiteIndex.straight_line`); site ids left
+        None when not ``want_site``."""
         dist = np.full(self.n, np.nan)
         sid = np.full(self.n, None, dtype=object)
+        mask = np.asarray(mask, dtype=bool)
         pos = np.flatnonzero(mask)
         if len(pos) == 0 or not self.ok.any():
             return dist, sid
-        kd, kept_site = self.samples(pos)
+        kd, kept_site = self.samples(pos, mask)
         if len(kept_site) == 0:
             return dist, sid
         half = access_cfg.BOUNDARY_SAMPLE_M / 2
-        d, i = kd.query(self.pts_xy, k=1)
+        if max_m is None:
+            d, i = kd.query(self.pts_xy, k=1)
+        else:
+            # Samples farther than max_m + half are dropped below whatever they are, so the
+            # tree need not look past them (a margin of 1 m keeps the band test below exact);
+            # nearer ones come back exactly as from an unbounded query.
+            d, i = kd.query(self.pts_xy, k=1, distance_upper_bound=max_m + half + 1.0)
+            i = np.minimum(i, len(kept_site) - 1)  # not found: d = inf, owner never read
         owner = kept_site[i]
         # Inside a qualifying site: distance 0 (point-in-polygon, exact).
         p_all, s_all = self.within()
-        sel = np.asarray(mask, dtype=bool)[s_all]
+        sel = mask[s_all]
         p_in, s_in = p_all[sel], s_all[sel]
         d[p_in] = 0.0
         owner[p_in] = s_in
@@ -154,16 +159,30 @@ class _Straight:
             d[far] = np.nan
         where = np.flatnonzero(self.ok)
         dist[where] = d
+        if not want_site:
+            return dist, sid
         got = np.isfinite(d)
         sid[where[got]] = self.index.sites["site_id"].to_numpy(dtype=object)[owner[got]]
         return dist, sid
 
 
+#: A set of qualifying sites: (kinds, min_ha, parks_only).
+MaskKey = tuple[frozenset[str], float, bool]
+
+
 class Measurer:
     """Per-origin distances for many site classes and standards over one graph, sites and
     origins: the origins are projected and snapped, the entrances placed on the graph and the
-    point-in-site test run once, then each class costs one Dijkstra (issue 16, cold runs).
-    Results equal :func:`measure_class` / :func:`measure_standard` called one by one."""
+    point-in-site test run once, then each set of qualifying sites costs one Dijkstra (issue
+    16, cold runs). Results equal :func:`measure_class` / :func:`measure_standard` called one
+    by one.
+
+    Why one Dijkstra per set of sites, not per class and standard: a search limited to
+    ``limit`` gives every node within ``limit`` the same distance as an unlimited one (weights
+    are non-negative; scipy keeps nodes at exactly ``limit``) and inf beyond it, so a standard
+    whose sites are those of a class (walk15_any and 'any') or of another standard with a
+    longer limit (AGS doorstep and WHO 300 m) is cut from that search.
+    """
 
     def __init__(self, graph: WalkGraph, index: SiteIndex, origins: gpd.GeoDataFrame,
                  xy: np.ndarray | None = None) -> None:
@@ -182,6 +201,25 @@ class Measurer:
         else:  # ambiguous ids: match by value, as :meth:`SiteIndex.entrances_of` does
             self.entrance_site = None
         self.straight = _Straight(index, self.xy)
+        self._masks: dict[MaskKey, np.ndarray] = {}
+        self._takes: dict[MaskKey, tuple[pd.DataFrame, np.ndarray, np.ndarray]] = {}
+        self._runs: dict[MaskKey, tuple[float | None, np.ndarray, np.ndarray]] = {}
+        self._want: dict[MaskKey, float] = {}
+
+    def mask(self, key: MaskKey) -> np.ndarray:
+        """:func:`qualifying_mask` of the sites, computed once per ``key``."""
+        if key not in self._masks:
+            kinds, min_ha, parks_only = key
+            self._masks[key] = qualifying_mask(self.index.sites, min_ha=min_ha, kinds=kinds,
+                                               parks_only=parks_only)
+        return self._masks[key]
+
+    def plan(self, standards: tuple[Standard, ...], speed_kmh: float) -> None:
+        """Say which standards will be measured, so sites shared by several standards are
+        searched once, to the longest of their distances."""
+        for s in standards:
+            key = (s.kinds, s.min_ha, s.parks_only)
+            self._want[key] = max(self._want.get(key, 0.0), s.distance_m(speed_kmh))
 
     def _entrance_mask(self, mask: np.ndarray) -> np.ndarray:
         if self.entrance_site is None:
@@ -190,37 +228,86 @@ class Measurer:
         pos = self.entrance_site
         return (pos >= 0) & np.asarray(mask, dtype=bool)[np.maximum(pos, 0)]
 
+    def _take(self, key: MaskKey) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+        """(placement, site ids, origin connected to one of them) of ``key``'s entrances."""
+        if key not in self._takes:
+            take = self._entrance_mask(self.mask(key))
+            placement = self.placement[take].reset_index(drop=True)
+            src_rows = np.concatenate([placement["row_u"].to_numpy(),
+                                       placement["row_v"].to_numpy()])
+            comp = self.graph.component
+            src_comp = np.unique(comp[src_rows[src_rows >= 0]])
+            connected = np.isin(comp[np.maximum(self.rows, 0)], src_comp)
+            self._takes[key] = (placement, self.site_ids[take], connected)
+        return self._takes[key]
+
+    def _nodes(self, key: MaskKey, limit_m: float | None) -> tuple[np.ndarray, np.ndarray]:
+        """(distance, entrance position) per graph node, searched to ``limit_m``."""
+        run = self._runs.get(key)
+        if run is None or (run[0] is not None and (limit_m is None or run[0] < limit_m)):
+            reach = None if limit_m is None else max(limit_m, self._want.get(key, limit_m))
+            dist, pos, _ = source_distances(self.graph, self._take(key)[0], limit_m=reach)
+            run = self._runs[key] = (reach, dist, pos)  # reaches at least as far as before
+        reach, dist, pos = run
+        if limit_m is None or reach == limit_m:
+            return dist, pos
+        near = dist <= limit_m
+        return np.where(near, dist, np.inf), np.where(near, pos, -1)
+
+    def _arrays(self, key: MaskKey, limit_m: float | None) -> dict[str, np.ndarray]:
+        """network_m, site_id, status, row, snap_m per origin (see :func:`measure_class`)."""
+        dist, pos = self._nodes(key, limit_m)
+        _, site_ids, connected = self._take(key)
+        rows, snap_m = self.rows, self.snap_m
+        # As snapped_distances does, over the origins' nodes only.
+        snapped = rows >= 0
+        safe = np.maximum(rows, 0)
+        node_d = np.where(snapped, dist[safe], np.nan)
+        network = snap_m + node_d
+        at = pos[safe]
+        won = snapped & (at >= 0)
+        site = np.full(len(rows), None, dtype=object)
+        site[won] = site_ids[at[won]]
+        status = np.full(len(rows), "ok", dtype=object)
+        status[~snapped] = "unsnapped"
+        lost = snapped & ~np.isfinite(node_d)
+        status[lost & connected & (limit_m is not None)] = "beyond_limit"
+        status[lost & ~(connected & (limit_m is not None))] = "unreachable"
+        network = np.where(np.isfinite(network), network, np.nan)
+        return {"network_m": network, "site_id": site, "status": status, "row": rows,
+                "snap_m": snap_m}
+
+    def class_arrays(self, kinds: frozenset[str], *, limit_m: float | None = None,
+                     min_ha: float = 0.0, parks_only: bool = False) -> dict[str, np.ndarray]:
+        """:meth:`measure_class` as arrays (no frame to build and read back)."""
+        return self._arrays((kinds, min_ha, parks_only), limit_m)
+
     def measure_class(self, kinds: frozenset[str], *, limit_m: float | None = None,
                       min_ha: float = 0.0, parks_only: bool = False) -> pd.DataFrame:
         """See :func:`measure_class`."""
-        mask = qualifying_mask(self.index.sites, min_ha=min_ha, kinds=kinds,
-                               parks_only=parks_only)
-        take = self._entrance_mask(mask)
-        placement = self.placement[take].reset_index(drop=True)
-        result = nearest_from_placement(self.graph, placement, self.site_ids[take],
-                                        self.entrance_ids[take], limit_m=limit_m)
-        net, site, _, status = snapped_distances(self.graph, result, self.rows, self.snap_m)
-        net = np.where(np.isfinite(net), net, np.nan)
-        return pd.DataFrame({"network_m": net, "site_id": site, "status": status,
-                             "row": self.rows, "snap_m": self.snap_m},
+        return pd.DataFrame(self.class_arrays(kinds, limit_m=limit_m, min_ha=min_ha,
+                                              parks_only=parks_only),
                             index=self.origins.index)
+
+    def standard_arrays(self, standard: Standard, speed_kmh: float) -> dict[str, np.ndarray]:
+        """:meth:`measure_standard` as arrays."""
+        limit = standard.distance_m(speed_kmh)
+        key = (standard.kinds, standard.min_ha, standard.parks_only)
+        net = self._arrays(key, limit)
+        straight, _ = self.straight.measure(self.mask(key), max_m=limit, want_site=False)
+        k = standard.key
+        return {
+            f"{k}_m": net["network_m"],
+            # The search stops at ``limit`` from the entrances; the snap to the home is added
+            # after.
+            f"{k}_ok": (net["status"] == "ok") & (net["network_m"] <= limit),
+            f"{k}_straight_ok": np.isfinite(straight) & (straight <= limit),
+        }
 
     def measure_standard(self, standard: Standard, speed_kmh: float) -> pd.DataFrame:
         """See :func:`measure_standard`."""
-        limit = standard.distance_m(speed_kmh)
-        mask = qualifying_mask(self.index.sites, min_ha=standard.min_ha,
-                               kinds=standard.kinds, parks_only=standard.parks_only)
-        net = self.measure_class(standard.kinds, limit_m=limit, min_ha=standard.min_ha,
-                                 parks_only=standard.parks_only)
-        straight, _ = self.straight.measure(mask, max_m=limit)
-        k = standard.key
-        return pd.DataFrame({
-            f"{k}_m": net["network_m"].to_numpy(),
-            # The search stops at ``limit`` from the entrances; the snap to the home is added
-            # after.
-            f"{k}_ok": ((net["status"] == "ok") & (net["network_m"] <= limit)).to_numpy(),
-            f"{k}_straight_ok": np.isfinite(straight) & (straight <= limit),
-        }, index=self.origins.index)
+        return pd.DataFrame(self.standard_arrays(standard, speed_kmh),
+                            index=self.origins.index)
 
 
 def measure_class(graph: WalkGraph, index: SiteIndex, origins: gpd.GeoDataFrame,
