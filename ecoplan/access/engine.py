@@ -13,6 +13,7 @@ Explicit zero weights in a sparse csgraph are edges, so an entrance exactly on a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -104,14 +105,15 @@ def nearest_from_placement(graph: WalkGraph, placement: pd.DataFrame, site_ids: 
                          predecessor=pred, placement=placement, limit_m=limit_m)
 
 
-def source_distances(graph: WalkGraph, placement: pd.DataFrame, *,
+def source_distances(graph: WalkGraph, placement: pd.DataFrame | Mapping[str, np.ndarray], *,
                      limit_m: float | None = None, predecessors: bool = False,
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """(dist_m, entrance_pos, predecessor or None) per graph node: the Dijkstra pass of
     :func:`nearest_from_placement` alone, without the per-node id arrays a caller that only
-    reads the origins' nodes does not need (issue 16: ~n_nodes object copies per class)."""
+    reads the origins' nodes does not need (issue 16: ~n_nodes object copies per class).
+    ``placement`` needs only row_u, row_v, cost_u_m and cost_v_m (a frame or arrays)."""
     n = graph.n_nodes
-    k = len(placement)
+    k = len(placement["row_u"])
     vrow_a, vcol_a, w_a = virtual_edges(placement)
     used = np.unique(vrow_a)
 
@@ -256,14 +258,16 @@ def place_entrances(graph: WalkGraph, entrances: pd.DataFrame) -> pd.DataFrame:
                          "cost_v_m": cost_v, "x": xy[:, 0], "y": xy[:, 1]})
 
 
-def virtual_edges(placement: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def virtual_edges(placement: pd.DataFrame | Mapping[str, np.ndarray],
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(virtual source index, graph row, cost) for each placed side of each entrance."""
     vrow, vcol, w = [], [], []
     for side in ("u", "v"):
-        ok = placement[f"row_{side}"].to_numpy() >= 0
+        rows = np.asarray(placement[f"row_{side}"])
+        ok = rows >= 0
         vrow.append(np.flatnonzero(ok))
-        vcol.append(placement[f"row_{side}"].to_numpy()[ok])
-        w.append(placement[f"cost_{side}_m"].to_numpy()[ok])
+        vcol.append(rows[ok])
+        w.append(np.asarray(placement[f"cost_{side}_m"])[ok])
     return np.concatenate(vrow), np.concatenate(vcol), np.concatenate(w)
 
 

@@ -220,7 +220,7 @@ def _measure_origins(graph: WalkGraph, index: SiteIndex, origins: gpd.GeoDataFra
         cols[f"{name}_min"] = minutes(m["network_m"], speed)
     mask_any = np.asarray(index.sites["access"].isin(access_cfg.ACCESSIBLE).to_numpy()
                           & index.sites["kind"].isin(access_cfg.ANY_KINDS).to_numpy(), dtype=bool)
-    cols["any_straight_m"], _ = measurer.straight.measure(mask_any)
+    cols["any_straight_m"], _ = measurer.straight.measure(mask_any, want_site=False)
     for s in standards:
         cols.update(measurer.standard_arrays(s, speed))
     keys = {s.key for s in standards}

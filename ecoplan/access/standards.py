@@ -109,12 +109,21 @@ class _Straight:
             self._within = tree.query(self.pts, predicate="within")
         return self._within
 
-    def samples(self, pos: np.ndarray, mask: np.ndarray) -> tuple[cKDTree, np.ndarray]:
-        key = pos.tobytes()
+    def samples(self, pos: np.ndarray, mask: np.ndarray, *,
+                exact_ties: bool = True) -> tuple[cKDTree, np.ndarray]:
+        """KD-tree of the boundary samples of the sites at ``pos`` (``mask``) and their owners.
+
+        Without ``exact_ties`` the tree is built unbalanced and uncompacted, in half the time
+        (issue 16): distances are the same, but of two samples at exactly the same distance
+        (a ring's closing vertex, a boundary two sites share) it may name the other, so it
+        serves only callers that read distances."""
+        key = pos.tobytes() + bytes([exact_ties])
         if key not in self._trees:
             keep = mask[self.index.sample_site]
-            self._trees[key] = (cKDTree(self.index.sample_xy[keep]),
-                                self.index.sample_site[keep])
+            xy = self.index.sample_xy[keep]
+            tree = (cKDTree(xy) if exact_ties else
+                    cKDTree(xy, balanced_tree=False, compact_nodes=False))
+            self._trees[key] = (tree, self.index.sample_site[keep])
         return self._trees[key]
 
     def measure(self, mask: np.ndarray, max_m: float | None = None, *,
@@ -127,7 +136,7 @@ class _Straight:
         pos = np.flatnonzero(mask)
         if len(pos) == 0 or not self.ok.any():
             return dist, sid
-        kd, kept_site = self.samples(pos, mask)
+        kd, kept_site = self.samples(pos, mask, exact_ties=want_site)
         if len(kept_site) == 0:
             return dist, sid
         half = access_cfg.BOUNDARY_SAMPLE_M / 2
@@ -202,16 +211,31 @@ class Measurer:
             self.entrance_site = None
         self.straight = _Straight(index, self.xy)
         self._masks: dict[MaskKey, np.ndarray] = {}
-        self._takes: dict[MaskKey, tuple[pd.DataFrame, np.ndarray, np.ndarray]] = {}
+        self._takes: dict[MaskKey, tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]] = {}
+        self._placed = {c: self.placement[c].to_numpy() for c in ("row_u", "row_v",
+                                                                  "cost_u_m", "cost_v_m")}
+        self._site_cols: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self._runs: dict[MaskKey, tuple[float | None, np.ndarray, np.ndarray]] = {}
         self._want: dict[MaskKey, float] = {}
 
     def mask(self, key: MaskKey) -> np.ndarray:
-        """:func:`qualifying_mask` of the sites, computed once per ``key``."""
+        """:func:`qualifying_mask` of the sites, computed once per ``key`` from the columns
+        read once (pandas' ``isin`` on the str dtype costs ~1 ms a call)."""
         if key not in self._masks:
+            if self._site_cols is None:
+                sites = self.index.sites
+                park = (sites["park"].fillna(False).to_numpy(bool) if "park" in sites.columns
+                        else np.zeros(len(sites), dtype=bool))
+                self._site_cols = (
+                    sites["access"].isin(access_cfg.ACCESSIBLE).to_numpy(),
+                    sites["kind"].to_numpy(object),
+                    pd.to_numeric(sites["area_ha"], errors="coerce").fillna(0).to_numpy(float),
+                    park)
+            accessible, kind, area, park = self._site_cols
             kinds, min_ha, parks_only = key
-            self._masks[key] = qualifying_mask(self.index.sites, min_ha=min_ha, kinds=kinds,
-                                               parks_only=parks_only)
+            mask = (accessible & np.fromiter((k in kinds for k in kind), dtype=bool,
+                                             count=len(kind)) & (area >= min_ha))
+            self._masks[key] = mask & park if parks_only else mask
         return self._masks[key]
 
     def plan(self, standards: tuple[Standard, ...], speed_kmh: float) -> None:
@@ -232,9 +256,8 @@ class Measurer:
         """(placement, site ids, origin connected to one of them) of ``key``'s entrances."""
         if key not in self._takes:
             take = self._entrance_mask(self.mask(key))
-            placement = self.placement[take].reset_index(drop=True)
-            src_rows = np.concatenate([placement["row_u"].to_numpy(),
-                                       placement["row_v"].to_numpy()])
+            placement = {c: v[take] for c, v in self._placed.items()}
+            src_rows = np.concatenate([placement["row_u"], placement["row_v"]])
             comp = self.graph.component
             src_comp = np.unique(comp[src_rows[src_rows >= 0]])
             connected = np.isin(comp[np.maximum(self.rows, 0)], src_comp)
