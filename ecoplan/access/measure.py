@@ -314,16 +314,18 @@ def aggregate_areas(areas: gpd.GeoDataFrame, per: pd.DataFrame,
         val = np.divide(num, den, out=np.full(n, np.nan), where=den > 0)
         return np.where(in_data, val, np.nan)
 
-    out = pd.DataFrame({c: areas[c].to_numpy() if c in areas.columns else np.nan
-                        for c in AREA_ID_COLUMNS})
+    # Columns gathered in a dict and framed once: setting ~40 columns one by one on a frame
+    # cost ~0.015 s per variant (issue 16).
+    out: dict[str, Any] = {c: areas[c].to_numpy() if c in areas.columns else np.nan
+                           for c in AREA_ID_COLUMNS}
     for name in access_cfg.CLASSES:
         out[f"minutes_{name}"] = mean_of(per[f"{name}_min"].to_numpy(float))
         out[f"metres_{name}"] = mean_of(per[f"{name}_m"].to_numpy(float))
-    out["nearest_site_id"] = _main_site(pos, w, per["any_site"].to_numpy(object), reach, n)
-    out.loc[~in_data, "nearest_site_id"] = None
+    nearest = _main_site(pos, w, per["any_site"].to_numpy(object), reach, n)
+    nearest[~in_data] = None
+    out["nearest_site_id"] = nearest
     names = dict(zip(sites["site_id"], sites["name"], strict=False))
-    out["nearest_site_name"] = [names.get(s) if s is not None else None
-                                for s in out["nearest_site_id"]]
+    out["nearest_site_name"] = [names.get(s) if s is not None else None for s in nearest]
     for s in standards:
         out[f"share_{s.key}"] = share(per[f"{s.key}_ok"].to_numpy(bool))
         out[f"share_{s.key}_straight"] = share(per[f"{s.key}_straight_ok"].to_numpy(bool))
@@ -340,8 +342,8 @@ def aggregate_areas(areas: gpd.GeoDataFrame, per: pd.DataFrame,
     st[(w_meas > 0) & (w_reach <= 1e-12)] = "unreachable"
     st[~in_data] = "outside data"
     out["status"] = st
-    cols = result_columns(standards)
-    return gpd.GeoDataFrame(out[cols], geometry=areas.geometry.to_numpy(), crs=areas.crs)
+    frame = pd.DataFrame({c: out[c] for c in result_columns(standards)}, index=pd.RangeIndex(n))
+    return gpd.GeoDataFrame(frame, geometry=areas.geometry.to_numpy(), crs=areas.crs)
 
 
 def _main_site(pos: np.ndarray, w: np.ndarray, site: np.ndarray, reach: np.ndarray,
