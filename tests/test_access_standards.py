@@ -120,3 +120,30 @@ def test_shared_searches_equal_one_search_per_standard(iow_layers, iow_sites) ->
         np.testing.assert_array_equal(cut["status"], status)
         seen.update(status)
     assert {"ok", "beyond_limit"} <= seen  # the limits matter on these points
+
+
+def test_variant_cut_from_all_sites_equals_its_own_build(iow_layers, iow_sites) -> None:
+    """measure_access projects, samples and places every site and entrance once and cuts the
+    confirmed variant from them: the cut must equal what the variant builds on its own."""
+    import pandas as pd
+
+    from ecoplan.access.standards import Measurer
+    from ecoplan.access.variants import variant_masks, variant_sites
+    from ecoplan.network.graph import build_walk_graph
+
+    graph = build_walk_graph(iow_layers)
+    every = variant_sites(iow_sites, "all")
+    origins = gpd.GeoDataFrame(geometry=gpd.points_from_xy(*graph.xy[::50].T),
+                               crs=graph.crs).to_crs("EPSG:4326")
+    base = Measurer(graph, SiteIndex.build(every.sites, every.entrances, graph.crs), origins)
+    cut = base.subset(*variant_masks(base.index.sites, base.index.entrances, "confirmed"))
+    conf = variant_sites(iow_sites, "confirmed")
+    own = Measurer(graph, SiteIndex.build(conf.sites, conf.entrances, graph.crs), origins)
+    assert 0 < len(own.index.sites) < len(base.index.sites)
+    pd.testing.assert_frame_equal(cut.index.sites, own.index.sites, check_exact=True)
+    pd.testing.assert_frame_equal(cut.index.entrances, own.index.entrances, check_exact=True)
+    pd.testing.assert_frame_equal(cut.placement, own.placement, check_exact=True)
+    assert shapely.equals_exact(cut.index.polygons, own.index.polygons, 0).all()
+    np.testing.assert_array_equal(cut.index.sample_xy, own.index.sample_xy)
+    np.testing.assert_array_equal(cut.index.sample_site, own.index.sample_site)
+    np.testing.assert_array_equal(cut.rows, own.rows)

@@ -145,13 +145,15 @@ def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | Ar
     table: gpd.GeoDataFrame | None = None
     # Variants after the first are measured in forked children while the first is measured
     # here, when the caller allows it (ecoplan.parallel); the same numbers either way.
-    jobs = {v: par.start(_measure_variant, graph, sites, v, origins, xy, speed, standards,
-                         areas, inside) for v in variants[1:]}
+    # Every variant's sites are some of all the sites: project them, place their entrances
+    # and snap the origins once, before any child starts (issue 16).
+    base = _all_sites_measurer(graph, sites, origins, xy)
+    jobs = {v: par.start(_measure_variant, base, v, speed, standards, areas, inside)
+            for v in variants[1:]}
     for variant in variants:
         sfx = access_cfg.VARIANT_SUFFIX[variant]
         per, tab = (jobs[variant].result() if variant in jobs else
-                    _measure_variant(graph, sites, variant, origins, xy, speed, standards,
-                                     areas, inside))
+                    _measure_variant(base, variant, speed, standards, areas, inside))
         new_cols = [c for c in per.columns if c not in origins.columns]
         for c in new_cols:
             per_cols[c + sfx] = per[c].to_numpy()
@@ -181,17 +183,30 @@ def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | Ar
                         info=info)
 
 
-def _measure_variant(graph: WalkGraph, sites: Sites, variant: str, origins: gpd.GeoDataFrame,
-                     xy: np.ndarray, speed: float, standards: tuple[Standard, ...],
-                     areas: gpd.GeoDataFrame, inside: np.ndarray,
-                     ) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
-    """Per-origin results and the per-area table for one access variant."""
-    from ecoplan.access.variants import variant_sites
+def _all_sites_measurer(graph: WalkGraph, sites: Sites, origins: gpd.GeoDataFrame,
+                        xy: np.ndarray) -> Measurer:
+    """A :class:`Measurer` over every site and entrance ('all' access), which each variant
+    cuts its own from (:meth:`Measurer.subset`)."""
+    from ecoplan.access.variants import with_contract
 
-    vs = variant_sites(sites, variant)
-    index = SiteIndex.build(vs.sites, vs.entrances, graph.crs)
-    per = _measure_origins(graph, index, origins, xy, speed, standards)
-    return per, aggregate_areas(areas, per, standards, index.sites, inside)
+    every = with_contract(sites)
+    return Measurer(graph, SiteIndex.build(every.sites, every.entrances, graph.crs), origins, xy)
+
+
+def _measure_variant(base: Measurer, variant: str, speed: float,
+                     standards: tuple[Standard, ...], areas: gpd.GeoDataFrame,
+                     inside: np.ndarray) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    """Per-origin results and the per-area table for one access variant."""
+    from ecoplan.access.variants import variant_masks
+
+    index = base.index
+    if variant == "all":
+        measurer = base
+    else:
+        site_keep, ent_keep = variant_masks(index.sites, index.entrances, variant)
+        measurer = base.subset(site_keep, ent_keep)
+    per = _measure_origins(measurer, speed, standards)
+    return per, aggregate_areas(areas, per, standards, measurer.index.sites, inside)
 
 
 def variant_columns(standards: tuple[Standard, ...] = access_cfg.STANDARDS) -> list[str]:
@@ -200,12 +215,11 @@ def variant_columns(standards: tuple[Standard, ...] = access_cfg.STANDARDS) -> l
     return [c for c in result_columns(standards) if c not in ident]
 
 
-def _measure_origins(graph: WalkGraph, index: SiteIndex, origins: gpd.GeoDataFrame,
-                     xy: np.ndarray, speed: float,
+def _measure_origins(measurer: Measurer, speed: float,
                      standards: tuple[Standard, ...]) -> pd.DataFrame:
     """Per-origin results for one set of sites: every class (no limit), every standard."""
     cols: dict[str, Any] = {}
-    measurer = Measurer(graph, index, origins, xy)
+    index, origins = measurer.index, measurer.origins
     measurer.plan(standards, speed)
     for name, cls in access_cfg.CLASSES.items():
         m = measurer.class_arrays(cls.kinds, min_ha=cls.min_ha, parks_only=cls.parks_only)

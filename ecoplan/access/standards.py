@@ -65,6 +65,18 @@ class SiteIndex:
         xy, owner = shapely.get_coordinates(dense, return_index=True)
         return cls(sites, entrances, polys, xy, owner)
 
+    def subset(self, site_keep: np.ndarray, entrance_keep: np.ndarray) -> SiteIndex:
+        """The index :meth:`build` makes from some of these sites and entrances (an access
+        variant's), cut from this one: projection and boundary samples are per site, so
+        they are the same numbers (issue 16: one projection for both variants)."""
+        site_keep = np.asarray(site_keep, dtype=bool)
+        new_pos = np.cumsum(site_keep) - 1
+        keep = site_keep[self.sample_site]
+        return SiteIndex(self.sites[site_keep].reset_index(drop=True),
+                         self.entrances[np.asarray(entrance_keep, dtype=bool)],
+                         self.polygons[site_keep], self.sample_xy[keep],
+                         new_pos[self.sample_site[keep]])
+
     def entrances_of(self, mask: np.ndarray) -> gpd.GeoDataFrame:
         ids = self.sites.loc[mask, "site_id"]
         return self.entrances[self.entrances["site_id"].isin(ids)]
@@ -194,13 +206,18 @@ class Measurer:
     """
 
     def __init__(self, graph: WalkGraph, index: SiteIndex, origins: gpd.GeoDataFrame,
-                 xy: np.ndarray | None = None) -> None:
+                 xy: np.ndarray | None = None, *,
+                 snapped: tuple[np.ndarray, np.ndarray] | None = None,
+                 placement: pd.DataFrame | None = None) -> None:
+        """``snapped`` (rows, snap_m of the origins) and ``placement`` (of ``index``'s
+        entrances) may be passed when already known (:meth:`subset`)."""
         self.graph, self.index, self.origins = graph, index, origins
         self.xy = points_xy(graph, origins) if xy is None else xy
-        self.rows, self.snap_m = snap_xy(graph, self.xy,
-                                         max_snap_m=network_cfg.ORIGIN_MAX_SNAP_M)
+        self.rows, self.snap_m = (snapped if snapped is not None else
+                                  snap_xy(graph, self.xy,
+                                          max_snap_m=network_cfg.ORIGIN_MAX_SNAP_M))
         ents = index.entrances
-        self.placement = place_entrances(graph, ents)
+        self.placement = place_entrances(graph, ents) if placement is None else placement
         self.site_ids = _column(ents, "site_id")
         self.entrance_ids = _column(ents, "entrance_id")
         codes = index.sites["site_id"].to_numpy(object)
@@ -217,6 +234,15 @@ class Measurer:
         self._site_cols: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self._runs: dict[MaskKey, tuple[float | None, np.ndarray, np.ndarray]] = {}
         self._want: dict[MaskKey, float] = {}
+
+    def subset(self, site_keep: np.ndarray, entrance_keep: np.ndarray) -> Measurer:
+        """A Measurer over some of the sites and entrances (an access variant), keeping the
+        origins' snapping and the entrances' placement: both are per point, so they are what
+        a Measurer built on the subset computes (issue 16)."""
+        keep = np.asarray(entrance_keep, dtype=bool)
+        return Measurer(self.graph, self.index.subset(site_keep, keep), self.origins, self.xy,
+                        snapped=(self.rows, self.snap_m),
+                        placement=self.placement[keep].reset_index(drop=True))
 
     def mask(self, key: MaskKey) -> np.ndarray:
         """:func:`qualifying_mask` of the sites, computed once per ``key`` from the columns
