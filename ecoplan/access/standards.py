@@ -105,7 +105,7 @@ class _Straight:
         self.pts_xy = xy[self.ok]
         self.n = len(xy)
         self._pts: np.ndarray | None = None
-        self._within: tuple[np.ndarray, np.ndarray] | None = None
+        self._within: dict[bool, tuple[np.ndarray, np.ndarray]] = {}
         self._trees: dict[bytes, tuple[cKDTree, np.ndarray]] = {}
 
     @property
@@ -114,12 +114,21 @@ class _Straight:
             self._pts = shapely.points(self.pts_xy)
         return self._pts
 
-    def within(self) -> tuple[np.ndarray, np.ndarray]:
-        """(point, site position) pairs: each point inside each site (point-in-polygon)."""
-        if self._within is None:
-            tree = shapely.STRtree(self.index.polygons)
-            self._within = tree.query(self.pts, predicate="within")
-        return self._within
+    def within(self, *, in_order: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """(point, site position) pairs: each point inside each site (point-in-polygon).
+
+        Without ``in_order`` the points go in the tree and the sites are the (prepared)
+        queries, 3× faster (issue 16): the same pairs, but a point inside two sites may list
+        them the other way round, so it serves only callers that read distances."""
+        if in_order not in self._within:
+            if in_order:
+                tree = shapely.STRtree(self.index.polygons)
+                self._within[in_order] = tree.query(self.pts, predicate="within")
+            else:
+                site, point = shapely.STRtree(self.pts).query(self.index.polygons,
+                                                              predicate="contains")
+                self._within[in_order] = (point, site)
+        return self._within[in_order]
 
     def samples(self, pos: np.ndarray, mask: np.ndarray, *,
                 exact_ties: bool = True) -> tuple[cKDTree, np.ndarray]:
@@ -162,7 +171,7 @@ class _Straight:
             i = np.minimum(i, len(kept_site) - 1)  # not found: d = inf, owner never read
         owner = kept_site[i]
         # Inside a qualifying site: distance 0 (point-in-polygon, exact).
-        p_all, s_all = self.within()
+        p_all, s_all = self.within(in_order=want_site)
         sel = mask[s_all]
         p_in, s_in = p_all[sel], s_all[sel]
         d[p_in] = 0.0
