@@ -83,3 +83,67 @@ def test_pass_fail_against_a_limit_is_exact(x, y, limit) -> None:
 
 
 _INDEX = SiteIndex.build(_sites(), gpd.GeoDataFrame(), CRS)
+
+
+def test_shared_searches_equal_one_search_per_standard(iow_layers, iow_sites) -> None:
+    """The Measurer cuts a standard from the search of a class (walk15_any from 'any') or of
+    a standard with a longer reach (AGS doorstep from WHO 300 m): every figure must equal one
+    limited Dijkstra per standard, run here through the engine's public path."""
+    from ecoplan.access.engine import nearest_site, snapped_distances
+    from ecoplan.access.standards import Measurer
+    from ecoplan.access.variants import variant_sites
+    from ecoplan.network.graph import build_walk_graph
+
+    graph = build_walk_graph(iow_layers)
+    vs = variant_sites(iow_sites, "all")
+    index = SiteIndex.build(vs.sites, vs.entrances, graph.crs)
+    rng = np.random.default_rng(7)
+    xy = graph.xy[rng.choice(graph.n_nodes, 3000, replace=False)] + rng.normal(0, 40, (3000, 2))
+    origins = gpd.GeoDataFrame(geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]),
+                               crs=graph.crs).to_crs("EPSG:4326")
+    m = Measurer(graph, index, origins)
+    m.plan(cfg.STANDARDS, 4.8)
+    for c in cfg.CLASSES.values():  # as measure_access does: classes first
+        m.class_arrays(c.kinds, min_ha=c.min_ha, parks_only=c.parks_only)
+    seen: set[str] = set()
+    for s in cfg.STANDARDS:
+        mask = qualifying_mask(index.sites, min_ha=s.min_ha, kinds=s.kinds,
+                               parks_only=s.parks_only)
+        assert (m.mask((s.kinds, s.min_ha, s.parks_only)) == mask).all()
+        limit = s.distance_m(4.8)
+        one = nearest_site(graph, index.entrances_of(mask), limit_m=limit)
+        net, _, _, status = snapped_distances(graph, one, m.rows, m.snap_m)
+        got = m.standard_arrays(s, 4.8)
+        np.testing.assert_array_equal(got[f"{s.key}_m"], np.where(np.isfinite(net), net, np.nan))
+        np.testing.assert_array_equal(got[f"{s.key}_ok"], (status == "ok") & (net <= limit))
+        cut = m.class_arrays(s.kinds, limit_m=limit, min_ha=s.min_ha, parks_only=s.parks_only)
+        np.testing.assert_array_equal(cut["status"], status)
+        seen.update(status)
+    assert {"ok", "beyond_limit"} <= seen  # the limits matter on these points
+
+
+def test_variant_cut_from_all_sites_equals_its_own_build(iow_layers, iow_sites) -> None:
+    """measure_access projects, samples and places every site and entrance once and cuts the
+    confirmed variant from them: the cut must equal what the variant builds on its own."""
+    import pandas as pd
+
+    from ecoplan.access.standards import Measurer
+    from ecoplan.access.variants import variant_masks, variant_sites
+    from ecoplan.network.graph import build_walk_graph
+
+    graph = build_walk_graph(iow_layers)
+    every = variant_sites(iow_sites, "all")
+    origins = gpd.GeoDataFrame(geometry=gpd.points_from_xy(*graph.xy[::50].T),
+                               crs=graph.crs).to_crs("EPSG:4326")
+    base = Measurer(graph, SiteIndex.build(every.sites, every.entrances, graph.crs), origins)
+    cut = base.subset(*variant_masks(base.index.sites, base.index.entrances, "confirmed"))
+    conf = variant_sites(iow_sites, "confirmed")
+    own = Measurer(graph, SiteIndex.build(conf.sites, conf.entrances, graph.crs), origins)
+    assert 0 < len(own.index.sites) < len(base.index.sites)
+    pd.testing.assert_frame_equal(cut.index.sites, own.index.sites, check_exact=True)
+    pd.testing.assert_frame_equal(cut.index.entrances, own.index.entrances, check_exact=True)
+    pd.testing.assert_frame_equal(cut.placement, own.placement, check_exact=True)
+    assert shapely.equals_exact(cut.index.polygons, own.index.polygons, 0).all()
+    np.testing.assert_array_equal(cut.index.sample_xy, own.index.sample_xy)
+    np.testing.assert_array_equal(cut.index.sample_site, own.index.sample_site)
+    np.testing.assert_array_equal(cut.rows, own.rows)

@@ -13,6 +13,7 @@ Explicit zero weights in a sparse csgraph are edges, so an entrance exactly on a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -92,23 +93,8 @@ def nearest_from_placement(graph: WalkGraph, placement: pd.DataFrame, site_ids: 
     ``placement`` and the id arrays aligned). Placing is per entrance, so a caller measuring
     many classes places every entrance once and passes each class's rows (same order)."""
     n = graph.n_nodes
-    k = len(placement)
-    vrow_a, vcol_a, w_a = virtual_edges(placement)
-    used = np.unique(vrow_a)
-
-    dist = np.full(n, np.inf)
-    pos = np.full(n, -1, dtype=np.int64)
-    pred = np.full(n, -1, dtype=np.int64)
-    if len(used):
-        aug = augment_with_sources(graph.csr, vrow_a, vcol_a, w_a, k)
-        d, p, src = dijkstra(aug, directed=True, indices=n + used, min_only=True,
-                             return_predecessors=True,
-                             limit=np.inf if limit_m is None else float(limit_m))
-        dist = np.asarray(d[:n], dtype=float)
-        src = np.asarray(src[:n], dtype=np.int64)
-        pos = np.where(src >= n, src - n, -1)
-        p = np.asarray(p[:n], dtype=np.int64)
-        pred = np.where((p >= 0) & (p < n), p, -1)
+    dist, pos, pred = source_distances(graph, placement, limit_m=limit_m, predecessors=True)
+    assert pred is not None
     hit = pos >= 0
     site = np.full(n, None, dtype=object)
     ent = np.full(n, None, dtype=object)
@@ -117,6 +103,36 @@ def nearest_from_placement(graph: WalkGraph, placement: pd.DataFrame, site_ids: 
     placement = placement.assign(site_id=site_ids, entrance_id=entrance_ids)
     return NearestResult(dist_m=dist, site_id=site, entrance_id=ent, entrance_pos=pos,
                          predecessor=pred, placement=placement, limit_m=limit_m)
+
+
+def source_distances(graph: WalkGraph, placement: pd.DataFrame | Mapping[str, np.ndarray], *,
+                     limit_m: float | None = None, predecessors: bool = False,
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """(dist_m, entrance_pos, predecessor or None) per graph node: the Dijkstra pass of
+    :func:`nearest_from_placement` alone, without the per-node id arrays a caller that only
+    reads the origins' nodes does not need (issue 16: ~n_nodes object copies per class).
+    ``placement`` needs only row_u, row_v, cost_u_m and cost_v_m (a frame or arrays)."""
+    n = graph.n_nodes
+    k = len(placement["row_u"])
+    vrow_a, vcol_a, w_a = virtual_edges(placement)
+    used = np.unique(vrow_a)
+
+    dist = np.full(n, np.inf)
+    pos = np.full(n, -1, dtype=np.int64)
+    pred = np.full(n, -1, dtype=np.int64) if predecessors else None
+    if len(used):
+        aug = augment_with_sources(graph.csr, vrow_a, vcol_a, w_a, k)
+        limit = np.inf if limit_m is None else float(limit_m)
+        # scipy returns the sources (which entrance won) only with the predecessors.
+        d, p, src = dijkstra(aug, directed=True, indices=n + used, min_only=True,
+                             return_predecessors=True, limit=limit)
+        if predecessors:
+            p = np.asarray(p[:n], dtype=np.int64)
+            pred = np.where((p >= 0) & (p < n), p, -1)
+        dist = np.asarray(d[:n], dtype=float)
+        src = np.asarray(src[:n], dtype=np.int64)
+        pos = np.where(src >= n, src - n, -1)
+    return dist, pos, pred
 
 
 def origin_distances(graph: WalkGraph, result: NearestResult,
@@ -242,14 +258,16 @@ def place_entrances(graph: WalkGraph, entrances: pd.DataFrame) -> pd.DataFrame:
                          "cost_v_m": cost_v, "x": xy[:, 0], "y": xy[:, 1]})
 
 
-def virtual_edges(placement: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def virtual_edges(placement: pd.DataFrame | Mapping[str, np.ndarray],
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(virtual source index, graph row, cost) for each placed side of each entrance."""
     vrow, vcol, w = [], [], []
     for side in ("u", "v"):
-        ok = placement[f"row_{side}"].to_numpy() >= 0
+        rows = np.asarray(placement[f"row_{side}"])
+        ok = rows >= 0
         vrow.append(np.flatnonzero(ok))
-        vcol.append(placement[f"row_{side}"].to_numpy()[ok])
-        w.append(placement[f"cost_{side}_m"].to_numpy()[ok])
+        vcol.append(rows[ok])
+        w.append(np.asarray(placement[f"cost_{side}_m"])[ok])
     return np.concatenate(vrow), np.concatenate(vcol), np.concatenate(w)
 
 

@@ -17,12 +17,7 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
-from ecoplan.access.engine import (
-    _column,
-    nearest_from_placement,
-    place_entrances,
-    snapped_distances,
-)
+from ecoplan.access.engine import _column, place_entrances, source_distances
 from ecoplan.network.graph import WalkGraph
 from ecoplan.network.snap import points_xy, snap_xy
 from ecoplan.settings import access as access_cfg
@@ -70,6 +65,18 @@ class SiteIndex:
         xy, owner = shapely.get_coordinates(dense, return_index=True)
         return cls(sites, entrances, polys, xy, owner)
 
+    def subset(self, site_keep: np.ndarray, entrance_keep: np.ndarray) -> SiteIndex:
+        """The index :meth:`build` makes from some of these sites and entrances (an access
+        variant's), cut from this one: projection and boundary samples are per site, so
+        they are the same numbers (issue 16: one projection for both variants)."""
+        site_keep = np.asarray(site_keep, dtype=bool)
+        new_pos = np.cumsum(site_keep) - 1
+        keep = site_keep[self.sample_site]
+        return SiteIndex(self.sites[site_keep].reset_index(drop=True),
+                         self.entrances[np.asarray(entrance_keep, dtype=bool)],
+                         self.polygons[site_keep], self.sample_xy[keep],
+                         new_pos[self.sample_site[keep]])
+
     def entrances_of(self, mask: np.ndarray) -> gpd.GeoDataFrame:
         ids = self.sites.loc[mask, "site_id"]
         return self.entrances[self.entrances["site_id"].isin(ids)]
@@ -98,7 +105,7 @@ class _Straight:
         self.pts_xy = xy[self.ok]
         self.n = len(xy)
         self._pts: np.ndarray | None = None
-        self._within: tuple[np.ndarray, np.ndarray] | None = None
+        self._within: dict[bool, tuple[np.ndarray, np.ndarray]] = {}
         self._trees: dict[bytes, tuple[cKDTree, np.ndarray]] = {}
 
     @property
@@ -107,37 +114,65 @@ class _Straight:
             self._pts = shapely.points(self.pts_xy)
         return self._pts
 
-    def within(self) -> tuple[np.ndarray, np.ndarray]:
-        """(point, site position) pairs: each point inside each site (point-in-polygon)."""
-        if self._within is None:
-            tree = shapely.STRtree(self.index.polygons)
-            self._within = tree.query(self.pts, predicate="within")
-        return self._within
+    def within(self, *, in_order: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """(point, site position) pairs: each point inside each site (point-in-polygon).
 
-    def samples(self, pos: np.ndarray) -> tuple[cKDTree, np.ndarray]:
-        key = pos.tobytes()
+        Without ``in_order`` the points go in the tree and the sites are the (prepared)
+        queries, 3× faster (issue 16): the same pairs, but a point inside two sites may list
+        them the other way round, so it serves only callers that read distances."""
+        if in_order not in self._within:
+            if in_order:
+                tree = shapely.STRtree(self.index.polygons)
+                self._within[in_order] = tree.query(self.pts, predicate="within")
+            else:
+                site, point = shapely.STRtree(self.pts).query(self.index.polygons,
+                                                              predicate="contains")
+                self._within[in_order] = (point, site)
+        return self._within[in_order]
+
+    def samples(self, pos: np.ndarray, mask: np.ndarray, *,
+                exact_ties: bool = True) -> tuple[cKDTree, np.ndarray]:
+        """KD-tree of the boundary samples of the sites at ``pos`` (``mask``) and their owners.
+
+        Without ``exact_ties`` the tree is built unbalanced and uncompacted, in half the time
+        (issue 16): distances are the same, but of two samples at exactly the same distance
+        (a ring's closing vertex, a boundary two sites share) it may name the other, so it
+        serves only callers that read distances."""
+        key = pos.tobytes() + bytes([exact_ties])
         if key not in self._trees:
-            keep = np.isin(self.index.sample_site, pos)
-            self._trees[key] = (cKDTree(self.index.sample_xy[keep]),
-                                self.index.sample_site[keep])
+            keep = mask[self.index.sample_site]
+            xy = self.index.sample_xy[keep]
+            tree = (cKDTree(xy) if exact_ties else
+                    cKDTree(xy, balanced_tree=False, compact_nodes=False))
+            self._trees[key] = (tree, self.index.sample_site[keep])
         return self._trees[key]
 
-    def measure(self, mask: np.ndarray, max_m: float | None = None
-                ) -> tuple[np.ndarray, np.ndarray]:
+    def measure(self, mask: np.ndarray, max_m: float | None = None, *,
+                want_site: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """(metres, site_id) per point (see :meth:`SiteIndex.straight_line`); site ids left
+        None when not ``want_site``."""
         dist = np.full(self.n, np.nan)
         sid = np.full(self.n, None, dtype=object)
+        mask = np.asarray(mask, dtype=bool)
         pos = np.flatnonzero(mask)
         if len(pos) == 0 or not self.ok.any():
             return dist, sid
-        kd, kept_site = self.samples(pos)
+        kd, kept_site = self.samples(pos, mask, exact_ties=want_site)
         if len(kept_site) == 0:
             return dist, sid
         half = access_cfg.BOUNDARY_SAMPLE_M / 2
-        d, i = kd.query(self.pts_xy, k=1)
+        if max_m is None:
+            d, i = kd.query(self.pts_xy, k=1)
+        else:
+            # Samples farther than max_m + half are dropped below whatever they are, so the
+            # tree need not look past them (a margin of 1 m keeps the band test below exact);
+            # nearer ones come back exactly as from an unbounded query.
+            d, i = kd.query(self.pts_xy, k=1, distance_upper_bound=max_m + half + 1.0)
+            i = np.minimum(i, len(kept_site) - 1)  # not found: d = inf, owner never read
         owner = kept_site[i]
         # Inside a qualifying site: distance 0 (point-in-polygon, exact).
-        p_all, s_all = self.within()
-        sel = np.asarray(mask, dtype=bool)[s_all]
+        p_all, s_all = self.within(in_order=want_site)
+        sel = mask[s_all]
         p_in, s_in = p_all[sel], s_all[sel]
         d[p_in] = 0.0
         owner[p_in] = s_in
@@ -154,25 +189,44 @@ class _Straight:
             d[far] = np.nan
         where = np.flatnonzero(self.ok)
         dist[where] = d
+        if not want_site:
+            return dist, sid
         got = np.isfinite(d)
         sid[where[got]] = self.index.sites["site_id"].to_numpy(dtype=object)[owner[got]]
         return dist, sid
 
 
+#: A set of qualifying sites: (kinds, min_ha, parks_only).
+MaskKey = tuple[frozenset[str], float, bool]
+
+
 class Measurer:
     """Per-origin distances for many site classes and standards over one graph, sites and
     origins: the origins are projected and snapped, the entrances placed on the graph and the
-    point-in-site test run once, then each class costs one Dijkstra (issue 16, cold runs).
-    Results equal :func:`measure_class` / :func:`measure_standard` called one by one."""
+    point-in-site test run once, then each set of qualifying sites costs one Dijkstra (issue
+    16, cold runs). Results equal :func:`measure_class` / :func:`measure_standard` called one
+    by one.
+
+    Why one Dijkstra per set of sites, not per class and standard: a search limited to
+    ``limit`` gives every node within ``limit`` the same distance as an unlimited one (weights
+    are non-negative; scipy keeps nodes at exactly ``limit``) and inf beyond it, so a standard
+    whose sites are those of a class (walk15_any and 'any') or of another standard with a
+    longer limit (AGS doorstep and WHO 300 m) is cut from that search.
+    """
 
     def __init__(self, graph: WalkGraph, index: SiteIndex, origins: gpd.GeoDataFrame,
-                 xy: np.ndarray | None = None) -> None:
+                 xy: np.ndarray | None = None, *,
+                 snapped: tuple[np.ndarray, np.ndarray] | None = None,
+                 placement: pd.DataFrame | None = None) -> None:
+        """``snapped`` (rows, snap_m of the origins) and ``placement`` (of ``index``'s
+        entrances) may be passed when already known (:meth:`subset`)."""
         self.graph, self.index, self.origins = graph, index, origins
         self.xy = points_xy(graph, origins) if xy is None else xy
-        self.rows, self.snap_m = snap_xy(graph, self.xy,
-                                         max_snap_m=network_cfg.ORIGIN_MAX_SNAP_M)
+        self.rows, self.snap_m = (snapped if snapped is not None else
+                                  snap_xy(graph, self.xy,
+                                          max_snap_m=network_cfg.ORIGIN_MAX_SNAP_M))
         ents = index.entrances
-        self.placement = place_entrances(graph, ents)
+        self.placement = place_entrances(graph, ents) if placement is None else placement
         self.site_ids = _column(ents, "site_id")
         self.entrance_ids = _column(ents, "entrance_id")
         codes = index.sites["site_id"].to_numpy(object)
@@ -182,6 +236,49 @@ class Measurer:
         else:  # ambiguous ids: match by value, as :meth:`SiteIndex.entrances_of` does
             self.entrance_site = None
         self.straight = _Straight(index, self.xy)
+        self._masks: dict[MaskKey, np.ndarray] = {}
+        self._takes: dict[MaskKey, tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]] = {}
+        self._placed = {c: self.placement[c].to_numpy() for c in ("row_u", "row_v",
+                                                                  "cost_u_m", "cost_v_m")}
+        self._site_cols: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._runs: dict[MaskKey, tuple[float | None, np.ndarray, np.ndarray]] = {}
+        self._want: dict[MaskKey, float] = {}
+
+    def subset(self, site_keep: np.ndarray, entrance_keep: np.ndarray) -> Measurer:
+        """A Measurer over some of the sites and entrances (an access variant), keeping the
+        origins' snapping and the entrances' placement: both are per point, so they are what
+        a Measurer built on the subset computes (issue 16)."""
+        keep = np.asarray(entrance_keep, dtype=bool)
+        return Measurer(self.graph, self.index.subset(site_keep, keep), self.origins, self.xy,
+                        snapped=(self.rows, self.snap_m),
+                        placement=self.placement[keep].reset_index(drop=True))
+
+    def mask(self, key: MaskKey) -> np.ndarray:
+        """:func:`qualifying_mask` of the sites, computed once per ``key`` from the columns
+        read once (pandas' ``isin`` on the str dtype costs ~1 ms a call)."""
+        if key not in self._masks:
+            if self._site_cols is None:
+                sites = self.index.sites
+                park = (sites["park"].fillna(False).to_numpy(bool) if "park" in sites.columns
+                        else np.zeros(len(sites), dtype=bool))
+                self._site_cols = (
+                    sites["access"].isin(access_cfg.ACCESSIBLE).to_numpy(),
+                    sites["kind"].to_numpy(object),
+                    pd.to_numeric(sites["area_ha"], errors="coerce").fillna(0).to_numpy(float),
+                    park)
+            accessible, kind, area, park = self._site_cols
+            kinds, min_ha, parks_only = key
+            mask = (accessible & np.fromiter((k in kinds for k in kind), dtype=bool,
+                                             count=len(kind)) & (area >= min_ha))
+            self._masks[key] = mask & park if parks_only else mask
+        return self._masks[key]
+
+    def plan(self, standards: tuple[Standard, ...], speed_kmh: float) -> None:
+        """Say which standards will be measured, so sites shared by several standards are
+        searched once, to the longest of their distances."""
+        for s in standards:
+            key = (s.kinds, s.min_ha, s.parks_only)
+            self._want[key] = max(self._want.get(key, 0.0), s.distance_m(speed_kmh))
 
     def _entrance_mask(self, mask: np.ndarray) -> np.ndarray:
         if self.entrance_site is None:
@@ -190,37 +287,85 @@ class Measurer:
         pos = self.entrance_site
         return (pos >= 0) & np.asarray(mask, dtype=bool)[np.maximum(pos, 0)]
 
+    def _take(self, key: MaskKey) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+        """(placement, site ids, origin connected to one of them) of ``key``'s entrances."""
+        if key not in self._takes:
+            take = self._entrance_mask(self.mask(key))
+            placement = {c: v[take] for c, v in self._placed.items()}
+            src_rows = np.concatenate([placement["row_u"], placement["row_v"]])
+            comp = self.graph.component
+            src_comp = np.unique(comp[src_rows[src_rows >= 0]])
+            connected = np.isin(comp[np.maximum(self.rows, 0)], src_comp)
+            self._takes[key] = (placement, self.site_ids[take], connected)
+        return self._takes[key]
+
+    def _nodes(self, key: MaskKey, limit_m: float | None) -> tuple[np.ndarray, np.ndarray]:
+        """(distance, entrance position) per graph node, searched to ``limit_m``."""
+        run = self._runs.get(key)
+        if run is None or (run[0] is not None and (limit_m is None or run[0] < limit_m)):
+            reach = None if limit_m is None else max(limit_m, self._want.get(key, limit_m))
+            dist, pos, _ = source_distances(self.graph, self._take(key)[0], limit_m=reach)
+            run = self._runs[key] = (reach, dist, pos)  # reaches at least as far as before
+        reach, dist, pos = run
+        if limit_m is None or reach == limit_m:
+            return dist, pos
+        near = dist <= limit_m
+        return np.where(near, dist, np.inf), np.where(near, pos, -1)
+
+    def _arrays(self, key: MaskKey, limit_m: float | None) -> dict[str, np.ndarray]:
+        """network_m, site_id, status, row, snap_m per origin (see :func:`measure_class`)."""
+        dist, pos = self._nodes(key, limit_m)
+        _, site_ids, connected = self._take(key)
+        rows, snap_m = self.rows, self.snap_m
+        # As snapped_distances does, over the origins' nodes only.
+        snapped = rows >= 0
+        safe = np.maximum(rows, 0)
+        node_d = np.where(snapped, dist[safe], np.nan)
+        network = snap_m + node_d
+        at = pos[safe]
+        won = snapped & (at >= 0)
+        site = np.full(len(rows), None, dtype=object)
+        site[won] = site_ids[at[won]]
+        status = np.full(len(rows), "ok", dtype=object)
+        status[~snapped] = "unsnapped"
+        lost = snapped & ~np.isfinite(node_d)
+        status[lost & connected & (limit_m is not None)] = "beyond_limit"
+        status[lost & ~(connected & (limit_m is not None))] = "unreachable"
+        network = np.where(np.isfinite(network), network, np.nan)
+        return {"network_m": network, "site_id": site, "status": status, "row": rows,
+                "snap_m": snap_m}
+
+    def class_arrays(self, kinds: frozenset[str], *, limit_m: float | None = None,
+                     min_ha: float = 0.0, parks_only: bool = False) -> dict[str, np.ndarray]:
+        """:meth:`measure_class` as arrays (no frame to build and read back)."""
+        return self._arrays((kinds, min_ha, parks_only), limit_m)
+
     def measure_class(self, kinds: frozenset[str], *, limit_m: float | None = None,
                       min_ha: float = 0.0, parks_only: bool = False) -> pd.DataFrame:
         """See :func:`measure_class`."""
-        mask = qualifying_mask(self.index.sites, min_ha=min_ha, kinds=kinds,
-                               parks_only=parks_only)
-        take = self._entrance_mask(mask)
-        placement = self.placement[take].reset_index(drop=True)
-        result = nearest_from_placement(self.graph, placement, self.site_ids[take],
-                                        self.entrance_ids[take], limit_m=limit_m)
-        net, site, _, status = snapped_distances(self.graph, result, self.rows, self.snap_m)
-        net = np.where(np.isfinite(net), net, np.nan)
-        return pd.DataFrame({"network_m": net, "site_id": site, "status": status,
-                             "row": self.rows, "snap_m": self.snap_m},
+        return pd.DataFrame(self.class_arrays(kinds, limit_m=limit_m, min_ha=min_ha,
+                                              parks_only=parks_only),
                             index=self.origins.index)
+
+    def standard_arrays(self, standard: Standard, speed_kmh: float) -> dict[str, np.ndarray]:
+        """:meth:`measure_standard` as arrays."""
+        limit = standard.distance_m(speed_kmh)
+        key = (standard.kinds, standard.min_ha, standard.parks_only)
+        net = self._arrays(key, limit)
+        straight, _ = self.straight.measure(self.mask(key), max_m=limit, want_site=False)
+        k = standard.key
+        return {
+            f"{k}_m": net["network_m"],
+            # The search stops at ``limit`` from the entrances; the snap to the home is added
+            # after.
+            f"{k}_ok": (net["status"] == "ok") & (net["network_m"] <= limit),
+            f"{k}_straight_ok": np.isfinite(straight) & (straight <= limit),
+        }
 
     def measure_standard(self, standard: Standard, speed_kmh: float) -> pd.DataFrame:
         """See :func:`measure_standard`."""
-        limit = standard.distance_m(speed_kmh)
-        mask = qualifying_mask(self.index.sites, min_ha=standard.min_ha,
-                               kinds=standard.kinds, parks_only=standard.parks_only)
-        net = self.measure_class(standard.kinds, limit_m=limit, min_ha=standard.min_ha,
-                                 parks_only=standard.parks_only)
-        straight, _ = self.straight.measure(mask, max_m=limit)
-        k = standard.key
-        return pd.DataFrame({
-            f"{k}_m": net["network_m"].to_numpy(),
-            # The search stops at ``limit`` from the entrances; the snap to the home is added
-            # after.
-            f"{k}_ok": ((net["status"] == "ok") & (net["network_m"] <= limit)).to_numpy(),
-            f"{k}_straight_ok": np.isfinite(straight) & (straight <= limit),
-        }, index=self.origins.index)
+        return pd.DataFrame(self.standard_arrays(standard, speed_kmh),
+                            index=self.origins.index)
 
 
 def measure_class(graph: WalkGraph, index: SiteIndex, origins: gpd.GeoDataFrame,

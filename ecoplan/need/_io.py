@@ -89,22 +89,44 @@ def find_column(columns: Iterable[str], *candidates: str, prefix: bool = False) 
     return None
 
 
+def _code_text(v: object) -> object:
+    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
+        return None
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    text = str(v).strip()
+    return text or None
+
+
 def codes_as_text(values: pd.Series) -> pd.Series:
-    """Area codes as stripped strings (numbers read from CSV lose their '.0')."""
-    def one(v: object) -> object:
-        if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
-            return None
-        if isinstance(v, float) and v.is_integer():
-            v = int(v)
-        text = str(v).strip()
-        return text or None
-    return values.map(one).astype(object)
+    """Area codes as stripped strings (numbers read from CSV lose their '.0'); missing ones
+    NaN (None when no code is left).
+
+    One list comprehension with a fast lane for plain strings rather than ``Series.map``: a
+    national IoD file has 33k codes per file (issue 16: 0.1 s of every cold run)."""
+    if not (values.dtype == object or values.dtype == "str"):  # e.g. numbers, "string"
+        return values.map(_code_text).astype(object)
+    mapped = [(v.strip() or None) if type(v) is str else _code_text(v)
+              for v in values.to_numpy(dtype=object)]
+    arr = np.empty(len(mapped), dtype=object)
+    arr[:] = mapped
+    return pd.Series(arr, index=values.index, name=values.name).astype(object)
 
 
 def non_lsoa_codes(codes: pd.Series) -> list[str]:
     """Codes that do not look like E01…/W01… LSOA codes."""
-    ok = codes.fillna("").map(lambda c: bool(need_cfg.LSOA_CODE.match(str(c))))
+    match = need_cfg.LSOA_CODE.match
+    filled = codes.fillna("").to_numpy(dtype=object)
+    ok = np.fromiter((match(c) is not None if type(c) is str else bool(match(str(c)))
+                      for c in filled), dtype=bool, count=len(filled))
     return [str(c) for c in codes[~ok]]
+
+
+def in_table(codes: pd.Series, among: pd.Series) -> pd.Series:
+    """``codes.isin(among)``, through pandas' object hash table: the str dtype's own ``isin``
+    builds one pyarrow scalar per value of ``among`` (0.1 s for the 33k codes of a national
+    IoD table, twice per cold run; issue 16). Codes are never missing on the table side."""
+    return codes.astype(object).isin(among.astype(object))
 
 
 def examples(items: Iterable[object], n: int = 5) -> str:

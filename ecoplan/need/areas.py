@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ecoplan.errors import InputFileError
-from ecoplan.need._io import examples
+from ecoplan.need._io import examples, in_table
 from ecoplan.need.boundaries import Boundaries
 from ecoplan.need.lookup import carry_counts, carry_iod, infer_vintage
 from ecoplan.settings import need as need_cfg
@@ -91,7 +91,7 @@ def build_areas(boundaries: Boundaries | gpd.GeoDataFrame, need: pd.DataFrame | 
             areas[col] = joined[col].to_numpy(float)
         areas["area_name"] = areas["area_name"].where(
             areas["area_name"].notna(), joined["_need_name"].to_numpy())
-        hit = areas["area_code"].isin(table["area_code"])
+        hit = in_table(areas["area_code"], table["area_code"])
         if not hit.any():
             raise _no_match("deprivation file", f"the {edition} table", areas, need, lookup)
         unmatched = tuple(areas.loc[~hit, "area_code"])
@@ -139,8 +139,8 @@ def _population(areas: gpd.GeoDataFrame, population: pd.DataFrame | None,
         table = carried.table
     values = areas[["area_code"]].merge(table[["area_code", "population"]], on="area_code",
                                         how="left")["population"].to_numpy(float)
-    if len(table) and population is not None and not areas["area_code"].isin(
-            table["area_code"]).any():
+    if len(table) and population is not None and not in_table(
+            areas["area_code"], table["area_code"]).any():
         raise _no_match("population file", "the population table", areas, population, lookup)
     missing = np.isnan(values)
     if missing.any():

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -121,15 +122,18 @@ def build_walk_graph(layers: OsmLayers, *, step_free: bool = False) -> WalkGraph
     if len(ways) == 0:
         raise AreaError("The OSM data holds no highway segments: choose a larger area or a "
                         "different extract.")
-    free = _step_free_flags(ways, layers.pois)
-    keep = free.copy() if step_free else walkable_mask(ways).to_numpy().copy()
+    walkable = walkable_mask(ways)
+    free = _step_free_flags(ways, layers.pois, walkable)
+    keep = free.copy() if step_free else walkable.to_numpy().copy()
     keep &= ways["u"].notna().to_numpy() & ways["v"].notna().to_numpy()
-    kept = ways[keep]
-    u_ids = kept["u"].to_numpy(dtype=np.int64)
-    v_ids = kept["v"].to_numpy(dtype=np.int64)
+    # Kept ways by position: each column is taken once, as needed, rather than the whole
+    # table twice (issue 16).
+    sel = np.flatnonzero(keep)
+    u_ids = ways["u"].iloc[sel].to_numpy(dtype=np.int64)
+    v_ids = ways["v"].iloc[sel].to_numpy(dtype=np.int64)
     loop = u_ids == v_ids
-    kept, u_ids, v_ids = kept[~loop], u_ids[~loop], v_ids[~loop]
-    if len(kept) == 0:
+    sel, u_ids, v_ids = sel[~loop], u_ids[~loop], v_ids[~loop]
+    if len(sel) == 0:
         what = "step-free walkable" if step_free else "walkable"
         raise AreaError(f"No {what} ways in this area: choose a larger area or check the "
                         "OSM extract covers it.")
@@ -137,10 +141,11 @@ def build_walk_graph(layers: OsmLayers, *, step_free: bool = False) -> WalkGraph
     node_ids = np.unique(np.concatenate([u_ids, v_ids]))
     ui = np.searchsorted(node_ids, u_ids)
     vi = np.searchsorted(node_ids, v_ids)
-    lonlat = _node_lonlat(node_ids, layers.nodes, kept, ui, vi)
+    geoms = ways.geometry.to_numpy()[sel]
+    lonlat = _node_lonlat(node_ids, layers.nodes, geoms, ui, vi)
     crs = _utm_crs(lonlat)
     xy = _project(lonlat, crs)
-    length = _lengths(kept.geometry.to_numpy(), crs, fallback=np.hypot(*(xy[ui] - xy[vi]).T))
+    length = _lengths(geoms, crs, fallback=np.hypot(*(xy[ui] - xy[vi]).T))
     length = np.where(length > 0, length, network_cfg.ZERO_LENGTH_M)
 
     # Shortest of parallel segments: sort by (pair, length) and keep the first of each pair.
@@ -151,14 +156,14 @@ def build_walk_graph(layers: OsmLayers, *, step_free: bool = False) -> WalkGraph
     pick = np.sort(order[first])  # back to way order, for readable edge tables
 
     n = len(node_ids)
-    tags = [c for c in osm_cfg.WAY_TAGS if c in kept.columns]
+    tags = [c for c in osm_cfg.WAY_TAGS if c in ways.columns]
+    rows = sel[pick]
     edges = pd.DataFrame({
         "u_idx": ui[pick], "v_idx": vi[pick], "u": u_ids[pick], "v": v_ids[pick],
-        "osm_id": kept["osm_id"].to_numpy()[pick], "length_m": length[pick],
-        "step_free": free[keep][~loop][pick],
+        "osm_id": ways["osm_id"].to_numpy()[rows], "length_m": length[pick],
+        "step_free": free[rows],
+        **{col: _picked(ways[col], rows) for col in tags},
     })
-    for col in tags:
-        edges[col] = kept[col].to_numpy()[pick]
     csr = _symmetric(edges["u_idx"].to_numpy(), edges["v_idx"].to_numpy(),
                      edges["length_m"].to_numpy(dtype=float), n)
     lookup = _symmetric(edges["u_idx"].to_numpy(), edges["v_idx"].to_numpy(),
@@ -170,9 +175,22 @@ def build_walk_graph(layers: OsmLayers, *, step_free: bool = False) -> WalkGraph
     )
 
 
-def _step_free_flags(ways: pd.DataFrame, pois: pd.DataFrame) -> np.ndarray:
+def _picked(col: pd.Series, pick: np.ndarray) -> Any:
+    """``col.to_numpy()[pick]`` as a frame column would hold it, without the round trip
+    through Python objects for text columns (issue 16: re-reading ~25 tag columns as text
+    took 0.1 s of every graph). A text column whose picked values are all missing goes the
+    old way: a frame infers another dtype for it."""
+    if col.dtype == "str":
+        taken = col.array.take(pick)
+        if len(taken) and not taken.isna().all():
+            return taken
+    return col.to_numpy()[pick]
+
+
+def _step_free_flags(ways: pd.DataFrame, pois: pd.DataFrame,
+                     walkable: pd.Series | None = None) -> np.ndarray:
     """Step-free segments: step_free_mask and not touching (or being) a blocking barrier."""
-    ok = step_free_mask(ways).to_numpy().copy()
+    ok = step_free_mask(ways, walkable).to_numpy().copy()
     blocking = network_cfg.STEP_FREE_BLOCKING_BARRIERS
     if "barrier" in ways.columns:
         ok &= ~ways["barrier"].isin(blocking).to_numpy()
@@ -185,7 +203,7 @@ def _step_free_flags(ways: pd.DataFrame, pois: pd.DataFrame) -> np.ndarray:
     return ok
 
 
-def _node_lonlat(node_ids: np.ndarray, nodes: gpd.GeoDataFrame, ways: gpd.GeoDataFrame,
+def _node_lonlat(node_ids: np.ndarray, nodes: gpd.GeoDataFrame, geoms: np.ndarray,
                  ui: np.ndarray, vi: np.ndarray) -> np.ndarray:
     """Node coordinates from ``layers.nodes``; segment end points fill any the table lacks."""
     out = np.full((len(node_ids), 2), np.nan)
@@ -196,7 +214,6 @@ def _node_lonlat(node_ids: np.ndarray, nodes: gpd.GeoDataFrame, ways: gpd.GeoDat
             out[have] = shapely.get_coordinates(pts[have].to_numpy())
     missing = np.isnan(out[:, 0])
     if missing.any():
-        geoms = ways.geometry.to_numpy()
         start = shapely.get_coordinates(shapely.get_point(geoms, 0))
         end = shapely.get_coordinates(shapely.get_point(geoms, -1))
         fill = np.full_like(out, np.nan)

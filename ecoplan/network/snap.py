@@ -12,6 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS, Transformer
 from scipy.spatial import cKDTree
 
 from ecoplan.network.graph import WGS84, WalkGraph
@@ -26,14 +27,26 @@ def points_xy(graph: WalkGraph, points: gpd.GeoSeries | gpd.GeoDataFrame) -> np.
     geoms = gpd.GeoSeries(geoms)
     if geoms.crs is None:
         geoms = geoms.set_crs(WGS84)
-    arr = geoms.to_crs(graph.crs).to_numpy()
+    arr = geoms.to_numpy()
     out = np.full((len(arr), 2), np.nan)
     present = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
-    if present.any():
-        kinds = shapely.get_type_id(arr[present])
-        if (kinds != shapely.GeometryType.POINT).any():
-            raise ValueError("points_xy expects Point geometries (use representative_point())")
+    if not present.any():
+        return out
+    kinds = shapely.get_type_id(arr[present])
+    if (kinds != shapely.GeometryType.POINT).any():
+        raise ValueError("points_xy expects Point geometries (use representative_point())")
+    if shapely.has_z(arr[present]).any():  # 3-D points: as geopandas transforms them
+        arr = geoms.to_crs(graph.crs).to_numpy()
         out[present] = shapely.get_coordinates(arr[present])
+        return out
+    # The coordinates through the transformer GeoSeries.to_crs uses, without building the
+    # projected points (issue 16: ~0.02 s per call for the entrances).
+    xy = shapely.get_coordinates(arr[present])
+    target = CRS.from_user_input(graph.crs)
+    if not geoms.crs.is_exact_same(target):
+        tr = Transformer.from_crs(geoms.crs, target, always_xy=True)
+        xy = np.column_stack(tr.transform(xy[:, 0], xy[:, 1]))
+    out[present] = xy
     return out
 
 

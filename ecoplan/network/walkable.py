@@ -29,12 +29,13 @@ def walkable_mask(ways: pd.DataFrame) -> pd.Series:
     return ok
 
 
-def step_free_mask(ways: pd.DataFrame) -> pd.Series:
+def step_free_mask(ways: pd.DataFrame, walkable: pd.Series | None = None) -> pd.Series:
     """True for walkable segments that someone who cannot use steps or rough paths can use.
 
     Barrier *nodes* (stiles, kissing gates) are handled by the graph builder, which drops the
-    segments that touch them.
+    segments that touch them. ``walkable``: :func:`walkable_mask` of ``ways``, if known.
     """
     hw = ways["highway"].fillna("")
     sac = ways["sac_scale"].fillna("")
-    return walkable_mask(ways) & (hw != "steps") & ~sac.isin(network_cfg.ROUGH_SAC_SCALE)
+    walk = walkable_mask(ways) if walkable is None else walkable
+    return walk & (hw != "steps") & ~sac.isin(network_cfg.ROUGH_SAC_SCALE)
