@@ -22,6 +22,7 @@ from pyproj import Transformer
 
 from ecoplan.errors import NoGreenSpaceError
 from ecoplan.geometry import clean_geometries, estimate_utm
+from ecoplan.network.walkable import walkable_mask
 from ecoplan.osm.layers import CRS, OsmLayers, text
 from ecoplan.settings import osm as osm_cfg
 from ecoplan.settings import public_access as pa
@@ -113,13 +114,15 @@ def _build_sites(layers: OsmLayers, *, include_restricted: bool, require_any: bo
         return _empty_or_raise(require_any, crs)
     sites = sites.drop_duplicates("site_id").reset_index(drop=True)
 
-    found = site_entrances(sites, layers, crs, open_edges=open_edges)
+    walkable = walkable_mask(layers.ways)
+    found = site_entrances(sites, layers, crs, open_edges=open_edges, walkable=walkable)
     pois = layers.pois
     # Amenities around each site need no entrances: counted on a second thread while the
     # access evidence is read (both mostly GEOS work, which runs without the GIL; issue 16).
     with ThreadPoolExecutor(max_workers=1) as pool:
         near_job = pool.submit(amenities_near, sites, pois)
-        sites, entrances = apply_evidence(sites, found.entrances, layers, crs)
+        sites, entrances = apply_evidence(sites, found.entrances, layers, crs,
+                                          walkable=walkable)
         near = near_job.result()
     sites["n_entrances"] = sites.site_id.map(entrances.site_id.value_counts()).fillna(0)
     entry = found.entry.set_index("site_id")

@@ -65,19 +65,22 @@ def find_entrances(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str, *,
 
 
 def site_entrances(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str, *,
-                   open_edges: bool = True) -> SiteEntrances:
+                   open_edges: bool = True, walkable: pd.Series | None = None
+                   ) -> SiteEntrances:
     """Entrances and entry kind of every site (``sites`` in the projected ``crs``).
 
     ``open_edges=False`` is the older model (gates, crossings, and the flagged fallback only),
     kept to measure what open edges change (``benchmarks/bench_entrances.py``). Sites without
-    a ``categories`` column (a drawn what-if site) count as open land.
+    a ``categories`` column (a drawn what-if site) count as open land. ``walkable`` is
+    :func:`~ecoplan.network.walkable.walkable_mask` of ``layers.ways`` when already known.
     """
-    walk = walkable_mask(layers.ways)
-    ways = layers.ways[walk]
+    walk = walkable_mask(layers.ways) if walkable is None else walkable
+    # Three columns first, then the rows: selecting rows of all 31 columns cost more.
+    ways = layers.ways[["u", "v", "geometry"]][walk]
     entry = _entry_frame(sites)
     if len(sites) == 0 or len(ways) == 0:
         return SiteEntrances(empty_entrances(crs), entry)
-    edges = ways[["u", "v", "geometry"]].to_crs(crs).reset_index(drop=True)
+    edges = ways.to_crs(crs).reset_index(drop=True)
     boundaries = gpd.GeoDataFrame({"site_id": sites.site_id.to_numpy()},
                                   geometry=sites.geometry.boundary.to_numpy(), crs=crs)
     # Crossings are found on a second thread while the rest goes on here: both are mostly
@@ -87,7 +90,7 @@ def site_entrances(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str, *,
         crossing_job = pool.submit(_crossings, boundaries, edges)
         tagged = _tagged(boundaries, layers, edges, crs)
         edge_pts = _open_found(sites, boundaries, layers, edges, crs, tagged, entry,
-                               open_edges)
+                               open_edges, walk)
         crossings = crossing_job.result()
     cand = pd.concat([f for f in (tagged, crossings) if len(f)], ignore_index=True) if any(
         len(f) for f in (tagged, crossings)) else empty_entrances(crs)
@@ -116,7 +119,7 @@ def site_entrances(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str, *,
 
 def _open_found(sites: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, layers: OsmLayers,
                 edges: gpd.GeoDataFrame, crs: str, tagged: pd.DataFrame, entry: pd.DataFrame,
-                open_edges: bool) -> pd.DataFrame:
+                open_edges: bool, walkable: pd.Series) -> pd.DataFrame:
     """Open-edge entrances; fills ``entry`` (fenced share, entry kind, open edge metres)."""
     samples = _samples(boundaries, osm_cfg.OPEN_EDGE_SPACING_M)
     barriers = _barrier_lines(layers, crs)
@@ -127,7 +130,7 @@ def _open_found(sites: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, layers: O
     edge_pts = pd.DataFrame()
     if open_edges:
         use = ~fenced & ~gated[samples["site"]]
-        blockers = _step_blockers(layers, crs, barriers)
+        blockers = _step_blockers(layers, crs, barriers, walkable)
         edge_pts, length = _open_edges(samples, use, boundaries, edges, blockers)
         entry["open_edge_m"] = np.bincount(samples["site"][use], weights=length,
                                            minlength=len(sites))
@@ -207,7 +210,8 @@ def _barrier_lines(layers: OsmLayers, crs: str) -> np.ndarray:
     return geoms
 
 
-def _step_blockers(layers: OsmLayers, crs: str, barriers: np.ndarray) -> np.ndarray:
+def _step_blockers(layers: OsmLayers, crs: str, barriers: np.ndarray, walkable: pd.Series
+                   ) -> np.ndarray:
     """What the step from a path onto open land may not cross (``osm_cfg.STEP_BLOCKERS``)."""
     parts = [barriers]
     if len(layers.buildings):
@@ -219,8 +223,7 @@ def _step_blockers(layers: OsmLayers, crs: str, barriers: np.ndarray) -> np.ndar
             hit |= text(feats[key]).eq(value)
     if hit.any():
         parts.append(feats[hit].geometry.to_crs(crs).to_numpy())
-    ways = layers.ways
-    closed = ways[~walkable_mask(ways)]
+    closed = layers.ways.geometry[~walkable]
     if len(closed):
         parts.append(closed.geometry.to_crs(crs).to_numpy())
     geoms = np.concatenate([p for p in parts if len(p)]) if any(len(p) for p in parts) else (

@@ -32,14 +32,17 @@ CONFIRMED_LEVELS = frozenset({PUBLIC, PERMISSIVE})
 
 
 def apply_evidence(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, layers: OsmLayers,
-                   crs: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+                   crs: str, *, walkable: pd.Series | None = None
+                   ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Sites with ``access``/``access_evidence`` refined, and entrances with ``confirmed``.
 
     ``sites`` and ``entrances`` are in the projected ``crs``; both are returned as copies.
+    ``walkable`` is :func:`~ecoplan.network.walkable.walkable_mask` of the ways when known.
     """
     sites = sites.copy()
     entrances = entrances.copy()
-    kind = public_paths(layers.ways) if len(layers.ways) else pd.Series(dtype=object)
+    kind = public_paths(layers.ways, walkable) if len(layers.ways) else pd.Series(
+        dtype=object)
     _open_gates(sites, layers, crs, kind)
     confirmed = entrances["site_id"].map(
         sites.set_index("site_id")["access"].isin(CONFIRMED_LEVELS)).fillna(False)
@@ -52,7 +55,7 @@ def apply_evidence(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, layers:
     return sites, entrances
 
 
-def public_paths(ways: pd.DataFrame) -> pd.Series:
+def public_paths(ways: pd.DataFrame, walkable: pd.Series | None = None) -> pd.Series:
     """Per way segment, '' or the words for the right of way it is ('public footpath', …)."""
     des = text(ways["designation"]).str.lower()
     foot = text(ways["foot"]).str.lower()
@@ -64,7 +67,7 @@ def public_paths(ways: pd.DataFrame) -> pd.Series:
     out[hw.isin(pa.PROW_HIGHWAYS) & foot.isin(pa.PROW_FOOT)] = "path with foot=" + foot
     out[des.isin(pa.PERMISSIVE_PATH_DESIGNATIONS)] = des.map(pa.PERMISSIVE_PATH_DESIGNATIONS)
     out[des.isin(pa.PROW_DESIGNATIONS)] = des.map(pa.PROW_DESIGNATIONS)
-    return out.where(walkable_mask(ways), "")
+    return out.where(walkable_mask(ways) if walkable is None else walkable, "")
 
 
 def _open_gates(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str, kind: pd.Series
@@ -90,8 +93,8 @@ def _open_gates(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str, kind: pd.S
     ways = layers.ways
     on_path = pd.Series(False, index=pois.index)
     if len(ways):
-        paths = ways[kind != ""]
-        nodes = set(paths["u"]) | set(paths["v"])
+        path = (kind != "").to_numpy()
+        nodes = np.unique(np.concatenate([ways["u"].to_numpy()[path], ways["v"].to_numpy()[path]]))
         on_path = pois["osm_type"].eq("node") & pois["osm_id"].isin(nodes)
     gates = pois[gate & lvl.ne("") & ~on_path]
     if len(gates) == 0:
@@ -115,11 +118,11 @@ def _right_of_way(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, layers: 
     confirmed = np.zeros(len(entrances), dtype=bool)
     if len(ways) == 0:
         return confirmed
-    paths = ways[kind != ""]
-    if len(paths) == 0:
+    path = (kind != "").to_numpy()
+    if not path.any():
         return confirmed
-    paths = gpd.GeoDataFrame({"kind": kind[paths.index].to_numpy()},
-                             geometry=paths.geometry.to_crs(crs).to_numpy(), crs=crs)
+    paths = gpd.GeoDataFrame({"kind": kind.to_numpy()[path]},
+                             geometry=ways.geometry[path].to_crs(crs).to_numpy(), crs=crs)
     cand = sites[candidates]
     inner = gpd.GeoDataFrame({"row": cand.index},
                              geometry=cand.geometry.buffer(-pa.PROW_INSIDE_INSET_M).to_numpy(),
