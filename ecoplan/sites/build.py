@@ -175,7 +175,11 @@ def _mark_zone_restricted(features: gpd.GeoDataFrame, zones: gpd.GeoDataFrame
     polys = features.geom_type.isin(["Polygon", "MultiPolygon"])
     geoms = features.geometry[polys]
     area = geoms.area.to_numpy()
-    inside = shapely.area(shapely.intersection(geoms.to_numpy(), zone))
+    # Overlaid only where the zone reaches (prepared test); elsewhere nothing is inside.
+    shapely.prepare(zone)
+    reach = shapely.intersects(zone, geoms.to_numpy())
+    inside = np.zeros(len(geoms))
+    inside[reach] = shapely.area(shapely.intersection(geoms.to_numpy()[reach], zone))
     share = np.divide(inside, area, out=np.zeros_like(area), where=area > 0)
     hit = geoms.index[share >= osm_cfg.RESTRICTED_ZONE_OVERLAP]
     # Zones are not themselves categories, but amenity=school etc. are not sites either.

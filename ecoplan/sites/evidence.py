@@ -123,14 +123,17 @@ def _right_of_way(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, layers: 
         return confirmed
     paths = gpd.GeoDataFrame({"kind": kind.to_numpy()[path]},
                              geometry=ways.geometry[path].to_crs(crs).to_numpy(), crs=crs)
+    tree = shapely.STRtree(paths.geometry.to_numpy())
     cand = sites[candidates]
+    # Only sites a path's box reaches can have a path inside: the others are not shrunk.
+    cand = cand.iloc[np.unique(tree.query(cand.geometry.to_numpy())[0])]
     inner = gpd.GeoDataFrame({"row": cand.index},
                              geometry=cand.geometry.buffer(-pa.PROW_INSIDE_INSET_M).to_numpy(),
                              crs=crs)
     inner = inner[~inner.geometry.is_empty]
     if len(inner) == 0:
         return confirmed
-    path_i, inner_i = _paths_in(paths.geometry.to_numpy(), inner.geometry.to_numpy())
+    path_i, inner_i = _paths_in(tree, inner.geometry.to_numpy())
     if len(path_i) == 0:
         return confirmed
     hits = gpd.GeoDataFrame({"kind": paths["kind"].to_numpy()[path_i],
@@ -163,13 +166,13 @@ def _right_of_way(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, layers: 
     return confirmed
 
 
-def _paths_in(paths: np.ndarray, areas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _paths_in(paths: shapely.STRtree, areas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(path, area) index pairs that intersect, ordered by path then area.
 
     The areas are the query side: each is prepared once and tested against the short path
     segments near it, instead of every segment testing a large outline unprepared.
     """
-    area_i, path_i = shapely.STRtree(paths).query(areas, predicate="intersects")
+    area_i, path_i = paths.query(areas, predicate="intersects")
     order = np.lexsort((area_i, path_i))
     return path_i[order], area_i[order]
 
