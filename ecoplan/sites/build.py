@@ -382,18 +382,22 @@ def _add_linear_categories(polys: gpd.GeoDataFrame, lines: gpd.GeoDataFrame
         return polys
     # Within the snap tolerance: a stream ending on a lake's outline shares a node with it,
     # which the 1 cm grid may have moved by millimetres.
-    hits = gpd.sjoin(polys[["geometry"]], lines[["category", "geometry"]],
-                     predicate="dwithin", distance=osm_cfg.BOUNDARY_TOUCH_M, how="inner")
-    if len(hits) == 0:
+    # The lines near each site in the tree's order, as geopandas' sjoin lists them.
+    poly_i, line_i = shapely.STRtree(lines.geometry.to_numpy()).query(
+        polys.geometry.to_numpy(), predicate="dwithin", distance=osm_cfg.BOUNDARY_TOUCH_M)
+    if len(poly_i) == 0:
         return polys
-    extra = hits.groupby(level=0)["category"].agg(lambda s: list(dict.fromkeys(s)))
-    polys = polys.copy()
-    for idx, cats in extra.items():
-        have = polys.at[idx, "categories"].split(";")
-        polys.at[idx, "categories"] = ";".join(dict.fromkeys(have + cats))
-        if polys.at[idx, "kind"] == osm_cfg.GREEN:
-            polys.at[idx, "kind"] = "green+blue"
-    return polys
+    line_cats = lines["category"].to_numpy()
+    extra: dict[int, list] = {}
+    for p, line in zip(poly_i.tolist(), line_i.tolist(), strict=True):
+        extra.setdefault(p, []).append(line_cats[line])
+    categories = polys["categories"].to_numpy(dtype=object).copy()
+    kind = polys["kind"].to_numpy(dtype=object).copy()
+    for p, cats in extra.items():
+        categories[p] = ";".join(dict.fromkeys(categories[p].split(";") + cats))
+        if kind[p] == osm_cfg.GREEN:
+            kind[p] = "green+blue"
+    return polys.assign(categories=categories, kind=kind)
 
 
 def _name_from_landmarks(sites: gpd.GeoDataFrame, pois: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

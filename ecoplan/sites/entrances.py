@@ -94,7 +94,9 @@ def site_entrances(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str, *,
         crossings = crossing_job.result()
     cand = pd.concat([f for f in (tagged, crossings) if len(f)], ignore_index=True) if any(
         len(f) for f in (tagged, crossings)) else empty_entrances(crs)
-    reached = set(cand.site_id) | (set(edge_pts.site_id) if len(edge_pts) else set())
+    reached = np.concatenate([cand.site_id.to_numpy(dtype=object),
+                              edge_pts.site_id.to_numpy(dtype=object) if len(edge_pts) else
+                              np.empty(0, dtype=object)])
     missing = boundaries[~boundaries.site_id.isin(reached)]
     fallback = _near_network(missing, edges)
     if len(fallback):
@@ -315,7 +317,7 @@ def _tagged(boundaries: gpd.GeoDataFrame, layers: OsmLayers, edges: gpd.GeoDataF
     hit = pd.Series(False, index=pois.index)
     for key, value in osm_cfg.ENTRANCE_TAGS:
         hit |= pois[key].notna() if value is None else pois[key].eq(value)
-    network_nodes = set(edges.u) | set(edges.v)
+    network_nodes = np.unique(np.concatenate([edges["u"].to_numpy(), edges["v"].to_numpy()]))
     gates = pois[hit & pois.osm_type.eq("node") & pois.osm_id.isin(network_nodes)]
     if len(gates) == 0:
         return pd.DataFrame()
@@ -392,13 +394,10 @@ def _first_part(geoms: np.ndarray) -> np.ndarray:
 def _near_network(boundaries: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> pd.DataFrame:
     if len(boundaries) == 0:
         return pd.DataFrame()
-    rows_site, rows_pt = [], []
-    for site_id, geom in zip(boundaries.site_id, boundaries.geometry, strict=True):
-        dense = shapely.segmentize(geom, osm_cfg.FALLBACK_SPACING_M)
-        coords = shapely.get_coordinates(dense)
-        rows_site.extend([site_id] * len(coords))
-        rows_pt.extend(shapely.points(coords))
-    pts = gpd.GeoDataFrame({"site_id": rows_site}, geometry=rows_pt, crs=boundaries.crs)
+    dense = shapely.segmentize(boundaries.geometry.to_numpy(), osm_cfg.FALLBACK_SPACING_M)
+    coords, owner = shapely.get_coordinates(dense, return_index=True)
+    pts = gpd.GeoDataFrame({"site_id": boundaries.site_id.to_numpy()[owner]},
+                           geometry=shapely.points(coords), crs=boundaries.crs)
     near = gpd.sjoin_nearest(pts, edges, max_distance=osm_cfg.FALLBACK_MAX_SNAP_M,
                              distance_col="snap", how="inner")
     near = near[~near.index.duplicated()]
