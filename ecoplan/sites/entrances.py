@@ -95,9 +95,8 @@ def site_entrances(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str, *,
         crossings = crossing_job.result()
     cand = pd.concat([f for f in (tagged, crossings) if len(f)], ignore_index=True) if any(
         len(f) for f in (tagged, crossings)) else empty_entrances(crs)
-    reached = np.concatenate([cand.site_id.to_numpy(dtype=object),
-                              edge_pts.site_id.to_numpy(dtype=object) if len(edge_pts) else
-                              np.empty(0, dtype=object)])
+    reached = set(cand.site_id.to_numpy(dtype=object)) | (
+        set(edge_pts.site_id.to_numpy(dtype=object)) if len(edge_pts) else set())
     missing = boundaries[~boundaries.site_id.isin(reached)]
     fallback = _near_network(missing, edges, edge_tree)
     if len(fallback):
