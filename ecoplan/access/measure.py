@@ -112,9 +112,10 @@ def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | Ar
     ``speed_kmh`` is a number or a profile name (:func:`resolve_speed`). ``graph`` and
     ``origins`` may be passed in to reuse them (the what-if step does); ``graph.step_free``
     must then match ``step_free``. ``variants`` (see :mod:`ecoplan.access.variants`): each is
-    one multi-source Dijkstra per class and standard; the default variant's columns carry the
-    plain names. ``extent`` is the data's extent (lon/lat polygon); default: the bounding box
-    of the walkable network.
+    one multi-source Dijkstra per set of qualifying sites (:class:`Measurer`: a standard whose
+    sites are a class's, or another standard's with a longer reach, is cut from that search);
+    the default variant's columns carry the plain names. ``extent`` is the data's extent
+    (lon/lat polygon); default: the bounding box of the walkable network.
     """
     from ecoplan import parallel as par
 

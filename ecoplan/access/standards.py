@@ -287,7 +287,7 @@ class Measurer:
         pos = self.entrance_site
         return (pos >= 0) & np.asarray(mask, dtype=bool)[np.maximum(pos, 0)]
 
-    def _take(self, key: MaskKey) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    def _take(self, key: MaskKey) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
         """(placement, site ids, origin connected to one of them) of ``key``'s entrances."""
         if key not in self._takes:
             take = self._entrance_mask(self.mask(key))
