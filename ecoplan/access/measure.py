@@ -144,6 +144,7 @@ def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | Ar
     share_in = inside_share(areas, extent if extent is not None else data_extent(layers))
     per_cols: dict[str, Any] = {}
     table: gpd.GeoDataFrame | None = None
+    more: dict[str, Any] = {}  # the other variants' columns, then the data extent's
     # Variants after the first are measured in forked children while the first is measured
     # here, when the caller allows it (ecoplan.parallel); the same numbers either way.
     # Every variant's sites are some of all the sites: project them, place their entrances
@@ -163,11 +164,11 @@ def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | Ar
             if variant == access_cfg.DEFAULT_VARIANT:
                 warnings.extend(_status_warnings(tab, per))
         else:
-            for c in variant_columns(standards):
-                table[c + sfx] = tab[c].to_numpy()
+            more.update({c + sfx: tab[c].to_numpy() for c in variant_columns(standards)})
     assert table is not None
-    table["share_inside_data"] = share_in
-    table["partial"] = share_in < access_cfg.PARTIAL_INSIDE_SHARE
+    more["share_inside_data"] = share_in
+    more["partial"] = share_in < access_cfg.PARTIAL_INSIDE_SHARE
+    table = gpd.GeoDataFrame(with_columns(table, more), geometry="geometry", crs=table.crs)
     seconds["standards"] = time.perf_counter() - t
     per_all = gpd.GeoDataFrame(with_columns(origins, per_cols), geometry="geometry",
                                crs=origins.crs)
