@@ -109,8 +109,9 @@ def _street_node_ids(ways: gpd.GeoDataFrame | None, streets: frozenset[str]) -> 
     """Ids of the nodes of ways whose ``highway`` is in ``streets`` (None: no highway data)."""
     if ways is None or len(ways) == 0 or "highway" not in ways.columns:
         return None
-    sel = ways[ways["highway"].isin(streets)]
-    return pd.Index(np.unique(np.concatenate([sel["u"].to_numpy(), sel["v"].to_numpy()])))
+    sel = ways["highway"].isin(streets).to_numpy()  # two columns taken, not the table
+    return pd.Index(np.unique(np.concatenate([ways["u"].to_numpy()[sel],
+                                              ways["v"].to_numpy()[sel]])))
 
 
 class _Points:
