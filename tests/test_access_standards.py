@@ -87,8 +87,9 @@ _INDEX = SiteIndex.build(_sites(), gpd.GeoDataFrame(), CRS)
 
 def test_shared_searches_equal_one_search_per_standard(iow_layers, iow_sites) -> None:
     """The Measurer cuts a standard from the search of a class (walk15_any from 'any') or of
-    a standard with a longer reach (AGS doorstep from WHO 300 m): every figure must equal one
-    limited Dijkstra per standard, run here through the engine's public path."""
+    a standard with a longer reach (AGS doorstep from WHO 300 m), and reuses straight-line
+    searches the same way: every figure must equal one limited Dijkstra per standard, run
+    here through the engine's public path, and one straight-line measure per standard."""
     from ecoplan.access.engine import nearest_site, snapped_distances
     from ecoplan.access.standards import Measurer
     from ecoplan.access.variants import variant_sites
@@ -105,6 +106,7 @@ def test_shared_searches_equal_one_search_per_standard(iow_layers, iow_sites) ->
     m.plan(cfg.STANDARDS, 4.8)
     for c in cfg.CLASSES.values():  # as measure_access does: classes first
         m.class_arrays(c.kinds, min_ha=c.min_ha, parks_only=c.parks_only)
+    m.straight.measure(m.mask((cfg.ANY_KINDS, 0.0, False)), want_site=False)
     seen: set[str] = set()
     for s in cfg.STANDARDS:
         mask = qualifying_mask(index.sites, min_ha=s.min_ha, kinds=s.kinds,
@@ -116,6 +118,9 @@ def test_shared_searches_equal_one_search_per_standard(iow_layers, iow_sites) ->
         got = m.standard_arrays(s, 4.8)
         np.testing.assert_array_equal(got[f"{s.key}_m"], np.where(np.isfinite(net), net, np.nan))
         np.testing.assert_array_equal(got[f"{s.key}_ok"], (status == "ok") & (net <= limit))
+        straight, _ = index.straight_line(mask, m.xy, max_m=limit)
+        np.testing.assert_array_equal(got[f"{s.key}_straight_ok"],
+                                      np.isfinite(straight) & (straight <= limit))
         cut = m.class_arrays(s.kinds, limit_m=limit, min_ha=s.min_ha, parks_only=s.parks_only)
         np.testing.assert_array_equal(cut["status"], status)
         seen.update(status)

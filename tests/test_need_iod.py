@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from ecoplan.errors import InputFileError
-from ecoplan.need._io import decile_from_rank
+from ecoplan.need._io import codes_as_text, decile_from_rank, in_table, non_lsoa_codes
 from ecoplan.need.iod import load_iod, read_iod_file
 from ecoplan.need.population import read_population
 from ecoplan.settings import need as cfg
@@ -202,3 +202,21 @@ def test_gzip_dataframe_and_generic_population(tmp_path) -> None:
     assert np.isnan(table["population"].iloc[1])
     with pytest.raises(InputFileError, match="population column"):
         read_population(_write(tmp_path, "p2.csv", "area_code,foo\nE01000001,1\n"))
+
+
+def test_code_helpers_keep_their_python_meaning() -> None:
+    """The fast paths (one comprehension, pyarrow's RE2, the object hash table) must answer as
+    ``str.strip``, ``settings.need.LSOA_CODE`` (Python's ``re``) and ``Series.isin`` do."""
+    text = codes_as_text(pd.Series([" E01000001 ", "", None, "x", "\u2003"]))
+    assert text.dtype == object and text[0] == "E01000001" and text[3] == "x"
+    assert text[[1, 2, 4]].isna().all()
+    assert list(codes_as_text(pd.Series([1.0, 2.5]))) == ["1", "2.5"]
+    assert codes_as_text(pd.Series([None, None])).tolist() == [None, None]
+    # Python's \d takes Arabic-Indic digits and its $ a final newline; RE2's [0-9] does not.
+    codes = pd.Series(["E01000001", "W01000002", "E01\u0660\u0661\u0662\u0663\u0664\u0665",
+                       "E01000003\n", "E0100000", "S01000001", None], dtype=object)
+    assert non_lsoa_codes(codes) == ["E0100000", "S01000001", "None"]
+    assert non_lsoa_codes(pd.Series([7, "E01000001"], dtype=object)) == ["7"]
+    areas = pd.Series(["E01000001", "E01000002", "E01000003"])  # str dtype, as areas hold
+    table = pd.Series(["E01000003", "E01000001", "E09999999"], dtype=object)
+    assert list(in_table(areas, table)) == list(areas.isin(table)) == [True, False, True]

@@ -112,9 +112,10 @@ def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | Ar
     ``speed_kmh`` is a number or a profile name (:func:`resolve_speed`). ``graph`` and
     ``origins`` may be passed in to reuse them (the what-if step does); ``graph.step_free``
     must then match ``step_free``. ``variants`` (see :mod:`ecoplan.access.variants`): each is
-    one multi-source Dijkstra per class and standard; the default variant's columns carry the
-    plain names. ``extent`` is the data's extent (lon/lat polygon); default: the bounding box
-    of the walkable network.
+    one multi-source Dijkstra per set of qualifying sites (:class:`Measurer`: a standard whose
+    sites are a class's, or another standard's with a longer reach, is cut from that search);
+    the default variant's columns carry the plain names. ``extent`` is the data's extent
+    (lon/lat polygon); default: the bounding box of the walkable network.
     """
     from ecoplan import parallel as par
 
@@ -143,6 +144,7 @@ def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | Ar
     share_in = inside_share(areas, extent if extent is not None else data_extent(layers))
     per_cols: dict[str, Any] = {}
     table: gpd.GeoDataFrame | None = None
+    more: dict[str, Any] = {}  # the other variants' columns, then the data extent's
     # Variants after the first are measured in forked children while the first is measured
     # here, when the caller allows it (ecoplan.parallel); the same numbers either way.
     # Every variant's sites are some of all the sites: project them, place their entrances
@@ -162,11 +164,11 @@ def measure_access(layers: OsmLayers, sites: Sites, areas: gpd.GeoDataFrame | Ar
             if variant == access_cfg.DEFAULT_VARIANT:
                 warnings.extend(_status_warnings(tab, per))
         else:
-            for c in variant_columns(standards):
-                table[c + sfx] = tab[c].to_numpy()
+            more.update({c + sfx: tab[c].to_numpy() for c in variant_columns(standards)})
     assert table is not None
-    table["share_inside_data"] = share_in
-    table["partial"] = share_in < access_cfg.PARTIAL_INSIDE_SHARE
+    more["share_inside_data"] = share_in
+    more["partial"] = share_in < access_cfg.PARTIAL_INSIDE_SHARE
+    table = gpd.GeoDataFrame(with_columns(table, more), geometry="geometry", crs=table.crs)
     seconds["standards"] = time.perf_counter() - t
     per_all = gpd.GeoDataFrame(with_columns(origins, per_cols), geometry="geometry",
                                crs=origins.crs)

@@ -107,6 +107,7 @@ class _Straight:
         self._pts: np.ndarray | None = None
         self._within: dict[bool, tuple[np.ndarray, np.ndarray]] = {}
         self._trees: dict[bytes, tuple[cKDTree, np.ndarray]] = {}
+        self._queries: dict[bytes, tuple[float, np.ndarray, np.ndarray]] = {}
 
     @property
     def pts(self) -> np.ndarray:
@@ -147,10 +148,31 @@ class _Straight:
             self._trees[key] = (tree, self.index.sample_site[keep])
         return self._trees[key]
 
+    def _query(self, kd: cKDTree, key: bytes, bound: float, reuse: bool,
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """Nearest sample (distance, position) of each point, exact up to ``bound`` (inf or
+        farther beyond). With ``reuse`` a query of the same samples that looked at least as
+        far is reused: its distances up to ``bound`` are these."""
+        got = self._queries.get(key) if reuse else None
+        if got is not None and got[0] >= bound:
+            return got[1].copy(), got[2]
+        if np.isfinite(bound):
+            d, i = kd.query(self.pts_xy, k=1, distance_upper_bound=bound)
+        else:
+            d, i = kd.query(self.pts_xy, k=1)
+        if reuse:
+            self._queries[key] = (bound, d.copy(), i)
+        return d, i
+
     def measure(self, mask: np.ndarray, max_m: float | None = None, *,
-                want_site: bool = True) -> tuple[np.ndarray, np.ndarray]:
+                want_site: bool = True, reach: float | None = None,
+                ) -> tuple[np.ndarray, np.ndarray]:
         """(metres, site_id) per point (see :meth:`SiteIndex.straight_line`); site ids left
-        None when not ``want_site``."""
+        None when not ``want_site``.
+
+        ``reach`` (≥ ``max_m``): look that far, so a later call for the same sites with a
+        ``max_m`` up to ``reach`` reuses the search (only without ``want_site``: of two
+        samples at the same distance another search may name the other)."""
         dist = np.full(self.n, np.nan)
         sid = np.full(self.n, None, dtype=object)
         mask = np.asarray(mask, dtype=bool)
@@ -161,15 +183,13 @@ class _Straight:
         if len(kept_site) == 0:
             return dist, sid
         half = access_cfg.BOUNDARY_SAMPLE_M / 2
-        if max_m is None:
-            d, i = kd.query(self.pts_xy, k=1)
-        else:
-            # Samples farther than max_m + half are dropped below whatever they are, so the
-            # tree need not look past them (a margin of 1 m keeps the band test below exact);
-            # nearer ones come back exactly as from an unbounded query.
-            d, i = kd.query(self.pts_xy, k=1, distance_upper_bound=max_m + half + 1.0)
-            i = np.minimum(i, len(kept_site) - 1)  # not found: d = inf, owner never read
-        owner = kept_site[i]
+        # Points whose nearest sample lies beyond max_m + half fail whatever its distance, so
+        # the tree need not look past that (a margin of 1 m keeps the band test below exact);
+        # nearer samples come back exactly as from an unbounded query.
+        far_m = None if max_m is None else max(max_m, reach or max_m)
+        bound = np.inf if far_m is None else far_m + half + 1.0
+        d, i = self._query(kd, pos.tobytes(), bound, reuse=not want_site)
+        owner = kept_site[np.minimum(i, len(kept_site) - 1)]  # not found: d inf, never read
         # Inside a qualifying site: distance 0 (point-in-polygon, exact).
         p_all, s_all = self.within(in_order=want_site)
         sel = mask[s_all]
@@ -287,7 +307,7 @@ class Measurer:
         pos = self.entrance_site
         return (pos >= 0) & np.asarray(mask, dtype=bool)[np.maximum(pos, 0)]
 
-    def _take(self, key: MaskKey) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    def _take(self, key: MaskKey) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
         """(placement, site ids, origin connected to one of them) of ``key``'s entrances."""
         if key not in self._takes:
             take = self._entrance_mask(self.mask(key))
@@ -352,7 +372,8 @@ class Measurer:
         limit = standard.distance_m(speed_kmh)
         key = (standard.kinds, standard.min_ha, standard.parks_only)
         net = self._arrays(key, limit)
-        straight, _ = self.straight.measure(self.mask(key), max_m=limit, want_site=False)
+        straight, _ = self.straight.measure(self.mask(key), max_m=limit, want_site=False,
+                                            reach=self._want.get(key))
         k = standard.key
         return {
             f"{k}_m": net["network_m"],

@@ -9,6 +9,8 @@ from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ecoplan.compressed import check_expanded_size, compression_of, open_input
 from ecoplan.errors import InputFileError
@@ -113,12 +115,30 @@ def codes_as_text(values: pd.Series) -> pd.Series:
     return pd.Series(arr, index=values.index, name=values.name).astype(object)
 
 
+#: ``settings.need.LSOA_CODE`` with ASCII digits, for RE2 (whose ``$`` is the end of the text):
+#: every code it matches, ``LSOA_CODE`` matches.
+_ASCII_LSOA_CODE = need_cfg.LSOA_CODE.pattern.replace(r"\d", "[0-9]")
+
+
 def non_lsoa_codes(codes: pd.Series) -> list[str]:
-    """Codes that do not look like E01…/W01… LSOA codes."""
+    r"""Codes that do not look like E01…/W01… LSOA codes (``settings.need.LSOA_CODE``).
+
+    Why two passes: pyarrow's RE2 tests all 33k codes of a national file at once with
+    :data:`_ASCII_LSOA_CODE`, whose matches ``LSOA_CODE`` matches too; Python's ``re`` then
+    judges only the rest (its ``\d`` also takes other scripts' digits, its ``$`` a final
+    newline), so the answer is ``LSOA_CODE``'s (issue 16: 0.04 s a file)."""
     match = need_cfg.LSOA_CODE.match
     filled = codes.fillna("").to_numpy(dtype=object)
-    ok = np.fromiter((match(c) is not None if type(c) is str else bool(match(str(c)))
-                      for c in filled), dtype=bool, count=len(filled))
+    try:
+        text = pa.array(filled, type=pa.string())
+    except (pa.ArrowException, TypeError):  # not all text: Python's re judges every code
+        ok = np.zeros(len(filled), dtype=bool)
+    else:
+        ok = pc.match_substring_regex(text, _ASCII_LSOA_CODE).to_numpy(
+            zero_copy_only=False).astype(bool)
+    for i in np.flatnonzero(~ok):
+        c = filled[i]
+        ok[i] = match(c) is not None if type(c) is str else bool(match(str(c)))
     return [str(c) for c in codes[~ok]]
 
 

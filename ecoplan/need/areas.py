@@ -84,7 +84,10 @@ def build_areas(boundaries: Boundaries | gpd.GeoDataFrame, need: pd.DataFrame | 
             warnings.extend(carried.warnings)
             n_outside = int((~reach).sum())
         value_cols = [c for c in table.columns if c.endswith(("_rank", "_decile", "_score"))]
-        joined = areas[["area_code"]].merge(table[["area_code", *value_cols, "area_name"]]
+        # Only the table's rows for these areas take part (a left join drops the others
+        # anyway; matching 33k national codes cost 0.015 s a join; issue 16).
+        ours = table[in_table(table["area_code"], areas["area_code"]).to_numpy()]
+        joined = areas[["area_code"]].merge(ours[["area_code", *value_cols, "area_name"]]
                                             .rename(columns={"area_name": "_need_name"}),
                                             on="area_code", how="left")
         for col in value_cols:
@@ -137,7 +140,8 @@ def _population(areas: gpd.GeoDataFrame, population: pd.DataFrame | None,
         carried = carry_counts(table, sub, from_vintage=vintage, to_vintage=area_vintage)
         warnings.extend(carried.warnings)
         table = carried.table
-    values = areas[["area_code"]].merge(table[["area_code", "population"]], on="area_code",
+    ours = table[in_table(table["area_code"], areas["area_code"]).to_numpy()]  # as above
+    values = areas[["area_code"]].merge(ours[["area_code", "population"]], on="area_code",
                                         how="left")["population"].to_numpy(float)
     if len(table) and population is not None and not in_table(
             areas["area_code"], table["area_code"]).any():

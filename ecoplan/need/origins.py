@@ -109,8 +109,9 @@ def _street_node_ids(ways: gpd.GeoDataFrame | None, streets: frozenset[str]) -> 
     """Ids of the nodes of ways whose ``highway`` is in ``streets`` (None: no highway data)."""
     if ways is None or len(ways) == 0 or "highway" not in ways.columns:
         return None
-    sel = ways[ways["highway"].isin(streets)]
-    return pd.Index(np.unique(np.concatenate([sel["u"].to_numpy(), sel["v"].to_numpy()])))
+    sel = ways["highway"].isin(streets).to_numpy()  # two columns taken, not the table
+    return pd.Index(np.unique(np.concatenate([ways["u"].to_numpy()[sel],
+                                              ways["v"].to_numpy()[sel]])))
 
 
 class _Points:
@@ -283,9 +284,10 @@ def place_origins(areas: gpd.GeoDataFrame, layers: OsmLayers | None = None, *,
     populations = areas["population"].to_numpy(float) if "population" in areas.columns \
         else np.full(len(areas), np.nan)
 
-    rows: list[tuple] = []
+    columns = ["area_code", "population", "share", "method", "n_sources", "x", "y"]
+    parts: list[tuple[np.ndarray, ...]] = []  # one per area, in ``columns`` order
+    codes = areas_m["area_code"].to_numpy(dtype=object)
     for i in range(len(areas)):
-        code = areas_m.at[i, "area_code"]
         use_land = complete[i]
         homes = (bld_res.get(i) if use_land else None) or bld_in.get(i)
         if homes is not None and not enough_buildings(len(homes[0]), populations[i]):
@@ -301,10 +303,12 @@ def place_origins(areas: gpd.GeoDataFrame, layers: OsmLayers | None = None, *,
             pts = (np.array([p.x]), np.array([p.y]), np.array([1.0]))
         x, y, w, n = aggregate_points(*pts, max_points=max_points)
         share, people = split_population(w, populations[i])
-        rows.extend(zip([code] * len(x), people, share, [method] * len(x), n, x, y,
-                        strict=True))
-    df = pd.DataFrame(rows, columns=["area_code", "population", "share", "method",
-                                     "n_sources", "x", "y"])
+        parts.append((np.full(len(x), codes[i], dtype=object), people, share,
+                      np.full(len(x), method, dtype=object), n, x, y))
+    # Columns joined per area and framed once: a frame of 8k row tuples cost 0.02 s (issue 16).
+    joined = zip(columns, zip(*parts, strict=True), strict=True) if parts else ()
+    df = (pd.DataFrame({c: np.concatenate(v) for c, v in joined}) if parts
+          else pd.DataFrame([], columns=columns))
     geom = gpd.points_from_xy(df["x"], df["y"], crs=metric)
     out = gpd.GeoDataFrame(df.drop(columns=["x", "y"]), geometry=geom, crs=metric).to_crs(CRS)
     out["n_sources"] = out["n_sources"].astype(int)

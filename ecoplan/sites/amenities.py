@@ -50,12 +50,17 @@ def amenities_near(sites: gpd.GeoDataFrame, pois: gpd.GeoDataFrame) -> dict[str,
     """
     masks = {column: poi_mask(pois, tags) for column, tags in osm_cfg.AMENITY_KINDS.items()}
     near = _near_any_amenity(sites, pois, masks)
-    zone = gpd.GeoDataFrame({"site_id": sites.site_id.to_numpy()[near]},
-                            geometry=sites.geometry.iloc[near].buffer(
-                                osm_cfg.AMENITY_NEAR_M).to_numpy(),
-                            crs=sites.crs)
-    return {column: _count_within(pois[mask], zone, sites.site_id)
-            for column, mask in masks.items()}
+    zones = sites.geometry.iloc[near].buffer(osm_cfg.AMENITY_NEAR_M).to_numpy()
+    # One query for all kinds: the POIs strictly inside each buffer (sjoin's "within").
+    zone_i, poi_i = shapely.STRtree(pois.geometry.to_numpy()).query(zones, predicate="contains")
+    hits = pd.DataFrame({"site_id": sites.site_id.to_numpy()[near][zone_i],
+                         "osm_type": pois["osm_type"].to_numpy()[poi_i],
+                         "osm_id": pois["osm_id"].to_numpy()[poi_i]})
+    out = {}
+    for column, mask in masks.items():
+        kind = hits[mask.to_numpy(dtype=bool)[poi_i]].drop_duplicates()
+        out[column] = sites.site_id.map(kind.site_id.value_counts()).fillna(0).astype(int)
+    return out
 
 
 def _near_any_amenity(sites: gpd.GeoDataFrame, pois: gpd.GeoDataFrame,
@@ -84,14 +89,3 @@ def _count_near(points: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, site_ids:
                          "osm_type": points["osm_type"].to_numpy()[p],
                          "osm_id": points["osm_id"].to_numpy()[p]}).drop_duplicates()
     return site_ids.map(hits.site_id.value_counts()).fillna(0).astype(int)
-
-
-def _count_within(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame,
-                  site_ids: pd.Series) -> pd.Series:
-    if len(points) == 0 or len(zones) == 0:
-        return pd.Series(0, index=site_ids.index, dtype=int)
-    pts = points[["osm_type", "osm_id", "geometry"]]
-    hits = gpd.sjoin(pts, zones, predicate="within", how="inner")
-    hits = hits.drop_duplicates(["site_id", "osm_type", "osm_id"])
-    counts = hits.site_id.value_counts()
-    return site_ids.map(counts).fillna(0).astype(int)

@@ -22,6 +22,7 @@ from pyproj import Transformer
 
 from ecoplan.errors import NoGreenSpaceError
 from ecoplan.geometry import clean_geometries, estimate_utm
+from ecoplan.network.walkable import walkable_mask
 from ecoplan.osm.layers import CRS, OsmLayers, text
 from ecoplan.settings import osm as osm_cfg
 from ecoplan.settings import public_access as pa
@@ -113,13 +114,15 @@ def _build_sites(layers: OsmLayers, *, include_restricted: bool, require_any: bo
         return _empty_or_raise(require_any, crs)
     sites = sites.drop_duplicates("site_id").reset_index(drop=True)
 
-    found = site_entrances(sites, layers, crs, open_edges=open_edges)
+    walkable = walkable_mask(layers.ways)
+    found = site_entrances(sites, layers, crs, open_edges=open_edges, walkable=walkable)
     pois = layers.pois
     # Amenities around each site need no entrances: counted on a second thread while the
     # access evidence is read (both mostly GEOS work, which runs without the GIL; issue 16).
     with ThreadPoolExecutor(max_workers=1) as pool:
         near_job = pool.submit(amenities_near, sites, pois)
-        sites, entrances = apply_evidence(sites, found.entrances, layers, crs)
+        sites, entrances = apply_evidence(sites, found.entrances, layers, crs,
+                                          walkable=walkable)
         near = near_job.result()
     sites["n_entrances"] = sites.site_id.map(entrances.site_id.value_counts()).fillna(0)
     entry = found.entry.set_index("site_id")
@@ -172,7 +175,11 @@ def _mark_zone_restricted(features: gpd.GeoDataFrame, zones: gpd.GeoDataFrame
     polys = features.geom_type.isin(["Polygon", "MultiPolygon"])
     geoms = features.geometry[polys]
     area = geoms.area.to_numpy()
-    inside = shapely.area(shapely.intersection(geoms.to_numpy(), zone))
+    # Overlaid only where the zone reaches (prepared test); elsewhere nothing is inside.
+    shapely.prepare(zone)
+    reach = shapely.intersects(zone, geoms.to_numpy())
+    inside = np.zeros(len(geoms))
+    inside[reach] = shapely.area(shapely.intersection(geoms.to_numpy()[reach], zone))
     share = np.divide(inside, area, out=np.zeros_like(area), where=area > 0)
     hit = geoms.index[share >= osm_cfg.RESTRICTED_ZONE_OVERLAP]
     # Zones are not themselves categories, but amenity=school etc. are not sites either.
@@ -196,8 +203,8 @@ def _union_sites(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     parts_all = areas.copy()
     # A feature belongs to every component it overlaps (a repaired bow-tie can span two).
     joined = gpd.sjoin(parts_all, comp_gdf, predicate="intersects", how="inner")
-    overlap = shapely.area(shapely.intersection(
-        joined.geometry.to_numpy(), comp_gdf.geometry.to_numpy()[joined["comp"].to_numpy()]))
+    overlap = _overlaps(joined.geometry.to_numpy(), comp_gdf.geometry.to_numpy(),
+                        joined["comp"].to_numpy())
     # Size within this piece of ground, so a scattered multipolygon does not name every piece.
     joined = joined.assign(part_area=overlap)[overlap > 0]
     # Each connected piece of ground is its own site, even when one multipolygon spans several
@@ -209,6 +216,21 @@ def _union_sites(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if not rows:
         return _empty_sites(areas.crs)
     return _unique_ids(gpd.GeoDataFrame(rows, geometry="geometry", crs=areas.crs))
+
+
+def _overlaps(features: np.ndarray, comps: np.ndarray, comp_of: np.ndarray) -> np.ndarray:
+    """Area of each feature within its piece of ground.
+
+    A piece only one feature touches is made of that feature alone, so its own area is the
+    overlap (the overlay gives the same to the last digit or two). That number is only
+    compared — which part is largest, whether parks cover half — never written, so the
+    overlay (two thirds of the pieces on the Isle of Wight; issue 16) is skipped for them.
+    """
+    sole = np.bincount(comp_of, minlength=len(comps))[comp_of] == 1
+    out = np.empty(len(features))
+    out[sole] = shapely.area(comps[comp_of[sole]])
+    out[~sole] = shapely.area(shapely.intersection(features[~sole], comps[comp_of[~sole]]))
+    return out
 
 
 def _local_unions(geoms: np.ndarray) -> list:
@@ -360,18 +382,22 @@ def _add_linear_categories(polys: gpd.GeoDataFrame, lines: gpd.GeoDataFrame
         return polys
     # Within the snap tolerance: a stream ending on a lake's outline shares a node with it,
     # which the 1 cm grid may have moved by millimetres.
-    hits = gpd.sjoin(polys[["geometry"]], lines[["category", "geometry"]],
-                     predicate="dwithin", distance=osm_cfg.BOUNDARY_TOUCH_M, how="inner")
-    if len(hits) == 0:
+    # The lines near each site in the tree's order, as geopandas' sjoin lists them.
+    poly_i, line_i = shapely.STRtree(lines.geometry.to_numpy()).query(
+        polys.geometry.to_numpy(), predicate="dwithin", distance=osm_cfg.BOUNDARY_TOUCH_M)
+    if len(poly_i) == 0:
         return polys
-    extra = hits.groupby(level=0)["category"].agg(lambda s: list(dict.fromkeys(s)))
-    polys = polys.copy()
-    for idx, cats in extra.items():
-        have = polys.at[idx, "categories"].split(";")
-        polys.at[idx, "categories"] = ";".join(dict.fromkeys(have + cats))
-        if polys.at[idx, "kind"] == osm_cfg.GREEN:
-            polys.at[idx, "kind"] = "green+blue"
-    return polys
+    line_cats = lines["category"].to_numpy()
+    extra: dict[int, list] = {}
+    for p, line in zip(poly_i.tolist(), line_i.tolist(), strict=True):
+        extra.setdefault(p, []).append(line_cats[line])
+    categories = polys["categories"].to_numpy(dtype=object).copy()
+    kind = polys["kind"].to_numpy(dtype=object).copy()
+    for p, cats in extra.items():
+        categories[p] = ";".join(dict.fromkeys(categories[p].split(";") + cats))
+        if kind[p] == osm_cfg.GREEN:
+            kind[p] = "green+blue"
+    return polys.assign(categories=categories, kind=kind)
 
 
 def _name_from_landmarks(sites: gpd.GeoDataFrame, pois: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -99,13 +99,17 @@ def operator_access(features: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     level '' where the operator is not one that opens its land. First pattern wins."""
     op = text(features["operator"]) if "operator" in features.columns else pd.Series(
         "", index=features.index)
-    level = pd.Series("", index=features.index, dtype=object)
-    label = pd.Series("", index=features.index, dtype=object)
+    # Matched once per distinct operator (a few dozen among thousands of features).
+    codes, names = pd.factorize(op)
+    names = pd.Series(names, dtype=object)
+    level = pd.Series("", index=names.index, dtype=object)
+    label = pd.Series("", index=names.index, dtype=object)
     for pattern, lvl, name in pa.OPEN_OPERATORS:
-        hit = op.str.contains(pattern, case=False, regex=True) & level.eq("")
+        hit = names.str.contains(pattern, case=False, regex=True) & level.eq("")
         level[hit] = lvl
         label[hit] = name
-    return level, label
+    return (pd.Series(level.to_numpy()[codes], index=features.index, dtype=object),
+            pd.Series(label.to_numpy()[codes], index=features.index, dtype=object))
 
 
 def is_hard_pitch(features: pd.DataFrame) -> pd.Series:
@@ -116,7 +120,9 @@ def is_hard_pitch(features: pd.DataFrame) -> pd.Series:
     sport = text(features["sport"]).str.lower() if "sport" in features.columns else (
         pd.Series("", index=features.index))
     hard = surface.isin(pa.HARD_PITCH_SURFACES)
-    hard |= sport.str.split(";").map(lambda s: bool(set(s) & pa.HARD_PITCH_SPORTS))
+    # Sports are read on pitches only (splitting every feature's tag was most of the cost).
+    on = pitch.to_numpy(dtype=bool)
+    hard[on] |= sport[on].str.split(";").map(lambda s: bool(set(s) & pa.HARD_PITCH_SPORTS))
     return pitch & hard
 
 

@@ -65,35 +65,40 @@ def find_entrances(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str, *,
 
 
 def site_entrances(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str, *,
-                   open_edges: bool = True) -> SiteEntrances:
+                   open_edges: bool = True, walkable: pd.Series | None = None
+                   ) -> SiteEntrances:
     """Entrances and entry kind of every site (``sites`` in the projected ``crs``).
 
     ``open_edges=False`` is the older model (gates, crossings, and the flagged fallback only),
     kept to measure what open edges change (``benchmarks/bench_entrances.py``). Sites without
-    a ``categories`` column (a drawn what-if site) count as open land.
+    a ``categories`` column (a drawn what-if site) count as open land. ``walkable`` is
+    :func:`~ecoplan.network.walkable.walkable_mask` of ``layers.ways`` when already known.
     """
-    walk = walkable_mask(layers.ways)
-    ways = layers.ways[walk]
+    walk = walkable_mask(layers.ways) if walkable is None else walkable
+    # Three columns first, then the rows: selecting rows of all 31 columns cost more.
+    ways = layers.ways[["u", "v", "geometry"]][walk]
     entry = _entry_frame(sites)
     if len(sites) == 0 or len(ways) == 0:
         return SiteEntrances(empty_entrances(crs), entry)
-    edges = ways[["u", "v", "geometry"]].to_crs(crs).reset_index(drop=True)
+    edges = ways.to_crs(crs).reset_index(drop=True)
     boundaries = gpd.GeoDataFrame({"site_id": sites.site_id.to_numpy()},
                                   geometry=sites.geometry.boundary.to_numpy(), crs=crs)
     # Crossings are found on a second thread while the rest goes on here: both are mostly
     # GEOS work, which runs without the GIL (a cold run's sites step, issue 16).
     _ = boundaries.sindex  # built once here, not by both threads at once
+    edge_tree = shapely.STRtree(edges.geometry.to_numpy())  # shared by the helpers below
     with ThreadPoolExecutor(max_workers=1) as pool:
         crossing_job = pool.submit(_crossings, boundaries, edges)
         tagged = _tagged(boundaries, layers, edges, crs)
         edge_pts = _open_found(sites, boundaries, layers, edges, crs, tagged, entry,
-                               open_edges)
+                               open_edges, walk, edge_tree)
         crossings = crossing_job.result()
     cand = pd.concat([f for f in (tagged, crossings) if len(f)], ignore_index=True) if any(
         len(f) for f in (tagged, crossings)) else empty_entrances(crs)
-    reached = set(cand.site_id) | (set(edge_pts.site_id) if len(edge_pts) else set())
+    reached = set(cand.site_id.to_numpy(dtype=object)) | (
+        set(edge_pts.site_id.to_numpy(dtype=object)) if len(edge_pts) else set())
     missing = boundaries[~boundaries.site_id.isin(reached)]
-    fallback = _near_network(missing, edges)
+    fallback = _near_network(missing, edges, edge_tree)
     if len(fallback):
         cand = pd.concat([cand, fallback], ignore_index=True)
     if len(cand) == 0 and len(edge_pts) == 0:
@@ -116,7 +121,8 @@ def site_entrances(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str, *,
 
 def _open_found(sites: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, layers: OsmLayers,
                 edges: gpd.GeoDataFrame, crs: str, tagged: pd.DataFrame, entry: pd.DataFrame,
-                open_edges: bool) -> pd.DataFrame:
+                open_edges: bool, walkable: pd.Series, edge_tree: shapely.STRtree
+                ) -> pd.DataFrame:
     """Open-edge entrances; fills ``entry`` (fenced share, entry kind, open edge metres)."""
     samples = _samples(boundaries, osm_cfg.OPEN_EDGE_SPACING_M)
     barriers = _barrier_lines(layers, crs)
@@ -127,8 +133,8 @@ def _open_found(sites: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, layers: O
     edge_pts = pd.DataFrame()
     if open_edges:
         use = ~fenced & ~gated[samples["site"]]
-        blockers = _step_blockers(layers, crs, barriers)
-        edge_pts, length = _open_edges(samples, use, boundaries, edges, blockers)
+        blockers = _step_blockers(layers, crs, barriers, walkable)
+        edge_pts, length = _open_edges(samples, use, boundaries, edges, blockers, edge_tree)
         entry["open_edge_m"] = np.bincount(samples["site"][use], weights=length,
                                            minlength=len(sites))
     else:
@@ -207,7 +213,8 @@ def _barrier_lines(layers: OsmLayers, crs: str) -> np.ndarray:
     return geoms
 
 
-def _step_blockers(layers: OsmLayers, crs: str, barriers: np.ndarray) -> np.ndarray:
+def _step_blockers(layers: OsmLayers, crs: str, barriers: np.ndarray, walkable: pd.Series
+                   ) -> np.ndarray:
     """What the step from a path onto open land may not cross (``osm_cfg.STEP_BLOCKERS``)."""
     parts = [barriers]
     if len(layers.buildings):
@@ -219,8 +226,7 @@ def _step_blockers(layers: OsmLayers, crs: str, barriers: np.ndarray) -> np.ndar
             hit |= text(feats[key]).eq(value)
     if hit.any():
         parts.append(feats[hit].geometry.to_crs(crs).to_numpy())
-    ways = layers.ways
-    closed = ways[~walkable_mask(ways)]
+    closed = layers.ways.geometry[~walkable]
     if len(closed):
         parts.append(closed.geometry.to_crs(crs).to_numpy())
     geoms = np.concatenate([p for p in parts if len(p)]) if any(len(p) for p in parts) else (
@@ -230,7 +236,8 @@ def _step_blockers(layers: OsmLayers, crs: str, barriers: np.ndarray) -> np.ndar
 
 def _open_edges(samples: dict[str, np.ndarray], use: np.ndarray,
                 boundaries: gpd.GeoDataFrame, edges: gpd.GeoDataFrame,
-                blockers: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+                blockers: np.ndarray, edge_tree: shapely.STRtree
+                ) -> tuple[pd.DataFrame, np.ndarray]:
     """Open-edge entrances, and per used sample the metres of edge it stands for (0 where
     no way is near or the step is blocked)."""
     idx = np.flatnonzero(use)
@@ -239,7 +246,7 @@ def _open_edges(samples: dict[str, np.ndarray], use: np.ndarray,
         return pd.DataFrame(), length
     pts = samples["point"][idx]
     edge_geom = edges.geometry.to_numpy()
-    pi, ei, dist = _nearest_edge(pts, edge_geom, osm_cfg.OPEN_EDGE_MAX_M)
+    pi, ei, dist = _nearest_edge(pts, edge_geom, osm_cfg.OPEN_EDGE_MAX_M, edge_tree)
     if len(pi) == 0:
         return pd.DataFrame(), length
     step = shapely.shortest_line(pts[pi], edge_geom[ei])
@@ -256,7 +263,8 @@ def _open_edges(samples: dict[str, np.ndarray], use: np.ndarray,
     return _thin(found), length
 
 
-def _nearest_edge(pts: np.ndarray, edge_geom: np.ndarray, max_m: float
+def _nearest_edge(pts: np.ndarray, edge_geom: np.ndarray, max_m: float,
+                  tree: shapely.STRtree | None = None
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per point with a segment within ``max_m``: its index, the nearest segment, distance.
 
@@ -266,7 +274,7 @@ def _nearest_edge(pts: np.ndarray, edge_geom: np.ndarray, max_m: float
     segments within reach (a third of the cost, issue 16); a point whose nearest segment is
     exactly ``max_m`` away is left to ``query_nearest`` itself, whose edge rule it is.
     """
-    tree = shapely.STRtree(edge_geom)
+    tree = shapely.STRtree(edge_geom) if tree is None else tree
     pi, ei = tree.query(pts, predicate="dwithin", distance=max_m)
     dist = shapely.distance(pts[pi], edge_geom[ei])
     order = np.lexsort((ei, dist, pi))
@@ -294,16 +302,17 @@ def _thin(found: pd.DataFrame) -> pd.DataFrame:
     site changes (each kept point still joins both ends of its segment)."""
     if len(found) == 0:
         return found
-    ends = pd.DataFrame({
-        "row": np.tile(np.arange(len(found)), 2),
-        "site": np.tile(found["site_id"].to_numpy(), 2),
-        "node": np.concatenate([found["edge_u"].to_numpy(), found["edge_v"].to_numpy()]),
-        "cost": np.concatenate([(found["snap_m"] + found["dist_u_m"]).to_numpy(),
-                                (found["snap_m"] + found["dist_v_m"]).to_numpy()]),
-    })
-    best = ends.sort_values(["site", "node", "cost"], kind="stable").drop_duplicates(
-        ["site", "node"])
-    return found.iloc[np.unique(best["row"].to_numpy())].reset_index(drop=True)
+    row = np.tile(np.arange(len(found)), 2)
+    site = np.tile(pd.factorize(found["site_id"])[0], 2)
+    node = np.concatenate([found["edge_u"].to_numpy(), found["edge_v"].to_numpy()])
+    snap = found["snap_m"].to_numpy()
+    cost = np.concatenate([snap + found["dist_u_m"].to_numpy(),
+                           snap + found["dist_v_m"].to_numpy()])
+    # Cheapest first per (site, node); a tie keeps the earlier row (lexsort is stable).
+    order = np.lexsort((cost, node, site))
+    s, n = site[order], node[order]
+    first = order[np.r_[True, (s[1:] != s[:-1]) | (n[1:] != n[:-1])]]
+    return found.iloc[np.unique(row[first])].reset_index(drop=True)
 
 
 def _tagged(boundaries: gpd.GeoDataFrame, layers: OsmLayers, edges: gpd.GeoDataFrame,
@@ -312,7 +321,7 @@ def _tagged(boundaries: gpd.GeoDataFrame, layers: OsmLayers, edges: gpd.GeoDataF
     hit = pd.Series(False, index=pois.index)
     for key, value in osm_cfg.ENTRANCE_TAGS:
         hit |= pois[key].notna() if value is None else pois[key].eq(value)
-    network_nodes = set(edges.u) | set(edges.v)
+    network_nodes = np.unique(np.concatenate([edges["u"].to_numpy(), edges["v"].to_numpy()]))
     gates = pois[hit & pois.osm_type.eq("node") & pois.osm_id.isin(network_nodes)]
     if len(gates) == 0:
         return pd.DataFrame()
@@ -386,24 +395,24 @@ def _first_part(geoms: np.ndarray) -> np.ndarray:
     return first
 
 
-def _near_network(boundaries: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> pd.DataFrame:
+def _near_network(boundaries: gpd.GeoDataFrame, edges: gpd.GeoDataFrame,
+                  edge_tree: shapely.STRtree) -> pd.DataFrame:
     if len(boundaries) == 0:
         return pd.DataFrame()
-    rows_site, rows_pt = [], []
-    for site_id, geom in zip(boundaries.site_id, boundaries.geometry, strict=True):
-        dense = shapely.segmentize(geom, osm_cfg.FALLBACK_SPACING_M)
-        coords = shapely.get_coordinates(dense)
-        rows_site.extend([site_id] * len(coords))
-        rows_pt.extend(shapely.points(coords))
-    pts = gpd.GeoDataFrame({"site_id": rows_site}, geometry=rows_pt, crs=boundaries.crs)
-    near = gpd.sjoin_nearest(pts, edges, max_distance=osm_cfg.FALLBACK_MAX_SNAP_M,
-                             distance_col="snap", how="inner")
-    near = near[~near.index.duplicated()]
-    if len(near) == 0:
+    dense = shapely.segmentize(boundaries.geometry.to_numpy(), osm_cfg.FALLBACK_SPACING_M)
+    coords, owner = shapely.get_coordinates(dense, return_index=True)
+    pts = shapely.points(coords)
+    # The nearest segment within reach, the first the tree lists on a tie (as sjoin_nearest
+    # on the same tree did).
+    (pi, ei), snap = edge_tree.query_nearest(pts, max_distance=osm_cfg.FALLBACK_MAX_SNAP_M,
+                                             return_distance=True, all_matches=True)
+    if len(pi) == 0:
         return pd.DataFrame()
-    edge_geom = edges.geometry.to_numpy()[near["index_right"].to_numpy()]
-    return _on_edges(near, edge_geom, near.geometry.to_numpy(), "near_network",
-                     snap=near["snap"].to_numpy())
+    first = np.sort(np.unique(pi, return_index=True)[1])
+    pi, ei, snap = pi[first], ei[first], snap[first]
+    pairs = pd.DataFrame({"site_id": boundaries.site_id.to_numpy()[owner[pi]],
+                          "u": edges["u"].to_numpy()[ei], "v": edges["v"].to_numpy()[ei]})
+    return _on_edges(pairs, edges.geometry.to_numpy()[ei], pts[pi], "near_network", snap=snap)
 
 
 def _on_edges(pairs: pd.DataFrame, edge_geom: np.ndarray, pts: np.ndarray, source: str,

@@ -32,14 +32,17 @@ CONFIRMED_LEVELS = frozenset({PUBLIC, PERMISSIVE})
 
 
 def apply_evidence(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, layers: OsmLayers,
-                   crs: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+                   crs: str, *, walkable: pd.Series | None = None
+                   ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Sites with ``access``/``access_evidence`` refined, and entrances with ``confirmed``.
 
     ``sites`` and ``entrances`` are in the projected ``crs``; both are returned as copies.
+    ``walkable`` is :func:`~ecoplan.network.walkable.walkable_mask` of the ways when known.
     """
     sites = sites.copy()
     entrances = entrances.copy()
-    kind = public_paths(layers.ways) if len(layers.ways) else pd.Series(dtype=object)
+    kind = public_paths(layers.ways, walkable) if len(layers.ways) else pd.Series(
+        dtype=object)
     _open_gates(sites, layers, crs, kind)
     confirmed = entrances["site_id"].map(
         sites.set_index("site_id")["access"].isin(CONFIRMED_LEVELS)).fillna(False)
@@ -52,11 +55,11 @@ def apply_evidence(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, layers:
     return sites, entrances
 
 
-def public_paths(ways: pd.DataFrame) -> pd.Series:
+def public_paths(ways: pd.DataFrame, walkable: pd.Series | None = None) -> pd.Series:
     """Per way segment, '' or the words for the right of way it is ('public footpath', …)."""
-    des = text(ways["designation"]).str.lower()
-    foot = text(ways["foot"]).str.lower()
-    hw = text(ways["highway"]).str.lower()
+    des = _lower_text(ways["designation"])
+    foot = _lower_text(ways["foot"])
+    hw = _lower_text(ways["highway"])
     ref = text(ways["prow_ref"]) if "prow_ref" in ways.columns else pd.Series(
         "", index=ways.index)
     out = pd.Series("", index=ways.index, dtype=object)
@@ -64,7 +67,16 @@ def public_paths(ways: pd.DataFrame) -> pd.Series:
     out[hw.isin(pa.PROW_HIGHWAYS) & foot.isin(pa.PROW_FOOT)] = "path with foot=" + foot
     out[des.isin(pa.PERMISSIVE_PATH_DESIGNATIONS)] = des.map(pa.PERMISSIVE_PATH_DESIGNATIONS)
     out[des.isin(pa.PROW_DESIGNATIONS)] = des.map(pa.PROW_DESIGNATIONS)
-    return out.where(walkable_mask(ways), "")
+    return out.where(walkable_mask(ways) if walkable is None else walkable, "")
+
+
+def _lower_text(values: pd.Series) -> pd.Series:
+    """The values of ``text(values).str.lower()`` (object dtype), worked out once per distinct
+    tag value: a way's segments repeat its tags (53,616 segments on the Isle of Wight, a few
+    hundred values)."""
+    codes, uniq = pd.factorize(values)
+    lowered = text(pd.Series(uniq, dtype=object)).str.lower().to_numpy(dtype=object)
+    return pd.Series(np.append(lowered, "")[codes], index=values.index, dtype=object)
 
 
 def _open_gates(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str, kind: pd.Series
@@ -90,8 +102,8 @@ def _open_gates(sites: gpd.GeoDataFrame, layers: OsmLayers, crs: str, kind: pd.S
     ways = layers.ways
     on_path = pd.Series(False, index=pois.index)
     if len(ways):
-        paths = ways[kind != ""]
-        nodes = set(paths["u"]) | set(paths["v"])
+        path = (kind != "").to_numpy()
+        nodes = np.unique(np.concatenate([ways["u"].to_numpy()[path], ways["v"].to_numpy()[path]]))
         on_path = pois["osm_type"].eq("node") & pois["osm_id"].isin(nodes)
     gates = pois[gate & lvl.ne("") & ~on_path]
     if len(gates) == 0:
@@ -115,19 +127,22 @@ def _right_of_way(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, layers: 
     confirmed = np.zeros(len(entrances), dtype=bool)
     if len(ways) == 0:
         return confirmed
-    paths = ways[kind != ""]
-    if len(paths) == 0:
+    path = (kind != "").to_numpy()
+    if not path.any():
         return confirmed
-    paths = gpd.GeoDataFrame({"kind": kind[paths.index].to_numpy()},
-                             geometry=paths.geometry.to_crs(crs).to_numpy(), crs=crs)
+    paths = gpd.GeoDataFrame({"kind": kind.to_numpy()[path]},
+                             geometry=ways.geometry[path].to_crs(crs).to_numpy(), crs=crs)
+    tree = shapely.STRtree(paths.geometry.to_numpy())
     cand = sites[candidates]
+    # Only sites a path's box reaches can have a path inside: the others are not shrunk.
+    cand = cand.iloc[np.unique(tree.query(cand.geometry.to_numpy())[0])]
     inner = gpd.GeoDataFrame({"row": cand.index},
                              geometry=cand.geometry.buffer(-pa.PROW_INSIDE_INSET_M).to_numpy(),
                              crs=crs)
     inner = inner[~inner.geometry.is_empty]
     if len(inner) == 0:
         return confirmed
-    path_i, inner_i = _paths_in(paths.geometry.to_numpy(), inner.geometry.to_numpy())
+    path_i, inner_i = _paths_in(tree, inner.geometry.to_numpy())
     if len(path_i) == 0:
         return confirmed
     hits = gpd.GeoDataFrame({"kind": paths["kind"].to_numpy()[path_i],
@@ -160,13 +175,13 @@ def _right_of_way(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, layers: 
     return confirmed
 
 
-def _paths_in(paths: np.ndarray, areas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _paths_in(paths: shapely.STRtree, areas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(path, area) index pairs that intersect, ordered by path then area.
 
     The areas are the query side: each is prepared once and tested against the short path
     segments near it, instead of every segment testing a large outline unprepared.
     """
-    area_i, path_i = shapely.STRtree(paths).query(areas, predicate="intersects")
+    area_i, path_i = paths.query(areas, predicate="intersects")
     order = np.lexsort((area_i, path_i))
     return path_i[order], area_i[order]
 
