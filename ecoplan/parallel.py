@@ -36,14 +36,16 @@ _PENDING: dict[int, str] = {}  # child pid -> its result file
 
 @contextmanager
 def allowed(on: bool = True) -> Iterator[None]:
-    """Let :func:`start` fork within this block (when ``on``)."""
+    """Let :func:`start` fork within this block (when ``on``). Children started in it whose
+    result was never asked for (the block ended with an error) are stopped when it ends."""
     global _ALLOWED
-    before = _ALLOWED
+    before, running = _ALLOWED, set(_PENDING)
     _ALLOWED = on
     try:
         yield
     finally:
         _ALLOWED = before
+        _stop({pid: path for pid, path in _PENDING.items() if pid not in running})
 
 
 def enabled() -> bool:
@@ -140,10 +142,9 @@ def _wait(pid: int, path: str | None) -> tuple[Any, float] | None:
                 os.unlink(path)
 
 
-@atexit.register
-def _stop_pending() -> None:
-    """A caller that failed before asking for a result leaves no child running."""
-    for pid, path in list(_PENDING.items()):
+def _stop(children: dict[int, str]) -> None:
+    """Stop these children (their results are not wanted) and remove their result files."""
+    for pid, path in children.items():
         try:
             os.kill(pid, signal.SIGTERM)
             os.waitpid(pid, 0)
@@ -151,4 +152,10 @@ def _stop_pending() -> None:
             pass
         with suppress(OSError):
             os.unlink(path)
-    _PENDING.clear()
+        _PENDING.pop(pid, None)
+
+
+@atexit.register
+def _stop_pending() -> None:
+    """A caller that failed before asking for a result leaves no child running."""
+    _stop(dict(_PENDING))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import networkx as nx
@@ -22,6 +24,7 @@ from ecoplan.access.measure import (
     result_columns,
     variant_columns,
 )
+from ecoplan.errors import InputFileError
 from ecoplan.io import write_csv
 from ecoplan.network.graph import build_walk_graph
 from ecoplan.settings import access as cfg
@@ -408,3 +411,50 @@ def test_variants_measured_in_a_child_equal_the_sequential_run(iow_layers, iow_s
                                   check_exact=True)
     pd.testing.assert_frame_equal(pd.DataFrame(res.origins), pd.DataFrame(iow_result.origins),
                                   check_exact=True)
+
+
+RYDE_BBOX = (-1.18, 50.715, -1.14, 50.735)
+
+
+def _ryde_inputs(deprivation: Path = FILE1) -> tuple[Any, Any]:
+    from ecoplan.access.pipeline import AccessInputs
+    from ecoplan.osm.pbf import read_pbf
+
+    pbf = require_shared(SHARED / "osm" / "isle-of-wight_2015-01-01.osm.pbf")
+    inputs = AccessInputs(source=str(pbf), areas=str(BOUNDARIES),
+                          deprivation=(str(deprivation),), population=str(FILE6))
+    return inputs, lambda: read_pbf(pbf, bbox=RYDE_BBOX)
+
+
+def test_a_cold_run_with_forked_steps_equals_the_sequential_run():
+    """The command's cold run (need files, half the read, the sites and a variant in forked
+    children; issue 16) gives the sequential run's numbers to the last digit."""
+    from ecoplan.access.pipeline import run_access
+
+    require_shared(FILE1)
+    inputs, load = _ryde_inputs()
+    seq = run_access(inputs, load, use_cache=False, parallel=False)
+    par = run_access(inputs, load, use_cache=False, parallel=True)
+    pd.testing.assert_frame_equal(pd.DataFrame(par.result.areas),
+                                  pd.DataFrame(seq.result.areas), check_exact=True)
+    pd.testing.assert_frame_equal(pd.DataFrame(par.result.origins),
+                                  pd.DataFrame(seq.result.origins), check_exact=True)
+    assert par.result.info["cache_key"] == seq.result.info["cache_key"]
+
+
+def test_a_bad_need_file_fails_the_same_with_forked_steps(tmp_path):
+    """A need file read in a child that fails is read again here, so the user sees the same
+    one-line error (and no child is left behind)."""
+    from ecoplan import parallel
+    from ecoplan.access.pipeline import run_access
+
+    bad = tmp_path / "iod.csv"
+    bad.write_text("code,score\nE01017282,3\n", encoding="utf-8")
+    inputs, load = _ryde_inputs(bad)
+    errors = []
+    for fork in (False, True):
+        with pytest.raises(InputFileError) as err:
+            run_access(inputs, load, use_cache=False, parallel=fork)
+        errors.append(str(err.value))
+    assert errors[0] == errors[1]
+    assert not parallel._PENDING

@@ -77,3 +77,22 @@ def test_allowed_nests_and_restores() -> None:
             assert not parallel.enabled()
         assert parallel.enabled() == (FORK and os.environ.get("ECOPLAN_PARALLEL", "1") != "0")
     assert not parallel.enabled()
+
+
+def _sleeps() -> int:
+    import time
+
+    time.sleep(60)
+    return 1
+
+
+@pytest.mark.skipif(not FORK, reason="no os.fork on this platform")
+def test_a_child_nobody_waits_for_is_stopped_when_the_block_fails(monkeypatch) -> None:
+    monkeypatch.setenv("ECOPLAN_PARALLEL", "1")
+    with pytest.raises(ValueError), parallel.allowed():
+        job = parallel.start(_sleeps)
+        pid = job._pid
+        raise ValueError("the caller failed before asking for the result")
+    assert pid is not None and pid not in parallel._PENDING
+    with pytest.raises(ChildProcessError):  # stopped and reaped, not left running
+        os.waitpid(pid, os.WNOHANG)
