@@ -198,19 +198,20 @@ def _union_sites(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     # features are matched to the unsnapped pieces (a neighbour a few mm away is not a part).
     snapped = clean_geometries(raw, osm_cfg.GRID_M)
     keep = [i for i, g in enumerate(snapped) if g.area > 0]
-    comps, raw = [snapped[i] for i in keep], [raw[i] for i in keep]
-    comp_gdf = gpd.GeoDataFrame({"comp": range(len(raw))}, geometry=raw, crs=areas.crs)
-    parts_all = areas.copy()
-    # A feature belongs to every component it overlaps (a repaired bow-tie can span two).
-    joined = gpd.sjoin(parts_all, comp_gdf, predicate="intersects", how="inner")
-    overlap = _overlaps(joined.geometry.to_numpy(), comp_gdf.geometry.to_numpy(),
-                        joined["comp"].to_numpy())
+    comps = [snapped[i] for i in keep]
+    raw_arr = np.empty(len(keep), dtype=object)
+    raw_arr[:] = [raw[i] for i in keep]
+    # A feature belongs to every component it overlaps (a repaired bow-tie can span two);
+    # pairs in sjoin's order (feature, then the tree's order of components).
+    feat_of, comp_of = shapely.STRtree(raw_arr).query(areas.geometry.to_numpy(),
+                                                      predicate="intersects")
+    overlap = _overlaps(areas.geometry.to_numpy()[feat_of], raw_arr, comp_of)
     # Size within this piece of ground, so a scattered multipolygon does not name every piece.
-    joined = joined.assign(part_area=overlap)[overlap > 0]
+    some = overlap > 0
+    feat_of, comp_of = feat_of[some], comp_of[some]
     # Each connected piece of ground is its own site, even when one multipolygon spans several
     # (a forest mapped as scattered parcels): a site is one place to go.
-    records = _records(joined)
-    comp_of = joined["comp"].to_numpy()
+    records = _records(areas.iloc[feat_of].assign(part_area=overlap[some]))
     rows = [_site_row([records[i] for i in idx], comps[comp])
             for comp, idx in pd.Series(comp_of).groupby(comp_of).indices.items()]
     if not rows:
