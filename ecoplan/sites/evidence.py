@@ -205,11 +205,11 @@ def _beside_water(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame) -> np.nd
         return np.zeros(len(entrances), dtype=bool)
     ids = set(water["site_id"])
     beside = entrances["site_id"].isin(ids) & entrances["source"].eq("open_edge")
-    with_path = set(entrances.loc[beside, "site_id"])
-    for row, sid in zip(water.index, water["site_id"], strict=True):
-        if sid in with_path and "crosses it" not in sites.at[row, "access_evidence"]:
-            sites.at[row, "access_evidence"] = (
-                "a path runs beside the water: access along the path only")
+    with_path = water["site_id"].isin(set(entrances.loc[beside, "site_id"]))
+    note = with_path & ~water["access_evidence"].astype(str).str.contains("crosses it",
+                                                                          regex=False)
+    sites.loc[water.index[note.to_numpy(dtype=bool)], "access_evidence"] = (
+        "a path runs beside the water: access along the path only")
     return beside.to_numpy(dtype=bool)
 
 
