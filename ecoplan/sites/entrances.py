@@ -321,8 +321,8 @@ def _tagged(boundaries: gpd.GeoDataFrame, layers: OsmLayers, edges: gpd.GeoDataF
     hit = pd.Series(False, index=pois.index)
     for key, value in osm_cfg.ENTRANCE_TAGS:
         hit |= pois[key].notna() if value is None else pois[key].eq(value)
-    network_nodes = np.unique(np.concatenate([edges["u"].to_numpy(), edges["v"].to_numpy()]))
-    gates = pois[hit & pois.osm_type.eq("node") & pois.osm_id.isin(network_nodes)]
+    gates = pois[hit & pois.osm_type.eq("node")]
+    gates = gates[gates.osm_id.isin(edges["u"]) | gates.osm_id.isin(edges["v"])]
     if len(gates) == 0:
         return pd.DataFrame()
     gates = gates[["osm_id", "geometry"]].to_crs(crs)
