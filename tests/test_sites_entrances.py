@@ -259,3 +259,19 @@ def test_island_entrance_counts_match_sites(iow_sites):
     n = iow_sites.sites.set_index("site_id").n_entrances
     assert (n.reindex(counts.index) == counts).all()
     assert iow_sites.entrances.entrance_id.is_unique
+
+
+def test_merge_close_keeps_the_best_and_anything_at_least_the_radius_away():
+    from ecoplan.sites.entrances import _merge_close
+
+    cand = gpd.GeoDataFrame({
+        "site_id": ["a", "a", "a", "a", "b"],
+        "source": ["crossing", "tagged", "crossing", "near_network", "crossing"],
+        "snap_m": [0.0, 0.0, 0.0, 3.0, 0.0],
+    }, geometry=[shapely.Point(0, 0), shapely.Point(5, 0), shapely.Point(25, 0),
+                 shapely.Point(45, 0), shapely.Point(1, 0)], crs="EPSG:32630")
+    kept = _merge_close(cand, 20.0)
+    # The gate (tagged) wins over the crossing 5 m away; 20 m from the gate is not "within";
+    # the fallback 20 m from that one is kept too; another site's entrance is not merged.
+    assert sorted(zip(kept.site_id, shapely.get_x(kept.geometry.to_numpy()), strict=True)) == [
+        ("a", 5.0), ("a", 25.0), ("a", 45.0), ("b", 1.0)]

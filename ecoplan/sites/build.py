@@ -9,7 +9,7 @@ not "a place to go"; 1 km pieces are (``settings.osm.LINEAR_PIECE_M``).
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -132,8 +132,9 @@ def _build_sites(layers: OsmLayers, *, include_restricted: bool, require_any: bo
     sites = _name_from_landmarks(sites, pois)
     sites["n_entrances"] = sites["n_entrances"].astype(int)
     sites = sites.sort_values(["area_ha", "site_id"], ascending=[False, True])
-    sites = sites[SITE_COLUMNS].to_crs(CRS).reset_index(drop=True)
-    return Sites(sites=sites, entrances=entrances.to_crs(CRS).reset_index(drop=True), crs=crs)
+    back = _reprojector(crs, CRS)
+    sites = back(sites[SITE_COLUMNS]).reset_index(drop=True)
+    return Sites(sites=sites, entrances=back(entrances).reset_index(drop=True), crs=crs)
 
 
 def local_crs(layers: OsmLayers) -> str:
@@ -147,23 +148,29 @@ def local_crs(layers: OsmLayers) -> str:
 def _in_crs(layers: OsmLayers, crs: str) -> OsmLayers:
     """The layers the sites step reads, reprojected once (not per helper and subset, 13
     times a run before; issue 16). Projection is per coordinate, so a subset of these is
-    the same as that subset projected; the numbers are geopandas' ``to_crs`` (the same
-    PROJ transformation, always x/y), without its per-call overhead. ``nodes`` stay in
-    EPSG:4326 (not read here)."""
-    transformer = Transformer.from_crs(CRS, crs, always_xy=True)
+    the same as that subset projected. ``nodes`` stay in EPSG:4326 (not read here)."""
+    project = _reprojector(CRS, crs)
+    return replace(layers, features=project(layers.features), ways=project(layers.ways),
+                   pois=project(layers.pois), buildings=project(layers.buildings))
 
-    def project(xy: np.ndarray) -> np.ndarray:
+
+def _reprojector(source: str, target: str) -> Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame]:
+    """``gdf.to_crs(target)`` for frames in ``source``: the same numbers (the same PROJ
+    transformation, always x/y), without geopandas' per-call overhead; anything else (another
+    CRS, 3D coordinates) is left to ``to_crs`` itself."""
+    transformer = Transformer.from_crs(source, target, always_xy=True)
+
+    def coords(xy: np.ndarray) -> np.ndarray:
         return np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
 
-    def layer(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-        if gdf.crs is None or not gdf.crs.equals(CRS) or shapely.has_z(
+    def project(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        if gdf.crs is None or not gdf.crs.equals(source) or shapely.has_z(
                 gdf.geometry.to_numpy()).any():
-            return gdf.to_crs(crs)
-        geoms = shapely.transform(gdf.geometry.to_numpy(), project)
-        return gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=crs), crs=crs)
+            return gdf.to_crs(target)
+        geoms = shapely.transform(gdf.geometry.to_numpy(), coords)
+        return gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=target), crs=target)
 
-    return replace(layers, features=layer(layers.features), ways=layer(layers.ways),
-                   pois=layer(layers.pois), buildings=layer(layers.buildings))
+    return project
 
 
 def _mark_zone_restricted(features: gpd.GeoDataFrame, zones: gpd.GeoDataFrame
@@ -198,19 +205,20 @@ def _union_sites(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     # features are matched to the unsnapped pieces (a neighbour a few mm away is not a part).
     snapped = clean_geometries(raw, osm_cfg.GRID_M)
     keep = [i for i, g in enumerate(snapped) if g.area > 0]
-    comps, raw = [snapped[i] for i in keep], [raw[i] for i in keep]
-    comp_gdf = gpd.GeoDataFrame({"comp": range(len(raw))}, geometry=raw, crs=areas.crs)
-    parts_all = areas.copy()
-    # A feature belongs to every component it overlaps (a repaired bow-tie can span two).
-    joined = gpd.sjoin(parts_all, comp_gdf, predicate="intersects", how="inner")
-    overlap = _overlaps(joined.geometry.to_numpy(), comp_gdf.geometry.to_numpy(),
-                        joined["comp"].to_numpy())
+    comps = [snapped[i] for i in keep]
+    raw_arr = np.empty(len(keep), dtype=object)
+    raw_arr[:] = [raw[i] for i in keep]
+    # A feature belongs to every component it overlaps (a repaired bow-tie can span two);
+    # pairs in sjoin's order (feature, then the tree's order of components).
+    feat_of, comp_of = shapely.STRtree(raw_arr).query(areas.geometry.to_numpy(),
+                                                      predicate="intersects")
+    overlap = _overlaps(areas.geometry.to_numpy()[feat_of], raw_arr, comp_of)
     # Size within this piece of ground, so a scattered multipolygon does not name every piece.
-    joined = joined.assign(part_area=overlap)[overlap > 0]
+    some = overlap > 0
+    feat_of, comp_of = feat_of[some], comp_of[some]
     # Each connected piece of ground is its own site, even when one multipolygon spans several
     # (a forest mapped as scattered parcels): a site is one place to go.
-    records = _records(joined)
-    comp_of = joined["comp"].to_numpy()
+    records = _records(areas.iloc[feat_of].assign(part_area=overlap[some]))
     rows = [_site_row([records[i] for i in idx], comps[comp])
             for comp, idx in pd.Series(comp_of).groupby(comp_of).indices.items()]
     if not rows:

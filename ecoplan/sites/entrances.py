@@ -321,8 +321,8 @@ def _tagged(boundaries: gpd.GeoDataFrame, layers: OsmLayers, edges: gpd.GeoDataF
     hit = pd.Series(False, index=pois.index)
     for key, value in osm_cfg.ENTRANCE_TAGS:
         hit |= pois[key].notna() if value is None else pois[key].eq(value)
-    network_nodes = np.unique(np.concatenate([edges["u"].to_numpy(), edges["v"].to_numpy()]))
-    gates = pois[hit & pois.osm_type.eq("node") & pois.osm_id.isin(network_nodes)]
+    gates = pois[hit & pois.osm_type.eq("node")]
+    gates = gates[gates.osm_id.isin(edges["u"]) | gates.osm_id.isin(edges["v"])]
     if len(gates) == 0:
         return pd.DataFrame()
     gates = gates[["osm_id", "geometry"]].to_crs(crs)
@@ -434,18 +434,20 @@ def _merge_close(cand: gpd.GeoDataFrame, radius: float) -> gpd.GeoDataFrame:
     """Greedy thinning per site: keep the best-sourced entrance, drop others within radius."""
     cand = cand.assign(_rank=cand.source.map(SOURCE_RANK), _snap=cand.snap_m.astype(float))
     cand = cand.sort_values(["site_id", "_rank", "_snap"], kind="stable")
-    keep = np.zeros(len(cand), dtype=bool)
     xy = shapely.get_coordinates(cand.geometry.to_numpy())
-    sites = cand.site_id.to_numpy()
-    start = 0
-    while start < len(cand):
-        end = start
-        while end < len(cand) and sites[end] == sites[start]:
-            end += 1
-        kept: list[int] = []
-        for i in range(start, end):
-            if not kept or np.min(np.hypot(*(xy[kept] - xy[i]).T)) >= radius:
-                kept.append(i)
-        keep[kept] = True
-        start = end
+    site = pd.factorize(cand.site_id)[0]
+    # Pairs of the same site closer than ``radius``: the tree finds those within a hair
+    # more; the test is the np.hypot the one-by-one loop used (a pair exactly ``radius``
+    # apart is not close).
+    pts = shapely.points(xy)
+    a, b = shapely.STRtree(pts).query(pts, predicate="dwithin", distance=radius * (1 + 1e-9))
+    later = (a > b) & (site[a] == site[b])
+    a, b = a[later], b[later]
+    close = np.hypot(*(xy[b] - xy[a]).T) < radius
+    earlier: dict[int, list[int]] = {}
+    for i, j in zip(a[close].tolist(), b[close].tolist(), strict=True):
+        earlier.setdefault(i, []).append(j)
+    keep = np.zeros(len(cand), dtype=bool)
+    for i in range(len(cand)):  # in rank order: kept unless near an entrance kept before
+        keep[i] = not any(keep[j] for j in earlier.get(i, ()))
     return cand[keep].drop(columns=["_rank", "_snap"])

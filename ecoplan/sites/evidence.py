@@ -145,16 +145,16 @@ def _right_of_way(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, layers: 
     path_i, inner_i = _paths_in(tree, inner.geometry.to_numpy())
     if len(path_i) == 0:
         return confirmed
-    hits = gpd.GeoDataFrame({"kind": paths["kind"].to_numpy()[path_i],
-                             "row": inner["row"].to_numpy()[inner_i],
-                             "inside": _length_inside(paths.geometry.to_numpy()[path_i],
-                                                      inner.geometry.to_numpy()[inner_i])},
-                            geometry=paths.geometry.to_numpy()[path_i], crs=crs)
+    hit_geom = paths.geometry.to_numpy()[path_i]
+    hits = pd.DataFrame({"kind": paths["kind"].to_numpy()[path_i],
+                         "row": inner["row"].to_numpy()[inner_i],
+                         "inside": _length_inside(hit_geom, inner.geometry.to_numpy()[inner_i])})
     per_site = hits.groupby("row")["inside"].sum()
     crossed = per_site.index[per_site >= pa.PROW_MIN_INSIDE_M]
     if len(crossed) == 0:
         return confirmed
-    hits = hits[hits["row"].isin(crossed)]
+    keep = hits["row"].isin(crossed).to_numpy()
+    hits, hit_geom = hits[keep], hit_geom[keep]
     # Name the path by the kind with most length inside.
     words = hits.groupby(["row", "kind"])["inside"].sum().reset_index().sort_values(
         ["row", "inside"], ascending=[True, False]).drop_duplicates("row").set_index("row")
@@ -167,7 +167,7 @@ def _right_of_way(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, layers: 
     ent_idx = np.flatnonzero(usable & entrances["site_id"].isin(set(seg_site)).to_numpy())
     if len(ent_idx) == 0:
         return confirmed
-    ei, si = shapely.STRtree(hits.geometry.to_numpy()).query(
+    ei, si = shapely.STRtree(hit_geom).query(
         entrances.geometry.to_numpy()[ent_idx], predicate="dwithin",
         distance=osm_cfg.ENTRANCE_MERGE_M)
     same = entrances["site_id"].to_numpy()[ent_idx[ei]] == seg_site[si]
@@ -205,11 +205,11 @@ def _beside_water(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame) -> np.nd
         return np.zeros(len(entrances), dtype=bool)
     ids = set(water["site_id"])
     beside = entrances["site_id"].isin(ids) & entrances["source"].eq("open_edge")
-    with_path = set(entrances.loc[beside, "site_id"])
-    for row, sid in zip(water.index, water["site_id"], strict=True):
-        if sid in with_path and "crosses it" not in sites.at[row, "access_evidence"]:
-            sites.at[row, "access_evidence"] = (
-                "a path runs beside the water: access along the path only")
+    with_path = water["site_id"].isin(set(entrances.loc[beside, "site_id"]))
+    note = with_path & ~water["access_evidence"].astype(str).str.contains("crosses it",
+                                                                          regex=False)
+    sites.loc[water.index[note.to_numpy(dtype=bool)], "access_evidence"] = (
+        "a path runs beside the water: access along the path only")
     return beside.to_numpy(dtype=bool)
 
 
