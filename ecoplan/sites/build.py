@@ -367,7 +367,7 @@ def _without_overlaps(strips: np.ndarray) -> np.ndarray:
             near = np.flatnonzero((kb[:, 0] <= box[i, 2]) & (kb[:, 2] >= box[i, 0])
                                   & (kb[:, 1] <= box[i, 3]) & (kb[:, 3] >= box[i, 1]))
         else:
-            near = ()
+            near = np.empty(0, dtype=np.intp)
         changed = False
         for j in near:
             other = out[kept[j]]
