@@ -12,7 +12,7 @@ from layers_factory import feature, make_layers, rect
 from shapely.geometry import LineString, Polygon
 
 from ecoplan.errors import NoGreenSpaceError
-from ecoplan.sites.build import build_sites
+from ecoplan.sites.build import build_sites, components
 
 ROAD = ([1, 2], [(-200, 50), (400, 50)], {"highway": "residential"})
 
@@ -97,6 +97,29 @@ def test_self_intersecting_polygon_is_repaired():
     # repaired into two triangles meeting at a point: two places, 0.25 ha each, unique ids
     assert sorted(s.sites.site_id) == ["w4-1", "w4-2"]
     assert s.sites.area_ha.sum() == pytest.approx(0.5, rel=0.01)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 40).flatmap(lambda n: st.tuples(
+    st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)),
+                         max_size=3 * n))))
+def test_components_number_groups_as_scipy_does(case):
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n, edges = case
+    left = np.array([a for a, _ in edges], dtype=int)
+    right = np.array([b for _, b in edges], dtype=int)
+    _, expected = connected_components(
+        coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n)), directed=False)
+    assert components(n, left, right).tolist() == expected.tolist()
+
+
+def test_components_of_a_long_chain_given_backwards():
+    n = 500  # the worst order for hooking onto smaller labels: each edge joins the next node
+    left, right = np.arange(n - 1)[::-1] + 1, np.arange(n - 1)[::-1]
+    assert components(n, left, right).tolist() == [0] * n
+    assert components(3, np.array([], dtype=int), np.array([], dtype=int)).tolist() == [0, 1, 2]
 
 
 def test_no_green_space_is_a_clear_error():

@@ -223,10 +223,6 @@ def _run_access(inputs: AccessInputs, load_layers: Callable[[], OsmLayers], *,
         need_key = areas_digest(held_areas[0].areas)
         _memo(files_key, need_key)
     steps["areas"] = time.perf_counter() - t
-    # imported after the need files' child has started: these imports (scipy, the site
-    # builder) take a third of a second that the child's reading now overlaps
-    from ecoplan.access.measure import measure_access, origins_for
-    from ecoplan.network.graph import build_walk_graph
     from ecoplan.sites.build import build_sites
 
     def areas_now() -> AreasResult:
@@ -246,6 +242,11 @@ def _run_access(inputs: AccessInputs, load_layers: Callable[[], OsmLayers], *,
         steps["read OSM"] = time.perf_counter() - t
         sites_job = par.start(build_sites, layers)  # in a child when allowed
         t = time.perf_counter()
+        # scipy (0.4 s to import) only once the sites are on their way: the site builder
+        # needs none, so a forked child builds them while this process imports it
+        from ecoplan.access.measure import measure_access, origins_for
+        from ecoplan.network.graph import build_walk_graph
+
         graph = build_walk_graph(layers, step_free=inputs.step_free)
         steps["graph"] = time.perf_counter() - t
         areas = areas_now()

@@ -245,15 +245,34 @@ def _local_unions(geoms: np.ndarray) -> list:
     """``union_all`` per group of touching polygons, in input order: a site's outline then
     depends only on its own features, not on the rest of the map (one global union's float
     noise does, which moved entrances when a partitioned run read only part of the map)."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
     n = len(geoms)
-    _, label = connected_components(coo_matrix((np.ones(len(left)), (left, right)),
-                                               shape=(n, n)), directed=False)
-    groups = pd.Series(np.arange(n)).groupby(label).indices
+    groups = pd.Series(np.arange(n)).groupby(components(n, left, right)).indices
     return [shapely.union_all(geoms[np.sort(idx)]) for idx in groups.values()]
+
+
+def components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Component of each of ``n`` nodes joined by the undirected edges ``left[k]–right[k]``,
+    numbered by each component's smallest node (as scipy's ``connected_components`` numbers
+    them).
+
+    Why not scipy: importing ``scipy.sparse.csgraph`` takes 0.3 s, and a cold run builds the
+    sites in a forked child before the parent has imported scipy (issue 16). Each round hooks
+    every node onto the smaller label across its edges, then halves the pointer chains; labels
+    only fall, so it stops, and at the fixed point both ends of every edge share a root, the
+    smallest node of their component.
+    """
+    label = np.arange(n)
+    left, right = np.asarray(left, dtype=np.intp), np.asarray(right, dtype=np.intp)
+    while True:
+        low = np.minimum(label[left], label[right])
+        new = label.copy()
+        np.minimum.at(new, left, low)
+        np.minimum.at(new, right, low)
+        new = new[new]
+        if np.array_equal(new, label):
+            return np.unique(label, return_inverse=True)[1]
+        label = new
 
 
 def _unique_ids(sites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
