@@ -1,14 +1,9 @@
-"""``ecoplan.cli``: how the command leaves (exit handlers, flushed output, the exit code) and
-the string storage it runs with."""
+"""``ecoplan.cli``: how the command leaves (exit handlers, flushed output, the exit code)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
-
-import pandas as pd
-
-from ecoplan.cli import _python_strings
 
 LEAVE = """
 import atexit, sys
@@ -34,16 +29,3 @@ def test_a_usage_error_still_exits_2_with_one_line():
                          capture_output=True, text=True, timeout=120)
     assert res.returncode == 2
     assert len(res.stderr.strip().splitlines()) == 1
-
-
-def test_python_strings_only_inside_a_command():
-    before = pd.Series(["a", None]).dtype
-    with _python_strings():
-        inside = pd.Series(["a", None]).dtype
-    assert inside.storage == "python"
-    assert pd.Series(["a", None]).dtype == before
-    # same values and the same missing marker either way: only the storage differs
-    with _python_strings():
-        s = pd.Series(["park", None, "wood"])
-    assert s.isna().tolist() == [False, True, False]
-    assert s.str.upper().tolist()[0] == "PARK"

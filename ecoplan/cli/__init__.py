@@ -88,8 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ecoplan.cli.la import apply_la
 
         apply_la(args)
-        with _python_strings():
-            return int(args.run(args) or 0)
+        return int(args.run(args) or 0)
     except EcoplanError as err:
         print(f"ecoplan {args.command}: error: {_one_line(word(err, 'cli'))}", file=sys.stderr)
         return 2
@@ -105,20 +104,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ecoplan: interrupted", file=sys.stderr)
         return 130
-
-
-def _python_strings():
-    """pandas' text columns held as Python strings, not Arrow, during a command.
-
-    Why: OSM tag columns are many short, mostly missing strings that the library picks rows
-    from again and again; as Arrow arrays each pick is a conversion. Measured on a cold
-    island run (``benchmarks/bench_cold_steps.py``): the read and the sites step cost about
-    0.3 s less CPU. Values, dtype (``str``) and outputs are the same either way (the island
-    outputs compare byte for byte); only the storage differs, and only inside the command.
-    """
-    import pandas as pd
-
-    return pd.option_context("mode.string_storage", "python")
 
 
 def _one_line(text: str) -> str:
