@@ -29,7 +29,7 @@ from ecoplan.network.snap import points_xy, snap_xy
 from ecoplan.settings import network as network_cfg
 
 __all__ = ["NearestResult", "nearest_site", "nearest_from_placement", "origin_distances",
-           "snapped_distances", "minutes", "metres",
+           "snapped_distances", "connected_to_sources", "network_status", "minutes", "metres",
            "resolve_speed", "PLACED_HOW"]
 
 #: How each entrance was joined to the graph (``NearestResult.placement['how']``).
@@ -178,23 +178,38 @@ def snapped_distances(graph: WalkGraph, result: NearestResult, rows: np.ndarray,
     for callers that snap the same origins once and measure many classes."""
     snapped = rows >= 0
     safe = np.maximum(rows, 0)
-    node_d = np.where(snapped, result.dist_m[safe], np.nan)
-    network = snap_m + node_d
     site = np.asarray(result.site_id[safe], dtype=object)  # a copy: fancy indexing
     site[~snapped] = None
     ent = np.asarray(result.entrance_id[safe], dtype=object)
     ent[~snapped] = None
+    connected = connected_to_sources(graph, rows, result.placement)
+    network, status = network_status(rows, snap_m, result.dist_m, connected,
+                                     limited=result.limit_m is not None)
+    return network, site, ent, status
 
+
+def connected_to_sources(graph: WalkGraph, rows: np.ndarray,
+                         placement: pd.DataFrame | Mapping[str, np.ndarray]) -> np.ndarray:
+    """Whether each point's node (``rows``; -1 unsnapped) shares a network component with a
+    placed entrance: what tells 'beyond the limit' from 'unreachable'."""
+    src_rows = np.concatenate([np.asarray(placement["row_u"]), np.asarray(placement["row_v"])])
+    src_comp = np.unique(graph.component[src_rows[src_rows >= 0]])
+    return np.isin(graph.component[np.maximum(rows, 0)], src_comp)
+
+
+def network_status(rows: np.ndarray, snap_m: np.ndarray, dist_m: np.ndarray,
+                   connected: np.ndarray, *, limited: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(network_m, status) of points snapped to ``rows`` from the per-node distances of a
+    search (``limited``: it stopped at a limit): snap + node distance (inf unreachable, NaN
+    unsnapped) and 'ok', 'unsnapped', 'beyond_limit' or 'unreachable'."""
+    snapped = rows >= 0
+    node_d = np.where(snapped, dist_m[np.maximum(rows, 0)], np.nan)
     status = np.full(len(rows), "ok", dtype=object)
     status[~snapped] = "unsnapped"
     lost = snapped & ~np.isfinite(node_d)
-    placed = result.placement
-    src_rows = np.concatenate([placed["row_u"].to_numpy(), placed["row_v"].to_numpy()])
-    src_comp = np.unique(graph.component[src_rows[src_rows >= 0]])
-    connected = np.isin(graph.component[safe], src_comp)
-    status[lost & connected & (result.limit_m is not None)] = "beyond_limit"
-    status[lost & ~(connected & (result.limit_m is not None))] = "unreachable"
-    return network, site, ent, status
+    status[lost & connected & limited] = "beyond_limit"
+    status[lost & ~(connected & limited)] = "unreachable"
+    return snap_m + node_d, status
 
 
 def place_entrances(graph: WalkGraph, entrances: pd.DataFrame) -> pd.DataFrame:

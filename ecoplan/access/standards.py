@@ -17,7 +17,13 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
-from ecoplan.access.engine import _column, place_entrances, source_distances
+from ecoplan.access.engine import (
+    _column,
+    connected_to_sources,
+    network_status,
+    place_entrances,
+    source_distances,
+)
 from ecoplan.network.graph import WalkGraph
 from ecoplan.network.snap import points_xy, snap_xy
 from ecoplan.settings import access as access_cfg
@@ -312,10 +318,7 @@ class Measurer:
         if key not in self._takes:
             take = self._entrance_mask(self.mask(key))
             placement = {c: v[take] for c, v in self._placed.items()}
-            src_rows = np.concatenate([placement["row_u"], placement["row_v"]])
-            comp = self.graph.component
-            src_comp = np.unique(comp[src_rows[src_rows >= 0]])
-            connected = np.isin(comp[np.maximum(self.rows, 0)], src_comp)
+            connected = connected_to_sources(self.graph, self.rows, placement)
             self._takes[key] = (placement, self.site_ids[take], connected)
         return self._takes[key]
 
@@ -338,19 +341,12 @@ class Measurer:
         _, site_ids, connected = self._take(key)
         rows, snap_m = self.rows, self.snap_m
         # As snapped_distances does, over the origins' nodes only.
-        snapped = rows >= 0
-        safe = np.maximum(rows, 0)
-        node_d = np.where(snapped, dist[safe], np.nan)
-        network = snap_m + node_d
-        at = pos[safe]
-        won = snapped & (at >= 0)
+        network, status = network_status(rows, snap_m, dist, connected,
+                                         limited=limit_m is not None)
+        at = pos[np.maximum(rows, 0)]
+        won = (rows >= 0) & (at >= 0)
         site = np.full(len(rows), None, dtype=object)
         site[won] = site_ids[at[won]]
-        status = np.full(len(rows), "ok", dtype=object)
-        status[~snapped] = "unsnapped"
-        lost = snapped & ~np.isfinite(node_d)
-        status[lost & connected & (limit_m is not None)] = "beyond_limit"
-        status[lost & ~(connected & (limit_m is not None))] = "unreachable"
         network = np.where(np.isfinite(network), network, np.nan)
         return {"network_m": network, "site_id": site, "status": status, "row": rows,
                 "snap_m": snap_m}
