@@ -17,7 +17,7 @@ from hostile import write_hostile_osm
 
 from ecoplan.errors import InputFileError
 from ecoplan.osm.pbf import read_pbf
-from ecoplan.osm.relations import incomplete_multipolygons
+from ecoplan.osm.relations import incomplete_in_parsed, incomplete_multipolygons
 from ecoplan.osm.xml import read_xml
 
 
@@ -121,6 +121,28 @@ def test_missing_members_are_found_in_both_formats(tmp_path):
         found = incomplete_multipolygons(path)
         assert [(r.osm_id, r.name, r.missing, r.members) for r in found] == \
             [(77, "Half Wood", 1, 2)]
+
+
+def _parsed(path):
+    """pyrosm's whole-file parse of ``path``, as the PBF reader holds it."""
+    import pyrosm
+
+    osm = pyrosm.OSM(str(path), progress=False, engine="in_memory")
+    osm._read_pbf()
+    return osm._relations, osm._way_records.ids
+
+
+def test_missing_members_found_in_the_parsed_file_as_in_the_file(tmp_path, iow_pbf):
+    # The reader takes the list from pyrosm's parse (no second read of the file): the same
+    # relations, counts and order as pyosmium's two passes, on a fixture and on the island.
+    _, pbf = _broken_multipolygon(tmp_path)
+    for path in (pbf, iow_pbf):
+        assert incomplete_in_parsed(*_parsed(path)) == incomplete_multipolygons(path)
+    found = incomplete_in_parsed(*_parsed(iow_pbf))
+    assert [r.osm_id for r in found] == [4095105, 151304, 154350, 2273394]
+    # a relation whose member ways are all present is not listed
+    relations, ways = _parsed(pbf)
+    assert incomplete_in_parsed(relations, list(ways) + [901]) == []
 
 
 def test_pbf_and_xml_readers_leave_out_the_same_relation_and_say_so(tmp_path):

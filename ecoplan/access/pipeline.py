@@ -192,8 +192,10 @@ def run_access(inputs: AccessInputs, load_layers: Callable[[], OsmLayers], *,
     while the other is measured); results are the same either way.
     """
     from ecoplan import parallel as par
+    from ecoplan.collector import collector_paused
 
-    with par.allowed(parallel):
+    # The cyclic collector off for the run (see ecoplan.collector), in any forked child too.
+    with par.allowed(parallel), collector_paused():
         return _run_access(inputs, load_layers, use_cache=use_cache,
                            keep_objects=keep_objects)
 

@@ -15,7 +15,7 @@ from shapely.geometry.base import BaseGeometry
 from ecoplan.compressed import unreadable
 from ecoplan.errors import AreaError, InputFileError
 from ecoplan.osm import layers as L
-from ecoplan.osm.relations import Incomplete, incomplete_multipolygons
+from ecoplan.osm.relations import Incomplete, incomplete_in_parsed, incomplete_multipolygons
 from ecoplan.osm.relations import describe as describe_incomplete
 from ecoplan.settings import osm as osm_cfg
 
@@ -41,7 +41,7 @@ def read_pbf(path: str | Path, *, bbox: tuple[float, float, float, float] | None
     # The layers are independent reads of the parsed file: the features, POIs and incomplete
     # relations in a forked child (when the caller allows it) while the network and the
     # buildings are read here — the same frames as one after the other (ecoplan.parallel).
-    rest = parallel.start(_read_rest, osm, path)
+    rest = parallel.start(_read_rest, osm, path, area is None)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -79,11 +79,11 @@ def _corrupt(path: Path, err: Exception) -> InputFileError:
         "the file may be truncated or corrupt — download it again")
 
 
-def _read_rest(osm, path: Path) -> tuple[list[Incomplete], gpd.GeoDataFrame | None,
-                                         gpd.GeoDataFrame | None]:
+def _read_rest(osm, path: Path, whole: bool) -> tuple[list[Incomplete], gpd.GeoDataFrame | None,
+                                                      gpd.GeoDataFrame | None]:
     """(incomplete relations, features, POIs): about half the reading, the network and the
-    buildings being the other half."""
-    incomplete = incomplete_multipolygons(path)
+    buildings being the other half. ``whole``: the file was parsed unclipped."""
+    incomplete = _incomplete(osm, path, whole)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -94,6 +94,17 @@ def _read_rest(osm, path: Path) -> tuple[list[Incomplete], gpd.GeoDataFrame | No
     except _READ_ERRORS as err:
         raise _corrupt(path, err) from err
     return incomplete, features, pois
+
+
+def _incomplete(osm, path: Path, whole: bool) -> list[Incomplete]:
+    """Relations missing member ways, from pyrosm's parse of the whole file when it has one
+    (the same list, without reading the file again), else from the file itself."""
+    relations = getattr(osm, "_relations", None)
+    ways = getattr(getattr(osm, "_way_records", None), "ids", None)
+    if whole and isinstance(relations, dict) and ways is not None and {
+            "id", "tags", "members"} <= relations.keys():
+        return incomplete_in_parsed(relations, ways)
+    return incomplete_multipolygons(path)
 
 
 def _read_features(osm) -> gpd.GeoDataFrame | None:

@@ -8,10 +8,8 @@ not "a place to go"; 1 km pieces are (``settings.osm.LINEAR_PIECE_M``).
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import geopandas as gpd
@@ -20,6 +18,7 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
+from ecoplan.collector import collector_paused
 from ecoplan.errors import NoGreenSpaceError
 from ecoplan.geometry import clean_geometries, estimate_utm
 from ecoplan.network.walkable import walkable_mask
@@ -59,28 +58,9 @@ def build_sites(layers: OsmLayers, *, include_restricted: bool = False,
     Raises :class:`NoGreenSpaceError` when nothing is found and ``require_any``.
     ``open_edges=False`` gives the older entrance model (see :mod:`ecoplan.sites.entrances`).
     """
-    with _collector_paused():
+    with collector_paused():
         return _build_sites(layers, include_restricted=include_restricted,
                             require_any=require_any, open_edges=open_edges)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while sites are built.
-
-    Why: a cold run holds a few hundred thousand tracked objects (the OSM layers), and each
-    full collection walks all of them; the sites step allocates enough short-lived
-    geometries and strings to set off several, 0.2 s of its 2 s on the Isle of Wight (issue
-    16). Nothing it builds needs the collector (reference counting frees it); whatever
-    cycles it leaves are collected once the collector is back on.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _build_sites(layers: OsmLayers, *, include_restricted: bool, require_any: bool,
