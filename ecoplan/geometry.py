@@ -56,6 +56,12 @@ def clean_geometries(geoms, grid: float) -> np.ndarray:
     A polygon stays polygonal (stray points and lines left by a repair or a ``difference``
     are dropped), a line stays a line, a point a point. Parts thinner than the grid vanish;
     a geometry that is all such parts becomes empty (never ``None`` unless it was).
+
+    The copies carry GEOS's default floating precision, not the grid: ``set_precision``
+    also attaches its grid to each geometry, and later operations (a boundary, an
+    intersection) snap their results to it — until the geometry is pickled (a forked step,
+    a cache), which drops it. Kept, the same sites gave entrances millimetres apart in a
+    forked and a sequential run (issue 16); dropped here, every path computes alike.
     """
     arr = np.asarray(geoms, dtype=object)
     out = arr.copy()
@@ -68,7 +74,7 @@ def clean_geometries(geoms, grid: float) -> np.ndarray:
     g = same_dimension(g, dims)
     g = shapely.set_precision(g, grid)
     g = same_dimension(g, dims)
-    out[present] = g
+    out[present] = shapely.from_wkb(shapely.to_wkb(g, output_dimension=3))
     return out
 
 

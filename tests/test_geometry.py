@@ -110,3 +110,19 @@ def test_estimate_utm_is_geopandas_answer_computed() -> None:
         assert estimate_utm(g) == str(g.estimate_utm_crs())
     g = gpd.GeoSeries([Point(-1.3, 50.7)], crs=4326).to_crs(27700)
     assert estimate_utm(g) == "EPSG:32630"
+
+
+def test_cleaned_shapes_behave_the_same_after_pickling():
+    # set_precision attaches its grid to a geometry and later operations snap to it, but a
+    # pickle (a forked step, a cache) drops it: the cleaned copies carry none, so an
+    # intersection gives the same point before and after (issue 16: entrances moved by
+    # millimetres between forked and sequential runs).
+    import pickle
+
+    square = clean_geometries([Polygon([(0, 0), (10, 0), (10, 10), (0, 10)])], 0.01)[0]
+    path = LineString([(-1, 3.3333333), (11, 3.3377777)])
+    here = shapely.intersection(square.boundary, path)
+    there = shapely.intersection(pickle.loads(pickle.dumps(square)).boundary, path)
+    assert shapely.get_coordinates(here).tolist() == shapely.get_coordinates(there).tolist()
+    # the point is where the path meets the outline, not a grid node
+    assert abs(shapely.get_coordinates(here)[0, 1] - 3.3333333 - 0.0044444 / 12) < 1e-9

@@ -114,8 +114,8 @@ def test_the_declared_extent_comes_from_the_header_and_a_clip_drops_it(iow_pbf, 
 
 
 def test_read_in_two_processes_equals_one(iow_pbf, iow_layers):
-    # ecoplan.parallel: the features, POIs and relations come from a forked child when the
-    # CLI allows it; every layer must equal the sequential read exactly (issue 16).
+    # ecoplan.parallel: the features and relations come from a forked child when the CLI
+    # allows it; every layer must equal the sequential read exactly (issue 16).
     import pandas as pd
 
     from ecoplan import parallel
@@ -126,3 +126,37 @@ def test_read_in_two_processes_equals_one(iow_pbf, iow_layers):
         pd.testing.assert_frame_equal(getattr(both, name), getattr(iow_layers, name),
                                       check_exact=True)
     assert both.source == iow_layers.source
+
+
+def _n_features(features):
+    return len(features)
+
+
+def _fails(features):
+    raise ValueError("no")
+
+
+def test_derive_runs_on_the_read_features_in_either_process(iow_pbf, iow_layers):
+    # What ``derive`` makes of the features comes back under its name, computed on the very
+    # features frame the layers hold (forked or not); a failing function is left out, not
+    # raised (its user runs it again and reports the error itself).
+    from ecoplan import parallel
+
+    for forked in (False, True):
+        with parallel.allowed(forked):
+            got = read_pbf(iow_pbf, derive={"n": _n_features, "bad": _fails,
+                                            "same": lambda f: f})
+        assert got.derived["n"] == len(iow_layers.features) > 1000
+        assert "bad" not in got.derived
+        assert got.derived["same"] is got.features  # one frame, also after the fork's pickle
+    assert iow_layers.derived == {}
+
+
+def test_derived_results_are_dropped_by_a_clip_and_not_made_for_a_clipped_read(iow_pbf):
+    from shapely.geometry import box
+
+    full = read_pbf(iow_pbf, derive={"n": _n_features})
+    assert full.derived == {"n": len(full.features)}
+    assert full.clip(box(-1.35, 50.62, -1.15, 50.75)).derived == {}
+    assert read_pbf(iow_pbf, bbox=(-1.35, 50.65, -1.25, 50.72),
+                    derive={"n": _n_features}).derived == {}

@@ -253,3 +253,39 @@ def test_unnamed_site_takes_the_name_of_a_summit_inside_it():
 
 def test_island_cliffs_named_from_localities(iow_sites):
     assert "Culver Cliff" in set(iow_sites.sites.name)
+
+
+def test_ground_made_by_the_reader_gives_the_same_sites(iow_pbf, iow_layers, iow_sites):
+    # A cold run makes the sites' ground in the reader's forked child (read_pbf(derive=...));
+    # the sites and entrances built on it equal those built from the layers alone.
+    import pandas as pd
+
+    from ecoplan import parallel
+    from ecoplan.osm.pbf import read_pbf
+    from ecoplan.sites.build import GROUND, SiteGround, site_ground
+
+    with parallel.allowed():
+        layers = read_pbf(iow_pbf, derive={GROUND: site_ground})
+    ground = layers.derived[GROUND]
+    assert isinstance(ground, SiteGround) and ground.source is layers.features
+    got = build_sites(layers)
+    pd.testing.assert_frame_equal(got.sites, iow_sites.sites, check_exact=True)
+    pd.testing.assert_frame_equal(got.entrances, iow_sites.entrances, check_exact=True)
+
+
+def test_a_ground_is_used_only_for_the_features_it_was_made_from():
+    from dataclasses import replace
+
+    from ecoplan.sites.build import GROUND, site_ground
+
+    layers = make_layers([feature(rect(0, 0, 300, 300), 1, leisure="park", name="Big Park")])
+    ground = site_ground(layers.features)
+    assert ground.fits(layers.features, ground.crs, False)
+    assert not ground.fits(layers.features.copy(), ground.crs, False)  # another frame
+    assert not ground.fits(layers.features, "EPSG:3857", False)  # another CRS
+    assert not ground.fits(layers.features, ground.crs, True)  # restricted land asked for
+    # A stale ground (made from other features) is not used: the sites are the layers' own.
+    stale = site_ground(make_layers([feature(rect(0, 0, 50, 50), 2, leisure="park",
+                                             name="Small")]).features)
+    built = build_sites(replace(layers, derived={GROUND: stale}))
+    assert built.sites["name"].tolist() == ["Big Park"]

@@ -73,7 +73,10 @@ def run_from_args(args: argparse.Namespace, *, keep_objects: bool = False):
 
     inputs = inputs_from_args(args)
     _ = inputs.speed_kmh  # validate the speed before any slow work
-    return run_access(inputs, lambda: load_from_args(args).layers,
+    from ecoplan.sites.build import GROUND, site_ground
+
+    # The sites' ground is made by the reader's child beside the network read (issue 16).
+    return run_access(inputs, lambda: load_from_args(args, {GROUND: site_ground}).layers,
                       use_cache=not args.no_cache, keep_objects=keep_objects, parallel=True)
 
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from shapely.geometry import box
 
 from ecoplan.errors import AreaError
 from ecoplan.osm.layers import OsmLayers
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 
 def add_source_args(p: argparse.ArgumentParser) -> None:
@@ -36,8 +41,11 @@ class Loaded:
     seconds: float
 
 
-def load_from_args(args: argparse.Namespace) -> Loaded:
-    """Load the OSM source named on the command line, clipped as asked."""
+def load_from_args(args: argparse.Namespace,
+                   derive: Mapping[str, Callable[[gpd.GeoDataFrame], Any]] | None = None
+                   ) -> Loaded:
+    """Load the OSM source named on the command line, clipped as asked (``derive``: see
+    :func:`ecoplan.osm.load.load_layers`)."""
     from ecoplan.osm.load import load_layers
 
     t0 = time.perf_counter()
@@ -56,7 +64,7 @@ def load_from_args(args: argparse.Namespace) -> Loaded:
             raise AreaError(f"{args.source} holds no data around {args.la}")
         _print_notes(layers)
         return Loaded(layers, time.perf_counter() - t0)
-    layers = load_layers(args.source, bbox=bbox)
+    layers = load_layers(args.source, bbox=bbox, derive=derive)
     if bbox is not None and len(layers.ways) == 0 and len(layers.features) == 0:
         raise AreaError(f"the bbox {args.bbox} lies outside the data in {args.source}; "
                         f"the file covers {_fmt(layers)}")

@@ -21,9 +21,10 @@ buildings  ``osm_id``, ``building``, ``geometry`` (Polygon/MultiPolygon).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -63,6 +64,11 @@ class OsmLayers:
     pois: gpd.GeoDataFrame
     buildings: gpd.GeoDataFrame
     source: SourceInfo = field(default_factory=lambda: SourceInfo("unknown", ""))
+    #: Results computed from these frames while they were read, by name (e.g. the sites'
+    #: ground, :func:`ecoplan.sites.build.site_ground`, made by the reader's forked child).
+    #: Each records the frame it was made from, and its user checks that it still is this
+    #: one (a clip, or any ``replace``, makes new frames); :meth:`clip` drops them all.
+    derived: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
@@ -84,7 +90,8 @@ class OsmLayers:
         pois = self.pois[self.pois.intersects(area)]
         buildings = self.buildings[self.buildings.intersects(area)]
         return replace(self, features=features, ways=ways, nodes=nodes, pois=pois,
-                       buildings=buildings, source=replace(self.source, bounds=None))
+                       buildings=buildings, source=replace(self.source, bounds=None),
+                       derived={})
 
 
 def _clip(gdf: gpd.GeoDataFrame, area: BaseGeometry) -> gpd.GeoDataFrame:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
+import geopandas as gpd
 from shapely.geometry.base import BaseGeometry
 
 from ecoplan.errors import InputFileError
@@ -13,8 +16,12 @@ DEMO = "demo"
 
 
 def load_layers(source: str | Path, *, bbox: tuple[float, float, float, float] | None = None,
-                polygon: BaseGeometry | None = None) -> OsmLayers:
-    """Read ``source`` ('demo', a .osm.pbf, or an .osm/.osm.bz2/.osm.gz file)."""
+                polygon: BaseGeometry | None = None,
+                derive: Mapping[str, Callable[[gpd.GeoDataFrame], Any]] | None = None
+                ) -> OsmLayers:
+    """Read ``source`` ('demo', a .osm.pbf, or an .osm/.osm.bz2/.osm.gz file). ``derive``:
+    work on the features the PBF reader does while it reads (see
+    :func:`ecoplan.osm.pbf.read_pbf`); other sources leave it to the caller."""
     if str(source) == DEMO:
         from ecoplan.osm.demo import demo_layers
 
@@ -25,7 +32,7 @@ def load_layers(source: str | Path, *, bbox: tuple[float, float, float, float] |
     if name.endswith(".pbf"):
         from ecoplan.osm.pbf import read_pbf
 
-        return read_pbf(source, bbox=bbox, polygon=polygon)
+        return read_pbf(source, bbox=bbox, polygon=polygon, derive=derive)
     if name.endswith((".osm", ".osm.bz2", ".osm.gz", ".xml")):
         from ecoplan.osm.xml import read_xml
 

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -26,46 +28,60 @@ LINE_TAGS: tuple[tuple[str, str], ...] = (("natural", "coastline"), ("waterway",
 
 
 def read_pbf(path: str | Path, *, bbox: tuple[float, float, float, float] | None = None,
-             polygon: BaseGeometry | None = None) -> L.OsmLayers:
+             polygon: BaseGeometry | None = None,
+             derive: Mapping[str, Callable[[gpd.GeoDataFrame], Any]] | None = None
+             ) -> L.OsmLayers:
     """Read the layers ecoplan needs from a PBF file, optionally clipped to a bbox or polygon.
 
     ``bbox`` is (west, south, east, north) in degrees. Raises :class:`InputFileError` for a
     missing, empty, truncated or corrupt file and :class:`AreaError` when the clip area holds
-    no OSM data.
+    no OSM data. ``derive``: functions of the (normalised) features to run as soon as they
+    are read, in the process that read them — beside the network read when forking is
+    allowed — their results kept as ``layers.derived`` under the same names (unclipped reads
+    only; a function that fails is left out, for its user to run again and report).
     """
     path = check_file(path, (".pbf",))
     area = polygon if polygon is not None else (box(*bbox) if bbox else None)
     from ecoplan import parallel
 
     osm = _open(path, area)
-    # The layers are independent reads of the parsed file: the features, POIs and incomplete
-    # relations in a forked child (when the caller allows it) while the network and the
-    # buildings are read here — the same frames as one after the other (ecoplan.parallel).
-    rest = parallel.start(_read_rest, osm, path, area is None)
+    # The layers are independent reads of the parsed file: the features and incomplete
+    # relations in a forked child (when the caller allows it), normalised there with what
+    # ``derive`` makes of the features, while the network, buildings and POIs are read here
+    # — the same frames as one after the other (ecoplan.parallel).
+    rest = parallel.start(_read_rest, osm, path, area is None,
+                          dict(derive or {}) if area is None else {})
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             net = osm.get_network(network_type="all", nodes=True)
             buildings = osm.get_buildings()
+            pois = osm.get_data_by_custom_criteria(
+                custom_filter=osm_cfg.POI_FILTER, filter_type="keep",
+                keep_nodes=True, keep_ways=True, keep_relations=False)
     except _READ_ERRORS as err:
         raise _corrupt(path, err) from err
-    incomplete, features, pois = rest.result()
     nodes, ways = net if net is not None else (None, None)
-    for frame in (nodes, ways, features, pois, buildings):
+    for frame in (nodes, ways, buildings, pois):
         _drop_attrs(frame)
-    if (ways is None or len(ways) == 0) and (features is None or len(features) == 0):
+    no_ways = ways is None or len(ways) == 0
+    # This half's frames are normalised before waiting for the child's (which takes longer).
+    stamp = header_date(path)
+    newest = None if stamp else _newest(ways, pois)
+    ways, nodes, pois = normalise_ways(ways), normalise_nodes(nodes), normalise_pois(pois)
+    buildings = L.conform(_with_osm_type(buildings), L.building_columns())
+    bounds = header_bounds(path)
+    incomplete, features, (read_any, newest_feature), derived = rest.result()
+    if no_ways and not read_any:
         where = " inside the requested area" if area is not None else ""
         raise AreaError(f"{path.name} holds no streets, paths or green space{where}; "
                         "check the area or use a larger extract")
     result = L.OsmLayers(
-        features=drop_relations(normalise_features(features), incomplete),
-        ways=normalise_ways(ways),
-        nodes=normalise_nodes(nodes),
-        pois=normalise_pois(pois),
-        buildings=L.conform(_with_osm_type(buildings), L.building_columns()),
+        features=features, ways=ways, nodes=nodes, pois=pois, buildings=buildings,
         source=L.SourceInfo("pbf", path.name,
-                            data_date=header_date(path) or _newest(ways, features, pois),
-                            warnings=incomplete_note(incomplete), bounds=header_bounds(path)),
+                            data_date=stamp or _latest(newest, newest_feature),
+                            warnings=incomplete_note(incomplete), bounds=bounds),
+        derived=derived,
     )
     return result.clip(area) if area is not None else result
 
@@ -79,21 +95,39 @@ def _corrupt(path: Path, err: Exception) -> InputFileError:
         "the file may be truncated or corrupt — download it again")
 
 
-def _read_rest(osm, path: Path, whole: bool) -> tuple[list[Incomplete], gpd.GeoDataFrame | None,
-                                                      gpd.GeoDataFrame | None]:
-    """(incomplete relations, features, POIs): about half the reading, the network and the
-    buildings being the other half. ``whole``: the file was parsed unclipped."""
+def _read_rest(osm, path: Path, whole: bool,
+               derive: dict[str, Callable[[gpd.GeoDataFrame], Any]]
+               ) -> tuple[list[Incomplete], gpd.GeoDataFrame, tuple[bool, datetime | None],
+                          dict[str, Any]]:
+    """(incomplete relations, features, (any feature read, their newest timestamp),
+    ``derive``'s results): the features' half of the reading, the network, buildings and
+    POIs being the other. ``whole``: the file was parsed unclipped. The features come back
+    normalised (that work done here, beside the network read)."""
     incomplete = _incomplete(osm, path, whole)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             features = _read_features(osm)
-            pois = osm.get_data_by_custom_criteria(
-                custom_filter=osm_cfg.POI_FILTER, filter_type="keep",
-                keep_nodes=True, keep_ways=True, keep_relations=False)
     except _READ_ERRORS as err:
         raise _corrupt(path, err) from err
-    return incomplete, features, pois
+    _drop_attrs(features)
+    read = (features is not None and len(features) > 0, _newest(features))
+    features = drop_relations(normalise_features(features), incomplete)
+    return incomplete, features, read, _derived(features, derive)
+
+
+def _derived(features: gpd.GeoDataFrame,
+             derive: dict[str, Callable[[gpd.GeoDataFrame], Any]]) -> dict[str, Any]:
+    """``derive``'s results on ``features``. One that fails is left out, not raised: its
+    user runs it again on the layers and reports the error where it belongs (a sites error
+    from the sites step, not from reading the file)."""
+    out = {}
+    for name, fn in derive.items():
+        try:
+            out[name] = fn(features)
+        except Exception:  # noqa: BLE001, S112 - recomputed (and reported) by its user
+            continue
+    return out
 
 
 def _incomplete(osm, path: Path, whole: bool) -> list[Incomplete]:
@@ -329,6 +363,11 @@ def header_bounds(path: str | Path) -> tuple[float, float, float, float] | None:
     if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
         return None
     return out
+
+
+def _latest(*stamps: datetime | None) -> datetime | None:
+    known = [s for s in stamps if s is not None]
+    return max(known) if known else None
 
 
 def _newest(*frames: gpd.GeoDataFrame | None) -> datetime | None:

@@ -66,33 +66,14 @@ def build_sites(layers: OsmLayers, *, include_restricted: bool = False,
 def _build_sites(layers: OsmLayers, *, include_restricted: bool, require_any: bool,
                  open_edges: bool) -> Sites:
     crs = local_crs(layers)
-    layers = _in_crs(layers, crs)
-    features = C.classify(layers.features)
-    if len(features) == 0:
+    ground = layers.derived.get(GROUND)
+    if not (isinstance(ground, SiteGround) and ground.fits(layers.features, crs,
+                                                           include_restricted)):
+        ground = site_ground(layers.features, crs=crs, include_restricted=include_restricted)
+    if len(ground.sites) == 0:
         return _empty_or_raise(require_any, crs)
-    features["geometry"] = shapely.make_valid(features.geometry.to_numpy())
-    zones = C.restricted_zones(layers.features)
-    features = _mark_zone_restricted(features, zones)
-
-    is_line = features.category.isin(LINEAR_CATEGORIES) & features.geom_type.isin(
-        ["LineString", "MultiLineString"])
-    areas = features[~is_line & features.geom_type.isin(["Polygon", "MultiPolygon"])]
-    lines = features[is_line]
-
-    open_areas = areas[areas.access != C.RESTRICTED]
-    polys = _union_sites(open_areas)
-    pieces = _linear_sites(lines[lines.access != C.RESTRICTED], polys)
-    polys = _add_linear_categories(polys, lines[lines.access != C.RESTRICTED])
-    parts = [polys, pieces]
-    if include_restricted:
-        parts.append(_union_sites(areas[areas.access == C.RESTRICTED]))
-    sites = gpd.GeoDataFrame(pd.concat([p for p in parts if len(p)], ignore_index=True)
-                             if any(len(p) for p in parts) else _empty_sites(crs),
-                             geometry="geometry", crs=crs)
-    sites = _drop_small(sites)
-    if len(sites) == 0:
-        return _empty_or_raise(require_any, crs)
-    sites = sites.drop_duplicates("site_id").reset_index(drop=True)
+    layers = _in_crs(layers, crs, features=ground.features)
+    sites = ground.sites.copy()
 
     walkable = walkable_mask(layers.ways)
     found = site_entrances(sites, layers, crs, open_edges=open_edges, walkable=walkable)
@@ -117,6 +98,74 @@ def _build_sites(layers: OsmLayers, *, include_restricted: bool, require_any: bo
     return Sites(sites=sites, entrances=back(entrances).reset_index(drop=True), crs=crs)
 
 
+#: The name of the sites' ground in ``OsmLayers.derived`` (see :func:`site_ground`).
+GROUND = "sites.ground"
+
+
+@dataclass(frozen=True)
+class SiteGround:
+    """The sites' ground before entrances: what the features alone decide (classes, unions,
+    bank strips, small sites dropped), in the projected ``crs``.
+
+    Why apart: it needs no network, buildings or POIs, so a cold run makes it in the forked
+    child that reads the features while the network is read (``read_pbf(derive=...)``,
+    issue 16). It is used only for the very ``source`` frame it was made from, in the same
+    CRS and with the same ``include_restricted``; anything else makes it again.
+    """
+
+    source: gpd.GeoDataFrame  # the layers' features it was made from (checked by identity)
+    crs: str
+    include_restricted: bool
+    features: gpd.GeoDataFrame  # ``source`` in ``crs``
+    sites: gpd.GeoDataFrame  # in ``crs``; empty when the features hold no site
+
+    def fits(self, features: gpd.GeoDataFrame, crs: str, include_restricted: bool) -> bool:
+        return (self.source is features and self.crs == crs
+                and self.include_restricted == include_restricted)
+
+
+def site_ground(features: gpd.GeoDataFrame, *, crs: str | None = None,
+                include_restricted: bool = False) -> SiteGround:
+    """The :class:`SiteGround` of normalised features (EPSG:4326), in ``crs`` (default: the
+    features' own UTM zone, which is :func:`local_crs` of layers whose network lies in the
+    same zone)."""
+    if crs is None:
+        crs = estimate_utm(features) if len(features) else "EPSG:3857"
+    projected = _reprojector(CRS, crs)(features)
+    return SiteGround(features, crs, include_restricted, projected,
+                      _ground_sites(projected, crs, include_restricted))
+
+
+def _ground_sites(projected: gpd.GeoDataFrame, crs: str, include_restricted: bool
+                  ) -> gpd.GeoDataFrame:
+    features = C.classify(projected)
+    if len(features) == 0:
+        return _empty_sites(crs)
+    features["geometry"] = shapely.make_valid(features.geometry.to_numpy())
+    zones = C.restricted_zones(projected)
+    features = _mark_zone_restricted(features, zones)
+
+    is_line = features.category.isin(LINEAR_CATEGORIES) & features.geom_type.isin(
+        ["LineString", "MultiLineString"])
+    areas = features[~is_line & features.geom_type.isin(["Polygon", "MultiPolygon"])]
+    lines = features[is_line]
+
+    open_areas = areas[areas.access != C.RESTRICTED]
+    polys = _union_sites(open_areas)
+    pieces = _linear_sites(lines[lines.access != C.RESTRICTED], polys)
+    polys = _add_linear_categories(polys, lines[lines.access != C.RESTRICTED])
+    parts = [polys, pieces]
+    if include_restricted:
+        parts.append(_union_sites(areas[areas.access == C.RESTRICTED]))
+    sites = gpd.GeoDataFrame(pd.concat([p for p in parts if len(p)], ignore_index=True)
+                             if any(len(p) for p in parts) else _empty_sites(crs),
+                             geometry="geometry", crs=crs)
+    sites = _drop_small(sites)
+    if len(sites) == 0:
+        return sites
+    return sites.drop_duplicates("site_id").reset_index(drop=True)
+
+
 def local_crs(layers: OsmLayers) -> str:
     """A metric CRS for measuring: the UTM zone of the data (works anywhere, not only in GB)."""
     layer = layers.nodes if len(layers.nodes) else layers.features
@@ -125,12 +174,13 @@ def local_crs(layers: OsmLayers) -> str:
     return estimate_utm(layer)
 
 
-def _in_crs(layers: OsmLayers, crs: str) -> OsmLayers:
+def _in_crs(layers: OsmLayers, crs: str, *, features: gpd.GeoDataFrame) -> OsmLayers:
     """The layers the sites step reads, reprojected once (not per helper and subset, 13
-    times a run before; issue 16). Projection is per coordinate, so a subset of these is
-    the same as that subset projected. ``nodes`` stay in EPSG:4326 (not read here)."""
+    times a run before; issue 16); ``features`` are the layers' own, already in ``crs``.
+    Projection is per coordinate, so a subset of these is the same as that subset
+    projected. ``nodes`` stay in EPSG:4326 (not read here)."""
     project = _reprojector(CRS, crs)
-    return replace(layers, features=project(layers.features), ways=project(layers.ways),
+    return replace(layers, features=features, ways=project(layers.ways),
                    pois=project(layers.pois), buildings=project(layers.buildings))
 
 
