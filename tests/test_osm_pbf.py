@@ -160,3 +160,29 @@ def test_derived_results_are_dropped_by_a_clip_and_not_made_for_a_clipped_read(i
     assert full.clip(box(-1.35, 50.62, -1.15, 50.75)).derived == {}
     assert read_pbf(iow_pbf, bbox=(-1.35, 50.65, -1.25, 50.72),
                     derive={"n": _n_features}).derived == {}
+
+
+_LOAD = """
+import sys, threading, time
+if sys.argv[1] == "threads":
+    threading.Thread(target=time.sleep, args=(2,), daemon=True).start()
+from ecoplan.osm.pbf import _import_pyrosm
+pyrosm = _import_pyrosm()
+loaded = "networkx" in sys.modules
+import networkx  # still importable afterwards
+osm = pyrosm.OSM(sys.argv[2], progress=False, engine="in_memory")
+print(loaded, len(osm.get_network(network_type="walking")) > 1000, networkx.__name__)
+"""
+
+
+@pytest.mark.parametrize(("mode", "loaded"), [("alone", "False"), ("threads", "True")])
+def test_pyrosm_loads_without_networkx_only_when_single_threaded(iow_pbf, mode, loaded):
+    # pyrosm imports networkx when it loads only to set a flag (0.25 s of a cold run); the
+    # command (one thread) skips that, and networkx stays importable; with other threads
+    # running (the app) nothing is hidden.
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _LOAD, mode, str(iow_pbf)], text=True,
+                         capture_output=True, check=True, timeout=120).stdout.split()
+    assert out == [loaded, "True", "networkx"]

@@ -224,7 +224,7 @@ def incomplete_note(incomplete: list[Incomplete]) -> tuple[str, ...]:
 
 
 def _open(path: Path, area: BaseGeometry | None):
-    import pyrosm  # imported here: heavy, and only this reader needs it
+    pyrosm = _import_pyrosm()  # imported here: heavy, and only this reader needs it
 
     if area is not None and (area.is_empty or not area.is_valid):
         raise AreaError("the clip area is empty or invalid — give a valid bbox W,S,E,N")
@@ -248,6 +248,32 @@ def _open(path: Path, area: BaseGeometry | None):
             f"{str(err).split('. ')[0]}); it may be truncated or corrupt — download it "
             "again") from err
     return osm
+
+
+def _import_pyrosm():
+    """pyrosm, loaded without networkx where that is safe.
+
+    Why: when pyrosm loads, ``pyrosm.utils._compat`` imports networkx only to set a flag
+    that nothing reads (ecoplan builds its own graph) — 0.25 s, a fifth of the floor a cold
+    run is measured against (issue 16). In a single-threaded process (the ``ecoplan``
+    command) networkx is hidden for that one import (its ``import`` fails, the flag is
+    False) and restored at once, so osmnx and the route code import it as usual. With other
+    threads running (the app) nothing is hidden: another thread could be importing it.
+    """
+    import sys
+    import threading
+
+    hide = ("networkx" not in sys.modules and "pyrosm.pyrosm" not in sys.modules
+            and threading.active_count() == 1)
+    if hide:
+        sys.modules["networkx"] = None  # type: ignore[assignment]
+    try:
+        import pyrosm
+        import pyrosm.pyrosm  # noqa: F401 - what pyrosm.OSM loads lazily
+    finally:
+        if hide and sys.modules.get("networkx", 0) is None:
+            del sys.modules["networkx"]
+    return pyrosm
 
 
 def _engine(path: Path) -> str:
