@@ -145,10 +145,14 @@ def test_derive_runs_on_the_read_features_in_either_process(iow_pbf, iow_layers)
     for forked in (False, True):
         with parallel.allowed(forked):
             got = read_pbf(iow_pbf, derive={"n": _n_features, "bad": _fails,
-                                            "same": lambda f: f})
+                                            "same": lambda f: f},
+                           prepare={"ways": lambda part: part.ways, "bad too": _fails,
+                                    "no features": lambda part: len(part.features)})
         assert got.derived["n"] == len(iow_layers.features) > 1000
-        assert "bad" not in got.derived
+        assert "bad" not in got.derived and "bad too" not in got.derived
         assert got.derived["same"] is got.features  # one frame, also after the fork's pickle
+        # ``prepare`` sees this process's half (the layers' own frames), not the features
+        assert got.derived["ways"] is got.ways and got.derived["no features"] == 0
     assert iow_layers.derived == {}
 
 

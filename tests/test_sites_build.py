@@ -289,3 +289,25 @@ def test_a_ground_is_used_only_for_the_features_it_was_made_from():
                                              name="Small")]).features)
     built = build_sites(replace(layers, derived={GROUND: stale}))
     assert built.sites["name"].tolist() == ["Big Park"]
+
+
+def test_prep_made_by_the_reader_is_used_only_for_its_own_frames(iow_pbf, iow_sites):
+    # The network, POIs and buildings readied for the sites while the reader's child reads
+    # the features (read_pbf(prepare=...)) give the same sites; other frames make it again.
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from ecoplan import parallel
+    from ecoplan.osm.pbf import read_pbf
+    from ecoplan.sites.build import GROUND, PREP, SitePrep, local_crs, site_ground, site_prep
+
+    with parallel.allowed():
+        layers = read_pbf(iow_pbf, derive={GROUND: site_ground}, prepare={PREP: site_prep})
+    prep = layers.derived[PREP]
+    assert isinstance(prep, SitePrep) and prep.fits(layers, local_crs(layers))
+    assert not prep.fits(replace(layers, pois=layers.pois.copy()), local_crs(layers))
+    assert not prep.fits(layers, "EPSG:3857")
+    got = build_sites(layers)
+    pd.testing.assert_frame_equal(got.sites, iow_sites.sites, check_exact=True)
+    pd.testing.assert_frame_equal(got.entrances, iow_sites.entrances, check_exact=True)

@@ -73,11 +73,13 @@ def run_from_args(args: argparse.Namespace, *, keep_objects: bool = False):
 
     inputs = inputs_from_args(args)
     _ = inputs.speed_kmh  # validate the speed before any slow work
-    from ecoplan.sites.build import GROUND, site_ground
+    from ecoplan.sites.build import GROUND, PREP, site_ground, site_prep
 
-    # The sites' ground is made by the reader's child beside the network read (issue 16).
-    return run_access(inputs, lambda: load_from_args(args, {GROUND: site_ground}).layers,
-                      use_cache=not args.no_cache, keep_objects=keep_objects, parallel=True)
+    # What the sites need of the features is made by the reader's child while this process
+    # reads the other layers and then readies them for the sites (issue 16).
+    return run_access(
+        inputs, lambda: load_from_args(args, {GROUND: site_ground}, {PREP: site_prep}).layers,
+        use_cache=not args.no_cache, keep_objects=keep_objects, parallel=True)
 
 
 def deciles_of(args: argparse.Namespace) -> int:

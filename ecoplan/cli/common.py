@@ -42,10 +42,11 @@ class Loaded:
 
 
 def load_from_args(args: argparse.Namespace,
-                   derive: Mapping[str, Callable[[gpd.GeoDataFrame], Any]] | None = None
+                   derive: Mapping[str, Callable[[gpd.GeoDataFrame], Any]] | None = None,
+                   prepare: Mapping[str, Callable[[OsmLayers], Any]] | None = None
                    ) -> Loaded:
-    """Load the OSM source named on the command line, clipped as asked (``derive``: see
-    :func:`ecoplan.osm.load.load_layers`)."""
+    """Load the OSM source named on the command line, clipped as asked (``derive``,
+    ``prepare``: see :func:`ecoplan.osm.load.load_layers`)."""
     from ecoplan.osm.load import load_layers
 
     t0 = time.perf_counter()
@@ -64,7 +65,7 @@ def load_from_args(args: argparse.Namespace,
             raise AreaError(f"{args.source} holds no data around {args.la}")
         _print_notes(layers)
         return Loaded(layers, time.perf_counter() - t0)
-    layers = load_layers(args.source, bbox=bbox, derive=derive)
+    layers = load_layers(args.source, bbox=bbox, derive=derive, prepare=prepare)
     if bbox is not None and len(layers.ways) == 0 and len(layers.features) == 0:
         raise AreaError(f"the bbox {args.bbox} lies outside the data in {args.source}; "
                         f"the file covers {_fmt(layers)}")

@@ -17,10 +17,11 @@ DEMO = "demo"
 
 def load_layers(source: str | Path, *, bbox: tuple[float, float, float, float] | None = None,
                 polygon: BaseGeometry | None = None,
-                derive: Mapping[str, Callable[[gpd.GeoDataFrame], Any]] | None = None
+                derive: Mapping[str, Callable[[gpd.GeoDataFrame], Any]] | None = None,
+                prepare: Mapping[str, Callable[[OsmLayers], Any]] | None = None
                 ) -> OsmLayers:
-    """Read ``source`` ('demo', a .osm.pbf, or an .osm/.osm.bz2/.osm.gz file). ``derive``:
-    work on the features the PBF reader does while it reads (see
+    """Read ``source`` ('demo', a .osm.pbf, or an .osm/.osm.bz2/.osm.gz file). ``derive``,
+    ``prepare``: work the PBF reader does while it reads (see
     :func:`ecoplan.osm.pbf.read_pbf`); other sources leave it to the caller."""
     if str(source) == DEMO:
         from ecoplan.osm.demo import demo_layers
@@ -32,7 +33,7 @@ def load_layers(source: str | Path, *, bbox: tuple[float, float, float, float] |
     if name.endswith(".pbf"):
         from ecoplan.osm.pbf import read_pbf
 
-        return read_pbf(source, bbox=bbox, polygon=polygon, derive=derive)
+        return read_pbf(source, bbox=bbox, polygon=polygon, derive=derive, prepare=prepare)
     if name.endswith((".osm", ".osm.bz2", ".osm.gz", ".xml")):
         from ecoplan.osm.xml import read_xml
 

@@ -29,7 +29,8 @@ LINE_TAGS: tuple[tuple[str, str], ...] = (("natural", "coastline"), ("waterway",
 
 def read_pbf(path: str | Path, *, bbox: tuple[float, float, float, float] | None = None,
              polygon: BaseGeometry | None = None,
-             derive: Mapping[str, Callable[[gpd.GeoDataFrame], Any]] | None = None
+             derive: Mapping[str, Callable[[gpd.GeoDataFrame], Any]] | None = None,
+             prepare: Mapping[str, Callable[[L.OsmLayers], Any]] | None = None
              ) -> L.OsmLayers:
     """Read the layers ecoplan needs from a PBF file, optionally clipped to a bbox or polygon.
 
@@ -39,6 +40,8 @@ def read_pbf(path: str | Path, *, bbox: tuple[float, float, float, float] | None
     are read, in the process that read them — beside the network read when forking is
     allowed — their results kept as ``layers.derived`` under the same names (unclipped reads
     only; a function that fails is left out, for its user to run again and report).
+    ``prepare``: the same for functions of the other layers (network, POIs, buildings; the
+    features still empty), run here while the child reads the features.
     """
     path = check_file(path, (".pbf",))
     area = polygon if polygon is not None else (box(*bbox) if bbox else None)
@@ -71,6 +74,9 @@ def read_pbf(path: str | Path, *, bbox: tuple[float, float, float, float] | None
     ways, nodes, pois = normalise_ways(ways), normalise_nodes(nodes), normalise_pois(pois)
     buildings = L.conform(_with_osm_type(buildings), L.building_columns())
     bounds = header_bounds(path)
+    prepared = _derived(L.OsmLayers(features=L.empty_layer(L.feature_columns()), ways=ways,
+                                     nodes=nodes, pois=pois, buildings=buildings),
+                        dict(prepare or {}) if area is None else {})
     incomplete, features, (read_any, newest_feature), derived = rest.result()
     if no_ways and not read_any:
         where = " inside the requested area" if area is not None else ""
@@ -81,7 +87,7 @@ def read_pbf(path: str | Path, *, bbox: tuple[float, float, float, float] | None
         source=L.SourceInfo("pbf", path.name,
                             data_date=stamp or _latest(newest, newest_feature),
                             warnings=incomplete_note(incomplete), bounds=bounds),
-        derived=derived,
+        derived={**prepared, **derived},
     )
     return result.clip(area) if area is not None else result
 
@@ -116,15 +122,14 @@ def _read_rest(osm, path: Path, whole: bool,
     return incomplete, features, read, _derived(features, derive)
 
 
-def _derived(features: gpd.GeoDataFrame,
-             derive: dict[str, Callable[[gpd.GeoDataFrame], Any]]) -> dict[str, Any]:
-    """``derive``'s results on ``features``. One that fails is left out, not raised: its
-    user runs it again on the layers and reports the error where it belongs (a sites error
-    from the sites step, not from reading the file)."""
+def _derived(data: Any, derive: dict[str, Callable[[Any], Any]]) -> dict[str, Any]:
+    """``derive``'s results on ``data``. One that fails is left out, not raised: its user
+    runs it again on the layers and reports the error where it belongs (a sites error from
+    the sites step, not from reading the file)."""
     out = {}
     for name, fn in derive.items():
         try:
-            out[name] = fn(features)
+            out[name] = fn(data)
         except Exception:  # noqa: BLE001, S112 - recomputed (and reported) by its user
             continue
     return out

@@ -28,7 +28,7 @@ from ecoplan.settings import public_access as pa
 from ecoplan.sites import classify as C
 from ecoplan.sites.amenities import amenities_near, count_amenities, poi_mask
 from ecoplan.sites.entrances import site_entrances
-from ecoplan.sites.evidence import apply_evidence
+from ecoplan.sites.evidence import apply_evidence, public_paths
 from ecoplan.sites.linear import bank_strips, cut_pieces
 
 SITE_COLUMNS = [
@@ -72,10 +72,16 @@ def _build_sites(layers: OsmLayers, *, include_restricted: bool, require_any: bo
         ground = site_ground(layers.features, crs=crs, include_restricted=include_restricted)
     if len(ground.sites) == 0:
         return _empty_or_raise(require_any, crs)
-    layers = _in_crs(layers, crs, features=ground.features)
+    prep = layers.derived.get(PREP)
+    if not (isinstance(prep, SitePrep) and prep.fits(layers, crs)):
+        prep = site_prep(layers, crs=crs)
+    # Every layer the rest reads, in ``crs`` (projection is per coordinate, so a subset of
+    # these is that subset projected); ``nodes`` stay in EPSG:4326 (not read here).
+    layers = replace(layers, features=ground.features, ways=prep.ways, pois=prep.pois,
+                     buildings=prep.buildings)
     sites = ground.sites.copy()
 
-    walkable = walkable_mask(layers.ways)
+    walkable = prep.walkable
     found = site_entrances(sites, layers, crs, open_edges=open_edges, walkable=walkable)
     pois = layers.pois
     # Amenities around each site need no entrances: counted on a second thread while the
@@ -83,7 +89,7 @@ def _build_sites(layers: OsmLayers, *, include_restricted: bool, require_any: bo
     with ThreadPoolExecutor(max_workers=1) as pool:
         near_job = pool.submit(amenities_near, sites, pois)
         sites, entrances = apply_evidence(sites, found.entrances, layers, crs,
-                                          walkable=walkable)
+                                          walkable=walkable, path_kind=prep.path_kind)
         near = near_job.result()
     sites["n_entrances"] = sites.site_id.map(entrances.site_id.value_counts()).fillna(0)
     entry = found.entry.set_index("site_id")
@@ -174,14 +180,45 @@ def local_crs(layers: OsmLayers) -> str:
     return estimate_utm(layer)
 
 
-def _in_crs(layers: OsmLayers, crs: str, *, features: gpd.GeoDataFrame) -> OsmLayers:
-    """The layers the sites step reads, reprojected once (not per helper and subset, 13
-    times a run before; issue 16); ``features`` are the layers' own, already in ``crs``.
-    Projection is per coordinate, so a subset of these is the same as that subset
-    projected. ``nodes`` stay in EPSG:4326 (not read here)."""
+#: The name of the sites' view of the other layers in ``OsmLayers.derived`` (:func:`site_prep`).
+PREP = "sites.prep"
+
+
+@dataclass(frozen=True)
+class SitePrep:
+    """The network, POIs and buildings as the entrance and evidence steps read them: in the
+    projected ``crs``, with each segment's walkability and right-of-way words.
+
+    Why apart: none of it depends on the sites, so a cold run makes it while the reader's
+    child reads the features (``read_pbf(prepare=...)``, issue 16) instead of after. Used
+    only for the very frames it was made from, in the same CRS; anything else makes it again.
+    """
+
+    sources: tuple[gpd.GeoDataFrame, ...]  # the layers' ways, POIs, buildings (by identity)
+    crs: str
+    ways: gpd.GeoDataFrame
+    pois: gpd.GeoDataFrame
+    buildings: gpd.GeoDataFrame
+    walkable: pd.Series  # walkable_mask of the ways
+    path_kind: pd.Series  # evidence.public_paths of the ways
+
+    def fits(self, layers: OsmLayers, crs: str) -> bool:
+        return (self.crs == crs and len(self.sources) == 3
+                and all(a is b for a, b in zip(self.sources, (layers.ways, layers.pois,
+                                                                layers.buildings), strict=True)))
+
+
+def site_prep(layers: OsmLayers, *, crs: str | None = None) -> SitePrep:
+    """The :class:`SitePrep` of ``layers`` (only their ways, nodes, POIs and buildings are
+    read) in ``crs`` (default :func:`local_crs`): each layer reprojected once (not per helper
+    and subset, 13 times a run before; issue 16)."""
+    crs = local_crs(layers) if crs is None else crs
     project = _reprojector(CRS, crs)
-    return replace(layers, features=features, ways=project(layers.ways),
-                   pois=project(layers.pois), buildings=project(layers.buildings))
+    ways = project(layers.ways)
+    walkable = walkable_mask(ways)
+    kind = public_paths(ways, walkable) if len(ways) else pd.Series(dtype=object)
+    return SitePrep((layers.ways, layers.pois, layers.buildings), crs, ways,
+                    project(layers.pois), project(layers.buildings), walkable, kind)
 
 
 def _reprojector(source: str, target: str) -> Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame]:

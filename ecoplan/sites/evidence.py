@@ -32,17 +32,22 @@ CONFIRMED_LEVELS = frozenset({PUBLIC, PERMISSIVE})
 
 
 def apply_evidence(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame, layers: OsmLayers,
-                   crs: str, *, walkable: pd.Series | None = None
+                   crs: str, *, walkable: pd.Series | None = None,
+                   path_kind: pd.Series | None = None
                    ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Sites with ``access``/``access_evidence`` refined, and entrances with ``confirmed``.
 
     ``sites`` and ``entrances`` are in the projected ``crs``; both are returned as copies.
-    ``walkable`` is :func:`~ecoplan.network.walkable.walkable_mask` of the ways when known.
+    ``walkable`` is :func:`~ecoplan.network.walkable.walkable_mask` of the ways and
+    ``path_kind`` :func:`public_paths` of them, when already known.
     """
     sites = sites.copy()
     entrances = entrances.copy()
-    kind = public_paths(layers.ways, walkable) if len(layers.ways) else pd.Series(
-        dtype=object)
+    if path_kind is not None:
+        kind = path_kind
+    else:
+        kind = public_paths(layers.ways, walkable) if len(layers.ways) else pd.Series(
+            dtype=object)
     _open_gates(sites, layers, crs, kind)
     confirmed = entrances["site_id"].map(
         sites.set_index("site_id")["access"].isin(CONFIRMED_LEVELS)).fillna(False)
