@@ -68,7 +68,7 @@ def read_pbf(path: str | Path, *, bbox: tuple[float, float, float, float] | None
     for frame in (nodes, ways, buildings, pois):
         _drop_attrs(frame)
     no_ways = ways is None or len(ways) == 0
-    # This half's frames are normalised before waiting for the child's (which takes longer).
+    # This half's frames are normalised (and prepared) before waiting for the child's.
     stamp = header_date(path)
     newest = None if stamp else _newest(ways, pois)
     ways, nodes, pois = normalise_ways(ways), normalise_nodes(nodes), normalise_pois(pois)

@@ -203,9 +203,8 @@ class SitePrep:
     path_kind: pd.Series  # evidence.public_paths of the ways
 
     def fits(self, layers: OsmLayers, crs: str) -> bool:
-        return (self.crs == crs and len(self.sources) == 3
-                and all(a is b for a, b in zip(self.sources, (layers.ways, layers.pois,
-                                                                layers.buildings), strict=True)))
+        now = (layers.ways, layers.pois, layers.buildings)
+        return self.crs == crs and all(a is b for a, b in zip(self.sources, now, strict=True))
 
 
 def site_prep(layers: OsmLayers, *, crs: str | None = None) -> SitePrep:
