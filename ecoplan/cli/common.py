@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from shapely.geometry import box
 
 from ecoplan.errors import AreaError
-from ecoplan.osm.layers import OsmLayers
-
-if TYPE_CHECKING:
-    import geopandas as gpd
+from ecoplan.osm.layers import Derive, OsmLayers, Prepare
 
 
 def add_source_args(p: argparse.ArgumentParser) -> None:
@@ -42,8 +37,7 @@ class Loaded:
 
 
 def load_from_args(args: argparse.Namespace,
-                   derive: Mapping[str, Callable[[gpd.GeoDataFrame], Any]] | None = None,
-                   prepare: Mapping[str, Callable[[OsmLayers], Any]] | None = None
+                   derive: Derive | None = None, prepare: Prepare | None = None
                    ) -> Loaded:
     """Load the OSM source named on the command line, clipped as asked (``derive``,
     ``prepare``: see :func:`ecoplan.osm.load.load_layers`)."""

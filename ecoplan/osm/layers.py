@@ -21,7 +21,7 @@ buildings  ``osm_id``, ``building``, ``geometry`` (Polygon/MultiPolygon).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -92,6 +92,12 @@ class OsmLayers:
         return replace(self, features=features, ways=ways, nodes=nodes, pois=pois,
                        buildings=buildings, source=replace(self.source, bounds=None),
                        derived={})
+
+
+#: Work a reader does on the features as soon as it has them (``read_pbf(derive=...)``), and
+#: on the other layers while the features are read (``prepare=...``), by result name.
+Derive = Mapping[str, Callable[[gpd.GeoDataFrame], Any]]
+Prepare = Mapping[str, Callable[[OsmLayers], Any]]
 
 
 def _clip(gdf: gpd.GeoDataFrame, area: BaseGeometry) -> gpd.GeoDataFrame:

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
-import geopandas as gpd
 from shapely.geometry.base import BaseGeometry
 
 from ecoplan.errors import InputFileError
-from ecoplan.osm.layers import OsmLayers
+from ecoplan.osm.layers import Derive, OsmLayers, Prepare
 
 DEMO = "demo"
 
 
 def load_layers(source: str | Path, *, bbox: tuple[float, float, float, float] | None = None,
                 polygon: BaseGeometry | None = None,
-                derive: Mapping[str, Callable[[gpd.GeoDataFrame], Any]] | None = None,
-                prepare: Mapping[str, Callable[[OsmLayers], Any]] | None = None
+                derive: Derive | None = None, prepare: Prepare | None = None
                 ) -> OsmLayers:
     """Read ``source`` ('demo', a .osm.pbf, or an .osm/.osm.bz2/.osm.gz file). ``derive``,
     ``prepare``: work the PBF reader does while it reads (see

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,8 +29,7 @@ LINE_TAGS: tuple[tuple[str, str], ...] = (("natural", "coastline"), ("waterway",
 
 def read_pbf(path: str | Path, *, bbox: tuple[float, float, float, float] | None = None,
              polygon: BaseGeometry | None = None,
-             derive: Mapping[str, Callable[[gpd.GeoDataFrame], Any]] | None = None,
-             prepare: Mapping[str, Callable[[L.OsmLayers], Any]] | None = None
+             derive: L.Derive | None = None, prepare: L.Prepare | None = None
              ) -> L.OsmLayers:
     """Read the layers ecoplan needs from a PBF file, optionally clipped to a bbox or polygon.
 
