@@ -22,6 +22,23 @@ def settle(page, ms: int = 800, *, wait_start: bool = False) -> None:
     page.wait_for_timeout(ms)
 
 
+def check(page, target, *, attempts: int = 4) -> None:
+    """Check a radio button or checkbox, clicking again after the rerun if it did not take.
+
+    A rerun a map component starts just after the page settles re-renders the widget under
+    the click, which then changes nothing (Playwright: "Clicking the checkbox did not change
+    its state"); that failed the journey on a busy machine.
+    """
+    for attempt in range(attempts):
+        try:
+            target.check(force=True, timeout=10_000)
+            return
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+            settle(page, 500)
+
+
 def shot(page, path: Path, *, max_height: int = 6000) -> None:
     """Whole-page screenshot: Streamlit scrolls inside its main block, not the window, so the
     viewport is made as tall as the content first, then put back."""

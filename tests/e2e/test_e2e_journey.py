@@ -16,7 +16,7 @@ from datetime import date, timedelta
 import gpxpy
 import pytest
 from iow_files import APP, BOUNDS, FILE1, FILE6, IOW_PBF
-from streamlit_ui import settle, shot, upload
+from streamlit_ui import check, settle, shot, upload
 
 pytestmark = pytest.mark.e2e
 
@@ -115,7 +115,7 @@ def test_new_user_plans_a_thursday_step_free_walk_near_a_gap_and_prints_it(
     page.get_by_role("heading", name="1. Site").wait_for(timeout=60_000)
     settle(page, wait_start=True)
     page.get_by_text("No connection? Choose", exact=False).wait_for()  # the offline hint
-    page.get_by_role("radio", name="Enter conditions by hand").check(force=True)
+    check(page, page.get_by_role("radio", name="Enter conditions by hand"))
     page.get_by_label("Temperature (°C)").wait_for(timeout=30_000)
     page.get_by_label("Temperature (°C)").fill("7")
     page.get_by_label("Wind gusts (km/h)").fill("35")

@@ -15,7 +15,7 @@ import re
 import pytest
 from axe import AXE_JS, axe_violations
 from iow_files import APP, BOUNDS, FILE1, FILE6, IOW_PBF
-from streamlit_ui import page_shot, settle
+from streamlit_ui import check, page_shot, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -77,7 +77,7 @@ def test_reload_loses_nothing_and_every_page_is_accessible(app_url, page, artifa
     page.get_by_text("OpenStreetMap id ", exact=False).wait_for(timeout=60_000)
     settle(page, wait_start=True)
     chosen = page.get_by_text("OpenStreetMap id ", exact=False).first.inner_text()
-    page.get_by_role("radio", name="access").check(force=True)
+    check(page, page.get_by_role("radio", name="access"))
     settle(page, wait_start=True)
 
     # Reload: the area, the chosen site, the colouring and the need data are all still there.
