@@ -76,10 +76,16 @@ def run_from_args(args: argparse.Namespace, *, keep_objects: bool = False):
     from ecoplan.sites.build import GROUND, PREP, site_ground, site_prep
 
     # What the sites need of the features is made by the reader's child while this process
-    # reads the other layers and then readies them for the sites (issue 16).
-    return run_access(
-        inputs, lambda: load_from_args(args, {GROUND: site_ground}, {PREP: site_prep}).layers,
-        use_cache=not args.no_cache, keep_objects=keep_objects, parallel=True)
+    # reads the other layers and then readies them for the sites (issue 16). Text is held as
+    # Python strings (object dtype) in this run, not pandas 3's Arrow-backed "str": reading
+    # and building the sites apply hundreds of small masks and comparisons to tag columns,
+    # each paying a conversion between Arrow and NumPy. The outputs are the same to the byte
+    # (docs/architecture.md, "Cold runs"); pandas documents the setting for this purpose.
+    with pd.option_context("future.infer_string", False):
+        return run_access(
+            inputs,
+            lambda: load_from_args(args, {GROUND: site_ground}, {PREP: site_prep}).layers,
+            use_cache=not args.no_cache, keep_objects=keep_objects, parallel=True)
 
 
 def deciles_of(args: argparse.Namespace) -> int:
