@@ -7,7 +7,8 @@ by 2× from run to run, its CPU time much less; this shows what each step costs 
 change saved, apart from what running steps side by side (``ecoplan.parallel``) saves, which
 ``bench_cold.py`` measures as wall time. Each repeat reads the Isle of Wight extract in a fresh
 process (empty pyrosm cache) and runs read → need files → sites → graph → origins + standards
-exactly as ``ecoplan access --no-cache`` does, sequentially. With ``--checkout DIR`` the steps
+exactly as ``ecoplan access --no-cache`` does, sequentially (text held as Python strings,
+as the command holds it: ``ecoplan.strings``). With ``--checkout DIR`` the steps
 of another checkout (e.g. an older commit unpacked with ``git archive``) are timed in the same
 session, alternately with this one's; ``measure`` there includes origins.
 """
@@ -33,6 +34,11 @@ from ecoplan.access.measure import measure_access
 from ecoplan.network.graph import build_walk_graph
 from ecoplan.osm.pbf import read_pbf
 from ecoplan.sites.build import build_sites
+try:  # as the command holds text (older checkouts: pandas' default)
+    from ecoplan.strings import python_strings
+    python_strings().__enter__()
+except ImportError:
+    pass
 inputs = AccessInputs(source=d + "/osm/isle-of-wight_2015-01-01.osm.pbf",
     areas=d + "/boundaries/lsoa2011_bsc_isle-of-wight.geojson",
     deprivation=(d + "/imd/File_2_-_IoD2019_Domains_of_Deprivation.csv.gz",),

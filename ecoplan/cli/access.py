@@ -74,14 +74,12 @@ def run_from_args(args: argparse.Namespace, *, keep_objects: bool = False):
     inputs = inputs_from_args(args)
     _ = inputs.speed_kmh  # validate the speed before any slow work
     from ecoplan.sites.build import GROUND, PREP, site_ground, site_prep
+    from ecoplan.strings import python_strings
 
     # What the sites need of the features is made by the reader's child while this process
-    # reads the other layers and then readies them for the sites (issue 16). Text is held as
-    # Python strings (object dtype) in this run, not pandas 3's Arrow-backed "str": reading
-    # and building the sites apply hundreds of small masks and comparisons to tag columns,
-    # each paying a conversion between Arrow and NumPy. The outputs are the same to the byte
-    # (docs/architecture.md, "Cold runs"); pandas documents the setting for this purpose.
-    with pd.option_context("future.infer_string", False):
+    # reads the other layers and then readies them for the sites; text is held as Python
+    # strings for the run (ecoplan.strings). Both for cold-run speed (issue 16).
+    with python_strings():
         return run_access(
             inputs,
             lambda: load_from_args(args, {GROUND: site_ground}, {PREP: site_prep}).layers,
