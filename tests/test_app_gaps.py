@@ -18,7 +18,6 @@ from streamlit.testing.v1 import AppTest
 from ecoplan.app import gaps_logic as logic
 from ecoplan.app import state
 from ecoplan.errors import AreaError
-from ecoplan.settings import app as app_cfg
 from ecoplan.settings.paths import shared_data_dir
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -132,14 +131,16 @@ def test_exports_are_formula_safe_and_carry_attribution(tmp_path):
     csv = logic.csv_bytes(table).decode("utf-8")
     back = pd.read_csv(io.StringIO(csv))
     assert back.loc[0, "area_name"].startswith("'=")  # not run as a formula
-    assert (back["attribution"] == app_cfg.EXPORT_ATTRIBUTION).all()
-    assert "OpenStreetMap contributors" in app_cfg.EXPORT_ATTRIBUTION
-    assert "Open Government Licence" in app_cfg.EXPORT_ATTRIBUTION
+    notice = back.loc[0, "attribution"]
+    assert (back["attribution"] == notice).all()
+    # IoD need: OSM's notice and the OGL notices of the IoD and ONS's boundaries
+    assert "OpenStreetMap contributors" in notice and "(ODbL)" in notice
+    assert "Open Government Licence v3.0" in notice and "Office for National Statistics" in notice
     path = tmp_path / "out.gpkg"
     path.write_bytes(logic.gpkg_bytes(table))
     gpkg = gpd.read_file(path, layer="access_by_area")
     assert len(gpkg) == 3 and gpkg.crs.to_epsg() == 4326
-    assert set(gpkg["attribution"]) == {app_cfg.EXPORT_ATTRIBUTION}
+    assert set(gpkg["attribution"]) == {notice}
 
 
 def test_map_values_and_formatting():

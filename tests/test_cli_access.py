@@ -190,3 +190,28 @@ def test_a_clip_box_marks_areas_mostly_outside_as_partial(inputs, capsys) -> Non
     assert "left out of the headline figures" in text
     assert main([*args, "--include-partial"]) == 0
     assert "are included in the headline figures" in capsys.readouterr().out
+
+
+def test_own_need_layer_carries_no_ogl_notice(tmp_path, capsys) -> None:
+    """A user's own need layer (here zones over the demo area, outside England) is not IoD
+    data: neither the summary nor the exported rows claim the Open Government Licence."""
+    from shapely.geometry import box
+
+    from ecoplan.osm.demo import demo_layers
+
+    w, s, e, n = demo_layers().ways.total_bounds
+    mid = (w + e) / 2
+    zones = gpd.GeoDataFrame({"zone": ["west", "east"], "need": [3.0, 7.0],
+                              "people": [500, 800]},
+                             geometry=[box(w, s, mid, n), box(mid, s, e, n)], crs="EPSG:4326")
+    path, out = tmp_path / "zones.geojson", tmp_path / "access.csv"
+    zones.to_file(path, driver="GeoJSON")
+    assert main(["access", "demo", "--areas", str(path), "--id-column", "zone",
+                 "--need-column", "need", "--higher-is-worse", "--population-column", "people",
+                 "--no-cache", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "© OpenStreetMap contributors" in text
+    assert "Open Government Licence" not in text and "Office for National" not in text
+    rows = pd.read_csv(out)
+    assert len(rows) == 2
+    assert set(rows["attribution"]) == {"© OpenStreetMap contributors (ODbL)."}

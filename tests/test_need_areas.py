@@ -143,3 +143,18 @@ def test_separate_2011_population_carried_to_2021_areas() -> None:
                                              "E01000030": 10.0}
     assert any("equal share" in w for w in res.warnings)
     assert areas["imd_decile"].isna().all()
+
+
+def test_need_attributions_only_for_iod_need() -> None:
+    """OGL notices for IoD-based need; none for a layer the user brought (its licence is
+    not ours to claim), nor for areas with no need column at all."""
+    from ecoplan.need.areas import join_notices, need_attributions
+    from ecoplan.settings import need as need_cfg
+
+    iod = pd.DataFrame({"need_source": ["IoD2019", None]})
+    assert need_attributions(iod) == (need_cfg.IOD_ATTRIBUTION,
+                                      need_cfg.ONS_BOUNDARY_ATTRIBUTION)
+    assert need_attributions(pd.DataFrame({"need_source": ["generic:score"] * 2})) == ()
+    assert need_attributions(pd.DataFrame({"need_source": [None, None]})) == ()
+    assert need_attributions(pd.DataFrame({"area_code": ["x"]})) == ()
+    assert join_notices(["A.", "B", "", "C. "]) == "A; B; C."

@@ -13,10 +13,17 @@ import pandas as pd
 
 from ecoplan.access.priorities import PRIORITY_COLUMNS, prioritise, tier_label
 from ecoplan.access.variants import suffix, view
+from ecoplan.need.areas import join_notices, need_attributions
 from ecoplan.settings import access as access_cfg
 from ecoplan.settings import app as app_cfg
 
 _BOOLS = ("deprived", "fails_walk10", "fails_park10", "fails_large", "partial")
+
+
+def export_attribution(areas: pd.DataFrame) -> str:
+    """The ``attribution`` every exported row carries: OpenStreetMap's (ODbL), and the OGL
+    notices of the IoD and ONS boundaries when the areas' need came from the IoD."""
+    return join_notices([f"{app_cfg.ATTRIBUTION_OSM} (ODbL)", *need_attributions(areas)])
 
 
 def area_table(areas: gpd.GeoDataFrame, *,
@@ -37,5 +44,5 @@ def area_table(areas: gpd.GeoDataFrame, *,
             # nullable booleans → 'yes'/'no'/'' so CSV readers and GeoPackage agree
             vals = pd.Series(pd.array(out[col], dtype="boolean"), index=out.index)
             out[col] = vals.map({True: "yes", False: "no"}).fillna("").astype(object)
-    out["attribution"] = app_cfg.EXPORT_ATTRIBUTION
+    out["attribution"] = export_attribution(areas)
     return gpd.GeoDataFrame(out, geometry=areas.geometry.to_numpy(), crs=areas.crs)

@@ -172,8 +172,9 @@ def print_summary(res, run_, *, deciles: int, include_partial: bool = False) -> 
 
 
 def print_attribution(res) -> None:
+    """OSM's notice, and the IoD's and ONS's only when the areas' need came from the IoD."""
+    from ecoplan.need.areas import join_notices, need_attributions
     from ecoplan.osm.layers import ATTRIBUTION
-    from ecoplan.settings.need import IOD_ATTRIBUTION, ONS_BOUNDARY_ATTRIBUTION
 
-    print(f"Data: {res.info.get('attribution') or ATTRIBUTION}; {IOD_ATTRIBUTION} "
-          f"{ONS_BOUNDARY_ATTRIBUTION}.")
+    print("Data: " + join_notices([res.info.get("attribution") or ATTRIBUTION,
+                                   *need_attributions(res.areas)]))

@@ -42,6 +42,21 @@ class AreasResult:
     n_fixed: int = 0  # invalid polygons repaired while reading
 
 
+def need_attributions(areas: pd.DataFrame) -> tuple[str, ...]:
+    """The licence notices the need data behind ``areas`` asks for: the OGL notices of the
+    IoD and of ONS's boundaries when any area's need came from the IoD, none for a layer the
+    user brought (its licence is theirs to state — claiming OGL for it would be wrong)."""
+    src = areas["need_source"] if "need_source" in areas.columns else None
+    if src is not None and src.astype(str).str.startswith("IoD").any():
+        return (need_cfg.IOD_ATTRIBUTION, need_cfg.ONS_BOUNDARY_ATTRIBUTION)
+    return ()
+
+
+def join_notices(notices: list[str] | tuple[str, ...]) -> str:
+    """Notices as one line ("A; B; C."), whatever full stops they end with."""
+    return "; ".join(n.rstrip(". ") for n in notices if n) + "."
+
+
 def build_areas(boundaries: Boundaries | gpd.GeoDataFrame, need: pd.DataFrame | None = None, *,
                 population: pd.DataFrame | None = None, lookup: pd.DataFrame | None = None,
                 area_vintage: str | None = None) -> AreasResult:

@@ -260,8 +260,8 @@ def _for_parquet(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _summary(table: pd.DataFrame, store: RunStore, n: int, seconds: float) -> None:
     from ecoplan.access.priorities import tier_label
+    from ecoplan.need.areas import join_notices, need_attributions
     from ecoplan.osm.layers import ATTRIBUTION
-    from ecoplan.settings.need import IOD_ATTRIBUTION, ONS_BOUNDARY_ATTRIBUTION
 
     pop = pd.to_numeric(table["population"], errors="coerce")
     stats = [store.stats(k) for k in range(n)]
@@ -270,7 +270,7 @@ def _summary(table: pd.DataFrame, store: RunStore, n: int, seconds: float) -> No
           f"{min(secs):.1f}–{max(secs):.1f} s each, peak {max(s['peak_mb'] for s in stats):,.0f}"
           f" MB per worker; priority tier 1 (confirmed access): "
           f"{int((table['priority'] == tier_label(1)).sum())} areas; took {seconds:.1f} s")
-    print(f"Data: {ATTRIBUTION}; {IOD_ATTRIBUTION} {ONS_BOUNDARY_ATTRIBUTION}.")
+    print("Data: " + join_notices([ATTRIBUTION, *need_attributions(table)]))
 
 
 __all__ = ["add_partition_args", "compute", "gather", "run_partitioned"]

@@ -22,6 +22,7 @@ import pandas as pd
 from ecoplan.access.speeds import metres, resolve_speed
 from ecoplan.errors import NoGreenSpaceError
 from ecoplan.messages import DECILES, MINUTES, NEED_DATA, POPULATION, TOP, HintedError, Message
+from ecoplan.need.areas import need_attributions
 from ecoplan.network.graph import WalkGraph, build_walk_graph
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.ranking import components as C
@@ -29,7 +30,6 @@ from ecoplan.ranking.explain import combine
 from ecoplan.ranking.measures import measure_sites
 from ecoplan.ranking.reach import REACH_COLUMNS, origin_table, site_reach
 from ecoplan.ranking.weights import Weights, resolve_weights
-from ecoplan.settings import need as need_cfg
 from ecoplan.settings import ranking as ranking_cfg
 from ecoplan.sites.build import Sites
 
@@ -111,9 +111,7 @@ def score_sites(sites: Sites, layers: OsmLayers, *, graph: WalkGraph | None = No
         m = m.join(_reach(graph, ents, cand, areas, layers, origins, deciles, limit_m, notes))
         parts.insert(0, C.reach(m, deciles=deciles, minutes=minutes))
         available.insert(0, "reach")
-        if areas.get("need_source", pd.Series(dtype=object)).astype(str).str.startswith(
-                "IoD").any():
-            attributions.append(need_cfg.IOD_ATTRIBUTION)
+        attributions.extend(need_attributions(areas))
     else:
         m = m.assign(**{c: np.nan for c in REACH_COLUMNS})
     no_ent = int((cand["n_entrances"] == 0).sum())

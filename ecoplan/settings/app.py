@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Final
 
-from ecoplan.settings import need as need_cfg
-
 # --- Offline assets (served by Streamlit static serving, see ecoplan.app.assets) -------------
 
 #: Sub-folder of the app's ``static/`` folder that holds the copied third-party files; one
@@ -28,11 +26,6 @@ STATIC_URL_PREFIX: Final = "/app/static"
 # --- Attribution ------------------------------------------------------------------------------
 
 ATTRIBUTION_OSM: Final = "© OpenStreetMap contributors"  # ODbL attribution, required on OSM maps
-#: Attribution written into every exported row (CSV column / GeoPackage field
-#: ``attribution``): results derive from OpenStreetMap (ODbL) and the English Indices of
-#: Deprivation / ONS boundaries (OGL v3). A column, not a comment line, so every CSV reader
-#: keeps it.
-EXPORT_ATTRIBUTION: Final = f"{ATTRIBUTION_OSM} (ODbL); {need_cfg.IOD_ATTRIBUTION}"
 
 # --- Uploads ------------------------------------------------------------------------------------
 

@@ -49,7 +49,6 @@ from ecoplan.app import gaps_logic as logic
 from ecoplan.app import style as app_style
 from ecoplan.errors import EcoplanError
 from ecoplan.settings import access as access_cfg
-from ecoplan.settings import app as app_cfg
 from ecoplan.settings import network as net_cfg
 
 MAP_KEY = "gaps_map"
@@ -549,7 +548,7 @@ def _downloads(result: AccessResult, deciles: int, w: WhatIf | None) -> None:
     st.caption("Every figure both ways: plain columns = confirmed public access, "
                "`…_incl_unknown` = including access unknown; `partial` marks areas mostly "
                "outside the OSM data. Every row carries an `attribution` column: "
-               + app_cfg.EXPORT_ATTRIBUTION
+               + str(table["attribution"].iloc[0] if len(table) else "")
                + " Text cells that a spreadsheet would run as a formula are prefixed with '.")
 
 
