@@ -65,6 +65,19 @@ def test_specialist_and_untagged_hospitals_are_never_an_emergency_department():
                                        "emergency_department"]
 
 
+def test_specialist_clinics_are_not_urgent_care():
+    """Seen in the demo extract: a hypnotherapist and a plastic-surgery clinic listed as
+    "urgent care & clinics". Only untagged, general or urgent-care clinics count."""
+    df = pd.DataFrame({
+        "amenity": ["clinic", "clinic", None, "clinic", None, "clinic"],
+        "healthcare": ["yes", None, "clinic", "clinic", "urgent_care", None],
+        "healthcare:speciality": ["plastic_surgery", None, "hypnosis; herbalism",
+                                  "general;dermatology", "orthopaedics", " Walk_In "],
+    })
+    assert list(help_category(df)) == ["", "urgent_care", "", "urgent_care", "urgent_care",
+                                       "urgent_care"]
+
+
 def test_missing_columns_are_tolerated():
     # no 'information', 'healthcare' or 'club' columns at all
     df = pd.DataFrame({"amenity": ["pharmacy", "doctors"], "tourism": [None, None]})

@@ -136,6 +136,13 @@ GENERAL_SPECIALITIES: Final[frozenset[str]] = frozenset({
     "general", "emergency", "trauma", "accident_and_emergency", "emergency_medicine",
     "intensive", "surgery", "internal",
 })
+#: healthcare:speciality values that keep a clinic in "urgent care & clinics": general and
+#: emergency care as for hospitals, plus walk-in/urgent care (OSM wiki Key:healthcare:speciality;
+#: our choice). A clinic tagged only with others (hypnosis, plastic surgery, osteopathy) is
+#: left out; an untagged clinic stays (most walk-in and GP-led clinics carry no speciality).
+GENERAL_CLINIC_SPECIALITIES: Final[frozenset[str]] = GENERAL_SPECIALITIES | frozenset({
+    "urgent_care", "walk_in", "primary_care", "family_medicine",
+})
 #: Name words that mark a specialist hospital when no speciality is tagged (our choice, from
 #: the hospital names that appeared as "A&E" in a city extract: psychiatric units, hospices).
 SPECIALIST_NAME_WORDS: Final[tuple[str, ...]] = (

@@ -94,23 +94,33 @@ def _is_visitor_centre(df: pd.DataFrame) -> pd.Series:
 def specialist_hospital(df: pd.DataFrame) -> pd.Series:
     """Hospitals whose tags (healthcare:speciality) or, untagged, name say they are specialist."""
     spec = tag(df, "healthcare:speciality").str.lower()
-    parts = spec.str.split(";").map(lambda xs: {x.strip() for x in xs if x.strip()})
-    by_tag = parts.map(lambda xs: bool(xs) and not (xs & support_cfg.GENERAL_SPECIALITIES))
     by_name = (spec == "") & _words(df, support_cfg.SPECIALIST_NAME_WORDS, ("name",))
-    return by_tag.astype(bool) | by_name
+    return _specialist_by_tag(spec, support_cfg.GENERAL_SPECIALITIES) | by_name
+
+
+def _specialist_by_tag(spec: pd.Series, general: frozenset[str]) -> pd.Series:
+    """A speciality list (``a;b``) is tagged and names none of the ``general`` ones."""
+    parts = spec.str.split(";").map(lambda xs: {x.strip() for x in xs if x.strip()})
+    return parts.map(lambda xs: bool(xs) and not (xs & general)).astype(bool)
 
 
 def help_category(df: pd.DataFrame) -> pd.Series:
     """Help category key per row ('' = none).
 
     A hospital is an emergency department only when OSM says so (``emergency=yes``) and it is
-    not specialist; every other hospital is 'hospital' (its label says no A&E is mapped).
+    not specialist; every other hospital is 'hospital' (its label says no A&E is mapped). A
+    clinic tagged with only specialist care (hypnosis, cosmetic surgery, osteopathy…) is no
+    help in a walk's emergency and is left out of "urgent care & clinics".
     """
     cat = pd.Series("", index=df.index, dtype=object)
     for key, _label, _radius, _n, rules in support_cfg.HELP_CATEGORIES:
         hit = rule_mask(df, rules) & (cat == "")
         if key == "emergency_department":
             hit &= tag(df, "emergency").isin(support_cfg.EMERGENCY_YES) & ~specialist_hospital(df)
+        elif key == "urgent_care":
+            spec = tag(df, "healthcare:speciality").str.lower()
+            hit &= (tag(df, "healthcare") == "urgent_care") | ~_specialist_by_tag(
+                spec, support_cfg.GENERAL_CLINIC_SPECIALITIES)
         cat[hit] = key
     return cat
 
