@@ -107,6 +107,8 @@ def test_formatters():
     assert fmt.people(42.4) == "42" and fmt.people(156) == "160"
     assert fmt.metres(123) == "120 m" and fmt.metres(1730) == "1.7 km"
     assert fmt.pct(0.626) == "63 %" and fmt.hectares(892.4) == "892 ha"
+    assert [fmt.pct(x) for x in (0, 0.001, 0.006, 0.994, 0.996, 1)] == [
+        "0 %", "<1 %", "1 %", "99 %", ">99 %", "100 %"]
     assert fmt.display_name("", "w1-2", "coast;beach") == "unnamed coast (w1-2)"
 
 

@@ -26,8 +26,16 @@ def people(x: float) -> str:
 
 
 def pct(share: float) -> str:
-    """A share 0..1 as a whole percentage ("62 %")."""
-    return f"{round(float(share) * 100):d} %"
+    """A share 0..1 as a whole percentage ("62 %"). "0 %" and "100 %" are kept for none and
+    all: a sliver reads "<1 %" and almost all ">99 %", so "0 % natural cover (lake, scrub)"
+    never names cover it says is not there."""
+    s = float(share)
+    whole = round(s * 100)
+    if whole == 0 and s > 0:
+        return "<1 %"
+    if whole == 100 and s < 1:
+        return ">99 %"
+    return f"{whole:d} %"
 
 
 def metres(m: float) -> str:
