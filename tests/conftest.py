@@ -51,3 +51,24 @@ def demo_layers():
     from ecoplan.osm.demo import demo_layers as load
 
     return load()
+
+
+@pytest.fixture
+def demo_need_args(tmp_path, demo_layers) -> list[str]:
+    """CLI options for a need layer of the user's own over the demo area (Helsinki: not
+    England, not IoD): four strips west to east, ``zone`` ids, ``need`` (higher = more need;
+    the second strip is the neediest, decile 3 of 4 areas) and ``people``."""
+    import geopandas as gpd
+    import numpy as np
+    from shapely.geometry import box
+
+    w, s, e, n = demo_layers.ways.total_bounds
+    x = np.linspace(w, e, 5)
+    zones = gpd.GeoDataFrame({"zone": ["z1", "z2", "z3", "z4"], "need": [3.0, 7.0, 5.0, 1.0],
+                              "people": [500, 800, 600, 400]},
+                             geometry=[box(x[i], s, x[i + 1], n) for i in range(4)],
+                             crs="EPSG:4326")
+    path = tmp_path / "zones.geojson"
+    zones.to_file(path, driver="GeoJSON")
+    return ["--areas", str(path), "--id-column", "zone", "--need-column", "need",
+            "--higher-is-worse", "--population-column", "people"]

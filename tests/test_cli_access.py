@@ -192,26 +192,29 @@ def test_a_clip_box_marks_areas_mostly_outside_as_partial(inputs, capsys) -> Non
     assert "are included in the headline figures" in capsys.readouterr().out
 
 
-def test_own_need_layer_carries_no_ogl_notice(tmp_path, capsys) -> None:
+def test_own_need_layer_carries_no_ogl_notice(tmp_path, demo_need_args, capsys) -> None:
     """A user's own need layer (here zones over the demo area, outside England) is not IoD
     data: neither the summary nor the exported rows claim the Open Government Licence."""
-    from shapely.geometry import box
-
-    from ecoplan.osm.demo import demo_layers
-
-    w, s, e, n = demo_layers().ways.total_bounds
-    mid = (w + e) / 2
-    zones = gpd.GeoDataFrame({"zone": ["west", "east"], "need": [3.0, 7.0],
-                              "people": [500, 800]},
-                             geometry=[box(w, s, mid, n), box(mid, s, e, n)], crs="EPSG:4326")
-    path, out = tmp_path / "zones.geojson", tmp_path / "access.csv"
-    zones.to_file(path, driver="GeoJSON")
-    assert main(["access", "demo", "--areas", str(path), "--id-column", "zone",
-                 "--need-column", "need", "--higher-is-worse", "--population-column", "people",
-                 "--no-cache", "--out", str(out)]) == 0
+    out = tmp_path / "access.csv"
+    assert main(["access", "demo", *demo_need_args, "--no-cache", "--out", str(out)]) == 0
     text = capsys.readouterr().out
     assert "© OpenStreetMap contributors" in text
     assert "Open Government Licence" not in text and "Office for National" not in text
     rows = pd.read_csv(out)
-    assert len(rows) == 2
+    assert len(rows) == 4
     assert set(rows["attribution"]) == {"© OpenStreetMap contributors (ODbL)."}
+
+
+def test_deprivation_files_given_in_one_flag_or_repeated_are_the_same(tmp_path) -> None:
+    """``--deprivation A B`` and ``--deprivation A --deprivation B`` keep both files (a
+    repeated flag used to keep only the last)."""
+    from ecoplan.cli import build_parser
+
+    parser = build_parser()
+    for command in ("access", "gaps", "whatif", "rank"):
+        extra = {"whatif": ["--add-site", "x.geojson"], "rank": ["--purpose", "therapy"]}
+        one = parser.parse_args([command, "demo", "--deprivation", "a.csv", "b.csv",
+                                 *extra.get(command, [])])
+        two = parser.parse_args([command, "demo", "--deprivation", "a.csv",
+                                 "--deprivation", "b.csv", *extra.get(command, [])])
+        assert one.deprivation == two.deprivation == ["a.csv", "b.csv"], command

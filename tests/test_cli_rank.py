@@ -39,6 +39,11 @@ def test_demo_therapy_ranking_writes_geojson(tmp_path, capsys):
      "unknown weight name(s) 'quiet': use reach, nature, calm, facilities"),
     (["--purpose", "therapy", "--weights", "calm=-1"], "must be 0 or a positive number"),
     (["--purpose", "therapy", "--areas", "x.geojson"], "give --areas and --deprivation"),
+    (["--purpose", "public-health", "--need-column", "need", "--higher-is-worse"],
+     "--need-column need(s) --areas FILE"),
+    (["--purpose", "public-health", "--population", "p.csv"], "--population need(s) --areas"),
+    (["--purpose", "public-health", "--areas", "x.geojson", "--id-column", "zone",
+      "--need-column", "need"], "--need-column needs --higher-is-worse or --lower-is-worse"),
     (["--purpose", "therapy", "--out", "ranked.xlsx"], "use a .csv, .geojson, .json or .gpkg"),
     (["--purpose", "group-walk", "--deciles", "11"], "--deciles 11"),
     (["--purpose", "group-walk", "--profile", "sprint"], "Unknown walking speed profile"),
@@ -47,6 +52,21 @@ def test_user_errors_are_one_line_exit_2(argv, needle, capsys):
     assert main(["rank", "demo", *argv]) == 2
     err = capsys.readouterr().err
     assert needle in err and err.count("\n") == 1
+
+
+def test_public_health_with_a_need_layer_of_ones_own(tmp_path, demo_need_args, capsys):
+    """Reach works with any need layer (not only the IoD), and says which one it ranks by;
+    no OGL notice is claimed for it."""
+    out = tmp_path / "ranked.csv"
+    assert main(["rank", "demo", *demo_need_args, "--purpose", "public-health", "--top", "3",
+                 "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "deprived = deciles of 'need' 1–3" in text
+    assert "Open Government Licence" not in text and "OpenStreetMap" in text
+    df = pd.read_csv(out)
+    assert len(df) == 3 and (df["reach_deprived_people"] > 0).all()
+    assert df["explanation"].str.contains("Reaches [0-9,]+ people in the 30 % most",
+                                          regex=True).all()
 
 
 def test_public_health_on_the_island_with_iod(tmp_path, capsys):

@@ -39,10 +39,12 @@ def equity_strings(equity: pd.DataFrame) -> pd.DataFrame:
 
 
 def priority_title(gaps: pd.DataFrame, variant: str, deciles: int) -> str:
-    return (f"Gap priorities ({label(variant)}): {len(gaps)} area(s) in tiers 1–2 "
-            f"(deprived = decile ≤ {deciles}; tests: a {access_cfg.PRIORITY_WALK_MINUTES:g}-minute "
-            f"walk to green/blue space and to a park, and to ≥{access_cfg.PRIORITY_LARGE_HA:g} ha "
-            "green space):")
+    """The list's heading; with no area in it, a full sentence (no list follows)."""
+    n = len(gaps)
+    return (f"Gap priorities ({label(variant)}): {f'{n} area(s)' if n else 'no area'} in "
+            f"tiers 1–2 (deprived = decile ≤ {deciles}; tests: a "
+            f"{access_cfg.PRIORITY_WALK_MINUTES:g}-minute walk to green/blue space and to a "
+            f"park, and to ≥{access_cfg.PRIORITY_LARGE_HA:g} ha green space){':' if n else '.'}")
 
 
 def priority_strings(gaps: pd.DataFrame) -> pd.DataFrame:

@@ -9,32 +9,19 @@ import argparse
 
 import pandas as pd
 
-from ecoplan.cli.common import add_source_args, load_from_args
+from ecoplan.cli.common import (
+    add_need_args,
+    add_source_args,
+    check_need_column,
+    load_from_args,
+)
 
 
 def add_access_args(p: argparse.ArgumentParser) -> None:
     """SOURCE, areas/need files, speed and caching options."""
     add_source_args(p)
     p.set_defaults(areas_required=True)  # unless --la fills it (ecoplan.cli.la)
-    p.add_argument("--areas", metavar="FILE",
-                   help="area boundaries (GeoJSON/GeoPackage/shapefile, any CRS), e.g. LSOAs; "
-                        "or a generic need layer with --need-column")
-    p.add_argument("--deprivation", nargs="+", default=[], metavar="FILE",
-                   help="IoD 2019 File 1/2/6 or IoD 2025 CSV(s)")
-    p.add_argument("--population", metavar="FILE",
-                   help="population per area (IoD 2019 File 6 or area_code,population CSV)")
-    p.add_argument("--lookup", metavar="FILE", help="ONS LSOA 2011→2021 lookup CSV")
-    p.add_argument("--id-column", metavar="COL", help="area code column in --areas")
-    p.add_argument("--name-column", metavar="COL", help="area name column in --areas")
-    p.add_argument("--need-column", metavar="COL",
-                   help="generic need layer: the numeric need column in --areas")
-    worse = p.add_mutually_exclusive_group()
-    worse.add_argument("--higher-is-worse", dest="higher_is_worse", action="store_true",
-                       default=None, help="generic layer: higher values = more need")
-    worse.add_argument("--lower-is-worse", dest="higher_is_worse", action="store_false",
-                       help="generic layer: lower values = more need")
-    p.add_argument("--population-column", metavar="COL",
-                   help="generic layer: population column in --areas")
+    add_need_args(p)
     speed = p.add_mutually_exclusive_group()
     speed.add_argument("--speed", metavar="KMH", type=float, help="walking speed in km/h")
     speed.add_argument("--profile", metavar="NAME",
@@ -52,10 +39,7 @@ def add_access_args(p: argparse.ArgumentParser) -> None:
 def inputs_from_args(args: argparse.Namespace):
     from ecoplan.access.pipeline import AccessInputs
 
-    if args.need_column and args.higher_is_worse is None:
-        from ecoplan.errors import InputFileError
-
-        raise InputFileError("--need-column needs --higher-is-worse or --lower-is-worse.")
+    check_need_column(args)
     return AccessInputs(
         source=args.source, areas=args.areas, deprivation=tuple(args.deprivation),
         population=args.population, lookup=args.lookup, id_column=args.id_column,

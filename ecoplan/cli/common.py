@@ -92,4 +92,40 @@ def _fmt(layers: OsmLayers) -> str:
     return f"{w:.4f},{s:.4f},{e:.4f},{n:.4f}"
 
 
-__all__ = ["add_source_args", "load_from_args", "Loaded", "box"]
+def add_need_args(p: argparse.ArgumentParser) -> None:
+    """Where people live and who needs access most: boundaries with the IoD files, or a need
+    layer of the user's own (any country) — the same options on every command that reads
+    them, loaded by the one loader (:func:`ecoplan.need.load.load_need_areas`)."""
+    p.add_argument("--areas", metavar="FILE",
+                   help="area boundaries (GeoJSON/GeoPackage/shapefile, any CRS), e.g. LSOAs; "
+                        "or a generic need layer with --need-column")
+    # "extend": `--deprivation A B` and `--deprivation A --deprivation B` both keep A and B
+    p.add_argument("--deprivation", nargs="+", action="extend", default=[], metavar="FILE",
+                   help="IoD 2019 File 1/2/6 or IoD 2025 CSV(s)")
+    p.add_argument("--population", metavar="FILE",
+                   help="population per area (IoD 2019 File 6 or area_code,population CSV)")
+    p.add_argument("--lookup", metavar="FILE", help="ONS LSOA 2011→2021 lookup CSV")
+    p.add_argument("--id-column", metavar="COL", help="area code column in --areas")
+    p.add_argument("--name-column", metavar="COL", help="area name column in --areas")
+    p.add_argument("--need-column", metavar="COL",
+                   help="generic need layer: the numeric need column in --areas")
+    worse = p.add_mutually_exclusive_group()
+    worse.add_argument("--higher-is-worse", dest="higher_is_worse", action="store_true",
+                       default=None, help="generic layer: higher values = more need")
+    worse.add_argument("--lower-is-worse", dest="higher_is_worse", action="store_false",
+                       help="generic layer: lower values = more need")
+    p.add_argument("--population-column", metavar="COL",
+                   help="generic layer: population column in --areas")
+
+
+
+def check_need_column(args: argparse.Namespace) -> None:
+    """A need layer's direction must be said: a guess would rank the areas upside down."""
+    if args.need_column and args.higher_is_worse is None:
+        from ecoplan.errors import InputFileError
+
+        raise InputFileError("--need-column needs --higher-is-worse or --lower-is-worse.")
+
+
+__all__ = ["add_need_args", "add_source_args", "check_need_column", "load_from_args", "Loaded",
+           "box"]

@@ -6,7 +6,12 @@ import argparse
 import time
 from pathlib import Path
 
-from ecoplan.cli.common import add_source_args, load_from_args
+from ecoplan.cli.common import (
+    add_need_args,
+    add_source_args,
+    check_need_column,
+    load_from_args,
+)
 from ecoplan.settings import ranking as ranking_cfg
 
 OUT_SUFFIXES = (".csv", ".geojson", ".json", ".gpkg")
@@ -24,12 +29,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--weights", metavar="K=V,...",
                    help=f"change weights, e.g. calm=2,privacy=0 (names: "
                         f"{', '.join(ranking_cfg.COMPONENTS)}); they are normalised to sum 1")
-    p.add_argument("--areas", metavar="FILE",
-                   help="area boundaries (e.g. LSOA GeoJSON); with --deprivation enables reach")
-    p.add_argument("--deprivation", metavar="FILE", action="append",
-                   help="IoD file (File 1, File 2, IoD2025 table); repeat for more files")
-    p.add_argument("--population", metavar="FILE",
-                   help="population by area (e.g. IoD2019 File 6)")
+    add_need_args(p)  # --areas with the IoD files or a need layer of one's own: enables reach
     p.add_argument("--minutes", type=float, default=ranking_cfg.DEFAULT_MINUTES,
                    help="walking time for reach, minutes (default %(default)g)")
     speed = p.add_mutually_exclusive_group()
@@ -63,11 +63,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.out:
         check_output(args.out, OUT_SUFFIXES, label="--out")
-    if bool(args.areas) != bool(args.deprivation):
-        raise InputFileError("give --areas and --deprivation together (boundaries and the IoD "
-                             "file), or neither")
-    if args.population and not args.areas:
-        raise InputFileError("--population needs --areas and --deprivation")
+    _check_need_args(args)
     if args.top < 0:
         raise InputFileError(f"--top {args.top}: give 0 (all) or a positive number")
     if not 1 <= args.deciles <= 10:
@@ -99,8 +95,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"{args.purpose} ranking of {len(scores.table)} sites — weights: "
           f"{ranked.weights.describe()}")
     if "reach" in scores.available:
+        ranked_by = (f"deciles of '{args.need_column}'" if args.need_column
+                     else "IoD deciles")
         print(f"reach: walking {scores.minutes:g} min at {scores.speed_kmh:g} km/h "
-              f"({scores.limit_m:,.0f} m), deprived = IoD deciles 1–{scores.deciles}")
+              f"({scores.limit_m:,.0f} m), deprived = {ranked_by} 1–{scores.deciles}")
     for note in ranked.notes:
         print(f"note: {word(note, 'cli')}")
     for i, row in table.iterrows():
@@ -117,15 +115,33 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_areas(args: argparse.Namespace):
-    from ecoplan.need.areas import build_areas
-    from ecoplan.need.boundaries import read_boundaries
-    from ecoplan.need.iod import load_iod
-    from ecoplan.need.population import read_population
+def _check_need_args(args: argparse.Namespace) -> None:
+    """Reach needs the areas and what says which are deprived; half of it is a mistake."""
+    from ecoplan.errors import InputFileError
 
-    need = load_iod(*args.deprivation)
-    pop = read_population(args.population) if args.population else None
-    result = build_areas(read_boundaries(args.areas), need, population=pop)
+    need = bool(args.deprivation or args.need_column)
+    if args.areas and not need:
+        raise InputFileError("give --areas and --deprivation together (boundaries and the IoD "
+                             "files), or --areas with --need-column for a need layer of your "
+                             "own, or neither")
+    given = [flag for flag, value in (
+        ("--deprivation", args.deprivation), ("--need-column", args.need_column),
+        ("--population", args.population), ("--lookup", args.lookup),
+        ("--population-column", args.population_column)) if value]
+    if given and not args.areas:
+        raise InputFileError(f"{' and '.join(given)} need(s) --areas FILE: the areas whose "
+                             "need they describe")
+    check_need_column(args)
+
+
+def _load_areas(args: argparse.Namespace):
+    """The areas the way ``ecoplan access`` loads them (one loader, any need layer)."""
+    from ecoplan.need.load import load_need_areas
+
+    result = load_need_areas(
+        args.areas, tuple(args.deprivation), population=args.population, lookup=args.lookup,
+        id_column=args.id_column, name_column=args.name_column, need_column=args.need_column,
+        higher_is_worse=args.higher_is_worse, population_column=args.population_column)
     for w in result.warnings:
         print(f"note: {w}")
     return result.areas
