@@ -118,6 +118,11 @@ def test_forecast_for_another_place_is_not_used(winter):
     res = check_programme(winter, lambda lat, lon: far, today=_today(winter))
     v = res.verdicts[1]
     assert v.level == CHECK and "km from" in v.summary
+    # ... and that is what every session is told, even one after the forecast's last day
+    # (a newer forecast for the same wrong place would not help)
+    assert all(res.verdicts[k].level == CHECK and "km from" in res.verdicts[k].summary
+               for k in res.verdicts if k > 1 and res.verdicts[k].level == CHECK)
+    assert any("km from" in res.verdicts[k].summary for k in res.verdicts if k > 1)
 
 
 def test_no_forecast_says_when_to_check(winter):

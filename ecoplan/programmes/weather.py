@@ -95,11 +95,7 @@ def session_verdict(fc: Any, start: datetime, minutes: int, site: PoolSite, grou
     now = datetime.now(start.tzinfo).isoformat(timespec="seconds")
     day = start.date()
     if not fc.is_manual:
-        dates = fc.dates()
-        if dates and day > dates[-1]:
-            v = later(day, today, f"the forecast ends on {dates[-1]:%-d %b}")
-            return Verdict(v.level, v.summary, v.reasons, checked_at=now,
-                           check_from=v.check_from)
+        # Another place first: a forecast for the wrong place is no use on any date.
         if (fc.latitude is not None and fc.longitude is not None and site.lat is not None
                 and site.lon is not None):
             km = haversine_m(site.lat, site.lon, fc.latitude, fc.longitude) / 1000
@@ -107,6 +103,11 @@ def session_verdict(fc: Any, start: datetime, minutes: int, site: PoolSite, grou
                 why = (f"the forecast is for {fc.latitude:.2f}, {fc.longitude:.2f}, {km:,.0f} km "
                        f"from {site.name}")
                 return Verdict(CHECK, f"check again: {why}", (why,), checked_at=now)
+        dates = fc.dates()
+        if dates and day > dates[-1]:
+            v = later(day, today, f"the forecast ends on {dates[-1]:%-d %b}")
+            return Verdict(v.level, v.summary, v.reasons, checked_at=now,
+                           check_from=v.check_from)
     try:
         a = assess(fc, Session(start, int(minutes)), site_context(site), group)
     except EcoplanError as err:
