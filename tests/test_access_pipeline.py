@@ -458,3 +458,19 @@ def test_a_bad_need_file_fails_the_same_with_forked_steps(tmp_path):
         errors.append(str(err.value))
     assert errors[0] == errors[1]
     assert not parallel._PENDING
+
+
+def test_a_bbox_reaching_past_the_file_counts_only_ground_with_data(iow_pbf) -> None:
+    """``--bbox`` extent = the box within the box the file declares (header), so areas
+    beyond the extract's edge are not "inside the data" just because the box reaches there."""
+    from ecoplan.access.pipeline import clip_extent
+
+    bbox = {"bbox": "-2.5,50.6,-1.2,50.7"}  # reaches 0.84° west of the island's extract
+    assert clip_extent(bbox).bounds == pytest.approx((-2.5, 50.6, -1.2, 50.7))
+    assert clip_extent(bbox, str(iow_pbf)).bounds == pytest.approx(
+        (-1.6591, 50.6, -1.2, 50.7), abs=1e-4)
+    inside = {"bbox": "-1.3,50.65,-1.2,50.7"}
+    assert clip_extent(inside, str(iow_pbf)).bounds == pytest.approx((-1.3, 50.65, -1.2, 50.7))
+    demo = clip_extent({"bbox": "24.9,60.16,24.94,60.17"}, "demo").bounds
+    assert demo == pytest.approx((24.9352, 60.1642, 24.94, 60.17), abs=1e-4)
+    assert clip_extent({}, str(iow_pbf)) is None

@@ -125,3 +125,21 @@ def test_demo_area(tmp_path):
     assert main(["sites", "demo", "--out", str(out)]) == 0
     data = json.loads(out.read_text())
     assert len(data["features"]) > 10
+
+
+def test_a_bbox_outside_the_demo_names_where_its_data_is(tmp_path, capsys):
+    """The message gives the data's real extent (it said "covers nan,nan,nan,nan")."""
+    assert main(["sites", "demo", "--bbox", "0,0,0.1,0.1"]) == 2
+    err = capsys.readouterr().err
+    assert "lies outside the data in demo" in err and "nan" not in err
+    assert "it covers W,S,E,N 24.9352,60.1642,24.9534,60.1791" in err
+
+
+def test_a_bbox_larger_than_overpass_allows_still_cuts_a_local_file(iow_pbf, tmp_path, capsys):
+    """The 2,500 km² limit is Overpass's (a public server); cutting a local file has none —
+    a county's box on a national extract must work. This box (~ 27,000 km²) holds the island."""
+    out = tmp_path / "all.geojson"
+    assert main(["sites", str(iow_pbf), "--bbox", "-2.5,50.2,-0.2,51.2", "--out",
+                 str(out)]) == 0
+    assert "km² limit" not in capsys.readouterr().err
+    assert len(gpd.read_file(out)) > 900  # the whole island's sites

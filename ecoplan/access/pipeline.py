@@ -134,15 +134,29 @@ def _memo(files_key: str, need_key: str | None = None) -> str | None:
     return need_key
 
 
-def clip_extent(clip: dict[str, Any]) -> shapely.Geometry | None:
+def clip_extent(clip: dict[str, Any], source: str | None = None) -> shapely.Geometry | None:
     """The data's extent when a ``--bbox`` clip was given (ways crossing its edge are kept
-    whole, so the network's own bounding box would be larger than the data really is)."""
+    whole, so the network's own bounding box would be larger than the data really is): the
+    box, within the box the source file declares — a box reaching past the file's edge must
+    not count ground with no data as inside it."""
     if clip.get("bbox"):
-        from ecoplan.osm.geocode import parse_bbox
+        from ecoplan.osm.geocode import parse_clip_bbox
 
-        w, s, e, n = parse_bbox(clip["bbox"])
-        return shapely.box(w, s, e, n)
+        box = shapely.box(*parse_clip_bbox(clip["bbox"]))
+        declared = _declared_bounds(source) if source else None
+        return box.intersection(shapely.box(*declared)) if declared else box
     return None
+
+
+def _declared_bounds(source: str) -> tuple[float, float, float, float] | None:
+    """The box a source file's header declares (the demo's file for ``demo``), else None."""
+    from ecoplan.osm.pbf import header_bounds
+
+    if source == "demo":
+        from ecoplan.osm.demo import demo_pbf_path
+
+        return header_bounds(demo_pbf_path())
+    return header_bounds(source) if Path(source).is_file() else None
 
 
 def cache_parts(source: str, need_key: str, speed_kmh: float, step_free: bool,
@@ -260,7 +274,7 @@ def _run_access(inputs: AccessInputs, load_layers: Callable[[], OsmLayers], *,
         t = time.perf_counter()
         result = measure_access(layers, sites, areas, speed_kmh=inputs.speed_kmh,
                                 step_free=inputs.step_free, graph=graph, origins=origins,
-                                extent=clip_extent(inputs.clip))
+                                extent=clip_extent(inputs.clip, inputs.source))
         steps["standards + areas"] = time.perf_counter() - t
         held.update(layers=layers, sites=sites, graph=graph, areas=areas)
         return result.with_info(steps=dict(steps))

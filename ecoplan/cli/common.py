@@ -46,9 +46,9 @@ def load_from_args(args: argparse.Namespace,
     t0 = time.perf_counter()
     bbox = None
     if args.bbox:
-        from ecoplan.osm.geocode import parse_bbox
+        from ecoplan.osm.geocode import parse_clip_bbox
 
-        bbox = parse_bbox(args.bbox)
+        bbox = parse_clip_bbox(args.bbox)
     if args.place is not None and not args.place.strip():
         raise AreaError("--place needs a place name, e.g. --place Newport (or leave it out)")
     if getattr(args, "la_area", None) is not None:
@@ -62,7 +62,7 @@ def load_from_args(args: argparse.Namespace,
     layers = load_layers(args.source, bbox=bbox, derive=derive, prepare=prepare)
     if bbox is not None and len(layers.ways) == 0 and len(layers.features) == 0:
         raise AreaError(f"the bbox {args.bbox} lies outside the data in {args.source}; "
-                        f"the file covers {_fmt(layers)}")
+                        f"{_extent_of(args.source)}")
     if args.place:
         from ecoplan.osm.places import find_place
 
@@ -84,12 +84,22 @@ def _print_notes(layers: OsmLayers) -> None:
         print(f"note: {note}")
 
 
-def _fmt(layers: OsmLayers) -> str:
-    try:
-        w, s, e, n = layers.bounds
-    except ValueError:
-        return "nothing"
-    return f"{w:.4f},{s:.4f},{e:.4f},{n:.4f}"
+def _extent_of(source: str) -> str:
+    """Where the unclipped source's data lies, for a message — from its header (the clipped
+    layers are empty by then, and reading the whole file again only to say so is too slow)."""
+    from ecoplan.osm.load import DEMO
+    from ecoplan.osm.pbf import header_bounds
+
+    if source == DEMO:
+        from ecoplan.osm.demo import demo_pbf_path
+
+        bounds = header_bounds(demo_pbf_path())
+    else:
+        bounds = header_bounds(source)
+    if bounds is None:
+        return "its header does not say which area it covers (try a bbox inside its towns)"
+    w, s, e, n = bounds
+    return f"it covers W,S,E,N {w:.4f},{s:.4f},{e:.4f},{n:.4f}"
 
 
 def add_need_args(p: argparse.ArgumentParser) -> None:

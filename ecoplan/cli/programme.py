@@ -239,9 +239,9 @@ def _new(args: argparse.Namespace, store_url: str | None) -> int:
                                           tz=args.tz)
     bbox = None
     if args.bbox:
-        from ecoplan.osm.geocode import parse_bbox
+        from ecoplan.osm.geocode import parse_clip_bbox
 
-        bbox = parse_bbox(args.bbox)
+        bbox = parse_clip_bbox(args.bbox)
     source = source_identity(args.source, layers, bbox=bbox, place=args.place)
     programme = build_programme(spec, layers, sites, source=source, planner=planner,
                                 scores=scores, forecast_for=forecast_for,

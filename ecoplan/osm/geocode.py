@@ -59,6 +59,12 @@ def parse_bbox(text: str, *, max_km2: float | None = None) -> Bbox:
     return check_bbox((west, south, east, north), max_km2=max_km2)
 
 
+def parse_clip_bbox(text: str) -> Bbox:
+    """:func:`parse_bbox` for a box that cuts a local file (``--bbox`` on a command): any
+    size, as the size limit is Overpass's, for what a public server is asked to send."""
+    return parse_bbox(text, max_km2=math.inf)
+
+
 def check_bbox(bbox: Bbox, *, max_km2: float | None = None) -> Bbox:
     """Validate a ``(west, south, east, north)`` tuple; see :func:`parse_bbox`."""
     west, south, east, north = (float(v) for v in bbox)

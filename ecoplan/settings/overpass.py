@@ -60,9 +60,10 @@ BACKOFF_TOTAL_MAX_S: Final = 120.0
 
 # --- Area limits ----------------------------------------------------------------------------
 
-#: Largest area fetched from Overpass or accepted as a bbox, km² (our choice: about a large
-#: English county district; bigger areas should come from a Geofabrik .osm.pbf extract, and
-#: overpass-api.de answers such queries slowly or with "out of memory").
+#: Largest area fetched from Overpass, km² (our choice: about a large English county
+#: district; bigger areas should come from a Geofabrik .osm.pbf extract, and overpass-api.de
+#: answers such queries slowly or with "out of memory"). A ``--bbox`` that only cuts a local
+#: file has no limit (``geocode.parse_clip_bbox``).
 MAX_AREA_KM2: Final = 2500.0
 #: Vertices allowed in the Overpass poly:"…" filter, per query (our choice: keeps the query
 #: under ~40 kB even though the polygon is repeated in every statement; the reader clips to
