@@ -243,3 +243,37 @@ def test_live_urls_are_the_default(monkeypatch):
     assert "https://" + FILE6_PATH.lstrip("/") == cat["iod2019_file6"].url
     assert "https://" + INDEX_PATH.lstrip("/") == cat["geofabrik_index"].url
     assert os.environ.get("ECOPLAN_DATA_MIRROR") is None
+
+
+def test_a_failed_download_says_what_to_do(tmp_path, monkeypatch):
+    """After its retries, a failure names the source and the remedy for its kind: a busy
+    service (HTTP 503 every time) → try later; no connection → the connection or a mirror."""
+    require_shared(IOW_PBF)
+    monkeypatch.setenv("ECOPLAN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ECOPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    with DataMirror(faults={LOOKUP_PATH: [503] * 10}) as mirror:
+        monkeypatch.setenv("ECOPLAN_DATA_MIRROR", mirror.url)
+        with pytest.raises(ServiceError) as busy:
+            get_la_data("Isle of Wight", sleep=lambda s: None)
+    text = str(busy.value)
+    assert "(lsoa_lookup)" in text and "HTTP 503" in text and "try again later" in text
+    assert "Files already downloaded are kept" in text
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("ECOPLAN_DATA_MIRROR", f"http://127.0.0.1:{port}")
+    with pytest.raises(ServiceError) as down:
+        get_la_data("Isle of Wight", sleep=lambda s: None)
+    assert "internet connection" in str(down.value) and "ECOPLAN_DATA_MIRROR" in str(down.value)
+
+
+def test_failure_advice_by_kind():
+    from ecoplan.fetch.get import failure
+    from ecoplan.net import HttpFailure
+
+    gone = failure(HttpFailure("IoD 2025 (iod2025)", "status", "HTTP 404", 1, status=404))
+    assert "moved or is no longer published" in str(gone) and "HTTP 404" in str(gone)
+    slow = failure(HttpFailure("x (y)", "timeout", "no answer within 15 s (timeout)", 4))
+    assert "internet connection" in str(slow)

@@ -83,7 +83,33 @@ class Context:
 def get_la_data(query: str, *, offline: bool = False, refresh: bool = False,
                 catalogue: str | Path | None = None, progress: Progress = no_progress,
                 step: Step = _quiet, sleep: Callable[[float], None] = time.sleep) -> Manifest:
-    """Download (or reuse) everything for the authority ``query`` names; return its manifest."""
+    """Download (or reuse) everything for the authority ``query`` names; return its manifest.
+
+    A download that fails after its retries says what to do about it (:func:`failure`)."""
+    try:
+        return _get_la_data(query, offline=offline, refresh=refresh, catalogue=catalogue,
+                            progress=progress, step=step, sleep=sleep)
+    except net.HttpFailure as err:
+        raise failure(err) from None
+
+
+def failure(err: net.HttpFailure) -> ServiceError:
+    """``err`` with what the user can do about it, by kind of failure."""
+    if err.kind == "status" and err.status in (401, 403, 404, 410):
+        todo = ("the file has moved or is no longer published there: check for a newer "
+                "ecoplan (its data catalogue names the sources), or download the file by hand "
+                "and point ECOPLAN_DATA_MIRROR at a copy (see data/README.md)")
+    elif err.kind == "status":
+        todo = "the service is having trouble: try again later"
+    else:
+        todo = ("check this computer's internet connection (a proxy or firewall may block the "
+                "site), or use a mirror with ECOPLAN_DATA_MIRROR (see data/README.md)")
+    return ServiceError(f"{err} — {todo}. Files already downloaded are kept: asking again "
+                        "fetches only what is missing.")
+
+
+def _get_la_data(query: str, *, offline: bool, refresh: bool, catalogue: str | Path | None,
+                 progress: Progress, step: Step, sleep: Callable[[float], None]) -> Manifest:
     cat = load_catalogue(catalogue)
     ctx = Context(cat, downloads_root(), net.offline_mode(offline), refresh, progress, step,
                   sleep, [])
