@@ -81,3 +81,29 @@ def test_xml_and_pbf_give_the_same_access_evidence(iow_pbf, ryde_xml):
     conf_a = a.entrances.groupby("site_id")["confirmed"].any()
     conf_b = b.entrances.groupby("site_id")["confirmed"].any()
     assert conf_a.sort_index().equals(conf_b.reindex(conf_a.index).sort_index())
+
+
+def test_ways_running_past_the_files_edge_are_cut_there(tmp_path):
+    """An extract cut without whole ways names nodes it does not hold (osmnx refused the file
+    as "not valid OSM XML"). Each such way keeps its longest run of nodes in the file — no
+    straight line across the gap — and an area so cut is left out, with a note."""
+    lon, lat = -1.29, 50.70
+    nodes = "".join(
+        f'<node id="{i}" lat="{lat + i * 1e-4:.7f}" lon="{lon + i * 1e-4:.7f}" version="1"/>'
+        for i in range(1, 8))
+    def way(wid, refs, tags):
+        nd = "".join(f'<nd ref="{r}"/>' for r in refs)
+        tg = "".join(f'<tag k="{k}" v="{v}"/>' for k, v in tags.items())
+        return f'<way id="{wid}" version="1">{nd}{tg}</way>'
+    xml = ('<?xml version="1.0" encoding="UTF-8"?><osm version="0.6">' + nodes
+           + way(10, [1, 2, 3, 99, 4], {"highway": "footway"})  # leaves and re-enters
+           + way(20, [5, 6, 7, 98, 5], {"leisure": "park", "name": "Cut Park"})
+           + way(30, [4, 5], {"highway": "footway"})
+           + way(40, [6, 7], {"highway": "footway"}) + "</osm>")
+    path = tmp_path / "cut.osm"
+    path.write_text(xml, encoding="utf-8")
+    layers = read_xml(path)
+    segs = {tuple(sorted(p)) for p in layers.ways[["u", "v"]].itertuples(index=False)}
+    assert segs == {(1, 2), (2, 3), (4, 5), (6, 7)}  # way 10 keeps 1-2-3, never 3-4
+    assert "Cut Park" not in set(layers.features.get("name", []))
+    assert any("2 way(s) run past the edge of cut.osm" in w for w in layers.source.warnings)

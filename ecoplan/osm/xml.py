@@ -6,8 +6,13 @@ so offline files and online areas go through exactly the same code.
 
 from __future__ import annotations
 
+import os
+import tempfile
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from xml.etree.ElementTree import ParseError
 from xml.sax import SAXParseException
 
@@ -44,14 +49,22 @@ def read_xml(path: str | Path, *, bbox: tuple[float, float, float, float] | None
     area = polygon if polygon is not None else (box(*bbox) if bbox else None)
     # osmnx reads .bz2 itself but not .gz, with no cap and no clear errors: every compressed
     # file is decompressed here, capped, into a temporary plain copy removed afterwards.
+    notes: list[str] = []
     with plain_copy(path, "osm", suffix=".osm") as xml_path:
         _configure_osmnx(ox)
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                graph = ox.graph_from_xml(xml_path, simplify=False, retain_all=True,
-                                          bidirectional=True)
-                feats = _features(ox, xml_path)
+            try:
+                graph, feats = _read_osmnx(ox, xml_path)
+            except ValueError as err:
+                if _MISSING_NODES not in str(err):
+                    raise
+                # Ways reaching past the file's edge (an extract cut without whole ways):
+                # read again with each such way cut at the edge, as the PBF reader does.
+                with _cut_at_edge(xml_path) as (cut_path, n_cut):
+                    graph, feats = _read_osmnx(ox, cut_path)
+                notes.append(f"{n_cut:,} way(s) run past the edge of {path.name} (their "
+                             "nodes beyond it are not in the file) and were cut at the edge; "
+                             "areas among them were left out rather than drawn in part")
         except ox._errors.InsufficientResponseError as err:  # a ValueError: catch it first
             raise AreaError(f"{path.name} holds no OSM data; check the file") from err
         except (SAXParseException, ParseError, ValueError, KeyError) as err:
@@ -71,9 +84,87 @@ def read_xml(path: str | Path, *, bbox: tuple[float, float, float, float] | None
         features=drop_relations(features, incomplete), ways=ways, nodes=nodes, pois=pois,
         buildings=buildings,
         source=L.SourceInfo(source_kind, name, data_date=_newest(feats),
-                            warnings=incomplete_note(incomplete)),
+                            warnings=(*notes, *incomplete_note(incomplete))),
     )
     return result.clip(area) if area is not None else result
+
+
+#: What osmnx says when a way names nodes the file does not hold (osmnx.distance).
+_MISSING_NODES = "missing nodes"
+
+
+def _read_osmnx(ox, xml_path: Path) -> tuple[Any, gpd.GeoDataFrame]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        graph = ox.graph_from_xml(xml_path, simplify=False, retain_all=True,
+                                  bidirectional=True)
+        return graph, _features(ox, xml_path)
+
+
+@contextmanager
+def _cut_at_edge(xml_path: Path) -> Iterator[tuple[Path, int]]:
+    """A temporary copy of ``xml_path`` in which every way that names nodes missing from the
+    file keeps its longest run of nodes that are there (two or more; else it is dropped):
+    never a straight line across the gap, so no path that does not exist. A closed way so
+    cut that is not a path (a park's or a building's outline) is dropped, so no area is
+    drawn in part (as for relations missing members). Yields the copy and how many ways
+    were cut."""
+    import osmium
+
+    present: set[int] = set()
+
+    class Nodes(osmium.SimpleHandler):
+        def node(self, n: Any) -> None:
+            present.add(n.id)
+
+    Nodes().apply_file(str(xml_path), locations=False)
+    fd, name = tempfile.mkstemp(prefix="ecoplan-cut-", suffix=".osm")
+    os.close(fd)
+    out = Path(name)
+    out.unlink()  # osmium's writer makes the file itself
+    cut = 0
+    try:
+        writer = osmium.SimpleWriter(str(out))
+        try:
+            class Copy(osmium.SimpleHandler):
+                def node(self, n: Any) -> None:
+                    writer.add_node(n)
+
+                def way(self, w: Any) -> None:
+                    nonlocal cut
+                    refs = [r.ref for r in w.nodes]
+                    if all(r in present for r in refs):
+                        writer.add_way(w)
+                        return
+                    cut += 1
+                    run = _longest_run(refs, present)
+                    area = refs[0] == refs[-1] and "highway" not in w.tags
+                    if len(run) >= 2 and not area:  # a cut area is no area: left out
+                        writer.add_way(w.replace(nodes=run, tags=dict(w.tags)))
+
+                def relation(self, r: Any) -> None:
+                    writer.add_relation(r)
+
+            Copy().apply_file(str(xml_path), locations=False)
+        finally:
+            writer.close()
+        yield out, cut
+    finally:
+        out.unlink(missing_ok=True)
+
+
+def _longest_run(refs: list[int], present: set[int]) -> list[int]:
+    """The longest stretch of consecutive ``refs`` all in ``present`` (the first if tied)."""
+    best: list[int] = []
+    run: list[int] = []
+    for r in refs:
+        if r in present:
+            run.append(r)
+            if len(run) > len(best):
+                best = list(run)
+        else:
+            run = []
+    return best
 
 
 def _configure_osmnx(ox) -> None:
