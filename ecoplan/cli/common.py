@@ -128,7 +128,6 @@ def add_need_args(p: argparse.ArgumentParser) -> None:
                    help="generic layer: population column in --areas")
 
 
-
 def check_need_column(args: argparse.Namespace) -> None:
     """A need layer's direction must be said: a guess would rank the areas upside down."""
     if args.need_column and args.higher_is_worse is None:
