@@ -72,19 +72,43 @@ class IslandNetwork:
 def island_network() -> IslandNetwork | None:
     """Read the island PBF, load the areas, build the graph and place the origins; None (after
     naming the missing file) when the island or ONS files are absent."""
-    import pandas as pd
+    files = island_files("pbf", "ons_parks")
+    if files is None:
+        return None
+    return place_network(files["pbf"], island_inputs(files), files["ons_parks"])
 
+
+def place_network(pbf: Path, inputs: AccessInputs, ons_csv: Path) -> IslandNetwork:
+    """The same for any place: its PBF, its areas (``inputs``) and an ONS park-distance table
+    (:func:`read_ons_parks`)."""
     from ecoplan.access.pipeline import load_areas
     from ecoplan.need.origins import place_origins
     from ecoplan.network.graph import build_walk_graph
     from ecoplan.osm.pbf import read_pbf
 
-    files = island_files("pbf", "ons_parks")
-    if files is None:
-        return None
-    layers = read_pbf(files["pbf"])
-    areas = load_areas(island_inputs(files))
+    layers = read_pbf(pbf)
+    areas = load_areas(inputs)
     return IslandNetwork(layers=layers, areas=areas, graph=build_walk_graph(layers),
                          origins=place_origins(areas.areas, layers),
-                         ons=pd.read_csv(files["ons_parks"]).set_index("lsoa11cd")[
-                             "average_distance"])
+                         ons=read_ons_parks(ons_csv))
+
+
+def read_ons_parks(path: Path) -> Any:
+    """ONS's average distance to the nearest park, public garden or playing field per LSOA,
+    from a CSV of the published table (``ospublicgreenspacereferencetables.xlsx``, sheet "LSOA
+    Parks and Playing Fields", saved as CSV) or of the shared island extract: the LSOA code
+    column (``lsoa11cd`` / "LSOA code") and the distance column (``average_distance`` /
+    "Average distance to nearest Park, Public Garden, or Playing Field (m)")."""
+    import pandas as pd
+
+    df = pd.read_csv(path)
+    low = {c: str(c).strip().lower() for c in df.columns}
+    code = next((c for c, n in low.items() if n in ("lsoa11cd", "lsoa code", "lsoa_code")),
+                None)
+    dist = next((c for c, n in low.items()
+                 if n == "average_distance" or n.startswith("average distance to nearest")),
+                None)
+    if code is None or dist is None:
+        raise SystemExit(f"{path}: needs an LSOA code column (lsoa11cd or 'LSOA code') and "
+                         f"the average distance column; found {list(df.columns)}")
+    return pd.to_numeric(df.set_index(code)[dist], errors="coerce").dropna()

@@ -36,6 +36,9 @@ tables' companion column is "Average number of Parks, Public Gardens, or Playing
 "straight line" (homes to the nearest park entrance as the crow flies), not the walk.
 
     .venv/bin/python benchmarks/bench_ons_parks.py   # from a worktree: PYTHONPATH=. first
+    # another English place: its extract, LSOA 2011 boundaries and ONS's table as CSV
+    .venv/bin/python benchmarks/bench_ons_parks.py --pbf place.osm.pbf --areas lsoa.geojson \
+        --population File_6.csv.gz --ons ons_parks.csv
 
 Validation, not a target: the constants are not tuned to this island.
 """
@@ -43,6 +46,7 @@ Validation, not a target: the constants are not tuned to this island.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -166,7 +170,30 @@ def explain(outline: pd.Series, ons: pd.Series, areas: gpd.GeoDataFrame) -> pd.I
 
 
 def main() -> int:
-    isl = island_network()
+    import argparse
+
+    ap = argparse.ArgumentParser(description="ecoplan's parks distance against ONS's, per LSOA "
+                                             "(default: the Isle of Wight from ../shared/data)")
+    ap.add_argument("--pbf", help="the place's .osm.pbf extract")
+    ap.add_argument("--areas", help="LSOA 2011 boundaries of the place (ONS's table is on "
+                                    "LSOA 2011 codes)")
+    ap.add_argument("--population", help="population per LSOA (IoD 2019 File 6)")
+    ap.add_argument("--ons", help="ONS's table as CSV: LSOA code + average distance columns")
+    args = ap.parse_args()
+    own = [args.pbf, args.areas, args.ons]
+    if any(own) and not all(own):
+        ap.error("give --pbf, --areas and --ons together (or none: the Isle of Wight)")
+    if all(own):
+        from _common import place_network
+
+        from ecoplan.access.pipeline import AccessInputs
+
+        isl = place_network(Path(args.pbf), AccessInputs(
+            source=args.pbf, areas=args.areas, population=args.population), Path(args.ons))
+        place = Path(args.pbf).name
+    else:
+        isl = island_network()
+        place = "Isle of Wight"
     if isl is None:
         return 1
     layers, graph, origins, ons = isl.layers, isl.graph, isl.origins, isl.ons
@@ -214,7 +241,7 @@ def main() -> int:
     name = "parks, every entrance (walk; homes on residential streets)"
     rows[name] = compare(per_lsoa(street_homes, found), ons)
     rows[name]["park sites"] = f"{ents.loc[mask, 'site_id'].nunique()}"
-    print(f"Isle of Wight: {len(origins):,} origins in {origins['area_code'].nunique()} LSOAs; "
+    print(f"{place}: {len(origins):,} origins in {origins['area_code'].nunique()} LSOAs; "
           f"{describe_methods(origins)}")
     print(f"private playing fields (restricted pitches / recreation grounds): {len(fields)}")
     land = layers.features[layers.features["landuse"].isin(RESIDENTIAL_LANDUSE)]
