@@ -143,6 +143,19 @@ def _close(shown: float, true: float, rel: float = 0.051, absolute: float = 0.51
     return abs(shown - true) <= max(absolute, rel * abs(true))
 
 
+#: A percentage as explanations write it: whole, or "<1" / ">99" for a sliver of none / all.
+PCT = r"([<>]?\d+)"
+
+
+def _pct_close(shown: str, share: float) -> bool:
+    pct = 100 * share
+    if shown == "<1":
+        return 0 < pct < 1
+    if shown == ">99":
+        return 99 < pct < 100
+    return _close(float(shown), pct)
+
+
 def test_each_explanation_matches_its_components(scores):
     everything = {c: 1.0 for c in cfg.COMPONENTS}
     table = rank_scores(scores, "therapy", everything).table
@@ -159,16 +172,16 @@ def test_each_explanation_matches_its_components(scores):
             assert row["reach_deprived_people"] == 0
         else:
             assert row["reach_entrances_placed"] == 0 and row["reach"] == 0
-        m = re.search(rf"{NUM} % of the site over 100 m from busy roads, railways and industry",
+        m = re.search(rf"{PCT} % of the site over 100 m from busy roads, railways and industry",
                       text)
-        assert _close(_num(m[1]), 100 * row["quiet_share"])
+        assert _pct_close(m[1], row["quiet_share"])
         if m := re.search(rf"nearest busy road {NUM} (m|km) from its centre", text):
             shown = _num(m[1]) * (1000 if m[2] == "km" else 1)
             assert _close(shown, row["road_m"], absolute=50)
-        m = re.search(rf"{NUM} ha, {NUM} % natural cover", text)
+        m = re.search(rf"{NUM} ha, {PCT} % natural cover", text)
         assert _close(_num(m[1]), row["area_ha"], absolute=0.051)
         nat = C.natural_share(pd.DataFrame([row]))[0]
-        assert _close(_num(m[2]), 100 * nat)
+        assert _pct_close(m[2], nat)
         for col, word in (("toilets", "toilet"), ("benches", "bench"), ("parking", "car park")):
             m = re.search(rf"(\d+) {word}", text)
             assert (int(m[1]) if m else 0) == row[col], (col, text)
