@@ -14,8 +14,8 @@ import pandas as pd
 from ecoplan.access.priorities import PRIORITY_COLUMNS, prioritise, tier_label
 from ecoplan.access.variants import suffix, view
 from ecoplan.need.areas import join_notices, need_attributions
+from ecoplan.osm.layers import ATTRIBUTION as OSM_ATTRIBUTION
 from ecoplan.settings import access as access_cfg
-from ecoplan.settings import app as app_cfg
 
 _BOOLS = ("deprived", "fails_walk10", "fails_park10", "fails_large", "partial")
 
@@ -23,7 +23,7 @@ _BOOLS = ("deprived", "fails_walk10", "fails_park10", "fails_large", "partial")
 def export_attribution(areas: pd.DataFrame) -> str:
     """The ``attribution`` every exported row carries: OpenStreetMap's (ODbL), and the OGL
     notices of the IoD and ONS boundaries when the areas' need came from the IoD."""
-    return join_notices([f"{app_cfg.ATTRIBUTION_OSM} (ODbL)", *need_attributions(areas)])
+    return join_notices([OSM_ATTRIBUTION, *need_attributions(areas)])
 
 
 def area_table(areas: gpd.GeoDataFrame, *,

@@ -143,20 +143,11 @@ def clip_extent(clip: dict[str, Any], source: str | None = None) -> shapely.Geom
         from ecoplan.osm.geocode import parse_clip_bbox
 
         box = shapely.box(*parse_clip_bbox(clip["bbox"]))
-        declared = _declared_bounds(source) if source else None
+        from ecoplan.osm.load import declared_bounds
+
+        declared = declared_bounds(source) if source else None
         return box.intersection(shapely.box(*declared)) if declared else box
     return None
-
-
-def _declared_bounds(source: str) -> tuple[float, float, float, float] | None:
-    """The box a source file's header declares (the demo's file for ``demo``), else None."""
-    from ecoplan.osm.pbf import header_bounds
-
-    if source == "demo":
-        from ecoplan.osm.demo import demo_pbf_path
-
-        return header_bounds(demo_pbf_path())
-    return header_bounds(source) if Path(source).is_file() else None
 
 
 def cache_parts(source: str, need_key: str, speed_kmh: float, step_free: bool,

@@ -87,15 +87,9 @@ def _print_notes(layers: OsmLayers) -> None:
 def _extent_of(source: str) -> str:
     """Where the unclipped source's data lies, for a message — from its header (the clipped
     layers are empty by then, and reading the whole file again only to say so is too slow)."""
-    from ecoplan.osm.load import DEMO
-    from ecoplan.osm.pbf import header_bounds
+    from ecoplan.osm.load import declared_bounds
 
-    if source == DEMO:
-        from ecoplan.osm.demo import demo_pbf_path
-
-        bounds = header_bounds(demo_pbf_path())
-    else:
-        bounds = header_bounds(source)
+    bounds = declared_bounds(source)
     if bounds is None:
         return "its header does not say which area it covers (try a bbox inside its towns)"
     w, s, e, n = bounds

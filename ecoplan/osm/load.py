@@ -39,6 +39,19 @@ def load_layers(source: str | Path, *, bbox: tuple[float, float, float, float] |
         ".osm.gz file (or 'demo')")
 
 
+def declared_bounds(source: str | Path) -> tuple[float, float, float, float] | None:
+    """The box ``source``'s header declares (west, south, east, north) — the demo's file for
+    'demo' — or None (no such file, or a header without one): where the data ends, known
+    without reading the file."""
+    from ecoplan.osm.pbf import header_bounds
+
+    if str(source) == DEMO:
+        from ecoplan.osm.demo import demo_pbf_path
+
+        return header_bounds(demo_pbf_path())
+    return header_bounds(source) if Path(source).is_file() else None
+
+
 def _box(bbox):
     from shapely.geometry import box
 
