@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=24"
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@# bytecode now, as pip does for a regular install: an editable one compiles at first
+	@# use, and never where PYTHONDONTWRITEBYTECODE is set (then every start recompiles)
+	$(PY) -m compileall -q ecoplan
 	touch $(STAMP)
 
 install: $(STAMP)

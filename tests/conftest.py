@@ -47,6 +47,16 @@ def iow_sites(iow_layers):
 
 
 @pytest.fixture(scope="session")
+def ryde_osm(iow_pbf, tmp_path_factory) -> Path:
+    """A small real OSM XML extract (Ryde, on the Isle of Wight: streets, parks and a coast
+    long enough to be listed in pieces), cut with whole ways from the island's PBF."""
+    from osm_extract import extract_xml
+
+    return extract_xml(iow_pbf, tmp_path_factory.mktemp("ryde") / "ryde.osm",
+                       (-1.17, 50.725, -1.15, 50.735))
+
+
+@pytest.fixture(scope="session")
 def demo_layers():
     from ecoplan.osm.demo import demo_layers as load
 

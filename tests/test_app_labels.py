@@ -11,7 +11,7 @@ import pandas as pd
 from hostile import plain
 from streamlit.testing.v1 import AppTest
 
-from ecoplan.app import labels
+from ecoplan.app import labels, state
 from ecoplan.settings.paths import shared_data_dir
 
 TIMEOUT = 180
@@ -42,8 +42,10 @@ def test_sites_table_has_human_labels_units_and_formats():
     assert table["label"].str.contains(r" (near|by) ").any()  # the demo's unnamed coast
 
 
-def test_ranking_shows_two_decimal_scores_one_row_per_place_and_no_flags():
-    at = page("sites_page").run()
+def test_ranking_shows_two_decimal_scores_one_row_per_place_and_no_flags(ryde_osm):
+    at = page("sites_page")
+    at.session_state[state.SOURCE] = str(ryde_osm)  # a coast long enough to come in pieces
+    at.run()
     at.toggle(key="rank_on").set_value(True).run()
     at.selectbox(key="rank_purpose").set_value("public-health").run()
     assert not at.exception

@@ -4,9 +4,13 @@ table, GPX/PDF bytes, a start in the sea, the not-step-free fallback and an A-to
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
+import geopandas as gpd
 import gpxpy
+import pandas as pd
 import pytest
+import shapely
 from hostile import plain
 from shapely.geometry import LineString, Point
 from streamlit.testing.v1 import AppTest
@@ -150,9 +154,16 @@ def test_gpx_and_pdf_downloads_hold_the_route(planned, demo_layers):
     assert len(pts) == len(route.geometry.coords)
     assert (pts[0].longitude, pts[0].latitude) == pytest.approx(route.geometry.coords[0])
     assert any(w.name for w in gpx.waypoints)
-    # the demo extract holds an invalid 3-point building: the printer must cope with it
-    assert not demo_layers.buildings.geometry.is_valid.all()
-    pdf = route_logic.pdf_bytes(route, demo_layers, "Tuesday <walk>")
+    # an invalid (self-crossing) building, as OSM holds some: the printer must cope with it
+    start = shapely.Point(route.geometry.coords[0])
+    bowtie = shapely.Polygon([(start.x, start.y), (start.x + 1e-4, start.y + 1e-4),
+                              (start.x + 1e-4, start.y), (start.x, start.y + 1e-4)])
+    assert not bowtie.is_valid
+    buildings = pd.concat([demo_layers.buildings, gpd.GeoDataFrame(
+        {"building": ["house"]}, geometry=[bowtie], crs=demo_layers.buildings.crs)],
+        ignore_index=True)
+    pdf = route_logic.pdf_bytes(route, replace(demo_layers, buildings=buildings),
+                                "Tuesday <walk>")
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     labels = [b.proto.label for b in planned.get("download_button")]
     assert any("GPX" in s for s in labels) and any("PDF" in s for s in labels)

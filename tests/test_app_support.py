@@ -18,7 +18,7 @@ from ecoplan.support.report import support_around
 from ecoplan.support.sheet import report_to_html
 
 TIMEOUT = 180
-COAST_SITE = "w24629633-2"  # a coastal site of the demo extract (Helsinki)
+COAST_SITE = "w24629633"  # the coastal site of the demo extract (Helsinki)
 
 
 def panel(site_id: str = COAST_SITE) -> AppTest:

@@ -104,13 +104,13 @@ def test_csv_output_is_formula_safe(tmp_path):
     assert df.loc[0, "lon"] == pytest.approx(-1.3)
 
 
-def test_one_row_per_place_by_default_and_every_piece_on_request(tmp_path, capsys):
-    """The demo's coast is cut into 1 km pieces: listed once unless --all-pieces."""
+def test_one_row_per_place_by_default_and_every_piece_on_request(tmp_path, capsys, ryde_osm):
+    """Ryde's coast is cut into 1 km pieces: listed once unless --all-pieces."""
     one, every = tmp_path / "one.csv", tmp_path / "every.csv"
-    assert main(["rank", "demo", "--purpose", "group-walk", "--top", "0", "--out",
+    assert main(["rank", str(ryde_osm), "--purpose", "group-walk", "--top", "0", "--out",
                  str(one)]) == 0
-    assert main(["rank", "demo", "--purpose", "group-walk", "--top", "0", "--all-pieces",
-                 "--out", str(every)]) == 0
+    assert main(["rank", str(ryde_osm), "--purpose", "group-walk", "--top", "0",
+                 "--all-pieces", "--out", str(every)]) == 0
     text = capsys.readouterr().out
     a, b = pd.read_csv(one), pd.read_csv(every)
     assert len(a) < len(b)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from shapely.geometry import LineString, MultiLineString, box
 from shapely.geometry.base import BaseGeometry
@@ -17,6 +18,7 @@ from shapely.geometry.base import BaseGeometry
 from ecoplan.compressed import unreadable
 from ecoplan.errors import AreaError, InputFileError
 from ecoplan.osm import layers as L
+from ecoplan.osm.edge import CutWays, cut_areas_and_lines, cut_network, cut_note, cut_ways_of_pyrosm
 from ecoplan.osm.relations import Incomplete, incomplete_in_parsed, incomplete_multipolygons
 from ecoplan.osm.relations import describe as describe_incomplete
 from ecoplan.settings import osm as osm_cfg
@@ -47,12 +49,15 @@ def read_pbf(path: str | Path, *, bbox: tuple[float, float, float, float] | None
     from ecoplan import parallel
 
     osm = _open(path, area)
+    # Ways running past the file's edge, from the same parse (unclipped reads only: a clipped
+    # parse lacks nodes outside the clip that the file does have). See ecoplan.osm.edge.
+    cut = cut_ways_of_pyrosm(osm) if area is None else CutWays()
     # The layers are independent reads of the parsed file: the features and incomplete
     # relations in a forked child (when the caller allows it), normalised there with what
     # ``derive`` makes of the features, while the network, buildings and POIs are read here
     # — the same frames as one after the other (ecoplan.parallel).
     rest = parallel.start(_read_rest, osm, path, area is None,
-                          dict(derive or {}) if area is None else {})
+                          dict(derive or {}) if area is None else {}, cut)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -70,8 +75,10 @@ def read_pbf(path: str | Path, *, bbox: tuple[float, float, float, float] | None
     # This half's frames are normalised (and prepared) before waiting for the child's.
     stamp = header_date(path)
     newest = None if stamp else _newest(ways, pois)
-    ways, nodes, pois = normalise_ways(ways), normalise_nodes(nodes), normalise_pois(pois)
-    buildings = L.conform(_with_osm_type(buildings), L.building_columns())
+    ways, nodes = cut_network(normalise_ways(ways), cut), normalise_nodes(nodes)
+    pois = normalise_pois(cut_areas_and_lines(_with_osm_type(pois), cut))
+    buildings = cut_areas_and_lines(L.conform(_with_osm_type(buildings), L.building_columns()),
+                                    cut)
     bounds = header_bounds(path)
     prepared = _derived(L.OsmLayers(features=L.empty_layer(L.feature_columns()), ways=ways,
                                      nodes=nodes, pois=pois, buildings=buildings),
@@ -85,7 +92,8 @@ def read_pbf(path: str | Path, *, bbox: tuple[float, float, float, float] | None
         features=features, ways=ways, nodes=nodes, pois=pois, buildings=buildings,
         source=L.SourceInfo("pbf", path.name,
                             data_date=stamp or _latest(newest, newest_feature),
-                            warnings=incomplete_note(incomplete), bounds=bounds),
+                            warnings=(*([cut_note(len(cut), path.name)] if len(cut) else []),
+                                      *incomplete_note(incomplete)), bounds=bounds),
         derived={**prepared, **derived},
     )
     return result.clip(area) if area is not None else result
@@ -101,14 +109,14 @@ def _corrupt(path: Path, err: Exception) -> InputFileError:
 
 
 def _read_rest(osm, path: Path, whole: bool,
-               derive: dict[str, Callable[[gpd.GeoDataFrame], Any]]
+               derive: dict[str, Callable[[gpd.GeoDataFrame], Any]], cut: CutWays
                ) -> tuple[list[Incomplete], gpd.GeoDataFrame, tuple[bool, datetime | None],
                           dict[str, Any]]:
     """(incomplete relations, features, (any feature read, their newest timestamp),
     ``derive``'s results): the features' half of the reading, the network, buildings and
     POIs being the other. ``whole``: the file was parsed unclipped. The features come back
-    normalised (that work done here, beside the network read)."""
-    incomplete = _incomplete(osm, path, whole)
+    normalised (that work done here, beside the network read), ``cut`` ways cut at the edge."""
+    incomplete = _incomplete(osm, path, whole, cut)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -117,7 +125,8 @@ def _read_rest(osm, path: Path, whole: bool,
         raise _corrupt(path, err) from err
     _drop_attrs(features)
     read = (features is not None and len(features) > 0, _newest(features))
-    features = drop_relations(normalise_features(features), incomplete)
+    features = cut_areas_and_lines(drop_relations(normalise_features(features), incomplete),
+                                   cut)
     return incomplete, features, read, _derived(features, derive)
 
 
@@ -134,15 +143,18 @@ def _derived(data: Any, derive: dict[str, Callable[[Any], Any]]) -> dict[str, An
     return out
 
 
-def _incomplete(osm, path: Path, whole: bool) -> list[Incomplete]:
-    """Relations missing member ways, from pyrosm's parse of the whole file when it has one
-    (the same list, without reading the file again), else from the file itself."""
+def _incomplete(osm, path: Path, whole: bool, cut: CutWays) -> list[Incomplete]:
+    """Relations missing member ways (a member cut at the edge counts as missing), from
+    pyrosm's parse of the whole file when it has one (the same list, without reading the
+    file again), else from the file itself."""
     relations = getattr(osm, "_relations", None)
     ways = getattr(getattr(osm, "_way_records", None), "ids", None)
     if whole and isinstance(relations, dict) and ways is not None and {
             "id", "tags", "members"} <= relations.keys():
-        return incomplete_in_parsed(relations, ways)
-    return incomplete_multipolygons(path)
+        ways = np.asarray(ways, dtype=np.int64)
+        return incomplete_in_parsed(relations, ways[~np.isin(ways, cut.ids())] if len(cut)
+                                    else ways)
+    return incomplete_multipolygons(path, cut=cut.ids())
 
 
 def _read_features(osm) -> gpd.GeoDataFrame | None:

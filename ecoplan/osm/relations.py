@@ -11,7 +11,7 @@ say how many, so the PBF and XML readings of one area agree. Two streaming reads
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -36,11 +36,13 @@ class Incomplete:
     kind: str = "multipolygon"  # or "boundary"
 
 
-def incomplete_multipolygons(path: str | Path, *, label: str | None = None) -> list[Incomplete]:
+def incomplete_multipolygons(path: str | Path, *, label: str | None = None,
+                             cut: Collection[int] = ()) -> list[Incomplete]:
     """Area relations (multipolygons, boundaries) that could be features (tags as
     ``settings.osm.FEATURE_FILTER``) and miss at least one member way in ``path`` (.osm.pbf or
     plain .osm XML); ``label`` names the file in errors (a temporary copy's name means nothing
-    to the user)."""
+    to the user). Ways in ``cut`` (run past the file's edge, ``osm/edge.py``) count as
+    missing: a member drawn in part would draw the area in part."""
     import osmium  # imported here: only the readers need it
     import osmium.filter
 
@@ -65,7 +67,10 @@ def incomplete_multipolygons(path: str | Path, *, label: str | None = None) -> l
             f"{label or Path(path).name} could not be read as OSM data "
             f"({str(err).strip() or err!r}); it may be truncated or corrupt — download or "
             "export it again") from None
-    return _missing(wanted, np.frombuffer(way_ids, dtype=np.int64))
+    found = np.frombuffer(way_ids, dtype=np.int64)
+    if len(cut):
+        found = found[~np.isin(found, np.fromiter(cut, np.int64, len(cut)))]
+    return _missing(wanted, found)
 
 
 def incomplete_in_parsed(relations: dict[str, np.ndarray],
@@ -144,7 +149,7 @@ def describe(incomplete: list[Incomplete]) -> str:
     shown = ", ".join(f"r{r.osm_id}" + (f" '{r.name}'" if r.name else "")
                       + f" ({r.missing} of {r.members} missing)" for r in incomplete[:3])
     more = f" and {len(incomplete) - 3} more" if len(incomplete) > 3 else ""
-    return (f"{len(incomplete)} area relation(s) miss member ways (not in the file, usually "
-            f"cut at the extract's edge) and were left out rather than drawn in part: "
-            f"{shown}{more}. An extract that keeps relations whole (osmium extract --strategy "
-            "smart) includes them.")
+    return (f"{len(incomplete)} area relation(s) miss member ways or parts of them (not in "
+            "the file, usually cut at the extract's edge) and were left out rather than drawn "
+            f"in part: {shown}{more}. An extract that keeps relations whole (osmium extract "
+            "--strategy smart) includes them.")

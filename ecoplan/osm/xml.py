@@ -23,6 +23,7 @@ from shapely.geometry.base import BaseGeometry
 from ecoplan.compressed import plain_copy
 from ecoplan.errors import AreaError, InputFileError
 from ecoplan.osm import layers as L
+from ecoplan.osm.edge import cut_note, longest_run
 from ecoplan.osm.pbf import (
     _newest,
     check_file,
@@ -50,6 +51,7 @@ def read_xml(path: str | Path, *, bbox: tuple[float, float, float, float] | None
     # osmnx reads .bz2 itself but not .gz, with no cap and no clear errors: every compressed
     # file is decompressed here, capped, into a temporary plain copy removed afterwards.
     notes: list[str] = []
+    cut: set[int] = set()  # ways cut at the file's edge (ecoplan.osm.edge)
     with plain_copy(path, "osm", suffix=".osm") as xml_path:
         _configure_osmnx(ox)
         try:
@@ -60,11 +62,9 @@ def read_xml(path: str | Path, *, bbox: tuple[float, float, float, float] | None
                     raise
                 # Ways reaching past the file's edge (an extract cut without whole ways):
                 # read again with each such way cut at the edge, as the PBF reader does.
-                with _cut_at_edge(xml_path) as (cut_path, n_cut):
+                with _cut_at_edge(xml_path) as (cut_path, cut):
                     graph, feats = _read_osmnx(ox, cut_path)
-                notes.append(f"{n_cut:,} way(s) run past the edge of {path.name} (their "
-                             "nodes beyond it are not in the file) and were cut at the edge; "
-                             "areas among them were left out rather than drawn in part")
+                notes.append(cut_note(len(cut), path.name))
         except ox._errors.InsufficientResponseError as err:  # a ValueError: catch it first
             raise AreaError(f"{path.name} holds no OSM data; check the file") from err
         except (SAXParseException, ParseError, ValueError, KeyError) as err:
@@ -74,7 +74,7 @@ def read_xml(path: str | Path, *, bbox: tuple[float, float, float, float] | None
             raise InputFileError(
                 f"{path.name} is not valid OSM XML ({type(err).__name__}: {err}); "
                 "it may be truncated — download or export it again") from err
-        incomplete = incomplete_multipolygons(xml_path, label=path.name)
+        incomplete = incomplete_multipolygons(xml_path, label=path.name, cut=cut)
     nodes, ways = _graph_layers(ox, graph)
     features, pois, buildings = _split_features(feats)
     if len(ways) == 0 and len(features) == 0:
@@ -102,13 +102,13 @@ def _read_osmnx(ox, xml_path: Path) -> tuple[Any, gpd.GeoDataFrame]:
 
 
 @contextmanager
-def _cut_at_edge(xml_path: Path) -> Iterator[tuple[Path, int]]:
+def _cut_at_edge(xml_path: Path) -> Iterator[tuple[Path, set[int]]]:
     """A temporary copy of ``xml_path`` in which every way that names nodes missing from the
     file keeps its longest run of nodes that are there (two or more; else it is dropped):
     never a straight line across the gap, so no path that does not exist. A closed way so
     cut that is not a path (a park's or a building's outline) is dropped, so no area is
-    drawn in part (as for relations missing members). Yields the copy and how many ways
-    were cut."""
+    drawn in part (as for relations missing members). The rule is ``ecoplan.osm.edge``'s,
+    as the PBF reader applies it. Yields the copy and the ids of the ways cut."""
     import osmium
 
     present: set[int] = set()
@@ -122,7 +122,7 @@ def _cut_at_edge(xml_path: Path) -> Iterator[tuple[Path, int]]:
     os.close(fd)
     out = Path(name)
     out.unlink()  # osmium's writer makes the file itself
-    cut = 0
+    cut: set[int] = set()
     try:
         writer = osmium.SimpleWriter(str(out))
         try:
@@ -131,13 +131,12 @@ def _cut_at_edge(xml_path: Path) -> Iterator[tuple[Path, int]]:
                     writer.add_node(n)
 
                 def way(self, w: Any) -> None:
-                    nonlocal cut
                     refs = [r.ref for r in w.nodes]
                     if all(r in present for r in refs):
                         writer.add_way(w)
                         return
-                    cut += 1
-                    run = _longest_run(refs, present)
+                    cut.add(w.id)
+                    run = longest_run(refs, present)
                     area = refs[0] == refs[-1] and "highway" not in w.tags
                     if len(run) >= 2 and not area:  # a cut area is no area: left out
                         writer.add_way(w.replace(nodes=run, tags=dict(w.tags)))
@@ -151,20 +150,6 @@ def _cut_at_edge(xml_path: Path) -> Iterator[tuple[Path, int]]:
         yield out, cut
     finally:
         out.unlink(missing_ok=True)
-
-
-def _longest_run(refs: list[int], present: set[int]) -> list[int]:
-    """The longest stretch of consecutive ``refs`` all in ``present`` (the first if tied)."""
-    best: list[int] = []
-    run: list[int] = []
-    for r in refs:
-        if r in present:
-            run.append(r)
-            if len(run) > len(best):
-                best = list(run)
-        else:
-            run = []
-    return best
 
 
 def _configure_osmnx(ox) -> None:
