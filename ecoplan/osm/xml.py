@@ -183,6 +183,12 @@ def _graph_layers(ox, graph) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     nodes, edges = ox.graph_to_gdfs(graph)
     edges = edges.reset_index()
     edges = edges[edges.get("highway").notna()] if "highway" in edges else edges.iloc[0:0]
+    # the network the PBF reader (pyrosm's "all") and osmnx's own filters give: osmnx reads
+    # every highway way from a file, areas and platforms included
+    first = edges["highway"].map(lambda x: x[0] if isinstance(x, list) else x)
+    area = edges["area"].map(lambda x: x[0] if isinstance(x, list) else x) \
+        if "area" in edges else pd.Series(None, index=edges.index)
+    edges = edges[~first.isin(osm_cfg.NETWORK_EXCLUDED_HIGHWAY) & area.ne("yes")]
     # One row per undirected segment: osmnx adds both directions of two-way ways.
     a = edges[["u", "v"]].min(axis=1)
     b = edges[["u", "v"]].max(axis=1)

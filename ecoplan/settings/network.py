@@ -9,7 +9,7 @@ WALK_HIGHWAYS: Final[frozenset[str]] = frozenset({
     "footway", "path", "pedestrian", "steps", "bridleway", "track", "living_street",
     "residential", "service", "unclassified", "tertiary", "tertiary_link", "secondary",
     "secondary_link", "primary", "primary_link", "road", "byway", "corridor", "crossing",
-    "platform", "trunk_link",
+    "trunk_link",
 })
 #: Highway values walkable only when foot=yes|designated|permissive (UK shared cycle paths;
 #: trunk roads with a footway tagged on the carriageway).

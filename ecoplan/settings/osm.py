@@ -24,6 +24,15 @@ FEATURE_TAGS: Final[tuple[str, ...]] = (
     "operator", "railway", "barrier", "sport",
 )
 
+#: Highway values that are no way to walk (not built yet or any more, or no street at all),
+#: left out of the network by every reader, as osmnx's and pyrosm's "all" network leave
+#: them out (osmnx ``_get_osm_filter("all")``; pyrosm ``config.osm_filters.all_filter``). So
+#: are ways tagged ``area=yes`` (a square's outline is not a path along it).
+NETWORK_EXCLUDED_HIGHWAY: Final[frozenset[str]] = frozenset({
+    "abandoned", "construction", "no", "planned", "platform", "proposed", "raceway", "razed",
+    "rest_area", "services",
+})
+
 #: Tags kept on highway segments (the walk filter, step-free variant, calm score and
 #: directions need these).
 WAY_TAGS: Final[tuple[str, ...]] = (
