@@ -88,6 +88,11 @@ def test_berlin_cold_drizzle_late_november(berlin_raw):
         assert any(item in c for c in a.checklist), item
     assert any("turn-back" in c for c in a.checklist)
     assert any("chance of rain" in n for n in a.data_notes)
+    # the group named in words ("for older adults", not "for a older-adults group")
+    older = assess(fc, Session(datetime(2021, 11, 25, 14, 0, tzinfo=BERLIN_TZ), 90), WOOD,
+                   Group(profile="older-adults"))
+    cold = next(r.text for r in older.reasons if r.rule == "cold")
+    assert "°C for older adults" in cold and "older-adults" not in cold
     # running past sunset is a rethink
     late = assess(fc, Session(datetime(2021, 11, 25, 15, 30, tzinfo=BERLIN_TZ), 60), WOOD)
     assert late.level == RETHINK and "after sunset" in " ".join(r.text for r in late.reasons)

@@ -100,3 +100,12 @@ def test_content_round_trip_keeps_time_zones_and_verdicts():
     assert again.content() == p.content()
     assert [s.start for s in again.sessions] == [s.start for s in p.sessions]
     assert again.sessions[0].start.utcoffset() == p.sessions[0].start.utcoffset()
+
+
+def test_a_wheelchair_group_is_planned_step_free_and_told_so_in_words():
+    spec = ProgrammeSpec(name="Walks", first=date(2026, 12, 2), sessions=2, start=time(10, 0),
+                         minutes=60, group_size=8, every_days=7, weekday=2,
+                         timezone="Europe/London", profile="wheelchair")
+    spec, notes = validate(spec, now=NOW)
+    assert spec.step_free
+    assert "A group of wheelchair users is always planned on step-free routes." in notes

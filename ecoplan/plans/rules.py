@@ -355,7 +355,7 @@ def rule_cold(inp: RuleInput) -> list[Reason]:
     if feels > care:
         return []
     air = f" (air {_fmt(w.t_min, 1)} °C)" if math.isfinite(w.t_min) and what != "Air" else ""
-    who = f" for a {g.profile} group" if g.vulnerable else ""
+    who = f" for {pcfg.PROFILE_WORDS.get(g.profile, g.profile)}" if g.vulnerable else ""
     level = RETHINK if feels <= rethink else CARE
     return [Reason("cold", level, f"{what} {_fmt(feels, 1)} °C at the coldest{air} — at or below "
                    f"{_fmt(care)} °C{who}{_cite(inp, 'UKHSA cold-health line 2 °C')}; wind "

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ecoplan.errors import EcoplanError
 from ecoplan.programmes.model import ProgrammeSpec
+from ecoplan.settings import plans as plans_cfg
 from ecoplan.settings import programmes as programmes_cfg
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -77,7 +78,8 @@ def validate(spec: ProgrammeSpec, *, now: datetime | None = None) -> tuple[Progr
     notes += _check_limits(spec)
     step_free = spec.step_free or spec.profile in programmes_cfg.ALWAYS_STEP_FREE_PROFILES
     if step_free and not spec.step_free:
-        notes.append(f"A {spec.profile} group is always planned on step-free routes.")
+        who = plans_cfg.PROFILE_WORDS.get(spec.profile, spec.profile)
+        notes.append(f"A group of {who} is always planned on step-free routes.")
     first = spec.first
     weekday = first.weekday() if spec.weekday is None else spec.weekday
     if not 0 <= weekday <= 6:

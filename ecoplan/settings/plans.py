@@ -17,6 +17,10 @@ SCHEMA_COMPONENT: Final = "plans"
 
 #: Mobility profiles; the names match settings.network.SPEED_PRESETS_KMH where they overlap.
 PROFILES: Final[tuple[str, ...]] = ("default", "older-adults", "frail", "wheelchair")
+#: Each profile in words, for sentences ("… at or below 5 °C for older adults").
+PROFILE_WORDS: Final[dict[str, str]] = {"default": "walkers", "older-adults": "older adults",
+                                        "frail": "frail walkers",
+                                        "wheelchair": "wheelchair users"}
 #: Profiles more sensitive to cold, heat and ice (UKHSA: older people and those with long-term
 #: conditions are most at risk from heat and cold).
 VULNERABLE_PROFILES: Final[frozenset[str]] = frozenset({"older-adults", "frail", "wheelchair"})
