@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import gpxpy
 import pytest
@@ -114,3 +115,17 @@ def test_route_from_a_chosen_entrance(iow_pbf, iow_sites, tmp_path, capsys):
     start = gpxpy.parse(gpx.read_text(encoding="utf-8")).tracks[0].segments[0].points[0]
     d2, d1 = (math.dist((start.latitude, start.longitude), latlon(x)) for x in (chosen, best))
     assert d2 < 0.002 and d2 < d1  # the walk starts at entrance 2, not at the best one
+
+
+def test_a_site_with_dozens_of_entrances_lists_the_first_ten_and_the_chosen_one(
+        iow_pbf, iow_sites, capsys):
+    sid = _site_with_entrances(iow_sites, 14)
+    code = main(["route", str(iow_pbf), f"--bbox={RYDE_BBOX}", "--site", sid,
+                 "--entrance", "13", "--minutes", "20", "--alternatives", "1"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    listed = [ln for ln in out.splitlines() if re.match(r"^ [ *] \d+\. ", ln)]
+    assert [ln.split(".")[0].strip(" *") for ln in listed] == [*map(str, range(1, 11)), "13"]
+    assert listed[-1].startswith(" * 13. ")
+    more, last = map(int, re.search(r"… and (\d+) more, up to --entrance (\d+) ", out).groups())
+    assert last - more == 10 and last >= 14

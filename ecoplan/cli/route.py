@@ -85,6 +85,22 @@ def describe(route, index: int | None = None) -> list[str]:
     return lines
 
 
+def print_entrances(site_id: str, choices: list, start: tuple[float, float]) -> None:
+    """The site's entrances, best first: the first ``ENTRANCES_LISTED`` and the chosen one,
+    then how many more there are (a large park has dozens)."""
+    from ecoplan.settings.routes import ENTRANCES_LISTED
+
+    print(f"Entrances of site {site_id} (choose with --entrance N):")
+    for i, ch in enumerate(choices):
+        chosen = ch.lonlat == start
+        if i < ENTRANCES_LISTED or chosen:
+            print(f" {'*' if chosen else ' '} {ch.label} ({ch.lonlat[1]:.5f}, "
+                  f"{ch.lonlat[0]:.5f})")
+    if len(choices) > ENTRANCES_LISTED:
+        print(f"   … and {len(choices) - ENTRANCES_LISTED} more, up to --entrance "
+              f"{len(choices)} (the app's Walking route page lists them all)")
+
+
 def run(args: argparse.Namespace) -> int:
     from ecoplan.access.speeds import resolve_speed
     from ecoplan.io import write_atomic
@@ -117,10 +133,7 @@ def run(args: argparse.Namespace) -> int:
         start, name = site_start(sites, args.site, args.entrance)
         choices = site_entrances(sites, args.site, layers)
         if len(choices) > 1:
-            print(f"Entrances of site {args.site} (choose with --entrance N):")
-            for ch in choices:
-                mark = "*" if ch.lonlat == start else " "
-                print(f" {mark} {ch.label} ({ch.lonlat[1]:.5f}, {ch.lonlat[0]:.5f})")
+            print_entrances(args.site, choices, start)
     elif args.poi:
         start, name = poi_start(layers, args.poi)
     assert start is not None  # --start, --site or --poi is required

@@ -160,3 +160,6 @@ DIRECTIONS_MIN_STEP_M: Final = 15.0
 #: target long (our choice: smaller blocks — a roundabout, a loop at a pier head — cannot hold
 #: a real loop, so turning there means retracing the way in).
 LOOP_MIN_BLOCK_SHARE: Final = 0.2
+#: Entrances listed by ``ecoplan route --site`` (best first; our choice: a large park has 70,
+#: and a leader reading a terminal wants the first few; the chosen one is always shown).
+ENTRANCES_LISTED: Final = 10
