@@ -130,3 +130,30 @@ def test_cli_notes_word_the_hint_as_flags(capsys):
     text = capsys.readouterr().out
     assert "reach not computed (needs deprivation areas)" in text
     assert "give --areas and --deprivation (or --la NAME)" in text
+
+
+def test_parks_drawn_in_an_editor_are_separate_places(tmp_path, capsys):
+    """Objects saved from JOSM before upload have negative ids (w-100, w-101): two parks,
+    not one place listed with "+1 more piece"."""
+    lon, lat = -1.29, 50.70
+    pts = {-1: (0, 0), -2: (2, 0), -3: (2, 2), -4: (0, 2), -5: (4, 0), -6: (6, 0),
+           -7: (6, 2), -8: (4, 2), **{-10 - i: (i - 1, -0.3) for i in range(9)}}
+    nodes = "".join(f'<node id="{i}" action="modify" visible="true" lat="{lat + y * 1e-3:.7f}" '
+                    f'lon="{lon + x * 1e-3:.7f}"/>' for i, (x, y) in pts.items())
+    def way(wid, refs, tags):
+        return (f'<way id="{wid}" action="modify" visible="true">'
+                + "".join(f'<nd ref="{r}"/>' for r in refs)
+                + "".join(f'<tag k="{k}" v="{v}"/>' for k, v in tags.items()) + "</way>")
+    xml = ('<?xml version="1.0" encoding="UTF-8"?><osm version="0.6" generator="JOSM">'
+           + nodes + way(-100, [-1, -2, -3, -4, -1], {"leisure": "park"})
+           + way(-101, [-5, -6, -7, -8, -5], {"leisure": "park"})
+           + way(-102, list(range(-10, -19, -1)), {"highway": "residential",
+                                                    "name": "New Street"}) + "</osm>")
+    path = tmp_path / "josm.osm"
+    path.write_text(xml, encoding="utf-8")
+    out = tmp_path / "ranked.csv"
+    assert main(["rank", str(path), "--purpose", "group-walk", "--out", str(out)]) == 0
+    ranked = pd.read_csv(out)
+    assert sorted(ranked["site_id"]) == ["w-100", "w-101"]
+    assert (ranked["more_pieces"] == 0).all()
+    assert "more piece" not in capsys.readouterr().out

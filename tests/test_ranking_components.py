@@ -194,3 +194,17 @@ def test_railway_and_industry_make_a_site_less_quiet():
     assert quiet() == 1.0
     assert quiet(rail) < 0.5      # a line through the middle: most of the park within 100 m
     assert 0.4 < quiet(works) < 0.7  # industry along the east edge
+
+
+def test_a_fact_two_components_note_is_said_once():
+    """Accessibility and paths both note a site without paths: the line says it once, and a
+    phrase with a comma in brackets stays whole."""
+    scores = pd.DataFrame({"accessibility": [0.5], "paths": [0.2], "nature": [0.4]})
+    whys = pd.DataFrame({
+        "why_accessibility": ["no mapped paths inside, no bus stop within 400 m of an entrance"],
+        "why_paths": ["no mapped paths inside"],
+        "why_nature": ["3.1 ha, 20 % natural cover (lake, scrub)"]})
+    line = fmt.combine(scores, whys, {"accessibility": 1.0, "paths": 1.0, "nature": 1.0})[0]
+    assert line.count("no mapped paths inside") == 1
+    assert line == ("no mapped paths inside, no bus stop within 400 m of an entrance · "
+                    "3.1 ha, 20 % natural cover (lake, scrub)")

@@ -311,3 +311,15 @@ def test_prep_made_by_the_reader_is_used_only_for_its_own_frames(iow_pbf, iow_si
     got = build_sites(layers)
     pd.testing.assert_frame_equal(got.sites, iow_sites.sites, check_exact=True)
     pd.testing.assert_frame_equal(got.entrances, iow_sites.entrances, check_exact=True)
+
+
+def test_a_site_ids_object_drops_only_a_pieces_number():
+    """Pieces of one OSM object are one place; objects not yet uploaded from an editor such
+    as JOSM have negative ids (w-100), which are not pieces of a "w"."""
+    import pandas as pd
+
+    from ecoplan.sites.build import site_objects
+
+    ids = pd.Series(["w123", "w123-2", "w-100", "w-100-3", "w-101", "r5", "n-1", "other-7"])
+    assert site_objects(ids).tolist() == ["w123", "w123", "w-100", "w-100", "w-101", "r5",
+                                          "n-1", "other-7"]

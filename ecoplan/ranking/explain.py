@@ -7,6 +7,7 @@ numbers a user reads are always the component inputs, rounded the same documente
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -78,6 +79,22 @@ def combine(scores: pd.DataFrame, whys: pd.DataFrame, weights: dict[str, float])
     contrib = scores[comps].to_numpy(dtype=float) * np.array([weights[c] for c in comps])
     order = np.argsort(-contrib, axis=1, kind="stable")
     why = whys[[f"why_{c}" for c in comps]].to_numpy(dtype=object)
-    lines = [SEPARATOR.join(why[i, j] for j in order[i] if why[i, j])
-             for i in range(len(scores))]
+    lines = [_once([why[i, j] for j in order[i] if why[i, j]]) for i in range(len(scores))]
     return pd.Series(lines, index=scores.index)
+
+
+#: ", " between the phrases of one component, not inside brackets ("cover (lake, scrub)").
+_PHRASES = re.compile(r", (?![^(]*\))")
+
+
+def _once(parts: list[str]) -> str:
+    """Components' phrases joined, each said once: two components may note the same fact
+    ("no mapped paths inside" under both accessibility and paths)."""
+    seen: set[str] = set()
+    out = []
+    for part in parts:
+        bits = [b for b in _PHRASES.split(part) if b not in seen]
+        seen.update(bits)
+        if bits:
+            out.append(", ".join(bits))
+    return SEPARATOR.join(out)

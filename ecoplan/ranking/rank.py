@@ -31,7 +31,7 @@ from ecoplan.ranking.measures import measure_sites
 from ecoplan.ranking.reach import REACH_COLUMNS, origin_table, site_reach
 from ecoplan.ranking.weights import Weights, resolve_weights
 from ecoplan.settings import ranking as ranking_cfg
-from ecoplan.sites.build import Sites
+from ecoplan.sites.build import Sites, site_objects
 
 #: Site columns carried into the ranking table.
 SITE_INFO = ["site_id", "name", "kind", "categories", "area_ha", "access"]
@@ -177,7 +177,7 @@ def rank_scores(scores: SiteScores, purpose: str,
     if one_per_place:
         # Unnamed pieces of one OSM way (w123-1, w123-2: a coast strip cut into 1 km
         # pieces) are one place too.
-        base = out["site_id"].astype(str).str.replace(r"-\d+$", "", regex=True)
+        base = site_objects(out["site_id"])
         named = out["name"].notna() & (out["name"].astype(str).str.strip() != "")
         place = out["name"].astype(str).where(named, "\x00" + base)
         pieces = place.map(place.value_counts())

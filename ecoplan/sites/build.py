@@ -341,6 +341,18 @@ def components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         label = new
 
 
+#: A site id: the leading OSM object (n/w/r and its id, negative for objects an editor such
+#: as JOSM has not uploaded yet) and, for one of its pieces, "-N".
+_SITE_ID = r"^([nwr]-?\d+)(?:-\d+)?$"
+
+
+def site_objects(site_ids: pd.Series) -> pd.Series:
+    """The OSM object each site id belongs to, without a piece's "-N" (w123-2 → w123,
+    w-100 → w-100): pieces of one object are one place. Ids of another form are kept."""
+    ids = site_ids.astype(str)
+    return ids.str.extract(_SITE_ID, expand=False).fillna(ids)
+
+
 def _unique_ids(sites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Pieces led by the same OSM object get -1, -2, … in order of size."""
     sites = sites.sort_values("area_ha", ascending=False).reset_index(drop=True)

@@ -23,6 +23,7 @@ from ecoplan.network.graph import WalkGraph, utm_crs_at
 from ecoplan.network.snap import points_xy, snap_xy
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.settings import support as support_cfg
+from ecoplan.sites.build import site_objects
 
 WALK = "walk"
 STRAIGHT = "straight line"
@@ -71,7 +72,8 @@ def site_origin(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame | None,
     hit = sites[sites["site_id"].astype(str) == str(site_id)]
     if hit.empty:
         ids = sites["site_id"].astype(str)
-        close = ids[ids.str.contains(str(site_id).lstrip("wrn").split("-")[0], regex=False)]
+        key = str(site_objects(pd.Series([str(site_id)])).iloc[0]).lstrip("nwr")
+        close = ids[ids.str.contains(key, regex=False)] if key.strip("-") else ids.iloc[:0]
         hint = f" (did you mean {', '.join(close.head(3))}?)" if len(close) else ""
         raise AreaError(f"no site with id '{site_id}' in this data{hint}; list ids with "
                         "'ecoplan sites SOURCE'")
