@@ -100,6 +100,24 @@ def test_planner_with_conditions_by_hand_gives_a_verdict_and_saves_it():
     assert pid not in left
 
 
+def test_a_plan_for_an_unnamed_site_is_saved_under_its_description_not_its_id():
+    """The demo's unnamed coast: its plan (and so the sheet and calendar event made from it)
+    is "Coast near …", as the site list shows it, not "w24629633"."""
+    at = page("plan_page")
+    at.session_state[state.OFFLINE] = True
+    at.session_state[state.SELECTED_SITE] = "w24629633"
+    at.run()
+    for key, value in (("man_temp", 12.0), ("man_gust", 20.0), ("man_rain", 0.0)):
+        at.number_input(key=key).set_value(value)
+    next(b for b in at.button if b.label == "Use these conditions").click().run()
+    at.button(key="plan_save").click().run()
+    no_exception(at)
+    at.run()
+    plans = at.dataframe[-1].value
+    names = " ".join(str(v) for v in plans.to_numpy().ravel())
+    assert "Coast near " in names and "w24629633" not in names, plans
+
+
 def test_planner_refuses_a_recorded_forecast_for_another_place_and_keeps_the_date():
     """The recorded Berlin file on the Helsinki demo: refused in words; the user's date stays
     (the 2021 forecast never replaces it)."""

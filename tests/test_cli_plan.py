@@ -169,6 +169,33 @@ def test_site_from_pbf_woodland_gusts(capsys, monkeypatch):
     assert "Better-suited sites" not in out
 
 
+def test_an_unnamed_site_is_described_on_the_sheet_and_event_not_an_id(tmp_path, capsys,
+                                                                        monkeypatch):
+    """Participants got "Outdoor session: w305954047"; now the site as the app describes it
+    ("Wood near Ryde"), and so are the alternatives ("unnamed site (w…)" before)."""
+    pbf = paths.shared_data_dir() / "osm" / "isle-of-wight_2015-01-01.osm.pbf"
+    if not pbf.is_file():
+        pytest.skip("Isle of Wight extract not available")
+    import ecoplan.cli.plan as cli_plan
+    from ecoplan.sites.describe import describe_unnamed
+
+    sites, layers = cli_plan.load_sites(str(pbf))
+    unnamed = sites[(sites["name"].fillna("") == "") & (sites["access"] != "restricted")
+                    & sites["categories"].str.contains("wood")]
+    top = unnamed.sort_values("area_ha", ascending=False).index[0]
+    sid, label = str(sites.loc[top, "site_id"]), describe_unnamed(sites, layers).loc[top]
+    monkeypatch.setattr(cli_plan, "load_sites", lambda _src: (sites, layers))
+    sheet, ics = tmp_path / "s.html", tmp_path / "s.ics"
+    rc = main(["plan", "--site", sid, "--source", str(pbf), "--date", SOON, "--start", "10:00",
+               "--minutes", "60", "--conditions", "temp_c=12,gust_kmh=80", "--sheet",
+               str(sheet), "--ics", str(ics)])
+    out = capsys.readouterr().out
+    assert rc == 0 and out.startswith(f"{label}: ") and " near " in label
+    assert f"Outdoor session: {label}" in sheet.read_text(encoding="utf-8")
+    assert sid not in str(Calendar.from_ical(ics.read_bytes()).walk("VEVENT")[0]["SUMMARY"])
+    assert "unnamed site" not in out and "Better-suited sites" in out
+
+
 # --- hostile input: forecasts, time zones, outputs, databases (issues 12 and 13) -------------
 
 

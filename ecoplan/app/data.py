@@ -139,6 +139,15 @@ def site_labels(source: str, include_restricted: bool, _layers: OsmLayers,
     return dict(zip(frame["site_id"].astype(str), labels, strict=True))
 
 
+def labelled_sites(source: str, layers: OsmLayers | None, sites: Any) -> Any:
+    """``sites`` with each unnamed site's description as its name ("Wood near Ryde"), so a
+    plan, its sheet and calendar event and the alternatives never show a bare OSM id."""
+    if layers is None or len(sites) == 0:
+        return sites
+    labels = site_labels(source, False, layers, sites)
+    return sites.assign(name=sites["site_id"].astype(str).map(labels).fillna(sites["name"]))
+
+
 def _around(sites: Any, site_id: str, default: Any) -> tuple[float, float, float, float]:
     """(west, south, east, north) around one site with a margin; ``default`` if not found."""
     from ecoplan.app import style as app_style

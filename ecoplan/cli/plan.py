@@ -160,6 +160,10 @@ def run(args: argparse.Namespace) -> int:
         if not args.source:
             raise EcoplanError("--site needs --source (the OSM file the site came from, or 'demo')")
         sites, layers = load_sites(args.source)
+        # an unnamed site by its description ("Wood near Ryde"), here and in alternatives
+        from ecoplan.sites.describe import describe_unnamed
+
+        sites = sites.assign(name=describe_unnamed(sites, layers))
         row = _site_row(sites, args.site)
         from ecoplan.plans.refuge import nearest_building
 

@@ -129,8 +129,6 @@ def _site_choice(sites: pd.DataFrame, layers: Any = None) -> SiteContext | None:
     by_id = sites.set_index(sites["site_id"].astype(str))
     ids = sites.sort_values(["area_ha", "site_id"], ascending=[False, True])["site_id"] \
         .astype(str).tolist()
-    names = data.site_labels(state.source(), False, layers, sites) if layers is not None \
-        else {}
     chosen = state.selected_site()
     if chosen in ids:  # the site chosen on Sites / Access gaps (kept in step with this list)
         st.session_state["plan_site"] = chosen
@@ -139,7 +137,7 @@ def _site_choice(sites: pd.DataFrame, layers: Any = None) -> SiteContext | None:
     sid = st.selectbox(
         "Site", ids, key="plan_site",
         on_change=lambda: state.select_site(st.session_state.get("plan_site")),
-        format_func=lambda s: f"{names.get(s) or by_id.loc[s, 'name'] or s} · "
+        format_func=lambda s: f"{by_id.loc[s, 'name'] or s} · "
                               f"{by_id.loc[s, 'area_ha']:,.1f} ha",
         help="Type to search by name. The Walking route page starts from the same site.")
     state.select_site(sid)
@@ -450,7 +448,7 @@ def render() -> None:
     st.title("Plan a session")
     source = state.source()
     layers = data.load_source(source, state.source_offline())
-    sites = data.sites_for(source, layers).sites
+    sites = data.labelled_sites(source, layers, data.sites_for(source, layers).sites)
     site = _site_choice(sites, layers)
     area_tz = site_timezone(site) if site is not None else wcfg.DEFAULT_TIMEZONE
     if site is not None:
