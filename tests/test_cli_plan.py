@@ -428,14 +428,18 @@ def test_site_source_takes_demo_and_osm_xml(kind, tmp_path, capsys):
         if not pbf.is_file():
             pytest.skip("Isle of Wight extract not available")
         source = str(extract_xml(pbf, tmp_path / "ryde.osm", (-1.17, 50.725, -1.15, 50.735)))
-    sites = build_sites(load_layers(source)).sites
+    layers = load_layers(source)
+    sites = build_sites(layers).sites
     top = sites.sort_values("area_ha", ascending=False).iloc[0]
+    from ecoplan.sites.describe import describe_unnamed
+
+    label = describe_unnamed(sites, layers).loc[top.name]  # the name, or as the app lists it
     rc = main(["plan", "--site", str(top["site_id"]), "--source", source, "--date", SOON,
                "--start", "12:00", "--minutes", "60", "--conditions",
                "temp_c=12,gust_kmh=20,rain_mm=0,weather_code=3"])
     out = capsys.readouterr().out
     assert rc == 0, out
-    assert out.startswith(f"{top['name'] or top['site_id']}: {SOON} 12:00 for 60 min"), out
+    assert out.startswith(f"{label}: {SOON} 12:00 for 60 min"), out
 
 
 def test_site_source_of_an_unknown_type_is_one_line(tmp_path, capsys):

@@ -190,3 +190,17 @@ def test_empty_result_in_the_countryside(iow_layers, data):
     rep = support_around(iow_layers, lat=50.6235, lon=-1.3060, radius_m=100, data=data)
     assert rep.community.empty and rep.empty
     assert len(rep.missing) >= 3
+
+
+def test_an_unnamed_site_is_called_as_the_site_list_describes_it(iow_layers, iow_sites, data):
+    """The sheet was headed "Support around site w305954047"; now as the app lists it."""
+    from ecoplan.sites.describe import describe_unnamed
+
+    sites = iow_sites.sites
+    unnamed = sites[sites["name"].fillna("") == ""].sort_values("area_ha", ascending=False)
+    row = unnamed.index[0]
+    rep = support_around(iow_layers, sites=sites, entrances=iow_sites.entrances,
+                         site_id=str(sites.loc[row, "site_id"]), data=data)
+    label = describe_unnamed(sites, iow_layers).loc[row]
+    assert rep.origin.name == label and (" near " in label or " by " in label)
+    assert rep.title == f"Support around {label}"

@@ -76,8 +76,9 @@ def describe_unnamed(sites: gpd.GeoDataFrame, layers: OsmLayers | None,
         return labels
     metric = crs or sites.estimate_utm_crs()
     unnamed = sites[todo].to_crs(metric)
-    kinds = [kind_word(c, k) for c, k in zip(unnamed["categories"], unnamed["kind"],
-                                              strict=True)]
+    blank = pd.Series("", index=unnamed.index)
+    kinds = [kind_word(c, k) for c, k in zip(unnamed.get("categories", blank),
+                                              unnamed.get("kind", blank), strict=True)]
     kinds = pd.Series(kinds, index=unnamed.index)
     found = pd.Series("", index=unnamed.index, dtype=object)
     if layers is not None:

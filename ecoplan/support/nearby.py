@@ -67,8 +67,9 @@ class Reach:
 
 
 def site_origin(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame | None,
-                site_id: str) -> Origin:
-    """The site with id ``site_id`` (AreaError naming close ids if unknown)."""
+                site_id: str, layers: OsmLayers | None = None) -> Origin:
+    """The site with id ``site_id`` (AreaError naming close ids if unknown), an unnamed one
+    called as the site list describes it ("Wood near Ryde"; ``layers`` give the places)."""
     hit = sites[sites["site_id"].astype(str) == str(site_id)]
     if hit.empty:
         ids = sites["site_id"].astype(str)
@@ -83,7 +84,11 @@ def site_origin(sites: gpd.GeoDataFrame, entrances: gpd.GeoDataFrame | None,
     if entrances is not None and len(entrances):
         ents = entrances[entrances["site_id"].astype(str) == str(site_id)]
     name = row.get("name")
-    return Origin("site", name if isinstance(name, str) and name else f"site {site_id}",
+    if not (isinstance(name, str) and name.strip()):
+        from ecoplan.sites.describe import describe_unnamed
+
+        name = describe_unnamed(sites, layers).loc[hit.index[0]] or f"site {site_id}"
+    return Origin("site", name,
                   float(pt.x), float(pt.y), row.geometry, site_id=str(site_id),
                   categories=str(row.get("categories") or ""), entrances=ents)
 

@@ -193,7 +193,7 @@ def support_around(layers: OsmLayers, *, sites: gpd.GeoDataFrame | None = None,
     if site_id is not None:
         if sites is None:
             raise EcoplanError("a site id needs the sites table; build it with build_sites")
-        origin = site_origin(sites, entrances, site_id)
+        origin = site_origin(sites, entrances, site_id, layers)
     else:
         assert lon is not None and lat is not None  # checked above
         origin = point_origin(layers, float(lon), float(lat))
