@@ -381,6 +381,18 @@ def test_entrance_default_lies_on_the_site_edge():
     assert site.boundary.distance(Point(lon, lat)) < 1e-6
 
 
+def test_the_nearest_site_of_a_gap_is_named_as_the_sites_page_lists_it(iow_page):
+    """Half the island's areas have an unnamed nearest site: shown as "Wood near Ryde" (its
+    description on the Sites page), not "Unnamed site"."""
+    at = iow_page
+    texts = [m.value for m in at.markdown if m.value.startswith("Nearest site for ")]
+    assert texts and "Unnamed site" not in texts[0]
+    for i in range(min(12, len(at.selectbox(key="gaps_pick_area").options))):
+        at.selectbox(key="gaps_pick_area").select_index(i).run()
+        text = next(m.value for m in at.markdown if m.value.startswith("Nearest site for "))
+        assert "Unnamed site" not in text, text
+
+
 def test_choose_this_site_outlines_the_gap_area_on_the_sites_map(iow_page):
     """Issue 14: "Choose this site" from a gap selects the site and hands its area to the
     Sites map (outline + zoom), not only the site id."""

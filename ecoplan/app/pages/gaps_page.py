@@ -297,7 +297,8 @@ def _equity(result: AccessResult, deciles: int, straight: bool,
         st.caption(f"Note: {_md_escape(w)}")
 
 
-def _gap_list(result: AccessResult, deciles: int, variant: str) -> None:
+def _gap_list(result: AccessResult, deciles: int, variant: str,
+              labels: dict[str, str]) -> None:
     st.subheader("Gap priorities")
     st.caption(f"Tier 1 (act first): deprived (decile ≤ {deciles}) and failing at least "
                f"{access_cfg.PRIORITY_TIER1_MIN_FAILED} of three tests — most people without "
@@ -317,13 +318,14 @@ def _gap_list(result: AccessResult, deciles: int, variant: str) -> None:
                 st.dataframe(priority_strings(gaps), hide_index=True, width="stretch",
                              key=f"gaps_priority_{v}")
     if chosen is not None and len(chosen):
-        _site_for_gap(chosen, result.areas)
+        _site_for_gap(chosen, result.areas, labels)
 
 
-def _site_for_gap(gaps: pd.DataFrame, areas: gpd.GeoDataFrame) -> None:
+def _site_for_gap(gaps: pd.DataFrame, areas: gpd.GeoDataFrame, labels: dict[str, str]) -> None:
     """From a gap area to a site to work in: its nearest green or blue space, one click away
     from the Sites page (and from there the planner and the walking route). The Sites map
-    then outlines the gap area beside the chosen site."""
+    then outlines the gap area beside the chosen site. ``labels``: site id → its name, or
+    its description when unnamed (as the Sites page lists it)."""
     if "nearest_site_id" not in gaps:
         return
     rows = gaps[gaps["nearest_site_id"].notna()]
@@ -337,7 +339,7 @@ def _site_for_gap(gaps: pd.DataFrame, areas: gpd.GeoDataFrame) -> None:
         help="The nearest green or blue space by walking from the people in that area.")
     row = by_code.loc[code]
     sid = str(row["nearest_site_id"])
-    name = row.get("nearest_site_name") or "Unnamed site"
+    name = row.get("nearest_site_name") or labels.get(sid) or "Unnamed site"
     mins = pd.to_numeric(row.get("minutes_any"), errors="coerce")
     walk = f", about {mins:.0f} min walk on average" if pd.notna(mins) else ""
     st.markdown(f"Nearest site for **{_md_escape(row['area_name'] or code)}**: "
@@ -602,7 +604,7 @@ def render() -> None:
                      built=built, graph=graph, deciles=deciles,
                      include_partial=include_partial)
     _equity(result, deciles, straight, include_partial)
-    _gap_list(result, deciles, variant)
+    _gap_list(result, deciles, variant, data.site_labels(source, False, layers, built))
     _standards(speed)
     _downloads(result, deciles, current_whatif(_context(source, need_key, result)))
     for a in nd.attributions:
