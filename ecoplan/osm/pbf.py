@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 from shapely.geometry import LineString, MultiLineString, box
 from shapely.geometry.base import BaseGeometry
@@ -151,9 +150,7 @@ def _incomplete(osm, path: Path, whole: bool, cut: CutWays) -> list[Incomplete]:
     ways = getattr(getattr(osm, "_way_records", None), "ids", None)
     if whole and isinstance(relations, dict) and ways is not None and {
             "id", "tags", "members"} <= relations.keys():
-        ways = np.asarray(ways, dtype=np.int64)
-        return incomplete_in_parsed(relations, ways[~np.isin(ways, cut.ids())] if len(cut)
-                                    else ways)
+        return incomplete_in_parsed(relations, ways, cut.ids())
     return incomplete_multipolygons(path, cut=cut.ids())
 
 

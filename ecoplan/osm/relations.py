@@ -67,14 +67,11 @@ def incomplete_multipolygons(path: str | Path, *, label: str | None = None,
             f"{label or Path(path).name} could not be read as OSM data "
             f"({str(err).strip() or err!r}); it may be truncated or corrupt — download or "
             "export it again") from None
-    found = np.frombuffer(way_ids, dtype=np.int64)
-    if len(cut):
-        found = found[~np.isin(found, np.fromiter(cut, np.int64, len(cut)))]
-    return _missing(wanted, found)
+    return _missing(wanted, np.frombuffer(way_ids, dtype=np.int64), cut)
 
 
-def incomplete_in_parsed(relations: dict[str, np.ndarray],
-                         way_ids: np.ndarray) -> list[Incomplete]:
+def incomplete_in_parsed(relations: dict[str, np.ndarray], way_ids: np.ndarray,
+                         cut: Collection[int] = ()) -> list[Incomplete]:
     """:func:`incomplete_multipolygons` from a file already parsed whole: pyrosm's relation
     arrays (``id``, ``tags`` dicts, ``members`` with ``member_id``/``member_type``) and the
     ids of every way it read. Why: the same answer without reading the file twice more with
@@ -89,7 +86,7 @@ def incomplete_in_parsed(relations: dict[str, np.ndarray],
     wanted = _wanted((int(rid), tags or {}, members(m)) for rid, tags, m in
                      zip(relations["id"], relations["tags"], relations["members"],
                          strict=True))
-    return _missing(wanted, np.asarray(way_ids, dtype=np.int64))
+    return _missing(wanted, np.asarray(way_ids, dtype=np.int64), cut)
 
 
 def _wanted(relations: Iterable[tuple[int, Any, list[int]]]
@@ -105,10 +102,12 @@ def _wanted(relations: Iterable[tuple[int, Any, list[int]]]
     return out
 
 
-def _missing(wanted: list[tuple[int, str, list[int], str]],
-             way_ids: np.ndarray) -> list[Incomplete]:
-    """The ``wanted`` relations with a member way not among ``way_ids``."""
+def _missing(wanted: list[tuple[int, str, list[int], str]], way_ids: np.ndarray,
+             cut: Collection[int] = ()) -> list[Incomplete]:
+    """The ``wanted`` relations with a member way not among ``way_ids``, or in ``cut``."""
     have = np.unique(way_ids)
+    if len(cut):
+        have = have[~np.isin(have, np.fromiter(cut, np.int64, len(cut)))]
     out = []
     for rel_id, name, members, kind in wanted:
         found = _present(have, np.asarray(members, dtype=np.int64))
