@@ -19,7 +19,8 @@ from shapely.geometry.base import BaseGeometry
 
 from ecoplan.settings import osm as osm_cfg
 
-__all__ = ["clean_geometries", "clean_frame", "grid_size", "same_dimension", "estimate_utm"]
+__all__ = ["clean_geometries", "clean_frame", "grid_size", "grow", "same_dimension",
+           "estimate_utm"]
 
 
 def grid_size(crs) -> float:
@@ -48,6 +49,14 @@ def estimate_utm(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> str:
             zone = int((lon + 180) // 6) + 1
             return f"EPSG:{(32600 if lat > 0 else 32700) + zone}"
     return str(gdf.estimate_utm_crs())
+
+
+def grow(area: BaseGeometry, metres: float) -> BaseGeometry:
+    """``area`` (EPSG:4326) grown by ``metres``, measured in its own UTM zone (anywhere on
+    Earth; :func:`ecoplan.fetch.clip.buffer_m` uses the British National Grid for English
+    authorities)."""
+    ser = gpd.GeoSeries([area], crs=4326)
+    return ser.to_crs(estimate_utm(ser)).buffer(metres).to_crs(4326).iloc[0]
 
 
 def clean_geometries(geoms, grid: float) -> np.ndarray:

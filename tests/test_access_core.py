@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
+from ecoplan.access.export import area_table
 from ecoplan.access.gaps import equity_table
 from ecoplan.access.priorities import check_deciles, prioritise, priority_list, tier_counts
 from ecoplan.access.summary import headline, share_of_people, weighted_mean, weights
@@ -62,7 +63,7 @@ def test_views_rename_one_variant_and_straight_line():
 
 
 def test_priority_tiers_name_the_failed_tests():
-    p = prioritise(table(), deciles=3)
+    p = prioritise(table(), deciles=3, include_partial=True)
     # A: deprived, fails walk10, park10, large → tier 1; B: deprived, passes all → none;
     # C: not deprived, fails all three → tier 2; D: deprived, fails all → tier 1.
     assert list(p["priority_tier"].fillna(0)) == [1, 0, 2, 1]
@@ -70,11 +71,33 @@ def test_priority_tiers_name_the_failed_tests():
         p.loc[0, "failed_standards"]
     assert "≥2 ha green space 12.0 min (+2.0)" in p.loc[0, "failed_standards"]
     assert p.loc[1, "failed_standards"] == ""
-    assert tier_counts(table(), deciles=3)["tier 1 deprived"] == 2
-    lst = priority_list(table(), deciles=3)
+    assert tier_counts(table(), deciles=3, include_partial=True)["tier 1 deprived"] == 2
+    lst = priority_list(table(), deciles=3, include_partial=True)
     assert list(lst["area_code"]) == ["A", "D", "C"]
     with pytest.raises(EcoplanError):
         check_deciles(11)
+
+
+def test_partial_areas_get_no_tier_unless_asked_for():
+    """D lies 80 % outside the data: its walks stop at the edge, so it "fails" every test
+    for want of data. Like the headline figures, the tiers leave it out by default."""
+    p = prioritise(table(), deciles=3)
+    assert list(p["priority_tier"].fillna(0)) == [1, 0, 2, 0]
+    assert p["n_failed"].isna().tolist() == [False, False, False, True]
+    assert p.loc[3, "failed_standards"].startswith("not assessed: mostly outside")
+    counts = tier_counts(table(), deciles=3)
+    assert counts["tier 1"] == 1 and counts["tier 1 deprived"] == 1
+    assert counts["deprived areas"] == 2  # A and B: D could not be assessed
+    assert list(priority_list(table(), deciles=3)["area_code"]) == ["A", "C"]
+    eq = equity_table(table(), deciles=3)
+    assert int(eq.loc[eq["decile"] == 1, "n_tier1"].iloc[0]) == 1
+    eq = equity_table(table(), deciles=3, include_partial=True)
+    assert int(eq.loc[eq["decile"] == 1, "n_tier1"].iloc[0]) == 2
+    geo = gpd.GeoDataFrame(table(), geometry=[box(i, 0, i + 1, 1) for i in range(4)], crs=4326)
+    out = area_table(geo, deciles=3)
+    assert list(out["priority"]) == ["1 – act first", "", "2 – high", "not assessed (partial)"]
+    assert area_table(geo, deciles=3, include_partial=True)["priority"].iloc[3] == \
+        "1 – act first"
 
 
 def test_equity_table_carries_both_variants():

@@ -188,8 +188,43 @@ def test_a_clip_box_marks_areas_mostly_outside_as_partial(inputs, capsys) -> Non
     assert all(float(r["share_inside_data"]) >= 0.5 for r in inside)
     assert f"note: {len(partial)} area(s) lie mostly outside the OSM data (partial" in text
     assert "left out of the headline figures" in text
+    # Nor are they tiered: cut off by the box, every test "fails" for want of data (one area
+    # 9.6 % inside was "1 – act first" for a 118-minute walk to the box's nearest park).
+    assert {r["priority"] for r in partial} == {"not assessed (partial)"}
+    assert all(r["priority_tier"] == "" for r in partial)
+    tiered = sum(r["priority_tier"] != "" for r in rows)
+    assert f"tier 1 {sum(r['priority_tier'] == '1' for r in rows)}," in text
     assert main([*args, "--include-partial"]) == 0
     assert "are included in the headline figures" in capsys.readouterr().out
+    rows = list(csv.DictReader(out.read_text().splitlines()))
+    assert sum(r["priority_tier"] != "" for r in rows) > tiered
+
+
+def test_a_clip_box_reads_the_data_around_it(inputs) -> None:
+    """People near the box's edge walk out of it, and ANGSt looks 10 km away: the box is read
+    with that margin, so every area inside it gets the figures of the whole island's run
+    (cut at the box, 19 of 53 such areas lost ANGSt district, AGS local fell 48 % → 4 % in
+    one). Only which areas are partial depends on the box."""
+    d, areas_path, _ = inputs
+    whole, boxed = d / "whole.csv", d / "boxed.csv"
+    assert main(["access", *_base(areas_path), "--out", str(whole)]) == 0
+    assert main(["access", *_base(areas_path), "--bbox=-1.35,50.62,-1.15,50.75",
+                 "--out", str(boxed)]) == 0
+    a = pd.read_csv(whole, dtype=str, keep_default_na=False).set_index("area_code")
+    b = pd.read_csv(boxed, dtype=str, keep_default_na=False).set_index("area_code")
+    inside = b.index[b["partial"] == "no"]
+    assert len(inside) > 40
+    figures = [c for c in a.columns if c.startswith(("share_", "minutes_", "metres_",
+                                                     "nearest_", "priority", "failed_"))
+               and c != "share_inside_data"]
+    pd.testing.assert_frame_equal(a.loc[inside, figures], b.loc[inside, figures])
+    # The same for a place found in the file: its outline is the extent, not its network's box.
+    assert main(["access", *_base(areas_path), "--place", "Newport", "--offline",
+                 "--out", str(boxed)]) == 0
+    b = pd.read_csv(boxed, dtype=str, keep_default_na=False).set_index("area_code")
+    inside = b.index[b["partial"] == "no"]
+    assert 5 < len(inside) < 30
+    pd.testing.assert_frame_equal(a.loc[inside, figures], b.loc[inside, figures])
 
 
 def test_own_need_layer_carries_no_ogl_notice(tmp_path, demo_need_args, capsys) -> None:

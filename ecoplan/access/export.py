@@ -11,7 +11,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from ecoplan.access.priorities import PRIORITY_COLUMNS, prioritise, tier_label
+from ecoplan.access.priorities import NOT_ASSESSED, PRIORITY_COLUMNS, prioritise, tier_label
 from ecoplan.access.variants import suffix, view
 from ecoplan.need.areas import join_notices, need_attributions
 from ecoplan.osm.layers import ATTRIBUTION as OSM_ATTRIBUTION
@@ -27,18 +27,22 @@ def export_attribution(areas: pd.DataFrame) -> str:
 
 
 def area_table(areas: gpd.GeoDataFrame, *,
-               deciles: int = access_cfg.DEFAULT_DEPRIVED_DECILES) -> gpd.GeoDataFrame:
-    """Per-area results + priorities for both variants + attribution (EPSG:4326)."""
+               deciles: int = access_cfg.DEFAULT_DEPRIVED_DECILES,
+               include_partial: bool = False) -> gpd.GeoDataFrame:
+    """Per-area results + priorities for both variants + attribution (EPSG:4326); partial
+    areas get no tier unless ``include_partial`` (:func:`ecoplan.access.priorities.prioritise`)."""
     base = pd.DataFrame(areas.drop(columns="geometry"))
     out = base.copy()
     for variant in access_cfg.VARIANTS:
-        p = prioritise(view(base, variant), deciles=deciles)
+        p = prioritise(view(base, variant), deciles=deciles, include_partial=include_partial)
         sfx = suffix(variant)
         for col in PRIORITY_COLUMNS:
             if col == "deprived" and sfx:
                 continue
             out[col + sfx] = p[col].to_numpy()
-        out["priority" + sfx] = [tier_label(t) for t in p["priority_tier"]]
+        out["priority" + sfx] = ["not assessed (partial)" if f == NOT_ASSESSED else tier_label(t)
+                                 for t, f in zip(p["priority_tier"], p["failed_standards"],
+                                                 strict=True)]
     for col in list(out.columns):
         if col.startswith(_BOOLS):
             # nullable booleans → 'yes'/'no'/'' so CSV readers and GeoPackage agree

@@ -29,7 +29,7 @@ EQUITY_BASE = ["decile", "n_areas", "population"]
 
 
 def _equity_one(t: pd.DataFrame, deciles: int, include_partial: bool) -> pd.DataFrame:
-    p = prioritise(t, deciles=deciles)
+    p = prioritise(t, deciles=deciles, include_partial=include_partial)
     pop = pd.to_numeric(p["population"], errors="coerce")
     dec = pd.to_numeric(p["imd_decile"], errors="coerce")
     tier = p["priority_tier"].fillna(0).astype(int)
@@ -100,7 +100,8 @@ def gap_stats(areas: pd.DataFrame, *, deciles: int = access_cfg.DEFAULT_DEPRIVED
               variant: str = access_cfg.DEFAULT_VARIANT,
               include_partial: bool = False) -> dict[str, float]:
     """Headline numbers for the deprived areas (decile ≤ ``deciles``), for before/after."""
-    t = prioritise(view(areas, variant), deciles=check_deciles(deciles))
+    t = prioritise(view(areas, variant), deciles=check_deciles(deciles),
+                   include_partial=include_partial)
     dep = deprived(t, deciles)
     pop = pd.to_numeric(t["population"], errors="coerce")
     tier1 = t["priority_tier"].fillna(0).astype(int) == 1

@@ -264,10 +264,13 @@ def with_columns(frame: pd.DataFrame, cols: dict[str, Any]) -> pd.DataFrame:
 
 
 def data_extent(layers: OsmLayers) -> shapely.Geometry | None:
-    """Where the OSM data ends: the bounding box the file declares (a PBF header's, as
-    extracts carry), else the bounding box of the walkable network (clipped layers drop the
-    declared box and are cut to the clip box or polygon, so this is the clip when one was
-    given)."""
+    """Where the OSM data ends: the extent a loader gave (a clip read with a margin), else the
+    bounding box the file declares (a PBF header's, as extracts carry), else the bounding box
+    of the walkable network (clipped layers drop the declared box and are cut to the clip box
+    or polygon, so this is the clip when one was given)."""
+    given = getattr(layers.source, "extent", None)
+    if given is not None:
+        return given
     declared = getattr(layers.source, "bounds", None)
     if declared is not None:
         return shapely.box(*declared)

@@ -142,12 +142,16 @@ def clip_extent(clip: dict[str, Any], source: str | None = None) -> shapely.Geom
     if clip.get("bbox"):
         from ecoplan.osm.geocode import parse_clip_bbox
 
-        box = shapely.box(*parse_clip_bbox(clip["bbox"]))
-        from ecoplan.osm.load import declared_bounds
-
-        declared = declared_bounds(source) if source else None
-        return box.intersection(shapely.box(*declared)) if declared else box
+        return within_file(shapely.box(*parse_clip_bbox(clip["bbox"])), source)
     return None
+
+
+def within_file(area: shapely.Geometry, source: str | None) -> shapely.Geometry:
+    """``area`` within the box ``source`` declares it covers (all of it when none is known)."""
+    from ecoplan.osm.load import declared_bounds
+
+    declared = declared_bounds(source) if source else None
+    return area.intersection(shapely.box(*declared)) if declared else area
 
 
 def cache_parts(source: str, need_key: str, speed_kmh: float, step_free: bool,

@@ -15,7 +15,10 @@ combine need with the access deficits that matter for daily use — three tests,
 Tier 1 (act first) = deprived and failing at least two tests; 2 = deprived and failing one, or
 not deprived and failing all three; 3 = any other area failing a test; no tier = passes all.
 ``failed_standards`` names each failed test and by how much. Unknowns stay unknown: areas
-outside the data or without a decile get no tier (<NA>). Thresholds and sources live in
+outside the data or without a decile get no tier (<NA>), and so do ``partial`` areas (mostly
+outside the data: their walks stop at its edge, so every test would "fail" for want of data,
+and an edge-of-data artefact would rank first) unless ``include_partial`` asks for them, as
+the headline figures do. Thresholds and sources live in
 :mod:`ecoplan.settings.access`. Works on one variant's view (:func:`ecoplan.access.variants.view`).
 """
 
@@ -40,12 +43,15 @@ def check_deciles(deciles: int) -> int:
 
 
 def prioritise(table: pd.DataFrame, *,
-               deciles: int = access_cfg.DEFAULT_DEPRIVED_DECILES) -> pd.DataFrame:
+               deciles: int = access_cfg.DEFAULT_DEPRIVED_DECILES,
+               include_partial: bool = False) -> pd.DataFrame:
     """Copy of one variant's per-area table with :data:`PRIORITY_COLUMNS` added."""
     deciles = check_deciles(deciles)
     out = table.copy()
     dec = pd.to_numeric(out["imd_decile"], errors="coerce")
     known = out["status"].ne("outside data").to_numpy(bool)
+    edge = partial_areas(out) & ~include_partial
+    known = known & ~edge
     below = access_cfg.PRIORITY_FAILS_BELOW_SHARE
     walk = pd.to_numeric(out["share_walk10_any"], errors="coerce").to_numpy(float)
     park = pd.to_numeric(out["share_park10"], errors="coerce").to_numpy(float)
@@ -70,14 +76,25 @@ def prioritise(table: pd.DataFrame, *,
     valid = known & dec.notna().to_numpy(bool)
     out["priority_tier"] = _where(valid & (tier > 0), tier, "Int64")
     out["failed_standards"] = [
-        _failed_text(fw, fp, fl, w, p, lg, mp) if ok else ""
-        for ok, fw, fp, fl, w, p, lg, mp in zip(
-            known, f_walk, f_park, f_large, walk, park, large,
+        _failed_text(fw, fp, fl, w, p, lg, mp) if ok else (NOT_ASSESSED if e else "")
+        for ok, e, fw, fp, fl, w, p, lg, mp in zip(
+            known, edge, f_walk, f_park, f_large, walk, park, large,
             pd.to_numeric(out["minutes_park"], errors="coerce").to_numpy(float), strict=True)]
     pop = pd.to_numeric(out["population"], errors="coerce")
     out["people_without_walk10"] = pop * (1 - pd.Series(walk, index=out.index))
     out["people_without_park10"] = pop * (1 - pd.Series(park, index=out.index))
     return out
+
+
+#: What a partial area left out of the tiers says instead of its failed standards.
+NOT_ASSESSED = "not assessed: mostly outside the OSM data (see share_inside_data)"
+
+
+def partial_areas(table: pd.DataFrame) -> np.ndarray:
+    """Which areas are ``partial`` (mostly outside the data), as a plain boolean array."""
+    if "partial" not in table.columns:
+        return np.zeros(len(table), dtype=bool)
+    return table["partial"].fillna(False).astype(bool).to_numpy()
 
 
 def _failed_text(f_walk: bool, f_park: bool, f_large: bool, walk: float, park: float,
@@ -113,10 +130,10 @@ def tier_label(tier: object) -> str:
 
 def priority_list(table: pd.DataFrame, *,
                   deciles: int = access_cfg.DEFAULT_DEPRIVED_DECILES,
-                  max_tier: int = 2) -> pd.DataFrame:
+                  max_tier: int = 2, include_partial: bool = False) -> pd.DataFrame:
     """Areas in tiers 1..``max_tier``: tier first, then most people without a 10-minute walk
     to a park, then to any green or blue space; ``rank`` from 1."""
-    p = prioritise(table, deciles=deciles)
+    p = prioritise(table, deciles=deciles, include_partial=include_partial)
     tier = p["priority_tier"]
     sel = p[tier.notna() & (tier.fillna(99) <= max_tier)].copy()
     sel["_t"] = sel["priority_tier"].astype(int)
@@ -133,11 +150,13 @@ def priority_list(table: pd.DataFrame, *,
     return pd.DataFrame(sel[[c for c in cols if c in sel.columns]]).reset_index(drop=True)
 
 
-def tier_counts(table: pd.DataFrame, *, deciles: int = access_cfg.DEFAULT_DEPRIVED_DECILES
-                ) -> dict[str, int]:
-    """Areas per tier, all and deprived only: {'tier 1': n, …, 'deprived': n, …}."""
-    p = prioritise(table, deciles=deciles)
-    dep = p["deprived"].fillna(False).astype(bool)
+def tier_counts(table: pd.DataFrame, *, deciles: int = access_cfg.DEFAULT_DEPRIVED_DECILES,
+                include_partial: bool = False) -> dict[str, int]:
+    """Areas per tier, all and deprived only: {'tier 1': n, …, 'deprived areas': n, …}; the
+    deprived counted among the areas assessed (not outside the data, nor partial unless
+    ``include_partial``), so "of the N deprived" is of those that could be tiered."""
+    p = prioritise(table, deciles=deciles, include_partial=include_partial)
+    dep = p["deprived"].fillna(False).astype(bool) & p["n_failed"].notna()
     out = {"deprived areas": int(dep.sum())}
     for t in sorted(access_cfg.PRIORITY_TIER_LABELS):
         hit = p["priority_tier"].fillna(0).astype(int) == t

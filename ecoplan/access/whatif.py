@@ -218,8 +218,8 @@ def compare(before: AccessResult, after: AccessResult, *,
     b, a = before.table(), after.table()
     if list(b["area_code"]) != list(a["area_code"]):
         raise ValueError("before and after must cover the same areas in the same order")
-    tb = prioritise(b, deciles=deciles)["priority_tier"].fillna(0).astype(int).to_numpy()
-    ta = prioritise(a, deciles=deciles)["priority_tier"].fillna(0).astype(int).to_numpy()
+    tb, ta = (prioritise(t, deciles=deciles, include_partial=include_partial)["priority_tier"]
+              .fillna(0).astype(int).to_numpy() for t in (b, a))
     codes = b["area_code"].to_numpy(object)
     cols = [c for c in ("share_walk15_any", "share_walk10_any", "share_park10",
                         "share_ags_local", "minutes_any", "minutes_park")

@@ -95,14 +95,15 @@ def measures() -> dict[str, Measure]:
 
 def map_values(areas: pd.DataFrame, measure: Measure, straight: bool,
                variant: str = access_cfg.DEFAULT_VARIANT,
-               deciles: int = access_cfg.DEFAULT_DEPRIVED_DECILES) -> tuple[pd.Series, str]:
+               deciles: int = access_cfg.DEFAULT_DEPRIVED_DECILES,
+               include_partial: bool = False) -> tuple[pd.Series, str]:
     """(values to map, short legend label) for one access variant. Shares become per cent;
     straight line only for shares that have it (minutes are always along the network)."""
     how = "straight line" if straight and measure.has_straight else "network"
     table = view(pd.DataFrame(areas.drop(columns="geometry", errors="ignore")), variant,
                  STRAIGHT_WAY if straight and measure.has_straight else NETWORK_WAY)
     if measure.key == "priority_tier":
-        table = prioritise(table, deciles=deciles)
+        table = prioritise(table, deciles=deciles, include_partial=include_partial)
         values = pd.to_numeric(table["priority_tier"], errors="coerce")
         # Known areas passing every test are "no tier" (class 4), not "no data".
         known = table["n_failed"].notna() & table["deprived"].notna()
@@ -247,9 +248,10 @@ def polygon_from_feature(feature: Mapping[str, Any]) -> BaseGeometry:
 # --- Exports ---------------------------------------------------------------------------------
 
 
-def export_table(areas: gpd.GeoDataFrame, deciles: int) -> gpd.GeoDataFrame:
+def export_table(areas: gpd.GeoDataFrame, deciles: int,
+                 include_partial: bool = False) -> gpd.GeoDataFrame:
     """Per-area results both ways with priorities and attribution: what the CLI writes."""
-    return area_table(areas, deciles=deciles)
+    return area_table(areas, deciles=deciles, include_partial=include_partial)
 
 
 def csv_bytes(table: gpd.GeoDataFrame) -> bytes:

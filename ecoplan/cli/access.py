@@ -54,9 +54,11 @@ def inputs_from_args(args: argparse.Namespace):
 
 def run_from_args(args: argparse.Namespace, *, keep_objects: bool = False):
     from ecoplan.access.pipeline import run_access
+    from ecoplan.fetch.clip import osm_buffer_m
 
     inputs = inputs_from_args(args)
-    _ = inputs.speed_kmh  # validate the speed before any slow work
+    # validates the speed before any slow work; a --bbox or --place is read this much wider
+    margin = osm_buffer_m(inputs.speed_kmh)
     from ecoplan.sites.build import GROUND, PREP, site_ground, site_prep
     from ecoplan.strings import python_strings
 
@@ -66,7 +68,8 @@ def run_from_args(args: argparse.Namespace, *, keep_objects: bool = False):
     with python_strings():
         return run_access(
             inputs,
-            lambda: load_from_args(args, {GROUND: site_ground}, {PREP: site_prep}).layers,
+            lambda: load_from_args(args, {GROUND: site_ground}, {PREP: site_prep},
+                                   margin_m=margin).layers,
             use_cache=not args.no_cache, keep_objects=keep_objects, parallel=True)
 
 
@@ -108,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     deciles = deciles_of(args)
     run_ = run_from_args(args)
     res = run_.result
-    areas = area_table(res.areas, deciles=deciles)
+    areas = area_table(res.areas, deciles=deciles, include_partial=args.include_partial)
     if args.out:
         write_csv(args.out, areas.drop(columns="geometry"))
     if args.gpkg:
@@ -140,7 +143,7 @@ def print_summary(res, run_, *, deciles: int, include_partial: bool = False) -> 
         print(f"  {row['measure']}: " + " | ".join(row[way_name(v, h)] for v, h in WAYS))
     if pd.to_numeric(table["imd_decile"], errors="coerce").notna().any():
         for v in ("confirmed", "all"):
-            c = tier_counts(view(table, v), deciles=deciles)
+            c = tier_counts(view(table, v), deciles=deciles, include_partial=include_partial)
             print(f"  priority tiers ({label(v)}): tier 1 {c['tier 1']}, tier 2 "
                   f"{c['tier 2']}, tier 3 {c['tier 3']} areas; of the {c['deprived areas']} "
                   f"deprived (decile ≤ {deciles}): {c['tier 1 deprived']} in tier 1")

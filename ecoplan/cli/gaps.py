@@ -49,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"note: {note}")
     lists = []
     for variant in access_cfg.VARIANTS:
-        gaps = priority_list(view(table, variant), deciles=deciles)
+        gaps = priority_list(view(table, variant), deciles=deciles,
+                             include_partial=args.include_partial)
         print()
         print(priority_title(gaps, variant, deciles))
         if len(gaps):

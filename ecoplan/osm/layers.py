@@ -52,6 +52,11 @@ class SourceInfo:
     #: (west, south, east, north) the file declares it covers (a PBF header's bounding box, as
     #: Geofabrik and osmium write it), or None. Dropped by :meth:`OsmLayers.clip`.
     bounds: tuple[float, float, float, float] | None = None
+    #: Where the data is whole for measuring access (EPSG:4326), when a loader read more than
+    #: the area asked for: an access run's ``--bbox`` or ``--place`` read with a margin as wide
+    #: as the farthest standard (``ecoplan.cli.common.load_from_args``). None: the declared
+    #: bounds, else the network's. Areas mostly outside it are partial.
+    extent: BaseGeometry | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,8 @@ class OsmLayers:
         pois = self.pois[self.pois.intersects(area)]
         buildings = self.buildings[self.buildings.intersects(area)]
         return replace(self, features=features, ways=ways, nodes=nodes, pois=pois,
-                       buildings=buildings, source=replace(self.source, bounds=None),
+                       buildings=buildings,
+                       source=replace(self.source, bounds=None, extent=None),
                        derived={})
 
 

@@ -108,7 +108,8 @@ def run_partitioned(args: argparse.Namespace) -> int:
         print(f"{n - len(failed)} of {n} partitions done; run the same command again to "
               f"compute only the {len(failed)} missing", file=sys.stderr)
         return 1
-    table, gathered = gather(store, n, areas["area_code"], deciles)
+    table, gathered = gather(store, n, areas["area_code"], deciles,
+                             include_partial=args.include_partial)
     write_outputs(args, table, gathered, store, n)
     _summary(table, store, n, time.perf_counter() - t0)
     return 0
@@ -215,7 +216,8 @@ def compute(store: RunStore, todo: list[int], groups: dict[int, gpd.GeoDataFrame
     return failed
 
 
-def gather(store: RunStore, n: int, order: pd.Series, deciles: int):
+def gather(store: RunStore, n: int, order: pd.Series, deciles: int,
+           include_partial: bool = False):
     """All partitions' areas as one table in the input order, with the priority tiers and
     export columns of a whole run (:func:`ecoplan.access.export.area_table`); and the layer."""
     from ecoplan.access.export import area_table
@@ -226,7 +228,7 @@ def gather(store: RunStore, n: int, order: pd.Series, deciles: int):
     pos = pd.Series(np.arange(len(order)), index=order.astype(str).to_numpy())
     areas = areas.iloc[np.argsort(pos.loc[areas["area_code"].astype(str)].to_numpy(),
                                   kind="stable")].reset_index(drop=True)
-    areas = area_table(areas, deciles=deciles)
+    areas = area_table(areas, deciles=deciles, include_partial=include_partial)
     return pd.DataFrame(areas.drop(columns="geometry")), areas
 
 

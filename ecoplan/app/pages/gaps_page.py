@@ -207,7 +207,7 @@ def _headline(result: AccessResult, deciles: int, include_partial: bool) -> None
                "of the people placed on the walking network.")
     tiers = []
     for v in access_cfg.VARIANTS:
-        c_ = tier_counts(view(table, v), deciles=deciles)
+        c_ = tier_counts(view(table, v), deciles=deciles, include_partial=include_partial)
         tiers.append({"access": variant_label(v), "tier 1": str(c_["tier 1"]),
                       "tier 2": str(c_["tier 2"]), "tier 3": str(c_["tier 3"]),
                       f"deprived (decile ≤ {deciles})": str(c_["deprived areas"]),
@@ -219,9 +219,10 @@ def _headline(result: AccessResult, deciles: int, include_partial: bool) -> None
 
 
 def _map_frame(result: AccessResult, measure: logic.Measure, straight: bool,
-               deciles: int, variant: str) -> gpd.GeoDataFrame:
+               deciles: int, variant: str, include_partial: bool) -> gpd.GeoDataFrame:
     areas = result.areas
-    values, label = logic.map_values(areas, measure, straight, variant, deciles)
+    values, label = logic.map_values(areas, measure, straight, variant, deciles,
+                                     include_partial)
     frame = gpd.GeoDataFrame({"value": values.to_numpy(),
                               "tip": logic.tooltip_labels(areas).to_numpy(),
                               "deprived": logic.deprived_mask(areas, deciles)},
@@ -232,13 +233,15 @@ def _map_frame(result: AccessResult, measure: logic.Measure, straight: bool,
 
 def _map(source: str, need_key: str, layers: Any, built: Any, result: AccessResult,
          measure: logic.Measure, straight: bool, deciles: int, show_sites: bool,
-         whatif: WhatIf | None, variant: str) -> Mapping[str, Any] | None:
-    frame = _map_frame(result, measure, straight, deciles, variant)
+         whatif: WhatIf | None, variant: str, include_partial: bool
+         ) -> Mapping[str, Any] | None:
+    frame = _map_frame(result, measure, straight, deciles, variant, include_partial)
     label = frame.attrs["label"]
     over = (whatif.geometry, whatif.name) if whatif and whatif.geometry is not None else None
     map_key = "|".join(map(str, (source, need_key, result.speed_kmh, result.step_free,
                                  measure.key, straight, deciles, show_sites, variant,
-                                 over[0].wkt if over else "", over[1] if over else "")))
+                                 include_partial, over[0].wkt if over else "",
+                                 over[1] if over else "")))
     m, has_draw = gaps_data.gaps_map(map_key, _layers=layers, _areas=frame,
                                      _sites=built.sites if show_sites else None,
                                      _whatif=over, label=label,
@@ -298,7 +301,7 @@ def _equity(result: AccessResult, deciles: int, straight: bool,
 
 
 def _gap_list(result: AccessResult, deciles: int, variant: str,
-              labels: dict[str, str]) -> None:
+              labels: dict[str, str], include_partial: bool) -> None:
     st.subheader("Gap priorities")
     st.caption(f"Tier 1 (act first): deprived (decile ≤ {deciles}) and failing at least "
                f"{access_cfg.PRIORITY_TIER1_MIN_FAILED} of three tests — most people without "
@@ -309,7 +312,8 @@ def _gap_list(result: AccessResult, deciles: int, variant: str,
     tabs = st.tabs([variant_label(v) for v in access_cfg.VARIANTS])
     chosen = None
     for tab, v in zip(tabs, access_cfg.VARIANTS, strict=True):
-        gaps = priority_list(view(result.table(), v), deciles=deciles)
+        gaps = priority_list(view(result.table(), v), deciles=deciles,
+                             include_partial=include_partial)
         if v == variant:
             chosen = gaps
         with tab:
@@ -531,9 +535,10 @@ _md_escape = ui.md_escape  # user text (a site name) shown in markdown
 # --- Downloads -------------------------------------------------------------------------------
 
 
-def _downloads(result: AccessResult, deciles: int, w: WhatIf | None) -> None:
+def _downloads(result: AccessResult, deciles: int, w: WhatIf | None,
+               include_partial: bool) -> None:
     st.subheader("Download the results per area")
-    table = logic.export_table(result.areas, deciles)
+    table = logic.export_table(result.areas, deciles, include_partial)
     c1, c2, c3 = st.columns(3)
     c1.download_button("CSV (spreadsheet)", logic.csv_bytes(table),
                        file_name="ecoplan_access_by_area.csv", mime="text/csv",
@@ -543,7 +548,7 @@ def _downloads(result: AccessResult, deciles: int, w: WhatIf | None) -> None:
                        mime="application/geopackage+sqlite3", key="gaps_dl_gpkg",
                        on_click="ignore")
     if w is not None:
-        after = logic.export_table(w.after.areas, deciles)
+        after = logic.export_table(w.after.areas, deciles, include_partial)
         c3.download_button("CSV with the what-if", logic.csv_bytes(after),
                            file_name="ecoplan_access_by_area_whatif.csv", mime="text/csv",
                            key="gaps_dl_whatif", on_click="ignore")
@@ -599,14 +604,16 @@ def render() -> None:
     _headline(result, deciles, include_partial)
     whatif = current_whatif(_context(source, need_key, result))
     _map(source, need_key, layers, built, result, measure, straight, deciles, show_sites,
-         whatif, variant)
+         whatif, variant, include_partial)
     _whatif_controls(source=source, need_key=need_key, result=result, layers=layers,
                      built=built, graph=graph, deciles=deciles,
                      include_partial=include_partial)
     _equity(result, deciles, straight, include_partial)
-    _gap_list(result, deciles, variant, data.site_labels(source, False, layers, built))
+    _gap_list(result, deciles, variant, data.site_labels(source, False, layers, built),
+              include_partial)
     _standards(speed)
-    _downloads(result, deciles, current_whatif(_context(source, need_key, result)))
+    _downloads(result, deciles, current_whatif(_context(source, need_key, result)),
+               include_partial)
     for a in nd.attributions:
         st.caption(a)
     st.caption(f"Map data {layers.source.attribution}.")
