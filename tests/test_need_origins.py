@@ -17,6 +17,7 @@ from ecoplan.need.origins import (
     ORIGIN_COLUMNS,
     aggregate_points,
     describe_methods,
+    expected_households,
     in_land,
     method_counts,
     place_origins,
@@ -200,6 +201,32 @@ def test_isle_of_wight_origins(iow_layers) -> None:
     share = iow.groupby("area_code")["inside"].mean()
     assert (share == 1.0).sum() == 86
     assert (share < 1.0).sum() == 3
+
+
+def test_without_population_lsoas_place_homes_as_with_it(iow_layers) -> None:
+    """Issue 11: leaving out the population file must not change how an area's homes are
+    placed. With an absolute count (20 buildings) in place of coverage, 15 island LSOAs
+    switched method (one area's share with a park within 10 minutes went 0.91 → 0); a typical
+    LSOA's households now stand in for the unknown population, so only areas far from the
+    typical size can differ."""
+    from ecoplan.need.areas import build_areas
+    from ecoplan.need.boundaries import read_boundaries
+    from ecoplan.need.iod import load_iod
+
+    data = shared_data_dir()
+    bounds = read_boundaries(data / "boundaries" / "lsoa2011_bsc_isle-of-wight.geojson")
+    file1 = data / "imd" / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz"
+    file6 = data / "imd" / "File_6_-_IoD2019_Population_Denominators.csv.gz"
+    with_pop = build_areas(bounds, load_iod(file1, file6)).areas
+    without = build_areas(bounds, load_iod(file1)).areas
+    assert without["population"].isna().all()
+    a = place_origins(with_pop, iow_layers).groupby("area_code")["method"].first()
+    b = place_origins(without, iow_layers).groupby("area_code")["method"].first()
+    assert (a != b[a.index]).sum() <= 2
+    # Outside England and Wales's LSOAs nothing typical is known: the count rule stays.
+    assert expected_households(np.array([np.nan, 1200.0]), np.array(["Z1", "Z2"]))[1] == 500
+    assert np.isnan(expected_households(np.array([np.nan]), np.array(["Z1"]))[0])
+    assert expected_households(np.array([np.nan]), np.array(["W01000001"]))[0] == 693
 
 
 def _with_residential(layers: OsmLayers, polys: list) -> OsmLayers:

@@ -246,12 +246,25 @@ def split_population(weights: np.ndarray, population: float) -> tuple[np.ndarray
     return share, people
 
 
-def enough_buildings(n_buildings: int, population: float) -> bool:
-    """Are enough homes mapped for buildings to stand for the area (see settings)?"""
-    if not np.isfinite(population):
+def enough_buildings(n_buildings: int, households: float) -> bool:
+    """Are enough homes mapped for buildings to stand for the area (see settings)?
+    ``households``: expected in the area (:func:`expected_households`; NaN: unknown)."""
+    if not np.isfinite(households):
         return n_buildings >= need_cfg.MIN_BUILDINGS_WITHOUT_POPULATION
-    expected = population / need_cfg.HOUSEHOLD_SIZE
-    return n_buildings > 0 and n_buildings >= need_cfg.MIN_BUILDING_COVERAGE * expected
+    return n_buildings > 0 and n_buildings >= need_cfg.MIN_BUILDING_COVERAGE * households
+
+
+def expected_households(population: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Households each area should hold: population / household size, else a typical LSOA's
+    for LSOA codes (so a run without a population file places homes as one with it), else
+    NaN."""
+    import re
+
+    lsoa = re.compile(need_cfg.LSOA_CODE_PATTERN)
+    typical = np.array([need_cfg.LSOA_MEAN_HOUSEHOLDS if lsoa.match(str(c)) else np.nan
+                        for c in codes])
+    pop = np.asarray(population, dtype=float)
+    return np.where(np.isfinite(pop), pop / need_cfg.HOUSEHOLD_SIZE, typical)
 
 
 def place_origins(areas: gpd.GeoDataFrame, layers: OsmLayers | None = None, *,
@@ -287,10 +300,11 @@ def place_origins(areas: gpd.GeoDataFrame, layers: OsmLayers | None = None, *,
     columns = ["area_code", "population", "share", "method", "n_sources", "x", "y"]
     parts: list[tuple[np.ndarray, ...]] = []  # one per area, in ``columns`` order
     codes = areas_m["area_code"].to_numpy(dtype=object)
+    households = expected_households(populations, codes)
     for i in range(len(areas)):
         use_land = complete[i]
         homes = (bld_res.get(i) if use_land else None) or bld_in.get(i)
-        if homes is not None and not enough_buildings(len(homes[0]), populations[i]):
+        if homes is not None and not enough_buildings(len(homes[0]), households[i]):
             homes = None
         streets = (nod_res.get(i) if use_land else None) or nod_in.get(i) or any_in.get(i)
         if homes is not None:

@@ -129,8 +129,17 @@ MIN_UNTYPED_FOOTPRINT_M2: Final = 25.0
 MIN_BUILDING_COVERAGE: Final = 0.25
 #: Average household size, UK 2015 (ONS "Families and Households in the UK: 2015": 2.4).
 HOUSEHOLD_SIZE: Final = 2.4
-#: With no population known, buildings are used when at least this many are mapped (our
-#: choice: ~3 % of the ~650 households of a typical LSOA).
+#: With no population known, an English or Welsh LSOA (code E01…/W01…) is expected to hold
+#: this many households, so the coverage test above still applies and an area's origins do not
+#: change with whether a population file was given (issue 11: without File 6, 15 Isle of Wight
+#: LSOAs switched method and one area's share with a park within 10 minutes went 0.91 → 0).
+#: Source: ONS Census 2021, 23.4 million households in England in 33,755 LSOAs ≈ 693 (ONS
+#: designs LSOAs to hold 400-1,200 households).
+LSOA_MEAN_HOUSEHOLDS: Final = 693
+#: LSOA codes (England E01, Wales W01, 2011 and 2021 alike: ONS code history database).
+LSOA_CODE_PATTERN: Final = r"^[EW]01\d{6}$"
+#: Other areas with no population known: buildings are used when at least this many are
+#: mapped (our choice: ~3 % of the ~650 households of a typical LSOA).
 MIN_BUILDINGS_WITHOUT_POPULATION: Final = 20
 #: At most this many origin points per area, so the access step stays fast (our choice: 200
 #: points keep the walk-time error from aggregation well below one street block in an LSOA of
