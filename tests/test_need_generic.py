@@ -52,6 +52,15 @@ def test_ties_share_the_most_needy_rank() -> None:
     assert np.isnan(rank.iloc[3]) and np.isnan(decile.iloc[3])
 
 
+def test_equal_need_is_not_all_most_needy() -> None:
+    """Eleven areas of equal need all came out decile 1, so all "deprived": a tie group takes
+    the decile of its middle rank; a 0/1 flag on 30 of 100 areas still bands them as needy."""
+    _, decile = need_ranks(pd.Series([5.0] * 11), higher_is_worse=True)
+    assert set(decile) == {6.0}
+    _, decile = need_ranks(pd.Series([1.0] * 30 + [0.0] * 70), higher_is_worse=True)
+    assert set(decile[:30]) == {2.0} and set(decile[30:]) == {7.0}
+
+
 def test_validation_messages() -> None:
     with pytest.raises(InputFileError, match="numeric"):
         read_generic_need(_layer(["1", "high"]), id_column="zone", need_column="need",

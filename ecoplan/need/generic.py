@@ -31,12 +31,17 @@ WHAT = "Need layer"
 
 
 def need_ranks(values: pd.Series, *, higher_is_worse: bool) -> tuple[pd.Series, pd.Series]:
-    """(rank, decile) with rank 1 = most in need; ties share the best rank; NaN stays NaN."""
-    rank = values.rank(method="min", ascending=not higher_is_worse, na_option="keep")
+    """(rank, decile) with rank 1 = most in need; NaN stays NaN. Tied areas share the best
+    rank, and the decile of the tie group's middle rank: equal need cannot put a whole group
+    in the most needy decile (11 areas all scoring 5 were all "decile 1", every one of them
+    deprived), and a 0/1 need flag still bands the flagged areas together."""
+    asc = not higher_is_worse
+    rank = values.rank(method="min", ascending=asc, na_option="keep")
     n = int(values.notna().sum())
     if n == 0:
         return rank, rank.copy()
-    return rank, decile_from_rank(rank, n)
+    middle = values.rank(method="average", ascending=asc, na_option="keep")
+    return rank, decile_from_rank(middle, n)
 
 
 def read_generic_need(source: str | Path | gpd.GeoDataFrame, *, id_column: str,
