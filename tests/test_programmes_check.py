@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 from programme_fixtures import stormy_forecast, tiny_pool, tiny_programme, winter_programme
@@ -186,3 +186,33 @@ def test_site_context_counts_toilets_on_the_route():
     ctx = weather.site_context(site)
     assert ctx.has_toilets  # the route passes one (scores['toilets'] == 1)
     assert ctx.woodland and ctx.lat == pytest.approx(site.lat)
+
+
+def test_accepted_site_swap_stores_the_new_sites_sunset_not_its_sunrise(winter, storm):
+    """Regression: the swap stored sunrise as "sunset", so the leaflet said
+    "Ends -3.1 h before sunset (07:56)"."""
+    from datetime import datetime
+
+    from programme_fixtures import sunset
+
+    from ecoplan.programmes.check import CheckResult, Proposal
+    from ecoplan.programmes.facts import facts
+    from ecoplan.programmes.model import Verdict
+
+    s = winter.session(1)
+    other = next(p for p in winter.pool if p.usable and p.site_id not in
+                 {x.site_id for x in winter.sessions[:2]})
+    prop = Proposal(f"1/{other.site_id}", 1, "site", other.site_id, s.start,
+                    Verdict(CARE, "go with care: cold"), "move")
+    res = CheckResult(winter.id, winter.version, datetime.now(UTC), {}, (prop,), ())
+    updated, _ = apply_check(winter, res, [prop.id])
+    s1 = updated.session(1)
+    new = updated.site(prop.site_id)
+    own = sunset(new.lat, new.lon, s1.start.date())  # astral, computed here
+    assert s1.sunset is not None and abs((s1.sunset - own).total_seconds()) < 60
+    assert s1.sunset.hour >= 15  # a December sunset, not the 08:00 sunrise
+    left = s1.minutes_before_sunset
+    assert left is not None and left > 0
+    text = facts(updated, s1).daylight
+    assert text == f"Ends {left / 60:.1f} h before sunset ({own:%H:%M})"
+    assert "-" not in text.split("h before")[0]
