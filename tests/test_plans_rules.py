@@ -271,7 +271,11 @@ def responses(draw):
     for var, strat in hourly_vars.items():
         if draw(st.booleans()) or var == "wind_gusts_10m":
             hourly[var] = draw(st.lists(strat, min_size=N_HOURS, max_size=N_HOURS))
-    units = {k: "undefined" if draw(st.integers(0, 9)) == 0 else "x" for k in hourly}
+    # Open-Meteo's default units (a unit ecoplan does not know is refused: test_plans_forecast)
+    default = {"temperature_2m": "°C", "apparent_temperature": "°C", "precipitation": "mm",
+               "wind_speed_10m": "km/h", "wind_gusts_10m": "km/h"}
+    units = {k: "undefined" if draw(st.integers(0, 9)) == 0 else default.get(k, "x")
+             for k in hourly}
     daily = {"time": ["2026-06-15"], "sunrise": ["2026-06-15T04:43"],
              "sunset": ["2026-06-15T21:19"]}
     return {"latitude": 50.7, "longitude": -1.3, "timezone": "Europe/London",
