@@ -448,3 +448,49 @@ def test_site_source_of_an_unknown_type_is_one_line(tmp_path, capsys):
     rc = main(["plan", "--site", "w1", "--source", str(notes), "--date", SOON, "--start",
                "12:00", "--minutes", "60", "--conditions", "temp_c=12"])
     assert _one_line_error(capsys, rc, "unknown OSM file type").startswith("ecoplan plan: error: ")
+
+
+# --- plan --lat/--lon: the site's kind is checked, never guessed as open ground ---------------
+
+_FOREST_GALE = ["plan", "--lat", "50.7165", "--lon", "-1.3303", "--date", SOON, "--start",
+                "10:00", "--minutes", "60", "--group-size", "8", "--conditions",
+                "temp_c=10,rain_mm=0,gust_kmh=75,weather_code=3"]
+
+
+def test_a_point_of_unknown_kind_is_checked_as_the_strictest_kind(capsys):
+    """Parkhurst Forest with 75 km/h gusts and no --categories was 'GO WITH CARE … open
+    ground'; woodland closes at 72 km/h, so the strictest case is rethink."""
+    rc = main(_FOREST_GALE)
+    out = capsys.readouterr().out
+    assert rc == 0
+    assert out.splitlines()[0].endswith("RETHINK"), out
+    assert "woodland sites close at 72 km/h" in out
+    assert "Site kind unknown" in out and "strictest case" in out
+    assert "on open ground" not in out
+
+
+def test_a_calm_point_of_unknown_kind_is_never_plain_go(capsys):
+    argv = [a if not a.startswith("temp_c") else "temp_c=12,rain_mm=0,gust_kmh=10,weather_code=1"
+            for a in _FOREST_GALE]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].endswith("GO WITH CARE") and "Site kind unknown" in out
+
+
+def test_categories_may_be_separated_by_commas(capsys):
+    assert main([*_FOREST_GALE, "--categories", "wood, beach"]) == 0
+    out = capsys.readouterr().out
+    assert "RETHINK" in out and "in the wooded part" in out and "on the coastal part" in out
+    assert "Site kind unknown" not in out
+
+
+@pytest.mark.parametrize("cats", ["bogus", "wood;bogus", "woods,beach"])
+def test_a_site_kind_not_understood_is_refused_listing_the_words(cats, capsys):
+    rc = main([*_FOREST_GALE, "--categories", cats])
+    err = _one_line_error(capsys, rc, "unknown site kind")
+    assert "wood" in err and "beach" in err and "park" in err
+
+
+def test_source_with_lat_lon_is_refused_not_ignored(capsys):
+    rc = main([*_FOREST_GALE, "--categories", "wood", "--source", "demo"])
+    _one_line_error(capsys, rc, "--source is used with --site only")

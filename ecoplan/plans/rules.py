@@ -97,6 +97,7 @@ RULE_WORDS: dict[str, str] = {
     "gust_coast": "gusts on the coast", "wind": "strong wind on open ground",
     "thunder": "thunderstorms", "fog": "fog", "daylight": "daylight", "toilets": "no toilets",
     "leaders": "too few leaders", "missing_data": "missing forecast data",
+    "site_kind": "unknown site kind",
 }
 
 
@@ -436,7 +437,8 @@ def rule_gust_woodland(inp: RuleInput) -> list[Reason]:
     g = inp.weather.gust_max
     if not inp.site.woodland or not math.isfinite(g) or g < weather_cfg.RULES.gust_wood_care_kmh:
         return []
-    where = "in the wooded part" if inp.site.mixed else "in woodland"
+    where = ("if the site is wooded" if inp.site.kind_unknown else
+             "in the wooded part" if inp.site.mixed else "in woodland")
     close = weather_cfg.RULES.gust_wood_rethink_kmh
     if g >= close:
         hours = _hours_where(inp, "wind_gusts_10m", close)
@@ -455,7 +457,8 @@ def rule_gust_coast(inp: RuleInput) -> list[Reason]:
         return []
     level = RETHINK if g > weather_cfg.RULES.gust_coast_rethink_kmh else CARE
     hours = _hours_where(inp, "wind_gusts_10m", weather_cfg.RULES.gust_coast_care_kmh)
-    where = "on the coastal part" if inp.site.mixed else "on the coast"
+    where = ("if the site is on the coast" if inp.site.kind_unknown else
+             "on the coastal part" if inp.site.mixed else "on the coast")
     who = "RNLI: " if inp.site.advice.uk else ""
     return [Reason("gust_coast", level, f"Gusts up to {_fmt(g)} km/h ({g / 1.609:.0f} mph) "
                    f"{where}{hours} — {who}gusts over 30–40 mph affect balance near cliff "
@@ -499,6 +502,16 @@ def rule_fog(inp: RuleInput) -> list[Reason]:
     return [Reason("fog", CARE,
                    f"Fog forecast ({', '.join(weather_cfg.CODE_TEXT[c] for c in codes)}) "
                    f"{where} — easy to lose the path or the group near edges.")]
+
+
+def rule_site_kind(inp: RuleInput) -> list[Reason]:
+    """A place of unknown kind is checked as the strictest kind; the leader must know that."""
+    if not inp.site.kind_unknown:
+        return []
+    return [Reason("site_kind", CARE, "Site kind unknown (no categories given): the wind, fog, "
+                   "shade and mud checks were made for the strictest case (woodland and "
+                   "coast) — give the site's kind, e.g. wood, beach or park, for a "
+                   "precise verdict.")]
 
 
 def rule_daylight(inp: RuleInput) -> list[Reason]:
@@ -548,7 +561,7 @@ def rule_leaders(inp: RuleInput) -> list[Reason]:
 RULES: tuple[Callable[[RuleInput], list[Reason]], ...] = (
     rule_heat, rule_uv, rule_cold, rule_ice_snow, rule_rain, rule_wet_paths, rule_gust_woodland,
     rule_gust_coast, rule_wind_open, rule_thunder, rule_fog, rule_daylight, rule_toilets,
-    rule_leaders,
+    rule_leaders, rule_site_kind,
 )
 #: Rules whose outcome depends on the site's features: a different site can avoid them.
 #: (Thunder is not one: no outdoor site is safe in a thunderstorm.)
@@ -599,6 +612,7 @@ _CHECK: dict[str, str] = {
     "daylight": "Agree a turn-back time so you finish before sunset; carry a torch.",
     "toilets": "Plan a toilet stop on the way or shorten the session.",
     "leaders": "Recruit more leaders or split the group (1 leader per 20 walkers).",
+    "site_kind": "Find out what the place is (woodland, coast, open ground) before you go.",
     "missing_data": "Look up what the forecast lacked (see the verdict) in a forecast for the "
                     "site before you go.",
 }
@@ -684,7 +698,8 @@ def assess(fc: Forecast, session: Session, site: SiteContext, group: Group | Non
         data_notes=list(fc.notes) + sw.notes + list(daylight.notes), weather=sw.summary(),
         daylight={"sunrise": _iso(daylight.sunrise), "sunset": _iso(daylight.sunset),
                   "dusk": _iso(daylight.dusk), "source": daylight.source},
-        site={"site_id": site.site_id, "name": site.label, "categories": list(site.categories)},
+        site={"site_id": site.site_id, "name": site.label, "categories": list(site.categories),
+              **({"kind_unknown": True} if site.kind_unknown else {})},
         session={"start": local.start.isoformat(), "end": local.end.isoformat(),
                  "minutes": local.minutes, "timezone": tzname},
         group=group.to_dict(), attribution=fc.attribution,

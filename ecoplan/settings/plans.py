@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from ecoplan.settings import osm as _osm
+
 # --- Saved-plans database ---------------------------------------------------------------------
 
 DB_FILENAME: Final = "plans.sqlite"  # under ecoplan.settings.paths.data_dir()
@@ -45,6 +47,13 @@ WATER_CATS: Final[frozenset[str]] = frozenset({
     "river", "riverbank", "lake", "water", "canal", "stream", "reservoir", "pond",
     "wetland", "blue",
 })
+#: Words ``plan --lat/--lon --categories`` accepts: the ones above plus every category the
+#: sites stage writes (``settings.osm.CATEGORY_RULES``), so a kind copied from 'ecoplan sites'
+#: works. Any other word is refused: a dropped word used to make a forest "open ground".
+KNOWN_CATS: Final[frozenset[str]] = (
+    WOODLAND_CATS | OPEN_CATS | COAST_CATS | WATER_CATS
+    | frozenset(rule[2] for rule in _osm.CATEGORY_RULES)
+)
 #: Categories normally walked on grass or earth (mud when wet) unless surfaces say otherwise.
 UNSURFACED_CATS: Final[frozenset[str]] = WOODLAND_CATS | OPEN_CATS | COAST_CATS | WATER_CATS
 
