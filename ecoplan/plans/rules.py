@@ -514,10 +514,23 @@ def rule_site_kind(inp: RuleInput) -> list[Reason]:
                    "precise verdict.")]
 
 
+def _dark_before_sunrise(start: datetime, end: datetime, sunrise: datetime) -> Level:
+    """RETHINK when a large part of the session is before sunrise (``settings.weather``:
+    ``dark_rethink_min`` minutes or ``dark_rethink_share`` of it), else CARE."""
+    dark = (min(end, sunrise) - start).total_seconds() / 60
+    share = dark / max((end - start).total_seconds() / 60, 1)
+    big = (dark > weather_cfg.RULES.dark_rethink_min
+           or share > weather_cfg.RULES.dark_rethink_share)
+    return RETHINK if big else CARE
+
+
 def rule_daylight(inp: RuleInput) -> list[Reason]:
     dl = inp.daylight
+    if dl is not None and dl.polar == "night":
+        return [Reason("daylight", RETHINK, f"The sun does not rise on {dl.day:%-d %b} here "
+                       "(polar night) — the whole session is in the dark.")]
     if dl is None or dl.sunset is None or dl.sunrise is None:
-        return []
+        return []  # midnight sun, or no place to compute daylight for (noted in the data)
     start, end = inp.session.start, inp.session.end
     margin = weather_cfg.RULES.daylight_margin_min
     sunset = dl.sunset
@@ -532,9 +545,11 @@ def rule_daylight(inp: RuleInput) -> list[Reason]:
                           f"before sunset ({sunset:%H:%M}{dusk}) — aim to finish {margin:.0f} "
                           "min before sunset."))
     if start < dl.sunrise:
-        level = RETHINK if end <= dl.sunrise else CARE
-        out.append(Reason("daylight", level, f"Session starts at {start:%H:%M}, before sunrise "
-                          f"({dl.sunrise:%H:%M}) — walking in the dark."))
+        dark = (min(end, dl.sunrise) - start).total_seconds() / 60
+        out.append(Reason("daylight", _dark_before_sunrise(start, end, dl.sunrise),
+                          f"Session starts at {start:%H:%M}, before sunrise "
+                          f"({dl.sunrise:%H:%M}) — {dark:.0f} of its {inp.session.minutes} min "
+                          "walking in the dark."))
     return out
 
 

@@ -184,6 +184,14 @@ THRESHOLDS: Final[tuple[Threshold, ...]] = (
     Threshold("daylight_margin_min", 60.0, "min", "our choice "
               "(docs/architecture.md#session-plans), Ramblers leader guidance: "
               "'sufficient daylight'"),
+    # A session partly before sunrise is rethink when a large part of it is dark: more than
+    # 30 min, or more than a quarter of it. (After sunset any part is already rethink: it only
+    # gets darker.)
+    Threshold("dark_rethink_min", 30.0, "min", "our choice: morning civil twilight lasts about "
+              "35–45 min in the UK (astral), so a start over 30 min before sunrise is in real "
+              "darkness; the same darkness programmes refuse (settings.programmes)"),
+    Threshold("dark_rethink_share", 0.25, "share", "our choice: a quarter of a session in the "
+              "dark (15 min of an hour's walk) is a large part of it, not a dim start"),
     # Session logistics
     Threshold("toilet_session_min", 90.0, "min", "our choice: Walking for Health walks are "
               "20–60 min; beyond 90 min people need a toilet"),
@@ -223,6 +231,8 @@ class RuleThresholds:
     gust_coast_rethink_kmh: float
     gust_open_care_kmh: float
     daylight_margin_min: float
+    dark_rethink_min: float
+    dark_rethink_share: float
     toilet_session_min: float
     walkers_per_leader: float
     max_session_min: float
