@@ -216,3 +216,30 @@ def test_accepted_site_swap_stores_the_new_sites_sunset_not_its_sunrise(winter, 
     text = facts(updated, s1).daylight
     assert text == f"Ends {left / 60:.1f} h before sunset ({own:%H:%M})"
     assert "-" not in text.split("h before")[0]
+
+
+def test_the_verdict_summary_shows_every_reason_at_its_level_with_one_full_stop():
+    """The tester's swap to open ground in 80 km/h gusts read as a cold problem only, and the
+    leaflet said '…shorten stops.. The leader will tell you…'."""
+    from datetime import datetime
+
+    from programme_fixtures import LONDON
+
+    from ecoplan.plans.forecast import Forecast
+    from ecoplan.programmes.facts import weather_text
+    from ecoplan.programmes.model import ProgrammeSession
+
+    site = tiny_pool(1, ("open ground",))[0]
+    start = datetime(2026, 12, 10, 10, 0, tzinfo=LONDON)
+    fc = Forecast.from_conditions(tz="Europe/London", lat=site.lat, lon=site.lon, temp_c=2,
+                                  apparent_c=-0.2, rain_mm=0, gust_kmh=80, weather_code=3)
+    v = weather.session_verdict(fc, start, 60, site, weather.group_for(12, 1, "older-adults"),
+                                today=start.date())
+    assert v.level == CARE, v
+    same_level = [r for r in v.reasons if "Gusts up to 80 km/h" in r or "Feels like" in r]
+    assert len(same_level) == 2, v.reasons
+    assert "Gusts up to 80 km/h" in v.summary and "Feels like" in v.summary
+    assert ".." not in v.summary and v.summary.endswith(".")
+    text = weather_text(ProgrammeSession(1, start, 60, site.site_id, verdict=v))
+    assert ".." not in text and "Gusts up to 80 km/h" in text
+    assert text.endswith(". The leader will tell you of any change.")
