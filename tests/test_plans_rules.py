@@ -395,3 +395,34 @@ def test_levels_order_and_round_trip():
     old = dict(d, level="rethink")
     old.pop("missing")  # plans saved before 'missing' existed still load
     assert Assessment.from_dict(old).level is RETHINK
+
+
+# --- sustained wind without gusts: gusts are at least the mean wind ---------------------------
+
+
+@pytest.mark.parametrize("site, rule", [(UK_MIX, "gust_woodland"), (BEACH, "gust_coast"),
+                                        (WOOD, "gust_woodland")])
+def test_mean_wind_alone_proves_rethink_where_it_can(site, rule):
+    """wind_kmh=80 with no gusts was 'unknown — gusts not entered'; woodland closes at 72 km/h
+    and the coast at 64, and gusts are never below the mean wind."""
+    fc = _full(gust_kmh=None, wind_kmh=80)
+    a = assess(fc, JULY_NOON, site, Group())
+    assert a.level == RETHINK, a.reasons
+    hit = [r for r in a.reasons if r.rule == rule]
+    assert hit and hit[0].level == RETHINK
+    assert hit[0].text.startswith("Mean wind up to 80 km/h") and "so gusts at least as strong" \
+        in hit[0].text
+    assert "gusts" in a.missing  # still said: the gusts themselves were not given
+
+
+def test_mean_wind_that_proves_nothing_leaves_the_verdict_unknown():
+    a = assess(_full(gust_kmh=None, wind_kmh=80), JULY_NOON, DOWN, Group())
+    assert a.level == UNKNOWN and "gusts" in a.missing  # open ground: care at most, not proven
+    calm = assess(_full(gust_kmh=None, wind_kmh=10), JULY_NOON, WOOD, Group())
+    assert calm.level == UNKNOWN
+
+
+def test_known_gusts_are_still_used_when_the_mean_wind_is_lower():
+    a = assess(_full(gust_kmh=75, wind_kmh=30), JULY_NOON, WOOD, Group())
+    r = next(r for r in a.reasons if r.rule == "gust_woodland")
+    assert r.level == RETHINK and r.text.startswith("Gusts up to 75 km/h")

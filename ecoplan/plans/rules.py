@@ -433,47 +433,65 @@ def rule_wet_paths(inp: RuleInput) -> list[Reason]:
                    f"({why}).")]
 
 
+def _gusts(w: SessionWeather) -> tuple[float, str]:
+    """(km/h, column) of the session's gusts — or, when they are not known, of its mean wind:
+    gusts are at least the mean wind, so a rule that can prove rethink from it must."""
+    if math.isfinite(w.gust_max) and not w.wind_max > w.gust_max:
+        return w.gust_max, "wind_gusts_10m"
+    if math.isfinite(w.wind_max):
+        return w.wind_max, "wind_speed_10m"
+    return math.nan, "wind_gusts_10m"
+
+
+def _gust_words(col: str, g: float, mph: bool = False) -> str:
+    """'Gusts up to 80 km/h', or what the mean wind proves when the gusts are not known."""
+    speed = f"{_fmt(g)} km/h" + (f" ({g / 1.609:.0f} mph)" if mph else "")
+    if col == "wind_gusts_10m":
+        return f"Gusts up to {speed}"
+    return f"Mean wind up to {speed}, so gusts at least as strong"
+
+
 def rule_gust_woodland(inp: RuleInput) -> list[Reason]:
-    g = inp.weather.gust_max
+    g, col = _gusts(inp.weather)
     if not inp.site.woodland or not math.isfinite(g) or g < weather_cfg.RULES.gust_wood_care_kmh:
         return []
     where = ("if the site is wooded" if inp.site.kind_unknown else
              "in the wooded part" if inp.site.mixed else "in woodland")
     close = weather_cfg.RULES.gust_wood_rethink_kmh
     if g >= close:
-        hours = _hours_where(inp, "wind_gusts_10m", close)
-        return [Reason("gust_woodland", RETHINK, f"Gusts up to {_fmt(g)} km/h {where}{hours} "
+        hours = _hours_where(inp, col, close)
+        return [Reason("gust_woodland", RETHINK, f"{_gust_words(col, g)} {where}{hours} "
                        f"— woodland sites close at {_fmt(close)} km/h"
                        f"{_cite(inp, 'Forestry England')}: falling branches and trees.")]
-    hours = _hours_where(inp, "wind_gusts_10m", weather_cfg.RULES.gust_wood_care_kmh)
-    return [Reason("gust_woodland", CARE, f"Gusts up to {_fmt(g)} km/h {where}{hours} — "
+    hours = _hours_where(inp, col, weather_cfg.RULES.gust_wood_care_kmh)
+    return [Reason("gust_woodland", CARE, f"{_gust_words(col, g)} {where}{hours} — "
                    f"below the {_fmt(close)} km/h closure level but branches can fall; keep to "
                    "wide rides.")]
 
 
 def rule_gust_coast(inp: RuleInput) -> list[Reason]:
-    g = inp.weather.gust_max
+    g, col = _gusts(inp.weather)
     if not inp.site.coast or not math.isfinite(g) or g < weather_cfg.RULES.gust_coast_care_kmh:
         return []
     level = RETHINK if g > weather_cfg.RULES.gust_coast_rethink_kmh else CARE
-    hours = _hours_where(inp, "wind_gusts_10m", weather_cfg.RULES.gust_coast_care_kmh)
+    hours = _hours_where(inp, col, weather_cfg.RULES.gust_coast_care_kmh)
     where = ("if the site is on the coast" if inp.site.kind_unknown else
              "on the coastal part" if inp.site.mixed else "on the coast")
     who = "RNLI: " if inp.site.advice.uk else ""
-    return [Reason("gust_coast", level, f"Gusts up to {_fmt(g)} km/h ({g / 1.609:.0f} mph) "
+    return [Reason("gust_coast", level, f"{_gust_words(col, g, mph=True)} "
                    f"{where}{hours} — {who}gusts over 30–40 mph affect balance near cliff "
                    "edges and the sea front.")]
 
 
 def rule_wind_open(inp: RuleInput) -> list[Reason]:
-    g = inp.weather.gust_max
+    g, col = _gusts(inp.weather)
     s = inp.site
     # open ground, water, or a plain park; the coast has its own rule, woodland its own
     applies = (s.open_ground or s.water or not s.woodland) and not s.coast
     if not applies or not math.isfinite(g) or g < weather_cfg.RULES.gust_open_care_kmh:
         return []
     where = f" on the {s.open_words}" if s.mixed else " on open ground"
-    return [Reason("wind", CARE, f"Gusts up to {_fmt(g)} km/h ({g / 1.609:.0f} mph) — strong "
+    return [Reason("wind", CARE, f"{_gust_words(col, g, mph=True)} — strong "
                    f"enough to unbalance walkers{where}.")]
 
 
