@@ -494,3 +494,15 @@ def test_a_site_kind_not_understood_is_refused_listing_the_words(cats, capsys):
 def test_source_with_lat_lon_is_refused_not_ignored(capsys):
     rc = main([*_FOREST_GALE, "--categories", "wood", "--source", "demo"])
     _one_line_error(capsys, rc, "--source is used with --site only")
+
+
+@pytest.mark.parametrize("day, match", [
+    ("9999-12-31", "out of range"),  # was an OverflowError traceback
+    ("2226-01-01", "days ahead; plan sessions up to 731 days ahead"),  # was GO
+    ((date.today() + timedelta(days=800)).isoformat(), "plan sessions up to 731 days ahead"),
+])
+def test_far_future_dates_are_one_line_errors(day, match, capsys):
+    rc = main(["plan", "--lat", "50.66", "--lon", "-1.15", "--categories", "park", "--date", day,
+               "--start", "23:00", "--minutes", "120", "--conditions",
+               "temp_c=10,rain_mm=0,gust_kmh=10,weather_code=1"])
+    _one_line_error(capsys, rc, match)

@@ -28,6 +28,11 @@ class Session:
         if not 0 < self.minutes <= weather_cfg.RULES.max_session_min:
             raise EcoplanError(f"session length {self.minutes} min is impossible; give 1–"
                                f"{weather_cfg.RULES.max_session_min:.0f} minutes")
+        try:  # its end must be a date too (a session ending after 9999-12-31 crashed)
+            self.start + timedelta(minutes=self.minutes + 24 * 60)
+        except OverflowError:
+            raise EcoplanError(f"session date {self.start:%Y-%m-%d} is out of range; give a "
+                               "date within the next year") from None
 
     @property
     def end(self) -> datetime:

@@ -15,6 +15,12 @@ SQLITE_BUSY_TIMEOUT_MS: Final = 30_000
 # row in the shared schema_version table (others use their own name)
 SCHEMA_COMPONENT: Final = "plans"
 
+#: Plans are refused for sessions more than this many days ahead. Our choice: two years
+#: covers planning next year's programme in full; anything later is a typo (and hand-entered
+#: conditions for it would say GO for a guess). Far from the calendar's end, so date
+#: arithmetic never overflows (9999-12-31 crashed).
+MAX_DAYS_AHEAD: Final = 731
+
 # --- Groups -----------------------------------------------------------------------------------
 
 #: Mobility profiles; the names match settings.network.SPEED_PRESETS_KMH where they overlap.
