@@ -77,7 +77,8 @@ def test_manual_conditions_and_offline(capsys):
     rc = main(["plan", "--lat", "50.66", "--lon", "-1.15", "--date", SOON, "--start",
                "10:00", "--minutes", "60", "--offline"])
     assert rc == 2
-    assert "by hand" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "no cached forecast" in err and "--forecast FILE.json" in err and "--conditions" in err
 
 
 @pytest.mark.parametrize("argv, msg", [
@@ -506,3 +507,26 @@ def test_far_future_dates_are_one_line_errors(day, match, capsys):
                "--start", "23:00", "--minutes", "120", "--conditions",
                "temp_c=10,rain_mm=0,gust_kmh=10,weather_code=1"])
     _one_line_error(capsys, rc, match)
+
+
+
+def test_forecast_errors_name_options_the_command_has(capsys):
+    """'programme check' has no --conditions; the library's message names no option at all,
+    and each front end words the hint (the CLI: --offline / --forecast)."""
+    from ecoplan.messages import word
+    from ecoplan.plans.forecast import ForecastUnreachable, fetch_forecast
+
+    with pytest.raises(ForecastUnreachable) as err:
+        fetch_forecast(50.7, -1.3, base_url="http://127.0.0.1:9/", max_attempts=1,
+                       backoff_s=0, sleep=lambda s: None)
+    text = str(err.value)
+    assert "could not be reached" in text and "--" not in text and "by hand" not in text
+    cli = word(err.value, "cli")
+    assert "--offline" in cli and "--forecast FILE.json" in cli
+    assert "offline mode" in word(err.value, "app")
+
+
+def test_a_bad_db_url_names_the_db_option(capsys):
+    assert main(["plans", "--db", "notaurl://x", "list"]) == 2
+    err = capsys.readouterr().err
+    assert "--db sqlite:///PATH" in err and "valid SQLAlchemy URL" not in err

@@ -148,7 +148,7 @@ def test_429_honours_retry_after_capped(server, berlin):
 
 def test_persistent_5xx_gives_up_after_bounded_attempts(server, tmp_path):
     server.script = [("raw", 500, b"down")]
-    with pytest.raises(ForecastUnreachable, match="after 3 attempts: HTTP 500.*offline mode"):
+    with pytest.raises(ForecastUnreachable, match="after 3 attempts: HTTP 500.*cached or saved forecast"):
         load_forecast(52.52, 13.42, cache_root=tmp_path, now=NOW,
                       **_http(server, max_attempts=3))
     assert len(server.requests) == 3
@@ -185,7 +185,7 @@ def test_error_json_reason_is_reported(server, tmp_path):
 
 
 def test_offline_uses_cache_and_says_how_old(server, berlin, tmp_path):
-    with pytest.raises(NotInCacheError, match="by hand"):
+    with pytest.raises(NotInCacheError, match="no cached forecast"):
         load_forecast(52.52, 13.42, offline=True, cache_root=tmp_path)
     server.script = [("json", 200, berlin)]
     load_forecast(52.52, 13.42, cache_root=tmp_path, now=NOW, **_http(server))

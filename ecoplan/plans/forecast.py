@@ -21,9 +21,10 @@ import numpy as np
 import pandas as pd
 import requests
 
-from ecoplan import net
+from ecoplan import messages, net
 from ecoplan.errors import EcoplanError, InputFileError, NotInCacheError, ServiceError
 from ecoplan.io import write_atomic
+from ecoplan.messages import hinted
 from ecoplan.plans.validate import (
     check_column,
     check_schema,
@@ -396,10 +397,9 @@ def fetch_forecast(
         resp = net.request("GET", base_url, what="Open-Meteo forecast", policy=policy,
                            params=params, session=session, sleep=sleep)
     except net.HttpFailure as err:
-        raise ForecastUnreachable(
+        raise hinted(ForecastUnreachable(
             f"Open-Meteo could not be reached after {err.attempts} attempts: {err.detail}; "
-            "use offline mode for a cached forecast, or enter the expected conditions by "
-            "hand") from None
+            "a cached or saved forecast can be used instead"), messages.FORECAST) from None
     try:
         data = resp.json()
     except ValueError:
@@ -477,9 +477,9 @@ def load_forecast(
     if offline:
         fc = latest_cached(lat, lon, tz, cache_root)
         if fc is None:
-            raise NotInCacheError(
-                f"offline and no cached forecast for {lat:.2f}, {lon:.2f}; go online once, or "
-                "enter expected conditions by hand with --conditions temp_c=…,gust_kmh=…")
+            raise hinted(NotInCacheError(
+                f"offline mode is on and there is no cached forecast for {lat:.2f}, {lon:.2f}; "
+                "go online once, or give a saved forecast"), messages.FORECAST_OFFLINE)
         fc.notes.append(f"Offline: using the forecast cached {_age_text(fc.age(now))} ago "
                         f"({fc.fetched_at:%Y-%m-%d %H:%M} UTC).")
         return fc
