@@ -530,3 +530,20 @@ def test_a_bad_db_url_names_the_db_option(capsys):
     assert main(["plans", "--db", "notaurl://x", "list"]) == 2
     err = capsys.readouterr().err
     assert "--db sqlite:///PATH" in err and "valid SQLAlchemy URL" not in err
+
+
+
+@pytest.mark.parametrize("conditions, match", [
+    ("", "no conditions given"),  # was taken as none: a 13 s online fetch
+    ("temp_c=10,temp_c=30", "condition temp_c is given twice"),  # kept the last silently
+])
+def test_empty_or_repeated_conditions_are_refused(conditions, match, capsys, monkeypatch):
+    import ecoplan.plans.forecast as forecast
+
+    def no_network(*a, **k):
+        raise AssertionError("fetched a forecast")
+
+    monkeypatch.setattr(forecast, "fetch_forecast", no_network)
+    rc = main(["plan", "--lat", "50.66", "--lon", "-1.15", "--categories", "park", "--date",
+               SOON, "--start", "10:00", "--minutes", "60", "--conditions", conditions])
+    _one_line_error(capsys, rc, match)

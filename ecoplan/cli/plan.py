@@ -154,7 +154,8 @@ def run(args: argparse.Namespace) -> int:
         from ecoplan.plans.store import PlanStore
 
         PlanStore(args.db).close()
-    conditions = parse_conditions(args.conditions) if args.conditions else None
+    # an empty --conditions "" is an error, not "no conditions" (that fetched a forecast)
+    conditions = parse_conditions(args.conditions) if args.conditions is not None else None
     group = Group(size=args.group_size, leaders=args.leaders, profile=args.profile)
 
     sites = layers = None

@@ -180,6 +180,8 @@ def parse_conditions(text: str) -> dict[str, float]:
             raise EcoplanError(
                 f"bad condition '{part}'; write key=value pairs separated by commas using "
                 f"{', '.join(CONDITION_KEYS)}")
+        if key in out:  # which one was meant? never keep one silently
+            raise EcoplanError(f"condition {key} is given twice; give each once")
         try:
             out[key] = float(val)
         except ValueError:
