@@ -51,7 +51,7 @@ def test_unnamed_and_none_nearby():
     assert nearest_building(_layers([("church", _sq(20, 0))]), SITE).startswith(
         "a building (church), 20 m")
     assert nearest_building(_layers([("yes", _sq(5000, 0))]), SITE) == ""  # beyond 2 km
-    assert nearest_building(None, SITE) == ""
+    assert nearest_building(None, SITE) is None  # not looked up: no map data
 
 
 def test_a_building_is_named_by_its_own_tags():

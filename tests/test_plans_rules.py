@@ -426,3 +426,17 @@ def test_known_gusts_are_still_used_when_the_mean_wind_is_lower():
     a = assess(_full(gust_kmh=75, wind_kmh=30), JULY_NOON, WOOD, Group())
     r = next(r for r in a.reasons if r.rule == "gust_woodland")
     assert r.level == RETHINK and r.text.startswith("Gusts up to 75 km/h")
+
+
+def test_thunder_says_not_looked_up_rather_than_none_mapped():
+    """Programmes build sites without map layers: they said "none is mapped in the data we
+    have" for a site with a named building inside it."""
+    from dataclasses import replace
+
+    def refuge(site):
+        a = assess(_full(weather_code=95), JULY_NOON, site)
+        return next(r.text for r in a.reasons if r.rule == "thunder")
+
+    assert "not looked up" in refuge(PARK) and "none is mapped" not in refuge(PARK)
+    none_near = refuge(replace(PARK, nearest_building=""))
+    assert "none is mapped in the data we have" in none_near

@@ -95,8 +95,9 @@ class SiteContext:
     surfaced_share: float | None = None  # share of paths sealed, if known
     lat: float | None = None
     lon: float | None = None
-    #: Nearest mapped building, in words ("Ryde Pavilion (café), 140 m"), for thunder advice.
-    nearest_building: str = ""
+    #: Nearest mapped building, in words ("Ryde Pavilion (café), 140 m"), for thunder advice;
+    #: '' when none is mapped nearby, None when it was not looked up (no map data at hand).
+    nearest_building: str | None = None
     #: The site's kind was not given: it could be woodland, coast or open ground, so every
     #: kind's hazards are checked (the strictest thresholds apply) and no shade is assumed.
     kind_unknown: bool = False
@@ -169,7 +170,8 @@ class SiteContext:
                    kind_unknown=True, **kw)
 
     @classmethod
-    def from_site_row(cls, row: Mapping[str, Any], *, nearest_building: str = "") -> SiteContext:
+    def from_site_row(cls, row: Mapping[str, Any], *,
+                      nearest_building: str | None = None) -> SiteContext:
         """From a sites GeoDataFrame row (Series or dict) in the lead's schema."""
         cats = row.get("categories")
         cats = cats if isinstance(cats, str) else ""

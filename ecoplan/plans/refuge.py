@@ -26,9 +26,13 @@ NAME_SNAP_M = 15.0
 
 
 def nearest_building(layers: OsmLayers | None, site: BaseGeometry | None,
-                     *, search_m: float = weather_cfg.REFUGE_SEARCH_M) -> str:
-    """'Ryde Library (library), 140 m from the site' — or '' when none is mapped nearby."""
-    if layers is None or site is None or site.is_empty or len(layers.buildings) == 0:
+                     *, search_m: float = weather_cfg.REFUGE_SEARCH_M) -> str | None:
+    """'Ryde Library (library), 140 m from the site' — '' when none is mapped nearby, None when
+    it could not be looked up (no map data or no site outline): advice must not then say
+    "none is mapped"."""
+    if layers is None or site is None or site.is_empty:
+        return None
+    if len(layers.buildings) == 0:
         return ""
     b = layers.buildings
     b = b[~text(b["building"]).isin(weather_cfg.UNSAFE_BUILDINGS)]

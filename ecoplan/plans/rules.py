@@ -505,7 +505,9 @@ def rule_thunder(inp: RuleInput) -> list[Reason]:
     building = inp.site.nearest_building
     refuge = (f" Nearest mapped building: {building}." if building else
               " Find the nearest substantial building before you go (none is mapped in the "
-              "data we have).")
+              "data we have)." if building == "" else
+              " Find the nearest substantial building before you go (buildings were not "
+              "looked up for this site).")
     return [Reason("thunder", RETHINK, f"Thunderstorms forecast ({what}) during the session — "
                    "trees, open shelters and open ground give no protection from lightning; "
                    f"postpone or move indoors.{refuge}")]
