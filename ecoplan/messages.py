@@ -26,6 +26,8 @@ LOOKUP = "lookup"  # population and deprivation on different LSOA vintages
 GENERIC_NEED = "generic_need"  # a need layer of the user's own: which columns mean what
 NEED_EITHER = "need_either"  # IoD files and a need layer given together
 DATABASE = "database"  # the plans database path cannot be used
+FORECAST = "forecast"  # Open-Meteo could not be reached
+FORECAST_OFFLINE = "forecast_offline"  # offline, and nothing cached
 
 HINTS: dict[str, dict[str, str]] = {
     NEED_DATA: {"cli": "give --areas and --deprivation (or --la NAME)",
@@ -44,6 +46,15 @@ HINTS: dict[str, dict[str, str]] = {
                   "app": "load either IoD files or your own need layer"},
     DATABASE: {"cli": "give another path with --db sqlite:///PATH or set ECOPLAN_DB_URL",
                "app": "set ECOPLAN_DB_URL to another database and restart the app"},
+    # `plan` and `programme check` both take --offline and --forecast; only `plan` --conditions
+    FORECAST: {"cli": "use --offline for a cached forecast or --forecast FILE.json for a saved "
+                      "Open-Meteo response ('plan' also takes --conditions k=v,…)",
+               "app": "turn on offline mode for a cached forecast, or enter the expected "
+                      "conditions by hand"},
+    FORECAST_OFFLINE: {"cli": "give --forecast FILE.json, a saved Open-Meteo response ('plan' "
+                              "also takes --conditions k=v,…)",
+                       "app": "enter the expected conditions by hand, or load a recorded "
+                              "forecast file"},
 }
 
 

@@ -77,7 +77,8 @@ def test_manual_conditions_and_offline(capsys):
     rc = main(["plan", "--lat", "50.66", "--lon", "-1.15", "--date", SOON, "--start",
                "10:00", "--minutes", "60", "--offline"])
     assert rc == 2
-    assert "by hand" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "no cached forecast" in err and "--forecast FILE.json" in err and "--conditions" in err
 
 
 @pytest.mark.parametrize("argv, msg", [
@@ -448,3 +449,101 @@ def test_site_source_of_an_unknown_type_is_one_line(tmp_path, capsys):
     rc = main(["plan", "--site", "w1", "--source", str(notes), "--date", SOON, "--start",
                "12:00", "--minutes", "60", "--conditions", "temp_c=12"])
     assert _one_line_error(capsys, rc, "unknown OSM file type").startswith("ecoplan plan: error: ")
+
+
+# --- plan --lat/--lon: the site's kind is checked, never guessed as open ground ---------------
+
+_FOREST_GALE = ["plan", "--lat", "50.7165", "--lon", "-1.3303", "--date", SOON, "--start",
+                "10:00", "--minutes", "60", "--group-size", "8", "--conditions",
+                "temp_c=10,rain_mm=0,gust_kmh=75,weather_code=3"]
+
+
+def test_a_point_of_unknown_kind_is_checked_as_the_strictest_kind(capsys):
+    """Parkhurst Forest with 75 km/h gusts and no --categories was 'GO WITH CARE … open
+    ground'; woodland closes at 72 km/h, so the strictest case is rethink."""
+    rc = main(_FOREST_GALE)
+    out = capsys.readouterr().out
+    assert rc == 0
+    assert out.splitlines()[0].endswith("RETHINK"), out
+    assert "woodland sites close at 72 km/h" in out
+    assert "Site kind unknown" in out and "strictest case" in out
+    assert "on open ground" not in out
+
+
+def test_a_calm_point_of_unknown_kind_is_never_plain_go(capsys):
+    argv = [a if not a.startswith("temp_c") else "temp_c=12,rain_mm=0,gust_kmh=10,weather_code=1"
+            for a in _FOREST_GALE]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].endswith("GO WITH CARE") and "Site kind unknown" in out
+
+
+def test_categories_may_be_separated_by_commas(capsys):
+    assert main([*_FOREST_GALE, "--categories", "wood, beach"]) == 0
+    out = capsys.readouterr().out
+    assert "RETHINK" in out and "in the wooded part" in out and "on the coastal part" in out
+    assert "Site kind unknown" not in out
+
+
+@pytest.mark.parametrize("cats", ["bogus", "wood;bogus", "woods,beach"])
+def test_a_site_kind_not_understood_is_refused_listing_the_words(cats, capsys):
+    rc = main([*_FOREST_GALE, "--categories", cats])
+    err = _one_line_error(capsys, rc, "unknown site kind")
+    assert "wood" in err and "beach" in err and "park" in err
+
+
+def test_source_with_lat_lon_is_refused_not_ignored(capsys):
+    rc = main([*_FOREST_GALE, "--categories", "wood", "--source", "demo"])
+    _one_line_error(capsys, rc, "--source is used with --site only")
+
+
+@pytest.mark.parametrize("day, match", [
+    ("9999-12-31", "out of range"),  # was an OverflowError traceback
+    ("2226-01-01", "days ahead; plan sessions up to 731 days ahead"),  # was GO
+    ((date.today() + timedelta(days=800)).isoformat(), "plan sessions up to 731 days ahead"),
+])
+def test_far_future_dates_are_one_line_errors(day, match, capsys):
+    rc = main(["plan", "--lat", "50.66", "--lon", "-1.15", "--categories", "park", "--date", day,
+               "--start", "23:00", "--minutes", "120", "--conditions",
+               "temp_c=10,rain_mm=0,gust_kmh=10,weather_code=1"])
+    _one_line_error(capsys, rc, match)
+
+
+
+def test_forecast_errors_name_options_the_command_has(capsys):
+    """'programme check' has no --conditions; the library's message names no option at all,
+    and each front end words the hint (the CLI: --offline / --forecast)."""
+    from ecoplan.messages import word
+    from ecoplan.plans.forecast import ForecastUnreachable, fetch_forecast
+
+    with pytest.raises(ForecastUnreachable) as err:
+        fetch_forecast(50.7, -1.3, base_url="http://127.0.0.1:9/", max_attempts=1,
+                       backoff_s=0, sleep=lambda s: None)
+    text = str(err.value)
+    assert "could not be reached" in text and "--" not in text and "by hand" not in text
+    cli = word(err.value, "cli")
+    assert "--offline" in cli and "--forecast FILE.json" in cli
+    assert "offline mode" in word(err.value, "app")
+
+
+def test_a_bad_db_url_names_the_db_option(capsys):
+    assert main(["plans", "--db", "notaurl://x", "list"]) == 2
+    err = capsys.readouterr().err
+    assert "--db sqlite:///PATH" in err and "valid SQLAlchemy URL" not in err
+
+
+
+@pytest.mark.parametrize("conditions, match", [
+    ("", "no conditions given"),  # was taken as none: a 13 s online fetch
+    ("temp_c=10,temp_c=30", "condition temp_c is given twice"),  # kept the last silently
+])
+def test_empty_or_repeated_conditions_are_refused(conditions, match, capsys, monkeypatch):
+    import ecoplan.plans.forecast as forecast
+
+    def no_network(*a, **k):
+        raise AssertionError("fetched a forecast")
+
+    monkeypatch.setattr(forecast, "fetch_forecast", no_network)
+    rc = main(["plan", "--lat", "50.66", "--lon", "-1.15", "--categories", "park", "--date",
+               SOON, "--start", "10:00", "--minutes", "60", "--conditions", conditions])
+    _one_line_error(capsys, rc, match)

@@ -76,3 +76,11 @@ def test_empty_results_say_so(iow_pbf, db, capsys):
                  "--lon", "-1.3060", "--radius", "100"]) == 0
     assert "No community resources mapped within 100 m in OpenStreetMap" in \
         capsys.readouterr().out
+
+
+def test_an_empty_site_id_asks_for_one_not_for_a_library_function(capsys):
+    """`support FILE --site ""` said "build it with build_sites" (a library function)."""
+    rc = main(["support", "demo", "--site", "", "--no-directory"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "give a site id, e.g. --site w3382857" in err
+    assert "build_sites" not in err and len(err.strip().splitlines()) == 1

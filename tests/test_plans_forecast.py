@@ -148,7 +148,7 @@ def test_429_honours_retry_after_capped(server, berlin):
 
 def test_persistent_5xx_gives_up_after_bounded_attempts(server, tmp_path):
     server.script = [("raw", 500, b"down")]
-    with pytest.raises(ForecastUnreachable, match="after 3 attempts: HTTP 500.*offline mode"):
+    with pytest.raises(ForecastUnreachable, match="after 3 attempts: HTTP 500.*cached or saved forecast"):
         load_forecast(52.52, 13.42, cache_root=tmp_path, now=NOW,
                       **_http(server, max_attempts=3))
     assert len(server.requests) == 3
@@ -185,7 +185,7 @@ def test_error_json_reason_is_reported(server, tmp_path):
 
 
 def test_offline_uses_cache_and_says_how_old(server, berlin, tmp_path):
-    with pytest.raises(NotInCacheError, match="by hand"):
+    with pytest.raises(NotInCacheError, match="no cached forecast"):
         load_forecast(52.52, 13.42, offline=True, cache_root=tmp_path)
     server.script = [("json", 200, berlin)]
     load_forecast(52.52, 13.42, cache_root=tmp_path, now=NOW, **_http(server))
@@ -328,3 +328,73 @@ def test_forecast_file_size_is_checked_before_reading(tmp_path, monkeypatch):
     with pytest.raises(InputFileError, match="over the 5 MB limit"):
         load_forecast_file(big)
     assert read == []  # refused from its size alone
+
+
+# --- units: Open-Meteo's other unit options are converted (or refused), never read as km/h ---
+
+_TO_UNIT = {  # our unit → (Open-Meteo unit string, function converting a value to it)
+    "wind": [("m/s", lambda v: v / 3.6), ("mp/h", lambda v: v / 1.609344),
+             ("kn", lambda v: v / 1.852)],
+    "temperature": [("°F", lambda v: v * 9 / 5 + 32)],
+    "precipitation": [("inch", lambda v: v / 25.4)],
+}
+_VARS = {"wind": ("wind_speed_10m", "wind_gusts_10m"),
+         "temperature": ("temperature_2m", "apparent_temperature"),
+         "precipitation": ("precipitation",)}
+_DAILY_VARS = {"wind": ("wind_gusts_10m_max",), "temperature": ("temperature_2m_min",),
+               "precipitation": ("precipitation_sum",)}
+
+
+def _in_unit(raw: dict, kind: str, unit: str, conv) -> dict:
+    """The response as Open-Meteo would send it with that unit option."""
+    out = copy.deepcopy(raw)
+    for section, names in (("hourly", _VARS[kind]), ("daily", _DAILY_VARS[kind])):
+        units = out.setdefault(f"{section}_units", {})
+        for var in names:
+            if var in out[section]:
+                out[section][var] = [None if v is None else conv(v)
+                                     for v in out[section][var]]
+                units[var] = unit
+    return out
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(choice=st.sampled_from([(k, u, f) for k, opts in _TO_UNIT.items() for u, f in opts]))
+def test_other_open_meteo_units_read_the_same_as_the_defaults(berlin, choice):
+    kind, unit, conv = choice
+    base = parse_forecast(berlin, source="file")
+    other = parse_forecast(_in_unit(berlin, kind, unit, conv), source="file")
+    for var in _VARS[kind]:
+        if var in berlin["hourly"]:
+            np.testing.assert_allclose(other.hourly[var].to_numpy(), base.hourly[var].to_numpy(),
+                                       atol=1e-6, equal_nan=True)
+    for var in _DAILY_VARS[kind]:
+        if var in berlin["daily"]:
+            np.testing.assert_allclose(other.daily[var].to_numpy(), base.daily[var].to_numpy(),
+                                       atol=1e-6, equal_nan=True)
+
+
+def test_gusts_in_metres_per_second_become_km_per_hour(berlin):
+    """The tester's ms.json: 25 m/s gusts were read as 25 km/h (woodland closes at 72)."""
+    raw = copy.deepcopy(berlin)
+    raw["hourly"]["wind_gusts_10m"] = [25.0 for _ in raw["hourly"]["time"]]
+    raw["hourly_units"]["wind_gusts_10m"] = "m/s"
+    fc = parse_forecast(raw, source="file")
+    assert fc.hourly["wind_gusts_10m"].max() == pytest.approx(90.0)
+
+
+def test_fahrenheit_december_is_not_a_heatwave(berlin):
+    raw = _in_unit(berlin, "temperature", "°F", lambda v: v * 9 / 5 + 32)
+    fc = parse_forecast(raw, source="file")
+    assert fc.hourly["temperature_2m"].max() < 15  # Berlin in late November, not "39 °C"
+
+
+@pytest.mark.parametrize("section", ["hourly", "daily"])
+def test_a_unit_we_do_not_know_is_refused_in_one_line(berlin, section):
+    raw = copy.deepcopy(berlin)
+    var = "wind_gusts_10m" if section == "hourly" else "wind_gusts_10m_max"
+    raw.setdefault(f"{section}_units", {})[var] = "furlong/fortnight"
+    with pytest.raises(InputFileError) as err:
+        parse_forecast(raw, source="file", error_cls=InputFileError)
+    msg = str(err.value)
+    assert "\n" not in msg and var in msg and "furlong/fortnight" in msg and "km/h" in msg

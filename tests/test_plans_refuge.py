@@ -51,4 +51,28 @@ def test_unnamed_and_none_nearby():
     assert nearest_building(_layers([("church", _sq(20, 0))]), SITE).startswith(
         "a building (church), 20 m")
     assert nearest_building(_layers([("yes", _sq(5000, 0))]), SITE) == ""  # beyond 2 km
-    assert nearest_building(None, SITE) == ""
+    assert nearest_building(None, SITE) is None  # not looked up: no map data
+
+
+def test_a_building_is_named_by_its_own_tags():
+    """Ryde: way 133094342 is building=yes, name=Wimpy, amenity=fast_food;shop; the thunder
+    advice called it "an unnamed building"."""
+    from ecoplan.osm.layers import building_columns, conform
+
+    raw = gpd.GeoDataFrame({"osm_id": [133094342], "building": ["yes"],
+                            "tags": ['{"name": "Wimpy", "amenity": "fast_food;shop"}']},
+                           geometry=[_sq(-20, -20)], crs="EPSG:4326")
+    # the readers keep the name tags on buildings (pyrosm leaves them in a JSON 'tags' column)
+    b = conform(raw, building_columns())
+    assert (b["name"].iloc[0], b["amenity"].iloc[0]) == ("Wimpy", "fast_food;shop")
+    layers = _layers([("yes", _sq(-20, -20))])
+    layers = OsmLayers(layers.features, layers.ways, layers.nodes, layers.pois, b)
+    assert nearest_building(layers, SITE).startswith("Wimpy (fast food), inside the site")
+
+
+def test_a_named_building_without_a_kind_tag_is_named_plainly():
+    b = gpd.GeoDataFrame({"osm_id": [1], "building": ["yes"], "name": ["Old Chapel"]},
+                         geometry=[_sq(20, 0)], crs="EPSG:4326")
+    layers = _layers([("yes", _sq(20, 0))])
+    layers = OsmLayers(layers.features, layers.ways, layers.nodes, layers.pois, b)
+    assert nearest_building(layers, SITE).startswith("Old Chapel, 20 m from the site")

@@ -271,7 +271,11 @@ def responses(draw):
     for var, strat in hourly_vars.items():
         if draw(st.booleans()) or var == "wind_gusts_10m":
             hourly[var] = draw(st.lists(strat, min_size=N_HOURS, max_size=N_HOURS))
-    units = {k: "undefined" if draw(st.integers(0, 9)) == 0 else "x" for k in hourly}
+    # Open-Meteo's default units (a unit ecoplan does not know is refused: test_plans_forecast)
+    default = {"temperature_2m": "°C", "apparent_temperature": "°C", "precipitation": "mm",
+               "wind_speed_10m": "km/h", "wind_gusts_10m": "km/h"}
+    units = {k: "undefined" if draw(st.integers(0, 9)) == 0 else default.get(k, "x")
+             for k in hourly}
     daily = {"time": ["2026-06-15"], "sunrise": ["2026-06-15T04:43"],
              "sunset": ["2026-06-15T21:19"]}
     return {"latitude": 50.7, "longitude": -1.3, "timezone": "Europe/London",
@@ -391,3 +395,48 @@ def test_levels_order_and_round_trip():
     old = dict(d, level="rethink")
     old.pop("missing")  # plans saved before 'missing' existed still load
     assert Assessment.from_dict(old).level is RETHINK
+
+
+# --- sustained wind without gusts: gusts are at least the mean wind ---------------------------
+
+
+@pytest.mark.parametrize("site, rule", [(UK_MIX, "gust_woodland"), (BEACH, "gust_coast"),
+                                        (WOOD, "gust_woodland")])
+def test_mean_wind_alone_proves_rethink_where_it_can(site, rule):
+    """wind_kmh=80 with no gusts was 'unknown — gusts not entered'; woodland closes at 72 km/h
+    and the coast at 64, and gusts are never below the mean wind."""
+    fc = _full(gust_kmh=None, wind_kmh=80)
+    a = assess(fc, JULY_NOON, site, Group())
+    assert a.level == RETHINK, a.reasons
+    hit = [r for r in a.reasons if r.rule == rule]
+    assert hit and hit[0].level == RETHINK
+    assert hit[0].text.startswith("Mean wind up to 80 km/h") and "so gusts at least as strong" \
+        in hit[0].text
+    assert "gusts" in a.missing  # still said: the gusts themselves were not given
+
+
+def test_mean_wind_that_proves_nothing_leaves_the_verdict_unknown():
+    a = assess(_full(gust_kmh=None, wind_kmh=80), JULY_NOON, DOWN, Group())
+    assert a.level == UNKNOWN and "gusts" in a.missing  # open ground: care at most, not proven
+    calm = assess(_full(gust_kmh=None, wind_kmh=10), JULY_NOON, WOOD, Group())
+    assert calm.level == UNKNOWN
+
+
+def test_known_gusts_are_still_used_when_the_mean_wind_is_lower():
+    a = assess(_full(gust_kmh=75, wind_kmh=30), JULY_NOON, WOOD, Group())
+    r = next(r for r in a.reasons if r.rule == "gust_woodland")
+    assert r.level == RETHINK and r.text.startswith("Gusts up to 75 km/h")
+
+
+def test_thunder_says_not_looked_up_rather_than_none_mapped():
+    """Programmes build sites without map layers: they said "none is mapped in the data we
+    have" for a site with a named building inside it."""
+    from dataclasses import replace
+
+    def refuge(site):
+        a = assess(_full(weather_code=95), JULY_NOON, site)
+        return next(r.text for r in a.reasons if r.rule == "thunder")
+
+    assert "not looked up" in refuge(PARK) and "none is mapped" not in refuge(PARK)
+    none_near = refuge(replace(PARK, nearest_building=""))
+    assert "none is mapped in the data we have" in none_near

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 from programme_fixtures import stormy_forecast, tiny_pool, tiny_programme, winter_programme
@@ -186,3 +186,60 @@ def test_site_context_counts_toilets_on_the_route():
     ctx = weather.site_context(site)
     assert ctx.has_toilets  # the route passes one (scores['toilets'] == 1)
     assert ctx.woodland and ctx.lat == pytest.approx(site.lat)
+
+
+def test_accepted_site_swap_stores_the_new_sites_sunset_not_its_sunrise(winter, storm):
+    """Regression: the swap stored sunrise as "sunset", so the leaflet said
+    "Ends -3.1 h before sunset (07:56)"."""
+    from datetime import datetime
+
+    from programme_fixtures import sunset
+
+    from ecoplan.programmes.check import CheckResult, Proposal
+    from ecoplan.programmes.facts import facts
+    from ecoplan.programmes.model import Verdict
+
+    s = winter.session(1)
+    other = next(p for p in winter.pool if p.usable and p.site_id not in
+                 {x.site_id for x in winter.sessions[:2]})
+    prop = Proposal(f"1/{other.site_id}", 1, "site", other.site_id, s.start,
+                    Verdict(CARE, "go with care: cold"), "move")
+    res = CheckResult(winter.id, winter.version, datetime.now(UTC), {}, (prop,), ())
+    updated, _ = apply_check(winter, res, [prop.id])
+    s1 = updated.session(1)
+    new = updated.site(prop.site_id)
+    own = sunset(new.lat, new.lon, s1.start.date())  # astral, computed here
+    assert s1.sunset is not None and abs((s1.sunset - own).total_seconds()) < 60
+    assert s1.sunset.hour >= 15  # a December sunset, not the 08:00 sunrise
+    left = s1.minutes_before_sunset
+    assert left is not None and left > 0
+    text = facts(updated, s1).daylight
+    assert text == f"Ends {left / 60:.1f} h before sunset ({own:%H:%M})"
+    assert "-" not in text.split("h before")[0]
+
+
+def test_the_verdict_summary_shows_every_reason_at_its_level_with_one_full_stop():
+    """The tester's swap to open ground in 80 km/h gusts read as a cold problem only, and the
+    leaflet said '…shorten stops.. The leader will tell you…'."""
+    from datetime import datetime
+
+    from programme_fixtures import LONDON
+
+    from ecoplan.plans.forecast import Forecast
+    from ecoplan.programmes.facts import weather_text
+    from ecoplan.programmes.model import ProgrammeSession
+
+    site = tiny_pool(1, ("open ground",))[0]
+    start = datetime(2026, 12, 10, 10, 0, tzinfo=LONDON)
+    fc = Forecast.from_conditions(tz="Europe/London", lat=site.lat, lon=site.lon, temp_c=2,
+                                  apparent_c=-0.2, rain_mm=0, gust_kmh=80, weather_code=3)
+    v = weather.session_verdict(fc, start, 60, site, weather.group_for(12, 1, "older-adults"),
+                                today=start.date())
+    assert v.level == CARE, v
+    same_level = [r for r in v.reasons if "Gusts up to 80 km/h" in r or "Feels like" in r]
+    assert len(same_level) == 2, v.reasons
+    assert "Gusts up to 80 km/h" in v.summary and "Feels like" in v.summary
+    assert ".." not in v.summary and v.summary.endswith(".")
+    text = weather_text(ProgrammeSession(1, start, 60, site.site_id, verdict=v))
+    assert ".." not in text and "Gusts up to 80 km/h" in text
+    assert text.endswith(". The leader will tell you of any change.")

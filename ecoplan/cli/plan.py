@@ -24,7 +24,8 @@ def add_parser(subparsers: Any) -> None:
     where.add_argument("--lat", type=float)
     where.add_argument("--lon", type=float)
     where.add_argument("--categories", default="",
-                       help="with --lat/--lon: site kind, e.g. 'wood' or 'beach;cliff'")
+                       help="with --lat/--lon: site kind, e.g. 'wood' or 'beach;cliff' (without it "
+                       "the kind is unknown and the strictest case is checked)")
     where.add_argument("--name", default="", help="with --lat/--lon: a name for the place")
     when = p.add_argument_group("when")
     when.add_argument("--date", required=True, help="YYYY-MM-DD")
@@ -124,6 +125,7 @@ def format_report(a: Any, alternatives: list[Any]) -> str:
 def run(args: argparse.Namespace) -> int:
     from ecoplan.plans._io import check_target
     from ecoplan.plans.alternatives import suggest_alternatives
+    from ecoplan.plans.context import parse_categories
     from ecoplan.plans.forecast import (
         Forecast,
         check_tz,
@@ -152,7 +154,8 @@ def run(args: argparse.Namespace) -> int:
         from ecoplan.plans.store import PlanStore
 
         PlanStore(args.db).close()
-    conditions = parse_conditions(args.conditions) if args.conditions else None
+    # an empty --conditions "" is an error, not "no conditions" (that fetched a forecast)
+    conditions = parse_conditions(args.conditions) if args.conditions is not None else None
     group = Group(size=args.group_size, leaders=args.leaders, profile=args.profile)
 
     sites = layers = None
@@ -172,9 +175,15 @@ def run(args: argparse.Namespace) -> int:
     elif args.lat is not None and args.lon is not None:
         if not (-90 <= args.lat <= 90 and -180 <= args.lon <= 180):
             raise EcoplanError(f"--lat {args.lat} --lon {args.lon} out of range")
-        site = SiteContext.from_categories(args.categories, name=args.name or
-                                           f"{args.lat:.4f}, {args.lon:.4f}",
-                                           lat=args.lat, lon=args.lon)
+        if args.source:
+            raise EcoplanError("--source is used with --site only; with --lat/--lon give the "
+                               "site's kind with --categories (e.g. wood), or give --site ID "
+                               "--source FILE")
+        cats = parse_categories(args.categories)
+        place = {"name": args.name or f"{args.lat:.4f}, {args.lon:.4f}", "lat": args.lat,
+                 "lon": args.lon}
+        site = (SiteContext.from_categories(cats, **place) if cats else
+                SiteContext.unknown_kind(**place))
     else:
         raise EcoplanError("say where: --site ID --source FILE, or --lat and --lon")
     if site.lat is None or site.lon is None:

@@ -70,6 +70,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.lat is not None and args.lon is None:
         raise EcoplanError("--lat needs --lon too (or use --site ID)")
+    if args.site is not None and not args.site.strip():
+        raise EcoplanError("--site is empty; give a site id, e.g. --site w3382857 (list them "
+                           "with 'ecoplan sites')")
     if args.site and args.lon is not None:
         raise EcoplanError("give --site or --lat/--lon, not both")
     check_radius(args.radius)

@@ -15,7 +15,8 @@ ways       every highway segment between two consecutive OSM nodes (not yet walk
 nodes      the nodes ``ways`` reference: index ``node_id`` (int), ``geometry`` (Point).
 pois       points of interest (nodes, and areas as representative points): ``osm_type``,
            ``osm_id``, tag columns (``settings.osm.POI_TAGS``), ``geometry`` (Point).
-buildings  ``osm_id``, ``building``, ``geometry`` (Polygon/MultiPolygon).
+buildings  ``osm_id``, ``building``, name tags (``settings.osm.BUILDING_TAGS``), ``geometry``
+           (Polygon/MultiPolygon).
 """
 
 from __future__ import annotations
@@ -138,7 +139,7 @@ def poi_columns() -> list[str]:
 
 
 def building_columns() -> list[str]:
-    return ["osm_id", "building", "geometry"]
+    return ["osm_id", *osm_cfg.BUILDING_TAGS, "geometry"]
 
 
 def conform(gdf: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:

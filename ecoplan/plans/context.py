@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -27,6 +28,11 @@ class Session:
         if not 0 < self.minutes <= weather_cfg.RULES.max_session_min:
             raise EcoplanError(f"session length {self.minutes} min is impossible; give 1–"
                                f"{weather_cfg.RULES.max_session_min:.0f} minutes")
+        try:  # its end must be a date too (a session ending after 9999-12-31 crashed)
+            self.start + timedelta(minutes=self.minutes + 24 * 60)
+        except OverflowError:
+            raise EcoplanError(f"session date {self.start:%Y-%m-%d} is out of range; give a "
+                               "date within the next year") from None
 
     @property
     def end(self) -> datetime:
@@ -89,12 +95,16 @@ class SiteContext:
     surfaced_share: float | None = None  # share of paths sealed, if known
     lat: float | None = None
     lon: float | None = None
-    #: Nearest mapped building, in words ("Ryde Pavilion (café), 140 m"), for thunder advice.
-    nearest_building: str = ""
+    #: Nearest mapped building, in words ("Ryde Pavilion (café), 140 m"), for thunder advice;
+    #: '' when none is mapped nearby, None when it was not looked up (no map data at hand).
+    nearest_building: str | None = None
+    #: The site's kind was not given: it could be woodland, coast or open ground, so every
+    #: kind's hazards are checked (the strictest thresholds apply) and no shade is assumed.
+    kind_unknown: bool = False
 
     @property
     def shade(self) -> bool:
-        return self.woodland
+        return self.woodland and not self.kind_unknown
 
     @property
     def exposed(self) -> bool:
@@ -110,6 +120,8 @@ class SiteContext:
     @property
     def open_words(self) -> str:
         """The open part in words: 'beach/coast', 'open ground', 'waterside' (joined by 'and')."""
+        if self.kind_unknown:
+            return "open or coastal parts, if any"
         parts = [w for flag, w in ((self.coast, "beach/coast"), (self.open_ground, "open ground"),
                                    (self.water, "waterside")) if flag]
         return " and ".join(parts) or "open part"
@@ -131,6 +143,8 @@ class SiteContext:
     @property
     def unsurfaced(self) -> bool:
         """Paths likely earth or grass: known share below the threshold, else by category."""
+        if self.kind_unknown:
+            return True
         if self.surfaced_share is not None and math.isfinite(self.surfaced_share):
             return self.surfaced_share < weather_cfg.RULES.surfaced_share_ok
         return bool(set(self.categories) & pcfg.UNSURFACED_CATS)
@@ -149,7 +163,15 @@ class SiteContext:
                    water=bool(s & pcfg.WATER_CATS), **kw)
 
     @classmethod
-    def from_site_row(cls, row: Mapping[str, Any], *, nearest_building: str = "") -> SiteContext:
+    def unknown_kind(cls, **kw: Any) -> SiteContext:
+        """A place whose kind nobody gave: never treated as the mildest kind (open ground) —
+        it is checked as woodland, coast and open ground at once ("missing data is never GO")."""
+        return cls(categories=(), woodland=True, open_ground=True, coast=True, water=True,
+                   kind_unknown=True, **kw)
+
+    @classmethod
+    def from_site_row(cls, row: Mapping[str, Any], *,
+                      nearest_building: str | None = None) -> SiteContext:
         """From a sites GeoDataFrame row (Series or dict) in the lead's schema."""
         cats = row.get("categories")
         cats = cats if isinstance(cats, str) else ""
@@ -174,3 +196,17 @@ class SiteContext:
             name=name if isinstance(name, str) else "",
             has_shelter=_count(row, "shelters") > 0, has_toilets=_count(row, "toilets") > 0,
             surfaced_share=share, lat=lat, lon=lon, nearest_building=nearest_building)
+
+
+def parse_categories(text: str) -> tuple[str, ...]:
+    """Site kinds typed by a user ('wood;beach' or 'wood, beach'), each one checked: a word we
+    do not know is refused with the list of words we do, never silently dropped."""
+    cats = tuple(dict.fromkeys(c.strip().lower() for c in re.split(r"[;,]", text or "")
+                               if c.strip()))
+    bad = [c for c in cats if c not in pcfg.KNOWN_CATS]
+    if bad:
+        raise EcoplanError(f"unknown site kind{'s' if len(bad) > 1 else ''} "
+                           f"{', '.join(repr(b[:40]) for b in bad[:3])} in --categories; use "
+                           f"one or more of {', '.join(sorted(pcfg.KNOWN_CATS))} "
+                           "(separated by ';' or ',')")
+    return cats

@@ -26,6 +26,9 @@ class Daylight:
     dusk: datetime | None  # civil dusk: sun 6° below the horizon
     source: str  # 'astral' | 'forecast'
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: With no sunrise/sunset: 'night' (polar night, the sun never rises: dark all day) or
+    #: 'day' (midnight sun, or twilight all night); '' when there are sunrise and sunset.
+    polar: str = ""
 
 
 def astral_daylight(lat: float, lon: float, day: date, tz: str) -> Daylight:
@@ -34,8 +37,11 @@ def astral_daylight(lat: float, lon: float, day: date, tz: str) -> Daylight:
     try:
         s = sun(Observer(latitude=lat, longitude=lon), date=day, tzinfo=zone)
     except ValueError as err:  # sun never rises/sets (polar day or night)
+        midnight = datetime(day.year, day.month, day.day, tzinfo=zone)
+        up = max_sun_elevation(lat, lon, midnight, midnight + timedelta(days=1), step_min=15)
         return Daylight(day, None, None, None, "astral",
-                        (f"No sunrise/sunset on {day} at {lat:.2f}, {lon:.2f} ({err}).",))
+                        (f"No sunrise/sunset on {day} at {lat:.2f}, {lon:.2f} ({err}).",),
+                        polar="day" if up > 0 else "night")
     return Daylight(day, s["sunrise"], s["sunset"], s["dusk"], "astral")
 
 

@@ -21,9 +21,10 @@ import numpy as np
 import pandas as pd
 import requests
 
-from ecoplan import net
+from ecoplan import messages, net
 from ecoplan.errors import EcoplanError, InputFileError, NotInCacheError, ServiceError
 from ecoplan.io import write_atomic
+from ecoplan.messages import hinted
 from ecoplan.plans.validate import (
     check_column,
     check_schema,
@@ -179,6 +180,8 @@ def parse_conditions(text: str) -> dict[str, float]:
             raise EcoplanError(
                 f"bad condition '{part}'; write key=value pairs separated by commas using "
                 f"{', '.join(CONDITION_KEYS)}")
+        if key in out:  # which one was meant? never keep one silently
+            raise EcoplanError(f"condition {key} is given twice; give each once")
         try:
             out[key] = float(val)
         except ValueError:
@@ -229,6 +232,27 @@ def _renamed(section: Mapping[str, Any]) -> dict[str, Any]:
     return {weather_cfg.LEGACY_NAMES.get(k, k): v for k, v in section.items()}
 
 
+def to_base_units(arr: np.ndarray, var: str, unit: Any,
+                  error_cls: type[EcoplanError]) -> np.ndarray:
+    """Values of ``var`` in km/h, °C or mm, whatever Open-Meteo unit option was used: a
+    forecast fetched with ``wind_speed_unit=mph`` read as km/h would turn a 90 km/h gust into
+    "25 km/h". A unit we do not know is refused, never guessed."""
+    kind = weather_cfg.UNIT_KIND.get(var)
+    if kind is None or unit is None:
+        return arr
+    if unit == "undefined":  # Open-Meteo's marker for a variable it has no model for
+        return np.full(len(arr), np.nan)
+    scales = weather_cfg.UNIT_SCALES[kind]
+    key = str(unit).strip()
+    found = scales.get(key) or scales.get(key.lower())
+    if found is None:
+        raise error_cls(f"forecast field '{var}' is in '{str(unit)[:20]}', a unit ecoplan does "
+                        f"not read; fetch the forecast again in {weather_cfg.BASE_UNITS[kind]} "
+                        f"(or {', '.join(k for k in scales if k != weather_cfg.BASE_UNITS[kind])})")
+    scale, offset = found
+    return arr if (scale, offset) == (1.0, 0.0) else arr * scale + offset
+
+
 def parse_forecast(
     data: Any, *, source: str = "file", fetched_at: datetime | None = None,
     tz: str | None = None, error_cls: type[EcoplanError] = ServiceError,
@@ -265,6 +289,8 @@ def parse_forecast(
         arr = numbers(hourly_in.get(var), n, var, error_cls)
         if units.get(var) == "undefined":
             arr = np.full(n, np.nan)
+        else:
+            arr = to_base_units(arr, var, units.get(var), error_cls)
         check_column(arr, var, times, error_cls)
         hourly[var] = arr
         if n and np.isnan(arr).all():
@@ -274,16 +300,19 @@ def parse_forecast(
     current = data.get("current")
     if isinstance(current, dict) and isinstance(current.get("time"), str):
         cur = _renamed(current)
+        cur_units = _renamed(data.get("current_units") or {})
         ct = _localize([cur["time"]], tzname).iloc[0]
         if pd.notna(ct) and not (hourly["time"] == ct).any():
             row = {"time": ct}
             for var in weather_cfg.HOURLY_VARS:
-                v = numbers([cur.get(var)], 1, f"current {var}", error_cls)
+                v = to_base_units(numbers([cur.get(var)], 1, f"current {var}", error_cls),
+                                  var, cur_units.get(var), error_cls)
                 check_column(v, var, [cur["time"]], error_cls)
                 row[var] = float(v[0])
             hourly = pd.concat([hourly, pd.DataFrame([row])], ignore_index=True)
     hourly = hourly.dropna(subset=["time"]).sort_values("time", ignore_index=True)
-    daily = _parse_daily(data.get("daily"), tzname, error_cls)
+    daily = _parse_daily(data.get("daily"), tzname, error_cls,
+                         _renamed(data.get("daily_units") or {}))
     lat, lon = data.get("latitude"), data.get("longitude")  # numbers: see check_schema
     return Forecast(latitude=float(lat) if lat is not None else None,
                     longitude=float(lon) if lon is not None else None, timezone=tzname,
@@ -291,7 +320,8 @@ def parse_forecast(
                     notes=notes, raw=data)
 
 
-def _parse_daily(section: Any, tzname: str, error_cls: type[EcoplanError]) -> pd.DataFrame:
+def _parse_daily(section: Any, tzname: str, error_cls: type[EcoplanError],
+                 units: Mapping[str, Any] | None = None) -> pd.DataFrame:
     if not isinstance(section, dict) or not isinstance(section.get("time"), list):
         return _empty_daily()
     section = _renamed(section)
@@ -306,7 +336,8 @@ def _parse_daily(section: Any, tzname: str, error_cls: type[EcoplanError]) -> pd
         else:
             out[key] = None
     for var in weather_cfg.DAILY_FALLBACK_VARS:
-        out[var] = numbers(section.get(var), n, var, error_cls) if isinstance(
+        out[var] = to_base_units(numbers(section.get(var), n, var, error_cls), var,
+                                 (units or {}).get(var), error_cls) if isinstance(
             section.get(var), list) and len(section[var]) == n else np.full(n, np.nan)
         check_column(out[var].to_numpy(), var, section["time"], error_cls)
     return out.dropna(subset=["date"]).reset_index(drop=True)
@@ -368,10 +399,9 @@ def fetch_forecast(
         resp = net.request("GET", base_url, what="Open-Meteo forecast", policy=policy,
                            params=params, session=session, sleep=sleep)
     except net.HttpFailure as err:
-        raise ForecastUnreachable(
+        raise hinted(ForecastUnreachable(
             f"Open-Meteo could not be reached after {err.attempts} attempts: {err.detail}; "
-            "use offline mode for a cached forecast, or enter the expected conditions by "
-            "hand") from None
+            "a cached or saved forecast can be used instead"), messages.FORECAST) from None
     try:
         data = resp.json()
     except ValueError:
@@ -449,9 +479,9 @@ def load_forecast(
     if offline:
         fc = latest_cached(lat, lon, tz, cache_root)
         if fc is None:
-            raise NotInCacheError(
-                f"offline and no cached forecast for {lat:.2f}, {lon:.2f}; go online once, or "
-                "enter expected conditions by hand with --conditions temp_c=…,gust_kmh=…")
+            raise hinted(NotInCacheError(
+                f"offline mode is on and there is no cached forecast for {lat:.2f}, {lon:.2f}; "
+                "go online once, or give a saved forecast"), messages.FORECAST_OFFLINE)
         fc.notes.append(f"Offline: using the forecast cached {_age_text(fc.age(now))} ago "
                         f"({fc.fetched_at:%Y-%m-%d %H:%M} UTC).")
         return fc

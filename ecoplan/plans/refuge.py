@@ -3,12 +3,14 @@
 Trees, open shelters and open ground give no protection from lightning; an enclosed building
 does. The thunder rule names the nearest mapped one so the leader knows where to go. Buildings
 that are no refuge (roofs, sheds, pavilions… ``settings.weather.UNSAFE_BUILDINGS``) are skipped;
-a name comes from a named point of interest in or at the building when there is one.
+a name comes from the building's own name tags, else from a named point of interest in or at
+the building when there is one.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -24,9 +26,13 @@ NAME_SNAP_M = 15.0
 
 
 def nearest_building(layers: OsmLayers | None, site: BaseGeometry | None,
-                     *, search_m: float = weather_cfg.REFUGE_SEARCH_M) -> str:
-    """'Ryde Library (library), 140 m from the site' — or '' when none is mapped nearby."""
-    if layers is None or site is None or site.is_empty or len(layers.buildings) == 0:
+                     *, search_m: float = weather_cfg.REFUGE_SEARCH_M) -> str | None:
+    """'Ryde Library (library), 140 m from the site' — '' when none is mapped nearby, None when
+    it could not be looked up (no map data or no site outline): advice must not then say
+    "none is mapped"."""
+    if layers is None or site is None or site.is_empty:
+        return None
+    if len(layers.buildings) == 0:
         return ""
     b = layers.buildings
     b = b[~text(b["building"]).isin(weather_cfg.UNSAFE_BUILDINGS)]
@@ -51,8 +57,23 @@ def nearest_building(layers: OsmLayers | None, site: BaseGeometry | None,
     return f"{name}, {where} ({pt.y:.5f}, {pt.x:.5f})"
 
 
+def _tagged_name(row: Any) -> str:
+    """'Wimpy (fast food)' from an OSM row's own name and amenity/shop/tourism/leisure tags
+    (the first of a ';' list); '' without a name."""
+    name = row.get("name")
+    if not isinstance(name, str) or not name.strip():
+        return ""
+    what = next((str(row[k]).split(";")[0].strip().replace("_", " ")
+                 for k in ("amenity", "shop", "tourism", "leisure")
+                 if isinstance(row.get(k), str) and str(row[k]).strip()), "")
+    return f"{name.strip()} ({what})" if what else name.strip()
+
+
 def _name(layers: OsmLayers, building: gpd.GeoDataFrame, geom_m: BaseGeometry, crs: str) -> str:
     kind = str(building["building"].iloc[0] or "")
+    own = _tagged_name(building.iloc[0])
+    if own:  # the building's own name first: it is the building
+        return own
     pois = layers.pois
     if len(pois):
         w, s, e, n = building.geometry.iloc[0].bounds
@@ -63,11 +84,7 @@ def _name(layers: OsmLayers, building: gpd.GeoDataFrame, geom_m: BaseGeometry, c
             d = cand.geometry.to_crs(crs).distance(geom_m).to_numpy()
             j = int(np.argmin(d))
             if d[j] <= NAME_SNAP_M:
-                row = cand.iloc[j]
-                what = next((str(row[k]).replace("_", " ") for k in ("amenity", "shop",
-                             "tourism", "leisure") if k in row and isinstance(row[k], str)
-                             and row[k]), "")
-                return f"{row['name']} ({what})" if what else str(row["name"])
+                return _tagged_name(cand.iloc[j])
     if kind and kind != "yes":
         return f"a building ({kind.replace('_', ' ')})"
     return "an unnamed building"

@@ -97,6 +97,7 @@ RULE_WORDS: dict[str, str] = {
     "gust_coast": "gusts on the coast", "wind": "strong wind on open ground",
     "thunder": "thunderstorms", "fog": "fog", "daylight": "daylight", "toilets": "no toilets",
     "leaders": "too few leaders", "missing_data": "missing forecast data",
+    "site_kind": "unknown site kind",
 }
 
 
@@ -432,45 +433,65 @@ def rule_wet_paths(inp: RuleInput) -> list[Reason]:
                    f"({why}).")]
 
 
+def _gusts(w: SessionWeather) -> tuple[float, str]:
+    """(km/h, column) of the session's gusts — or, when they are not known, of its mean wind:
+    gusts are at least the mean wind, so a rule that can prove rethink from it must."""
+    if math.isfinite(w.gust_max) and not w.wind_max > w.gust_max:
+        return w.gust_max, "wind_gusts_10m"
+    if math.isfinite(w.wind_max):
+        return w.wind_max, "wind_speed_10m"
+    return math.nan, "wind_gusts_10m"
+
+
+def _gust_words(col: str, g: float, mph: bool = False) -> str:
+    """'Gusts up to 80 km/h', or what the mean wind proves when the gusts are not known."""
+    speed = f"{_fmt(g)} km/h" + (f" ({g / 1.609:.0f} mph)" if mph else "")
+    if col == "wind_gusts_10m":
+        return f"Gusts up to {speed}"
+    return f"Mean wind up to {speed}, so gusts at least as strong"
+
+
 def rule_gust_woodland(inp: RuleInput) -> list[Reason]:
-    g = inp.weather.gust_max
+    g, col = _gusts(inp.weather)
     if not inp.site.woodland or not math.isfinite(g) or g < weather_cfg.RULES.gust_wood_care_kmh:
         return []
-    where = "in the wooded part" if inp.site.mixed else "in woodland"
+    where = ("if the site is wooded" if inp.site.kind_unknown else
+             "in the wooded part" if inp.site.mixed else "in woodland")
     close = weather_cfg.RULES.gust_wood_rethink_kmh
     if g >= close:
-        hours = _hours_where(inp, "wind_gusts_10m", close)
-        return [Reason("gust_woodland", RETHINK, f"Gusts up to {_fmt(g)} km/h {where}{hours} "
+        hours = _hours_where(inp, col, close)
+        return [Reason("gust_woodland", RETHINK, f"{_gust_words(col, g)} {where}{hours} "
                        f"— woodland sites close at {_fmt(close)} km/h"
                        f"{_cite(inp, 'Forestry England')}: falling branches and trees.")]
-    hours = _hours_where(inp, "wind_gusts_10m", weather_cfg.RULES.gust_wood_care_kmh)
-    return [Reason("gust_woodland", CARE, f"Gusts up to {_fmt(g)} km/h {where}{hours} — "
+    hours = _hours_where(inp, col, weather_cfg.RULES.gust_wood_care_kmh)
+    return [Reason("gust_woodland", CARE, f"{_gust_words(col, g)} {where}{hours} — "
                    f"below the {_fmt(close)} km/h closure level but branches can fall; keep to "
                    "wide rides.")]
 
 
 def rule_gust_coast(inp: RuleInput) -> list[Reason]:
-    g = inp.weather.gust_max
+    g, col = _gusts(inp.weather)
     if not inp.site.coast or not math.isfinite(g) or g < weather_cfg.RULES.gust_coast_care_kmh:
         return []
     level = RETHINK if g > weather_cfg.RULES.gust_coast_rethink_kmh else CARE
-    hours = _hours_where(inp, "wind_gusts_10m", weather_cfg.RULES.gust_coast_care_kmh)
-    where = "on the coastal part" if inp.site.mixed else "on the coast"
+    hours = _hours_where(inp, col, weather_cfg.RULES.gust_coast_care_kmh)
+    where = ("if the site is on the coast" if inp.site.kind_unknown else
+             "on the coastal part" if inp.site.mixed else "on the coast")
     who = "RNLI: " if inp.site.advice.uk else ""
-    return [Reason("gust_coast", level, f"Gusts up to {_fmt(g)} km/h ({g / 1.609:.0f} mph) "
+    return [Reason("gust_coast", level, f"{_gust_words(col, g, mph=True)} "
                    f"{where}{hours} — {who}gusts over 30–40 mph affect balance near cliff "
                    "edges and the sea front.")]
 
 
 def rule_wind_open(inp: RuleInput) -> list[Reason]:
-    g = inp.weather.gust_max
+    g, col = _gusts(inp.weather)
     s = inp.site
     # open ground, water, or a plain park; the coast has its own rule, woodland its own
     applies = (s.open_ground or s.water or not s.woodland) and not s.coast
     if not applies or not math.isfinite(g) or g < weather_cfg.RULES.gust_open_care_kmh:
         return []
     where = f" on the {s.open_words}" if s.mixed else " on open ground"
-    return [Reason("wind", CARE, f"Gusts up to {_fmt(g)} km/h ({g / 1.609:.0f} mph) — strong "
+    return [Reason("wind", CARE, f"{_gust_words(col, g, mph=True)} — strong "
                    f"enough to unbalance walkers{where}.")]
 
 
@@ -484,7 +505,9 @@ def rule_thunder(inp: RuleInput) -> list[Reason]:
     building = inp.site.nearest_building
     refuge = (f" Nearest mapped building: {building}." if building else
               " Find the nearest substantial building before you go (none is mapped in the "
-              "data we have).")
+              "data we have)." if building == "" else
+              " Find the nearest substantial building before you go (buildings were not "
+              "looked up for this site).")
     return [Reason("thunder", RETHINK, f"Thunderstorms forecast ({what}) during the session — "
                    "trees, open shelters and open ground give no protection from lightning; "
                    f"postpone or move indoors.{refuge}")]
@@ -501,10 +524,33 @@ def rule_fog(inp: RuleInput) -> list[Reason]:
                    f"{where} — easy to lose the path or the group near edges.")]
 
 
+def rule_site_kind(inp: RuleInput) -> list[Reason]:
+    """A place of unknown kind is checked as the strictest kind; the leader must know that."""
+    if not inp.site.kind_unknown:
+        return []
+    return [Reason("site_kind", CARE, "Site kind unknown (no categories given): the wind, fog, "
+                   "shade and mud checks were made for the strictest case (woodland and "
+                   "coast) — give the site's kind, e.g. wood, beach or park, for a "
+                   "precise verdict.")]
+
+
+def _dark_before_sunrise(start: datetime, end: datetime, sunrise: datetime) -> Level:
+    """RETHINK when a large part of the session is before sunrise (``settings.weather``:
+    ``dark_rethink_min`` minutes or ``dark_rethink_share`` of it), else CARE."""
+    dark = (min(end, sunrise) - start).total_seconds() / 60
+    share = dark / max((end - start).total_seconds() / 60, 1)
+    big = (dark > weather_cfg.RULES.dark_rethink_min
+           or share > weather_cfg.RULES.dark_rethink_share)
+    return RETHINK if big else CARE
+
+
 def rule_daylight(inp: RuleInput) -> list[Reason]:
     dl = inp.daylight
+    if dl is not None and dl.polar == "night":
+        return [Reason("daylight", RETHINK, f"The sun does not rise on {dl.day:%-d %b} here "
+                       "(polar night) — the whole session is in the dark.")]
     if dl is None or dl.sunset is None or dl.sunrise is None:
-        return []
+        return []  # midnight sun, or no place to compute daylight for (noted in the data)
     start, end = inp.session.start, inp.session.end
     margin = weather_cfg.RULES.daylight_margin_min
     sunset = dl.sunset
@@ -519,9 +565,11 @@ def rule_daylight(inp: RuleInput) -> list[Reason]:
                           f"before sunset ({sunset:%H:%M}{dusk}) — aim to finish {margin:.0f} "
                           "min before sunset."))
     if start < dl.sunrise:
-        level = RETHINK if end <= dl.sunrise else CARE
-        out.append(Reason("daylight", level, f"Session starts at {start:%H:%M}, before sunrise "
-                          f"({dl.sunrise:%H:%M}) — walking in the dark."))
+        dark = (min(end, dl.sunrise) - start).total_seconds() / 60
+        out.append(Reason("daylight", _dark_before_sunrise(start, end, dl.sunrise),
+                          f"Session starts at {start:%H:%M}, before sunrise "
+                          f"({dl.sunrise:%H:%M}) — {dark:.0f} of its {inp.session.minutes} min "
+                          "walking in the dark."))
     return out
 
 
@@ -548,7 +596,7 @@ def rule_leaders(inp: RuleInput) -> list[Reason]:
 RULES: tuple[Callable[[RuleInput], list[Reason]], ...] = (
     rule_heat, rule_uv, rule_cold, rule_ice_snow, rule_rain, rule_wet_paths, rule_gust_woodland,
     rule_gust_coast, rule_wind_open, rule_thunder, rule_fog, rule_daylight, rule_toilets,
-    rule_leaders,
+    rule_leaders, rule_site_kind,
 )
 #: Rules whose outcome depends on the site's features: a different site can avoid them.
 #: (Thunder is not one: no outdoor site is safe in a thunderstorm.)
@@ -599,6 +647,7 @@ _CHECK: dict[str, str] = {
     "daylight": "Agree a turn-back time so you finish before sunset; carry a torch.",
     "toilets": "Plan a toilet stop on the way or shorten the session.",
     "leaders": "Recruit more leaders or split the group (1 leader per 20 walkers).",
+    "site_kind": "Find out what the place is (woodland, coast, open ground) before you go.",
     "missing_data": "Look up what the forecast lacked (see the verdict) in a forecast for the "
                     "site before you go.",
 }
@@ -684,7 +733,8 @@ def assess(fc: Forecast, session: Session, site: SiteContext, group: Group | Non
         data_notes=list(fc.notes) + sw.notes + list(daylight.notes), weather=sw.summary(),
         daylight={"sunrise": _iso(daylight.sunrise), "sunset": _iso(daylight.sunset),
                   "dusk": _iso(daylight.dusk), "source": daylight.source},
-        site={"site_id": site.site_id, "name": site.label, "categories": list(site.categories)},
+        site={"site_id": site.site_id, "name": site.label, "categories": list(site.categories),
+              **({"kind_unknown": True} if site.kind_unknown else {})},
         session={"start": local.start.isoformat(), "end": local.end.isoformat(),
                  "minutes": local.minutes, "timezone": tzname},
         group=group.to_dict(), attribution=fc.attribution,

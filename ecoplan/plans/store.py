@@ -219,8 +219,8 @@ class PlanStore:
                 path.parent.mkdir(parents=True, exist_ok=True)
             self.engine = create_engine(self.url, future=True)
         except (ArgumentError, OSError) as err:
-            raise StoreError(f"cannot open the plans database '{self.url}' ({err}); set "
-                             f"{pcfg.DB_URL_ENV} to a valid SQLAlchemy URL") from None
+            raise hinted(StoreError(f"cannot open the plans database '{self.url}' ({err})"),
+                         DATABASE) from None
         except ImportError as err:
             raise StoreError(f"no database driver for '{self.url}' ({err}); install it or "
                              f"unset {pcfg.DB_URL_ENV} to use SQLite") from None

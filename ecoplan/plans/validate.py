@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ecoplan.errors import EcoplanError
+from ecoplan.settings import plans as pcfg
 from ecoplan.settings import weather as weather_cfg
 
 #: Plain words for each forecast variable, for messages a leader reads.
@@ -206,9 +207,15 @@ def check_place(fc_lat: float | None, fc_lon: float | None, manual: bool,
 
 
 def check_not_past(start: datetime, now: datetime | None = None) -> None:
-    """Plans are for sessions to come; a saved plan can still be viewed after the day."""
+    """Plans are for sessions to come, and not so far ahead that the date is surely a typo
+    (``settings.plans.MAX_DAYS_AHEAD``); a saved plan can still be viewed after the day."""
     now = now or datetime.now(UTC)
     if start < now:
         raise EcoplanError(
             f"the session starts {start:%Y-%m-%d %H:%M}, which is in the past; plan a session "
             "to come (saved plans stay viewable: 'ecoplan plans show ID')")
+    ahead = (start - now).days
+    if ahead > pcfg.MAX_DAYS_AHEAD:
+        raise EcoplanError(
+            f"the session starts {start:%Y-%m-%d}, {ahead:,} days ahead; plan sessions up to "
+            f"{pcfg.MAX_DAYS_AHEAD} days ahead (check the date)")

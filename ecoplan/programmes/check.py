@@ -231,7 +231,7 @@ def apply_check(programme: Programme, result: CheckResult, accept: list[str] | t
         if p.kind == "site":
             old, new = out.site(s.site_id), out.site(p.site_id)
             assert new.lat is not None and new.lon is not None  # pool sites have a point
-            sunset, _ = weather.sun_times(new.lat, new.lon, s.start.date(),
+            _, sunset = weather.sun_times(new.lat, new.lon, s.start.date(),
                                           programme.spec.timezone)
             note = (f"Moved from {old.name} to {new.name} for the weather "
                     f"(accepted {when}).")

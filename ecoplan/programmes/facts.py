@@ -105,8 +105,8 @@ def weather_text(session: ProgrammeSession, today: date | None = None) -> str:
     v = session.verdict
     if v is not None and v.level in (GO, CARE, RETHINK) and v.checked_at:
         when = pd.Timestamp(v.checked_at)
-        return (f"Forecast checked {when:%a %-d %b}: {v.summary}. The leader will tell you of "
-                "any change.")
+        return (f"Forecast checked {when:%a %-d %b}: {v.summary.rstrip('. ')}. The leader "
+                "will tell you of any change.")
     start = weather.check_from(session.start.date())
     when = (f"from {start:%a %-d %b}" if start > (today or date.today())
             else "before the walk")

@@ -89,6 +89,13 @@ def later(day: date, today: date, why: str = "") -> Verdict:
     return Verdict(CHECK, f"check again: {text}", reasons=(text,))
 
 
+def _sentences(texts: Any) -> str:
+    """Reasons joined as sentences, each with one full stop: a proposal or leaflet that shows
+    only the first reason hid the 80 km/h gusts behind a cold warning."""
+    out = [t.strip().rstrip(".").strip() for t in texts if t and t.strip()]
+    return " ".join(f"{t}." for t in out if t)
+
+
 def session_verdict(fc: Any, start: datetime, minutes: int, site: PoolSite, group: Group, *,
                     today: date, source: str = "") -> Verdict:
     """Verdict of one session at one site from a forecast (``plans.forecast.Forecast``)."""
@@ -114,12 +121,15 @@ def session_verdict(fc: Any, start: datetime, minutes: int, site: PoolSite, grou
         why = str(err)
         return Verdict(CHECK, f"check again: {why}", (why,), checked_at=now)
     level = normalise_level(a.level)
-    reasons = tuple(str(getattr(r, "text", r)) for r in getattr(a, "reasons", ()))
+    found = tuple(getattr(a, "reasons", ()))
+    reasons = tuple(str(getattr(r, "text", r)) for r in found)
+    top = _sentences(str(getattr(r, "text", r)) for r in found
+                     if normalise_level(getattr(r, "level", None)) == level) or \
+        _sentences(reasons)
     if level == CHECK:
-        first = reasons[0] if reasons else f"the planner said {a.level!r}"
-        summary = f"check again: {first}"
+        summary = f"check again: {top or f'the planner said {a.level!r}'}"
     else:
-        summary = f"{level}: {reasons[0]}" if reasons else \
+        summary = f"{level}: {top}" if top else \
             f"{level}: no weather, daylight or group warnings"
     note = str(getattr(a, "participant_note", "") or "")
     return Verdict(level, summary, reasons, participant_note=note, checked_at=now,

@@ -51,6 +51,11 @@ POI_TAGS: Final[tuple[str, ...]] = (
     "sport", "club", "office", "landuse", "natural", "information", "place",
     "healthcare:speciality",
 )
+#: Tags kept on buildings: the kind, and what names it for a walker (OSM wiki Key:building,
+#: Key:name, Key:amenity…) — a building mapped as "Wimpy, amenity=fast_food" is the place to
+#: shelter from lightning, not "an unnamed building" (ecoplan.plans.refuge).
+BUILDING_TAGS: Final[tuple[str, ...]] = ("building", "name", "amenity", "shop", "tourism",
+                                         "leisure")
 
 # --- Which OSM objects each layer reads -------------------------------------------------------
 

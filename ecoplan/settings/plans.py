@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from ecoplan.settings import osm as _osm
+
 # --- Saved-plans database ---------------------------------------------------------------------
 
 DB_FILENAME: Final = "plans.sqlite"  # under ecoplan.settings.paths.data_dir()
@@ -12,6 +14,12 @@ DB_URL_ENV: Final = "ECOPLAN_DB_URL"  # any SQLAlchemy URL, e.g. postgresql+psyc
 SQLITE_BUSY_TIMEOUT_MS: Final = 30_000
 # row in the shared schema_version table (others use their own name)
 SCHEMA_COMPONENT: Final = "plans"
+
+#: Plans are refused for sessions more than this many days ahead. Our choice: two years
+#: covers planning next year's programme in full; anything later is a typo (and hand-entered
+#: conditions for it would say GO for a guess). Far from the calendar's end, so date
+#: arithmetic never overflows (9999-12-31 crashed).
+MAX_DAYS_AHEAD: Final = 731
 
 # --- Groups -----------------------------------------------------------------------------------
 
@@ -45,6 +53,13 @@ WATER_CATS: Final[frozenset[str]] = frozenset({
     "river", "riverbank", "lake", "water", "canal", "stream", "reservoir", "pond",
     "wetland", "blue",
 })
+#: Words ``plan --lat/--lon --categories`` accepts: the ones above plus every category the
+#: sites stage writes (``settings.osm.CATEGORY_RULES``), so a kind copied from 'ecoplan sites'
+#: works. Any other word is refused: a dropped word used to make a forest "open ground".
+KNOWN_CATS: Final[frozenset[str]] = (
+    WOODLAND_CATS | OPEN_CATS | COAST_CATS | WATER_CATS
+    | frozenset(rule[2] for rule in _osm.CATEGORY_RULES)
+)
 #: Categories normally walked on grass or earth (mud when wet) unless surfaces say otherwise.
 UNSURFACED_CATS: Final[frozenset[str]] = WOODLAND_CATS | OPEN_CATS | COAST_CATS | WATER_CATS
 

@@ -33,6 +33,36 @@ DAILY_FALLBACK_VARS: Final[tuple[str, ...]] = (
     "uv_index_max", "wind_speed_10m_max", "wind_gusts_10m_max",
 )
 
+#: What each variable measures, for unit conversion (the rules read km/h, °C and mm).
+UNIT_KIND: Final[dict[str, str]] = {
+    "temperature_2m": "temperature", "apparent_temperature": "temperature",
+    "temperature_2m_max": "temperature", "temperature_2m_min": "temperature",
+    "apparent_temperature_max": "temperature", "apparent_temperature_min": "temperature",
+    "precipitation": "precipitation", "precipitation_sum": "precipitation",
+    "wind_speed_10m": "wind", "wind_gusts_10m": "wind",
+    "wind_speed_10m_max": "wind", "wind_gusts_10m_max": "wind",
+}
+
+#: Open-Meteo unit strings (``hourly_units``/``daily_units``/``current_units``) → (scale,
+#: offset) giving km/h, °C or mm: ``ours = value * scale + offset``. Source: Open-Meteo
+#: /v1/forecast docs (``wind_speed_unit`` kmh|ms|mph|kn, ``temperature_unit``
+#: celsius|fahrenheit, ``precipitation_unit`` mm|inch; the response writes them "km/h", "m/s",
+#: "mp/h", "kn", "°C", "°F", "mm", "inch"). Factors are exact definitions (1 mile = 1.609344 km,
+#: 1 knot = 1.852 km/h, 1 inch = 25.4 mm, °C = (°F − 32) × 5/9). A unit not listed is refused,
+#: never guessed; a response without units is read in Open-Meteo's defaults (km/h, °C, mm).
+UNIT_SCALES: Final[dict[str, dict[str, tuple[float, float]]]] = {
+    "wind": {"km/h": (1.0, 0.0), "kmh": (1.0, 0.0), "m/s": (3.6, 0.0), "ms": (3.6, 0.0),
+             "mp/h": (1.609344, 0.0), "mph": (1.609344, 0.0), "kn": (1.852, 0.0),
+             "kt": (1.852, 0.0), "knots": (1.852, 0.0)},
+    "temperature": {"°C": (1.0, 0.0), "C": (1.0, 0.0), "celsius": (1.0, 0.0),
+                    "°F": (5 / 9, -32 * 5 / 9), "F": (5 / 9, -32 * 5 / 9),
+                    "fahrenheit": (5 / 9, -32 * 5 / 9)},
+    "precipitation": {"mm": (1.0, 0.0), "inch": (25.4, 0.0), "in": (25.4, 0.0)},
+}
+#: The unit each kind is read in, for messages.
+BASE_UNITS: Final[dict[str, str]] = {"wind": "km/h", "temperature": "°C",
+                                     "precipitation": "mm"}
+
 #: Legacy Open-Meteo names (pre-2023 responses and old fixtures) → current names.
 LEGACY_NAMES: Final[dict[str, str]] = {
     "weathercode": "weather_code",
@@ -154,6 +184,14 @@ THRESHOLDS: Final[tuple[Threshold, ...]] = (
     Threshold("daylight_margin_min", 60.0, "min", "our choice "
               "(docs/architecture.md#session-plans), Ramblers leader guidance: "
               "'sufficient daylight'"),
+    # A session partly before sunrise is rethink when a large part of it is dark: more than
+    # 30 min, or more than a quarter of it. (After sunset any part is already rethink: it only
+    # gets darker.)
+    Threshold("dark_rethink_min", 30.0, "min", "our choice: morning civil twilight lasts about "
+              "35–45 min in the UK (astral), so a start over 30 min before sunrise is in real "
+              "darkness; the same darkness programmes refuse (settings.programmes)"),
+    Threshold("dark_rethink_share", 0.25, "share", "our choice: a quarter of a session in the "
+              "dark (15 min of an hour's walk) is a large part of it, not a dim start"),
     # Session logistics
     Threshold("toilet_session_min", 90.0, "min", "our choice: Walking for Health walks are "
               "20–60 min; beyond 90 min people need a toilet"),
@@ -193,6 +231,8 @@ class RuleThresholds:
     gust_coast_rethink_kmh: float
     gust_open_care_kmh: float
     daylight_margin_min: float
+    dark_rethink_min: float
+    dark_rethink_share: float
     toilet_session_min: float
     walkers_per_leader: float
     max_session_min: float

@@ -435,9 +435,11 @@ def _update_plan(plan: Plan, day: date, start: time, minutes: int, size: int, le
         if len(hit):
             site = SiteContext.from_site_row(hit.iloc[0])
         else:
-            cats = tuple((plan.assessment or {}).get("site", {}).get("categories", ()))
-            site = SiteContext.from_categories(cats, site_id=plan.site_id, name=plan.site_name,
-                                               lat=plan.lat, lon=plan.lon)
+            saved = (plan.assessment or {}).get("site", {})
+            place = {"site_id": plan.site_id, "name": plan.site_name, "lat": plan.lat,
+                     "lon": plan.lon}
+            site = (SiteContext.unknown_kind(**place) if saved.get("kind_unknown") else
+                    SiteContext.from_categories(tuple(saved.get("categories", ())), **place))
         assessment = assess(fc, session, site, group).to_dict()
     updated = replace(plan, start=session.start, minutes=minutes, group=group.to_dict(),
                       notes=notes, assessment=assessment)
