@@ -123,6 +123,19 @@ def test_geojson_layers_are_committed_together(tmp_path, monkeypatch):
     assert [p.name for p in written] == ["s.geojson", "s.entrances.geojson"]
 
 
+def test_geojson_layers_are_named_after_the_final_file_not_the_temporary_one(tmp_path):
+    """Issue #10: QGIS shows the GeoJSON ``name`` as the layer name; ".rank.lhybxpdk" was the
+    temporary file's."""
+    import json
+
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    good = gpd.GeoDataFrame({"n": [1]}, geometry=[Point(0, 0)], crs=4326)
+    written = write_layers(tmp_path / "rank.geojson", {"ranking": good, "entrances": good})
+    assert [json.loads(p.read_text())["name"] for p in written] == ["rank", "rank.entrances"]
+
+
 def _run_unprivileged(code: str) -> str:
     """Run ``code`` where file permissions apply (root's override dropped); its stdout."""
     import os
