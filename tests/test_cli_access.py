@@ -80,6 +80,10 @@ def test_access_writes_one_row_per_area_and_caches(inputs, capsys) -> None:
         written = gpd.read_file(gpkg, layer=layer)
         assert written.is_valid.all() and written.to_crs(27700).is_valid.all()
     gpd.read_file(gpkg, layer="areas").to_crs(27700).union_all()
+    # issue #5: the origins layer carries the same licence notice as the areas
+    notice = rows[0]["attribution"]
+    assert "OpenStreetMap" in notice and "Open Government Licence" in notice
+    assert set(gpd.read_file(gpkg, layer="origins")["attribution"]) == {notice}
 
     before = out.read_bytes()
     assert main(["access", *_base(areas_path), "--out", str(out)]) == 0
@@ -89,8 +93,15 @@ def test_access_writes_one_row_per_area_and_caches(inputs, capsys) -> None:
 
 
 def test_gaps_prints_equity_table_and_ranked_list(inputs, capsys) -> None:
-    _, areas_path, _ = inputs
-    assert main(["gaps", *_base(areas_path), "--deciles", "2", "--top", "3"]) == 0
+    d, areas_path, _ = inputs
+    out_csv = d / "gaps.csv"
+    assert main(["gaps", *_base(areas_path), "--deciles", "2", "--top", "3", "--out",
+                 str(out_csv)]) == 0
+    rows = list(csv.DictReader(out_csv.read_text().splitlines()))
+    assert rows  # issue #5: the priority list carries OSM's and the IoD's (OGL) notices
+    (notice,) = {r["attribution"] for r in rows}
+    assert notice.startswith("© OpenStreetMap contributors (ODbL); ")
+    assert "Open Government Licence" in notice
     out = capsys.readouterr().out
     assert "Access by deprivation decile" in out and "within 15 min" in out
     assert "Gap priorities (confirmed public access):" in out

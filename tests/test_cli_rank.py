@@ -32,6 +32,8 @@ def test_demo_therapy_ranking_writes_geojson(tmp_path, capsys):
     rows = [f["properties"] for f in data["features"]]
     assert [r["rank"] for r in rows] == sorted(r["rank"] for r in rows) and len(rows) == 5
     assert all(0 <= r["score"] <= 1 and r["explanation"] for r in rows)
+    # issue #5: the file carries OSM's licence notice, and no OGL one (no IoD used)
+    assert {r["attribution"] for r in rows} == {"© OpenStreetMap contributors (ODbL)."}
 
 
 @pytest.mark.parametrize("argv, needle", [
@@ -67,6 +69,7 @@ def test_public_health_with_a_need_layer_of_ones_own(tmp_path, demo_need_args, c
     assert len(df) == 3 and (df["reach_deprived_people"] > 0).all()
     assert df["explanation"].str.contains("Reaches [0-9,]+ people in the 30 % most",
                                           regex=True).all()
+    assert set(df["attribution"]) == {"© OpenStreetMap contributors (ODbL)."}  # no OGL: #5
 
 
 def test_public_health_on_the_island_with_iod(tmp_path, capsys):
@@ -84,6 +87,19 @@ def test_public_health_on_the_island_with_iod(tmp_path, capsys):
     assert len(df) == 10 and list(df["rank"]) == list(range(1, 11))
     assert df["explanation"].str.startswith("Reaches").all()
     assert not df["name"].isin(["Brighstone Forest", "Parkhurst Forest"]).any()
+    # issue #5: the file carries OSM's notice and, the need being the IoD's, the OGL ones
+    (notice,) = set(df["attribution"])
+    assert notice.startswith("© OpenStreetMap contributors (ODbL); Contains public sector")
+    assert "Office for National Statistics" in notice and ".;" not in notice
+
+
+@pytest.mark.parametrize("suffix", [".geojson", ".gpkg"])
+def test_ranking_files_carry_the_licence_notice(tmp_path, suffix):
+    """Issue #5: every format of the ranking carries the notice, not only the terminal."""
+    out = tmp_path / f"ranked{suffix}"
+    assert main(["rank", "demo", "--purpose", "group-walk", "--top", "3", "--out",
+                 str(out)]) == 0
+    assert set(gpd.read_file(out)["attribution"]) == {"© OpenStreetMap contributors (ODbL)."}
 
 
 def test_no_deprivation_data_redistributes_reach_and_says_so(capsys):

@@ -13,17 +13,10 @@ import pandas as pd
 
 from ecoplan.access.priorities import NOT_ASSESSED, PRIORITY_COLUMNS, prioritise, tier_label
 from ecoplan.access.variants import suffix, view
-from ecoplan.need.areas import join_notices, need_attributions
-from ecoplan.osm.layers import ATTRIBUTION as OSM_ATTRIBUTION
+from ecoplan.attribution import export_attribution, with_attribution
 from ecoplan.settings import access as access_cfg
 
 _BOOLS = ("deprived", "fails_walk10", "fails_park10", "fails_large", "partial")
-
-
-def export_attribution(areas: pd.DataFrame) -> str:
-    """The ``attribution`` every exported row carries: OpenStreetMap's (ODbL), and the OGL
-    notices of the IoD and ONS boundaries when the areas' need came from the IoD."""
-    return join_notices([OSM_ATTRIBUTION, *need_attributions(areas)])
 
 
 def area_table(areas: gpd.GeoDataFrame, *,
@@ -48,5 +41,11 @@ def area_table(areas: gpd.GeoDataFrame, *,
             # nullable booleans → 'yes'/'no'/'' so CSV readers and GeoPackage agree
             vals = pd.Series(pd.array(out[col], dtype="boolean"), index=out.index)
             out[col] = vals.map({True: "yes", False: "no"}).fillna("").astype(object)
-    out["attribution"] = export_attribution(areas)
+    out = with_attribution(out, export_attribution(areas))
     return gpd.GeoDataFrame(out, geometry=areas.geometry.to_numpy(), crs=areas.crs)
+
+
+def origin_table(origins: gpd.GeoDataFrame, areas: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The per-origin layer as exported: the same ``attribution`` as the areas (its population
+    comes from the same need data)."""
+    return with_attribution(origins, export_attribution(areas))

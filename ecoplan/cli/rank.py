@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{row['rank']:>3}. {name} — score {row['score']:.2f}{extra}")
         print(f"     {row['explanation']}")
     if args.out:
-        _write(args.out, table)
+        _write(args.out, table, areas)
         print(f"wrote {args.out}")
     print(f"load {loaded.seconds:.1f} s, sites {t1 - t0:.1f} s, ranking {t2 - t1:.1f} s")
     print("; ".join(ranked.attributions))
@@ -147,9 +147,13 @@ def _load_areas(args: argparse.Namespace):
     return result.areas
 
 
-def _write(path: str, table) -> None:
+def _write(path: str, table, areas=None) -> None:
+    """The ranking as a file, with the licence notice of its data (OSM, plus OGL when the
+    ``areas``' need came from the IoD) in an ``attribution`` column."""
+    from ecoplan.attribution import export_attribution, with_attribution
     from ecoplan.io import write_csv, write_layers
 
+    table = with_attribution(table, export_attribution(areas))
     if Path(path).suffix.lower() == ".csv":
         flat = table.drop(columns="geometry").copy()
         rep = table.geometry.representative_point()

@@ -23,6 +23,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ecoplan.attribution import export_attribution, with_attribution
     from ecoplan.io import check_output, write_layers
     from ecoplan.sites.build import build_sites
     from ecoplan.sites.evidence import describe_access
@@ -36,7 +37,10 @@ def run(args: argparse.Namespace) -> int:
     sites = result.sites
     written: list[Path] = []
     if args.out:
-        written = write_layers(args.out, {"sites": sites, "entrances": result.entrances})
+        notice = export_attribution()
+        written = write_layers(args.out, {"sites": with_attribution(sites, notice),
+                                          "entrances": with_attribution(result.entrances,
+                                                                        notice)})
     by_kind = sites.kind.value_counts().to_dict()
     print(f"{len(sites)} sites ({', '.join(f'{n} {k}' for k, n in sorted(by_kind.items()))}), "
           f"{sites.area_ha.sum():,.1f} ha, {len(result.entrances)} entrances")
