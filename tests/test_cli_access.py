@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import geopandas as gpd
 import pandas as pd
@@ -120,6 +121,10 @@ def test_whatif_prints_before_and_after(inputs, capsys) -> None:
                 and "confirmed" in ln)
     before, after = _two_pcts(line)
     assert after > before
+    # issue #9: the changed areas are named (code, name, what changed), not only counted
+    n = int(re.search(r"(\d+) area\(s\) change:", out).group(1))
+    listed = re.findall(r"^\s*(E0\d{7}) ", out.split("area(s) change:")[1], re.M)
+    assert n >= 1 and len(listed) == min(n, 10) and "→" in out.split("area(s) change:")[1]
 
 
 def _two_pcts(line: str) -> tuple[float, float]:
