@@ -139,6 +139,14 @@ def test_one_row_per_place_by_default_and_every_piece_on_request(tmp_path, capsy
     # unnamed sites are described, never listed as a blank or an id
     assert "unnamed " not in text and re.search(r"^\s*\d+\. [wr]\d", text, re.M) is None
     assert re.search(r"^\s*\d+\. (Coast|Wood|Lake|Beach|Grass|Park)\w* (near|by) ", text, re.M)
+    # issue #12: the file keeps the names the terminal shows, in `label`; `name` stays OSM's
+    assert list(a.columns[:2]) == ["rank", "label"]
+    assert a["label"].fillna("").str.strip().ne("").all()
+    assert (a.loc[named, "label"] == a.loc[named, "name"]).all()
+    described = a.loc[~named, "label"]
+    assert len(described) and described.str.contains(r" (near|by) ", regex=True).any()
+    for lab in described:
+        assert f". {lab} — score" in text
 
 
 def test_cli_notes_word_the_hint_as_flags(capsys):

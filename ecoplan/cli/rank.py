@@ -55,7 +55,6 @@ def run(args: argparse.Namespace) -> int:
     from ecoplan.errors import EcoplanError, InputFileError
     from ecoplan.io import check_output
     from ecoplan.messages import HintedError, word
-    from ecoplan.ranking.explain import display_name
     from ecoplan.ranking.rank import rank_scores, score_sites
     from ecoplan.ranking.weights import parse_weights, resolve_weights
     from ecoplan.sites.build import build_sites
@@ -88,10 +87,9 @@ def run(args: argparse.Namespace) -> int:
                              one_per_place=not args.all_pieces)
     except HintedError as err:
         raise EcoplanError(word(err, "cli")) from None
-    labels = describe_unnamed(ranked.table, loaded.layers, sites.crs)
+    table = with_labels(ranked.table, describe_unnamed(ranked.table, loaded.layers, sites.crs))
     t2 = time.perf_counter()
 
-    table = ranked.table
     print(f"{args.purpose} ranking of {len(scores.table)} sites — weights: "
           f"{ranked.weights.describe()}")
     if "reach" in scores.available:
@@ -101,11 +99,10 @@ def run(args: argparse.Namespace) -> int:
               f"({scores.limit_m:,.0f} m), deprived = {ranked_by} 1–{scores.deciles}")
     for note in ranked.notes:
         print(f"note: {word(note, 'cli')}")
-    for i, row in table.iterrows():
-        name = labels.loc[i] or display_name(row["name"], row["site_id"], row["categories"])
+    for _, row in table.iterrows():
         more = int(row.get("more_pieces", 0) or 0)
         extra = f" (+{more} more piece{'s' if more > 1 else ''})" if more else ""
-        print(f"{row['rank']:>3}. {name} — score {row['score']:.2f}{extra}")
+        print(f"{row['rank']:>3}. {row['label']} — score {row['score']:.2f}{extra}")
         print(f"     {row['explanation']}")
     if args.out:
         _write(args.out, table, areas)
@@ -113,6 +110,20 @@ def run(args: argparse.Namespace) -> int:
     print(f"load {loaded.seconds:.1f} s, sites {t1 - t0:.1f} s, ranking {t2 - t1:.1f} s")
     print("; ".join(ranked.attributions))
     return 0
+
+
+def with_labels(table, descriptions):
+    """``table`` with a ``label`` column after ``rank``: what the terminal and the app show —
+    the OSM name, else a description ("Coast near Ryde"), else kind and id — so the files keep
+    the names people read; ``name`` stays the raw OSM name (empty when OSM has none)."""
+    from ecoplan.ranking.explain import display_name
+
+    shown = [descriptions.loc[i] or display_name(r["name"], r["site_id"], r["categories"])
+             for i, r in table.iterrows()]
+    out = table.drop(columns="label", errors="ignore").copy()
+    out.insert(int(list(out.columns).index("rank")) + 1 if "rank" in out.columns else 0,
+               "label", shown)
+    return out
 
 
 def _check_need_args(args: argparse.Namespace) -> None:
