@@ -269,3 +269,36 @@ def test_deprivation_files_given_in_one_flag_or_repeated_are_the_same(tmp_path) 
         two = parser.parse_args([command, "demo", "--deprivation", "a.csv",
                                  "--deprivation", "b.csv", *extra.get(command, [])])
         assert one.deprivation == two.deprivation == ["a.csv", "b.csv"], command
+
+
+@pytest.mark.parametrize("argv", [["access", "--la", "Isle of Wight", "--offline"],
+                                  ["gaps", "--la", "E06000046", "--offline"]])
+def test_la_with_nothing_downloaded_says_the_list_is_not_there_yet(tmp_path, monkeypatch,
+                                                                   capsys, argv) -> None:
+    """Issue #11b: offline with nothing downloaded, "no English local authority is called
+    'Isle of Wight'" was wrong — the authority exists, its list was never fetched."""
+    monkeypatch.setenv("ECOPLAN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ECOPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "is called" not in err and "has the code" not in err and err.count("\n") == 1
+    assert f"'{argv[2]}' is not among the authorities downloaded so far (none yet)" in err
+    assert "list of English local authorities is not downloaded yet" in err
+    assert f'`ecoplan data get --la "{argv[2]}"`' in err
+
+
+def test_la_not_found_in_the_list_reads_as_sentences(tmp_path, monkeypatch, capsys) -> None:
+    """Issue #11b: "…or give the name Downloaded so far: none yet." lacked its full stop."""
+    from ecoplan.fetch.manifest import national_dir
+
+    monkeypatch.setenv("ECOPLAN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ECOPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    national_dir().mkdir(parents=True)
+    pd.DataFrame({"code": ["E06000046"], "name": ["Isle of Wight"]}).to_csv(
+        national_dir() / "authorities.csv", index=False)
+    assert main(["gaps", "--la", "E06000099", "--offline"]) == 2
+    err = capsys.readouterr().err
+    assert "or give the name. Downloaded so far: none yet. Get an authority's data" in err
+    assert main(["gaps", "--la", "Isle of Wight", "--offline"]) == 2
+    err = capsys.readouterr().err
+    assert "no data has been downloaded for Isle of Wight (E06000046) yet" in err

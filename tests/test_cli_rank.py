@@ -72,6 +72,16 @@ def test_public_health_with_a_need_layer_of_ones_own(tmp_path, demo_need_args, c
     assert set(df["attribution"]) == {"© OpenStreetMap contributors (ODbL)."}  # no OGL: #5
 
 
+def test_a_need_layer_without_population_is_told_its_own_flag(demo_need_args, capsys):
+    """Issue #11a: the hint was "add --population (IoD 2019 File 6)", which cannot match a
+    layer of one's own; its population comes from --population-column."""
+    assert demo_need_args[-2] == "--population-column"
+    assert main(["rank", "demo", *demo_need_args[:-2], "--purpose", "public-health"]) == 2
+    err = capsys.readouterr().err
+    assert "no population" in err and "add --population-column NAME" in err
+    assert "File 6" not in err and err.count("\n") == 1
+
+
 def test_public_health_on_the_island_with_iod(tmp_path, capsys):
     for p in (IOW, AREAS, FILE1, FILE6):
         if not p.exists():
