@@ -72,6 +72,8 @@ def test_access_writes_one_row_per_area_and_caches(inputs, capsys) -> None:
     assert sum(float(r["population"]) for r in rows if r["population"]) == pytest.approx(138718)
     assert {r["deprived"] for r in rows} >= {"yes", "no"}
     assert {r["partial"] for r in rows if r["area_code"] != FAKE} == {"no"}
+    for col in ("priority_tier", "priority_tier_incl_unknown"):  # issue #13: 1, never 1.0
+        assert {r[col] for r in rows} <= {"", "1", "2", "3"} and "1" in {r[col] for r in rows}
     for r in rows:  # issue 19: both ways, confirmed never above including unknown
         if r["share_walk15_any"]:
             assert float(r["share_walk15_any"]) <= float(r["share_walk15_any_incl_unknown"])
@@ -103,6 +105,9 @@ def test_gaps_prints_equity_table_and_ranked_list(inputs, capsys) -> None:
     (notice,) = {r["attribution"] for r in rows}
     assert notice.startswith("© OpenStreetMap contributors (ODbL); ")
     assert "Open Government Licence" in notice
+    # issue #13: encoded as access.csv is — flags yes/no, tiers whole numbers
+    assert {r["partial"] for r in rows} <= {"yes", "no"}
+    assert {r["priority_tier"] for r in rows} <= {"1", "2"}
     out = capsys.readouterr().out
     assert "Access by deprivation decile" in out and "within 15 min" in out
     assert "Gap priorities (confirmed public access):" in out

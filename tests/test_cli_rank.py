@@ -92,6 +92,7 @@ def test_public_health_on_the_island_with_iod(tmp_path, capsys):
                  "--out", str(out)]) == 0
     text = capsys.readouterr().out
     assert "Open Government Licence v3.0" in text and "OpenStreetMap" in text
+    assert "v3.0.;" not in text and ".;" not in text  # issue #13: no doubled stop
     assert "reach: walking 15 min at 4.8 km/h (1,200 m)" in text
     df = pd.read_csv(out)
     assert len(df) == 10 and list(df["rank"]) == list(range(1, 11))

@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from ecoplan.errors import EcoplanError, InputFileError
     from ecoplan.io import check_output
     from ecoplan.messages import HintedError, word
+    from ecoplan.need.areas import join_notices
     from ecoplan.ranking.rank import rank_scores, score_sites
     from ecoplan.ranking.weights import parse_weights, resolve_weights
     from ecoplan.sites.build import build_sites
@@ -108,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
         _write(args.out, table, areas)
         print(f"wrote {args.out}")
     print(f"load {loaded.seconds:.1f} s, sites {t1 - t0:.1f} s, ranking {t2 - t1:.1f} s")
-    print("; ".join(ranked.attributions))
+    print(join_notices(ranked.attributions))
     return 0
 
 
