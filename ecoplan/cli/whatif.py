@@ -77,9 +77,17 @@ def print_changed(cmp, shown: int) -> None:
         print("No area changes.")
         return
     print(f"{len(table)} area(s) change:")
-    print(table.head(shown).to_string(index=False))
+    head = table.head(shown)
+    left = {c: _left(max(len(c), int(head[c].str.len().max()))) for c in head.columns}
+    text = head.to_string(index=False, formatters=left, justify="left")
+    print("\n".join(line.rstrip() for line in text.splitlines()))
     if len(table) > shown:
         print(f"… and {len(table) - shown} more.")
+
+
+def _left(width: int):
+    """A formatter padding text on the right: long descriptions read better left-aligned."""
+    return lambda text: f"{text:<{width}}"
 
 
 def _read_site(path: str):
