@@ -196,7 +196,8 @@ def write_layers(path: str | Path, layers: dict[str, gpd.GeoDataFrame]) -> list[
     if suffix == ".gpkg":
         with atomic_path(path) as tmp:
             for name, gdf in layers.items():
-                _for_file(gdf).to_file(tmp, layer=name, driver="GPKG")
+                _for_file(gdf).to_file(tmp, layer=name, driver="GPKG",
+                                       layer_options=_described(gdf))
         return [path]
     if suffix in (".geojson", ".json"):
         targets = [path if i == 0 else path.with_name(f"{path.stem}.{name}{path.suffix}")
@@ -208,6 +209,15 @@ def write_layers(path: str | Path, layers: dict[str, gpd.GeoDataFrame]) -> list[
                                                            layer=target.stem)
         return targets
     raise InputFileError(f"{path.name}: write .geojson or .gpkg")
+
+
+def _described(gdf: gpd.GeoDataFrame) -> dict[str, str]:
+    """A GeoPackage layer's description (what GIS shows as its abstract): the licence notice of
+    its ``attribution`` column, so it is seen without opening the table."""
+    if "attribution" not in gdf.columns or not len(gdf):
+        return {}
+    notices = gdf["attribution"].dropna().astype(str).unique()
+    return {"DESCRIPTION": notices[0]} if len(notices) == 1 else {}
 
 
 def _for_file(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
