@@ -155,7 +155,7 @@ def test_one_row_per_place_by_default_and_every_piece_on_request(tmp_path, capsy
     assert a["label"].fillna("").str.strip().ne("").all()
     assert (a.loc[named, "label"] == a.loc[named, "name"]).all()
     described = a.loc[~named, "label"]
-    assert len(described) and described.str.contains(r" (near|by) ", regex=True).any()
+    assert len(described) and described.str.contains(r" (?:near|by) ", regex=True).any()
     for lab in described:
         assert f". {lab} — score" in text
 

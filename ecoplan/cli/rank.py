@@ -11,6 +11,7 @@ from ecoplan.cli.common import (
     add_source_args,
     check_need_column,
     load_from_args,
+    with_labels,
 )
 from ecoplan.settings import ranking as ranking_cfg
 
@@ -111,20 +112,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"load {loaded.seconds:.1f} s, sites {t1 - t0:.1f} s, ranking {t2 - t1:.1f} s")
     print(join_notices(ranked.attributions))
     return 0
-
-
-def with_labels(table, descriptions):
-    """``table`` with a ``label`` column after ``rank``: what the terminal and the app show —
-    the OSM name, else a description ("Coast near Ryde"), else kind and id — so the files keep
-    the names people read; ``name`` stays the raw OSM name (empty when OSM has none)."""
-    from ecoplan.ranking.explain import display_name
-
-    shown = [descriptions.loc[i] or display_name(r["name"], r["site_id"], r["categories"])
-             for i, r in table.iterrows()]
-    out = table.drop(columns="label", errors="ignore").copy()
-    out.insert(int(list(out.columns).index("rank")) + 1 if "rank" in out.columns else 0,
-               "label", shown)
-    return out
 
 
 def _check_need_args(args: argparse.Namespace) -> None:

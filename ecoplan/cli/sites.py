@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from ecoplan.cli.common import add_source_args, load_from_args
+from ecoplan.cli.common import add_source_args, load_from_args, with_labels
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from ecoplan.attribution import export_attribution, with_attribution
     from ecoplan.io import check_output, write_layers
     from ecoplan.sites.build import build_sites
+    from ecoplan.sites.describe import describe_unnamed
     from ecoplan.sites.evidence import describe_access
 
     if args.out:
@@ -38,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
     written: list[Path] = []
     if args.out:
         notice = export_attribution()
-        written = write_layers(args.out, {"sites": with_attribution(sites, notice),
+        labelled = with_labels(sites, describe_unnamed(sites, loaded.layers, result.crs))
+        written = write_layers(args.out, {"sites": with_attribution(labelled, notice),
                                           "entrances": with_attribution(result.entrances,
                                                                         notice)})
     by_kind = sites.kind.value_counts().to_dict()
