@@ -189,22 +189,35 @@ def _fsync_folder(folder: Path) -> None:
 
 def write_layers(path: str | Path, layers: dict[str, gpd.GeoDataFrame]) -> list[Path]:
     """Write GeoDataFrames: a GeoPackage holds them all as layers; GeoJSON writes the first to
-    ``path`` and each further one to ``<stem>.<layer>.geojson`` beside it (all or none)."""
+    ``path`` and each further one to ``<stem>.<layer>.geojson`` beside it (all or none), each
+    named (GeoJSON ``name``) after its final file's stem."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".gpkg":
         with atomic_path(path) as tmp:
             for name, gdf in layers.items():
-                _for_file(gdf).to_file(tmp, layer=name, driver="GPKG")
+                _for_file(gdf).to_file(tmp, layer=name, driver="GPKG",
+                                       layer_options=_described(gdf))
         return [path]
     if suffix in (".geojson", ".json"):
         targets = [path if i == 0 else path.with_name(f"{path.stem}.{name}{path.suffix}")
                    for i, name in enumerate(layers)]
         with atomic_paths(targets) as temps:
-            for tmp, gdf in zip(temps, layers.values(), strict=True):
-                _for_file(gdf.to_crs("EPSG:4326")).to_file(tmp, driver="GeoJSON")
+            for tmp, target, gdf in zip(temps, targets, layers.values(), strict=True):
+                # the layer name GIS shows comes from the final file, not the temporary one
+                _for_file(gdf.to_crs("EPSG:4326")).to_file(tmp, driver="GeoJSON",
+                                                           layer=target.stem)
         return targets
     raise InputFileError(f"{path.name}: write .geojson or .gpkg")
+
+
+def _described(gdf: gpd.GeoDataFrame) -> dict[str, str]:
+    """A GeoPackage layer's description (what GIS shows as its abstract): the licence notice of
+    its ``attribution`` column, so it is seen without opening the table."""
+    if "attribution" not in gdf.columns or not len(gdf):
+        return {}
+    notices = gdf["attribution"].dropna().astype(str).unique()
+    return {"DESCRIPTION": notices[0]} if len(notices) == 1 else {}
 
 
 def _for_file(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

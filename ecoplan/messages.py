@@ -19,6 +19,7 @@ E = TypeVar("E", bound=BaseException)
 #: Hints: what would fix it. Keys are stable names used by the library.
 NEED_DATA = "need_data"  # area boundaries + deprivation (IoD) files
 POPULATION = "population"  # a population table (IoD 2019 File 6)
+LAYER_POPULATION = "layer_population"  # the population column of the user's own need layer
 DECILES = "deciles"  # how many deciles count as deprived
 MINUTES = "minutes"  # the walking time for reach
 TOP = "top"  # how many sites to list
@@ -34,6 +35,10 @@ HINTS: dict[str, dict[str, str]] = {
                 "app": "load boundaries and IoD files on the Area & data page"},
     POPULATION: {"cli": "add --population (IoD 2019 File 6)",
                  "app": "add the population file (IoD 2019 File 6) on the Area & data page"},
+    LAYER_POPULATION: {"cli": "add --population-column NAME (your area layer's column of "
+                              "people per area)",
+                       "app": "type the population column of your need layer on the "
+                              "Area & data page"},
     DECILES: {"cli": "set --deciles", "app": "change the number of deprived deciles"},
     MINUTES: {"cli": "set --minutes", "app": "change the walking time"},
     TOP: {"cli": "set --top", "app": "change how many sites are listed"},

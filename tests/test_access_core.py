@@ -10,7 +10,7 @@ import pytest
 from shapely.geometry import Point, box
 
 from ecoplan.access.export import area_table
-from ecoplan.access.gaps import equity_table
+from ecoplan.access.gaps import equity_table, gap_stats
 from ecoplan.access.priorities import check_deciles, prioritise, priority_list, tier_counts
 from ecoplan.access.summary import headline, share_of_people, weighted_mean, weights
 from ecoplan.access.variants import variant_sites, view, with_contract
@@ -98,6 +98,29 @@ def test_partial_areas_get_no_tier_unless_asked_for():
     assert list(out["priority"]) == ["1 – act first", "", "2 – high", "not assessed (partial)"]
     assert area_table(geo, deciles=3, include_partial=True)["priority"].iloc[3] == \
         "1 – act first"
+
+
+def test_unknown_population_is_shown_as_unknown_not_zero():
+    """Issue #4: without population, "People in tier 1 areas" read "0 → 0 (+0)"."""
+    from ecoplan.access.whatif import WhatIfComparison, whatif_summary
+    from ecoplan.settings import access as access_cfg
+
+    unknown = table().assign(population=np.nan)
+    stats = gap_stats(unknown, deciles=3)
+    assert stats["n_tier1"] == 1
+    assert np.isnan(stats["tier1_population"]) and np.isnan(stats["deprived_population"])
+    assert gap_stats(table(), deciles=3)["tier1_population"] == 100.0  # A (D is partial)
+    assert gap_stats(table().assign(imd_decile=9.0), deciles=3)["tier1_population"] == 0.0
+    by_variant = {v: gap_stats(unknown, variant=v, deciles=3) for v in access_cfg.VARIANTS}
+    cmp = WhatIfComparison(before=by_variant, after=by_variant, equity_before=pd.DataFrame(),
+                           equity_after=pd.DataFrame(), leave_tier1=(), enter_tier1=(),
+                           changed_areas=pd.DataFrame())
+    rows = whatif_summary(cmp)
+    people = rows[rows["measure"] == "People in tier 1 areas"]
+    assert len(people) == 2
+    assert (people[["before", "after", "change"]] == "—").all().all()
+    areas = rows[rows["measure"] == "Priority tier 1 areas"]
+    assert areas["before"].iloc[0] == "1" and list(areas["change"]) == ["+0", "+0"]
 
 
 def test_equity_table_carries_both_variants():

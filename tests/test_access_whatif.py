@@ -8,6 +8,7 @@ import gzip
 import geopandas as gpd
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from scipy.spatial import cKDTree
@@ -15,9 +16,17 @@ from shapely.geometry import Point
 
 from ecoplan.access.measure import measure_access
 from ecoplan.access.speeds import metres
-from ecoplan.access.whatif import add_entrance, add_site, compare, rerun
+from ecoplan.access.whatif import (
+    WhatIfComparison,
+    add_entrance,
+    add_site,
+    changed_area_strings,
+    compare,
+    rerun,
+)
 from ecoplan.errors import AreaError
 from ecoplan.network.graph import build_walk_graph
+from ecoplan.settings import access as access_cfg
 from ecoplan.settings import network as net_cfg
 from ecoplan.settings.paths import shared_data_dir
 
@@ -145,3 +154,59 @@ def test_bad_whatif_sites_are_refused(iow_layers, iow_sites) -> None:
     with pytest.raises(AreaError, match="kind"):
         add_site(iow_sites, iow_layers, shapely.box(-1.29, 50.70, -1.288, 50.701), "x",
                  kind="purple")
+
+
+def _changed(n: int) -> pd.DataFrame:
+    """``n`` changed areas as :func:`compare` stores them: the first leaves tier 1, the rest
+    gain only a nearer park; the last changes only in the including-unknown variant."""
+    rows = []
+    for i in range(n):
+        row = {"area_code": f"E0{i:07d}", "area_name": f"Area {i}", "imd_decile": 10 - i % 10,
+               "population": 1500.0, "tier_before": 1 if i == 0 else 2,
+               "tier_after": 0 if i == 0 else 2, "nearest_site_after": "w1"}
+        for key, _, _ in access_cfg.WHATIF_CHANGE_MEASURES:
+            for sfx in ("", "_incl_unknown"):
+                row[f"{key}{sfx}_before"] = row[f"{key}{sfx}_after"] = 0.5
+        row["minutes_park_before"], row["minutes_park_after"] = 14.0, 8.0
+        if i == 0:
+            row["share_walk15_any_before"], row["share_walk15_any_after"] = 0.4, 0.65
+        if i == n - 1:
+            row["minutes_park_before"] = row["minutes_park_after"] = 9.0
+            row["share_park10_incl_unknown_after"] = 1.0
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _comparison(changed: pd.DataFrame) -> WhatIfComparison:
+    return WhatIfComparison(before={}, after={}, equity_before=pd.DataFrame(),
+                            equity_after=pd.DataFrame(), leave_tier1=("E00000000",),
+                            enter_tier1=(), changed_areas=changed)
+
+
+def test_changed_areas_are_named_with_what_changed() -> None:
+    """Issue #9: "4 area(s) change." named only the one leaving tier 1."""
+    table = changed_area_strings(_comparison(_changed(4)))
+    assert list(table.columns) == ["area", "name", "tier", "what changed"]
+    assert set(table["area"]) == {"E00000000", "E00000001", "E00000002", "E00000003"}
+    first = table.iloc[0]  # the tier move first
+    assert (first["area"], first["name"], first["tier"]) == ("E00000000", "Area 0", "1 → none")
+    assert first["what changed"] == ("15 min 40.0 % → 65.0 %; "
+                                     "nearest park 14.0 min → 8.0 min")
+    assert list(table["area"][1:]) == ["E00000003", "E00000002", "E00000001"]  # most deprived
+    last = table.set_index("area").loc["E00000003"]
+    assert last["tier"] == "2"
+    assert last["what changed"] == "park 10 min 50.0 % → 100.0 % (incl. access unknown)"
+    assert changed_area_strings(_comparison(_changed(0))).empty
+
+
+def test_cli_lists_the_first_changed_areas_then_how_many_more(capsys) -> None:
+    from ecoplan.cli.whatif import print_changed
+
+    print_changed(_comparison(_changed(13)), 10)
+    out = capsys.readouterr().out
+    assert out.startswith("13 area(s) change:\n")
+    assert "E00000000" in out and "1 → none" in out and "nearest park 14.0 min" in out
+    assert sum(f"E0{i:07d}" in out for i in range(13)) == 10
+    assert out.rstrip().endswith("… and 3 more.")
+    print_changed(_comparison(_changed(0)), 10)
+    assert capsys.readouterr().out == "No area changes.\n"

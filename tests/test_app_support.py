@@ -69,6 +69,8 @@ def test_exports_are_formula_safe_and_escaped(demo_layers, demo_sites):
     mine = [r for r in rows if r["section"] == "Your directory"]
     assert mine and mine[0]["name"].startswith("'=") and mine[0]["phone"] == "'+44 1"
     assert not any(v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values() if v)
+    # issue #5: the downloaded CSV carries OSM's licence notice on every row
+    assert {r["attribution"] for r in rows} == {"© OpenStreetMap contributors (ODbL)."}
     html = report_to_html(rep)
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     table = support_panel.directory_table(rep)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import geopandas as gpd
 import pandas as pd
@@ -71,6 +72,8 @@ def test_access_writes_one_row_per_area_and_caches(inputs, capsys) -> None:
     assert sum(float(r["population"]) for r in rows if r["population"]) == pytest.approx(138718)
     assert {r["deprived"] for r in rows} >= {"yes", "no"}
     assert {r["partial"] for r in rows if r["area_code"] != FAKE} == {"no"}
+    for col in ("priority_tier", "priority_tier_incl_unknown"):  # issue #13: 1, never 1.0
+        assert {r[col] for r in rows} <= {"", "1", "2", "3"} and "1" in {r[col] for r in rows}
     for r in rows:  # issue 19: both ways, confirmed never above including unknown
         if r["share_walk15_any"]:
             assert float(r["share_walk15_any"]) <= float(r["share_walk15_any_incl_unknown"])
@@ -80,6 +83,10 @@ def test_access_writes_one_row_per_area_and_caches(inputs, capsys) -> None:
         written = gpd.read_file(gpkg, layer=layer)
         assert written.is_valid.all() and written.to_crs(27700).is_valid.all()
     gpd.read_file(gpkg, layer="areas").to_crs(27700).union_all()
+    # issue #5: the origins layer carries the same licence notice as the areas
+    notice = rows[0]["attribution"]
+    assert "OpenStreetMap" in notice and "Open Government Licence" in notice
+    assert set(gpd.read_file(gpkg, layer="origins")["attribution"]) == {notice}
 
     before = out.read_bytes()
     assert main(["access", *_base(areas_path), "--out", str(out)]) == 0
@@ -89,8 +96,18 @@ def test_access_writes_one_row_per_area_and_caches(inputs, capsys) -> None:
 
 
 def test_gaps_prints_equity_table_and_ranked_list(inputs, capsys) -> None:
-    _, areas_path, _ = inputs
-    assert main(["gaps", *_base(areas_path), "--deciles", "2", "--top", "3"]) == 0
+    d, areas_path, _ = inputs
+    out_csv = d / "gaps.csv"
+    assert main(["gaps", *_base(areas_path), "--deciles", "2", "--top", "3", "--out",
+                 str(out_csv)]) == 0
+    rows = list(csv.DictReader(out_csv.read_text().splitlines()))
+    assert rows  # issue #5: the priority list carries OSM's and the IoD's (OGL) notices
+    (notice,) = {r["attribution"] for r in rows}
+    assert notice.startswith("© OpenStreetMap contributors (ODbL); ")
+    assert "Open Government Licence" in notice
+    # issue #13: encoded as access.csv is — flags yes/no, tiers whole numbers
+    assert {r["partial"] for r in rows} <= {"yes", "no"}
+    assert {r["priority_tier"] for r in rows} <= {"1", "2"}
     out = capsys.readouterr().out
     assert "Access by deprivation decile" in out and "within 15 min" in out
     assert "Gap priorities (confirmed public access):" in out
@@ -109,6 +126,10 @@ def test_whatif_prints_before_and_after(inputs, capsys) -> None:
                 and "confirmed" in ln)
     before, after = _two_pcts(line)
     assert after > before
+    # issue #9: the changed areas are named (code, name, what changed), not only counted
+    n = int(re.search(r"(\d+) area\(s\) change:", out).group(1))
+    listed = re.findall(r"^\s*(E0\d{7}) ", out.split("area(s) change:")[1], re.M)
+    assert n >= 1 and len(listed) == min(n, 10) and "→" in out.split("area(s) change:")[1]
 
 
 def _two_pcts(line: str) -> tuple[float, float]:
@@ -253,3 +274,36 @@ def test_deprivation_files_given_in_one_flag_or_repeated_are_the_same(tmp_path) 
         two = parser.parse_args([command, "demo", "--deprivation", "a.csv",
                                  "--deprivation", "b.csv", *extra.get(command, [])])
         assert one.deprivation == two.deprivation == ["a.csv", "b.csv"], command
+
+
+@pytest.mark.parametrize("argv", [["access", "--la", "Isle of Wight", "--offline"],
+                                  ["gaps", "--la", "E06000046", "--offline"]])
+def test_la_with_nothing_downloaded_says_the_list_is_not_there_yet(tmp_path, monkeypatch,
+                                                                   capsys, argv) -> None:
+    """Issue #11b: offline with nothing downloaded, "no English local authority is called
+    'Isle of Wight'" was wrong — the authority exists, its list was never fetched."""
+    monkeypatch.setenv("ECOPLAN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ECOPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "is called" not in err and "has the code" not in err and err.count("\n") == 1
+    assert f"'{argv[2]}' is not among the authorities downloaded so far (none yet)" in err
+    assert "list of English local authorities is not downloaded yet" in err
+    assert f'`ecoplan data get --la "{argv[2]}"`' in err
+
+
+def test_la_not_found_in_the_list_reads_as_sentences(tmp_path, monkeypatch, capsys) -> None:
+    """Issue #11b: "…or give the name Downloaded so far: none yet." lacked its full stop."""
+    from ecoplan.fetch.manifest import national_dir
+
+    monkeypatch.setenv("ECOPLAN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ECOPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    national_dir().mkdir(parents=True)
+    pd.DataFrame({"code": ["E06000046"], "name": ["Isle of Wight"]}).to_csv(
+        national_dir() / "authorities.csv", index=False)
+    assert main(["gaps", "--la", "E06000099", "--offline"]) == 2
+    err = capsys.readouterr().err
+    assert "or give the name. Downloaded so far: none yet. Get an authority's data" in err
+    assert main(["gaps", "--la", "Isle of Wight", "--offline"]) == 2
+    err = capsys.readouterr().err
+    assert "no data has been downloaded for Isle of Wight (E06000046) yet" in err

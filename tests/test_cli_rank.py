@@ -32,6 +32,8 @@ def test_demo_therapy_ranking_writes_geojson(tmp_path, capsys):
     rows = [f["properties"] for f in data["features"]]
     assert [r["rank"] for r in rows] == sorted(r["rank"] for r in rows) and len(rows) == 5
     assert all(0 <= r["score"] <= 1 and r["explanation"] for r in rows)
+    # issue #5: the file carries OSM's licence notice, and no OGL one (no IoD used)
+    assert {r["attribution"] for r in rows} == {"© OpenStreetMap contributors (ODbL)."}
 
 
 @pytest.mark.parametrize("argv, needle", [
@@ -67,6 +69,17 @@ def test_public_health_with_a_need_layer_of_ones_own(tmp_path, demo_need_args, c
     assert len(df) == 3 and (df["reach_deprived_people"] > 0).all()
     assert df["explanation"].str.contains("Reaches [0-9,]+ people in the 30 % most",
                                           regex=True).all()
+    assert set(df["attribution"]) == {"© OpenStreetMap contributors (ODbL)."}  # no OGL: #5
+
+
+def test_a_need_layer_without_population_is_told_its_own_flag(demo_need_args, capsys):
+    """Issue #11a: the hint was "add --population (IoD 2019 File 6)", which cannot match a
+    layer of one's own; its population comes from --population-column."""
+    assert demo_need_args[-2] == "--population-column"
+    assert main(["rank", "demo", *demo_need_args[:-2], "--purpose", "public-health"]) == 2
+    err = capsys.readouterr().err
+    assert "no population" in err and "add --population-column NAME" in err
+    assert "File 6" not in err and err.count("\n") == 1
 
 
 def test_public_health_on_the_island_with_iod(tmp_path, capsys):
@@ -79,11 +92,25 @@ def test_public_health_on_the_island_with_iod(tmp_path, capsys):
                  "--out", str(out)]) == 0
     text = capsys.readouterr().out
     assert "Open Government Licence v3.0" in text and "OpenStreetMap" in text
+    assert "v3.0.;" not in text and ".;" not in text  # issue #13: no doubled stop
     assert "reach: walking 15 min at 4.8 km/h (1,200 m)" in text
     df = pd.read_csv(out)
     assert len(df) == 10 and list(df["rank"]) == list(range(1, 11))
     assert df["explanation"].str.startswith("Reaches").all()
     assert not df["name"].isin(["Brighstone Forest", "Parkhurst Forest"]).any()
+    # issue #5: the file carries OSM's notice and, the need being the IoD's, the OGL ones
+    (notice,) = set(df["attribution"])
+    assert notice.startswith("© OpenStreetMap contributors (ODbL); Contains public sector")
+    assert "Office for National Statistics" in notice and ".;" not in notice
+
+
+@pytest.mark.parametrize("suffix", [".geojson", ".gpkg"])
+def test_ranking_files_carry_the_licence_notice(tmp_path, suffix):
+    """Issue #5: every format of the ranking carries the notice, not only the terminal."""
+    out = tmp_path / f"ranked{suffix}"
+    assert main(["rank", "demo", "--purpose", "group-walk", "--top", "3", "--out",
+                 str(out)]) == 0
+    assert set(gpd.read_file(out)["attribution"]) == {"© OpenStreetMap contributors (ODbL)."}
 
 
 def test_no_deprivation_data_redistributes_reach_and_says_so(capsys):
@@ -123,6 +150,14 @@ def test_one_row_per_place_by_default_and_every_piece_on_request(tmp_path, capsy
     # unnamed sites are described, never listed as a blank or an id
     assert "unnamed " not in text and re.search(r"^\s*\d+\. [wr]\d", text, re.M) is None
     assert re.search(r"^\s*\d+\. (Coast|Wood|Lake|Beach|Grass|Park)\w* (near|by) ", text, re.M)
+    # issue #12: the file keeps the names the terminal shows, in `label`; `name` stays OSM's
+    assert list(a.columns[:2]) == ["rank", "label"]
+    assert a["label"].fillna("").str.strip().ne("").all()
+    assert (a.loc[named, "label"] == a.loc[named, "name"]).all()
+    described = a.loc[~named, "label"]
+    assert len(described) and described.str.contains(r" (?:near|by) ", regex=True).any()
+    for lab in described:
+        assert f". {lab} — score" in text
 
 
 def test_cli_notes_word_the_hint_as_flags(capsys):

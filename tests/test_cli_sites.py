@@ -24,6 +24,14 @@ def test_geojson_out_with_entrances(iow_pbf, tmp_path, capsys):
     assert len(sites) > 10 and sites.site_id.is_unique
     entrances = gpd.read_file(tmp_path / "ryde.entrances.geojson")
     assert set(entrances.site_id) <= set(sites.site_id)
+    # issue #12: `label` is the name people read (as rank and the app show it); `name` is OSM's
+    assert list(sites.columns[:2]) == ["label", "site_id"]
+    named = sites["name"].fillna("").str.strip() != ""
+    assert sites["label"].fillna("").str.strip().ne("").all()
+    assert (sites.loc[named, "label"] == sites.loc[named, "name"]).all()
+    assert sites.loc[~named, "label"].str.contains(r" (?:near|by) ", regex=True).any()
+    for layer in (sites, entrances):  # issue #5: the files carry OSM's licence notice
+        assert set(layer["attribution"]) == {"© OpenStreetMap contributors (ODbL)."}
     text = capsys.readouterr().out
     assert f"{len(sites)} sites" in text and "OpenStreetMap contributors" in text
     n_public = int((sites["access"] == "public").sum())
@@ -38,6 +46,9 @@ def test_gpkg_has_two_layers(iow_pbf, tmp_path):
     assert main(["sites", str(iow_pbf), "--bbox", RYDE, "--out", str(out)]) == 0
     names = {row[0] for row in pyogrio.list_layers(out)}
     assert names == {"sites", "entrances"}
+    for layer in names:  # issue #5: both layers carry OSM's licence notice
+        written = gpd.read_file(out, layer=layer)
+        assert set(written["attribution"]) == {"© OpenStreetMap contributors (ODbL)."}
 
 
 @pytest.mark.parametrize("suffix", [".gpkg", ".geojson"])

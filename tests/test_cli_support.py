@@ -55,6 +55,7 @@ def test_support_point_csv(iow_pbf, db, tmp_path, capsys):
     comm = [r for r in rows if r["section"] == "Community resources"]
     assert comm and all(float(r["distance_m"]) <= 400 for r in comm)
     assert {r["basis"] for r in comm} <= {"walk", "straight line"}
+    assert {r["attribution"] for r in rows} == {"© OpenStreetMap contributors (ODbL)."}  # #5
 
 
 @pytest.mark.parametrize("args, msg", [

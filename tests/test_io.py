@@ -123,6 +123,19 @@ def test_geojson_layers_are_committed_together(tmp_path, monkeypatch):
     assert [p.name for p in written] == ["s.geojson", "s.entrances.geojson"]
 
 
+def test_geojson_layers_are_named_after_the_final_file_not_the_temporary_one(tmp_path):
+    """Issue #10: QGIS shows the GeoJSON ``name`` as the layer name; ".rank.lhybxpdk" was the
+    temporary file's."""
+    import json
+
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    good = gpd.GeoDataFrame({"n": [1]}, geometry=[Point(0, 0)], crs=4326)
+    written = write_layers(tmp_path / "rank.geojson", {"ranking": good, "entrances": good})
+    assert [json.loads(p.read_text())["name"] for p in written] == ["rank", "rank.entrances"]
+
+
 def _run_unprivileged(code: str) -> str:
     """Run ``code`` where file permissions apply (root's override dropped); its stdout."""
     import os
@@ -224,3 +237,19 @@ def test_real_lsoa_boundaries_written_valid(tmp_path):
     assert len(back) == len(areas) == 89
     assert back.is_valid.all() and back.to_crs(4326).is_valid.all()
     back.union_all()
+
+
+def test_a_geopackage_layer_describes_itself_with_its_licence_notice(tmp_path):
+    """Issue #5: gpkg_contents.description was empty; GIS shows it as the layer's abstract."""
+    import sqlite3
+
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    layer = gpd.GeoDataFrame({"n": [1, 2], "attribution": ["© OSM (ODbL).", "© OSM (ODbL)."]},
+                             geometry=[Point(0, 0), Point(1, 1)], crs=4326)
+    out = tmp_path / "x.gpkg"
+    write_layers(out, {"sites": layer, "plain": layer.drop(columns="attribution")})
+    with sqlite3.connect(out) as db:
+        rows = dict(db.execute("SELECT table_name, description FROM gpkg_contents"))
+    assert rows == {"sites": "© OSM (ODbL).", "plain": ""}

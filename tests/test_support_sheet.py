@@ -72,6 +72,8 @@ def test_csv_is_formula_safe(report, tmp_path):
     assert {"Help nearby", "Community resources", "Meeting points", "Your directory"} <= sections
     assert any("No defibrillator mapped" in r["detail"] for r in rows)
     assert len(rows) == len(report_frame(report))
+    # issue #5: every row carries OSM's licence notice (the file gets passed on alone)
+    assert {r["attribution"] for r in rows} == {"© OpenStreetMap contributors (ODbL)."}
 
 
 def test_unwritable_folder_leaves_nothing(report, tmp_path):

@@ -13,17 +13,32 @@ import pandas as pd
 
 from ecoplan.access.priorities import NOT_ASSESSED, PRIORITY_COLUMNS, prioritise, tier_label
 from ecoplan.access.variants import suffix, view
-from ecoplan.need.areas import join_notices, need_attributions
-from ecoplan.osm.layers import ATTRIBUTION as OSM_ATTRIBUTION
+from ecoplan.attribution import export_attribution, with_attribution
 from ecoplan.settings import access as access_cfg
 
 _BOOLS = ("deprived", "fails_walk10", "fails_park10", "fails_large", "partial")
+#: Whole numbers that may be empty (no tier): written as 1, never 1.0.
+_COUNTS = ("priority_tier", "n_failed")
 
 
-def export_attribution(areas: pd.DataFrame) -> str:
-    """The ``attribution`` every exported row carries: OpenStreetMap's (ODbL), and the OGL
-    notices of the IoD and ONS boundaries when the areas' need came from the IoD."""
-    return join_notices([OSM_ATTRIBUTION, *need_attributions(areas)])
+def whole(values: pd.Series) -> pd.Series:
+    """Whole numbers with gaps as a nullable integer column, so files read 1 not 1.0."""
+    return pd.Series(pd.array(pd.to_numeric(values, errors="coerce").round(), dtype="Int64"),
+                     index=values.index)
+
+
+def file_encoding(table: pd.DataFrame) -> pd.DataFrame:
+    """One encoding for every exported table (access CSV/GeoPackage, gaps CSV, the app's
+    downloads): flags as 'yes'/'no'/'' (not True/False), tiers and counts as integers."""
+    out = table.copy()
+    for col in out.columns:
+        if col.startswith(_BOOLS):
+            # nullable booleans → 'yes'/'no'/'' so CSV readers and GeoPackage agree
+            vals = pd.Series(pd.array(out[col], dtype="boolean"), index=out.index)
+            out[col] = vals.map({True: "yes", False: "no"}).fillna("").astype(object)
+        elif col.startswith(_COUNTS):
+            out[col] = whole(out[col])
+    return out
 
 
 def area_table(areas: gpd.GeoDataFrame, *,
@@ -43,10 +58,11 @@ def area_table(areas: gpd.GeoDataFrame, *,
         out["priority" + sfx] = ["not assessed (partial)" if f == NOT_ASSESSED else tier_label(t)
                                  for t, f in zip(p["priority_tier"], p["failed_standards"],
                                                  strict=True)]
-    for col in list(out.columns):
-        if col.startswith(_BOOLS):
-            # nullable booleans → 'yes'/'no'/'' so CSV readers and GeoPackage agree
-            vals = pd.Series(pd.array(out[col], dtype="boolean"), index=out.index)
-            out[col] = vals.map({True: "yes", False: "no"}).fillna("").astype(object)
-    out["attribution"] = export_attribution(areas)
+    out = with_attribution(file_encoding(out), export_attribution(areas))
     return gpd.GeoDataFrame(out, geometry=areas.geometry.to_numpy(), crs=areas.crs)
+
+
+def origin_table(origins: gpd.GeoDataFrame, areas: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The per-origin layer as exported: the same ``attribution`` as the areas (its population
+    comes from the same need data)."""
+    return with_attribution(origins, export_attribution(areas))

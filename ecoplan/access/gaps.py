@@ -108,7 +108,7 @@ def gap_stats(areas: pd.DataFrame, *, deciles: int = access_cfg.DEFAULT_DEPRIVED
     w = weights(t, include_partial=include_partial)
     return {
         "deprived_areas": int(dep.sum()),
-        "deprived_population": float(pop[dep].sum()),
+        "deprived_population": people(pop, dep),
         "deprived_share_walk15": share_of_people(t, H, dep, include_partial=include_partial),
         "deprived_share_local": share_of_people(t, L, dep, include_partial=include_partial),
         "deprived_share_park10": share_of_people(t, "share_park10", dep,
@@ -117,5 +117,14 @@ def gap_stats(areas: pd.DataFrame, *, deciles: int = access_cfg.DEFAULT_DEPRIVED
                                                   include_partial=include_partial),
         "deprived_measured": float(w[dep].sum()),
         "n_tier1": int(tier1.sum()),
-        "tier1_population": float(pop[tier1].sum()),
+        "tier1_population": people(pop, tier1),
     }
+
+
+def people(pop: pd.Series, mask: pd.Series) -> float:
+    """How many people live in the ``mask`` areas; NaN (shown "—") when no population is
+    known at all — the sum of unknowns is not 0 people ("0 → 0 (+0)" read as a result), while
+    no area in ``mask`` with population known is."""
+    if not pop.notna().any():
+        return float("nan")
+    return float(pop[mask].sum())

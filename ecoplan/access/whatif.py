@@ -221,9 +221,8 @@ def compare(before: AccessResult, after: AccessResult, *,
     tb, ta = (prioritise(t, deciles=deciles, include_partial=include_partial)["priority_tier"]
               .fillna(0).astype(int).to_numpy() for t in (b, a))
     codes = b["area_code"].to_numpy(object)
-    cols = [c for c in ("share_walk15_any", "share_walk10_any", "share_park10",
-                        "share_ags_local", "minutes_any", "minutes_park")
-            for c in (c, c + "_incl_unknown")]
+    cols = [c for key, _, _ in access_cfg.WHATIF_CHANGE_MEASURES
+            for c in (key, key + "_incl_unknown")]
     diff = np.zeros(len(b), dtype=bool)
     for c in cols:
         x, y = b[c].to_numpy(float), a[c].to_numpy(float)
@@ -263,6 +262,46 @@ def whatif_summary(cmp: WhatIfComparison) -> pd.DataFrame:
                                     f"{ch:+.1f} min" if kind == "minutes" else
                                     f"{ch:+,.0f}") if ch == ch else "—"})
     return pd.DataFrame(rows)
+
+
+def changed_area_strings(cmp: WhatIfComparison) -> pd.DataFrame:
+    """The changed areas as both front ends list them — code, name, tier before → after and
+    what changed — so "4 area(s) change" names all four; areas changing tier first, then the
+    most deprived."""
+    ch = cmp.changed_areas
+    cols = ["area", "name", "tier", "what changed"]
+    if ch.empty:
+        return pd.DataFrame(columns=cols)
+    key = pd.DataFrame({"same_tier": (ch["tier_before"] == ch["tier_after"]).to_numpy(),
+                        "decile": pd.to_numeric(ch["imd_decile"], errors="coerce").to_numpy()})
+    ch = ch.iloc[key.sort_values(["same_tier", "decile"], kind="stable").index]
+    return pd.DataFrame({
+        "area": ch["area_code"].astype(str).to_numpy(),
+        "name": ch["area_name"].fillna("").astype(str).to_numpy(),
+        "tier": [_tier_move(b, a) for b, a in zip(ch["tier_before"], ch["tier_after"],
+                                                   strict=True)],
+        "what changed": [_what_changed(r) for _, r in ch.iterrows()],
+    }, columns=cols)
+
+
+def _tier_move(before: int, after: int) -> str:
+    """'1 → none', or '2' when the tier stays (0 = no tier, as :func:`compare` stores it)."""
+    b, a = (str(int(t)) if t else "none" for t in (before, after))
+    return b if b == a else f"{b} → {a}"
+
+
+def _what_changed(row: pd.Series) -> str:
+    """'15 min 40.0 % → 65.0 %; nearest space 12.0 min → 8.0 min' for confirmed access; when
+    only the including-unknown figures moved, those, marked so."""
+    for sfx, note in (("", ""), ("_incl_unknown", " (incl. access unknown)")):
+        parts = []
+        for col, title, kind in access_cfg.WHATIF_CHANGE_MEASURES:
+            b, a = float(row[f"{col}{sfx}_before"]), float(row[f"{col}{sfx}_after"])
+            if not np.isclose(b, a, equal_nan=True):
+                parts.append(f"{title} {fmt(b, kind)} → {fmt(a, kind)}")
+        if parts:
+            return "; ".join(parts) + note
+    return ""
 
 
 def equity_change_strings(cmp: WhatIfComparison) -> pd.DataFrame:

@@ -97,7 +97,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ecoplan.access.export import area_table
+    from ecoplan.access.export import area_table, origin_table
     from ecoplan.io import check_output, write_csv, write_layers
 
     if args.partitions is not None:  # a partitioned run on Dask (ecoplan.partition)
@@ -115,7 +115,8 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         write_csv(args.out, areas.drop(columns="geometry"))
     if args.gpkg:
-        write_layers(args.gpkg, {"areas": areas, "origins": res.origins})
+        write_layers(args.gpkg, {"areas": areas,
+                                 "origins": origin_table(res.origins, res.areas)})
     print_summary(res, run_, deciles=deciles, include_partial=args.include_partial)
     for path in (args.out, args.gpkg):
         if path:

@@ -155,3 +155,20 @@ def check_need_column(args: argparse.Namespace) -> None:
 
 __all__ = ["add_need_args", "add_source_args", "check_need_column", "load_from_args", "Loaded",
            "box"]
+
+
+def with_labels(table, descriptions):
+    """``table`` with a ``label`` column (after ``rank`` if any, else first): what the terminal
+    and the app show — the OSM name, else a description ("Coast near Ryde"), else kind and id —
+    so exported files keep the names people read; ``name`` stays the raw OSM name (empty when
+    OSM has none). ``descriptions``: :func:`ecoplan.sites.describe.describe_unnamed`."""
+    from ecoplan.ranking.explain import display_name
+
+    blank = [""] * len(table)
+    cats = table["categories"] if "categories" in table.columns else blank
+    shown = [descriptions.loc[i] or display_name(n, s, c) for i, n, s, c in
+             zip(table.index, table["name"], table["site_id"], cats, strict=True)]
+    out = table.drop(columns="label", errors="ignore").copy()
+    out.insert(list(out.columns).index("rank") + 1 if "rank" in out.columns else 0, "label",
+               shown)
+    return out

@@ -23,11 +23,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ecoplan.access.export import file_encoding
     from ecoplan.access.gaps import equity_table
     from ecoplan.access.priorities import priority_list
     from ecoplan.access.report import equity_strings, priority_strings, priority_title
     from ecoplan.access.summary import partial_note
     from ecoplan.access.variants import label, view
+    from ecoplan.attribution import export_attribution, with_attribution
     from ecoplan.io import check_output, write_csv
     from ecoplan.settings import access as access_cfg
 
@@ -57,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
             print(priority_strings(gaps.head(max(args.top, 0))).to_string(index=False))
         lists.append(gaps.assign(access=variant))
     if args.out:
-        write_csv(args.out, pd.concat(lists, ignore_index=True))
+        both = file_encoding(pd.concat(lists, ignore_index=True))
+        write_csv(args.out, with_attribution(both, export_attribution(run_.result.areas)))
         print(f"wrote {args.out}")
     for w in run_.result.warnings:
         print(f"note: {w}")

@@ -11,6 +11,7 @@ from ecoplan.cli.common import (
     add_source_args,
     check_need_column,
     load_from_args,
+    with_labels,
 )
 from ecoplan.settings import ranking as ranking_cfg
 
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     from ecoplan.errors import EcoplanError, InputFileError
     from ecoplan.io import check_output
     from ecoplan.messages import HintedError, word
-    from ecoplan.ranking.explain import display_name
+    from ecoplan.need.areas import join_notices
     from ecoplan.ranking.rank import rank_scores, score_sites
     from ecoplan.ranking.weights import parse_weights, resolve_weights
     from ecoplan.sites.build import build_sites
@@ -88,10 +89,9 @@ def run(args: argparse.Namespace) -> int:
                              one_per_place=not args.all_pieces)
     except HintedError as err:
         raise EcoplanError(word(err, "cli")) from None
-    labels = describe_unnamed(ranked.table, loaded.layers, sites.crs)
+    table = with_labels(ranked.table, describe_unnamed(ranked.table, loaded.layers, sites.crs))
     t2 = time.perf_counter()
 
-    table = ranked.table
     print(f"{args.purpose} ranking of {len(scores.table)} sites — weights: "
           f"{ranked.weights.describe()}")
     if "reach" in scores.available:
@@ -101,17 +101,16 @@ def run(args: argparse.Namespace) -> int:
               f"({scores.limit_m:,.0f} m), deprived = {ranked_by} 1–{scores.deciles}")
     for note in ranked.notes:
         print(f"note: {word(note, 'cli')}")
-    for i, row in table.iterrows():
-        name = labels.loc[i] or display_name(row["name"], row["site_id"], row["categories"])
+    for _, row in table.iterrows():
         more = int(row.get("more_pieces", 0) or 0)
         extra = f" (+{more} more piece{'s' if more > 1 else ''})" if more else ""
-        print(f"{row['rank']:>3}. {name} — score {row['score']:.2f}{extra}")
+        print(f"{row['rank']:>3}. {row['label']} — score {row['score']:.2f}{extra}")
         print(f"     {row['explanation']}")
     if args.out:
-        _write(args.out, table)
+        _write(args.out, table, areas)
         print(f"wrote {args.out}")
     print(f"load {loaded.seconds:.1f} s, sites {t1 - t0:.1f} s, ranking {t2 - t1:.1f} s")
-    print("; ".join(ranked.attributions))
+    print(join_notices(ranked.attributions))
     return 0
 
 
@@ -147,9 +146,13 @@ def _load_areas(args: argparse.Namespace):
     return result.areas
 
 
-def _write(path: str, table) -> None:
+def _write(path: str, table, areas=None) -> None:
+    """The ranking as a file, with the licence notice of its data (OSM, plus OGL when the
+    ``areas``' need came from the IoD) in an ``attribution`` column."""
+    from ecoplan.attribution import export_attribution, with_attribution
     from ecoplan.io import write_csv, write_layers
 
+    table = with_attribution(table, export_attribution(areas))
     if Path(path).suffix.lower() == ".csv":
         flat = table.drop(columns="geometry").copy()
         rep = table.geometry.representative_point()

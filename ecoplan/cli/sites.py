@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from ecoplan.cli.common import add_source_args, load_from_args
+from ecoplan.cli.common import add_source_args, load_from_args, with_labels
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -23,8 +23,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ecoplan.attribution import export_attribution, with_attribution
     from ecoplan.io import check_output, write_layers
     from ecoplan.sites.build import build_sites
+    from ecoplan.sites.describe import describe_unnamed
     from ecoplan.sites.evidence import describe_access
 
     if args.out:
@@ -36,7 +38,11 @@ def run(args: argparse.Namespace) -> int:
     sites = result.sites
     written: list[Path] = []
     if args.out:
-        written = write_layers(args.out, {"sites": sites, "entrances": result.entrances})
+        notice = export_attribution()
+        labelled = with_labels(sites, describe_unnamed(sites, loaded.layers, result.crs))
+        written = write_layers(args.out, {"sites": with_attribution(labelled, notice),
+                                          "entrances": with_attribution(result.entrances,
+                                                                        notice)})
     by_kind = sites.kind.value_counts().to_dict()
     print(f"{len(sites)} sites ({', '.join(f'{n} {k}' for k, n in sorted(by_kind.items()))}), "
           f"{sites.area_ha.sum():,.1f} ha, {len(result.entrances)} entrances")

@@ -34,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
         rerun,
         whatif_summary,
     )
+    from ecoplan.settings import access as access_cfg
 
     deciles = deciles_of(args)
     shape = _read_site(args.add_site) if args.add_site else None
@@ -62,9 +63,31 @@ def run(args: argparse.Namespace) -> int:
         print(f"leave priority tier 1: {', '.join(cmp.leave_tier1)}")
     if cmp.enter_tier1:
         print(f"enter priority tier 1: {', '.join(cmp.enter_tier1)}")
-    print(f"{len(cmp.changed_areas)} area(s) change.")
+    print_changed(cmp, access_cfg.WHATIF_CHANGED_SHOWN)
     print_attribution(before.result)
     return 0
+
+
+def print_changed(cmp, shown: int) -> None:
+    """Name the changed areas (the first ``shown``, then how many more), not only count them."""
+    from ecoplan.access.whatif import changed_area_strings
+
+    table = changed_area_strings(cmp)
+    if table.empty:
+        print("No area changes.")
+        return
+    print(f"{len(table)} area(s) change:")
+    head = table.head(shown)
+    left = {c: _left(max(len(c), int(head[c].str.len().max()))) for c in head.columns}
+    text = head.to_string(index=False, formatters=left, justify="left")
+    print("\n".join(line.rstrip() for line in text.splitlines()))
+    if len(table) > shown:
+        print(f"… and {len(table) - shown} more.")
+
+
+def _left(width: int):
+    """A formatter padding text on the right: long descriptions read better left-aligned."""
+    return lambda text: f"{text:<{width}}"
 
 
 def _read_site(path: str):

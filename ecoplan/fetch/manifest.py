@@ -112,13 +112,11 @@ def find_manifest(query: str) -> Manifest:
     for m in have:
         if text.upper() == m.code or normalise(text) == normalise(m.name):
             return m
-    table = _authority_table(have)
+    listed = _authority_list()
     try:
-        auth = resolve(text, table)
+        auth = resolve(text, listed if listed is not None else _have_table(have))
     except UnknownAuthorityError as err:
-        got = ", ".join(str(m.name) for m in have) or "none yet"
-        raise EcoplanError(f"{err} Downloaded so far: {got}. Get an authority's data with "
-                           f"`ecoplan data get --la NAME`.") from None
+        raise EcoplanError(_not_found(str(err), text, have, listed is not None)) from None
     for m in have:
         if m.code == auth.code:
             return m
@@ -126,8 +124,9 @@ def find_manifest(query: str) -> Manifest:
                        f"`ecoplan data get --la {auth.code}` first (needs the internet once)")
 
 
-def _authority_table(have: list[Manifest]):
-    """The full list when it was downloaded, else the authorities we have data for."""
+def _authority_list():
+    """The list of every English authority (``code, name``) once ``ecoplan data get`` has
+    downloaded it, else None."""
     import pandas as pd
 
     listed = national_dir() / "authorities.csv"
@@ -136,7 +135,28 @@ def _authority_table(have: list[Manifest]):
             return pd.read_csv(listed, dtype=str)
         except (OSError, ValueError):
             pass
+    return None
+
+
+def _have_table(have: list[Manifest]):
+    """The authorities we have data for (all we can check a name against without the list)."""
+    import pandas as pd
+
     return pd.DataFrame({"code": [m.code for m in have], "name": [m.name for m in have]})
+
+
+def _not_found(err: str, text: str, have: list[Manifest], listed: bool) -> str:
+    """Why ``text`` names no downloaded authority. Without the full list we cannot tell a
+    real authority not downloaded yet from a typo, so say that, not "no authority is called"."""
+    got = ", ".join(str(m.name) for m in have) or "none yet"
+    if not listed and text:
+        return (f"'{text}' is not among the authorities downloaded so far ({got}), and the list "
+                f"of English local authorities is not downloaded yet, so the name cannot be "
+                f"checked offline — run `ecoplan data get --la \"{text}\"` once with the "
+                f"internet on (it fetches the list and the authority's data).")
+    stop = "" if err.rstrip().endswith((".", "?", "!", ".)")) else "."
+    return (f"{err.rstrip()}{stop} Downloaded so far: {got}. Get an authority's data with "
+            f"`ecoplan data get --la NAME`.")
 
 
 __all__ = ["Manifest", "downloaded", "downloads_root", "find_manifest", "la_dir",

@@ -234,6 +234,7 @@ def gather(store: RunStore, n: int, order: pd.Series, deciles: int,
 
 def write_outputs(args: argparse.Namespace, table: pd.DataFrame, areas: gpd.GeoDataFrame,
                   store: RunStore, n: int) -> None:
+    from ecoplan.access.export import origin_table
     from ecoplan.io import atomic_path, write_csv, write_layers
 
     if args.out and args.out.lower().endswith(".csv"):
@@ -246,9 +247,8 @@ def write_outputs(args: argparse.Namespace, table: pd.DataFrame, areas: gpd.GeoD
             raise OutputFileError(f"cannot write {args.out}: {err}") from err
     if args.gpkg:
         origins = pd.concat([store.origins(k) for k in range(n)], ignore_index=True)
-        write_layers(args.gpkg, {"areas": areas,
-                                 "origins": gpd.GeoDataFrame(origins, geometry="geometry",
-                                                             crs=areas.crs)})
+        origins_gdf = gpd.GeoDataFrame(origins, geometry="geometry", crs=areas.crs)
+        write_layers(args.gpkg, {"areas": areas, "origins": origin_table(origins_gdf, areas)})
     for path in (args.out, args.gpkg):
         if path:
             print(f"wrote {path}")

@@ -21,7 +21,16 @@ import pandas as pd
 
 from ecoplan.access.speeds import metres, resolve_speed
 from ecoplan.errors import NoGreenSpaceError
-from ecoplan.messages import DECILES, MINUTES, NEED_DATA, POPULATION, TOP, HintedError, Message
+from ecoplan.messages import (
+    DECILES,
+    LAYER_POPULATION,
+    MINUTES,
+    NEED_DATA,
+    POPULATION,
+    TOP,
+    HintedError,
+    Message,
+)
 from ecoplan.need.areas import need_attributions
 from ecoplan.network.graph import WalkGraph, build_walk_graph
 from ecoplan.osm.layers import OsmLayers
@@ -127,6 +136,14 @@ def score_sites(sites: Sites, layers: OsmLayers, *, graph: WalkGraph | None = No
                       limit_m=limit_m, attributions=tuple(dict.fromkeys(attributions)))
 
 
+def population_hint(areas: pd.DataFrame) -> str:
+    """What gives the areas a population: for a need layer of the user's own, its population
+    column (a File 6 table would not match their ids); for the IoD, the population file."""
+    src = areas["need_source"] if "need_source" in areas.columns else pd.Series(dtype=object)
+    generic = src.astype(str).str.startswith("generic:")
+    return LAYER_POPULATION if generic.any() else POPULATION
+
+
 def _reach(graph: WalkGraph, ents: pd.DataFrame, cand: pd.DataFrame, areas: gpd.GeoDataFrame,
            layers: OsmLayers, origins: gpd.GeoDataFrame | None, deciles: int,
            limit_m: float, notes: list[str]) -> pd.DataFrame:
@@ -136,7 +153,7 @@ def _reach(graph: WalkGraph, ents: pd.DataFrame, cand: pd.DataFrame, areas: gpd.
     pop = pd.to_numeric(areas.get("population"), errors="coerce")
     if pop is None or pop.notna().sum() == 0:
         raise HintedError("the areas have no population, so reach cannot count people",
-                          POPULATION)
+                          population_hint(areas))
     if pop.isna().any():
         notes.append(f"{int(pop.isna().sum())} areas have no population and count 0 people")
     if origins is None:

@@ -201,3 +201,18 @@ PRIORITY_FAILS_BELOW_SHARE: Final = AREA_MEETS_SHARE
 PRIORITY_TIER1_MIN_FAILED: Final = 2
 PRIORITY_TIER_LABELS: Final[dict[int, str]] = {
     1: "1 – act first", 2: "2 – high", 3: "3 – watch"}
+
+# --- What-if ------------------------------------------------------------------------------------
+
+#: Changed areas the CLI names after a what-if, then "and N more" (our choice: a screenful;
+#: the app lists them all in a scrolling table).
+WHATIF_CHANGED_SHOWN: Final = 10
+#: Per-area figures a what-if reports as changed, with short titles and kinds (for ``fmt``).
+WHATIF_CHANGE_MEASURES: Final[tuple[tuple[str, str, str], ...]] = (
+    ("share_walk15_any", "15 min", "share"),
+    ("share_walk10_any", "10 min", "share"),
+    ("share_park10", "park 10 min", "share"),
+    ("share_ags_local", "AGS local", "share"),
+    ("minutes_any", "nearest space", "minutes"),
+    ("minutes_park", "nearest park", "minutes"),
+)

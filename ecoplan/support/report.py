@@ -296,7 +296,10 @@ def directory_rows(entries: Iterable[DirectoryEntry], origin: Origin, reach: Rea
 
 
 def report_frame(report: SupportReport) -> pd.DataFrame:
-    """One table of everything (CSV export): help, community, meeting points, directory."""
+    """One table of everything (CSV export): help, community, meeting points, directory; with
+    the OSM licence notice in an ``attribution`` column (the CLI's and the app's CSV)."""
+    from ecoplan.attribution import export_attribution, with_attribution
+
     frames = []
     if len(report.help):
         frames.append(report.help.assign(section="Help nearby", source="OpenStreetMap"))
@@ -329,7 +332,7 @@ def report_frame(report: SupportReport) -> pd.DataFrame:
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
     out = _columns(out, tuple(cols))
     out["osm_id"] = pd.to_numeric(out["osm_id"], errors="coerce").astype("Int64")
-    return out
+    return with_attribution(out, export_attribution())
 
 
 def write_report_csv(report: SupportReport, path) -> None:

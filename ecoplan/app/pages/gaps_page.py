@@ -39,6 +39,7 @@ from ecoplan.access.whatif import (
     WhatIfComparison,
     add_entrance,
     add_site,
+    changed_area_strings,
     compare,
     equity_change_strings,
     rerun,
@@ -521,7 +522,7 @@ def _whatif_result(before: AccessResult, w: WhatIf, deciles: int,
     st.dataframe(equity_change_strings(cmp), hide_index=True, width="stretch",
                  key="gaps_whatif_equity")
     with st.expander(f"{len(cmp.changed_areas)} area(s) change"):
-        st.dataframe(cmp.changed_areas, hide_index=True, width="stretch")
+        st.dataframe(changed_area_strings(cmp), hide_index=True, width="stretch")
     if st.button("Clear the what-if", key="gaps_whatif_clear"):
         st.session_state.pop(WHATIF, None)
         st.session_state.pop(COMPARE, None)
