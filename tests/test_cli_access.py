@@ -183,6 +183,27 @@ def test_generic_need_layer_inputs(tmp_path) -> None:
     assert json.dumps(list(with_file.warnings))  # plain strings
 
 
+def test_a_need_layer_of_ones_own_is_not_written_as_the_iod(tmp_path) -> None:
+    """A user's need value is no IMD score, and its rank and decile are within the layer: the
+    files say so (a reader took "imd_rank 35" for one of England's most deprived areas)."""
+    from ecoplan.access.export import file_encoding
+
+    if not BOUNDARIES.exists():
+        pytest.skip("shared data missing")
+    g = gpd.read_file(BOUNDARIES)[["LSOA11CD", "geometry"]].head(12)
+    g["score"] = range(12)
+    path = tmp_path / "need.geojson"
+    g.to_file(path, driver="GeoJSON")
+    out = tmp_path / "a.csv"
+    assert main(["access", "demo", "--areas", str(path), "--id-column", "LSOA11CD",
+                 "--need-column", "score", "--higher-is-worse", "--out", str(out)]) == 0
+    cols = pd.read_csv(out, nrows=0).columns
+    assert {"need_value", "need_rank_in_layer", "need_decile_in_layer"} <= set(cols)
+    assert not any(c.startswith("imd_") for c in cols)
+    iod = pd.DataFrame({"imd_decile": [1.0], "need_source": ["IoD2019"]})
+    assert list(file_encoding(iod).columns) == ["imd_decile", "need_source"]
+
+
 def test_whatif_site_takes_its_name_from_the_file():
     import geopandas as gpd
     from shapely.geometry import box

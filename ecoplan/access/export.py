@@ -27,10 +27,28 @@ def whole(values: pd.Series) -> pd.Series:
                      index=values.index)
 
 
-def file_encoding(table: pd.DataFrame) -> pd.DataFrame:
+#: A need layer of the user's own is written under these names, not the IoD's: its value is
+#: not an IMD score and its rank and decile are within the layer, not England's (a reader saw
+#: "imd_rank 35" and took it for one of England's most deprived areas).
+GENERIC_NEED_NAMES: dict[str, str] = {"imd_score": "need_value", "imd_rank": "need_rank_in_layer",
+                                      "imd_decile": "need_decile_in_layer"}
+
+
+def generic_need(table: pd.DataFrame) -> bool:
+    """Did every area's need come from a layer of the user's own (``need_source``
+    'generic:<column>'), not the IoD?"""
+    src = table["need_source"].dropna().astype(str) if "need_source" in table.columns else None
+    return src is not None and len(src) > 0 and bool(src.str.startswith("generic:").all())
+
+
+def file_encoding(table: pd.DataFrame, *, generic: bool | None = None) -> pd.DataFrame:
     """One encoding for every exported table (access CSV/GeoPackage, gaps CSV, the app's
-    downloads): flags as 'yes'/'no'/'' (not True/False), tiers and counts as integers."""
+    downloads): flags as 'yes'/'no'/'' (not True/False), tiers and counts as integers, and a
+    user's own need under :data:`GENERIC_NEED_NAMES` (``generic``: None = as the table's
+    ``need_source`` says)."""
     out = table.copy()
+    if generic if generic is not None else generic_need(table):
+        out = out.rename(columns=GENERIC_NEED_NAMES)
     for col in out.columns:
         if col.startswith(_BOOLS):
             # nullable booleans → 'yes'/'no'/'' so CSV readers and GeoPackage agree

@@ -23,7 +23,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ecoplan.access.export import file_encoding
+    from ecoplan.access.export import file_encoding, generic_need
     from ecoplan.access.gaps import equity_table
     from ecoplan.access.priorities import priority_list
     from ecoplan.access.report import equity_strings, priority_strings, priority_title
@@ -59,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
             print(priority_strings(gaps.head(max(args.top, 0))).to_string(index=False))
         lists.append(gaps.assign(access=variant))
     if args.out:
-        both = file_encoding(pd.concat(lists, ignore_index=True))
+        both = file_encoding(pd.concat(lists, ignore_index=True),
+                             generic=generic_need(table))
         write_csv(args.out, with_attribution(both, export_attribution(run_.result.areas)))
         print(f"wrote {args.out}")
     for w in run_.result.warnings:
