@@ -129,3 +129,19 @@ def test_a_site_with_dozens_of_entrances_lists_the_first_ten_and_the_chosen_one(
     assert listed[-1].startswith(" * 13. ")
     more, last = map(int, re.search(r"… and (\d+) more, up to --entrance (\d+) ", out).groups())
     assert last - more == 10 and last >= 14
+
+
+def test_describe_calls_an_out_and_back_walk_so():
+    """Issue #3: the terminal says out-and-back when more than half the loop is retraced."""
+    from shapely.geometry import LineString, Point
+
+    from ecoplan.cli.route import describe
+    from ecoplan.routes.model import Route
+
+    line = LineString([(-1.16, 50.73), (-1.15, 50.73), (-1.16, 50.73)])
+    r = Route(line, 1400.0, 17.5, 4.8, True, Point(-1.16, 50.73),
+              scores={"share_retraced": 0.8, "toilets": 1}, is_loop=True)
+    assert "1.40 km out-and-back walk" in describe(r)[0]
+    r = Route(line, 1400.0, 17.5, 4.8, True, Point(-1.16, 50.73),
+              scores={"share_retraced": 0.3}, is_loop=True)
+    assert "1.40 km loop" in describe(r)[0]

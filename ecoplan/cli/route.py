@@ -66,9 +66,12 @@ def _check_out(path: str | None, suffix: str, flag: str) -> Path | None:
 
 def describe(route, index: int | None = None) -> list[str]:
     """Lines summarising a route for the terminal."""
+    from ecoplan.routes.model import is_out_and_back
+
     s = route.scores
     head = f"Route {index}: " if index is not None else ""
-    kind = "loop" if route.is_loop else "route"
+    kind = ("out-and-back walk" if is_out_and_back(route) else "loop") if route.is_loop \
+        else "route"
     lines = [
         f"{head}{route.length_m / 1000:.2f} km {kind}, about {route.minutes:.0f} min at "
         f"{route.speed_kmh:g} km/h",

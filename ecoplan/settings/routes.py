@@ -50,11 +50,11 @@ ATTRIBUTION: Final = "© OpenStreetMap contributors"
 #: Waypoint kinds written to GPX (issue #6: start, toilets, benches, entrances; parking, bus
 #: stops and viewpoints help a leader too, so we keep them).
 GPX_WAYPOINT_KINDS: Final[tuple[str, ...]] = (
-    "start", "toilets", "bench", "entrance", "parking", "bus_stop", "viewpoint",
+    "start", "finish", "toilets", "bench", "entrance", "parking", "bus_stop", "viewpoint",
 )
 #: GPX <sym> names (Garmin symbol names understood by most GPS apps).
 GPX_SYMBOLS: Final[dict[str, str]] = {
-    "start": "Flag, Green", "toilets": "Restroom", "bench": "Picnic Area",
+    "start": "Flag, Green", "finish": "Flag, Red", "toilets": "Restroom", "bench": "Picnic Area",
     "entrance": "Gate", "parking": "Parking Area", "bus_stop": "Ground Transportation",
     "viewpoint": "Scenic Area",
 }
@@ -131,6 +131,11 @@ class ScoreWeights:
 SCORE_WEIGHTS: Final = ScoreWeights(share_green_blue=1.0, share_on_roads=-1.0, share_retraced=-1.5,
                              length_error=-2.0, toilets=0.05, benches=0.02)
 SCORE_MAX_TOILETS: Final = 2
+#: A loop whose retraced share (length walked on a way used twice) is above this is called an
+#: "out-and-back walk", not a circular walk (issue #3; our choice: when more than half the
+#: distance is walked twice, most of the walk is going there and coming back the same way,
+#: which is what a walker who reads "circular" does not expect).
+OUT_AND_BACK_SHARE: Final = 0.5
 SCORE_MAX_BENCHES: Final = 3
 #: Two alternatives are "different" when at most this share of the shorter one's length is on
 #: edges they share (our choice).
