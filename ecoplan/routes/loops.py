@@ -102,8 +102,9 @@ def plan_loops(layers: OsmLayers, sites: Sites | None, start_lonlat: tuple[float
         try:
             net = planner.network(step_free=False)
             alt = find_loops(net, (lon, lat), target, n=n_alternatives, **kw)
-        except EcoplanError:
-            raise RouteError(f"No step-free loop: {reason}") from err
+        except EcoplanError as plain:
+            # Not step-free's fault: the same request fails without it; say why, once (#5).
+            raise RouteError(str(plain)) from err
         routes = [make_route(net, c.path, c.metrics, speed=speed, start_name=start_name,
                              title=title, is_loop=True) for c in alt]
         best = routes[0]
