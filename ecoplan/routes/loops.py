@@ -56,6 +56,15 @@ from ecoplan.settings import routes as routes_cfg
 from ecoplan.sites.build import Sites
 
 
+class NoLoopFitsError(RouteError):
+    """Loops were found around the start but none of the asked length; ``head`` says so
+    without advice, for a caller that knows better advice (a length that works)."""
+
+    def __init__(self, message: str, head: str) -> None:
+        super().__init__(message)
+        self.head = head
+
+
 @dataclass(frozen=True)
 class Candidate:
     """One scored loop: node rows (closed: first == last), its edge rows, measures, score."""
@@ -92,18 +101,23 @@ def plan_loops(layers: OsmLayers, sites: Sites | None, start_lonlat: tuple[float
     target = float(metres(float(minutes_), speed))
     lon, lat = float(start_lonlat[0]), float(start_lonlat[1])
     kw = dict(lit_only=lit_only, avoid_roads=avoid_roads, preferences=preferences)
+    min_m = float(metres(routes_cfg.MIN_LOOP_MINUTES, speed))
     try:
         net = planner.network(step_free=step_free)
-        cands = find_loops(net, (lon, lat), target, n=n_alternatives, **kw)
+        cands = _find_or_advise(net, (lon, lat), float(minutes_), speed, n_alternatives,
+                                dict(kw, min_m=min_m))
     except RouteError as err:
         if not step_free:
             raise
         reason = str(err)
         try:
             net = planner.network(step_free=False)
-            alt = find_loops(net, (lon, lat), target, n=n_alternatives, **kw)
+            alt = find_loops(net, (lon, lat), target, n=n_alternatives, min_m=min_m, **kw)
         except EcoplanError as plain:
-            # Not step-free's fault: the same request fails without it; say why, once (#5).
+            # Not step-free's fault: the same request fails without it; say why, once (#5)
+            # (the step-free advice when both found loops of other lengths: it fits the ask).
+            if isinstance(err, NoLoopFitsError) and isinstance(plain, NoLoopFitsError):
+                raise err from None
             raise RouteError(str(plain)) from err
         routes = [make_route(net, c.path, c.metrics, speed=speed, start_name=start_name,
                              title=title, is_loop=True) for c in alt]
@@ -118,6 +132,36 @@ def plan_loops(layers: OsmLayers, sites: Sites | None, start_lonlat: tuple[float
                        is_loop=True) for c in cands]
 
 
+def _find_or_advise(net: RouteNetwork, start: tuple[float, float], minutes_: float,
+                    speed: float, n: int, kw: dict) -> list[Candidate]:
+    """:func:`find_loops`; when loops exist but none of this length, the nearest other walk
+    time (settings LOOP_PROBE_MINUTES) that gives one is named in the error (issue #1)."""
+    try:
+        return find_loops(net, start, float(metres(minutes_, speed)), n=n, **kw)
+    except NoLoopFitsError as err:
+        other = _working_minutes(net, start, minutes_, speed, kw)
+        if other is None:
+            raise
+        m, km = other
+        raise NoLoopFitsError(f"{err.head}: a {m:g}-minute loop ({km:.1f} km) works from "
+                              "here; choose that, or another start.", err.head) from err
+
+
+def _working_minutes(net: RouteNetwork, start: tuple[float, float], minutes_: float,
+                     speed: float, kw: dict) -> tuple[float, float] | None:
+    """(minutes, km) of the nearest probe walk time with a loop that fits, or None."""
+    probes = sorted((m for m in routes_cfg.LOOP_PROBE_MINUTES
+                     if abs(m - minutes_) > routes_cfg.LENGTH_TOLERANCE * minutes_),
+                    key=lambda m: abs(np.log(m / minutes_)))
+    for m in probes[:routes_cfg.LOOP_PROBE_TRIES]:
+        try:
+            found = find_loops(net, start, float(metres(m, speed)), n=1, **kw)
+        except RouteError:
+            continue
+        return float(m), found[0].metrics["length_m"] / 1000
+    return None
+
+
 def _lower(text: str) -> str:
     text = text.rstrip(".")
     return text[:1].lower() + text[1:]
@@ -125,8 +169,9 @@ def _lower(text: str) -> str:
 
 def find_loops(net: RouteNetwork, start_lonlat: tuple[float, float], target_m: float, *,
                n: int = 3, lit_only: bool = False, avoid_roads: bool = False,
-               preferences: bool = True) -> list[Candidate]:
-    """The best ``n`` diverse loop candidates of about ``target_m`` (see module docstring)."""
+               preferences: bool = True, min_m: float = 0.0) -> list[Candidate]:
+    """The best ``n`` diverse loop candidates of about ``target_m`` (see module docstring).
+    ``min_m``: the shortest loop worth naming in a failure message."""
     cost = net.edge_costs(preferences=preferences, avoid_roads=avoid_roads, lit_only=lit_only)
     usable = _usable_nodes(net, cost)
     if not usable.any():
@@ -161,18 +206,22 @@ def find_loops(net: RouteNetwork, start_lonlat: tuple[float, float], target_m: f
             break
     good = [c for c in cands if c.metrics["length_error"] <= routes_cfg.LENGTH_TOLERANCE]
     if not good:
-        if not cands:
-            raise RouteError(
-                f"No loop of about {target_m / 1000:.1f} km found on the {what} around the "
-                "start: try a shorter walk or another start."
-            )
-        lens = sorted(c.metrics["length_m"] for c in cands)
-        raise RouteError(
-            f"No loop within ±{routes_cfg.LENGTH_TOLERANCE:.0%} of {target_m / 1000:.1f} km on the "
-            f"{what} around the start (loops found: {lens[0] / 1000:.1f}–{lens[-1] / 1000:.1f} "
-            "km): choose a walk length in that range or another start."
-        )
+        raise NoLoopFitsError(_no_loop_message(cands, target_m, what, min_m),
+                              f"No loop within ±{routes_cfg.LENGTH_TOLERANCE:.0%} of "
+                              f"{target_m / 1000:.1f} km on the {what} around the start")
     return _diverse(net, good, n)
+
+
+def _no_loop_message(cands: list[Candidate], target_m: float, what: str, min_m: float) -> str:
+    """Why no loop fits, naming only lengths a user can ask for (issue #1): the loops found
+    that are at least ``min_m`` long (the shortest walk we plan), never "0.0–0.0 km"."""
+    lens = sorted(c.metrics["length_m"] for c in cands if c.metrics["length_m"] >= min_m)
+    head = (f"No loop within ±{routes_cfg.LENGTH_TOLERANCE:.0%} of {target_m / 1000:.1f} km "
+            f"on the {what} around the start")
+    if not lens:
+        return f"{head}: try another start."
+    return (f"{head} (loops found: {lens[0] / 1000:.1f}–{lens[-1] / 1000:.1f} km): choose a "
+            "walk length in that range or another start.")
 
 
 def _usable_nodes(net: RouteNetwork, cost: np.ndarray) -> np.ndarray:

@@ -99,6 +99,12 @@ LENGTH_TOLERANCE: Final = 0.15
 #: choice; Walking for Health group walks last 20–60 min,
 #: docs/architecture.md#access-standards; longest: a day walk).
 MIN_LOOP_MINUTES: Final = 5.0
+#: Walk times tried, nearest the asked one first, when no loop of the asked length fits, so
+#: the message names one that works (issue #1; our choice: the lengths groups usually walk).
+LOOP_PROBE_MINUTES: Final[tuple[float, ...]] = (15.0, 20.0, 30.0, 45.0, 60.0, 90.0, 120.0)
+#: How many of them are tried (our choice: each costs ~0.5 s on the island; four covers the
+#: next shorter and longer times twice over).
+LOOP_PROBE_TRIES: Final = 4
 MAX_LOOP_MINUTES: Final = 480.0
 #: Largest distance from the start point to the nearest walkable node, metres (our choice: a
 #: group can reach a path 250 m away across a car park or green; farther means the point is
@@ -168,3 +174,7 @@ LOOP_MIN_BLOCK_SHARE: Final = 0.2
 #: Entrances listed by ``ecoplan route --site`` (best first; our choice: a large park has 70,
 #: and a leader reading a terminal wants the first few; the chosen one is always shown).
 ENTRANCES_LISTED: Final = 10
+#: Entrances `ecoplan route --site` tries, best first, before saying no loop fits (issue #1;
+#: our choice: a start on a short spur often gives no loop while the next gate does; more
+#: than three rarely helps and each try costs ~0.5 s).
+ENTRANCES_TRIED: Final = 3
