@@ -71,6 +71,19 @@ def test_labels_use_ref_then_kind(net):
     assert key[1].startswith("~")
 
 
+def test_footpath_ref_is_not_read_as_a_road():
+    """Issue #6: rights-of-way codes ("A20", "B16") on paths read like A and B roads; the
+    kind of way goes first. A road's ref stays as it is."""
+    import pandas as pd
+
+    edges = pd.DataFrame({"name": [None, "", None, None, "Mill Lane"],
+                          "ref": ["A20", "B16", "A3055", "R54", "N1"],
+                          "highway": ["footway", "bridleway", "primary", "track", "path"]})
+    key, label = edge_labels(edges)
+    assert list(label) == ["footpath A20", "bridleway B16", "A3055", "track R54", "Mill Lane"]
+    assert list(key[:4]) == ["A20", "B16", "A3055", "R54"]
+
+
 @given(st.floats(-720, 720, allow_nan=False))
 def test_turn_side_matches_sign(delta):
     d = (delta + 180.0) % 360.0 - 180.0

@@ -33,14 +33,18 @@ class _Seg:
 
 
 def edge_labels(edges: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """(merge key, display label) of each edge row: its name, ref, or kind of way."""
+    """(merge key, display label) of each edge row: its name, ref (after its kind on a path:
+    "footpath A20"), or kind of way."""
     name = edges["name"].fillna("").astype(str).str.strip()
     ref = (edges["ref"].fillna("").astype(str).str.strip() if "ref" in edges
            else pd.Series("", index=edges.index))
     hw = edges["highway"].fillna("").astype(str)
     generic = hw.map(routes_cfg.UNNAMED_LABELS).fillna("road").astype(str)
     key = np.where(name != "", name, np.where(ref != "", ref, "~" + generic))
-    label = np.where(name != "", name, np.where(ref != "", ref, "the " + generic))
+    # a footpath's rights-of-way code alone ("A20") reads as a main road: name the kind too
+    path_ref = hw.isin(routes_cfg.REF_WITH_KIND_HIGHWAYS)
+    refs = np.where(path_ref, generic + " " + ref, ref)
+    label = np.where(name != "", name, np.where(ref != "", refs, "the " + generic))
     return key.astype(object), label.astype(object)
 
 

@@ -156,6 +156,12 @@ UNNAMED_LABELS: Final[dict[str, str]] = {
     "byway": "byway", "service": "service road", "residential": "street",
     "living_street": "street", "unclassified": "lane", "crossing": "crossing",
 }
+#: Unnamed ways of these kinds that carry only a ``ref`` are described with their kind first,
+#: e.g. "footpath A20" (issue #6: English rights-of-way codes such as Arreton A20 or Brading
+#: B16 read like A and B roads when printed alone).
+REF_WITH_KIND_HIGHWAYS: Final[frozenset[str]] = frozenset({
+    "footway", "path", "bridleway", "track", "byway", "steps",
+})
 #: Turn thresholds on the change of bearing, degrees (our choice: ≤ 30° is "straight on",
 #: ≤ 60° "bear", beyond 150° "turn back").
 TURN_STRAIGHT_DEG: Final = 30.0
