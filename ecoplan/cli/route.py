@@ -141,6 +141,7 @@ def run(args: argparse.Namespace) -> int:
     from ecoplan.access.speeds import resolve_speed
     from ecoplan.io import write_atomic
     from ecoplan.routes.atob import plan_route
+    from ecoplan.routes.directions import step_distance
     from ecoplan.routes.gpx import route_to_gpx
     from ecoplan.routes.loops import plan_loops
     from ecoplan.routes.network import NoStepFreeRouteError
@@ -199,7 +200,8 @@ def run(args: argparse.Namespace) -> int:
     best = routes[0]
     print("Directions (route 1):" if len(routes) > 1 else "Directions:")
     for step in best.directions:
-        dist = f" ({step.distance_m:,.0f} m)" if step.distance_m >= 1 else ""
+        shown = step_distance(step.distance_m)  # as the PDF prints it (#8)
+        dist = f" ({shown})" if shown else ""
         print(f"  - {step.text}{dist}")
     if gpx_out:
         write_atomic(gpx_out, route_to_gpx(best))

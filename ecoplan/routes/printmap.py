@@ -45,6 +45,7 @@ from ecoplan.errors import AreaError
 from ecoplan.io import atomic_path
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.routes import print_style
+from ecoplan.routes.directions import step_distance
 from ecoplan.routes.gridref import grid_reference
 from ecoplan.routes.model import Route, finish_lonlat, geodesic_length_m, walk_kind
 from ecoplan.routes.streets import route_streets
@@ -778,12 +779,9 @@ def _direction_pages(route: Route, first: int, title: str) -> list[Figure]:
 
 
 def _fmt_dist(m: float) -> str:
-    """'120 m' / '1.2 km' with a no-break space, so a wrapped line never starts with 'm)'."""
-    if not m or m <= 0 or not math.isfinite(m):
-        return ""
-    if m < 1000:
-        return f"{max(round(m / 10) * 10, 10):.0f}\u00a0m"
-    return f"{m / 1000:.1f}\u00a0km"
+    """As the terminal prints it (:func:`step_distance`), with a no-break space, so a wrapped
+    line never starts with 'm)'."""
+    return step_distance(m, "\u00a0")
 
 
 def _clean(text: object) -> str:

@@ -173,6 +173,10 @@ TURN_BEARING_SPAN_M: Final = 20.0
 #: Unnamed stretches shorter than this are folded into the next step (our choice: a 10 m link
 #: across a road is not worth a line of directions).
 DIRECTIONS_MIN_STEP_M: Final = 15.0
+#: Named stretches shorter than this are folded into the next step too (issue #8; our
+#: choice: under 5 m is the end of a way mapped across a junction, e.g. 0.6 m of Colwell Road;
+#: "Bear left onto Colwell Road" for it misleads, and no one can walk it as a step).
+DIRECTIONS_MIN_NAMED_STEP_M: Final = 5.0
 #: Turning points must lie in a 2-edge-connected block of paths at least this share of the
 #: target long (our choice: smaller blocks — a roundabout, a loop at a pier head — cannot hold
 #: a real loop, so turning there means retracing the way in).
