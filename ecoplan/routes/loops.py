@@ -80,8 +80,13 @@ def plan_loops(layers: OsmLayers, sites: Sites | None, start_lonlat: tuple[float
                speed_kmh: float | str | None = None, step_free: bool = False,
                lit_only: bool = False, avoid_roads: bool = False, n_alternatives: int = 3,
                preferences: bool = True, planner: RoutePlanner | None = None,
-               start_name: str = "Start", title: str = "") -> list[Route]:
+               start_name: str = "Start", title: str = "",
+               suggest_minutes: bool = True) -> list[Route]:
     """Up to ``n_alternatives`` loop walks of about ``minutes_`` from ``start_lonlat`` (lon, lat).
+
+    ``suggest_minutes``: when no loop of this length fits, try a few other walk times to name
+    one that works in the error (up to ``LOOP_PROBE_TRIES`` more searches; a programme
+    builder trying many sites turns it off).
 
     ``layers``/``sites`` are the OSM layers and the ``build_sites`` result (or None);
     pass a :class:`RoutePlanner` to reuse its prepared networks between calls. Raises
@@ -104,8 +109,9 @@ def plan_loops(layers: OsmLayers, sites: Sites | None, start_lonlat: tuple[float
     min_m = float(metres(routes_cfg.MIN_LOOP_MINUTES, speed))
     try:
         net = planner.network(step_free=step_free)
-        cands = _find_or_advise(net, (lon, lat), float(minutes_), speed, n_alternatives,
-                                dict(kw, min_m=min_m))
+        cands = (_find_or_advise(net, (lon, lat), float(minutes_), speed, n_alternatives,
+                                 dict(kw, min_m=min_m)) if suggest_minutes
+                 else find_loops(net, (lon, lat), target, n=n_alternatives, min_m=min_m, **kw))
     except RouteError as err:
         if not step_free:
             raise
