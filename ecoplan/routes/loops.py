@@ -21,7 +21,10 @@ Method (a network version of the GraphHopper "round trip" idea, fitted to exact 
    ``len(S→A) + len(A→B) + len(B→S)``. Among junctions whose loop length is within a quarter of
    the tolerance of the target (and on a cycle) we keep the cheapest per metre on each side of
    the S–A line.
-4. **Clean-up.** Immediate back-and-forth spurs (x → y → x) are cut from the loop.
+4. **Clean-up.** Immediate back-and-forth spurs (x → y → x) are cut from the loop. When
+   that leaves it far too short (from a start on a dead end the legs retrace each other) the
+   whole walk is kept instead, offered only when no loop fits: an out-and-back walk, which
+   the outputs call so.
 5. **Score.** Each loop is measured (:mod:`ecoplan.routes.scoring`): green/blue share, share
    on busy roads, retraced share, length error, toilets and benches passed, obstacles. Loops
    outside ±``LENGTH_TOLERANCE`` are dropped; the rest are ranked by the weighted score and
@@ -207,10 +210,13 @@ def find_loops(net: RouteNetwork, start_lonlat: tuple[float, float], target_m: f
     for share in (routes_cfg.LOOP_LEG_SHARE, 0.25, 0.4):
         cands += _candidates(net, cost, s, (d_s, pred_s, len_s), junction, target_m, share,
                              preferences)
-        good = [c for c in cands if c.metrics["length_error"] <= routes_cfg.LENGTH_TOLERANCE]
+        # only loops end the search early: walks kept whole are the last resort
+        good = [c for c in cands if c.metrics["length_error"] <= routes_cfg.LENGTH_TOLERANCE
+                and not _kept_whole(c)]
         if len(_diverse(net, good, n)) >= n:
             break
     good = [c for c in cands if c.metrics["length_error"] <= routes_cfg.LENGTH_TOLERANCE]
+    good = [c for c in good if not _kept_whole(c)] or good  # whole walks when no loop fits
     if not good:
         raise NoLoopFitsError(_no_loop_message(cands, target_m, what, min_m),
                               f"No loop within ±{routes_cfg.LENGTH_TOLERANCE:.0%} of "
@@ -329,14 +335,40 @@ def _loops_via(net: RouteNetwork, cost: np.ndarray, s: int, a: int, pred_s: np.n
         b = int(pick[np.argmin(ratio[pick])])
         leg2 = _path(pred_a, a, b)
         leg3 = _path(pred_r, s, b)[::-1]
-        loop = _cut_spurs(leg1 + leg2[1:] + leg3[1:])
-        if len(loop) < 3 or loop[0] != loop[-1]:
-            continue
-        path = np.asarray(loop, dtype=np.int64)
-        m = measure(net, path, target)
-        out.append(Candidate(path, net.graph.edge_rows(path), m,
-                             score(m, preferences=preferences)))
+        cand = _loop_candidate(net, leg1 + leg2[1:] + leg3[1:], target, preferences)
+        if cand is not None:
+            out.append(cand)
     return out
+
+
+def _loop_candidate(net: RouteNetwork, walk: list[int], target: float,
+                    preferences: bool) -> Candidate | None:
+    """The walk S→A→B→S with its back-and-forth spurs cut, measured. When cutting leaves it
+    far too short — from a start on a dead end the legs retrace each other, and 80-node walks
+    became 21 m "loops" (issue #1) — the walk is kept whole: an out-and-back walk of the
+    right length, which the outputs call so (settings OUT_AND_BACK_SHARE)."""
+    loop = _cut_spurs(walk)
+    if len(loop) < 3 or loop[0] != loop[-1]:
+        return None
+    cand = _measured(net, loop, target, preferences)
+    if cand.metrics["length_error"] > routes_cfg.LENGTH_TOLERANCE and len(walk) > len(loop):
+        whole = _measured(net, walk, target, preferences)
+        if whole.metrics["length_error"] <= routes_cfg.LENGTH_TOLERANCE:
+            return whole
+    return cand
+
+
+def _kept_whole(c: Candidate) -> bool:
+    """A walk kept with its back-and-forth spurs (:func:`_loop_candidate`): offered only when
+    no loop fits."""
+    return len(_cut_spurs(c.path.tolist())) < len(c.path)
+
+
+def _measured(net: RouteNetwork, nodes: list[int], target: float,
+              preferences: bool) -> Candidate:
+    path = np.asarray(nodes, dtype=np.int64)
+    m = measure(net, path, target)
+    return Candidate(path, net.graph.edge_rows(path), m, score(m, preferences=preferences))
 
 
 def _diverse(net: RouteNetwork, cands: list[Candidate], n: int) -> list[Candidate]:
