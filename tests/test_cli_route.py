@@ -129,3 +129,47 @@ def test_a_site_with_dozens_of_entrances_lists_the_first_ten_and_the_chosen_one(
     assert listed[-1].startswith(" * 13. ")
     more, last = map(int, re.search(r"… and (\d+) more, up to --entrance (\d+) ", out).groups())
     assert last - more == 10 and last >= 14
+
+
+def test_describe_calls_an_out_and_back_walk_so():
+    """Issue #3: the terminal says out-and-back when more than half the loop is retraced."""
+    from shapely.geometry import LineString, Point
+
+    from ecoplan.cli.route import describe
+    from ecoplan.routes.model import Route
+
+    line = LineString([(-1.16, 50.73), (-1.15, 50.73), (-1.16, 50.73)])
+    r = Route(line, 1400.0, 17.5, 4.8, True, Point(-1.16, 50.73),
+              scores={"share_retraced": 0.8, "toilets": 1}, is_loop=True)
+    assert "1.40 km out-and-back walk" in describe(r)[0]
+    r = Route(line, 1400.0, 17.5, 4.8, True, Point(-1.16, 50.73),
+              scores={"share_retraced": 0.3}, is_loop=True)
+    assert "1.40 km loop" in describe(r)[0]
+
+
+def test_site_route_tries_the_next_entrance(iow_pbf, capsys):
+    """Issue #1: no 20-minute walk fits from entrance 1 of w5235001; the CLI tries the next
+    entrances, as the programme builder does, and says which one it used."""
+    code = main(["route", str(iow_pbf), "--site", "w5235001", "--minutes", "20",
+                 "--alternatives", "1"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "No loop from entrance 1 (no loop within ±15% of 1.6 km" in out
+    assert re.search(r"starting at entrance 2 \([^)]+\) instead\.", out), out
+    chosen = next(line for line in out.splitlines() if line.startswith(" * "))
+    assert chosen.startswith(" * 2. ")
+
+
+def test_unnamed_site_start_is_described(iow_sites, iow_layers):
+    """Issue #7: an unnamed wood's start is named as other commands describe it."""
+    from ecoplan.routes.planner import site_starts
+    from ecoplan.sites.describe import describe_unnamed
+
+    frame = iow_sites.sites
+    row = frame[frame["site_id"].astype(str) == "w3407490"]
+    label = describe_unnamed(row, iow_layers, iow_sites.crs).iloc[0]
+    assert label.startswith("Wood")
+    (_, name), = site_starts(iow_sites, "w3407490", limit=1, layers=iow_layers)
+    assert name == f"Entrance to {label}"
+    (_, bare), = site_starts(iow_sites, "w3407490", limit=1)  # no layers: the kind at least
+    assert "w3407490" not in bare and bare.startswith("Entrance to Wood")

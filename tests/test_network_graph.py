@@ -237,6 +237,42 @@ def test_iow_step_free_is_a_subgraph(iow_layers: L.OsmLayers) -> None:
     assert not on_net & set(s.node_ids.tolist())
 
 
+def test_iow_step_free_avoids_step_nodes(iow_layers: L.OsmLayers) -> None:
+    """Issue #2: footway w3075916 near Bembridge Harbour has two nodes tagged highway=steps
+    (n1288028559, n1288028560); a step-free graph may not pass them."""
+    steps = {1288028559, 1288028560}
+    pois = iow_layers.pois
+    step_nodes = pois[(pois.osm_type == "node") & (pois.highway == "steps")]
+    assert steps <= set(step_nodes.osm_id)
+    # steps *ways* are paths, not points: none is read as a POI
+    assert not ((pois.osm_type != "node") & (pois.highway == "steps")).any()
+    g = build_walk_graph(iow_layers)
+    s = build_walk_graph(iow_layers, step_free=True)
+    assert steps <= set(g.node_ids.tolist())
+    assert not steps & set(s.node_ids.tolist())
+    on_net = set(step_nodes.osm_id) & set(g.node_ids.tolist())
+    assert len(on_net) > 2 and not on_net & set(s.node_ids.tolist())
+
+
+def test_step_free_avoids_a_step_node_on_a_footway() -> None:
+    #   1 —— 2(steps node) —— 3   short way with a step mapped as a node
+    #   1 —— 4 —————————————— 3   longer level way round
+    coords = {1: (0, 0), 2: (50, 0), 3: (100, 0), 4: (50, 300)}
+    lay = layers_from_segments(coords, [(1, 2), (2, 3), (1, 4), (4, 3)])
+    row = {c: None for c in L.poi_columns()}
+    row.update(osm_type="node", osm_id=2, highway="steps", geometry=lay.nodes.geometry[2])
+    pois = gpd.GeoDataFrame(pd.DataFrame([row], columns=L.poi_columns()), geometry="geometry",
+                            crs=L.CRS)
+    lay = L.OsmLayers(features=lay.features, ways=lay.ways, nodes=lay.nodes, pois=pois,
+                      buildings=lay.buildings, source=lay.source)
+    full, free = build_walk_graph(lay), build_walk_graph(lay, step_free=True)
+    assert 2 in full.node_index and 2 not in free.node_index
+    s1, s3 = free.rows([1, 3])
+    assert dijkstra(free.csr, indices=s1)[s3] == pytest.approx(2 * np.hypot(50, 300), abs=1e-6)
+    flags = full.edges.set_index(["u", "v"])["step_free"]
+    assert not flags[(1, 2)] and not flags[(2, 3)] and flags[(1, 4)]
+
+
 def test_utm_zone_is_the_one_geopandas_estimates() -> None:
     """The computed zone equals geopandas' PROJ lookup on random points worldwide."""
     import geopandas as gpd

@@ -97,6 +97,25 @@ def test_no_step_free_atob_offers_alternative():
     assert info.value.alternatives[0].scores["obstacles"] == 1
 
 
+def test_step_free_failure_for_another_reason_gives_that_reason_once():
+    """Issue #5: a start far from any path is not a step-free problem."""
+    layers = _square(barriers={9: "stile"})
+    for plan in (lambda: plan_loops(layers, None, _ll(-320, 0), 30, speed_kmh=4.0,
+                                    step_free=True),
+                 lambda: plan_route(layers, None, _ll(-320, 0), _ll(SIDE, SIDE),
+                                    step_free=True)):
+        with pytest.raises(RouteError) as info:
+            plan()
+        msg = str(info.value)
+        assert not isinstance(info.value, NoStepFreeRouteError)
+        assert "step-free" not in msg
+        assert msg.startswith("The start (") and "m from the nearest walkable path" in msg
+    # too long a walk for the network: the length is the reason, with or without step-free
+    with pytest.raises(RouteError) as info:
+        plan_loops(layers, None, _ll(0, 0), 60, speed_kmh=4.0, step_free=True)
+    assert "step-free" not in str(info.value) and "too long" in str(info.value)
+
+
 def test_lit_only_without_lit_paths_is_clear():
     with pytest.raises(RouteError, match="No lit paths"):
         plan_loops(_square(), None, _ll(0, 0), 30, speed_kmh=4.0, lit_only=True)

@@ -71,6 +71,44 @@ def test_labels_use_ref_then_kind(net):
     assert key[1].startswith("~")
 
 
+def test_very_short_named_stretch_folds_into_the_next_step():
+    """Issue #8: 0.6 m of a named road at a junction is no step ("Bear left onto Colwell
+    Road" with the PDF saying 10 m and the terminal nothing)."""
+    coords = {1: (0, 0), 2: (300, 0), 3: (300.6, 0), 4: (300.6, 300)}
+    segs = [(1, 2, {"highway": "residential", "name": "Mill Road"}),
+            (2, 3, {"highway": "residential", "name": "Colwell Road"}),
+            (3, 4, {"highway": "track"})]
+    net = prepare_network(layers_from_segments(coords, segs), None)
+    steps = directions(net, net.graph.rows([1, 2, 3, 4]))
+    assert [s.text for s in steps[:-1]] == ["Start on Mill Road heading east",
+                                            "Turn left onto the track"]
+    assert sum(s.distance_m for s in steps) == pytest.approx(600.6, abs=0.5)
+
+
+@pytest.mark.parametrize(("m", "text"), [(0.3, ""), (0.6, "1 m"), (3.2, "3 m"), (9.6, "10 m"),
+                                         (14.0, "10 m"), (483.0, "480 m"),
+                                         (1028.0, "1.0 km")])
+def test_step_distance_is_one_format_for_terminal_and_pdf(m, text):
+    from ecoplan.routes.directions import step_distance
+    from ecoplan.routes.printmap import _fmt_dist
+
+    assert step_distance(m) == text
+    assert _fmt_dist(m) == text.replace(" ", "\u00a0")
+
+
+def test_footpath_ref_is_not_read_as_a_road():
+    """Issue #6: rights-of-way codes ("A20", "B16") on paths read like A and B roads; the
+    kind of way goes first. A road's ref stays as it is."""
+    import pandas as pd
+
+    edges = pd.DataFrame({"name": [None, "", None, None, "Mill Lane"],
+                          "ref": ["A20", "B16", "A3055", "R54", "N1"],
+                          "highway": ["footway", "bridleway", "primary", "track", "path"]})
+    key, label = edge_labels(edges)
+    assert list(label) == ["footpath A20", "bridleway B16", "A3055", "track R54", "Mill Lane"]
+    assert list(key[:4]) == ["A20", "B16", "A3055", "R54"]
+
+
 @given(st.floats(-720, 720, allow_nan=False))
 def test_turn_side_matches_sign(delta):
     d = (delta + 180.0) % 360.0 - 180.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import gpxpy
@@ -96,12 +97,39 @@ def test_gpx_is_gpx_11_document_with_odbl_metadata(route: Route) -> None:
 
 
 def test_start_waypoint_added_when_router_gave_none(route: Route) -> None:
-    bare = Route(route.geometry, route.length_m, 60.0, 3.0, False, route.start)
+    bare = Route(route.geometry, route.length_m, 60.0, 3.0, False, route.start, is_loop=True)
     gpx = gpxpy.parse(route_to_gpx(bare))
     assert [w.type for w in gpx.waypoints] == ["start"]
     assert gpx.waypoints[0].name == "Start"
     assert gpx.name == "Walking route"
     assert "not step-free" in gpx.tracks[0].description
+
+
+def test_a_to_b_walk_has_a_finish_waypoint(route: Route) -> None:
+    """Issue #4: an A-to-B walk's GPX names where it ends (a loop's end is its start)."""
+    line = LineString(route.geometry.coords[:60])
+    atob = replace(route, geometry=line, length_m=geodesic_length_m(line), is_loop=False)
+    gpx = gpxpy.parse(route_to_gpx(atob))
+    assert [w.type for w in gpx.waypoints][0] == "start"
+    finish = gpx.waypoints[-1]
+    assert (finish.type, finish.name, finish.symbol) == ("finish", "Finish", "Flag, Red")
+    assert (finish.longitude, finish.latitude) == pytest.approx(line.coords[-1])
+    assert gpx.keywords == "walk, OpenStreetMap"
+    loop = gpxpy.parse(route_to_gpx(route))
+    assert "finish" not in [w.type for w in loop.waypoints]
+
+
+def test_out_and_back_walk_is_not_called_a_loop(route: Route) -> None:
+    """Issue #3: a "loop" that retraces most of its length is an out-and-back walk."""
+    gpx = gpxpy.parse(route_to_gpx(route))
+    assert gpx.keywords == "walk, loop, OpenStreetMap"
+    back = replace(route, scores={**route.scores, "share_retraced": 0.8})
+    gpx = gpxpy.parse(route_to_gpx(back))
+    assert gpx.keywords == "walk, out-and-back, OpenStreetMap"
+    assert "out-and-back walk" in gpx.tracks[0].description
+    assert " loop" not in gpx.tracks[0].description
+    half = replace(route, scores={**route.scores, "share_retraced": 0.5})
+    assert "loop" in gpxpy.parse(route_to_gpx(half)).keywords
 
 
 def test_waypoint_kind_is_checked() -> None:

@@ -90,7 +90,8 @@ def _route_through(layers: L.OsmLayers, stops: list[tuple[float, float]], title:
     wps += [Waypoint("toilets", "<b>$x$</b> WC", p.x, p.y) for p in toilets.geometry]
     wps.append(Waypoint("bench", "$\\frac{1}{2}$", *line.coords[len(line.coords) // 3]))
     return Route(line, length, length / 1000 / 3.0 * 60, 3.0, True, Point(line.coords[0]), wps,
-                 steps, {"share_green_blue": 0.4, "share_on_roads": 0.3, "toilets_passed": 2},
+                 steps, {"share_green_blue": 0.4, "share_on_roads": 0.3, "share_retraced": 0.1,
+                  "toilets": 2},
                  title, True)
 
 
@@ -142,6 +143,40 @@ def test_pdf_text_has_title_attribution_grid_ref_and_blocks(wide_pdf: Path,
     km = f"{wide_route.length_m / 1000:.1f} km"
     assert km in flat
     assert f"about {wide_route.minutes:.0f} min" in flat
+    # the toilets passed, under the key scoring.measure writes (issue #10)
+    assert "2 toilets on the way" in flat
+    assert "Circular walk" in flat and "10 % retraced" in flat
+    assert "Finish" not in flat  # a loop ends at its start
+
+
+def test_out_and_back_walk_is_called_so(wide_route: Route, iow_layers: L.OsmLayers,
+                                        tmp_path: Path) -> None:
+    """Issue #3: a loop retracing most of its length is printed as out-and-back, with the
+    share retraced."""
+    back = replace(wide_route, scores={**wide_route.scores, "share_retraced": 0.8})
+    flat = " ".join(_text(render_route_pdf(back, iow_layers, tmp_path / "b.pdf")).split())
+    assert "Out-and-back walk ·" in flat and "Circular walk" not in flat
+    assert "80 % retraced (walked both ways)" in flat
+
+
+def test_a_to_b_walk_marks_its_finish(tall_route: Route, iow_layers: L.OsmLayers,
+                                      tmp_path: Path) -> None:
+    """Issue #4: an A-to-B walk's finish is on the map (F), in the key and in the facts."""
+    from ecoplan.routes.gridref import grid_reference
+    from ecoplan.routes.printmap import legend_handles
+
+    half = LineString(tall_route.geometry.coords[: len(tall_route.geometry.coords) // 2])
+    atob = replace(tall_route, geometry=half, is_loop=False)
+    labels = [h.get_label() for h in legend_handles(atob)]
+    assert "Finish (F)" in labels and "Finish (F)" not in [
+        h.get_label() for h in legend_handles(tall_route)]
+    flat = " ".join(_text(render_route_pdf(atob, iow_layers, tmp_path / "ab.pdf")).split())
+    lon, lat = half.coords[-1]
+    ref = grid_reference(lon, lat, 6).ref
+    assert ref and f"Finish: OS grid ref {ref}" in flat
+    assert f"lat {lat:.5f}, lon {lon:.5f}" in flat
+    assert "Finish (F)" in flat and "Walk ·" in flat
+    assert "retraced" not in flat  # retracing is a loop's measure
 
 
 def test_rendering_shows_route_and_is_print_friendly(wide_pdf: Path, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from ecoplan.cli.common import add_source_args, load_from_args
 from ecoplan.errors import EcoplanError
 from ecoplan.io import check_output
+from ecoplan.settings.routes import ENTRANCES_TRIED
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -66,9 +67,12 @@ def _check_out(path: str | None, suffix: str, flag: str) -> Path | None:
 
 def describe(route, index: int | None = None) -> list[str]:
     """Lines summarising a route for the terminal."""
+    from ecoplan.routes.model import is_out_and_back
+
     s = route.scores
     head = f"Route {index}: " if index is not None else ""
-    kind = "loop" if route.is_loop else "route"
+    kind = ("out-and-back walk" if is_out_and_back(route) else "loop") if route.is_loop \
+        else "route"
     lines = [
         f"{head}{route.length_m / 1000:.2f} km {kind}, about {route.minutes:.0f} min at "
         f"{route.speed_kmh:g} km/h",
@@ -101,10 +105,43 @@ def print_entrances(site_id: str, choices: list, start: tuple[float, float]) -> 
               f"{len(choices)} (the app's Walking route page lists them all)")
 
 
+def _loops_from(plan, start: tuple[float, float], name: str, tries: list
+                ) -> tuple[tuple[float, float], list]:
+    """(start used, loops) from ``start``, else from each entrance choice in ``tries`` in turn
+    (saying which one was used); the first entrance's error when none gives a loop."""
+    from ecoplan.routes.network import NoStepFreeRouteError, RouteError
+
+    try:
+        return start, plan(start, name)
+    except RouteError as first:
+        for ch in tries[1:]:
+            try:
+                routes = plan(ch.lonlat, ch.name)
+            except RouteError:
+                continue
+            num, _, what = ch.label.partition(". ")
+            why = getattr(first, "head", str(first))  # without advice for entrance 1
+            print(f"No loop from entrance 1 ({_lower_first(why)}); starting at entrance {num} "
+                  f"({what}) instead.")
+            return ch.lonlat, routes
+        if len(tries) < 2:
+            raise
+        msg = f"{str(first).rstrip('.')} (entrances 1–{len(tries)} tried)."
+        if isinstance(first, NoStepFreeRouteError):
+            raise NoStepFreeRouteError(msg, first.alternatives) from first
+        raise RouteError(msg) from first
+
+
+def _lower_first(text: str) -> str:
+    text = text.rstrip(".")
+    return text[:1].lower() + text[1:]
+
+
 def run(args: argparse.Namespace) -> int:
     from ecoplan.access.speeds import resolve_speed
     from ecoplan.io import write_atomic
     from ecoplan.routes.atob import plan_route
+    from ecoplan.routes.directions import step_distance
     from ecoplan.routes.gpx import route_to_gpx
     from ecoplan.routes.loops import plan_loops
     from ecoplan.routes.network import NoStepFreeRouteError
@@ -129,34 +166,42 @@ def run(args: argparse.Namespace) -> int:
 
     sites = build_sites(layers)  # green/blue space: what the router prefers
     name = "Start"
+    choices = []
     if args.site:
-        start, name = site_start(sites, args.site, args.entrance)
+        start, name = site_start(sites, args.site, args.entrance, layers)
         choices = site_entrances(sites, args.site, layers)
-        if len(choices) > 1:
-            print_entrances(args.site, choices, start)
     elif args.poi:
         start, name = poi_start(layers, args.poi)
     assert start is not None  # --start, --site or --poi is required
     planner = RoutePlanner(layers, sites)
     opts = dict(speed_kmh=speed, step_free=args.step_free, lit_only=args.lit,
-                avoid_roads=args.avoid_roads, planner=planner, start_name=name,
-                title=args.title)
+                avoid_roads=args.avoid_roads, planner=planner, title=args.title)
     try:
         if end is not None:
-            routes = [plan_route(layers, sites, start, end, **opts)]
+            routes = [plan_route(layers, sites, start, end, start_name=name, **opts)]
         else:
-            routes = plan_loops(layers, sites, start, args.minutes,
-                                n_alternatives=args.alternatives, **opts)
+            # --site without --entrance: the next entrances are tried too, as the programme
+            # builder does (issue #1)
+            tries = choices[:ENTRANCES_TRIED] if args.site and args.entrance is None else []
+            start, routes = _loops_from(
+                lambda st, nm: plan_loops(layers, sites, st, args.minutes,
+                                          n_alternatives=args.alternatives, start_name=nm,
+                                          **opts),
+                start, name, tries)
     except NoStepFreeRouteError as err:
         for i, r in enumerate(err.alternatives, 1):
             print("\n".join(describe(r, i)))
         raise
+    finally:
+        if len(choices) > 1:
+            print_entrances(args.site, choices, start)
     for i, r in enumerate(routes, 1):
         print("\n".join(describe(r, i if len(routes) > 1 else None)))
     best = routes[0]
     print("Directions (route 1):" if len(routes) > 1 else "Directions:")
     for step in best.directions:
-        dist = f" ({step.distance_m:,.0f} m)" if step.distance_m >= 1 else ""
+        shown = step_distance(step.distance_m)  # as the PDF prints it (#8)
+        dist = f" ({shown})" if shown else ""
         print(f"  - {step.text}{dist}")
     if gpx_out:
         write_atomic(gpx_out, route_to_gpx(best))

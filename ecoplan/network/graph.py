@@ -116,7 +116,8 @@ def build_walk_graph(layers: OsmLayers, *, step_free: bool = False) -> WalkGraph
 
     ``step_free`` keeps only :func:`step_free_mask` segments and also drops every segment that
     touches a barrier node in ``STEP_FREE_BLOCKING_BARRIERS`` (stiles, kissing gates,
-    turnstiles), since no one who needs step-free access can pass it.
+    turnstiles) or a node tagged as steps, since no one who needs step-free access can pass
+    it.
     """
     ways = layers.ways
     if len(ways) == 0:
@@ -189,18 +190,31 @@ def _picked(col: pd.Series, pick: np.ndarray) -> Any:
 
 def _step_free_flags(ways: pd.DataFrame, pois: pd.DataFrame,
                      walkable: pd.Series | None = None) -> np.ndarray:
-    """Step-free segments: step_free_mask and not touching (or being) a blocking barrier."""
+    """Step-free segments: step_free_mask and not touching (or being) a blocking barrier or
+    a node mapped as steps (a short flight on a footway, issue #2)."""
     ok = step_free_mask(ways, walkable).to_numpy().copy()
     blocking = network_cfg.STEP_FREE_BLOCKING_BARRIERS
     if "barrier" in ways.columns:
         ok &= ~ways["barrier"].isin(blocking).to_numpy()
-    if len(pois) and {"osm_type", "osm_id", "barrier"} <= set(pois.columns):
-        is_gate = (pois["osm_type"] == "node") & pois["barrier"].isin(blocking)
-        ids = pd.to_numeric(pois.loc[is_gate, "osm_id"], errors="coerce").dropna()
-        ids = ids.astype(np.int64).to_numpy()
-        if len(ids):
-            ok &= ~(ways["u"].isin(ids).to_numpy() | ways["v"].isin(ids).to_numpy())
+    ids = _blocking_node_ids(pois)
+    if len(ids):
+        ok &= ~(ways["u"].isin(ids).to_numpy() | ways["v"].isin(ids).to_numpy())
     return ok
+
+
+def _blocking_node_ids(pois: pd.DataFrame) -> np.ndarray:
+    """OSM ids of POI nodes no step-free walker can pass: blocking barriers and step nodes."""
+    if not len(pois) or not {"osm_type", "osm_id"} <= set(pois.columns):
+        return np.empty(0, dtype=np.int64)
+    hit = pd.Series(False, index=pois.index)
+    if "barrier" in pois.columns:
+        hit |= pois["barrier"].isin(network_cfg.STEP_FREE_BLOCKING_BARRIERS)
+    for key, value in network_cfg.STEP_FREE_BLOCKING_NODE_TAGS:
+        if key in pois.columns:
+            hit |= pois[key].eq(value).fillna(False).astype(bool)
+    hit &= pois["osm_type"] == "node"
+    ids = pd.to_numeric(pois.loc[hit, "osm_id"], errors="coerce").dropna()
+    return ids.astype(np.int64).to_numpy()
 
 
 def _node_lonlat(node_ids: np.ndarray, nodes: gpd.GeoDataFrame, geoms: np.ndarray,

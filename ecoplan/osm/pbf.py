@@ -336,9 +336,28 @@ def normalise_pois(gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
     if len(out) == 0:
         return out
     out["osm_id"] = out["osm_id"].astype("int64")
+    out = out[~_node_only_ways(out)]
     not_point = out.geom_type != "Point"
     out.loc[not_point, "geometry"] = out.loc[not_point, "geometry"].representative_point()
     return out[out.geometry.notna() & ~out.geometry.is_empty].reset_index(drop=True)
+
+
+def _node_only_ways(pois: gpd.GeoDataFrame) -> pd.Series:
+    """Ways and relations read as POIs only for a tag kept on nodes alone (a steps way is a
+    path, not a point for maps, landmarks or support lists): settings POI_NODE_ONLY."""
+    node_only = pd.Series(False, index=pois.index)
+    for key, value in osm_cfg.POI_NODE_ONLY:
+        if key in pois.columns:
+            node_only |= pois[key].eq(value).fillna(False).astype(bool)
+    other = pd.Series(False, index=pois.index)
+    for key, values in osm_cfg.POI_FILTER.items():
+        if key not in pois.columns:
+            continue
+        col = pois[key]
+        hit = col.notna() if not isinstance(values, list) else col.isin(
+            [v for v in values if (key, v) not in osm_cfg.POI_NODE_ONLY])
+        other |= hit.fillna(False).astype(bool)
+    return node_only & ~other & (pois["osm_type"] != "node")
 
 
 def _with_osm_type(gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:

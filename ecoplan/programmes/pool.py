@@ -163,7 +163,8 @@ def build_pool(spec: ProgrammeSpec, layers: OsmLayers, sites: Sites, *,
                 routes = plan_loops(layers, sites, (lon, lat), float(spec.minutes),
                                     speed_kmh=speed, step_free=spec.step_free,
                                     n_alternatives=1, planner=planner, start_name=start_name,
-                                    title=f"{label}: {spec.minutes}-minute loop")
+                                    title=f"{label}: {spec.minutes}-minute loop",
+                                    suggest_minutes=False)  # the session length is fixed
             except NoStepFreeRouteError as err:
                 why = str(err)
                 no_step_free += 1

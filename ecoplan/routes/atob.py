@@ -42,8 +42,9 @@ def plan_route(layers: OsmLayers, sites: Sites | None, start_lonlat: tuple[float
         try:
             net = planner.network(step_free=False)
             path, m = find_path(net, start_lonlat, end_lonlat, **kw)
-        except EcoplanError:
-            raise RouteError(f"No step-free route: {err}") from err
+        except EcoplanError as plain:
+            # Not step-free's fault: the same request fails without it; say why, once (#5).
+            raise RouteError(str(plain)) from err
         alt = make_route(net, path, m, speed=speed, start_name=start_name, title=title)
         raise NoStepFreeRouteError(
             f"No step-free route between these points ({str(err).rstrip('.')}). The best route "

@@ -33,15 +33,32 @@ class _Seg:
 
 
 def edge_labels(edges: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """(merge key, display label) of each edge row: its name, ref, or kind of way."""
+    """(merge key, display label) of each edge row: its name, ref (after its kind on a path:
+    "footpath A20"), or kind of way."""
     name = edges["name"].fillna("").astype(str).str.strip()
     ref = (edges["ref"].fillna("").astype(str).str.strip() if "ref" in edges
            else pd.Series("", index=edges.index))
     hw = edges["highway"].fillna("").astype(str)
     generic = hw.map(routes_cfg.UNNAMED_LABELS).fillna("road").astype(str)
     key = np.where(name != "", name, np.where(ref != "", ref, "~" + generic))
-    label = np.where(name != "", name, np.where(ref != "", ref, "the " + generic))
+    # a footpath's rights-of-way code alone ("A20") reads as a main road: name the kind too
+    path_ref = hw.isin(routes_cfg.REF_WITH_KIND_HIGHWAYS)
+    refs = np.where(path_ref, generic + " " + ref, ref)
+    label = np.where(name != "", name, np.where(ref != "", refs, "the " + generic))
     return key.astype(object), label.astype(object)
+
+
+def step_distance(m: float, space: str = " ") -> str:
+    """A step's distance as every output prints it (terminal, PDF, app), so they agree
+    (issue #8): exact metres under 10 m, then to 10 m, then km to 0.1; "" under 0.5 m
+    (which rounds to nothing)."""
+    if not m or not np.isfinite(m) or m < 0.5:
+        return ""
+    if m < 10:
+        return f"{m:.0f}{space}m"
+    if m < 1000:
+        return f"{round(m / 10) * 10:.0f}{space}m"
+    return f"{m / 1000:.1f}{space}km"
 
 
 def directions(net, path: np.ndarray, *, is_loop: bool = False) -> list[Step]:
@@ -88,8 +105,9 @@ def _merge(keys: np.ndarray, labels: np.ndarray, lengths: np.ndarray) -> list[_S
 
 
 def _fold_short(segs: list[_Seg]) -> list[_Seg]:
-    """Fold short stretches between two parts of the same way into it, and short unnamed
-    stretches into the next step; re-merge equal neighbours."""
+    """Fold short stretches between two parts of the same way into it, short unnamed
+    stretches and very short named ones (a way's end across a junction, issue #8) into the
+    next step; re-merge equal neighbours."""
     sandwiched: list[_Seg] = []
     for i, seg in enumerate(segs):
         nxt = segs[i + 1] if i + 1 < len(segs) else None
@@ -110,7 +128,8 @@ def _fold_short(segs: list[_Seg]) -> list[_Seg]:
         if carry is not None:
             seg = _Seg(seg.key, seg.label, carry.first, seg.last, seg.length + carry.length)
             carry = None
-        short = seg.length < routes_cfg.DIRECTIONS_MIN_STEP_M and seg.key.startswith("~")
+        short = (seg.length < routes_cfg.DIRECTIONS_MIN_STEP_M and seg.key.startswith("~")
+                 or seg.length < routes_cfg.DIRECTIONS_MIN_NAMED_STEP_M)
         if short and seg is not segs[-1]:
             carry = seg
             continue

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import gpxpy.gpx as gpxmod
 
-from ecoplan.routes.model import Route, Waypoint
+from ecoplan.routes.model import Route, Waypoint, finish_lonlat, is_out_and_back
 from ecoplan.settings import routes as routes_cfg
 
 #: Characters XML 1.0 forbids even when escaped (C0 controls except tab/newline/CR, and
@@ -27,7 +27,8 @@ def _clean(text: object) -> str:
 def route_summary(route: Route) -> str:
     """One line a GPS app shows under the track name: distance, time, step-free."""
     km = route.length_m / 1000
-    kind = "loop" if route.is_loop else "route"
+    kind = ("out-and-back walk" if is_out_and_back(route) else "loop") if route.is_loop \
+        else "route"
     step = "step-free" if route.step_free else "not step-free (may have steps, stiles or gates)"
     return (f"{km:.1f} km {kind}, about {route.minutes:.0f} min at {route.speed_kmh:g} km/h; "
             f"{step}")
@@ -50,7 +51,7 @@ def route_to_gpx(route: Route, *, time: datetime | None = None) -> str:
     gpx.copyright_license = routes_cfg.OSM_LICENSE_URL
     gpx.link = routes_cfg.OSM_COPYRIGHT_URL
     gpx.link_text = routes_cfg.ATTRIBUTION
-    gpx.keywords = "walk, loop, OpenStreetMap" if route.is_loop else "walk, OpenStreetMap"
+    gpx.keywords = _keywords(route)
 
     track = gpxmod.GPXTrack(name=title, description=route_summary(route))
     track.type = "walking"  # type: ignore[assignment]  # gpxpy types it as None
@@ -69,15 +70,27 @@ def route_to_gpx(route: Route, *, time: datetime | None = None) -> str:
     return gpx.to_xml(version="1.1")
 
 
+def _keywords(route: Route) -> str:
+    """'walk, loop, …' for a circular walk, 'walk, out-and-back, …' when most of it is
+    retraced (issue #3), 'walk, …' for A to B."""
+    if not route.is_loop:
+        return "walk, OpenStreetMap"
+    return f"walk, {'out-and-back' if is_out_and_back(route) else 'loop'}, OpenStreetMap"
+
+
 def _default_name(kind: str) -> str:
-    return {"start": "Start", "toilets": "Toilets", "bench": "Bench", "entrance": "Entrance",
-            "parking": "Parking", "bus_stop": "Bus stop", "viewpoint": "Viewpoint"}.get(
+    return {"start": "Start", "finish": "Finish", "toilets": "Toilets", "bench": "Bench",
+            "entrance": "Entrance", "parking": "Parking", "bus_stop": "Bus stop",
+            "viewpoint": "Viewpoint"}.get(
                 kind, kind.replace("_", " ").capitalize())
 
 
 def _waypoints(route: Route) -> list[Waypoint]:
-    """The route's waypoints of the kinds GPX carries, with a start added if missing."""
+    """The route's waypoints of the kinds GPX carries, with a start added if missing and,
+    for an A-to-B walk, a finish at its end."""
     kept = [w for w in route.waypoints if w.kind in routes_cfg.GPX_WAYPOINT_KINDS]
     if not any(w.kind == "start" for w in kept):
         kept.insert(0, Waypoint("start", "Start", float(route.start.x), float(route.start.y)))
+    if not route.is_loop and not any(w.kind == "finish" for w in kept):
+        kept.append(Waypoint("finish", "Finish", *finish_lonlat(route)))  # issue #4
     return kept

@@ -21,7 +21,10 @@ Method (a network version of the GraphHopper "round trip" idea, fitted to exact 
    ``len(S→A) + len(A→B) + len(B→S)``. Among junctions whose loop length is within a quarter of
    the tolerance of the target (and on a cycle) we keep the cheapest per metre on each side of
    the S–A line.
-4. **Clean-up.** Immediate back-and-forth spurs (x → y → x) are cut from the loop.
+4. **Clean-up.** Immediate back-and-forth spurs (x → y → x) are cut from the loop. When
+   that leaves it far too short (from a start on a dead end the legs retrace each other) the
+   whole walk is kept instead, offered only when no loop fits: an out-and-back walk, which
+   the outputs call so.
 5. **Score.** Each loop is measured (:mod:`ecoplan.routes.scoring`): green/blue share, share
    on busy roads, retraced share, length error, toilets and benches passed, obstacles. Loops
    outside ±``LENGTH_TOLERANCE`` are dropped; the rest are ranked by the weighted score and
@@ -56,6 +59,15 @@ from ecoplan.settings import routes as routes_cfg
 from ecoplan.sites.build import Sites
 
 
+class NoLoopFitsError(RouteError):
+    """Loops were found around the start but none of the asked length; ``head`` says so
+    without advice, for a caller that knows better advice (a length that works)."""
+
+    def __init__(self, message: str, head: str) -> None:
+        super().__init__(message)
+        self.head = head
+
+
 @dataclass(frozen=True)
 class Candidate:
     """One scored loop: node rows (closed: first == last), its edge rows, measures, score."""
@@ -71,8 +83,13 @@ def plan_loops(layers: OsmLayers, sites: Sites | None, start_lonlat: tuple[float
                speed_kmh: float | str | None = None, step_free: bool = False,
                lit_only: bool = False, avoid_roads: bool = False, n_alternatives: int = 3,
                preferences: bool = True, planner: RoutePlanner | None = None,
-               start_name: str = "Start", title: str = "") -> list[Route]:
+               start_name: str = "Start", title: str = "",
+               suggest_minutes: bool = True) -> list[Route]:
     """Up to ``n_alternatives`` loop walks of about ``minutes_`` from ``start_lonlat`` (lon, lat).
+
+    ``suggest_minutes``: when no loop of this length fits, try a few other walk times to name
+    one that works in the error (up to ``LOOP_PROBE_TRIES`` more searches; a programme
+    builder trying many sites turns it off).
 
     ``layers``/``sites`` are the OSM layers and the ``build_sites`` result (or None);
     pass a :class:`RoutePlanner` to reuse its prepared networks between calls. Raises
@@ -92,18 +109,25 @@ def plan_loops(layers: OsmLayers, sites: Sites | None, start_lonlat: tuple[float
     target = float(metres(float(minutes_), speed))
     lon, lat = float(start_lonlat[0]), float(start_lonlat[1])
     kw = dict(lit_only=lit_only, avoid_roads=avoid_roads, preferences=preferences)
+    min_m = float(metres(routes_cfg.MIN_LOOP_MINUTES, speed))
     try:
         net = planner.network(step_free=step_free)
-        cands = find_loops(net, (lon, lat), target, n=n_alternatives, **kw)
+        cands = (_find_or_advise(net, (lon, lat), float(minutes_), speed, n_alternatives,
+                                 dict(kw, min_m=min_m)) if suggest_minutes
+                 else find_loops(net, (lon, lat), target, n=n_alternatives, min_m=min_m, **kw))
     except RouteError as err:
         if not step_free:
             raise
         reason = str(err)
         try:
             net = planner.network(step_free=False)
-            alt = find_loops(net, (lon, lat), target, n=n_alternatives, **kw)
-        except EcoplanError:
-            raise RouteError(f"No step-free loop: {reason}") from err
+            alt = find_loops(net, (lon, lat), target, n=n_alternatives, min_m=min_m, **kw)
+        except EcoplanError as plain:
+            # Not step-free's fault: the same request fails without it; say why, once (#5)
+            # (the step-free advice when both found loops of other lengths: it fits the ask).
+            if isinstance(err, NoLoopFitsError) and isinstance(plain, NoLoopFitsError):
+                raise err from None
+            raise RouteError(str(plain)) from err
         routes = [make_route(net, c.path, c.metrics, speed=speed, start_name=start_name,
                              title=title, is_loop=True) for c in alt]
         best = routes[0]
@@ -117,6 +141,36 @@ def plan_loops(layers: OsmLayers, sites: Sites | None, start_lonlat: tuple[float
                        is_loop=True) for c in cands]
 
 
+def _find_or_advise(net: RouteNetwork, start: tuple[float, float], minutes_: float,
+                    speed: float, n: int, kw: dict) -> list[Candidate]:
+    """:func:`find_loops`; when loops exist but none of this length, the nearest other walk
+    time (settings LOOP_PROBE_MINUTES) that gives one is named in the error (issue #1)."""
+    try:
+        return find_loops(net, start, float(metres(minutes_, speed)), n=n, **kw)
+    except NoLoopFitsError as err:
+        other = _working_minutes(net, start, minutes_, speed, kw)
+        if other is None:
+            raise
+        m, km = other
+        raise NoLoopFitsError(f"{err.head}: a {m:g}-minute loop ({km:.1f} km) works from "
+                              "here; choose that, or another start.", err.head) from err
+
+
+def _working_minutes(net: RouteNetwork, start: tuple[float, float], minutes_: float,
+                     speed: float, kw: dict) -> tuple[float, float] | None:
+    """(minutes, km) of the nearest probe walk time with a loop that fits, or None."""
+    probes = sorted((m for m in routes_cfg.LOOP_PROBE_MINUTES
+                     if abs(m - minutes_) > routes_cfg.LENGTH_TOLERANCE * minutes_),
+                    key=lambda m: abs(np.log(m / minutes_)))
+    for m in probes[:routes_cfg.LOOP_PROBE_TRIES]:
+        try:
+            found = find_loops(net, start, float(metres(m, speed)), n=1, **kw)
+        except RouteError:
+            continue
+        return float(m), found[0].metrics["length_m"] / 1000
+    return None
+
+
 def _lower(text: str) -> str:
     text = text.rstrip(".")
     return text[:1].lower() + text[1:]
@@ -124,8 +178,9 @@ def _lower(text: str) -> str:
 
 def find_loops(net: RouteNetwork, start_lonlat: tuple[float, float], target_m: float, *,
                n: int = 3, lit_only: bool = False, avoid_roads: bool = False,
-               preferences: bool = True) -> list[Candidate]:
-    """The best ``n`` diverse loop candidates of about ``target_m`` (see module docstring)."""
+               preferences: bool = True, min_m: float = 0.0) -> list[Candidate]:
+    """The best ``n`` diverse loop candidates of about ``target_m`` (see module docstring).
+    ``min_m``: the shortest loop worth naming in a failure message."""
     cost = net.edge_costs(preferences=preferences, avoid_roads=avoid_roads, lit_only=lit_only)
     usable = _usable_nodes(net, cost)
     if not usable.any():
@@ -155,23 +210,30 @@ def find_loops(net: RouteNetwork, start_lonlat: tuple[float, float], target_m: f
     for share in (routes_cfg.LOOP_LEG_SHARE, 0.25, 0.4):
         cands += _candidates(net, cost, s, (d_s, pred_s, len_s), junction, target_m, share,
                              preferences)
-        good = [c for c in cands if c.metrics["length_error"] <= routes_cfg.LENGTH_TOLERANCE]
+        # only loops end the search early: walks kept whole are the last resort
+        good = [c for c in cands if c.metrics["length_error"] <= routes_cfg.LENGTH_TOLERANCE
+                and not _kept_whole(c)]
         if len(_diverse(net, good, n)) >= n:
             break
     good = [c for c in cands if c.metrics["length_error"] <= routes_cfg.LENGTH_TOLERANCE]
+    good = [c for c in good if not _kept_whole(c)] or good  # whole walks when no loop fits
     if not good:
-        if not cands:
-            raise RouteError(
-                f"No loop of about {target_m / 1000:.1f} km found on the {what} around the "
-                "start: try a shorter walk or another start."
-            )
-        lens = sorted(c.metrics["length_m"] for c in cands)
-        raise RouteError(
-            f"No loop within ±{routes_cfg.LENGTH_TOLERANCE:.0%} of {target_m / 1000:.1f} km on the "
-            f"{what} around the start (loops found: {lens[0] / 1000:.1f}–{lens[-1] / 1000:.1f} "
-            "km): choose a walk length in that range or another start."
-        )
+        raise NoLoopFitsError(_no_loop_message(cands, target_m, what, min_m),
+                              f"No loop within ±{routes_cfg.LENGTH_TOLERANCE:.0%} of "
+                              f"{target_m / 1000:.1f} km on the {what} around the start")
     return _diverse(net, good, n)
+
+
+def _no_loop_message(cands: list[Candidate], target_m: float, what: str, min_m: float) -> str:
+    """Why no loop fits, naming only lengths a user can ask for (issue #1): the loops found
+    that are at least ``min_m`` long (the shortest walk we plan), never "0.0–0.0 km"."""
+    lens = sorted(c.metrics["length_m"] for c in cands if c.metrics["length_m"] >= min_m)
+    head = (f"No loop within ±{routes_cfg.LENGTH_TOLERANCE:.0%} of {target_m / 1000:.1f} km "
+            f"on the {what} around the start")
+    if not lens:
+        return f"{head}: try another start."
+    return (f"{head} (loops found: {lens[0] / 1000:.1f}–{lens[-1] / 1000:.1f} km): choose a "
+            "walk length in that range or another start.")
 
 
 def _usable_nodes(net: RouteNetwork, cost: np.ndarray) -> np.ndarray:
@@ -273,14 +335,40 @@ def _loops_via(net: RouteNetwork, cost: np.ndarray, s: int, a: int, pred_s: np.n
         b = int(pick[np.argmin(ratio[pick])])
         leg2 = _path(pred_a, a, b)
         leg3 = _path(pred_r, s, b)[::-1]
-        loop = _cut_spurs(leg1 + leg2[1:] + leg3[1:])
-        if len(loop) < 3 or loop[0] != loop[-1]:
-            continue
-        path = np.asarray(loop, dtype=np.int64)
-        m = measure(net, path, target)
-        out.append(Candidate(path, net.graph.edge_rows(path), m,
-                             score(m, preferences=preferences)))
+        cand = _loop_candidate(net, leg1 + leg2[1:] + leg3[1:], target, preferences)
+        if cand is not None:
+            out.append(cand)
     return out
+
+
+def _loop_candidate(net: RouteNetwork, walk: list[int], target: float,
+                    preferences: bool) -> Candidate | None:
+    """The walk S→A→B→S with its back-and-forth spurs cut, measured. When cutting leaves it
+    far too short — from a start on a dead end the legs retrace each other, and 80-node walks
+    became 21 m "loops" (issue #1) — the walk is kept whole: an out-and-back walk of the
+    right length, which the outputs call so (settings OUT_AND_BACK_SHARE)."""
+    loop = _cut_spurs(walk)
+    if len(loop) < 3 or loop[0] != loop[-1]:
+        return None
+    cand = _measured(net, loop, target, preferences)
+    if cand.metrics["length_error"] > routes_cfg.LENGTH_TOLERANCE and len(walk) > len(loop):
+        whole = _measured(net, walk, target, preferences)
+        if whole.metrics["length_error"] <= routes_cfg.LENGTH_TOLERANCE:
+            return whole
+    return cand
+
+
+def _kept_whole(c: Candidate) -> bool:
+    """A walk kept with its back-and-forth spurs (:func:`_loop_candidate`): offered only when
+    no loop fits."""
+    return len(_cut_spurs(c.path.tolist())) < len(c.path)
+
+
+def _measured(net: RouteNetwork, nodes: list[int], target: float,
+              preferences: bool) -> Candidate:
+    path = np.asarray(nodes, dtype=np.int64)
+    m = measure(net, path, target)
+    return Candidate(path, net.graph.edge_rows(path), m, score(m, preferences=preferences))
 
 
 def _diverse(net: RouteNetwork, cands: list[Candidate], n: int) -> list[Candidate]:

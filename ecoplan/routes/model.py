@@ -12,7 +12,10 @@ from typing import Literal, get_args
 from pyproj import Geod
 from shapely.geometry import LineString, Point
 
-WaypointKind = Literal["start", "toilets", "bench", "entrance", "parking", "bus_stop", "viewpoint"]
+from ecoplan.settings.routes import OUT_AND_BACK_SHARE
+
+WaypointKind = Literal["start", "finish", "toilets", "bench", "entrance", "parking", "bus_stop",
+                       "viewpoint"]
 WAYPOINT_KINDS: tuple[str, ...] = get_args(WaypointKind)
 
 _GEOD = Geod(ellps="WGS84")
@@ -45,7 +48,7 @@ class Route:
     """A walking route. ``geometry`` is a LineString in EPSG:4326 (lon, lat) order.
 
     ``scores`` holds the explainable numbers the router computed (e.g. ``share_green_blue``,
-    ``share_on_roads``, ``toilets_passed``); writers show them but never recompute them.
+    ``share_on_roads``, ``toilets``); writers show them but never recompute them.
     """
 
     geometry: LineString
@@ -59,6 +62,25 @@ class Route:
     scores: dict[str, float] = field(default_factory=dict)
     title: str = ""
     is_loop: bool = False
+
+
+def is_out_and_back(route: Route) -> bool:
+    """A loop that retraces most of its length (settings OUT_AND_BACK_SHARE): called an
+    out-and-back walk, so no one expects a circuit (issue #3)."""
+    return route.is_loop and route.scores.get("share_retraced", 0.0) > OUT_AND_BACK_SHARE
+
+
+def walk_kind(route: Route) -> str:
+    """"Circular walk", "Out-and-back walk" or "Walk" (A to B): the heading every output uses."""
+    if not route.is_loop:
+        return "Walk"
+    return "Out-and-back walk" if is_out_and_back(route) else "Circular walk"
+
+
+def finish_lonlat(route: Route) -> tuple[float, float]:
+    """(lon, lat) where the walk ends: the last point of its line."""
+    x, y, *_ = route.geometry.coords[-1]
+    return float(x), float(y)
 
 
 def geodesic_length_m(line: LineString) -> float:

@@ -57,14 +57,14 @@ def make_route(net: RouteNetwork, path: np.ndarray, metrics: dict[str, float], *
     )
 
 
-def site_start(sites: Sites | None, site_id: str, entrance: int | str | None = None
-               ) -> tuple[tuple[float, float], str]:
+def site_start(sites: Sites | None, site_id: str, entrance: int | str | None = None,
+               layers: OsmLayers | None = None) -> tuple[tuple[float, float], str]:
     """A start point (lon, lat) and name for a site id: its best entrance (tagged first, then
     the one nearest the network), else a point inside the site. ``entrance`` chooses another
     one: its number in :func:`site_entrances` (1 = best) or its ``entrance_id``."""
     if entrance is None:
-        return site_starts(sites, site_id, limit=1)[0]
-    choices = site_entrances(sites, site_id)
+        return site_starts(sites, site_id, limit=1, layers=layers)[0]
+    choices = site_entrances(sites, site_id, layers)
     key = str(entrance).strip()
     for i, ch in enumerate(choices, 1):
         if key in (str(i), ch.entrance_id):
@@ -96,7 +96,7 @@ def site_entrances(sites: Sites | None, site_id: str, layers: OsmLayers | None =
     """Every entrance of a site, best first (the order :func:`site_start` picks from), with a
     label naming its kind and, given ``layers``, the street it is on; a site without
     entrances gives one point inside it."""
-    starts = site_starts(sites, site_id)
+    starts = site_starts(sites, site_id, layers=layers)
     assert sites is not None  # site_starts refuses None
     entrances = sites.entrances
     ent = (entrances[entrances["site_id"].astype(str) == str(site_id)]
@@ -138,11 +138,13 @@ def _nearest_street_names(points, layers: OsmLayers) -> list[str]:
     return out
 
 
-def site_starts(sites: Sites | None, site_id: str, *, limit: int | None = None
-                ) -> list[tuple[tuple[float, float], str]]:
+def site_starts(sites: Sites | None, site_id: str, *, limit: int | None = None,
+                layers: OsmLayers | None = None) -> list[tuple[tuple[float, float], str]]:
     """Start points (lon, lat) and names for a site id, best first: its entrances (tagged
     first, then nearest the network), else one point inside the site. ``limit`` caps the list
-    (a loop search tries the next entrance when the best one leads nowhere)."""
+    (a loop search tries the next entrance when the best one leads nowhere). An unnamed site
+    is described as other commands describe it ("Wood near Wootton", issue #7; ``layers``
+    gives the place names)."""
     if sites is None or "site_id" not in sites.sites:
         raise EcoplanError("No sites are loaded: give the start as LAT,LON instead.")
     frame, entrances = sites.sites, sites.entrances
@@ -151,7 +153,7 @@ def site_starts(sites: Sites | None, site_id: str, *, limit: int | None = None
         raise EcoplanError(f"No site with id {site_id!r}: list ids with `ecoplan sites`, or "
                            "give the start as LAT,LON.")
     row = hit.iloc[0]
-    name = text(pd.Series([row.get("name")])).iloc[0] or f"site {site_id}"
+    name = text(pd.Series([row.get("name")])).iloc[0] or _site_label(hit, layers, sites.crs)
     if len(entrances):
         ent = entrances[entrances["site_id"].astype(str) == str(site_id)]
         if len(ent):
@@ -162,6 +164,15 @@ def site_starts(sites: Sites | None, site_id: str, *, limit: int | None = None
     geom = hit.to_crs("EPSG:4326").geometry
     pt = geom.iloc[0].representative_point()
     return [((float(pt.x), float(pt.y)), name)]
+
+
+def _site_label(hit: pd.DataFrame, layers: OsmLayers | None, crs: str) -> str:
+    """An unnamed site's description (kind and nearby place), as `sites`, `plan` and the
+    support list give it; the site id only if even that fails."""
+    from ecoplan.sites.describe import describe_unnamed
+
+    label = str(describe_unnamed(hit.iloc[:1], layers, crs).iloc[0]).strip()
+    return label or f"site {hit.iloc[0]['site_id']}"
 
 
 def poi_start(layers: OsmLayers, osm_id: int | str) -> tuple[tuple[float, float], str]:

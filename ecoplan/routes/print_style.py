@@ -54,6 +54,7 @@ COLOURS: Final[Mapping[str, str]] = MappingProxyType({
     "route_casing": "#ffffff",
     "marker": "#000000",
     "start": "#009e73",          # Okabe-Ito bluish green
+    "finish": "#000000",         # black (a finish flag), unlike the start and every symbol
     "toilets": "#0072b2",        # Okabe-Ito blue
     "bench": "#cc79a7",          # Okabe-Ito reddish purple
     "entrance": "#e69f00",       # Okabe-Ito orange

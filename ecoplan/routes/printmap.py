@@ -45,8 +45,9 @@ from ecoplan.errors import AreaError
 from ecoplan.io import atomic_path
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.routes import print_style
+from ecoplan.routes.directions import step_distance
 from ecoplan.routes.gridref import grid_reference
-from ecoplan.routes.model import Route, geodesic_length_m
+from ecoplan.routes.model import Route, finish_lonlat, geodesic_length_m, walk_kind
 from ecoplan.routes.streets import route_streets
 from ecoplan.settings import routes as routes_cfg
 from ecoplan.settings.map_style import STYLE
@@ -406,6 +407,13 @@ def _draw_points(ax, drawn: _Drawn, route: Route, to_map: Transformer,
             markeredgecolor="black", markeredgewidth=1.4, zorder=17)
     _text(ax, sx, sy, "S", ha="center", va="center", fontsize=start_pt, weight="bold",
           color="white", zorder=18)
+    if not route.is_loop:  # an A-to-B walk: its finish, on top of any symbol there (#4)
+        fx, fy = to_map.transform(*finish_lonlat(route))
+        ax.plot(fx, fy, marker="o", markersize=17 * start_pt / 9.0,
+                markerfacecolor=c["finish"], markeredgecolor="black", markeredgewidth=1.4,
+                zorder=17)
+        _text(ax, fx, fy, "F", ha="center", va="center", fontsize=start_pt, weight="bold",
+              color="white", zorder=18)
 
 
 def _nice_length(max_m: float) -> float:
@@ -478,6 +486,9 @@ def legend_handles(route: Route) -> list:
                markeredgecolor="black", label="Distance (km)"),
         Line2D([], [], linestyle="none", marker="o", markersize=11, markerfacecolor=c["start"],
                markeredgecolor="black", label="Start (S)"),
+        *([] if route.is_loop else [
+            Line2D([], [], linestyle="none", marker="o", markersize=11,
+                   markerfacecolor=c["finish"], markeredgecolor="black", label="Finish (F)")]),
         Patch(facecolor=c["green"], edgecolor=c["green_edge"], label="Park, wood, grass"),
         Patch(facecolor=c["blue"], edgecolor=c["blue_edge"], label="Water, beach, wetland"),
         Line2D([], [], color=c["road"], linewidth=3, label="Road"),
@@ -515,7 +526,7 @@ def _draw_header(fig: Figure, layout: _Layout, route: Route, title: str) -> None
           linespacing=1.0)
     km = route.length_m / 1000
     miles = route.length_m / 1609.344
-    kind = "Circular walk" if route.is_loop else "Walk"
+    kind = walk_kind(route)
     step = "step-free" if route.step_free else "NOT step-free"
     _text(fig, 0.5, top - (0.035 if not layout.landscape else 0.05),
           f"{kind} · {km:.1f} km ({miles:.1f} miles) · about {route.minutes:.0f} min at "
@@ -637,6 +648,7 @@ def _info_lines(route: Route, date: Date | datetime | str | None,
         ("Start", f"OS grid ref {g6.ref}" if g6.ref
          else f"no OS grid reference ({g6.reason})"),
         ("", f"lat {route.start.y:.5f}, lon {route.start.x:.5f}"),
+        *([] if route.is_loop else _finish_lines(route)),
     ]
     s = route.scores
     parts = []
@@ -648,12 +660,24 @@ def _info_lines(route: Route, date: Date | datetime | str | None,
         parts.append(f"{100 * s['share_any_road']:.0f} % on roads{busy}")
     elif "share_on_roads" in s:  # a route stored before any-road shares were measured
         parts.append(f"{100 * s['share_on_roads']:.0f} % on busy roads")
-    if "toilets_passed" in s:
-        n = int(s["toilets_passed"])
+    if route.is_loop and "share_retraced" in s:
+        parts.append(f"{100 * s['share_retraced']:.0f} % retraced (walked both ways)")
+    toilets = s.get("toilets", s.get("toilets_passed"))  # the old key, in stored routes
+    if toilets is not None:
+        n = int(toilets)
         parts.append(f"{n} toilet{'s' if n != 1 else ''} on the way")
     if parts:
         lines.append(("Route", ", ".join(parts)))
     return lines
+
+
+def _finish_lines(route: Route) -> list[tuple[str, str]]:
+    """The finish of an A-to-B walk, as the start is given: grid reference and lat/lon."""
+    lon, lat = finish_lonlat(route)
+    g6 = grid_reference(lon, lat, 6)
+    return [("Finish", f"OS grid ref {g6.ref}" if g6.ref
+             else f"no OS grid reference ({g6.reason})"),
+            ("", f"lat {lat:.5f}, lon {lon:.5f}")]
 
 
 def _attribution(layers: OsmLayers) -> str:
@@ -670,7 +694,7 @@ def _draw_text_blocks(fig: Figure, layout: _Layout, route: Route, leader_phone_b
     info.heading("About this walk")
     for key, value in _info_lines(route, date, layers):
         info.para(f"{key}: {value}" if key else value,
-                  weight="bold" if key in ("Step-free", "Start") else "normal")
+                  weight="bold" if key in ("Step-free", "Start", "Finish") else "normal")
     info.gap()
     if leader_phone_blank:
         info.phone_box()
@@ -755,12 +779,9 @@ def _direction_pages(route: Route, first: int, title: str) -> list[Figure]:
 
 
 def _fmt_dist(m: float) -> str:
-    """'120 m' / '1.2 km' with a no-break space, so a wrapped line never starts with 'm)'."""
-    if not m or m <= 0 or not math.isfinite(m):
-        return ""
-    if m < 1000:
-        return f"{max(round(m / 10) * 10, 10):.0f}\u00a0m"
-    return f"{m / 1000:.1f}\u00a0km"
+    """As the terminal prints it (:func:`step_distance`), with a no-break space, so a wrapped
+    line never starts with 'm)'."""
+    return step_distance(m, "\u00a0")
 
 
 def _clean(text: object) -> str:

@@ -27,6 +27,10 @@ ROUGH_SAC_SCALE: Final[frozenset[str]] = frozenset({
 #: (docs/architecture.md#walking-network, issue #3).
 STEP_FREE_BLOCKING_BARRIERS: Final[frozenset[str]] = frozenset({"stile", "kissing_gate",
                                                                  "turnstile"})
+#: Node tags that mark a flight of steps on a way that is otherwise a path (OSM wiki
+#: Tag:highway=steps allows a node for a short flight: a step or two in a footway). A
+#: step-free route may not pass such a node, just as it may not use a steps way (issue #2).
+STEP_FREE_BLOCKING_NODE_TAGS: Final[tuple[tuple[str, str], ...]] = (("highway", "steps"),)
 
 #: Walking speeds, km/h (docs/architecture.md#access-standards): 4.8 planning default; 4.0
 #: Natural England (1 km ≈ 15 min); 3.0 older adults (Health Survey for England); 2.3

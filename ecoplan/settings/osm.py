@@ -88,6 +88,10 @@ FEATURE_FILTER: Final[dict[str, list[str] | bool]] = {
                 "wire_fence"],
 }
 
+#: Point-of-interest tags kept only on nodes: the same tag on a way is part of the network,
+#: not a point to show (``ecoplan.osm.pbf.normalise_pois`` drops such ways).
+POI_NODE_ONLY: Final[tuple[tuple[str, str], ...]] = (("highway", "steps"),)
+
 #: Points of interest read from nodes and areas (areas become their representative point).
 POI_FILTER: Final[dict[str, list[str] | bool]] = {
     "amenity": [
@@ -101,7 +105,9 @@ POI_FILTER: Final[dict[str, list[str] | bool]] = {
         "sports_centre", "garden", "bird_hide", "firepit",
     ],
     "tourism": ["information", "picnic_site", "viewpoint", "attraction"],
-    "highway": ["bus_stop"],
+    # steps: only nodes are kept (a short flight mapped on a footway, which step-free routes
+    # avoid, issue #2); steps *ways* are in the network and dropped from the POIs on reading
+    "highway": ["bus_stop", "steps"],
     "public_transport": ["platform", "stop_position"],
     "railway": ["station", "halt"],
     "barrier": [

@@ -50,11 +50,11 @@ ATTRIBUTION: Final = "© OpenStreetMap contributors"
 #: Waypoint kinds written to GPX (issue #6: start, toilets, benches, entrances; parking, bus
 #: stops and viewpoints help a leader too, so we keep them).
 GPX_WAYPOINT_KINDS: Final[tuple[str, ...]] = (
-    "start", "toilets", "bench", "entrance", "parking", "bus_stop", "viewpoint",
+    "start", "finish", "toilets", "bench", "entrance", "parking", "bus_stop", "viewpoint",
 )
 #: GPX <sym> names (Garmin symbol names understood by most GPS apps).
 GPX_SYMBOLS: Final[dict[str, str]] = {
-    "start": "Flag, Green", "toilets": "Restroom", "bench": "Picnic Area",
+    "start": "Flag, Green", "finish": "Flag, Red", "toilets": "Restroom", "bench": "Picnic Area",
     "entrance": "Gate", "parking": "Parking Area", "bus_stop": "Ground Transportation",
     "viewpoint": "Scenic Area",
 }
@@ -99,6 +99,12 @@ LENGTH_TOLERANCE: Final = 0.15
 #: choice; Walking for Health group walks last 20–60 min,
 #: docs/architecture.md#access-standards; longest: a day walk).
 MIN_LOOP_MINUTES: Final = 5.0
+#: Walk times tried, nearest the asked one first, when no loop of the asked length fits, so
+#: the message names one that works (issue #1; our choice: the lengths groups usually walk).
+LOOP_PROBE_MINUTES: Final[tuple[float, ...]] = (15.0, 20.0, 30.0, 45.0, 60.0, 90.0, 120.0)
+#: How many of them are tried (our choice: each costs ~0.5 s on the island; four covers the
+#: next shorter and longer times twice over).
+LOOP_PROBE_TRIES: Final = 4
 MAX_LOOP_MINUTES: Final = 480.0
 #: Largest distance from the start point to the nearest walkable node, metres (our choice: a
 #: group can reach a path 250 m away across a car park or green; farther means the point is
@@ -131,6 +137,11 @@ class ScoreWeights:
 SCORE_WEIGHTS: Final = ScoreWeights(share_green_blue=1.0, share_on_roads=-1.0, share_retraced=-1.5,
                              length_error=-2.0, toilets=0.05, benches=0.02)
 SCORE_MAX_TOILETS: Final = 2
+#: A loop whose retraced share (length walked on a way used twice) is above this is called an
+#: "out-and-back walk", not a circular walk (issue #3; our choice: when more than half the
+#: distance is walked twice, most of the walk is going there and coming back the same way,
+#: which is what a walker who reads "circular" does not expect).
+OUT_AND_BACK_SHARE: Final = 0.5
 SCORE_MAX_BENCHES: Final = 3
 #: Two alternatives are "different" when at most this share of the shorter one's length is on
 #: edges they share (our choice).
@@ -145,6 +156,12 @@ UNNAMED_LABELS: Final[dict[str, str]] = {
     "byway": "byway", "service": "service road", "residential": "street",
     "living_street": "street", "unclassified": "lane", "crossing": "crossing",
 }
+#: Unnamed ways of these kinds that carry only a ``ref`` are described with their kind first,
+#: e.g. "footpath A20" (issue #6: English rights-of-way codes such as Arreton A20 or Brading
+#: B16 read like A and B roads when printed alone).
+REF_WITH_KIND_HIGHWAYS: Final[frozenset[str]] = frozenset({
+    "footway", "path", "bridleway", "track", "byway", "steps",
+})
 #: Turn thresholds on the change of bearing, degrees (our choice: ≤ 30° is "straight on",
 #: ≤ 60° "bear", beyond 150° "turn back").
 TURN_STRAIGHT_DEG: Final = 30.0
@@ -156,6 +173,10 @@ TURN_BEARING_SPAN_M: Final = 20.0
 #: Unnamed stretches shorter than this are folded into the next step (our choice: a 10 m link
 #: across a road is not worth a line of directions).
 DIRECTIONS_MIN_STEP_M: Final = 15.0
+#: Named stretches shorter than this are folded into the next step too (issue #8; our
+#: choice: under 5 m is the end of a way mapped across a junction, e.g. 0.6 m of Colwell Road;
+#: "Bear left onto Colwell Road" for it misleads, and no one can walk it as a step).
+DIRECTIONS_MIN_NAMED_STEP_M: Final = 5.0
 #: Turning points must lie in a 2-edge-connected block of paths at least this share of the
 #: target long (our choice: smaller blocks — a roundabout, a loop at a pier head — cannot hold
 #: a real loop, so turning there means retracing the way in).
@@ -163,3 +184,7 @@ LOOP_MIN_BLOCK_SHARE: Final = 0.2
 #: Entrances listed by ``ecoplan route --site`` (best first; our choice: a large park has 70,
 #: and a leader reading a terminal wants the first few; the chosen one is always shown).
 ENTRANCES_LISTED: Final = 10
+#: Entrances `ecoplan route --site` tries, best first, before saying no loop fits (issue #1;
+#: our choice: a start on a short spur often gives no loop while the next gate does; more
+#: than three rarely helps and each try costs ~0.5 s).
+ENTRANCES_TRIED: Final = 3
