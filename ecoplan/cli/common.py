@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import time
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from shapely.geometry import box
 
 from ecoplan.errors import AreaError
 from ecoplan.osm.layers import Derive, OsmLayers, Prepare
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def add_source_args(p: argparse.ArgumentParser) -> None:
@@ -153,11 +157,7 @@ def check_need_column(args: argparse.Namespace) -> None:
         raise InputFileError("--need-column needs --higher-is-worse or --lower-is-worse.")
 
 
-__all__ = ["add_need_args", "add_source_args", "check_need_column", "load_from_args", "Loaded",
-           "box"]
-
-
-def with_labels(table, descriptions):
+def with_labels(table: pd.DataFrame, descriptions: pd.Series) -> pd.DataFrame:
     """``table`` with a ``label`` column (after ``rank`` if any, else first): what the terminal
     and the app show — the OSM name, else a description ("Coast near Ryde"), else kind and id —
     so exported files keep the names people read; ``name`` stays the raw OSM name (empty when
@@ -172,3 +172,8 @@ def with_labels(table, descriptions):
     out.insert(list(out.columns).index("rank") + 1 if "rank" in out.columns else 0, "label",
                shown)
     return out
+
+
+__all__ = ["add_need_args", "add_source_args", "check_need_column", "load_from_args", "Loaded",
+           "box", "with_labels"]
+

@@ -31,8 +31,8 @@ class Session:
         try:  # its end must be a date too (a session ending after 9999-12-31 crashed)
             self.start + timedelta(minutes=self.minutes + 24 * 60)
         except OverflowError:
-            raise EcoplanError(f"session date {self.start:%Y-%m-%d} is out of range; give a "
-                               "date within the next year") from None
+            raise EcoplanError(f"session date {self.start:%Y-%m-%d} is out of range; check "
+                               "the date") from None
 
     @property
     def end(self) -> datetime:
