@@ -69,6 +69,10 @@ def test_sheet_states_the_expected_weather():
          "prob_max": None, "gust_max": 75.0, "uv_max": None}
     assert weather_line(w) == "4 °C, 2.0 mm rain, gusts to 75 km/h (entered by hand)"
     assert weather_line({}) == ""
+    # Just below freezing reads 0, never "-0" (the sheet said "feels like -0 °C").
+    cold = {"t_min": -0.4, "t_max": 0.2, "app_min": -0.2}
+    assert weather_line(cold) == "0 °C, feels like 0 °C at the coldest"
+    assert weather_line({"t_min": -0.6, "t_max": 0.2}) == "-1–0 °C"
 
 
 def test_ics_attributes_open_meteo_only_for_its_forecasts():

@@ -273,8 +273,13 @@ class RuleInput:
     daylight: Daylight | None
 
 
-def _fmt(v: float, nd: int = 0) -> str:
-    return f"{v:.{nd}f}"
+def fmt_number(v: float, nd: int = 0) -> str:
+    """``v`` to ``nd`` decimals, never "-0" (-0.2 °C read "feels like -0 °C")."""
+    text = f"{v:.{nd}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+_fmt = fmt_number
 
 
 def _cite(inp: RuleInput, body: str) -> str:

@@ -7,6 +7,7 @@ from html import escape
 from pathlib import Path
 
 from ecoplan.io import write_atomic
+from ecoplan.plans.rules import fmt_number
 from ecoplan.plans.store import Plan
 from ecoplan.settings import weather as weather_cfg
 
@@ -35,10 +36,10 @@ def weather_line(w: dict) -> str:
     """The session's weather as the leader would read it out ('' when nothing is known)."""
     bits = []
     if w.get("t_min") is not None and w.get("t_max") is not None:
-        lo, hi = w["t_min"], w["t_max"]
-        bits.append(f"{lo:.0f} °C" if round(lo) == round(hi) else f"{lo:.0f}–{hi:.0f} °C")
+        lo, hi = fmt_number(w["t_min"]), fmt_number(w["t_max"])
+        bits.append(f"{lo} °C" if lo == hi else f"{lo}–{hi} °C")
     if w.get("app_min") is not None:
-        bits.append(f"feels like {w['app_min']:.0f} °C at the coldest")
+        bits.append(f"feels like {fmt_number(w['app_min'])} °C at the coldest")
     if w.get("precip_total") is not None:
         bits.append(f"{w['precip_total']:.1f} mm rain")
     if w.get("prob_max") is not None:
