@@ -173,3 +173,16 @@ def test_unnamed_site_start_is_described(iow_sites, iow_layers):
     assert name == f"Entrance to {label}"
     (_, bare), = site_starts(iow_sites, "w3407490", limit=1)  # no layers: the kind at least
     assert "w3407490" not in bare and bare.startswith("Entrance to Wood")
+
+
+@pytest.mark.parametrize("minutes", ["2", "inf", "nan"])
+def test_a_walk_time_we_do_not_plan_is_refused_before_the_data_is_read(tmp_path, capsys,
+                                                                         minutes):
+    """'--minutes 2' was refused only after a 10 s read of the island, and 'inf' read
+    "A inf-minute loop": the time is checked first (the file here does not even exist)."""
+    missing = tmp_path / "nowhere.osm.pbf"
+    assert main(["route", str(missing), "--start", "50.733,-1.158",
+                 "--minutes", minutes]) == 2
+    err = capsys.readouterr().err
+    assert f"A loop of {float(minutes):g} minutes is outside what we plan" in err
+    assert "does not exist" not in err

@@ -143,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
     from ecoplan.routes.atob import plan_route
     from ecoplan.routes.directions import step_distance
     from ecoplan.routes.gpx import route_to_gpx
-    from ecoplan.routes.loops import plan_loops
+    from ecoplan.routes.loops import check_loop_minutes, plan_loops
     from ecoplan.routes.network import NoStepFreeRouteError
     from ecoplan.routes.planner import RoutePlanner, poi_start, site_entrances, site_start
     from ecoplan.routes.printmap import render_route_pdf
@@ -154,6 +154,8 @@ def run(args: argparse.Namespace) -> int:
         raise EcoplanError("give --minutes N for a loop, or --to LAT,LON for a walk to a point")
     if args.alternatives < 1:
         raise EcoplanError("--alternatives must be at least 1")
+    if args.to is None:
+        check_loop_minutes(args.minutes)  # before the data is read (a 10 s wait for a typo)
     if args.entrance is not None and not args.site:
         raise EcoplanError("--entrance needs --site ID (the site whose entrance to start at)")
     speed = resolve_speed(args.speed if args.speed is not None else args.profile)

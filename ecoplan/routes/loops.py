@@ -98,11 +98,7 @@ def plan_loops(layers: OsmLayers, sites: Sites | None, start_lonlat: tuple[float
     when only a step-free loop was impossible.
     """
     speed = resolve_speed(speed_kmh)
-    if not (routes_cfg.MIN_LOOP_MINUTES <= float(minutes_) <= routes_cfg.MAX_LOOP_MINUTES):
-        raise RouteError(
-            f"A {float(minutes_):g}-minute loop is outside what we plan: choose between "
-            f"{routes_cfg.MIN_LOOP_MINUTES:g} and {routes_cfg.MAX_LOOP_MINUTES:g} minutes."
-        )
+    check_loop_minutes(minutes_)
     if n_alternatives < 1:
         raise ValueError("n_alternatives must be at least 1")
     planner = planner or RoutePlanner(layers, sites)
@@ -139,6 +135,15 @@ def plan_loops(layers: OsmLayers, sites: Sites | None, start_lonlat: tuple[float
         ) from err
     return [make_route(net, c.path, c.metrics, speed=speed, start_name=start_name, title=title,
                        is_loop=True) for c in cands]
+
+
+def check_loop_minutes(minutes_: float) -> None:
+    """Refuse a walk time we do not plan (NaN and infinity included), before any slow work."""
+    m = float(minutes_)
+    if not routes_cfg.MIN_LOOP_MINUTES <= m <= routes_cfg.MAX_LOOP_MINUTES:
+        raise RouteError(
+            f"A loop of {m:g} minutes is outside what we plan: choose between "
+            f"{routes_cfg.MIN_LOOP_MINUTES:g} and {routes_cfg.MAX_LOOP_MINUTES:g} minutes.")
 
 
 def _find_or_advise(net: RouteNetwork, start: tuple[float, float], minutes_: float,
