@@ -128,7 +128,8 @@ def test_a_site_with_dozens_of_entrances_lists_the_first_ten_and_the_chosen_one(
     assert [ln.split(".")[0].strip(" *") for ln in listed] == [*map(str, range(1, 11)), "13"]
     assert listed[-1].startswith(" * 13. ")
     more, last = map(int, re.search(r"… and (\d+) more, up to --entrance (\d+) ", out).groups())
-    assert last - more == 10 and last >= 14
+    # The "more" are those not listed: entrance 13, shown as chosen, is not one of them.
+    assert last - more == 11 and last >= 14
 
 
 def test_describe_calls_an_out_and_back_walk_so():

@@ -95,13 +95,15 @@ def print_entrances(site_id: str, choices: list, start: tuple[float, float]) -> 
     from ecoplan.settings.routes import ENTRANCES_LISTED
 
     print(f"Entrances of site {site_id} (choose with --entrance N):")
+    shown = 0
     for i, ch in enumerate(choices):
         chosen = ch.lonlat == start
         if i < ENTRANCES_LISTED or chosen:
+            shown += 1
             print(f" {'*' if chosen else ' '} {ch.label} ({ch.lonlat[1]:.5f}, "
                   f"{ch.lonlat[0]:.5f})")
-    if len(choices) > ENTRANCES_LISTED:
-        print(f"   … and {len(choices) - ENTRANCES_LISTED} more, up to --entrance "
+    if len(choices) > shown:  # the chosen one, listed past the first few, is not "more"
+        print(f"   … and {len(choices) - shown} more, up to --entrance "
               f"{len(choices)} (the app's Walking route page lists them all)")
 
 
