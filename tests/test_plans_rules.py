@@ -198,6 +198,11 @@ def test_coast_gusts_fog_ice_and_logistics():
     big = assess(Forecast.from_conditions(tz=tz, temp_c=12), s, PARK, Group(size=45, leaders=2))
     lead = [r for r in big.reasons if r.rule == "leaders"]
     assert lead and "need 3" in lead[0].text and lead[0].level == CARE
+    # Far short of the guidance (one leader for 1,000 walkers was only "go with care").
+    for size, leaders in ((1000, 1), (41, 1)):
+        crowd = assess(Forecast.from_conditions(tz=tz, temp_c=12), s, PARK,
+                       Group(size=size, leaders=leaders))
+        assert [r.level for r in crowd.reasons if r.rule == "leaders"] == [RETHINK]
 
 
 def test_bad_input():

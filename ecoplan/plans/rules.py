@@ -592,7 +592,8 @@ def rule_leaders(inp: RuleInput) -> list[Reason]:
     need = math.ceil(g.size / per)
     if g.leaders >= need:
         return []
-    level = RETHINK if g.leaders == 0 else CARE
+    level = (RETHINK if g.leaders < weather_cfg.RULES.leaders_rethink_share * need
+             else CARE)
     who = "Walking for Health: " if inp.site.advice.uk else "walk-leader guidance: "
     return [Reason("leaders", level, f"{g.size} walkers with {g.leaders} leader(s) — {who}at "
                    f"least 1 leader per {per:.0f} walkers (need {need}).")]

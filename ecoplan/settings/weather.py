@@ -197,6 +197,10 @@ THRESHOLDS: Final[tuple[Threshold, ...]] = (
               "20–60 min; beyond 90 min people need a toilet"),
     Threshold("walkers_per_leader", 20.0, "walkers", "Walking for Health: ≥1 leader per "
               "20 walkers"),
+    Threshold("leaders_rethink_share", 0.5, "share", "our choice: with under half the leaders "
+              "the guidance asks for (over 40 walkers each) a leader can neither count the "
+              "group nor reach a walker in trouble: rethink, not care (1 leader for 1,000 "
+              "walkers was only 'go with care')"),
     Threshold("max_session_min", 600.0, "min", "our choice: a 10-hour day is the longest "
               "plausible outdoor session"),
 )
@@ -235,6 +239,7 @@ class RuleThresholds:
     dark_rethink_share: float
     toilet_session_min: float
     walkers_per_leader: float
+    leaders_rethink_share: float
     max_session_min: float
 
 
