@@ -204,3 +204,18 @@ def test_an_unnamed_site_is_called_as_the_site_list_describes_it(iow_layers, iow
     label = describe_unnamed(sites, iow_layers).loc[row]
     assert rep.origin.name == label and (" near " in label or " by " in label)
     assert rep.title == f"Support around {label}"
+
+
+def test_meeting_points_are_different_places(iow_layers, iow_sites, data):
+    """A gate and the crossings beside it are one place to meet: the sheet for w3026366 listed
+    'Entrance on Rink Road' three times within a metre (SZ 5997 9228 / 9229 / 9230)."""
+    from ecoplan.settings.osm import ENTRANCE_MERGE_M
+    from ecoplan.support.help import _metres
+
+    mp = support_around(iow_layers, sites=iow_sites.sites, entrances=iow_sites.entrances,
+                        site_id="w3026366", radius_m=800, data=data).meeting_points
+    assert len(mp) >= 2
+    pts = list(zip(mp["lat"], mp["lon"], strict=True))
+    gaps = [_metres(*a, *b) for i, a in enumerate(pts) for b in pts[i + 1:]]
+    assert min(gaps) >= ENTRANCE_MERGE_M
+    assert mp["grid_ref"].is_unique

@@ -121,6 +121,7 @@ def meeting_points(origin: Origin, *, ways: gpd.GeoDataFrame | None = None,
         recs.append(("point" if origin.kind == "point" else "centre", "chosen point"
                      if origin.kind == "point" else "site centre (no entrance mapped)",
                      origin.lat, origin.lon))
+    recs = _apart(recs)
     if limit is not None:
         recs = recs[:limit]
     names = _way_names(ways, [(lon, lat) for _, _, lat, lon in recs], origin)
@@ -138,6 +139,28 @@ def meeting_points(origin: Origin, *, ways: gpd.GeoDataFrame | None = None,
                     "grid_ref": (ref.ref or "") if ref is not None else "",
                     "grid_note": (ref.reason if ref is not None and not ref else "")})
     return pd.DataFrame(out, columns=MEETING_COLUMNS)
+
+
+def _apart(recs: list[tuple[str, str, float, float]]) -> list[tuple[str, str, float, float]]:
+    """Meeting points at least ``ENTRANCE_MERGE_M`` apart, the first kept: a gate and the
+    path crossing beside it are one place to meet (one sheet listed 'Entrance on Rink Road'
+    three times, within a metre)."""
+    from ecoplan.settings.osm import ENTRANCE_MERGE_M
+
+    kept: list[tuple[str, str, float, float]] = []
+    for rec in recs:
+        lat, lon = rec[2], rec[3]
+        if all(_metres(lat, lon, k[2], k[3]) >= ENTRANCE_MERGE_M for k in kept):
+            kept.append(rec)
+    return kept
+
+
+def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Straight-line metres between two nearby points (equirectangular: exact enough at the
+    tens of metres this is used for)."""
+    k = np.pi / 180 * 6_371_008.8  # metres per degree on the mean Earth radius (IUGG)
+    return float(np.hypot((lon2 - lon1) * k * np.cos(np.radians((lat1 + lat2) / 2)),
+                          (lat2 - lat1) * k))
 
 
 def _way_names(ways: gpd.GeoDataFrame | None, lonlat: list[tuple[float, float]],
