@@ -21,7 +21,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--name", help="name of the new site (default: the file's 'name' "
                                   "property, else 'New site')")
     p.add_argument("--kind", default="green", choices=["green", "blue", "green+blue"],
-                   help="kind of the new site (green)")
+                   help="kind of the new site (green). The new site is public land with "
+                        "confirmed access; a green or green+blue one counts as a park in the "
+                        "parks measures (a proposed park, garden or green), a blue one does "
+                        "not")
     p.set_defaults(run=run)
 
 
