@@ -146,6 +146,22 @@ def test_describe_calls_an_out_and_back_walk_so():
     r = Route(line, 1400.0, 17.5, 4.8, True, Point(-1.16, 50.73),
               scores={"share_retraced": 0.3}, is_loop=True)
     assert "1.40 km loop" in describe(r)[0]
+    assert not any("busy roads —" in ln for ln in describe(r))
+
+
+def test_describe_flags_a_walk_mostly_on_busy_roads():
+    """A wood with no paths inside gave a best loop 68 % on busy roads, listed like any other
+    walk: the terminal now says so, and what to try instead."""
+    from shapely.geometry import LineString, Point
+
+    from ecoplan.cli.route import describe
+    from ecoplan.routes.model import Route
+
+    line = LineString([(-1.16, 50.73), (-1.15, 50.73), (-1.16, 50.73)])
+    r = Route(line, 4700.0, 58.8, 4.8, True, Point(-1.16, 50.73),
+              scores={"share_on_roads": 0.68, "share_any_road": 1.0}, is_loop=True)
+    note = describe(r)[-1]
+    assert note.startswith("  note: 68% of this walk is on busy roads") and "--avoid-roads" in note
 
 
 def test_site_route_tries_the_next_entrance(iow_pbf, capsys):

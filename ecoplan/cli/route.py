@@ -10,7 +10,7 @@ from pathlib import Path
 from ecoplan.cli.common import add_source_args, load_from_args
 from ecoplan.errors import EcoplanError
 from ecoplan.io import check_output
-from ecoplan.settings.routes import ENTRANCES_TRIED
+from ecoplan.settings.routes import BUSY_ROAD_WARN_SHARE, ENTRANCES_TRIED
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -86,6 +86,9 @@ def describe(route, index: int | None = None) -> list[str]:
     ]
     if "length_error" in s:
         lines[-1] += f"; length off target by {s['length_error']:.0%}"
+    if s.get("share_on_roads", 0) >= BUSY_ROAD_WARN_SHARE:
+        lines.append(f"  note: {s['share_on_roads']:.0%} of this walk is on busy roads — check "
+                     "for pavements or verges, or try --avoid-roads or another start")
     return lines
 
 
