@@ -120,7 +120,7 @@ def session_lines(programme) -> list[str]:
     out = [f"{'#':>2}  {'date':<10} {'start':<5}  {'site':<30} {'habitat':<11} "
            f"{'walk':<15} {'step-free':<9} {'sunset in':<9} weather"]
     for r in t.to_dict("records"):
-        left = "" if r["min before sunset"] is None else f"{r['min before sunset'] / 60:.1f} h"
+        left = "" if r["min before sunset"] is None else f"{r['h before sunset']:.1f} h"
         walk = f"{r['km']:.1f} km, {r['walk min']} min"
         out.append(f"{r['session']:>2}  {r['day']} {r['date'][5:]:<6} {r['start']:<5}  "
                    f"{str(r['site'])[:30]:<30} {r['habitat']:<11} {walk:<15} "

@@ -46,6 +46,22 @@ class SessionFacts:
     note: str  # e.g. moved for the weather
 
 
+def loop_km(route: dict) -> float:
+    """The loop's length in km, rounded once from the raw metres to the 0.1 km every output
+    shows: rounding an already-rounded figure again made the table and the detail differ."""
+    return round(route.get("length_m", 0) / 1000, 1)
+
+
+def walk_minutes(route: dict) -> int:
+    """The loop's walking time in whole minutes, rounded once from the raw figure."""
+    return round(route.get("minutes", 0))
+
+
+def hours_before_sunset(minutes: float) -> float:
+    """Hours to spare before sunset, to 0.1 h, from the raw minutes (not whole minutes)."""
+    return round(minutes / 60, 1)
+
+
 def _dist(metres: float | None, basis: str) -> str:
     if metres is None:
         return ""
@@ -131,8 +147,7 @@ def facts(programme: Programme, session: ProgrammeSession) -> SessionFacts:
     else:
         grid = latlon = bus = ""
         meeting = site.name
-    km = route.get("length_m", 0) / 1000
-    walk = (f"{km:.1f} km loop, about {route.get('minutes', 0):.0f} min at "
+    walk = (f"{loop_km(route):.1f} km loop, about {walk_minutes(route)} min at "
             f"{route.get('speed_kmh', 0):g} km/h") if route else "no route"
     obstacles = int(route.get("scores", {}).get("obstacles", 0))
     step_free = ("Step-free: no steps, stiles or kissing gates on the route"
@@ -144,7 +159,7 @@ def facts(programme: Programme, session: ProgrammeSession) -> SessionFacts:
                   else "no benches mapped on the way"]
     rest_parts.append("shelter at the site" if site.shelters else "no shelter mapped")
     left = session.minutes_before_sunset
-    daylight = (f"Ends {left / 60:.1f} h before sunset ({session.sunset:%H:%M})"
+    daylight = (f"Ends {hours_before_sunset(left):.1f} h before sunset ({session.sunset:%H:%M})"
                 if left is not None and session.sunset is not None else "")
     wx = weather_text(session)
     return SessionFacts(
@@ -166,10 +181,11 @@ def table(programme: Programme) -> pd.DataFrame:
             "day": f"{s.start:%a}", "start": f"{s.start:%H:%M}", "minutes": s.minutes,
             "site": site.name, "site_id": site.site_id, "habitat": site.habitat,
             "meeting point": m.name if m else "", "grid ref": m.grid_ref if m else "",
-            "km": round(route.get("length_m", 0) / 1000, 2),
-            "walk min": round(route.get("minutes", 0)),
+            "km": loop_km(route), "walk min": walk_minutes(route),
             "step-free": bool(route.get("step_free")),
             "min before sunset": round(s.minutes_before_sunset)
+            if s.minutes_before_sunset is not None else None,
+            "h before sunset": hours_before_sunset(s.minutes_before_sunset)
             if s.minutes_before_sunset is not None else None,
             "verdict": s.verdict.level if s.verdict else "",
             "weather": s.verdict.summary if s.verdict else "", "note": s.note,

@@ -25,7 +25,7 @@ from matplotlib.text import Text
 from ecoplan.errors import EcoplanError
 from ecoplan.osm.layers import OsmLayers
 from ecoplan.programmes import print_style
-from ecoplan.programmes.facts import facts, season, used_forecast
+from ecoplan.programmes.facts import facts, loop_km, season, used_forecast
 from ecoplan.programmes.model import Programme, ProgrammeSession
 from ecoplan.programmes.print_style import TypeSizes
 from ecoplan.programmes.weather import ATTRIBUTION as WEATHER_ATTRIBUTION
@@ -210,7 +210,7 @@ def _dates_table(pg: _Page, programme: Programme) -> None:
     rows = [heads]
     for s in programme.sessions:
         site = programme.site(s.site_id)
-        km = (site.route or {}).get("length_m", 0) / 1000
+        km = loop_km(site.route or {})
         rows.append((str(s.number), f"{s.start:%a %-d %b}", f"{s.start:%H:%M}", site.name,
                      f"{km:.1f} km"))
     for i, row in enumerate(rows):

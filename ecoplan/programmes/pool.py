@@ -12,12 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 
 from ecoplan.access.speeds import resolve_speed
 from ecoplan.errors import EcoplanError
-from ecoplan.osm.layers import OsmLayers, text
+from ecoplan.osm.layers import OsmLayers
 from ecoplan.programmes import weather
 from ecoplan.programmes.meeting import amenities, meeting_point
 from ecoplan.programmes.model import PoolSite, ProgrammeSpec
@@ -29,6 +28,7 @@ from ecoplan.routes.planner import RoutePlanner, site_starts
 from ecoplan.settings import programmes as programmes_cfg
 from ecoplan.settings import routes as route_cfg
 from ecoplan.sites.build import Sites
+from ecoplan.sites.describe import describe_unnamed
 
 
 class NoRouteInPoolError(EcoplanError):
@@ -75,50 +75,19 @@ def candidates(spec: ProgrammeSpec, sites: Sites, scores=None) -> tuple[list[Can
     return [Candidate(str(r.site_id), float(r.score)) for r in ranked.table.itertuples()], notes
 
 
-@dataclass(frozen=True, eq=False)
-class Namer:
-    """Names for unnamed sites from what participants can find: the street beside the meeting
-    point ('Coast off Esplanade'), else the nearest locality ('Coast near Ryde')."""
+def site_labels(sites: Sites, layers: OsmLayers) -> dict[str, str]:
+    """Each site's name, an unnamed one as ``plan``, ``support`` and the site list describe it
+    ('Grassland near Dunsbury'), so a leader meets the same name in every command; the meeting
+    point still says which street it is on."""
+    frame = sites.sites
+    labels = describe_unnamed(frame, layers)
+    return dict(zip(frame["site_id"].astype(str), labels.astype(str), strict=True))
 
-    streets: gpd.GeoDataFrame  # named ways, local metric CRS
-    places: gpd.GeoDataFrame  # named localities, local metric CRS
-    crs: str
 
-    @classmethod
-    def for_area(cls, layers: OsmLayers, crs: str) -> Namer:
-        ways = layers.ways
-        names = text(ways["name"]) if "name" in ways.columns else None
-        streets = (ways[names != ""].assign(name=names[names != ""])[["name", "geometry"]]
-                   if names is not None else ways.iloc[0:0][["geometry"]].assign(name=""))
-        pois = layers.pois
-        if "place" in pois.columns and len(pois):
-            hit = pois[pois["place"].isin(programmes_cfg.PLACE_KINDS) & (text(pois["name"]) != "")]
-            places = gpd.GeoDataFrame({"name": text(hit["name"]).to_numpy()},
-                                      geometry=hit.geometry.to_numpy(), crs=pois.crs)
-        else:
-            places = gpd.GeoDataFrame({"name": []}, geometry=[], crs="EPSG:4326")
-        return cls(gpd.GeoDataFrame(streets, crs=ways.crs).to_crs(crs), places.to_crs(crs), crs)
-
-    def label(self, row, entrance_lonlat: tuple[float, float]) -> str:
-        name = _name(row)
-        if name:
-            return name
-        what = str(row.get("categories") or "site").split(";")[0].replace("_", " ")
-        what = what[:1].upper() + what[1:]
-        pt = gpd.GeoSeries(gpd.points_from_xy([entrance_lonlat[0]], [entrance_lonlat[1]]),
-                           crs="EPSG:4326").to_crs(self.crs).iloc[0]
-        near = self.streets.iloc[self.streets.sindex.query(
-            pt, predicate="dwithin", distance=programmes_cfg.NEAR_STREET_MAX_M)] if len(
-            self.streets) else self.streets
-        if len(near):
-            street = near["name"].iloc[int(np.argmin(near.distance(pt).to_numpy()))]
-            return f"{what} off {street}"
-        if len(self.places):
-            d = self.places.distance(pt).to_numpy()
-            i = int(np.argmin(d))
-            if d[i] <= programmes_cfg.NEAR_PLACE_MAX_M:
-                return f"{what} near {self.places['name'].iloc[i]}"
-        return display_name("", str(row["site_id"]), str(row.get("categories") or ""))
+def _label(labels: dict[str, str], row) -> str:
+    """The shared description, else the plain fallback when it is blank."""
+    return labels.get(str(row["site_id"]), "") or display_name(
+        "", str(row["site_id"]), str(row.get("categories") or ""))
 
 
 def build_pool(spec: ProgrammeSpec, layers: OsmLayers, sites: Sites, *,
@@ -138,7 +107,7 @@ def build_pool(spec: ProgrammeSpec, layers: OsmLayers, sites: Sites, *,
     speed = speed_for(spec)
     net = planner.network(step_free=spec.step_free)
     found = amenities(layers)
-    namer = Namer.for_area(layers, sites.crs)
+    labels = site_labels(sites, layers)
     frame = sites.sites.set_index(sites.sites["site_id"].astype(str))
     pool: list[PoolSite] = []
     no_step_free = 0
@@ -146,7 +115,7 @@ def build_pool(spec: ProgrammeSpec, layers: OsmLayers, sites: Sites, *,
         row = frame.loc[cand.site_id].copy()
         row["site_id"] = cand.site_id
         starts = site_starts(sites, cand.site_id, limit=programmes_cfg.ENTRANCES_TRIED)
-        label = namer.label(row, starts[0][0])
+        label = _label(labels, row)
         rep = row.geometry.representative_point()
         base: dict[str, Any] = dict(
                     site_id=cand.site_id, name=label, categories=str(row["categories"] or ""),

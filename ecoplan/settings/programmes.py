@@ -97,14 +97,9 @@ HABITATS: Final[tuple[str, ...]] = ("woodland", "water", "open ground", "park")
 #: the help-nearby radius in settings.support).
 BUS_STOP_MAX_M: Final = 800.0
 TOILETS_MAX_M: Final = 1000.0
-#: An unnamed site is named after the named street within NEAR_STREET_MAX_M of its meeting
-#: point ("Coast off Esplanade"), else the nearest locality within NEAR_PLACE_MAX_M ("Coast
-#: near Ryde"), metres (our choices: a name a participant reading a leaflet can find).
-NEAR_STREET_MAX_M: Final = 150.0
-NEAR_PLACE_MAX_M: Final = 3000.0
-PLACE_KINDS: Final[tuple[str, ...]] = (
-    "town", "village", "suburb", "hamlet", "neighbourhood", "quarter", "locality",
-)
+#: An unnamed site is called as the other commands describe it
+#: (:func:`ecoplan.sites.describe.describe_unnamed`, "Grassland near Dunsbury"); its meeting
+#: point says which street it is on.
 
 # --- Weather checks and swaps -----------------------------------------------------------------
 
