@@ -494,7 +494,8 @@ def test_a_site_kind_not_understood_is_refused_listing_the_words(cats, capsys):
 
 def test_source_with_lat_lon_is_refused_not_ignored(capsys):
     rc = main([*_FOREST_GALE, "--categories", "wood", "--source", "demo"])
-    _one_line_error(capsys, rc, "--source is used with --site only")
+    err = _one_line_error(capsys, rc, "--source is used with --site only")
+    assert err.startswith("ecoplan plan: error:")  # refused before any verdict is given
 
 
 @pytest.mark.parametrize("day, match", [
@@ -506,8 +507,8 @@ def test_far_future_dates_are_one_line_errors(day, match, capsys):
     rc = main(["plan", "--lat", "50.66", "--lon", "-1.15", "--categories", "park", "--date", day,
                "--start", "23:00", "--minutes", "120", "--conditions",
                "temp_c=10,rain_mm=0,gust_kmh=10,weather_code=1"])
-    _one_line_error(capsys, rc, match)
-
+    err = _one_line_error(capsys, rc, match)
+    assert err.startswith("ecoplan plan: error:") and day[:4] in err
 
 
 def test_forecast_errors_name_options_the_command_has(capsys):
